@@ -1,0 +1,27 @@
+# Sourced by every local script: where tools, state and logs live, and the ports of the local
+# stack. Tools live in a cache outside the repository; state (data, pids, logs) in .run/.
+RELATA_ROOT="${RELATA_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+RELATA_HOME="${RELATA_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/relata}"
+RELATA_STATE="${RELATA_STATE:-$RELATA_ROOT/.run}"
+RELATA_BIN="$RELATA_HOME/bin"
+
+NODE_VERSION="${NODE_VERSION:-24}"
+FERRETDB_VERSION="v1.24.0"        # v1.24.1 is refused by the Go module proxy
+NATS_SERVER_VERSION="v2.15.2"
+KEYCLOAK_VERSION="26.5.6"
+HELM_VERSION="v3.22.0"
+K6_VERSION="v1.8.1"
+KUBECONFORM_VERSION="v0.7.0"
+
+FERRETDB_PORT="${FERRETDB_PORT:-27017}"
+NATS_PORT="${NATS_PORT:-4222}"
+NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
+KEYCLOAK_PORT="${KEYCLOAK_PORT:-8180}"
+SALES_GRPC_PORT="${SALES_GRPC_PORT:-50051}"
+GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+
+KEYCLOAK_URL="http://localhost:$KEYCLOAK_PORT"
+KEYCLOAK_ISSUER="$KEYCLOAK_URL/realms/relata"
+
+export PATH="$RELATA_BIN:$RELATA_HOME/node/bin:$PATH"
+export RELATA_ROOT RELATA_HOME RELATA_STATE RELATA_BIN

