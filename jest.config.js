@@ -1,0 +1,21 @@
+// One jest run, four projects. Unit tests need nothing running; integration tests need the
+// local infrastructure (FerretDB, NATS, Keycloak) that `make test` starts; e2e tests also
+// need the Sales service and the gateway; chart tests need helm from the tools cache.
+const transform = {
+  "^.+\\.ts$": ["ts-jest", { isolatedModules: true, tsconfig: { module: "node16", moduleResolution: "node16", target: "ES2023", esModuleInterop: true } }],
+};
+const base = { testEnvironment: "node", transform, moduleFileExtensions: ["ts", "js", "json"] };
+
+module.exports = {
+  projects: [
+    { ...base, displayName: "unit", testMatch: ["<rootDir>/{packages,services,gateway}/**/test/unit/**/*.test.ts"] },
+    {
+      ...base,
+      displayName: "integration",
+      testMatch: ["<rootDir>/{packages,services,gateway}/**/test/integration/**/*.test.ts"],
+      testTimeout: 60_000,
+    },
+    { ...base, displayName: "e2e", testMatch: ["<rootDir>/e2e/test/**/*.test.ts"], testTimeout: 60_000 },
+    { ...base, displayName: "charts", testMatch: ["<rootDir>/charts/test/**/*.test.ts"], testTimeout: 120_000 },
+  ],
+};

@@ -1,0 +1,267 @@
+import { connect, headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from "@nats-io/transport-node";
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from "@nats-io/jetstream";
+import type { Readiness } from "../health";
+import type { Logger } from "../logger";
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  /** Window in which JetStream drops a second message with the same Nats-Msg-Id. */
+  duplicateWindowMs?: number;
+  maxAgeMs?: number;
+}
+
+export interface PublishOptions {
+  /** The event id: JetStream de-duplicates on it (Nats-Msg-Id). */
+  msgId: string;
+  headers?: Record<string, string>;
+}
+
+export interface ReceivedEvent<T> {
+  subject: string;
+  event: T;
+  headers: Record<string, string>;
+  /** 1 on first delivery. */
+  deliveryCount: number;
+  streamSequence: number;
+}
+
+export interface ConsumerSpec<T> {
+  stream: string;
+  /** Durable name: the consumer's position survives restarts and is shared by replicas. */
+  durable: string;
+  filterSubjects: string[];
+  decode: (data: Uint8Array, subject: string) => T;
+  /** Must be idempotent: a message may arrive more than once. Throwing asks for redelivery. */
+  handle: (received: ReceivedEvent<T>) => Promise<void>;
+  maxDeliver?: number;
+  ackWaitMs?: number;
+  /** Delay before redelivery after a failure, by attempt (1-based). */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+export interface ConsumerStats {
+  consumed: number;
+  redelivered: number;
+  failed: number;
+  poisoned: number;
+}
+
+/** Where poison messages are set aside: subject deadletter.<stream>.<durable>. */
+export const DEAD_LETTER_STREAM: StreamSpec = {
+  name: "DEADLETTER",
+  subjects: ["deadletter.>"],
+  maxAgeMs: 30 * 24 * 3600 * 1000,
+};
+
+export const defaultRetryDelay = (attempt: number): number => Math.min(30_000, 250 * 2 ** (attempt - 1));
+
+export function headersToRecord(h: MsgHdrs | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  for (const [key, values] of h) if (values.length) out[key] = values[0]!;
+  return out;
+}
+
+/**
+ * The JetStream event bus: streams, publish with de-duplication, durable pull consumers with
+ * explicit ack, redelivery with delay, and poison messages set aside and counted.
+ */
+export class EventBus {
+  private readonly consumers: ConsumerLoop<unknown>[] = [];
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    private readonly logger: Logger,
+  ) {}
+
+  static async connect(servers: string, name: string, logger: Logger, readiness?: Readiness): Promise<EventBus> {
+    let nc: NatsConnection | undefined;
+    for (let attempt = 1; !nc; attempt++) {
+      try {
+        nc = await connect({ servers: servers.split(","), name, maxReconnectAttempts: -1, reconnectTimeWait: 1_000 });
+      } catch (err) {
+        logger.warn({ err: String(err), attempt }, "NATS not reachable yet");
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 500 * attempt)));
+      }
+    }
+    const connection = nc;
+    void (async () => {
+      for await (const s of connection.status()) {
+        if (s.type === "disconnect") readiness?.set("nats", false);
+        if (s.type === "reconnect") readiness?.set("nats", true);
+      }
+    })();
+    const bus = new EventBus(connection, jetstream(connection), await jetstreamManager(connection), logger);
+    await bus.ensureStream(DEAD_LETTER_STREAM);
+    readiness?.set("nats", true);
+    return bus;
+  }
+
+  async ensureStream(spec: StreamSpec): Promise<void> {
+    const config = {
+      name: spec.name,
+      subjects: spec.subjects,
+      duplicate_window: nanos(spec.duplicateWindowMs ?? 2 * 3600 * 1000),
+      max_age: spec.maxAgeMs ? nanos(spec.maxAgeMs) : 0,
+    };
+    try {
+      await this.jsm.streams.info(spec.name);
+      await this.jsm.streams.update(spec.name, config);
+    } catch (err) {
+      if (!String(err).includes("not found")) throw err;
+      await this.jsm.streams.add(config);
+    }
+  }
+
+  /** Publishes and waits for the stream's ack; `duplicate` is true when JetStream dropped it. */
+  async publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<{ seq: number; duplicate: boolean }> {
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(options.headers ?? {})) h.set(k, v);
+    const ack = await this.js.publish(subject, data, { msgID: options.msgId, headers: h });
+    return { seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  async consume<T>(spec: ConsumerSpec<T>): Promise<ConsumerLoop<T>> {
+    const config = {
+      durable_name: spec.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subjects: spec.filterSubjects,
+      max_deliver: spec.maxDeliver ?? 5,
+      ack_wait: nanos(spec.ackWaitMs ?? 30_000),
+    };
+    try {
+      await this.jsm.consumers.info(spec.stream, spec.durable);
+      await this.jsm.consumers.update(spec.stream, spec.durable, config);
+    } catch (err) {
+      if (!String(err).includes("not found")) throw err;
+      await this.jsm.consumers.add(spec.stream, config);
+    }
+    const loop = new ConsumerLoop(this, spec, this.logger.child({ consumer: spec.durable }));
+    this.consumers.push(loop as ConsumerLoop<unknown>);
+    loop.start();
+    return loop;
+  }
+
+  /** Messages a durable has not yet had acknowledged (its lag). */
+  async pending(stream: string, durable: string): Promise<number> {
+    const info = await this.jsm.consumers.info(stream, durable);
+    return info.num_pending + info.num_ack_pending;
+  }
+
+  /** Stops consumers, then drains the connection so in-flight publishes complete. */
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.stop()));
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}
+
+/** A consume loop that survives errors and reconnects, for one durable consumer. */
+export class ConsumerLoop<T> {
+  readonly stats: ConsumerStats = { consumed: 0, redelivered: 0, failed: 0, poisoned: 0 };
+  private messages?: ConsumerMessages;
+  private stopped = false;
+  private done?: Promise<void>;
+  private inFlight = Promise.resolve();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly spec: ConsumerSpec<T>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.done = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.messages?.close();
+    await this.done;
+    await this.inFlight;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const consumer = await this.bus.js.consumers.get(this.spec.stream, this.spec.durable);
+        this.messages = await consumer.consume({ max_messages: 64 });
+        for await (const msg of this.messages) {
+          const handled = this.handle(msg);
+          this.inFlight = handled;
+          await handled;
+          if (this.stopped) break;
+        }
+      } catch (err) {
+        if (this.stopped) break;
+        this.logger.warn({ err: String(err) }, "consume loop interrupted; resuming");
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const attempt = msg.info.deliveryCount;
+    if (attempt > 1) this.stats.redelivered++;
+    let event: T;
+    try {
+      event = this.spec.decode(msg.data, msg.subject);
+    } catch (err) {
+      await this.setAside(msg, `undecodable: ${String(err)}`);
+      return;
+    }
+    try {
+      await this.spec.handle({
+        subject: msg.subject,
+        event,
+        headers: headersToRecord(msg.headers),
+        deliveryCount: attempt,
+        streamSequence: msg.seq,
+      });
+      msg.ack();
+      this.stats.consumed++;
+    } catch (err) {
+      this.stats.failed++;
+      const maxDeliver = this.spec.maxDeliver ?? 5;
+      if (attempt >= maxDeliver) {
+        await this.setAside(msg, String(err));
+      } else {
+        const delay = (this.spec.retryDelayMs ?? defaultRetryDelay)(attempt);
+        this.logger.warn({ err: String(err), subject: msg.subject, attempt, delay }, "handler failed; redelivering");
+        msg.nak(delay);
+      }
+    }
+  }
+
+  /** Poison message: copy it to the dead-letter stream with why, then stop its redelivery. */
+  private async setAside(msg: JsMsg, reason: string): Promise<void> {
+    this.stats.poisoned++;
+    const headers = headersToRecord(msg.headers);
+    headers["Relata-Original-Subject"] = msg.subject;
+    headers["Relata-Original-Sequence"] = String(msg.seq);
+    headers["Relata-Failure"] = reason.slice(0, 500);
+    try {
+      await this.bus.publish(`deadletter.${this.spec.stream}.${this.spec.durable}`, msg.data, {
+        msgId: `${this.spec.stream}:${this.spec.durable}:${msg.seq}`,
+        headers,
+      });
+      msg.term(reason.slice(0, 200));
+      this.logger.error({ subject: msg.subject, seq: msg.seq, reason }, "poison message set aside");
+    } catch (err) {
+      this.logger.error({ err: String(err) }, "could not set a poison message aside; redelivering");
+      msg.nak(5_000);
+    }
+  }
+}

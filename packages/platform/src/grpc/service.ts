@@ -1,0 +1,85 @@
+import type { handleUnaryCall, sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import { toGrpcError, AppError } from "../errors";
+import { identityFromMetadata, type Identity } from "../identity";
+import type { Logger } from "../logger";
+
+/** The shape of a ts-proto `outputServices=grpc-js` service definition (`XServiceService`). */
+export interface UnaryMethodDefinition<Req, Res> {
+  path: string;
+  requestStream: false;
+  responseStream: false;
+  requestSerialize: (value: Req) => Buffer;
+  requestDeserialize: (value: Buffer) => Req;
+  responseSerialize: (value: Res) => Buffer;
+  responseDeserialize: (value: Buffer) => Res;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServiceDefinition = Record<string, UnaryMethodDefinition<any, any>>;
+export type RequestOf<M> = M extends UnaryMethodDefinition<infer Req, unknown> ? Req : never;
+export type ResponseOf<M> = M extends UnaryMethodDefinition<unknown, infer Res> ? Res : never;
+
+/** What a handler knows about its call besides the request. */
+export interface CallContext {
+  identity: Identity;
+  /** Aborted when the caller cancels or its deadline passes. */
+  signal: AbortSignal;
+  deadline?: Date;
+  logger: Logger;
+}
+
+export type UnaryHandlers<D extends ServiceDefinition> = {
+  [K in keyof D]: (request: RequestOf<D[K]>, ctx: CallContext) => Promise<ResponseOf<D[K]>>;
+};
+
+export interface ServiceRegistration {
+  /** Fully qualified service name, for the health service ("relata.sales.v1.LeadService"). */
+  name: string;
+  definition: ServiceDefinition;
+  implementation: UntypedServiceImplementation;
+}
+
+/**
+ * Turns promise-returning handlers into a grpc-js implementation: reads the caller's identity
+ * from metadata (every call must carry a tenant), maps AppErrors to gRPC statuses with the
+ * failing field in trailers, and logs unexpected errors once.
+ */
+export function implement<D extends ServiceDefinition>(
+  definition: D,
+  handlers: UnaryHandlers<D>,
+  logger: Logger,
+): ServiceRegistration {
+  const implementation: UntypedServiceImplementation = {};
+  let name = "";
+  for (const key of Object.keys(definition) as (keyof D & string)[]) {
+    const method = definition[key];
+    name = method.path.split("/")[1] ?? name;
+    const handler = handlers[key];
+    const wrapped: handleUnaryCall<unknown, unknown> = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+      const abort = new AbortController();
+      call.on("cancelled", () => abort.abort());
+      let identity: Identity;
+      try {
+        identity = identityFromMetadata(call.metadata);
+      } catch (err) {
+        callback(toGrpcError(err));
+        return;
+      }
+      const deadline = call.getDeadline();
+      const ctx: CallContext = {
+        identity,
+        signal: abort.signal,
+        deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
+        logger: logger.child({ rpc: method.path, tenant: identity.tenantId, requestId: identity.requestId }),
+      };
+      handler(call.request as RequestOf<D[typeof key]>, ctx).then(
+        (response) => callback(null, response),
+        (err: unknown) => {
+          if (!(err instanceof AppError)) ctx.logger.error({ err }, "unhandled error in handler");
+          callback(toGrpcError(err));
+        },
+      );
+    };
+    implementation[key] = wrapped;
+  }
+  return { name, definition, implementation };
+}

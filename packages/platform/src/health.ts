@@ -1,0 +1,60 @@
+import { HealthImplementation } from "grpc-health-check";
+import type { Logger } from "./logger";
+
+export type Dependency = "mongo" | "nats" | (string & {});
+
+/**
+ * Readiness from the real dependencies: the process reports SERVING only while every one of
+ * them is up, and falls back to NOT_SERVING as soon as one goes away.
+ */
+export class Readiness {
+  readonly health = new HealthImplementation({ "": "NOT_SERVING" });
+  private readonly state = new Map<Dependency, boolean>();
+  private readonly serviceNames = new Set<string>([""]);
+  private listeners: ((ready: boolean, dependency: Dependency, up: boolean) => void)[] = [];
+  private draining = false;
+
+  constructor(
+    dependencies: Dependency[],
+    private readonly logger: Logger,
+  ) {
+    for (const d of dependencies) this.state.set(d, false);
+  }
+
+  /** Services whose per-name health status follows the process's readiness. */
+  addService(name: string): void {
+    this.serviceNames.add(name);
+    this.publish();
+  }
+
+  set(dependency: Dependency, up: boolean): void {
+    if (this.state.get(dependency) === up) return;
+    this.state.set(dependency, up);
+    this.logger[up ? "info" : "warn"]({ dependency, up }, up ? "dependency up" : "dependency down");
+    this.publish();
+    for (const l of this.listeners) l(this.ready, dependency, up);
+  }
+
+  /** At shutdown: report NOT_SERVING so that load balancers stop sending work first. */
+  drain(): void {
+    this.draining = true;
+    this.publish();
+  }
+
+  get ready(): boolean {
+    return !this.draining && [...this.state.values()].every(Boolean);
+  }
+
+  dependencies(): Record<string, boolean> {
+    return Object.fromEntries(this.state);
+  }
+
+  onChange(listener: (ready: boolean, dependency: Dependency, up: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private publish(): void {
+    const status = this.ready ? "SERVING" : "NOT_SERVING";
+    for (const name of this.serviceNames) this.health.setStatus(name, status);
+  }
+}

@@ -1,0 +1,42 @@
+import { Metadata } from "@grpc/grpc-js";
+import { Unauthenticated } from "./errors";
+
+/**
+ * Who is calling, for which tenant. The gateway derives it from a verified token and sends it
+ * as gRPC metadata; services read it from there and never from a request message.
+ */
+export interface Identity {
+  tenantId: string;
+  /** The user (token `sub`) or partner client id. */
+  subject: string;
+  roles: string[];
+  requestId: string;
+}
+
+const KEYS = { tenant: "relata-tenant", subject: "relata-subject", roles: "relata-roles", request: "x-request-id" };
+
+const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function identityToMetadata(identity: Identity, metadata: Metadata = new Metadata()): Metadata {
+  metadata.set(KEYS.tenant, identity.tenantId);
+  metadata.set(KEYS.subject, identity.subject);
+  metadata.set(KEYS.roles, identity.roles.join(","));
+  metadata.set(KEYS.request, identity.requestId);
+  return metadata;
+}
+
+export function identityFromMetadata(metadata: Metadata): Identity {
+  const one = (key: string): string => {
+    const value = metadata.get(key)[0];
+    return typeof value === "string" ? value : "";
+  };
+  const tenantId = one(KEYS.tenant);
+  const subject = one(KEYS.subject);
+  if (!TENANT_ID.test(tenantId)) throw new Unauthenticated("missing or malformed tenant in call metadata");
+  if (!subject) throw new Unauthenticated("missing subject in call metadata");
+  const roles = one(KEYS.roles)
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
+  return { tenantId, subject, roles, requestId: one(KEYS.request) };
+}
