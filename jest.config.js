@@ -2,7 +2,7 @@
 // local infrastructure (FerretDB, NATS, Keycloak) that `make test` starts; e2e tests also
 // need the Sales service and the gateway; chart tests need helm from the tools cache.
 const transform = {
-  "^.+\\.ts$": ["ts-jest", { isolatedModules: true, tsconfig: { module: "node16", moduleResolution: "node16", target: "ES2023", esModuleInterop: true } }],
+  "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true, module: "node16", moduleResolution: "node16", target: "ES2023", esModuleInterop: true } }],
 };
 const base = { testEnvironment: "node", transform, moduleFileExtensions: ["ts", "js", "json"] };
 

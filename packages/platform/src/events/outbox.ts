@@ -60,6 +60,14 @@ export function enqueue(...events: PendingEvent[]): { $push: { outbox: { $each: 
   return { $push: { outbox: { $each: events } }, $min: { outboxSince: first.createdAt } };
 }
 
+/** Lean reads return BSON Binary for Buffer fields; the bus wants plain bytes. */
+function bytesOf(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  const binary = data as { buffer?: unknown };
+  if (binary && binary.buffer instanceof Uint8Array) return binary.buffer;
+  throw new TypeError("outbox entry data is not binary");
+}
+
 export interface OutboxBacklog {
   pending: number;
   oldest?: Date;
@@ -151,7 +159,7 @@ export class OutboxRelay {
   private async flush(model: Model<any>, doc: OutboxDoc): Promise<number> {
     let count = 0;
     for (const [i, entry] of doc.outbox.entries()) {
-      await this.bus.publish(entry.subject, entry.data, { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } });
+      await this.bus.publish(entry.subject, bytesOf(entry.data), { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } });
       const next = doc.outbox[i + 1];
       // Pop only if this entry is still the head, so concurrent relays cannot pop twice.
       const popped = next

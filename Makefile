@@ -1,0 +1,98 @@
+# The verbs a newcomer needs. Every target installs what it is missing (into the tools cache,
+# outside the repository) and is safe to run twice.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+RELATA_HOME ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/relata
+export RELATA_HOME
+export PATH := $(RELATA_HOME)/bin:$(RELATA_HOME)/node/bin:$(PATH)
+# npm prints a warning per call for a machine-level option it no longer knows; keep logs readable.
+export npm_config_loglevel ?= error
+
+STACK := deploy/stack.sh
+TEST_OWNED := .run/test-owned
+
+.PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \
+        test-integration test-e2e chart-check bench images clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+
+tools: ## install Node 24, FerretDB, NATS, Keycloak and a JDK into the tools cache
+	@deploy/tools.sh all
+
+node_modules/.package-lock.json: package-lock.json package.json | tools
+	npm ci --no-audit --no-fund
+
+install: node_modules/.package-lock.json ## install npm dependencies (only when the lock file changed)
+
+build: install ## compile every workspace (tsc -b, strict)
+	npx tsc -b
+
+proto: install ## regenerate packages/proto from proto/ (buf + ts-proto) and lint the protos
+	npx buf lint
+	npx buf generate
+
+proto-check: install ## fail when the generated code is not what proto/ generates
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	npx buf lint; \
+	npx buf generate -o "$$tmp"; \
+	if ! diff -r "$$tmp/packages/proto/src/gen" packages/proto/src/gen >/dev/null; then \
+	  diff -r "$$tmp/packages/proto/src/gen" packages/proto/src/gen | head -20; \
+	  echo "packages/proto is stale: run 'make proto' and commit the result" >&2; exit 1; \
+	fi; echo "generated code is in step with proto/"
+
+typecheck: build ## type-check the tests too (jest only transpiles them)
+	@for p in $$(ls services/*/test/tsconfig.json gateway/test/tsconfig.json e2e/tsconfig.json packages/*/test/tsconfig.json charts/test/tsconfig.json 2>/dev/null); do \
+	  echo "tsc --noEmit -p $$p"; npx tsc --noEmit -p $$p; done
+
+up: build ## run the whole platform locally with demo data
+	@$(STACK) up all
+	@node deploy/seed.mjs
+	@$(STACK) banner
+
+down: ## stop everything `make up` started
+	@$(STACK) down
+
+status: ## what is running
+	@$(STACK) status
+
+seed: ## load the demo data again (idempotent)
+	@node deploy/seed.mjs
+
+test: build proto-check typecheck ## every test: unit, integration, end-to-end, chart checks (starts and stops its servers)
+	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
+	npx jest --selectProjects unit; \
+	$(STACK) up --owned-by $(TEST_OWNED) infra; \
+	npx jest --selectProjects integration --runInBand; \
+	$(STACK) up --owned-by $(TEST_OWNED) apps; \
+	npx jest --selectProjects e2e --runInBand; \
+	$(MAKE) --no-print-directory chart-check
+
+test-unit: build ## unit tests only (no servers)
+	npx jest --selectProjects unit
+
+test-integration: build ## integration tests against real FerretDB, NATS and Keycloak
+	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
+	$(STACK) up --owned-by $(TEST_OWNED) infra; npx jest --selectProjects integration --runInBand
+
+test-e2e: build ## end-to-end tests through the gateway against the running platform
+	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
+	$(STACK) up --owned-by $(TEST_OWNED) all; npx jest --selectProjects e2e --runInBand
+
+chart-check: install ## helm lint, render and validate the chart offline, and the chart rule tests
+	@deploy/chart-check.sh
+	npx jest --selectProjects charts
+
+bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB (not part of test)
+	@deploy/tools.sh k6
+	@rm -f .run/bench-owned; trap '$(STACK) down --owned-by .run/bench-owned' EXIT; \
+	$(STACK) up --owned-by .run/bench-owned all; e2e/load/bench.sh
+
+images: ## build the container images (needs a Docker engine)
+	@deploy/images.sh
+
+clean: ## remove build output and local state (not the tools cache)
+	rm -rf .run node_modules packages/*/dist services/*/dist gateway/dist e2e/dist
+	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
