@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Loads demo data into both tenants through the public API, as their own users would.
+// Idempotent: every create carries a fixed Idempotency-Key, so a second run creates nothing.
+const gateway = process.env.GATEWAY_URL ?? `http://localhost:${process.env.GATEWAY_PORT ?? 8080}`;
+const issuer = process.env.OIDC_ISSUER ?? `http://localhost:${process.env.KEYCLOAK_PORT ?? 8180}/realms/relata`;
+const password = process.env.DEMO_PASSWORD ?? "relata-demo";
+
+async function token(username) {
+  const res = await fetch(`${issuer}/protocol/openid-connect/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "password", client_id: "relata-cli", username, password }),
+  });
+  if (!res.ok) throw new Error(`token for ${username}: ${res.status} ${await res.text()}`);
+  const { access_token } = await res.json();
+  const claims = JSON.parse(Buffer.from(access_token.split(".")[1], "base64url").toString());
+  return { accessToken: access_token, subject: claims.sub };
+}
+
+async function call(auth, method, path, body, key) {
+  const headers = { authorization: `Bearer ${auth.accessToken}`, "content-type": "application/json" };
+  if (key) headers["idempotency-key"] = key;
+  const res = await fetch(`${gateway}${path}`, { method, headers, body: body && JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const DEMO = {
+  acme: {
+    accounts: [
+      { name: "Northwind Traders", industry: "retail", territory: "emea" },
+      { name: "Contoso Pharma", industry: "healthcare", territory: "emea" },
+      { name: "Fabrikam Robotics", industry: "manufacturing", territory: "amer" },
+    ],
+    leads: [
+      { firstName: "Ada", lastName: "Lovelace", email: "ada@analytical.example", company: "Analytical Engines" },
+      { firstName: "Grace", lastName: "Hopper", email: "grace@cobol.example", company: "Compiler Works" },
+      { firstName: "Alan", lastName: "Turing", email: "alan@bletchley.example", company: "Bletchley Systems" },
+      { firstName: "Edsger", lastName: "Dijkstra", email: "edsger@paths.example", company: "Shortest Paths BV" },
+    ],
+  },
+  globex: {
+    accounts: [
+      { name: "Initech", industry: "software", territory: "amer" },
+      { name: "Umbrella Logistics", industry: "logistics", territory: "apac" },
+    ],
+    leads: [
+      { firstName: "Barbara", lastName: "Liskov", email: "barbara@substitution.example", company: "Substitution Labs" },
+      { firstName: "Ken", lastName: "Thompson", email: "ken@unix.example", company: "Pipes & Filters" },
+    ],
+  },
+};
+
+for (const [tenant, data] of Object.entries(DEMO)) {
+  const manager = await token(`${tenant}-sales-manager`);
+  const reps = [await token(`${tenant}-sales-rep`), await token(`${tenant}-sales-rep-2`)];
+  await call(manager, "PUT", "/v1/lead-assignment", { repIds: reps.map((r) => r.subject) });
+  for (const [i, account] of data.accounts.entries()) {
+    await call(reps[i % reps.length], "POST", "/v1/accounts", account, `seed-${tenant}-account-${i}`);
+  }
+  const leads = [];
+  for (const [i, lead] of data.leads.entries()) {
+    leads.push(await call(manager, "POST", "/v1/leads", { ...lead, source: "manual" }, `seed-${tenant}-lead-${i}`));
+  }
+  // One converted lead per tenant, so the pipeline and an account timeline have content.
+  await call(manager, "POST", `/v1/leads/${leads[0].id}/convert`, {
+    opportunityName: `${data.leads[0].company} platform deal`,
+    amount: { amount: "48000.00", currency: "EUR" },
+    expectedCloseDate: "2027-03-31",
+  });
+  console.log(`seeded ${tenant}: ${data.accounts.length} accounts, ${data.leads.length} leads (one converted)`);
+}
