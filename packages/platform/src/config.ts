@@ -51,4 +51,6 @@ export const serviceEnv = {
   NATS_URL: z.string().min(1),
   LOG_LEVEL: env.logLevel(),
   SHUTDOWN_GRACE_MS: env.durationMs(10_000),
+  /** Prometheus scrapes /metrics here. */
+  METRICS_PORT: env.port(9464),
 };

@@ -1,5 +1,6 @@
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "./logger";
+import { metrics } from "./telemetry/metrics";
 
 export type Dependency = "mongo" | "nats" | (string & {});
 
@@ -18,7 +19,11 @@ export class Readiness {
     dependencies: Dependency[],
     private readonly logger: Logger,
   ) {
-    for (const d of dependencies) this.state.set(d, false);
+    for (const d of dependencies) {
+      this.state.set(d, false);
+      metrics.dependencyUp.set({ dependency: d }, 0);
+    }
+    metrics.ready.set(0);
   }
 
   /** Services whose per-name health status follows the process's readiness. */
@@ -30,6 +35,7 @@ export class Readiness {
   set(dependency: Dependency, up: boolean): void {
     if (this.state.get(dependency) === up) return;
     this.state.set(dependency, up);
+    metrics.dependencyUp.set({ dependency }, up ? 1 : 0);
     this.logger[up ? "info" : "warn"]({ dependency, up }, up ? "dependency up" : "dependency down");
     this.publish();
     for (const l of this.listeners) l(this.ready, dependency, up);
@@ -55,6 +61,7 @@ export class Readiness {
 
   private publish(): void {
     const status = this.ready ? "SERVING" : "NOT_SERVING";
+    metrics.ready.set(this.ready ? 1 : 0);
     for (const name of this.serviceNames) this.health.setStatus(name, status);
   }
 }

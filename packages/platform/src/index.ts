@@ -11,3 +11,6 @@ export * from "./grpc/service";
 export * from "./grpc/client";
 export * from "./events/bus";
 export * from "./events/outbox";
+export * from "./telemetry/context";
+export * from "./telemetry/metrics";
+export { startTelemetry, stopTelemetry } from "./telemetry/sdk";

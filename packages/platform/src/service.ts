@@ -7,6 +7,9 @@ import type { ServiceRegistration } from "./grpc/service";
 import { Readiness } from "./health";
 import { createLogger, type Logger } from "./logger";
 import { connectMongo } from "./mongo";
+import { outboxRelays } from "./events/outbox";
+import { scrapedGauge, serveMetrics } from "./telemetry/metrics";
+import { stopTelemetry } from "./telemetry/sdk";
 
 type ServiceConfig<S extends z.ZodRawShape> = z.output<z.ZodObject<typeof serviceEnv>> & z.output<z.ZodObject<S>>;
 
@@ -63,10 +66,27 @@ export async function runService<S extends z.ZodRawShape = Record<never, never>>
   );
   logger.info({ port }, "gRPC listening; not serving until dependencies are ready");
 
+  const metricsServer = await serveMetrics(config.METRICS_PORT);
   const db = await connectMongo(config.MONGO_URI, logger, readiness);
   const bus = await EventBus.connect(config.NATS_URL, spec.name, logger, readiness);
   const ctx: ServiceContext<S> = { config, logger, db, bus, readiness };
   const built = await spec.start(ctx);
+  scrapedGauge("relata_consumer_pending_messages", "Messages a durable consumer has not had acknowledged (its lag)", ["stream", "consumer"], async (set) => {
+    for (const c of bus.consumers) set({ stream: c.spec.stream, consumer: c.spec.durable }, await bus.pending(c.spec.stream, c.spec.durable));
+  });
+  scrapedGauge("relata_outbox_pending_events", "Events written but not yet published", [], async (set) => {
+    let pending = 0;
+    for (const relay of outboxRelays) pending += (await relay.backlog()).pending;
+    set({}, pending);
+  });
+  scrapedGauge("relata_outbox_oldest_age_seconds", "Age of the oldest event waiting in an outbox (0 when none)", [], async (set) => {
+    let oldest: Date | undefined;
+    for (const relay of outboxRelays) {
+      const b = await relay.backlog();
+      if (b.oldest && (!oldest || b.oldest < oldest)) oldest = b.oldest;
+    }
+    set({}, oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
+  });
   for (const s of built.services) {
     server.addService(s.definition, s.implementation);
     readiness.addService(s.name);
@@ -90,6 +110,8 @@ export async function runService<S extends z.ZodRawShape = Record<never, never>>
       await built.stop?.();
       await bus.close().catch((err: unknown) => logger.warn({ err: String(err) }, "NATS close failed"));
       await db.close().catch((err: unknown) => logger.warn({ err: String(err) }, "database close failed"));
+      metricsServer.close();
+      await stopTelemetry();
       logger.info("stopped");
     })());
   process.once("SIGTERM", () => void shutdown("SIGTERM").then(() => process.exit(0)));

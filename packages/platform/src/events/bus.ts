@@ -11,6 +11,9 @@ import {
 } from "@nats-io/jetstream";
 import type { Readiness } from "../health";
 import type { Logger } from "../logger";
+import { contextFromNatsHeaders, inSpan, SpanKind } from "../telemetry/context";
+import { metrics } from "../telemetry/metrics";
+import { context, propagation } from "@opentelemetry/api";
 
 export interface StreamSpec {
   name: string;
@@ -77,7 +80,7 @@ export function headersToRecord(h: MsgHdrs | undefined): Record<string, string> 
  * explicit ack, redelivery with delay, and poison messages set aside and counted.
  */
 export class EventBus {
-  private readonly consumers: ConsumerLoop<unknown>[] = [];
+  readonly consumers: ConsumerLoop<unknown>[] = [];
 
   private constructor(
     readonly nc: NatsConnection,
@@ -127,10 +130,18 @@ export class EventBus {
 
   /** Publishes and waits for the stream's ack; `duplicate` is true when JetStream dropped it. */
   async publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<{ seq: number; duplicate: boolean }> {
-    const h = natsHeaders();
-    for (const [k, v] of Object.entries(options.headers ?? {})) h.set(k, v);
-    const ack = await this.js.publish(subject, data, { msgID: options.msgId, headers: h });
-    return { seq: ack.seq, duplicate: ack.duplicate };
+    const attributes = { "messaging.system": "nats", "messaging.destination.name": subject, "messaging.message.id": options.msgId };
+    return inSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+      const h = natsHeaders();
+      const carrier: Record<string, string> = { ...(options.headers ?? {}) };
+      // The producer span becomes the parent of whatever consumes the message.
+      propagation.inject(context.active(), carrier);
+      for (const [k, v] of Object.entries(carrier)) h.set(k, v);
+      const ack = await this.js.publish(subject, data, { msgID: options.msgId, headers: h });
+      span.setAttribute("messaging.nats.duplicate", ack.duplicate);
+      metrics.eventsPublished.inc({ subject });
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    });
   }
 
   async consume<T>(spec: ConsumerSpec<T>): Promise<ConsumerLoop<T>> {
@@ -178,7 +189,7 @@ export class ConsumerLoop<T> {
 
   constructor(
     private readonly bus: EventBus,
-    private readonly spec: ConsumerSpec<T>,
+    readonly spec: ConsumerSpec<T>,
     private readonly logger: Logger,
   ) {}
 
@@ -214,7 +225,25 @@ export class ConsumerLoop<T> {
 
   private async handle(msg: JsMsg): Promise<void> {
     const attempt = msg.info.deliveryCount;
-    if (attempt > 1) this.stats.redelivered++;
+    const durable = this.spec.durable;
+    if (attempt > 1) {
+      this.stats.redelivered++;
+      metrics.eventsRedelivered.inc({ consumer: durable });
+    }
+    const attributes = {
+      "messaging.system": "nats",
+      "messaging.destination.name": msg.subject,
+      "messaging.consumer.group.name": durable,
+      "messaging.message.delivery_count": attempt,
+    };
+    // A child of the producer span: publish and processing are one trace.
+    await inSpan(`process ${msg.subject}`, { kind: SpanKind.CONSUMER, attributes, parent: contextFromNatsHeaders(msg.headers) }, () =>
+      this.process(msg, attempt),
+    ).catch(() => undefined);
+  }
+
+  private async process(msg: JsMsg, attempt: number): Promise<void> {
+    const durable = this.spec.durable;
     let event: T;
     try {
       event = this.spec.decode(msg.data, msg.subject);
@@ -232,8 +261,10 @@ export class ConsumerLoop<T> {
       });
       msg.ack();
       this.stats.consumed++;
+      metrics.eventsConsumed.inc({ consumer: durable, subject: msg.subject });
     } catch (err) {
       this.stats.failed++;
+      metrics.eventsFailed.inc({ consumer: durable });
       const maxDeliver = this.spec.maxDeliver ?? 5;
       if (attempt >= maxDeliver) {
         await this.setAside(msg, String(err));
@@ -248,6 +279,7 @@ export class ConsumerLoop<T> {
   /** Poison message: copy it to the dead-letter stream with why, then stop its redelivery. */
   private async setAside(msg: JsMsg, reason: string): Promise<void> {
     this.stats.poisoned++;
+    metrics.eventsPoisoned.inc({ consumer: this.spec.durable });
     const headers = headersToRecord(msg.headers);
     headers["Relata-Original-Subject"] = msg.subject;
     headers["Relata-Original-Sequence"] = String(msg.seq);

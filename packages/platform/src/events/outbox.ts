@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Schema, type Model } from "mongoose";
 import type { Logger } from "../logger";
+import { context } from "@opentelemetry/api";
+import { contextFromRecord, currentTraceHeaders } from "../telemetry/context";
 import type { EventBus } from "./bus";
 
 /**
@@ -48,7 +50,8 @@ export function pendingEvent(
     id: options.id ?? randomUUID(),
     subject,
     data: Buffer.from(data),
-    headers: options.headers ?? {},
+    // The trace of the request that caused the event travels with it through the outbox.
+    headers: { ...currentTraceHeaders(), ...(options.headers ?? {}) },
     createdAt: options.at ?? new Date(),
   };
 }
@@ -78,6 +81,9 @@ interface OutboxDoc {
   outbox: PendingEvent[];
 }
 
+/** Every relay in the process, for the backlog metrics. */
+export const outboxRelays = new Set<OutboxRelay>();
+
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -95,6 +101,7 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
+    outboxRelays.add(this);
     this.timer = setInterval(() => this.nudge(), this.intervalMs);
     this.timer.unref();
     this.nudge();
@@ -121,6 +128,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    outboxRelays.delete(this);
     clearInterval(this.timer);
     await this.running;
   }
@@ -159,7 +167,9 @@ export class OutboxRelay {
   private async flush(model: Model<any>, doc: OutboxDoc): Promise<number> {
     let count = 0;
     for (const [i, entry] of doc.outbox.entries()) {
-      await this.bus.publish(entry.subject, bytesOf(entry.data), { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } });
+      await context.with(contextFromRecord(entry.headers), () =>
+        this.bus.publish(entry.subject, bytesOf(entry.data), { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } }),
+      );
       const next = doc.outbox[i + 1];
       // Pop only if this entry is still the head, so concurrent relays cannot pop twice.
       const popped = next

@@ -1,7 +1,10 @@
+import { status as GrpcStatus } from "@grpc/grpc-js";
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { toGrpcError, AppError } from "../errors";
 import { identityFromMetadata, type Identity } from "../identity";
 import type { Logger } from "../logger";
+import { annotateActiveSpan } from "../telemetry/context";
+import { metrics } from "../telemetry/metrics";
 
 /** The shape of a ts-proto `outputServices=grpc-js` service definition (`XServiceService`). */
 export interface UnaryMethodDefinition<Req, Res> {
@@ -64,6 +67,12 @@ export function implement<D extends ServiceDefinition>(
         callback(toGrpcError(err));
         return;
       }
+      const request = call.request as { id?: unknown };
+      annotateActiveSpan({
+        tenant: identity.tenantId,
+        requestId: identity.requestId,
+        entityId: typeof request?.id === "string" ? request.id : undefined,
+      });
       const deadline = call.getDeadline();
       const ctx: CallContext = {
         identity,
@@ -71,11 +80,21 @@ export function implement<D extends ServiceDefinition>(
         deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
         logger: logger.child({ rpc: method.path, tenant: identity.tenantId, requestId: identity.requestId }),
       };
+      const timer = metrics.rpcDuration.startTimer({ method: method.path });
       handler(call.request as RequestOf<D[typeof key]>, ctx).then(
-        (response) => callback(null, response),
+        (response) => {
+          timer();
+          metrics.rpcRequests.inc({ method: method.path, code: "OK" });
+          const created = response as { id?: unknown };
+          if (typeof created?.id === "string") annotateActiveSpan({ entityId: created.id });
+          callback(null, response);
+        },
         (err: unknown) => {
+          timer();
           if (!(err instanceof AppError)) ctx.logger.error({ err }, "unhandled error in handler");
-          callback(toGrpcError(err));
+          const grpcError = toGrpcError(err);
+          metrics.rpcRequests.inc({ method: method.path, code: GrpcStatus[grpcError.code] ?? String(grpcError.code) });
+          callback(grpcError);
         },
       );
     };
