@@ -51,6 +51,6 @@ export const serviceEnv = {
   NATS_URL: z.string().min(1),
   LOG_LEVEL: env.logLevel(),
   SHUTDOWN_GRACE_MS: env.durationMs(10_000),
-  /** Prometheus scrapes /metrics here. */
-  METRICS_PORT: env.port(9464),
+  /** Prometheus scrapes /metrics here; 0 picks a free port (tests). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 };
