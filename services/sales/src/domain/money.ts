@@ -1,0 +1,40 @@
+import type { Money } from "./types";
+
+/** At most 15 integer digits and 4 decimals, no sign, no exponent: "12500", "12500.5", "0.0001". */
+export const DECIMAL_AMOUNT = /^\d{1,15}(\.\d{1,4})?$/;
+
+const CURRENCY_SHAPE = /^[A-Z]{3}$/;
+const KNOWN_CURRENCIES = new Set<string>(Intl.supportedValuesOf("currency"));
+
+export function isDecimalAmount(value: string): boolean {
+  return DECIMAL_AMOUNT.test(value);
+}
+
+/** Three upper-case letters naming a currency of ISO 4217. */
+export function isCurrencyCode(value: string): boolean {
+  return CURRENCY_SHAPE.test(value) && KNOWN_CURRENCIES.has(value);
+}
+
+/**
+ * The problem with an amount, by the field that has it ("amount" / "currency" relative to the
+ * Money), or undefined when it is valid.
+ */
+export function moneyProblem(money: Money): { field: "amount" | "currency"; message: string } | undefined {
+  if (!isDecimalAmount(money.amount)) {
+    return { field: "amount", message: "must be a decimal string with at most 15 digits and 4 decimals, such as 12500.00" };
+  }
+  if (!CURRENCY_SHAPE.test(money.currency)) return { field: "currency", message: "must be an ISO 4217 code of 3 upper-case letters" };
+  if (!KNOWN_CURRENCIES.has(money.currency)) return { field: "currency", message: `${money.currency} is not an ISO 4217 currency` };
+  return undefined;
+}
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day written YYYY-MM-DD (no 2025-02-30). */
+export function isCalendarDate(value: string): boolean {
+  const m = CALENDAR_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}

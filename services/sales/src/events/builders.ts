@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { pendingEvent, type PendingEvent } from "@relata/platform";
+import type { EventMeta } from "@relata/proto/events/v1/meta";
+import {
+  AccountChanged,
+  ActivityChanged,
+  ContactChanged,
+  LeadChanged,
+  LeadConverted,
+  OpportunityChanged,
+  OpportunityStageChanged,
+} from "@relata/proto/events/v1/sales";
+import type { AccountRecord, ActivityRecord, Actor, ContactRecord, LeadRecord, OpportunityRecord } from "../domain/types";
+import { toAccount, toActivity, toContact, toLead, toOpportunity } from "../store/mappers";
+import { REQUEST_ID_HEADER, SUBJECTS, TENANT_HEADER, type SalesSubject } from "./stream";
+
+/**
+ * Builders of the pending events a write enqueues in its own document. Each event gets a
+ * fresh id that is at once EventMeta.id, the outbox entry id and the JetStream Nats-Msg-Id;
+ * its payload is the record's snapshot after the change (never the outbox fields).
+ */
+function build(subject: SalesSubject, entityId: string, actor: Actor, at: Date, encode: (meta: EventMeta) => Uint8Array): PendingEvent {
+  const id = randomUUID();
+  const meta: EventMeta = {
+    id,
+    type: subject,
+    tenantId: actor.tenantId,
+    entityId,
+    actorId: actor.actorId,
+    requestId: actor.requestId,
+    occurredAt: at.toISOString(),
+  };
+  const headers: Record<string, string> = { [TENANT_HEADER]: actor.tenantId };
+  if (actor.requestId) headers[REQUEST_ID_HEADER] = actor.requestId;
+  return pendingEvent(subject, encode(meta), { id, headers, at });
+}
+
+export function accountEvent(kind: "created" | "updated", r: AccountRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  const subject = kind === "created" ? SUBJECTS.accountCreated : SUBJECTS.accountUpdated;
+  return build(subject, r._id, actor, at, (meta) => AccountChanged.encode({ meta, account: toAccount(r) }).finish());
+}
+
+export function contactEvent(kind: "created" | "updated", r: ContactRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  const subject = kind === "created" ? SUBJECTS.contactCreated : SUBJECTS.contactUpdated;
+  return build(subject, r._id, actor, at, (meta) => ContactChanged.encode({ meta, contact: toContact(r) }).finish());
+}
+
+export type LeadChangeKind = "created" | "updated" | "qualified" | "disqualified" | "assigned";
+
+const LEAD_SUBJECTS: Record<LeadChangeKind, SalesSubject> = {
+  created: SUBJECTS.leadCreated,
+  updated: SUBJECTS.leadUpdated,
+  qualified: SUBJECTS.leadQualified,
+  disqualified: SUBJECTS.leadDisqualified,
+  assigned: SUBJECTS.leadAssigned,
+};
+
+export function leadEvent(kind: LeadChangeKind, r: LeadRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return build(LEAD_SUBJECTS[kind], r._id, actor, at, (meta) => LeadChanged.encode({ meta, lead: toLead(r) }).finish());
+}
+
+export function leadConvertedEvent(r: LeadRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  const c = r.conversion;
+  if (!c) throw new Error("a converted lead carries its conversion");
+  return build(SUBJECTS.leadConverted, r._id, actor, at, (meta) =>
+    LeadConverted.encode({ meta, lead: toLead(r), accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId }).finish(),
+  );
+}
+
+export function opportunityEvent(kind: "created" | "updated", r: OpportunityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  const subject = kind === "created" ? SUBJECTS.opportunityCreated : SUBJECTS.opportunityUpdated;
+  return build(subject, r._id, actor, at, (meta) => OpportunityChanged.encode({ meta, opportunity: toOpportunity(r) }).finish());
+}
+
+const STAGE_SUBJECTS = {
+  stage_changed: SUBJECTS.opportunityStageChanged,
+  won: SUBJECTS.opportunityWon,
+  lost: SUBJECTS.opportunityLost,
+} as const;
+
+export function opportunityStageEvent(
+  kind: keyof typeof STAGE_SUBJECTS,
+  r: OpportunityRecord,
+  fromStageId: string,
+  actor: Actor,
+  at = r.updatedAt,
+): PendingEvent {
+  return build(STAGE_SUBJECTS[kind], r._id, actor, at, (meta) =>
+    OpportunityStageChanged.encode({ meta, opportunity: toOpportunity(r), fromStageId, toStageId: r.stageId }).finish(),
+  );
+}
+
+const ACTIVITY_SUBJECTS = {
+  logged: SUBJECTS.activityLogged,
+  updated: SUBJECTS.activityUpdated,
+  completed: SUBJECTS.activityCompleted,
+} as const;
+
+export function activityEvent(kind: keyof typeof ACTIVITY_SUBJECTS, r: ActivityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return build(ACTIVITY_SUBJECTS[kind], r._id, actor, at, (meta) => ActivityChanged.encode({ meta, activity: toActivity(r) }).finish());
+}

@@ -1,0 +1,133 @@
+import { InvalidArgument, parseInput } from "@relata/platform";
+import { z } from "zod";
+import { isCalendarDate, isCurrencyCode, isDecimalAmount } from "../domain/money";
+
+/**
+ * Request validation at the gRPC boundary. Schemas follow the ts-proto request objects
+ * (camelCase); a failure names the field as the proto does, in snake_case ("amount.currency",
+ * "related_to.id"), which the gateway converts to its JSON names.
+ */
+export function validate<S extends z.ZodType>(schema: S, request: unknown): z.output<S> {
+  try {
+    return parseInput(schema, request);
+  } catch (err) {
+    if (err instanceof InvalidArgument && err.field) {
+      const field = snakeCase(err.field);
+      const message = err.message.startsWith(err.field) ? field + err.message.slice(err.field.length) : err.message;
+      throw new InvalidArgument(field, message);
+    }
+    throw err;
+  }
+}
+
+export function snakeCase(path: string): string {
+  return path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+export const MAX_TEXT = 200;
+export const MAX_NOTES = 10_000;
+
+const atMost = (max: number) => `must be at most ${max} characters`;
+
+/** Free text, trimmed, possibly empty. */
+export const text = (max = MAX_TEXT) => z.string().trim().max(max, atMost(max));
+
+/** Text that must be present. */
+export const requiredText = (max = MAX_TEXT) => z.string().trim().min(1, "is required").max(max, atMost(max));
+
+/** The id of a record: present, trimmed. */
+export const id = () => requiredText();
+
+/** An id that may be empty ("no account"). */
+export const optionalId = () => text();
+
+/** A proto3 `optional string`: absent means unchanged. */
+export const optionalText = (max = MAX_TEXT) => text(max).optional();
+
+export const email = () =>
+  text()
+    .refine((v) => v === "" || z.email().safeParse(v).success, "must be an email address")
+    .transform((v) => v.toLowerCase());
+
+export const website = () =>
+  text().refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an http(s) URL");
+
+/** YYYY-MM-DD, a real calendar day, or empty. */
+export const calendarDate = () => text(10).refine((v) => v === "" || isCalendarDate(v), "must be a date written YYYY-MM-DD");
+
+/** A Timestamp (ts-proto gives it as an ISO string), or absent. */
+export const timestamp = () =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || !Number.isNaN(Date.parse(v)), "must be an RFC 3339 timestamp")
+    .transform((v) => (v ? new Date(v) : undefined));
+
+/** int64 expected_version (a string from ts-proto): "0" skips the check. */
+export const expectedVersion = () =>
+  z
+    .string()
+    .default("0")
+    .refine((v) => /^\d{1,15}$/.test(v), "must be a whole number")
+    .transform(Number);
+
+/** A Money message: a decimal string amount and an ISO 4217 currency. An all-empty one is absent. */
+export const money = () =>
+  z.preprocess(
+    (v) => (v && typeof v === "object" && !(v as { amount?: string }).amount && !(v as { currency?: string }).currency ? undefined : v),
+    z
+      .object({
+        amount: z
+          .string()
+          .trim()
+          .refine(isDecimalAmount, "must be a decimal string with at most 15 digits and 4 decimals, such as 12500.00"),
+        currency: z
+          .string()
+          .trim()
+          .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code of 3 upper-case letters")
+          .refine(isCurrencyCode, "is not an ISO 4217 currency"),
+      })
+      .optional(),
+  );
+
+interface EnumCodec<D extends string> {
+  fromProto: (value: never) => D | undefined;
+}
+
+/**
+ * A proto enum field: UNSPECIFIED (or absent) is "is required" when required, else the
+ * fallback (undefined: no filter); an unknown value is refused.
+ */
+export function protoEnum<D extends string>(codec: EnumCodec<D>, options: { required: true }): z.ZodType<D>;
+export function protoEnum<D extends string>(codec: EnumCodec<D>, options: { required: false; fallback: D }): z.ZodType<D>;
+export function protoEnum<D extends string>(codec: EnumCodec<D>, options: { required: false }): z.ZodType<D | undefined>;
+export function protoEnum<D extends string>(
+  codec: EnumCodec<D>,
+  options: { required: boolean; fallback?: D },
+): z.ZodType<D | undefined> {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const decoded = codec.fromProto(value as never);
+      if (decoded) return decoded;
+      if (!value || value.endsWith("_UNSPECIFIED")) {
+        if (!options.required) return options.fallback;
+        ctx.addIssue({ code: "custom", message: "is required" });
+        return z.NEVER;
+      }
+      ctx.addIssue({ code: "custom", message: `is not a known value: ${value}` });
+      return z.NEVER;
+    }) as unknown as z.ZodType<D | undefined>;
+}
+
+/** A nested message the request must carry. */
+export const requiredMessage = <T extends z.ZodRawShape>(shape: T) =>
+  z.object(shape, { error: (issue) => (issue.input === undefined ? "is required" : undefined) });
+
+/** The page of a List request, checked by the platform's readPage. */
+export const page = () =>
+  z
+    .object({ pageSize: z.number().int(), cursor: z.string(), sort: z.string() })
+    .partial()
+    .optional();

@@ -1,0 +1,244 @@
+import { outboxFields, type PendingEvent } from "@relata/platform";
+import { Schema, type Connection, type Model } from "mongoose";
+import type {
+  AccountRecord,
+  ActivityRecord,
+  AssignmentRuleRecord,
+  ContactRecord,
+  LeadRecord,
+  OpportunityRecord,
+  PipelineRecord,
+  TimelineEntryRecord,
+} from "../domain/types";
+
+/** A stored record that also carries its pending events (the document outbox). */
+export type Stored<T> = T & { outbox?: PendingEvent[]; outboxSince?: Date };
+
+const options = { versionKey: false as const, strict: true, minimize: false, id: false };
+
+const str = { type: String, default: "" };
+const requiredStr = { type: String, required: true };
+
+/** Fields of every record created through the API (and of its outbox). */
+const baseFields = {
+  _id: requiredStr,
+  tenantId: requiredStr,
+  version: { type: Number, required: true },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  idempotencyKey: requiredStr,
+  requestHash: str,
+  ...outboxFields,
+};
+
+const moneySchema = new Schema({ amount: requiredStr, currency: requiredStr }, { _id: false });
+const recordRefSchema = new Schema({ type: requiredStr, id: requiredStr }, { _id: false });
+
+/**
+ * Every compound index leads with tenantId: each query is scoped by the caller's tenant. The
+ * one exception is outboxSince (from outboxFields), which the relay scans across tenants.
+ */
+function withTenantIndexes<T>(schema: Schema<T>, indexes: Record<string, 1 | -1>[]): Schema<T> {
+  schema.index({ tenantId: 1, idempotencyKey: 1 }, { unique: true });
+  schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
+  schema.index({ tenantId: 1, updatedAt: -1, _id: -1 });
+  for (const fields of indexes) schema.index({ tenantId: 1, ...fields });
+  return schema;
+}
+
+export const accountSchema = withTenantIndexes(
+  new Schema<Stored<AccountRecord>>(
+    {
+      ...baseFields,
+      name: requiredStr,
+      parentAccountId: str,
+      industry: str,
+      territory: str,
+      ownerId: str,
+      website: str,
+    },
+    { ...options, collection: "accounts" },
+  ),
+  [{ name: 1 }, { ownerId: 1, createdAt: -1 }, { parentAccountId: 1 }, { industry: 1 }],
+);
+
+export const contactSchema = withTenantIndexes(
+  new Schema<Stored<ContactRecord>>(
+    {
+      ...baseFields,
+      accountId: str,
+      firstName: str,
+      lastName: requiredStr,
+      email: str,
+      phone: str,
+      title: str,
+      ownerId: str,
+    },
+    { ...options, collection: "contacts" },
+  ),
+  [{ accountId: 1, createdAt: -1 }, { email: 1 }, { lastName: 1 }, { ownerId: 1, createdAt: -1 }],
+);
+
+const conversionSchema = new Schema(
+  {
+    accountId: requiredStr,
+    contactId: requiredStr,
+    opportunityId: requiredStr,
+    createsAccount: { type: Boolean, required: true },
+    opportunityName: requiredStr,
+    amount: { type: moneySchema, required: false },
+    expectedCloseDate: str,
+    stageId: requiredStr,
+    probability: { type: Number, required: true },
+    actorId: str,
+    requestId: str,
+    claimedAt: { type: Date, required: true },
+    convertedAt: { type: Date, required: false },
+  },
+  { _id: false },
+);
+
+export const leadSchema = withTenantIndexes(
+  new Schema<Stored<LeadRecord>>(
+    {
+      ...baseFields,
+      firstName: str,
+      lastName: requiredStr,
+      email: str,
+      phone: str,
+      company: str,
+      title: str,
+      industry: str,
+      source: requiredStr,
+      status: requiredStr,
+      ownerId: str,
+      score: { type: Number, default: 0 },
+      disqualifyReason: str,
+      conversion: { type: conversionSchema, required: false },
+    },
+    { ...options, collection: "leads" },
+  ),
+  [{ status: 1, createdAt: -1 }, { ownerId: 1, createdAt: -1 }, { lastName: 1 }, { company: 1 }],
+);
+// The sweep that completes interrupted conversions looks across tenants.
+leadSchema.index({ "conversion.claimedAt": 1, status: 1 });
+
+const stageChangeSchema = new Schema(
+  { fromStageId: str, toStageId: requiredStr, changedBy: str, changedAt: { type: Date, required: true } },
+  { _id: false },
+);
+
+export const opportunitySchema = withTenantIndexes(
+  new Schema<Stored<OpportunityRecord>>(
+    {
+      ...baseFields,
+      accountId: requiredStr,
+      contactId: str,
+      name: requiredStr,
+      stageId: requiredStr,
+      probability: { type: Number, required: true },
+      amount: { type: moneySchema, required: false },
+      expectedCloseDate: str,
+      status: requiredStr,
+      closeReason: str,
+      ownerId: str,
+      stageHistory: { type: [stageChangeSchema], default: [] },
+      leadId: str,
+    },
+    { ...options, collection: "opportunities" },
+  ),
+  [{ accountId: 1, createdAt: -1 }, { stageId: 1 }, { status: 1, createdAt: -1 }, { ownerId: 1, createdAt: -1 }, { name: 1 }, { expectedCloseDate: 1 }],
+);
+
+export const activitySchema = withTenantIndexes(
+  new Schema<Stored<ActivityRecord>>(
+    {
+      ...baseFields,
+      type: requiredStr,
+      subject: requiredStr,
+      notes: str,
+      relatedTo: { type: recordRefSchema, required: true },
+      accountId: str,
+      dueAt: { type: Date, required: false },
+      completedAt: { type: Date, required: false },
+      ownerId: str,
+    },
+    { ...options, collection: "activities" },
+  ),
+  [{ "relatedTo.id": 1, createdAt: -1 }, { ownerId: 1, createdAt: -1 }, { dueAt: 1 }, { accountId: 1, createdAt: -1 }],
+);
+
+const stageSchema = new Schema(
+  { id: requiredStr, name: requiredStr, probability: { type: Number, required: true }, kind: requiredStr },
+  { _id: false },
+);
+
+export const pipelineSchema = new Schema<PipelineRecord>(
+  {
+    _id: requiredStr,
+    tenantId: requiredStr,
+    stages: { type: [stageSchema], default: [] },
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...options, collection: "pipelines" },
+);
+pipelineSchema.index({ tenantId: 1 }, { unique: true });
+
+export const assignmentRuleSchema = new Schema<AssignmentRuleRecord>(
+  {
+    _id: requiredStr,
+    tenantId: requiredStr,
+    repIds: { type: [String], default: [] },
+    next: { type: Number, default: 0 },
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...options, collection: "assignment_rules" },
+);
+assignmentRuleSchema.index({ tenantId: 1 }, { unique: true });
+
+export const timelineEntrySchema = new Schema<TimelineEntryRecord>(
+  {
+    _id: requiredStr,
+    tenantId: requiredStr,
+    accountId: requiredStr,
+    kind: requiredStr,
+    summary: str,
+    record: { type: recordRefSchema, required: true },
+    actorId: str,
+    occurredAt: { type: Date, required: true },
+  },
+  { ...options, collection: "timeline_entries" },
+);
+timelineEntrySchema.index({ tenantId: 1, accountId: 1, occurredAt: -1, _id: -1 });
+
+export interface SalesModels {
+  accounts: Model<Stored<AccountRecord>>;
+  contacts: Model<Stored<ContactRecord>>;
+  leads: Model<Stored<LeadRecord>>;
+  opportunities: Model<Stored<OpportunityRecord>>;
+  activities: Model<Stored<ActivityRecord>>;
+  pipelines: Model<PipelineRecord>;
+  assignmentRules: Model<AssignmentRuleRecord>;
+  timeline: Model<TimelineEntryRecord>;
+}
+
+/** Registers the models on the service's own connection (never the mongoose default one). */
+export function createModels(db: Connection): SalesModels {
+  return {
+    accounts: db.model("Account", accountSchema),
+    contacts: db.model("Contact", contactSchema),
+    leads: db.model("Lead", leadSchema),
+    opportunities: db.model("Opportunity", opportunitySchema),
+    activities: db.model("Activity", activitySchema),
+    pipelines: db.model("Pipeline", pipelineSchema),
+    assignmentRules: db.model("AssignmentRule", assignmentRuleSchema),
+    timeline: db.model("TimelineEntry", timelineEntrySchema),
+  };
+}
+
+/** The models whose documents carry an outbox, for the relay. */
+export function outboxModels(models: SalesModels): Model<unknown>[] {
+  return [models.accounts, models.contacts, models.leads, models.opportunities, models.activities] as unknown as Model<unknown>[];
+}
