@@ -4,7 +4,14 @@
 const transform = {
   "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true, module: "node16", moduleResolution: "node16", target: "ES2023", esModuleInterop: true } }],
 };
-const base = { testEnvironment: "node", transform, moduleFileExtensions: ["ts", "js", "json"] };
+// jose 6 ships only ES modules; jest runs tests as CommonJS, so its files are transpiled too.
+transform["^.+/node_modules/jose/.+\\.js$"] = ["ts-jest", { tsconfig: { isolatedModules: true, allowJs: true, module: "commonjs", target: "ES2023" } }];
+const base = {
+  testEnvironment: "node",
+  transform,
+  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
+  moduleFileExtensions: ["ts", "js", "json"],
+};
 
 module.exports = {
   projects: [
