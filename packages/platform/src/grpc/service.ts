@@ -18,8 +18,13 @@ export interface UnaryMethodDefinition<Req, Res> {
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ServiceDefinition = Record<string, UnaryMethodDefinition<any, any>>;
-export type RequestOf<M> = M extends UnaryMethodDefinition<infer Req, unknown> ? Req : never;
-export type ResponseOf<M> = M extends UnaryMethodDefinition<unknown, infer Res> ? Res : never;
+// `any` (not `unknown`) in the other position: the definitions' serializers take their type as
+// a parameter, so under strictFunctionTypes `unknown` would never match and every request and
+// response type would collapse to `never`.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RequestOf<M> = M extends UnaryMethodDefinition<infer Req, any> ? Req : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResponseOf<M> = M extends UnaryMethodDefinition<any, infer Res> ? Res : never;
 
 /** What a handler knows about its call besides the request. */
 export interface CallContext {
