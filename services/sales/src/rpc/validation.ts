@@ -124,10 +124,3 @@ export function protoEnum<D extends string>(
 /** A nested message the request must carry. */
 export const requiredMessage = <T extends z.ZodRawShape>(shape: T) =>
   z.object(shape, { error: (issue) => (issue.input === undefined ? "is required" : undefined) });
-
-/** The page of a List request, checked by the platform's readPage. */
-export const page = () =>
-  z
-    .object({ pageSize: z.number().int(), cursor: z.string(), sort: z.string() })
-    .partial()
-    .optional();

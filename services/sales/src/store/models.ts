@@ -227,14 +227,14 @@ export interface SalesModels {
 /** Registers the models on the service's own connection (never the mongoose default one). */
 export function createModels(db: Connection): SalesModels {
   return {
-    accounts: db.model("Account", accountSchema),
-    contacts: db.model("Contact", contactSchema),
-    leads: db.model("Lead", leadSchema),
-    opportunities: db.model("Opportunity", opportunitySchema),
-    activities: db.model("Activity", activitySchema),
-    pipelines: db.model("Pipeline", pipelineSchema),
-    assignmentRules: db.model("AssignmentRule", assignmentRuleSchema),
-    timeline: db.model("TimelineEntry", timelineEntrySchema),
+    accounts: db.model<Stored<AccountRecord>>("Account", accountSchema),
+    contacts: db.model<Stored<ContactRecord>>("Contact", contactSchema),
+    leads: db.model<Stored<LeadRecord>>("Lead", leadSchema),
+    opportunities: db.model<Stored<OpportunityRecord>>("Opportunity", opportunitySchema),
+    activities: db.model<Stored<ActivityRecord>>("Activity", activitySchema),
+    pipelines: db.model<PipelineRecord>("Pipeline", pipelineSchema),
+    assignmentRules: db.model<AssignmentRuleRecord>("AssignmentRule", assignmentRuleSchema),
+    timeline: db.model<TimelineEntryRecord>("TimelineEntry", timelineEntrySchema),
   };
 }
 

@@ -1,0 +1,148 @@
+import type { ConsumerLoop, EventBus, Logger } from "@relata/platform";
+import type { EventMeta } from "@relata/proto/events/v1/meta";
+import {
+  AccountChanged,
+  ActivityChanged,
+  ContactChanged,
+  LeadChanged,
+  LeadConverted,
+  OpportunityChanged,
+  OpportunityStageChanged,
+} from "@relata/proto/events/v1/sales";
+import type { Model } from "mongoose";
+import { fullName, type RecordRef, type TimelineEntryRecord } from "../domain/types";
+import { activityType as activityTypeCodec } from "../store/mappers";
+import { SALES_STREAM, SUBJECTS } from "./stream";
+
+/** The durable consumer that builds the account timelines from the SALES stream. */
+export const TIMELINE_DURABLE = "sales-timeline";
+
+/** A decoded Sales event: its meta, and what the timeline needs from its payload. */
+export interface TimelineFacts {
+  meta: EventMeta | undefined;
+  accountId: string;
+  record: RecordRef;
+  summary: string;
+}
+
+const quoted = (s: string) => `"${s}"`;
+
+/**
+ * What an event means for an account's timeline: the account it concerns (empty when none),
+ * the record it is about and one line saying what happened. Undecodable data throws (the
+ * consumer sets the message aside); a subject the timeline does not know gives null.
+ */
+export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts | null {
+  const verb = subject.split(".").pop() ?? "";
+  switch (subject) {
+    case SUBJECTS.accountCreated:
+    case SUBJECTS.accountUpdated: {
+      const e = AccountChanged.decode(data);
+      const a = e.account;
+      return a ? { meta: e.meta, accountId: a.id, record: { type: "account", id: a.id }, summary: `Account ${quoted(a.name)} ${verb}` } : null;
+    }
+    case SUBJECTS.contactCreated:
+    case SUBJECTS.contactUpdated: {
+      const e = ContactChanged.decode(data);
+      const c = e.contact;
+      return c
+        ? {
+            meta: e.meta,
+            accountId: c.accountId,
+            record: { type: "contact", id: c.id },
+            summary: `Contact ${fullName(c)} ${verb === "created" ? "added" : "updated"}`,
+          }
+        : null;
+    }
+    case SUBJECTS.leadConverted: {
+      const e = LeadConverted.decode(data);
+      const l = e.lead;
+      const who = l ? fullName(l) + (l.company ? ` (${l.company})` : "") : "";
+      return { meta: e.meta, accountId: e.accountId, record: { type: "lead", id: l?.id ?? e.meta?.entityId ?? "" }, summary: `Lead ${who} converted` };
+    }
+    case SUBJECTS.leadCreated:
+    case SUBJECTS.leadUpdated:
+    case SUBJECTS.leadQualified:
+    case SUBJECTS.leadDisqualified:
+    case SUBJECTS.leadAssigned: {
+      // A lead belongs to no account until it is converted.
+      const e = LeadChanged.decode(data);
+      return { meta: e.meta, accountId: "", record: { type: "lead", id: e.lead?.id ?? "" }, summary: "" };
+    }
+    case SUBJECTS.opportunityCreated:
+    case SUBJECTS.opportunityUpdated: {
+      const e = OpportunityChanged.decode(data);
+      const o = e.opportunity;
+      if (!o) return null;
+      const summary = verb === "created" ? `Opportunity ${quoted(o.name)} opened in stage ${o.stageId}` : `Opportunity ${quoted(o.name)} updated`;
+      return { meta: e.meta, accountId: o.accountId, record: { type: "opportunity", id: o.id }, summary };
+    }
+    case SUBJECTS.opportunityStageChanged:
+    case SUBJECTS.opportunityWon:
+    case SUBJECTS.opportunityLost: {
+      const e = OpportunityStageChanged.decode(data);
+      const o = e.opportunity;
+      if (!o) return null;
+      const summary =
+        verb === "won"
+          ? `Opportunity ${quoted(o.name)} won`
+          : verb === "lost"
+            ? `Opportunity ${quoted(o.name)} lost: ${o.closeReason}`
+            : `Opportunity ${quoted(o.name)} moved from ${e.fromStageId} to ${e.toStageId}`;
+      return { meta: e.meta, accountId: o.accountId, record: { type: "opportunity", id: o.id }, summary };
+    }
+    case SUBJECTS.activityLogged:
+    case SUBJECTS.activityUpdated:
+    case SUBJECTS.activityCompleted: {
+      const e = ActivityChanged.decode(data);
+      const a = e.activity;
+      if (!a) return null;
+      const type = activityTypeCodec.fromProto(a.type) ?? "activity";
+      const label = type.charAt(0).toUpperCase() + type.slice(1);
+      return { meta: e.meta, accountId: a.accountId, record: { type: "activity", id: a.id }, summary: `${label} ${verb}: ${a.subject}` };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The timeline entry an event makes, or null when it concerns no account. */
+export function timelineEntryFor(subject: string, facts: TimelineFacts | null): TimelineEntryRecord | null {
+  const meta = facts?.meta;
+  if (!facts || !meta || !meta.id || !meta.tenantId || !facts.accountId) return null;
+  return {
+    _id: meta.id,
+    tenantId: meta.tenantId,
+    accountId: facts.accountId,
+    kind: meta.type || subject,
+    summary: facts.summary.slice(0, 500),
+    record: facts.record,
+    actorId: meta.actorId,
+    occurredAt: meta.occurredAt ? new Date(meta.occurredAt) : new Date(),
+  };
+}
+
+/**
+ * Writes one timeline entry per event, keyed by the event id: a redelivered or republished
+ * event finds its entry there and writes nothing twice. The tenant is the event's own.
+ */
+export async function recordTimelineEntry(model: Model<TimelineEntryRecord>, entry: TimelineEntryRecord): Promise<boolean> {
+  const { _id, tenantId, ...rest } = entry;
+  const result = await model.updateOne({ _id, tenantId }, { $setOnInsert: rest }, { upsert: true });
+  return result.upsertedCount === 1;
+}
+
+export function startTimelineConsumer(bus: EventBus, model: Model<TimelineEntryRecord>, logger: Logger): Promise<ConsumerLoop<TimelineFacts | null>> {
+  return bus.consume<TimelineFacts | null>({
+    stream: SALES_STREAM.name,
+    durable: TIMELINE_DURABLE,
+    filterSubjects: ["sales.>"],
+    decode: (data, subject) => timelineFacts(subject, data),
+    handle: async ({ subject, event }) => {
+      const entry = timelineEntryFor(subject, event);
+      if (!entry) return;
+      const created = await recordTimelineEntry(model, entry);
+      if (!created) logger.debug({ event: entry._id, subject }, "timeline entry already recorded");
+    },
+  });
+}

@@ -1,0 +1,90 @@
+import { env, ensureIndexes, OutboxRelay, runService, type RunningService } from "@relata/platform";
+import { SALES_STREAM } from "./events/stream";
+import { startTimelineConsumer } from "./events/timeline";
+import { accountService } from "./rpc/accounts";
+import { activityService } from "./rpc/activities";
+import type { SalesDeps } from "./rpc/context";
+import { contactService } from "./rpc/contacts";
+import { leadService } from "./rpc/leads";
+import { opportunityService } from "./rpc/opportunities";
+import { pipelineService } from "./rpc/pipeline";
+import { timelineService } from "./rpc/timeline";
+import { AssignmentRules } from "./store/assignment";
+import { Conversions } from "./store/conversion";
+import { createModels, outboxModels } from "./store/models";
+import { Pipelines } from "./store/pipelines";
+
+/** Variables the Sales service reads beyond the platform's common ones. */
+export const salesEnv = {
+  /**
+   * Publish the events waiting in the outboxes. When false the service still writes every
+   * event to its document's outbox but publishes nothing: operators can run the relay on
+   * selected replicas only, and tests use it to show a crash before publishing loses nothing.
+   */
+  OUTBOX_RELAY_ENABLED: env.flag(true),
+  /** How often the relay looks for pending events besides the nudge after each write. */
+  OUTBOX_RELAY_INTERVAL_MS: env.durationMs(1_000),
+  /** A conversion claimed longer ago than this and not finished is completed by the sweep. */
+  CONVERSION_SWEEP_AFTER_MS: env.durationMs(30_000),
+};
+
+export type SalesService = RunningService<typeof salesEnv>;
+
+/**
+ * The composition root: models on the service's own database, the SALES stream, the outbox
+ * relay, the timeline consumer, the sweep of interrupted conversions and the seven gRPC
+ * services. runService supplies config, logs, health, the database, NATS and shutdown.
+ */
+export function startSales(): Promise<SalesService> {
+  return runService({
+    name: "sales",
+    env: salesEnv,
+    start: async ({ config, db, bus, logger }) => {
+      const models = createModels(db);
+      await ensureIndexes(db);
+      await bus.ensureStream(SALES_STREAM);
+
+      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), config.OUTBOX_RELAY_INTERVAL_MS);
+      if (config.OUTBOX_RELAY_ENABLED) relay.start();
+      else logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
+      const nudge = config.OUTBOX_RELAY_ENABLED ? () => relay.nudge() : () => undefined;
+
+      const pipelines = new Pipelines(models.pipelines);
+      const conversions = new Conversions(models, pipelines, nudge);
+      const deps: SalesDeps = { models, pipelines, assignmentRules: new AssignmentRules(models.assignmentRules), conversions, nudge, logger };
+
+      await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }));
+
+      const sweepLogger = logger.child({ component: "conversion-sweep" });
+      const sweep = () => void conversions.resumeInterrupted(config.CONVERSION_SWEEP_AFTER_MS, sweepLogger).catch((err: unknown) => {
+        sweepLogger.warn({ err: String(err) }, "conversion sweep failed; will retry");
+      });
+      const sweeper = setInterval(sweep, Math.max(5_000, config.CONVERSION_SWEEP_AFTER_MS));
+      sweeper.unref();
+      sweep();
+
+      return {
+        services: [
+          accountService(deps),
+          contactService(deps),
+          leadService(deps),
+          opportunityService(deps),
+          pipelineService(deps),
+          activityService(deps),
+          timelineService(deps),
+        ],
+        stop: async () => {
+          clearInterval(sweeper);
+          await relay.stop();
+        },
+      };
+    },
+  });
+}
+
+if (require.main === module) {
+  startSales().catch((err: unknown) => {
+    process.stderr.write(`sales: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,36 @@
+import type { Model } from "mongoose";
+import { pickRep } from "../domain/assignment";
+import type { AssignmentRuleRecord } from "../domain/types";
+
+/** The tenant's round-robin rule (`_id` = tenant id). */
+export class AssignmentRules {
+  constructor(private readonly model: Model<AssignmentRuleRecord>) {}
+
+  async get(tenantId: string): Promise<AssignmentRuleRecord | null> {
+    return this.model.findOne({ _id: tenantId, tenantId }).lean<AssignmentRuleRecord>();
+  }
+
+  /** Replaces the reps (already normalised) and restarts the rotation at the first of them. */
+  async set(tenantId: string, repIds: string[]): Promise<AssignmentRuleRecord> {
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: tenantId, tenantId },
+        { $set: { repIds, next: 0, updatedAt: new Date() }, $inc: { version: 1 } },
+        { upsert: true, returnDocument: "after" },
+      )
+      .lean<AssignmentRuleRecord>();
+    if (!doc) throw new Error("assignment rule upsert returned nothing");
+    return doc;
+  }
+
+  /**
+   * The next rep by round robin, or undefined when the tenant has no rule (or no reps). The
+   * counter moves with one atomic $inc, so concurrent picks get different reps.
+   */
+  async next(tenantId: string): Promise<string | undefined> {
+    const before = await this.model
+      .findOneAndUpdate({ _id: tenantId, tenantId }, { $inc: { next: 1 } }, { returnDocument: "before" })
+      .lean<AssignmentRuleRecord>();
+    return before ? pickRep(before.repIds, before.next) : undefined;
+  }
+}
