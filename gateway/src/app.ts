@@ -1,0 +1,57 @@
+import type { Logger } from "@relata/platform";
+import express, { type Express } from "express";
+import type { TokenVerifier } from "./auth/verifier";
+import type { SalesClients } from "./clients/sales";
+import { authenticate } from "./middleware/auth";
+import { errorHandler, notFound } from "./middleware/errors";
+import { accessLog, requestContext, securityHeaders } from "./middleware/request-context";
+import { openApiDocument } from "./openapi/document";
+import { docsRoutes } from "./openapi/docs";
+import { mountRoutes } from "./routes/define";
+import { healthRoutes, type ReadinessCheck } from "./routes/health";
+import { allRoutes } from "./routes/index";
+
+export interface AppOptions {
+  publicUrl: string;
+  issuer: string;
+  requestTimeoutMs: number;
+  bodyLimit: string;
+}
+
+export interface AppDeps {
+  logger: Logger;
+  verifier: TokenVerifier;
+  sales: SalesClients;
+  readiness: ReadinessCheck[];
+  isDraining?: () => boolean;
+}
+
+/** The whole HTTP surface, built from its dependencies (main.ts wires the real ones, tests fakes). */
+export function createApp(options: AppOptions, deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false); // ETags are record versions, set by the routes
+  app.set("query parser", "simple");
+  app.set("trust proxy", false);
+
+  app.use(requestContext(options.requestTimeoutMs));
+  app.use(accessLog(deps.logger));
+  app.use(securityHeaders);
+  app.use(healthRoutes(deps.readiness, deps.isDraining));
+
+  const routes = allRoutes(deps.sales);
+  const document = openApiDocument(routes, { publicUrl: options.publicUrl, issuer: options.issuer });
+  app.get("/v1/openapi.json", (_req, res) => {
+    res.setHeader("Cache-Control", "public, max-age=300");
+    res.json(document);
+  });
+  app.use(docsRoutes());
+
+  app.use("/v1", authenticate(deps.verifier));
+  app.use("/v1", express.json({ limit: options.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
+  app.use(mountRoutes(routes, { publicUrl: options.publicUrl }));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,40 @@
+import { env, loadConfig } from "@relata/platform";
+import { z } from "zod";
+
+/** Every variable the gateway reads, validated once at start-up (a bad one stops the process, named). */
+export const gatewayEnv = {
+  PORT: env.port(8080),
+  /** The realm's issuer, exactly as it appears in tokens' `iss` (http://localhost:8180/realms/relata). */
+  OIDC_ISSUER: env.url(),
+  /** The audience every token must carry in `aud`. */
+  OIDC_AUDIENCE: z.string().min(1).default("relata-api"),
+  /** Where to fetch the realm's keys; defaults to the issuer's Keycloak certs endpoint. Set it
+   * when the gateway reaches Keycloak by another address than the public issuer URL. */
+  OIDC_JWKS_URL: env.url().optional(),
+  SALES_GRPC_ADDR: z.string().min(1),
+  /** The public base URL of the API, used in Location and Link headers and the OpenAPI servers. */
+  PUBLIC_URL: env.url().optional(),
+  LOG_LEVEL: env.logLevel(),
+  /** The deadline of one request, carried into every gRPC call it makes. */
+  REQUEST_TIMEOUT_MS: env.durationMs(5_000),
+  /** Largest accepted request body ("100kb", "1mb" or a number of bytes). */
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)?$/i, 'must be a size like "100kb", "1mb" or a number of bytes')
+    .default("100kb"),
+  SHUTDOWN_GRACE_MS: env.durationMs(10_000),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(gatewayEnv, source);
+  const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, "");
+  const issuer = config.OIDC_ISSUER.replace(/\/+$/, "");
+  return {
+    ...config,
+    PUBLIC_URL: publicUrl,
+    OIDC_ISSUER: issuer,
+    OIDC_JWKS_URL: config.OIDC_JWKS_URL ?? `${issuer}/protocol/openid-connect/certs`,
+  };
+}

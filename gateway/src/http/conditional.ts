@@ -1,0 +1,40 @@
+import { HttpProblem } from "./problem";
+
+/** A record's version as a strong entity tag. */
+export function etagOf(version: string | number): string {
+  return `"${version}"`;
+}
+
+/**
+ * Reads If-Match into the version the service checks (`expected_version`): `"7"` → "7";
+ * `*` (any current version) → "0", which skips the check. Weak tags never match (RFC 9110
+ * strong comparison), a list of several tags is refused.
+ */
+export function expectedVersionFrom(ifMatch: string | undefined): string | undefined {
+  if (ifMatch === undefined) return undefined;
+  const value = ifMatch.trim();
+  if (value === "*") return "0";
+  if (/^W\//.test(value)) throw new HttpProblem("precondition-failed", "If-Match needs a strong entity tag; weak tags never match", { field: "If-Match" });
+  const match = /^"(\d{1,18})"$/.exec(value);
+  if (!match) {
+    throw new HttpProblem("validation-error", 'If-Match must be one entity tag as served in ETag, such as "3", or *', { field: "If-Match" });
+  }
+  return match[1]!;
+}
+
+/** Whether an If-None-Match header matches the current tag (a GET then answers 304). */
+export function ifNoneMatchHits(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+/** Reads Idempotency-Key (plain token or a quoted string): "" when absent. */
+export function idempotencyKeyFrom(value: string | undefined): string {
+  if (value === undefined) return "";
+  const key = value.trim().replace(/^"(.*)"$/, "$1");
+  if (!/^[\x21-\x7E]{1,255}$/.test(key)) {
+    throw new HttpProblem("validation-error", "Idempotency-Key must be 1 to 255 visible ASCII characters", { field: "Idempotency-Key" });
+  }
+  return key;
+}

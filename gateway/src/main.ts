@@ -1,0 +1,75 @@
+import { ConfigError, createLogger, openChannel } from "@relata/platform";
+import { createServer } from "node:http";
+import { createApp } from "./app";
+import { createTokenVerifier } from "./auth/verifier";
+import { checkHealth } from "./clients/health";
+import { salesClients } from "./clients/sales";
+import { loadGatewayConfig, type GatewayConfig } from "./config";
+
+/** Composition root: configuration, logger, token verifier, gRPC channels, HTTP server. */
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadGatewayConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`gateway: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger("gateway", config.LOG_LEVEL);
+  const verifier = createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL });
+  const salesChannel = openChannel(config.SALES_GRPC_ADDR);
+  let draining = false;
+
+  const app = createApp(
+    { publicUrl: config.PUBLIC_URL, issuer: config.OIDC_ISSUER, requestTimeoutMs: config.REQUEST_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT },
+    {
+      logger,
+      verifier,
+      sales: salesClients(salesChannel, config.REQUEST_TIMEOUT_MS),
+      readiness: [
+        { name: "keycloak-jwks", check: () => verifier.keysReachable() },
+        { name: "sales", check: async () => (await checkHealth(salesChannel)) === "SERVING" },
+      ],
+      isDraining: () => draining,
+    },
+  );
+
+  const server = createServer(app);
+  server.requestTimeout = config.REQUEST_TIMEOUT_MS * 2;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+  logger.info(
+    { port: config.PORT, publicUrl: config.PUBLIC_URL, issuer: config.OIDC_ISSUER, sales: config.SALES_GRPC_ADDR },
+    `gateway listening; API ${config.PUBLIC_URL}/v1, docs ${config.PUBLIC_URL}/docs`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    draining = true;
+    logger.info({ signal }, "shutting down: not ready, finishing requests in flight");
+    const force = setTimeout(() => {
+      logger.warn("grace period over; closing remaining connections");
+      server.closeAllConnections();
+    }, config.SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      salesChannel.close();
+      logger.info("stopped");
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

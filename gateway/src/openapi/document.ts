@@ -1,0 +1,174 @@
+import { z } from "zod";
+import { PERMISSIONS } from "../auth/permissions";
+import { TENANT_HEADER } from "../middleware/auth";
+import type { RouteSpec } from "../routes/define";
+import { apiSchemas, schemaId } from "../schemas/registry";
+
+type JsonSchema = Record<string, unknown>;
+
+export interface DocumentOptions {
+  publicUrl: string;
+  issuer: string;
+  version?: string;
+}
+
+function clean(schema: JsonSchema): JsonSchema {
+  const { $schema: _s, $id: _i, ...rest } = schema;
+  return rest;
+}
+
+/** A schema as a $ref when it is named in the registry, inline otherwise. */
+function schemaRef(schema: z.ZodType): JsonSchema {
+  const id = schemaId(schema);
+  if (id) return { $ref: `#/components/schemas/${id}` };
+  return clean(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema);
+}
+
+function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> {
+  if (!schema) return {};
+  return (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+}
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+
+const HEADER_DOCS: Record<string, { description: string; schema: JsonSchema }> = {
+  ETag: { description: "The record's version, for If-Match.", schema: { type: "string", example: '"3"' } },
+  Location: { description: "The URL of the created record.", schema: { type: "string", format: "uri" } },
+  Link: { description: 'The next page: <url>; rel="next" (absent on the last page).', schema: { type: "string" } },
+};
+
+/** Builds the OpenAPI 3.1 document from the route descriptions and the registered zod schemas. */
+export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): Record<string, unknown> {
+  const components = z.toJSONSchema(apiSchemas, {
+    uri: (id) => `#/components/schemas/${id}`,
+    io: "input",
+    unrepresentable: "any",
+  }) as { schemas: Record<string, JsonSchema> };
+  const schemas = Object.fromEntries(Object.entries(components.schemas).map(([id, s]) => [id, clean(s)]));
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.path.replace(/:([A-Za-z]+)/g, "{$1}");
+    const parameters: unknown[] = [];
+    for (const [name, s] of Object.entries(objectShape(r.params))) {
+      parameters.push({ name, in: "path", required: true, schema: schemaRef(s) });
+    }
+    for (const [name, s] of Object.entries(objectShape(r.query))) {
+      const json = schemaRef(s);
+      parameters.push({
+        name,
+        in: "query",
+        required: !s.safeParse(undefined).success,
+        ...(typeof json.description === "string" ? { description: json.description } : {}),
+        schema: json,
+      });
+    }
+    if (r.ifMatch) {
+      parameters.push({
+        name: "If-Match",
+        in: "header",
+        required: r.ifMatch === "required",
+        description:
+          r.ifMatch === "required"
+            ? 'The ETag of the version read ("3"), or * to overwrite any version. Missing: 428; stale: 412.'
+            : 'Optional: the ETag of the version read; stale: 412.',
+        schema: { type: "string" },
+      });
+    }
+    if (r.idempotencyKey) {
+      parameters.push({
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        description: "Repeating a create with the same key and body returns the first response and creates nothing; the same key with another body is refused (409).",
+        schema: { type: "string", maxLength: 255 },
+      });
+    }
+    parameters.push({
+      name: TENANT_HEADER,
+      in: "header",
+      required: false,
+      description: "Platform admins only: the tenant to act on. Anyone else may only name their own tenant.",
+      schema: { type: "string" },
+    });
+
+    const responses: Record<string, unknown> = {};
+    for (const [status, spec] of Object.entries(r.responses)) {
+      responses[status] = {
+        description: spec.description,
+        ...(spec.headers ? { headers: Object.fromEntries(spec.headers.map((h) => [h, { description: HEADER_DOCS[h]!.description, schema: HEADER_DOCS[h]!.schema }])) } : {}),
+        ...(spec.schema ? { content: { "application/json": { schema: schemaRef(spec.schema) } } } : {}),
+      };
+    }
+    responses["400"] = problem("Invalid input; `field` names it.");
+    responses["401"] = problem("No, malformed, expired or otherwise unacceptable bearer token.");
+    responses["403"] = problem("The caller's roles or scopes do not allow this operation, or another tenant was named.");
+    if (r.params) responses["404"] = problem("No such record in the caller's tenant.");
+    if (r.method !== "get") responses["409"] = problem("The record's state does not allow this, or an Idempotency-Key was reused with another body.");
+    if (r.ifMatch) responses["412"] = problem("The record changed since the version in If-Match.");
+    if (r.body) {
+      responses["413"] = problem("The body exceeds the size limit.");
+      responses["415"] = problem("The body is not application/json.");
+    }
+    if (r.ifMatch === "required") responses["428"] = problem("If-Match is missing.");
+    responses["503"] = problem("A backing service is unavailable.");
+    responses["504"] = problem("The request's deadline passed.");
+
+    const rule = PERMISSIONS[r.operation];
+    const who = [
+      `Roles: ${rule.roles.join(", ")}.`,
+      rule.scopes.length ? `Partner clients with scope: ${rule.scopes.join(" or ")}.` : "Partner clients: not allowed.",
+    ].join(" ");
+    (paths[path] ??= {})[r.method] = {
+      operationId: r.operationId,
+      tags: [r.tag],
+      summary: r.summary,
+      description: [r.description, who].filter(Boolean).join("\n\n"),
+      "x-relata-permission": r.operation,
+      parameters,
+      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaRef(r.body) } } } } : {}),
+      responses,
+      security: [{ bearer: [] }, { keycloak: [...rule.scopes] }],
+    };
+  }
+
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Relata API",
+      version: options.version ?? "1.0.0",
+      description:
+        "The public REST API of Relata. Errors are RFC 9457 problem details (application/problem+json) naming the failing field; lists are cursor-paginated (limit, cursor, sort) with a Link header; single records carry an ETag to send back in If-Match.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+    },
+    servers: [{ url: options.publicUrl }],
+    tags: [
+      { name: "Accounts" },
+      { name: "Contacts" },
+      { name: "Leads" },
+      { name: "Opportunities" },
+      { name: "Pipeline" },
+      { name: "Activities" },
+    ],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "An access token from the Relata Keycloak realm." },
+        keycloak: {
+          type: "oauth2",
+          description: "Partner apps: client credentials with scopes.",
+          flows: {
+            clientCredentials: {
+              tokenUrl: `${options.issuer}/protocol/openid-connect/token`,
+              scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
+            },
+          },
+        },
+      },
+    },
+  };
+}

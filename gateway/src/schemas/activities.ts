@@ -1,0 +1,80 @@
+import type { Activity } from "@relata/proto/sales/v1/activity";
+import { z } from "zod";
+import { DateTime, Id, listQuery, optionalText, orNull, OwnerId, RecordRef, text, toVersion, Version } from "./common";
+import { activityType, recordType } from "./enums";
+import { named } from "./registry";
+
+export const ActivityCreate = named(
+  "ActivityCreate",
+  z.strictObject({
+    type: activityType.schema,
+    subject: text(200),
+    notes: optionalText(5000).optional(),
+    relatedTo: RecordRef,
+    dueAt: DateTime.optional(),
+    ownerId: OwnerId.optional().meta({ description: "Defaults to the caller." }),
+  }),
+);
+
+export const ActivityUpdate = named(
+  "ActivityUpdate",
+  z
+    .strictObject({
+      subject: text(200).optional(),
+      notes: optionalText(5000).nullable().optional(),
+      dueAt: DateTime.optional(),
+      ownerId: OwnerId.optional(),
+      completed: z.literal(true).optional().meta({ description: "true marks the activity completed now." }),
+    })
+    .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
+);
+
+export const ActivityListQuery = listQuery(["createdAt", "updatedAt", "dueAt"], {
+  relatedType: recordType.schema.optional().meta({ description: "With relatedId: activities linked to that record." }),
+  relatedId: Id.optional(),
+  ownerId: OwnerId.optional(),
+  type: activityType.schema.optional(),
+  open: z.enum(["true", "false"]).optional().meta({ description: "true: only activities not completed yet." }),
+}).superRefine((q, ctx) => {
+  if ((q.relatedType === undefined) !== (q.relatedId === undefined)) {
+    ctx.addIssue({ code: "custom", path: [q.relatedType === undefined ? "relatedType" : "relatedId"], message: "relatedType and relatedId go together" });
+  }
+});
+
+export const ActivityJson = named(
+  "Activity",
+  z.object({
+    id: z.string(),
+    tenantId: z.string(),
+    type: activityType.schema.nullable(),
+    subject: z.string(),
+    notes: z.string().nullable(),
+    relatedTo: RecordRef.nullable(),
+    accountId: z.string().nullable(),
+    dueAt: DateTime.nullable(),
+    completedAt: DateTime.nullable(),
+    ownerId: z.string().nullable(),
+    version: Version,
+    createdAt: DateTime.nullable(),
+    updatedAt: DateTime.nullable(),
+  }),
+);
+
+export function activityJson(a: Activity): z.output<typeof ActivityJson> {
+  const relatedType = a.relatedTo ? recordType.fromProto(a.relatedTo.type) : null;
+  return {
+    id: a.id,
+    tenantId: a.tenantId,
+    type: activityType.fromProto(a.type),
+    subject: a.subject,
+    notes: orNull(a.notes),
+    relatedTo: a.relatedTo && relatedType ? { type: relatedType, id: a.relatedTo.id } : null,
+    accountId: orNull(a.accountId),
+    dueAt: orNull(a.dueAt),
+    completedAt: orNull(a.completedAt),
+    ownerId: orNull(a.ownerId),
+    version: toVersion(a.version),
+    createdAt: orNull(a.createdAt),
+    updatedAt: orNull(a.updatedAt),
+  };
+}

@@ -1,0 +1,106 @@
+import type { Opportunity } from "@relata/proto/sales/v1/opportunity";
+import { z } from "zod";
+import { DateOnly, DateTime, Id, listQuery, Money, orNull, OwnerId, text, toVersion, Version } from "./common";
+import { opportunityStatus } from "./enums";
+import { named } from "./registry";
+
+const StageId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a stage id of the pipeline");
+
+export const OpportunityCreate = named(
+  "OpportunityCreate",
+  z.strictObject({
+    accountId: Id,
+    contactId: Id.optional(),
+    name: text(200),
+    stageId: StageId.optional().meta({ description: "Defaults to the first stage of the tenant's pipeline." }),
+    amount: Money.optional(),
+    expectedCloseDate: DateOnly.optional(),
+    ownerId: OwnerId.optional().meta({ description: "Defaults to the caller." }),
+  }),
+);
+
+export const OpportunityUpdate = named(
+  "OpportunityUpdate",
+  z
+    .strictObject({
+      name: text(200).optional(),
+      amount: Money.optional(),
+      expectedCloseDate: DateOnly.nullable().optional(),
+      ownerId: OwnerId.optional(),
+      contactId: Id.nullable().optional(),
+    })
+    .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
+  "Fields to change; the stage changes through POST /v1/opportunities/{id}/stage.",
+);
+
+export const OpportunityStageChange = named(
+  "OpportunityStageChange",
+  z.strictObject({
+    stageId: StageId,
+    reason: text(500).optional().meta({ description: "Required when the stage is a lost stage." }),
+  }),
+);
+
+export const OpportunityListQuery = listQuery(["createdAt", "updatedAt", "name", "expectedCloseDate"], {
+  accountId: Id.optional(),
+  ownerId: OwnerId.optional(),
+  stageId: StageId.optional(),
+  status: opportunityStatus.schema.optional(),
+});
+
+export const StageChangeJson = z.object({
+  fromStageId: z.string().nullable(),
+  toStageId: z.string(),
+  changedBy: z.string().nullable(),
+  changedAt: DateTime.nullable(),
+});
+
+export const OpportunityJson = named(
+  "Opportunity",
+  z.object({
+    id: z.string(),
+    tenantId: z.string(),
+    accountId: z.string(),
+    contactId: z.string().nullable(),
+    name: z.string(),
+    stageId: z.string(),
+    probability: z.number().int().min(0).max(100),
+    amount: Money.nullable(),
+    expectedCloseDate: DateOnly.nullable(),
+    status: opportunityStatus.schema.nullable(),
+    closeReason: z.string().nullable(),
+    ownerId: z.string().nullable(),
+    stageHistory: z.array(StageChangeJson),
+    leadId: z.string().nullable(),
+    version: Version,
+    createdAt: DateTime.nullable(),
+    updatedAt: DateTime.nullable(),
+  }),
+);
+
+export function opportunityJson(o: Opportunity): z.output<typeof OpportunityJson> {
+  return {
+    id: o.id,
+    tenantId: o.tenantId,
+    accountId: o.accountId,
+    contactId: orNull(o.contactId),
+    name: o.name,
+    stageId: o.stageId,
+    probability: o.probability,
+    amount: o.amount && o.amount.currency ? { amount: o.amount.amount, currency: o.amount.currency } : null,
+    expectedCloseDate: orNull(o.expectedCloseDate),
+    status: opportunityStatus.fromProto(o.status),
+    closeReason: orNull(o.closeReason),
+    ownerId: orNull(o.ownerId),
+    stageHistory: o.stageHistory.map((h) => ({
+      fromStageId: orNull(h.fromStageId),
+      toStageId: h.toStageId,
+      changedBy: orNull(h.changedBy),
+      changedAt: orNull(h.changedAt),
+    })),
+    leadId: orNull(o.leadId),
+    version: toVersion(o.version),
+    createdAt: orNull(o.createdAt),
+    updatedAt: orNull(o.updatedAt),
+  };
+}
