@@ -1,0 +1,348 @@
+// Rules over the manifests the chart renders, for every value set we ship. helm comes from the
+// tools cache (deploy/tools.sh helm; deploy/chart-check.sh installs it).
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+
+const ROOT = resolve(__dirname, "../..");
+const CHART = join(ROOT, "charts/relata");
+const HELM = process.env.HELM ?? helmFromCache();
+
+function helmFromCache(): string {
+  const home = process.env.RELATA_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? "", ".cache"), "relata");
+  const cached = join(home, "bin/helm");
+  return existsSync(cached) ? cached : "helm";
+}
+
+// Loose shapes: the tests read a few fields of many kinds.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; automountServiceAccountToken?: boolean };
+type Container = { name: string; image: string; resources?: any; securityContext?: any; livenessProbe?: any; readinessProbe?: any; env?: any[] };
+
+function render(...args: string[]): Manifest[] {
+  const out = execFileSync(HELM, ["template", "relata", CHART, "--namespace", "relata", ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return parseAllDocuments(out)
+    .map((d) => d.toJS() as Manifest | null)
+    .filter((m): m is Manifest => m !== null);
+}
+
+/** The error helm prints when the values are refused ("" when they are accepted). */
+function refusal(...args: string[]): string {
+  try {
+    render(...args);
+    return "";
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr ?? err);
+  }
+}
+
+const VALUE_SETS: Record<string, string[]> = {
+  default: [],
+  minimal: ["-f", "deploy/values/minimal.yaml"],
+  production: ["-f", "deploy/values/production.yaml"],
+  // A second and a third service: each is one entry in values.
+  "more services": [
+    "--set", "services.marketing.calledBy={gateway}",
+    "--set", "services.reporting.enabled=true",
+    "--set", "metrics.serviceMonitor.enabled=true",
+  ],
+};
+
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet"];
+const POD_KINDS = [...WORKLOAD_KINDS, "Job", "Pod"];
+
+function podSpec(m: Manifest): any {
+  return m.kind === "Pod" ? m.spec : m.spec.template.spec;
+}
+function podLabels(m: Manifest): Record<string, string> {
+  return (m.kind === "Pod" ? m.metadata.labels : m.spec.template.metadata.labels) ?? {};
+}
+function containersOf(m: Manifest, withInit = true): Container[] {
+  const spec = podSpec(m);
+  return [...(withInit ? spec.initContainers ?? [] : []), ...spec.containers];
+}
+function selects(selector: { matchLabels?: Record<string, string> } | undefined, labels: Record<string, string>): boolean {
+  const want = selector?.matchLabels ?? {};
+  return Object.entries(want).every(([k, v]) => labels[k] === v);
+}
+function named(ms: Manifest[], kind: string, name: string): Manifest {
+  const m = ms.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!m) throw new Error(`no ${kind} ${name} among ${ms.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}`);
+  return m;
+}
+function envOf(ms: Manifest[], workload: string): Record<string, string> {
+  return named(ms, "ConfigMap", `relata-${workload}-env`).data ?? {};
+}
+function relataWorkloads(ms: Manifest[]): Manifest[] {
+  return ms.filter((m) => m.kind === "Deployment" && m.metadata.labels?.["app.kubernetes.io/component"] !== "keycloak");
+}
+
+describe.each(Object.entries(VALUE_SETS))("value set %s", (_name, args) => {
+  const ms = render(...args);
+  const pods = ms.filter((m) => POD_KINDS.includes(m.kind));
+
+  test("renders workloads", () => {
+    expect(relataWorkloads(ms).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("every container has resource limits, runs as non-root on a read-only root filesystem, with no privilege", () => {
+    for (const m of pods) {
+      const spec = podSpec(m);
+      expect(spec.securityContext?.seccompProfile?.type).toBe("RuntimeDefault");
+      for (const c of containersOf(m)) {
+        const where = `${m.kind}/${m.metadata.name} container ${c.name}`;
+        expect({ where, cpu: c.resources?.limits?.cpu !== undefined, memory: c.resources?.limits?.memory !== undefined }).toEqual({ where, cpu: true, memory: true });
+        const sc = c.securityContext ?? {};
+        expect({ where, runAsNonRoot: sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
+        expect({ where, readOnlyRootFilesystem: sc.readOnlyRootFilesystem }).toEqual({ where, readOnlyRootFilesystem: true });
+        expect({ where, allowPrivilegeEscalation: sc.allowPrivilegeEscalation }).toEqual({ where, allowPrivilegeEscalation: false });
+        expect({ where, drop: sc.capabilities?.drop }).toEqual({ where, drop: ["ALL"] });
+      }
+    }
+  });
+
+  test("every long-running container has liveness and readiness probes", () => {
+    for (const m of ms.filter((x) => WORKLOAD_KINDS.includes(x.kind))) {
+      for (const c of containersOf(m, false)) {
+        const where = `${m.kind}/${m.metadata.name} container ${c.name}`;
+        expect({ where, liveness: Boolean(c.livenessProbe), readiness: Boolean(c.readinessProbe) }).toEqual({ where, liveness: true, readiness: true });
+      }
+    }
+  });
+
+  test("services use gRPC probes and the gateway HTTP probes", () => {
+    for (const m of relataWorkloads(ms)) {
+      const c = containersOf(m, false)[0]!;
+      if (m.metadata.name === "relata-gateway") {
+        expect(c.readinessProbe.httpGet.path).toBe("/readyz");
+        expect(c.livenessProbe.httpGet.path).toBe("/healthz");
+      } else {
+        expect(c.readinessProbe.grpc.port).toBe(50051);
+        expect(c.livenessProbe.grpc.port).toBe(50051);
+      }
+    }
+  });
+
+  test("no token is mounted into any pod", () => {
+    for (const m of pods) expect({ pod: m.metadata.name, automount: podSpec(m).automountServiceAccountToken }).toEqual({ pod: m.metadata.name, automount: false });
+    for (const m of ms.filter((x) => x.kind === "ServiceAccount")) expect({ sa: m.metadata.name, automount: m.automountServiceAccountToken }).toEqual({ sa: m.metadata.name, automount: false });
+  });
+
+  test("every workload has a PodDisruptionBudget", () => {
+    const pdbs = ms.filter((m) => m.kind === "PodDisruptionBudget");
+    for (const m of ms.filter((x) => WORKLOAD_KINDS.includes(x.kind))) {
+      expect({ workload: m.metadata.name, pdb: pdbs.some((p) => selects(p.spec.selector, podLabels(m))) }).toEqual({ workload: m.metadata.name, pdb: true });
+    }
+  });
+
+  test("a default deny, and every pod has a NetworkPolicy of its own", () => {
+    const policies = ms.filter((m) => m.kind === "NetworkPolicy");
+    const deny = policies.find((p) => Object.keys(p.spec.podSelector).length === 0);
+    expect(deny?.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(deny?.spec.ingress).toBeUndefined();
+    expect(deny?.spec.egress).toBeUndefined();
+    const own = policies.filter((p) => p !== deny);
+    for (const m of pods) {
+      const mine = own.filter((p) => selects(p.spec.podSelector, podLabels(m)));
+      expect({ pod: m.metadata.name, policies: mine.length }).toEqual({ pod: m.metadata.name, policies: 1 });
+      expect(mine[0]!.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    }
+  });
+
+  test("rolling updates never go below the desired replicas", () => {
+    for (const m of relataWorkloads(ms)) {
+      expect(m.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    }
+  });
+
+  test("replicas spread across nodes", () => {
+    for (const m of relataWorkloads(ms)) {
+      const keys = podSpec(m).topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey);
+      expect(keys).toContain("kubernetes.io/hostname");
+    }
+  });
+
+  test("no image is latest or unpinned", () => {
+    for (const m of pods) {
+      for (const c of containersOf(m)) {
+        expect(c.image).toMatch(/^[^:@\s]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/);
+        expect(c.image).toMatch(/[:@]/);
+        expect(c.image).not.toMatch(/:latest(@|$)/);
+      }
+    }
+  });
+
+  test("nothing secret sits in a ConfigMap; MongoDB URIs come from Secrets", () => {
+    for (const m of ms.filter((x) => x.kind === "ConfigMap")) {
+      for (const [key, value] of Object.entries(m.data ?? {})) {
+        expect({ key, secretLooking: /PASSWORD|SECRET|TOKEN|MONGO_URI/i.test(key) }).toEqual({ key, secretLooking: false });
+        expect({ key, credentialsInUrl: /:\/\/[^/\s:@]+:[^/\s@]+@/.test(value) }).toEqual({ key, credentialsInUrl: false });
+      }
+    }
+    for (const m of relataWorkloads(ms).filter((x) => x.metadata.name !== "relata-gateway")) {
+      const mongo = containersOf(m, false)[0]!.env!.find((e: { name: string }) => e.name === "MONGO_URI");
+      expect(mongo.valueFrom.secretKeyRef.name).toBeTruthy();
+    }
+  });
+
+  test("helm test checks health and one authenticated call", () => {
+    const tests = ms.filter((m) => m.metadata.annotations?.["helm.sh/hook"] === "test");
+    const health = tests.find((m) => m.metadata.name.endsWith("test-health"));
+    const api = tests.find((m) => m.metadata.name.endsWith("test-api"));
+    expect(health).toBeDefined();
+    expect(api).toBeDefined();
+    const env = Object.fromEntries(containersOf(api!)[0]!.env!.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.TOKEN_URL).toMatch(/\/realms\/relata\/protocol\/openid-connect\/token$/);
+    expect(env.CLIENT_SECRET).toHaveProperty("secretKeyRef");
+    const script = named(ms, "ConfigMap", "relata-tests").data!["api.mjs"]!;
+    expect(script).toContain("client_credentials");
+    expect(script).toContain("/v1/leads?limit=1");
+  });
+});
+
+describe("network paths", () => {
+  const ms = render(...VALUE_SETS["more services"]!);
+  const policy = (name: string) => named(ms, "NetworkPolicy", name).spec;
+  const components = (rule: { from?: any[]; to?: any[] }) =>
+    (rule.from ?? rule.to ?? []).flatMap((p: any) => p.podSelector?.matchExpressions?.find((e: any) => e.key === "app.kubernetes.io/component")?.values ?? []);
+
+  test("the gateway is reachable from anywhere on its HTTP port only", () => {
+    expect(policy("relata-gateway").ingress).toEqual([{ ports: [{ port: 8080, protocol: "TCP" }] }]);
+  });
+
+  test("a service accepts gRPC only from its calledBy workloads", () => {
+    expect(policy("relata-sales").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
+    expect(policy("relata-marketing").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
+    // reporting is called by nobody: no gRPC ingress at all.
+    expect(policy("relata-reporting").ingress.filter((r: any) => r.ports[0].port === 50051)).toEqual([]);
+  });
+
+  test("callers get an address and an egress path for exactly the services they call", () => {
+    const env = envOf(ms, "gateway");
+    expect(env.SALES_GRPC_ADDR).toBe("relata-sales:50051");
+    expect(env.MARKETING_GRPC_ADDR).toBe("relata-marketing:50051");
+    expect(env.REPORTING_GRPC_ADDR).toBeUndefined();
+    const grpcEgress = policy("relata-gateway").egress.filter((r: any) => r.ports[0].port === 50051).flatMap(components);
+    expect(grpcEgress.sort()).toEqual(["marketing", "sales"]);
+  });
+
+  test("only the services reach the bundled MongoDB and NATS; only the gateway and tests reach Keycloak", () => {
+    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["marketing", "mongodb-users", "reporting", "sales"]);
+    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["marketing", "reporting", "sales"]);
+    expect(components(policy("relata-keycloak").ingress[0]).sort()).toEqual(["gateway", "tests"]);
+    for (const dep of ["relata-mongodb", "relata-nats", "relata-keycloak"]) expect(policy(dep).egress).toEqual([]);
+  });
+
+  test("a service's egress: DNS, NATS and MongoDB, nothing else", () => {
+    const egress = policy("relata-reporting").egress;
+    expect(egress.map((r: any) => r.ports[0].port)).toEqual([53, 4222, 27017]);
+  });
+
+  test("each service has its own database, user and Secret on the bundled MongoDB", () => {
+    for (const svc of ["sales", "marketing", "reporting"]) {
+      const secret = named(ms, "Secret", `relata-${svc}-mongodb`).stringData!;
+      expect(secret.database).toBe(svc);
+      expect(secret.uri).toMatch(new RegExp(`^mongodb://${svc}:[A-Za-z0-9]+@relata-mongodb:27017/${svc}\\?authSource=${svc}$`));
+    }
+    const job = ms.find((m) => m.kind === "Job" && m.metadata.name.startsWith("relata-mongodb-users-"))!;
+    const users = JSON.parse(containersOf(job)[0]!.env!.find((e: any) => e.name === "RELATA_USERS").value);
+    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["marketing", "reporting", "sales"]);
+  });
+
+  test("a ServiceMonitor per workload when asked, and the metrics port is opened for it", () => {
+    const monitors = ms.filter((m) => m.kind === "ServiceMonitor").map((m) => m.metadata.name).sort();
+    expect(monitors).toEqual(["relata-gateway", "relata-marketing", "relata-reporting", "relata-sales"]);
+    expect(policy("relata-sales").ingress.some((r: any) => r.ports[0].port === 9464)).toBe(true);
+  });
+});
+
+describe("configuration", () => {
+  test("external dependencies: URIs, URLs and issuer from values and Secrets", () => {
+    const ms = render(...VALUE_SETS.minimal!);
+    expect(ms.some((m) => ["relata-mongodb", "relata-nats", "relata-keycloak"].includes(m.metadata.name))).toBe(false);
+    expect(envOf(ms, "gateway").OIDC_ISSUER).toBe("https://sso.example.com/realms/relata");
+    expect(envOf(ms, "gateway").OIDC_AUDIENCE).toBe("relata-api");
+    expect(envOf(ms, "sales").NATS_URL).toBe("nats://nats.messaging.svc.cluster.local:4222");
+    const sales = containersOf(named(ms, "Deployment", "relata-sales"), false)[0]!;
+    expect(sales.env!.find((e: any) => e.name === "MONGO_URI").valueFrom.secretKeyRef).toEqual({ name: "relata-sales-mongo", key: "uri" });
+  });
+
+  test("an inline external URI goes into a chart-made Secret", () => {
+    const ms = render("--set", "mongodb.enabled=false", "--set", "services.sales.mongodb.uri=mongodb://u:p@db.example.com:27017/sales");
+    expect(named(ms, "Secret", "relata-sales-mongodb").stringData).toEqual({ uri: "mongodb://u:p@db.example.com:27017/sales" });
+  });
+
+  test("NATS credentials from an existing Secret", () => {
+    const ms = render(...VALUE_SETS.production!);
+    const env = containersOf(named(ms, "Deployment", "relata-sales"), false)[0]!.env!;
+    expect(env.find((e: any) => e.name === "NATS_URL").valueFrom.secretKeyRef).toEqual({ name: "relata-nats", key: "url" });
+    expect(env.find((e: any) => e.name === "NATS_CREDS_FILE").value).toBe("/var/run/secrets/relata/nats/creds");
+    expect(envOf(ms, "sales").NATS_URL).toBeUndefined();
+  });
+
+  test("production: autoscaled replicas over nodes and zones, the API behind TLS", () => {
+    const ms = render(...VALUE_SETS.production!);
+    for (const name of ["relata-gateway", "relata-sales"]) {
+      expect(named(ms, "HorizontalPodAutoscaler", name).spec.minReplicas).toBeGreaterThanOrEqual(3);
+      expect(named(ms, "Deployment", name).spec.replicas).toBeUndefined();
+    }
+    const ingress = named(ms, "Ingress", "relata-gateway").spec;
+    expect(ingress.tls).toEqual([{ hosts: ["api.relata.example.com"], secretName: "relata-api-tls" }]);
+    expect(ingress.rules[0].http.paths[0].backend.service).toEqual({ name: "relata-gateway", port: { name: "http" } });
+    expect(envOf(ms, "gateway").PUBLIC_URL).toBe("https://api.relata.example.com");
+  });
+
+  test("an image by digest", () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    const ms = render("--set", `services.sales.image.digest=${digest}`, "--set", "services.sales.image.tag=");
+    expect(containersOf(named(ms, "Deployment", "relata-sales"))[0]!.image).toBe(`ghcr.io/relata/relata-sales:0.1.0@${digest}`);
+  });
+
+  test("the bundled realm matches the repository's realm (roles, audience, tenant claim)", () => {
+    const ms = render();
+    const realm = JSON.parse(named(ms, "ConfigMap", "relata-keycloak-realm").data!["relata-realm.json"]!);
+    const file = join(ROOT, "deploy/keycloak/relata-realm.json");
+    const roles = (r: any) => r.roles.realm.map((x: { name: string }) => x.name).sort();
+    if (existsSync(file)) expect(roles(realm)).toEqual(roles(JSON.parse(readFileSync(file, "utf8"))));
+    const api = realm.clientScopes.find((s: { name: string }) => s.name === "relata-api");
+    const mapper = (type: string) => api.protocolMappers.find((m: { protocolMapper: string }) => m.protocolMapper === type)?.config;
+    expect(mapper("oidc-audience-mapper")["included.custom.audience"]).toBe("relata-api");
+    expect(mapper("oidc-usermodel-attribute-mapper")).toMatchObject({ "user.attribute": "tenant", "claim.name": "tenant" });
+    const partner = realm.clients.find((c: { clientId: string }) => c.clientId === "relata-partner-demo");
+    expect(partner).toMatchObject({ serviceAccountsEnabled: true, publicClient: false, secret: "${RELATA_CLIENT_SECRET_0}" });
+    expect(partner.protocolMappers[0].config).toMatchObject({ "claim.name": "tenant", "claim.value": "demo" });
+    expect(realm.clients.find((c: { clientId: string }) => c.clientId === "relata-cli").publicClient).toBe(true);
+  });
+});
+
+describe("values the schema or the chart refuse, with a message that names them", () => {
+  test.each([
+    [["--set", "services.sales.replicaCont=2"], /services\/sales': additional properties 'replicaCont' not allowed/],
+    [["--set", "services.sales.replicaCount=two"], /services\/sales\/replicaCount': got string, want integer/],
+    [["--set", "default.autoscaling.enabled=yes"], /default\/autoscaling\/enabled': got string, want boolean/],
+    [["--set", "ingres.enabled=true"], /additional properties 'ingres' not allowed/],
+    [["--set", "services.sales.image.tag=latest"], /services\/sales\/image\/tag': 'latest' does not match/],
+    [["--set", "image.tag=latest"], /\/image\/tag': 'latest' does not match/],
+    [["--set", "services.Sales.enabled=true"], /services': additional properties 'Sales' not allowed/],
+    [["--set", "services.sales.calledBy={gatewy}"], /services\.sales\.calledBy: "gatewy" is not a workload/],
+    [["--set", "mongodb.enabled=false"], /services\.sales\.mongodb: mongodb\.enabled is false/],
+    [["--set", "keycloak.enabled=false"], /keycloak\.issuer/],
+    [["--set", "nats.enabled=false"], /nats\.url or nats\.existingSecret/],
+    [["--set", "default.autoscaling.enabled=true", "--set", "default.autoscaling.minReplicas=5", "--set", "default.autoscaling.maxReplicas=2"], /autoscaling: minReplicas \(5\) is above maxReplicas \(2\)/],
+  ])("%j", (args, message) => {
+    expect(refusal(...args)).toMatch(message);
+  });
+
+  test("the gateway and every service accept every setting of default:", () => {
+    const schema = JSON.parse(readFileSync(join(CHART, "values.schema.json"), "utf8"));
+    const props = (def: string) => Object.keys(schema.$defs[def].properties).sort();
+    const common = props("defaultWorkload");
+    expect(props("gateway").filter((p) => common.includes(p))).toEqual(common);
+    expect(props("service").filter((p) => common.includes(p))).toEqual(common);
+  });
+
+  test("the value sets we ship are accepted", () => {
+    for (const args of Object.values(VALUE_SETS)) expect(refusal(...args)).toBe("");
+  });
+});
