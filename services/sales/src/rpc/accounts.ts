@@ -8,11 +8,11 @@ import { toAccount } from "../store/mappers";
 import { changedFields, filterOf, findInTenant, getInTenant, listPage, requireReference } from "../store/queries";
 import { createIdempotent, updateVersioned } from "../store/write";
 import { actorOf, newRecord, type SalesDeps } from "./context";
-import { expectedVersion, id, optionalId, optionalText, requiredText, text, validate, website } from "./validation";
+import { expectedVersion, id, optionalId, optionalText, requiredText, text, validate, optionalWebsite, website } from "./validation";
 
 export const ACCOUNT_SORTS = ["createdAt", "updatedAt", "name"] as const;
 
-const createAccount = z.object({
+const CreateAccountInput = z.object({
   name: requiredText(),
   parentAccountId: optionalId(),
   industry: text(),
@@ -22,16 +22,16 @@ const createAccount = z.object({
   idempotencyKey: text(),
 });
 
-const getAccount = z.object({ id: id() });
+const GetAccountInput = z.object({ id: id() });
 
-const listAccounts = z.object({
+const ListAccountsInput = z.object({
   industry: text(),
   territory: text(),
   ownerId: text(),
   parentAccountId: text(),
 });
 
-const updateAccount = z.object({
+const UpdateAccountInput = z.object({
   id: id(),
   expectedVersion: expectedVersion(),
   name: requiredText().optional(),
@@ -39,10 +39,18 @@ const updateAccount = z.object({
   industry: optionalText(),
   territory: optionalText(),
   ownerId: optionalText(),
-  website: website().optional(),
+  website: optionalWebsite(),
 });
 
 const MAX_HIERARCHY_DEPTH = 50;
+
+/** The request schemas, by RPC (exported for tests). */
+export const accountSchemas = {
+  createAccount: CreateAccountInput,
+  getAccount: GetAccountInput,
+  listAccounts: ListAccountsInput,
+  updateAccount: UpdateAccountInput,
+};
 
 export function accountService(deps: SalesDeps): ServiceRegistration {
   const { models, nudge } = deps;
@@ -66,7 +74,7 @@ export function accountService(deps: SalesDeps): ServiceRegistration {
     AccountServiceService,
     {
       async createAccount(request, ctx) {
-        const input = validate(createAccount, request);
+        const input = validate(CreateAccountInput, request);
         const actor = actorOf(ctx);
         const record = await createIdempotent<AccountRecord>(
           models.accounts,
@@ -95,12 +103,12 @@ export function accountService(deps: SalesDeps): ServiceRegistration {
       },
 
       async getAccount(request, ctx) {
-        const input = validate(getAccount, request);
+        const input = validate(GetAccountInput, request);
         return toAccount(await getInTenant(models.accounts, ctx.identity.tenantId, input.id, "account"));
       },
 
       async listAccounts(request, ctx) {
-        const input = validate(listAccounts, request);
+        const input = validate(ListAccountsInput, request);
         const filter = filterOf({
           industry: input.industry,
           territory: input.territory,
@@ -112,7 +120,7 @@ export function accountService(deps: SalesDeps): ServiceRegistration {
       },
 
       async updateAccount(request, ctx) {
-        const input = validate(updateAccount, request);
+        const input = validate(UpdateAccountInput, request);
         const actor = actorOf(ctx);
         const record = await updateVersioned<AccountRecord>(
           models.accounts,

@@ -15,7 +15,7 @@ export const ACTIVITY_SORTS = ["createdAt", "updatedAt"] as const;
 
 const recordRef = () => ({ type: protoEnum(recordType, { required: true }), id: id() });
 
-const createActivity = z.object({
+const CreateActivityInput = z.object({
   type: protoEnum(activityType, { required: true }),
   subject: requiredText(),
   notes: text(MAX_NOTES),
@@ -25,9 +25,9 @@ const createActivity = z.object({
   idempotencyKey: text(),
 });
 
-const getActivity = z.object({ id: id() });
+const GetActivityInput = z.object({ id: id() });
 
-const listActivities = z.object({
+const ListActivitiesInput = z.object({
   relatedTo: z
     .object({ type: protoEnum(recordType, { required: false }), id: text() })
     .optional(),
@@ -36,7 +36,7 @@ const listActivities = z.object({
   openOnly: z.boolean().default(false),
 });
 
-const updateActivity = z.object({
+const UpdateActivityInput = z.object({
   id: id(),
   expectedVersion: expectedVersion(),
   subject: requiredText().optional(),
@@ -45,6 +45,14 @@ const updateActivity = z.object({
   ownerId: optionalText(),
   completed: z.boolean().optional(),
 });
+
+/** The request schemas, by RPC (exported for tests). */
+export const activitySchemas = {
+  createActivity: CreateActivityInput,
+  getActivity: GetActivityInput,
+  listActivities: ListActivitiesInput,
+  updateActivity: UpdateActivityInput,
+};
 
 export function activityService(deps: SalesDeps): ServiceRegistration {
   const { models, nudge } = deps;
@@ -84,7 +92,7 @@ export function activityService(deps: SalesDeps): ServiceRegistration {
     ActivityServiceService,
     {
       async createActivity(request, ctx) {
-        const input = validate(createActivity, request);
+        const input = validate(CreateActivityInput, request);
         const actor = actorOf(ctx);
         const record = await createIdempotent<ActivityRecord>(
           models.activities,
@@ -111,12 +119,12 @@ export function activityService(deps: SalesDeps): ServiceRegistration {
       },
 
       async getActivity(request, ctx) {
-        const input = validate(getActivity, request);
+        const input = validate(GetActivityInput, request);
         return toActivity(await getInTenant(models.activities, ctx.identity.tenantId, input.id, "activity"));
       },
 
       async listActivities(request, ctx) {
-        const input = validate(listActivities, request);
+        const input = validate(ListActivitiesInput, request);
         const filter = filterOf({
           "relatedTo.type": input.relatedTo?.type,
           "relatedTo.id": input.relatedTo?.id,
@@ -129,7 +137,7 @@ export function activityService(deps: SalesDeps): ServiceRegistration {
       },
 
       async updateActivity(request, ctx) {
-        const input = validate(updateActivity, request);
+        const input = validate(UpdateActivityInput, request);
         const actor = actorOf(ctx);
         const record = await updateVersioned<ActivityRecord>(
           models.activities,

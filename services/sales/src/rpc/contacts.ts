@@ -8,11 +8,11 @@ import { toContact } from "../store/mappers";
 import { changedFields, filterOf, getInTenant, listPage, requireReference } from "../store/queries";
 import { createIdempotent, updateVersioned } from "../store/write";
 import { actorOf, newRecord, type SalesDeps } from "./context";
-import { email, expectedVersion, id, optionalId, optionalText, requiredText, text, validate } from "./validation";
+import { email, optionalEmail, expectedVersion, id, optionalId, optionalText, requiredText, text, validate } from "./validation";
 
 export const CONTACT_SORTS = ["createdAt", "updatedAt", "lastName", "email"] as const;
 
-const createContact = z.object({
+const CreateContactInput = z.object({
   accountId: optionalId(),
   firstName: text(),
   lastName: requiredText(),
@@ -23,21 +23,29 @@ const createContact = z.object({
   idempotencyKey: text(),
 });
 
-const getContact = z.object({ id: id() });
+const GetContactInput = z.object({ id: id() });
 
-const listContacts = z.object({ accountId: text(), ownerId: text(), email: email() });
+const ListContactsInput = z.object({ accountId: text(), ownerId: text(), email: email() });
 
-const updateContact = z.object({
+const UpdateContactInput = z.object({
   id: id(),
   expectedVersion: expectedVersion(),
   accountId: optionalText(),
   firstName: optionalText(),
   lastName: requiredText().optional(),
-  email: email().optional(),
+  email: optionalEmail(),
   phone: optionalText(),
   title: optionalText(),
   ownerId: optionalText(),
 });
+
+/** The request schemas, by RPC (exported for tests). */
+export const contactSchemas = {
+  createContact: CreateContactInput,
+  getContact: GetContactInput,
+  listContacts: ListContactsInput,
+  updateContact: UpdateContactInput,
+};
 
 export function contactService(deps: SalesDeps): ServiceRegistration {
   const { models, nudge } = deps;
@@ -49,7 +57,7 @@ export function contactService(deps: SalesDeps): ServiceRegistration {
     ContactServiceService,
     {
       async createContact(request, ctx) {
-        const input = validate(createContact, request);
+        const input = validate(CreateContactInput, request);
         const actor = actorOf(ctx);
         const record = await createIdempotent<ContactRecord>(
           models.contacts,
@@ -79,19 +87,19 @@ export function contactService(deps: SalesDeps): ServiceRegistration {
       },
 
       async getContact(request, ctx) {
-        const input = validate(getContact, request);
+        const input = validate(GetContactInput, request);
         return toContact(await getInTenant(models.contacts, ctx.identity.tenantId, input.id, "contact"));
       },
 
       async listContacts(request, ctx) {
-        const input = validate(listContacts, request);
+        const input = validate(ListContactsInput, request);
         const filter = filterOf({ accountId: input.accountId, ownerId: input.ownerId, email: input.email });
         const { rows, nextCursor } = await listPage(models.contacts, ctx.identity.tenantId, filter, request.page, CONTACT_SORTS, "-createdAt");
         return { contacts: rows.map(toContact), page: { nextCursor } };
       },
 
       async updateContact(request, ctx) {
-        const input = validate(updateContact, request);
+        const input = validate(UpdateContactInput, request);
         const actor = actorOf(ctx);
         const record = await updateVersioned<ContactRecord>(
           models.contacts,

@@ -10,11 +10,11 @@ import { leadSource, leadStatus, toAssignmentRule, toLead } from "../store/mappe
 import { changedFields, filterOf, getInTenant, listPage } from "../store/queries";
 import { createIdempotent, updateVersioned } from "../store/write";
 import { actorOf, newRecord, type SalesDeps } from "./context";
-import { calendarDate, email, expectedVersion, id, money, optionalId, optionalText, protoEnum, requiredText, text, validate } from "./validation";
+import { calendarDate, email, optionalEmail, expectedVersion, id, money, optionalId, optionalText, protoEnum, requiredText, text, validate } from "./validation";
 
 export const LEAD_SORTS = ["createdAt", "updatedAt", "lastName", "company", "score"] as const;
 
-const createLead = z.object({
+const CreateLeadInput = z.object({
   firstName: text(),
   lastName: requiredText(),
   email: email(),
@@ -27,21 +27,21 @@ const createLead = z.object({
   idempotencyKey: text(),
 });
 
-const getLead = z.object({ id: id() });
+const GetLeadInput = z.object({ id: id() });
 
-const listLeads = z.object({
+const ListLeadsInput = z.object({
   status: protoEnum(leadStatus, { required: false }),
   ownerId: text(),
   source: protoEnum(leadSource, { required: false }),
   company: text(),
 });
 
-const updateLead = z.object({
+const UpdateLeadInput = z.object({
   id: id(),
   expectedVersion: expectedVersion(),
   firstName: optionalText(),
   lastName: requiredText().optional(),
-  email: email().optional(),
+  email: optionalEmail(),
   phone: optionalText(),
   company: optionalText(),
   title: optionalText(),
@@ -49,16 +49,16 @@ const updateLead = z.object({
   score: z.number().int("must be a whole number").min(0, "must be from 0 to 100").max(100, "must be from 0 to 100").optional(),
 });
 
-const qualifyLead = z.object({
+const QualifyLeadInput = z.object({
   id: id(),
   expectedVersion: expectedVersion(),
   qualified: z.boolean().default(false),
   reason: text(),
 });
 
-const assignLead = z.object({ id: id(), expectedVersion: expectedVersion(), ownerId: text() });
+const AssignLeadInput = z.object({ id: id(), expectedVersion: expectedVersion(), ownerId: text() });
 
-const convertLead = z.object({
+const ConvertLeadInput = z.object({
   id: id(),
   opportunityName: text(),
   amount: money(),
@@ -66,7 +66,19 @@ const convertLead = z.object({
   existingAccountId: optionalId(),
 });
 
-const setAssignmentRule = z.object({ repIds: z.array(z.string()).default([]) });
+const SetAssignmentRuleInput = z.object({ repIds: z.array(z.string()).default([]) });
+
+/** The request schemas, by RPC (exported for tests). */
+export const leadSchemas = {
+  createLead: CreateLeadInput,
+  getLead: GetLeadInput,
+  listLeads: ListLeadsInput,
+  updateLead: UpdateLeadInput,
+  qualifyLead: QualifyLeadInput,
+  assignLead: AssignLeadInput,
+  convertLead: ConvertLeadInput,
+  setAssignmentRule: SetAssignmentRuleInput,
+};
 
 export function leadService(deps: SalesDeps): ServiceRegistration {
   const { models, nudge, assignmentRules, conversions } = deps;
@@ -78,7 +90,7 @@ export function leadService(deps: SalesDeps): ServiceRegistration {
     LeadServiceService,
     {
       async createLead(request, ctx) {
-        const input = validate(createLead, request);
+        const input = validate(CreateLeadInput, request);
         const actor = actorOf(ctx);
         const record = await createIdempotent<LeadRecord>(
           models.leads,
@@ -111,19 +123,19 @@ export function leadService(deps: SalesDeps): ServiceRegistration {
       },
 
       async getLead(request, ctx) {
-        const input = validate(getLead, request);
+        const input = validate(GetLeadInput, request);
         return toLead(await getInTenant(models.leads, ctx.identity.tenantId, input.id, "lead"));
       },
 
       async listLeads(request, ctx) {
-        const input = validate(listLeads, request);
+        const input = validate(ListLeadsInput, request);
         const filter = filterOf({ status: input.status, ownerId: input.ownerId, source: input.source, company: input.company });
         const { rows, nextCursor } = await listPage(models.leads, ctx.identity.tenantId, filter, request.page, LEAD_SORTS, "-createdAt");
         return { leads: rows.map(toLead), page: { nextCursor } };
       },
 
       async updateLead(request, ctx) {
-        const input = validate(updateLead, request);
+        const input = validate(UpdateLeadInput, request);
         const actor = actorOf(ctx);
         const record = await updateVersioned<LeadRecord>(
           models.leads,
@@ -155,7 +167,7 @@ export function leadService(deps: SalesDeps): ServiceRegistration {
       },
 
       async qualifyLead(request, ctx) {
-        const input = validate(qualifyLead, request);
+        const input = validate(QualifyLeadInput, request);
         const actor = actorOf(ctx);
         const record = await updateVersioned<LeadRecord>(
           models.leads,
@@ -180,7 +192,7 @@ export function leadService(deps: SalesDeps): ServiceRegistration {
       },
 
       async assignLead(request, ctx) {
-        const input = validate(assignLead, request);
+        const input = validate(AssignLeadInput, request);
         const actor = actorOf(ctx);
         let owner = input.ownerId;
         const record = await updateVersioned<LeadRecord>(
@@ -208,7 +220,7 @@ export function leadService(deps: SalesDeps): ServiceRegistration {
       },
 
       async convertLead(request, ctx) {
-        const input = validate(convertLead, request);
+        const input = validate(ConvertLeadInput, request);
         const result = await conversions.convert(actorOf(ctx), input.id, {
           opportunityName: input.opportunityName,
           amount: input.amount,
@@ -223,7 +235,7 @@ export function leadService(deps: SalesDeps): ServiceRegistration {
       },
 
       async setAssignmentRule(request, ctx) {
-        const input = validate(setAssignmentRule, request);
+        const input = validate(SetAssignmentRuleInput, request);
         const rule = await assignmentRules.set(ctx.identity.tenantId, normaliseRepIds(input.repIds));
         return toAssignmentRule(ctx.identity.tenantId, rule);
       },

@@ -10,11 +10,11 @@ import { opportunityStatus, toOpportunity } from "../store/mappers";
 import { changedFields, filterOf, getInTenant, listPage, requireReference } from "../store/queries";
 import { createIdempotent, updateVersioned } from "../store/write";
 import { actorOf, newRecord, type SalesDeps } from "./context";
-import { calendarDate, expectedVersion, id, money, optionalId, optionalText, protoEnum, requiredText, text, validate } from "./validation";
+import { calendarDate, optionalCalendarDate, expectedVersion, id, money, optionalId, optionalText, protoEnum, requiredText, text, validate } from "./validation";
 
 export const OPPORTUNITY_SORTS = ["createdAt", "updatedAt", "name", "expectedCloseDate", "probability"] as const;
 
-const createOpportunity = z.object({
+const CreateOpportunityInput = z.object({
   accountId: id(),
   contactId: optionalId(),
   name: requiredText(),
@@ -25,26 +25,35 @@ const createOpportunity = z.object({
   idempotencyKey: text(),
 });
 
-const getOpportunity = z.object({ id: id() });
+const GetOpportunityInput = z.object({ id: id() });
 
-const listOpportunities = z.object({
+const ListOpportunitiesInput = z.object({
   accountId: text(),
   ownerId: text(),
   stageId: text(),
   status: protoEnum(opportunityStatus, { required: false }),
 });
 
-const updateOpportunity = z.object({
+const UpdateOpportunityInput = z.object({
   id: id(),
   expectedVersion: expectedVersion(),
   name: requiredText().optional(),
   amount: money(),
-  expectedCloseDate: calendarDate().optional(),
+  expectedCloseDate: optionalCalendarDate(),
   ownerId: optionalText(),
   contactId: optionalText(),
 });
 
-const changeStage = z.object({ id: id(), expectedVersion: expectedVersion(), stageId: id(), reason: text() });
+const ChangeStageInput = z.object({ id: id(), expectedVersion: expectedVersion(), stageId: id(), reason: text() });
+
+/** The request schemas, by RPC (exported for tests). */
+export const opportunitySchemas = {
+  createOpportunity: CreateOpportunityInput,
+  getOpportunity: GetOpportunityInput,
+  listOpportunities: ListOpportunitiesInput,
+  updateOpportunity: UpdateOpportunityInput,
+  changeStage: ChangeStageInput,
+};
 
 export function opportunityService(deps: SalesDeps): ServiceRegistration {
   const { models, nudge, pipelines } = deps;
@@ -62,7 +71,7 @@ export function opportunityService(deps: SalesDeps): ServiceRegistration {
     OpportunityServiceService,
     {
       async createOpportunity(request, ctx) {
-        const input = validate(createOpportunity, request);
+        const input = validate(CreateOpportunityInput, request);
         const actor = actorOf(ctx);
         const record = await createIdempotent<OpportunityRecord>(
           models.opportunities,
@@ -100,12 +109,12 @@ export function opportunityService(deps: SalesDeps): ServiceRegistration {
       },
 
       async getOpportunity(request, ctx) {
-        const input = validate(getOpportunity, request);
+        const input = validate(GetOpportunityInput, request);
         return toOpportunity(await getInTenant(models.opportunities, ctx.identity.tenantId, input.id, "opportunity"));
       },
 
       async listOpportunities(request, ctx) {
-        const input = validate(listOpportunities, request);
+        const input = validate(ListOpportunitiesInput, request);
         const filter = filterOf({ accountId: input.accountId, ownerId: input.ownerId, stageId: input.stageId, status: input.status });
         const { rows, nextCursor } = await listPage(
           models.opportunities,
@@ -119,7 +128,7 @@ export function opportunityService(deps: SalesDeps): ServiceRegistration {
       },
 
       async updateOpportunity(request, ctx) {
-        const input = validate(updateOpportunity, request);
+        const input = validate(UpdateOpportunityInput, request);
         const actor = actorOf(ctx);
         const record = await updateVersioned<OpportunityRecord>(
           models.opportunities,
@@ -147,7 +156,7 @@ export function opportunityService(deps: SalesDeps): ServiceRegistration {
       },
 
       async changeStage(request, ctx) {
-        const input = validate(changeStage, request);
+        const input = validate(ChangeStageInput, request);
         const actor = actorOf(ctx);
         const { stages } = await pipelines.current(actor.tenantId);
         const record = await updateVersioned<OpportunityRecord>(

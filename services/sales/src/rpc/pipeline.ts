@@ -6,7 +6,7 @@ import { stageKind, toPipeline } from "../store/mappers";
 import type { SalesDeps } from "./context";
 import { expectedVersion, protoEnum, validate } from "./validation";
 
-const updatePipeline = z.object({
+const UpdatePipelineInput = z.object({
   expectedVersion: expectedVersion(),
   stages: z
     .array(
@@ -20,6 +20,9 @@ const updatePipeline = z.object({
     .default([]),
 });
 
+/** The request schemas, by RPC (exported for tests). */
+export const pipelineSchemas = { updatePipeline: UpdatePipelineInput };
+
 export function pipelineService(deps: SalesDeps): ServiceRegistration {
   const { pipelines } = deps;
   return implement(
@@ -31,7 +34,7 @@ export function pipelineService(deps: SalesDeps): ServiceRegistration {
       },
 
       async updatePipeline(request, ctx) {
-        const input = validate(updatePipeline, request);
+        const input = validate(UpdatePipelineInput, request);
         const stages = validatePipeline(input.stages);
         const saved = await pipelines.replace(ctx.identity.tenantId, input.expectedVersion, stages);
         return toPipeline(ctx.identity.tenantId, saved.stages, saved.version);

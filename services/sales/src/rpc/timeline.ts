@@ -6,7 +6,10 @@ import { getInTenant, listPage } from "../store/queries";
 import type { SalesDeps } from "./context";
 import { id, validate } from "./validation";
 
-const listAccountTimeline = z.object({ accountId: id() });
+const ListAccountTimelineInput = z.object({ accountId: id() });
+
+/** The request schemas, by RPC (exported for tests). */
+export const timelineSchemas = { listAccountTimeline: ListAccountTimelineInput };
 
 export function timelineService(deps: SalesDeps): ServiceRegistration {
   const { models } = deps;
@@ -14,7 +17,7 @@ export function timelineService(deps: SalesDeps): ServiceRegistration {
     TimelineServiceService,
     {
       async listAccountTimeline(request, ctx) {
-        const input = validate(listAccountTimeline, request);
+        const input = validate(ListAccountTimelineInput, request);
         const tenantId = ctx.identity.tenantId;
         // Another tenant's account is as absent as a missing one.
         await getInTenant(models.accounts, tenantId, input.accountId, "account");

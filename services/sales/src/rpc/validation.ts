@@ -29,11 +29,15 @@ export const MAX_NOTES = 10_000;
 
 const atMost = (max: number) => `must be at most ${max} characters`;
 
-/** Free text, trimmed, possibly empty. */
-export const text = (max = MAX_TEXT) => z.string().trim().max(max, atMost(max));
+const string = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
+
+const trimmedText = (max: number) => string().trim().max(max, atMost(max));
+
+/** Free text, trimmed, possibly empty (absent reads as empty). */
+export const text = (max = MAX_TEXT) => trimmedText(max).default("");
 
 /** Text that must be present. */
-export const requiredText = (max = MAX_TEXT) => z.string().trim().min(1, "is required").max(max, atMost(max));
+export const requiredText = (max = MAX_TEXT) => string().trim().min(1, "is required").max(max, atMost(max));
 
 /** The id of a record: present, trimmed. */
 export const id = () => requiredText();
@@ -42,18 +46,32 @@ export const id = () => requiredText();
 export const optionalId = () => text();
 
 /** A proto3 `optional string`: absent means unchanged. */
-export const optionalText = (max = MAX_TEXT) => text(max).optional();
+export const optionalText = (max = MAX_TEXT) => trimmedText(max).optional();
 
-export const email = () =>
-  text()
+const emailAddress = () =>
+  trimmedText(MAX_TEXT)
     .refine((v) => v === "" || z.email().safeParse(v).success, "must be an email address")
     .transform((v) => v.toLowerCase());
 
-export const website = () =>
-  text().refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an http(s) URL");
+/** An email address, stored lower-cased, or empty. */
+export const email = () => emailAddress().default("");
+
+/** A proto3 `optional string` email: absent means unchanged. */
+export const optionalEmail = () => emailAddress().optional();
+
+const httpUrl = () => trimmedText(MAX_TEXT).refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an http(s) URL");
+
+export const website = () => httpUrl().default("");
+
+export const optionalWebsite = () => httpUrl().optional();
 
 /** YYYY-MM-DD, a real calendar day, or empty. */
-export const calendarDate = () => text(10).refine((v) => v === "" || isCalendarDate(v), "must be a date written YYYY-MM-DD");
+const date = () => trimmedText(10).refine((v) => v === "" || isCalendarDate(v), "must be a date written YYYY-MM-DD");
+
+export const calendarDate = () => date().default("");
+
+/** A proto3 `optional string` date: absent means unchanged, empty clears it. */
+export const optionalCalendarDate = () => date().optional();
 
 /** A Timestamp (ts-proto gives it as an ISO string), or absent. */
 export const timestamp = () =>
