@@ -155,7 +155,10 @@ export class EventBus {
     };
     try {
       await this.jsm.consumers.info(spec.stream, spec.durable);
-      await this.jsm.consumers.update(spec.stream, spec.durable, config);
+      // JetStream refuses to change where an existing durable starts (deliver_policy): keep its
+      // position and start, update the rest.
+      const { deliver_policy: _start, ...updatable } = config;
+      await this.jsm.consumers.update(spec.stream, spec.durable, updatable);
     } catch (err) {
       if (!String(err).includes("not found")) throw err;
       await this.jsm.consumers.add(spec.stream, config);
