@@ -14,7 +14,7 @@ export interface LocalIssuer {
   jwksUrl: string;
   audience: string;
   /** A signed access token; `claims` override the Keycloak-like defaults. */
-  token(claims?: Record<string, unknown>, options?: { kid?: string; expiresIn?: string | number; key?: Jose.CryptoKey }): Promise<string>;
+  token(claims?: Record<string, unknown>, options?: { kid?: string; expiresIn?: string | number; key?: Parameters<Jose.SignJWT["sign"]>[0] }): Promise<string>;
   /** A user token for `<tenant>-<role>` style callers. */
   userToken(roles: string[], tenant?: string, extra?: Record<string, unknown>): Promise<string>;
   /** A partner client-credentials token. */
