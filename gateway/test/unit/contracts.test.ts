@@ -7,7 +7,7 @@ import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
 import type { SalesClients } from "../../src/clients/sales";
-import { activityType, leadSource, leadStatus, opportunityStatus, recordType, stageKind } from "../../src/schemas/enums";
+import { activityType, type EnumMap, leadSource, leadStatus, opportunityStatus, recordType, stageKind } from "../../src/schemas/enums";
 import { LeadCreate, LeadQualify } from "../../src/schemas/leads";
 import { PipelineUpdate } from "../../src/schemas/pipeline";
 import { ActivityListQuery } from "../../src/schemas/activities";
@@ -122,7 +122,8 @@ describe("request schemas", () => {
 
 describe("enum words", () => {
   test("every proto value but UNSPECIFIED has a lower-case word, both ways", () => {
-    for (const map of [leadStatus, leadSource, opportunityStatus, stageKind, activityType, recordType]) {
+    const maps: EnumMap<string>[] = [leadStatus, leadSource, opportunityStatus, stageKind, activityType, recordType];
+    for (const map of maps) {
       for (const word of map.words) {
         expect(word).toMatch(/^[a-z_]+$/);
         expect(map.fromProto(map.toProto(word))).toBe(word);
