@@ -57,7 +57,7 @@ export function leadRoutes(sales: SalesClients): RouteSpec[] {
             lastName: b.lastName,
             email: b.email ?? "",
             phone: b.phone ?? "",
-            company: b.company,
+            company: b.company ?? "",
             title: b.title ?? "",
             industry: b.industry ?? "",
             source,

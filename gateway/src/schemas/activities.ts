@@ -29,7 +29,7 @@ export const ActivityUpdate = named(
     .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
 );
 
-export const ActivityListQuery = listQuery(["createdAt", "updatedAt", "dueAt"], {
+export const ActivityListQuery = listQuery(["createdAt", "updatedAt"], {
   relatedType: recordType.schema.optional().meta({ description: "With relatedId: activities linked to that record." }),
   relatedId: Id.optional(),
   ownerId: OwnerId.optional(),

@@ -32,7 +32,7 @@ export const ContactUpdate = named(
   "Fields to change; null clears an optional field.",
 );
 
-export const ContactListQuery = listQuery(["createdAt", "updatedAt", "lastName"], {
+export const ContactListQuery = listQuery(["createdAt", "updatedAt", "lastName", "email"], {
   accountId: Id.optional(),
   ownerId: OwnerId.optional(),
   email: Email.optional(),

@@ -11,7 +11,7 @@ export const LeadCreate = named(
     lastName: text(100),
     email: Email.optional(),
     phone: Phone.optional(),
-    company: text(200),
+    company: optionalText(200).optional(),
     title: optionalText(100).optional(),
     industry: optionalText(100).optional(),
     source: leadSource.schema.optional().meta({ description: "Where the lead came from; partner clients default to \"partner\", people to \"manual\"." }),

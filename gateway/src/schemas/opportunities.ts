@@ -41,7 +41,7 @@ export const OpportunityStageChange = named(
   }),
 );
 
-export const OpportunityListQuery = listQuery(["createdAt", "updatedAt", "name", "expectedCloseDate"], {
+export const OpportunityListQuery = listQuery(["createdAt", "updatedAt", "name", "expectedCloseDate", "probability"], {
   accountId: Id.optional(),
   ownerId: OwnerId.optional(),
   stageId: StageId.optional(),
