@@ -1,6 +1,7 @@
+import { z } from "zod";
 import { env, ensureIndexes, OutboxRelay, runService, type RunningService } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
-import { startTimelineConsumer } from "./events/timeline";
+import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
 import { accountService } from "./rpc/accounts";
 import { activityService } from "./rpc/activities";
 import type { SalesDeps } from "./rpc/context";
@@ -24,6 +25,11 @@ export const salesEnv = {
   OUTBOX_RELAY_ENABLED: env.flag(true),
   /** How often the relay looks for pending events besides the nudge after each write. */
   OUTBOX_RELAY_INTERVAL_MS: env.durationMs(1_000),
+  /**
+   * The durable name of the timeline consumer. Replicas of one deployment share it (each event
+   * is handled by one of them); a second deployment on the same NATS needs its own.
+   */
+  TIMELINE_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(TIMELINE_DURABLE),
   /** A conversion claimed longer ago than this and not finished is completed by the sweep. */
   CONVERSION_SWEEP_AFTER_MS: env.durationMs(30_000),
 };
@@ -53,7 +59,7 @@ export function startSales(): Promise<SalesService> {
       const conversions = new Conversions(models, pipelines, nudge);
       const deps: SalesDeps = { models, pipelines, assignmentRules: new AssignmentRules(models.assignmentRules), conversions, nudge, logger };
 
-      await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }));
+      await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
 
       const sweepLogger = logger.child({ component: "conversion-sweep" });
       const sweep = () => void conversions.resumeInterrupted(config.CONVERSION_SWEEP_AFTER_MS, sweepLogger).catch((err: unknown) => {

@@ -132,10 +132,15 @@ export async function recordTimelineEntry(model: Model<TimelineEntryRecord>, ent
   return result.upsertedCount === 1;
 }
 
-export function startTimelineConsumer(bus: EventBus, model: Model<TimelineEntryRecord>, logger: Logger): Promise<ConsumerLoop<TimelineFacts | null>> {
+export function startTimelineConsumer(
+  bus: EventBus,
+  model: Model<TimelineEntryRecord>,
+  logger: Logger,
+  durable = TIMELINE_DURABLE,
+): Promise<ConsumerLoop<TimelineFacts | null>> {
   return bus.consume<TimelineFacts | null>({
     stream: SALES_STREAM.name,
-    durable: TIMELINE_DURABLE,
+    durable,
     filterSubjects: ["sales.>"],
     decode: (data, subject) => timelineFacts(subject, data),
     handle: async ({ subject, event }) => {

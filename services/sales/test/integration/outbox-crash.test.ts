@@ -1,0 +1,103 @@
+import mongoose, { type Connection } from "mongoose";
+import type { EventBus } from "@relata/platform";
+import { LeadChanged } from "@relata/proto/events/v1/sales";
+import { CreateLeadRequest, LeadStatus, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
+import {
+  connectBus,
+  identity,
+  mongoBase,
+  nextSequence,
+  readStream,
+  runId,
+  SALES,
+  salesClients,
+  sleep,
+  startSalesProcess,
+  waitFor,
+  type SalesProcess,
+} from "./support";
+
+// A crash between the write and the publish loses no event: the service runs with its relay
+// off (it writes events to the outbox but publishes nothing), is killed with SIGKILL, and a
+// restarted process with the relay on publishes every pending event, exactly once.
+jest.setTimeout(90_000);
+
+const run = runId();
+const database = `relata_sales_it_${run}`;
+const port = 50153;
+const metaOf = (data: Uint8Array) => LeadChanged.decode(data).meta;
+
+let bus: EventBus;
+let db: Connection;
+let service: SalesProcess | undefined;
+
+interface LeadDoc {
+  _id: string;
+  version: number;
+  outbox: { id: string; subject: string }[];
+  outboxSince?: Date;
+}
+
+beforeAll(async () => {
+  bus = await connectBus("sales-it-crash");
+  await bus.ensureStream({ name: SALES, subjects: ["sales.>"] });
+  db = await mongoose.createConnection(`${mongoBase}/${database}`).asPromise();
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await bus?.close();
+  await db?.dropDatabase().catch(() => undefined);
+  await db?.close();
+});
+
+const leadDoc = async (id: string) => (await db.collection<LeadDoc>("leads").findOne({ _id: id })) as LeadDoc;
+
+describe("outbox across a crash", () => {
+  it("publishes the events of writes made before a SIGKILL once the service is back, each exactly once", async () => {
+    const from = await nextSequence(bus);
+    service = await startSalesProcess({ port, database, env: { OUTBOX_RELAY_ENABLED: "false" } });
+    const clients = salesClients(service.address);
+    const who = identity("acme");
+    const lead = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: `Crash-${run}`, company: "Kill Nine Ltd" }), {
+      identity: who,
+    });
+    const updated = await clients.leads.updateLead(UpdateLeadRequest.fromPartial({ id: lead.id, expectedVersion: lead.version, title: "CFO" }), {
+      identity: who,
+    });
+    expect(updated.version).toBe("2");
+    clients.close();
+
+    // Both events wait in the lead's own document, written by the same operations as the changes.
+    const pending = await leadDoc(lead.id);
+    expect(pending.outbox.map((e) => e.subject)).toEqual(["sales.lead.created", "sales.lead.updated"]);
+    expect(pending.outboxSince).toBeInstanceOf(Date);
+    const [createdId, updatedId] = pending.outbox.map((e) => e.id);
+
+    await service.kill();
+    await sleep(500);
+    const forLead = async (subject: string) => (await readStream(bus, from, subject, metaOf)).filter((m) => m.meta.entityId === lead.id);
+    expect(await forLead("sales.lead.created")).toEqual([]);
+    expect(await forLead("sales.lead.updated")).toEqual([]);
+
+    service = await startSalesProcess({ port, database });
+    await waitFor(() => forLead("sales.lead.updated"), (m) => m.length > 0, "the pending events to be published");
+    await waitFor(async () => (await leadDoc(lead.id)).outbox.length, (n) => n === 0, "the outbox to be emptied");
+    // Time for a second relay pass to publish anything twice, if it were going to.
+    await sleep(1_500);
+
+    const created = await forLead("sales.lead.created");
+    const changed = await forLead("sales.lead.updated");
+    expect(created.map((m) => m.meta.id)).toEqual([createdId]);
+    expect(changed.map((m) => m.meta.id)).toEqual([updatedId]);
+    // The event id is the JetStream message id, and the created event came first.
+    expect(created[0]!.msgId).toBe(createdId);
+    expect(created[0]!.seq).toBeLessThan(changed[0]!.seq);
+
+    const payload = LeadChanged.decode(created[0]!.data);
+    expect(payload.meta).toMatchObject({ type: "sales.lead.created", tenantId: "acme", actorId: "it-user", requestId: who.requestId });
+    expect(payload.lead).toMatchObject({ id: lead.id, lastName: `Crash-${run}`, status: LeadStatus.LEAD_STATUS_NEW, version: "1" });
+    expect(LeadChanged.decode(changed[0]!.data).lead).toMatchObject({ title: "CFO", version: "2" });
+    expect((await leadDoc(lead.id)).outboxSince).toBeUndefined();
+  });
+});

@@ -1,0 +1,231 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { DeliverPolicy, AckPolicy } from "@nats-io/jetstream";
+import { createLogger, EventBus, fieldOf, isGrpcError, openChannel, promiseClient, type Identity } from "@relata/platform";
+import type { EventMeta } from "@relata/proto/events/v1/meta";
+import { AccountServiceService } from "@relata/proto/sales/v1/account";
+import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
+import { ContactServiceService } from "@relata/proto/sales/v1/contact";
+import { LeadServiceService } from "@relata/proto/sales/v1/lead";
+import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
+import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
+import { TimelineServiceService } from "@relata/proto/sales/v1/timeline";
+import type { status as GrpcStatus } from "@grpc/grpc-js";
+
+// Real FerretDB and NATS JetStream (`make test` starts them with deploy/stack.sh).
+export const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${process.env.NATS_PORT ?? 4222}`;
+export const mongoBase = process.env.MONGO_BASE_URI ?? `mongodb://127.0.0.1:${process.env.FERRETDB_PORT ?? 27017}`;
+
+const serviceRoot = path.resolve(__dirname, "../..");
+const mainJs = path.join(serviceRoot, "dist/main.js");
+
+/** A short random suffix for names this test file owns (database, durable, tenants). */
+export const runId = () => randomUUID().replace(/-/g, "").slice(0, 10);
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastErr: unknown;
+  while (Date.now() < end) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch (err) {
+      lastErr = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}${lastErr ? `; last error ${String(lastErr)}` : ""}`);
+}
+
+/** The tests run the compiled service: refuse a build older than its sources. */
+function assertBuilt(): void {
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  let built = 0;
+  try {
+    built = statSync(mainJs).mtimeMs;
+  } catch {
+    throw new Error(`${mainJs} is missing: build first (npx tsc -b services/sales)`);
+  }
+  if (newest(path.join(serviceRoot, "src")) > built + 1) {
+    throw new Error(`services/sales/dist is older than its sources: build first (npx tsc -b services/sales)`);
+  }
+}
+
+export function identity(tenantId = "acme", subject = "it-user"): Identity {
+  return { tenantId, subject, roles: ["sales-rep"], requestId: randomUUID() };
+}
+
+export function salesClients(address: string) {
+  const channel = openChannel(address);
+  const options = { defaultTimeoutMs: 15_000 };
+  return {
+    accounts: promiseClient(AccountServiceService, channel, options),
+    contacts: promiseClient(ContactServiceService, channel, options),
+    leads: promiseClient(LeadServiceService, channel, options),
+    opportunities: promiseClient(OpportunityServiceService, channel, options),
+    pipeline: promiseClient(PipelineServiceService, channel, options),
+    activities: promiseClient(ActivityServiceService, channel, options),
+    timeline: promiseClient(TimelineServiceService, channel, options),
+    close: () => channel.close(),
+  };
+}
+
+export type SalesClients = ReturnType<typeof salesClients>;
+
+export interface SalesProcess {
+  address: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+  logs(): string;
+  /** SIGTERM, then SIGKILL after 10 s. */
+  stop(): Promise<void>;
+  /** SIGKILL: no shutdown code runs. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `node services/sales/dist/main.js` as a child process with its own port and database,
+ * and resolves once it answers gRPC calls.
+ */
+export async function startSalesProcess(options: { port: number; database: string; env?: Record<string, string> }): Promise<SalesProcess> {
+  assertBuilt();
+  const address = `127.0.0.1:${options.port}`;
+  const child = spawn(process.execPath, [mainJs], {
+    env: {
+      ...process.env,
+      GRPC_PORT: String(options.port),
+      MONGO_URI: `${mongoBase}/${options.database}`,
+      NATS_URL: natsUrl,
+      METRICS_PORT: "0",
+      LOG_LEVEL: process.env.SALES_IT_LOG_LEVEL ?? "warn",
+      SHUTDOWN_GRACE_MS: "3000",
+      OTEL_SDK_DISABLED: "true",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (c: string) => (output += c));
+  child.stderr?.setEncoding("utf8").on("data", (c: string) => (output += c));
+  let done = false;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => ((done = true), resolve())));
+  const proc: SalesProcess = {
+    address,
+    child,
+    exited,
+    logs: () => output,
+    async stop() {
+      if (done) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (done) return;
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+  const probe = salesClients(address);
+  try {
+    await waitFor(
+      async () => {
+        if (done) throw new Error(`the service exited:\n${output.slice(-3000)}`);
+        await probe.pipeline.getPipeline({}, { identity: identity("probe"), deadline: new Date(Date.now() + 1_000) });
+        return true;
+      },
+      (ok) => ok || done,
+      "the Sales service to answer",
+      30_000,
+    );
+    if (done) throw new Error(`the Sales service exited before it was ready:\n${output.slice(-3000)}`);
+  } catch (err) {
+    await proc.kill();
+    throw err;
+  } finally {
+    probe.close();
+  }
+  return proc;
+}
+
+export interface GrpcFailure {
+  code: GrpcStatus;
+  field?: string;
+  details: string;
+}
+
+/** The gRPC status (and the failing field from the relata-field trailer) a call fails with. */
+export async function failureOf(call: Promise<unknown>): Promise<GrpcFailure> {
+  try {
+    await call;
+  } catch (err) {
+    if (isGrpcError(err)) return { code: err.code, field: fieldOf(err), details: err.details };
+    throw err;
+  }
+  throw new Error("expected the call to fail");
+}
+
+export async function connectBus(name: string): Promise<EventBus> {
+  return EventBus.connect(natsUrl, name, createLogger(name, "silent"));
+}
+
+export const SALES = "SALES";
+
+/** The stream's next sequence: read from there to see only what a test caused. */
+export async function nextSequence(bus: EventBus): Promise<number> {
+  try {
+    return (await bus.jsm.streams.info(SALES)).state.last_seq + 1;
+  } catch {
+    return 1; // the service creates the stream on start
+  }
+}
+
+export interface StoredMessage {
+  seq: number;
+  subject: string;
+  msgId: string;
+  meta: EventMeta;
+  data: Uint8Array;
+}
+
+/** Every message on the SALES stream from `fromSeq` on whose subject matches, in order. */
+export async function readStream(
+  bus: EventBus,
+  fromSeq: number,
+  subject: string,
+  decodeMeta: (data: Uint8Array) => EventMeta | undefined,
+): Promise<StoredMessage[]> {
+  const last = (await bus.jsm.streams.info(SALES)).state.last_seq;
+  const out: StoredMessage[] = [];
+  for (let seq = fromSeq; seq <= last; seq++) {
+    const m = await bus.jsm.streams.getMessage(SALES, { seq }).catch(() => null);
+    if (!m || m.subject !== subject) continue;
+    const meta = decodeMeta(m.data);
+    if (meta) out.push({ seq, subject: m.subject, msgId: m.header.get("Nats-Msg-Id") ?? "", meta, data: m.data });
+  }
+  return out;
+}
+
+/**
+ * Creates a durable consumer that starts at the end of the stream (so it never replays the
+ * stream's history), before the service attaches to it.
+ */
+export async function createDurableFromNow(bus: EventBus, durable: string, filterSubjects: string[]): Promise<void> {
+  await bus.ensureStream({ name: SALES, subjects: ["sales.>"] });
+  await bus.jsm.consumers.add(SALES, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.New,
+    filter_subjects: filterSubjects,
+  });
+}
