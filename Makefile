@@ -22,8 +22,14 @@ help: ## list the targets
 tools: ## install Node 24, FerretDB, NATS, Keycloak and a JDK into the tools cache
 	@deploy/tools.sh all
 
-node_modules/.package-lock.json: package-lock.json package.json | tools
-	npm ci --no-audit --no-fund
+WORKSPACE_MANIFESTS := $(wildcard packages/*/package.json services/*/package.json gateway/package.json e2e/package.json)
+
+# `npm install`, not `npm ci`: npm 11.19 leaves other platforms' optional packages (buf's
+# per-platform binaries) out of the lock file and `npm ci` then refuses it as out of sync.
+# With a lock file present, `npm install` installs exactly the locked versions.
+node_modules/.package-lock.json: package-lock.json package.json $(WORKSPACE_MANIFESTS) | tools
+	npm install --no-audit --no-fund
+	@touch $@
 
 install: node_modules/.package-lock.json ## install npm dependencies (only when the lock file changed)
 
