@@ -11,11 +11,13 @@ COPY . .
 # Compile the workload and the workspaces it uses (tsc -b follows the project references),
 # then install the production dependencies of this workload alone and gather, into /out,
 # the workspaces npm linked for it: their package.json, dist/ and own node_modules/.
+# npm install, not npm ci: npm 11's ci rejects a lock file that omits other platforms'
+# optional packages, which npm 11 itself writes; with a lock file, install keeps its versions.
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --ignore-scripts \
+    npm install --ignore-scripts \
  && npx tsc -b "$WORKSPACE" \
  && rm -rf node_modules \
- && npm ci --omit=dev --ignore-scripts --workspace "$WORKSPACE" \
+ && npm install --omit=dev --ignore-scripts --workspace "$WORKSPACE" \
  && mkdir -p /out \
  && cp -a package.json node_modules /out/ \
  && for link in node_modules/@relata/*; do \

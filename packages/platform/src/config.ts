@@ -49,6 +49,11 @@ export const serviceEnv = {
   GRPC_PORT: env.port(50051),
   MONGO_URI: env.mongoUri(),
   NATS_URL: z.string().min(1),
+  /** NATS credentials, when the server requires them: user and password, a token, or a creds file. */
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_TOKEN: z.string().optional(),
+  NATS_CREDS_FILE: z.string().optional(),
   LOG_LEVEL: env.logLevel(),
   SHUTDOWN_GRACE_MS: env.durationMs(10_000),
   /** Prometheus scrapes /metrics here; 0 picks a free port (tests). */

@@ -5,6 +5,12 @@ import { metrics } from "./telemetry/metrics";
 export type Dependency = "mongo" | "nats" | (string & {});
 
 /**
+ * A health name that answers SERVING while the process can answer at all: the liveness probe
+ * asks for it, so an outage of a dependency makes a pod unready, not restarted.
+ */
+export const LIVENESS_SERVICE = "liveness";
+
+/**
  * Readiness from the real dependencies: the process reports SERVING only while every one of
  * them is up, and falls back to NOT_SERVING as soon as one goes away.
  */
@@ -24,6 +30,7 @@ export class Readiness {
       metrics.dependencyUp.set({ dependency: d }, 0);
     }
     metrics.ready.set(0);
+    this.health.setStatus(LIVENESS_SERVICE, "SERVING");
   }
 
   /** Services whose per-name health status follows the process's readiness. */

@@ -68,7 +68,12 @@ export async function runService<S extends z.ZodRawShape = Record<never, never>>
 
   const metricsServer = await serveMetrics(config.METRICS_PORT);
   const db = await connectMongo(config.MONGO_URI, logger, readiness);
-  const bus = await EventBus.connect(config.NATS_URL, spec.name, logger, readiness);
+  const bus = await EventBus.connect(config.NATS_URL, spec.name, logger, readiness, {
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    token: config.NATS_TOKEN,
+    credsFile: config.NATS_CREDS_FILE,
+  });
   const ctx: ServiceContext<S> = { config, logger, db, bus, readiness };
   const built = await spec.start(ctx);
   scrapedGauge("relata_consumer_pending_messages", "Messages a durable consumer has not had acknowledged (its lag)", ["stream", "consumer"], async (set) => {

@@ -1,4 +1,13 @@
-import { connect, headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from "@nats-io/transport-node";
+import { readFileSync } from "node:fs";
+import {
+  connect,
+  credsAuthenticator,
+  headers as natsHeaders,
+  nanos,
+  type ConnectionOptions,
+  type MsgHdrs,
+  type NatsConnection,
+} from "@nats-io/transport-node";
 import {
   AckPolicy,
   DeliverPolicy,
@@ -52,6 +61,13 @@ export interface ConsumerSpec<T> {
   retryDelayMs?: (attempt: number) => number;
 }
 
+export interface NatsAuth {
+  user?: string;
+  password?: string;
+  token?: string;
+  credsFile?: string;
+}
+
 export interface ConsumerStats {
   consumed: number;
   redelivered: number;
@@ -89,11 +105,21 @@ export class EventBus {
     private readonly logger: Logger,
   ) {}
 
-  static async connect(servers: string, name: string, logger: Logger, readiness?: Readiness): Promise<EventBus> {
+  static async connect(
+    servers: string,
+    name: string,
+    logger: Logger,
+    readiness?: Readiness,
+    auth: NatsAuth = {},
+  ): Promise<EventBus> {
+    const options: ConnectionOptions = { servers: servers.split(","), name, maxReconnectAttempts: -1, reconnectTimeWait: 1_000 };
+    if (auth.user) Object.assign(options, { user: auth.user, pass: auth.password });
+    if (auth.token) options.token = auth.token;
+    if (auth.credsFile) options.authenticator = credsAuthenticator(readFileSync(auth.credsFile));
     let nc: NatsConnection | undefined;
     for (let attempt = 1; !nc; attempt++) {
       try {
-        nc = await connect({ servers: servers.split(","), name, maxReconnectAttempts: -1, reconnectTimeWait: 1_000 });
+        nc = await connect(options);
       } catch (err) {
         logger.warn({ err: String(err), attempt }, "NATS not reachable yet");
         await new Promise((r) => setTimeout(r, Math.min(5_000, 500 * attempt)));
