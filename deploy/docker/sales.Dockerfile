@@ -12,7 +12,9 @@ COPY . .
 # then install the production dependencies of this workload alone and gather, into /out,
 # the workspaces npm linked for it: their package.json, dist/ and own node_modules/.
 # npm install, not npm ci: npm 11's ci rejects a lock file that omits other platforms'
-# optional packages, which npm 11 itself writes; with a lock file, install keeps its versions.
+# optional packages, which npm 11 itself writes; with a lock file, install keeps its versions
+# (so DL3016's advice to pin each package does not apply).
+# hadolint ignore=DL3016
 RUN --mount=type=cache,target=/root/.npm \
     npm install --ignore-scripts \
  && npx tsc -b "$WORKSPACE" \
