@@ -12,6 +12,7 @@ import { pipelineService } from "./rpc/pipeline";
 import { timelineService } from "./rpc/timeline";
 import { AssignmentRules } from "./store/assignment";
 import { Conversions } from "./store/conversion";
+import { salesConnection } from "./store/connection";
 import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
 
@@ -46,8 +47,9 @@ export function startSales(): Promise<SalesService> {
     name: "sales",
     env: salesEnv,
     start: async ({ config, db, bus, logger }) => {
-      const models = createModels(db);
-      await ensureIndexes(db);
+      const store = await salesConnection(db, config.MONGO_URI, logger);
+      const models = createModels(store.connection);
+      await ensureIndexes(store.connection);
       await bus.ensureStream(SALES_STREAM);
 
       const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), config.OUTBOX_RELAY_INTERVAL_MS);
@@ -59,7 +61,7 @@ export function startSales(): Promise<SalesService> {
       const conversions = new Conversions(models, pipelines, nudge);
       const deps: SalesDeps = { models, pipelines, assignmentRules: new AssignmentRules(models.assignmentRules), conversions, nudge, logger };
 
-      await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
+      const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
 
       const sweepLogger = logger.child({ component: "conversion-sweep" });
       const sweep = () => void conversions.resumeInterrupted(config.CONVERSION_SWEEP_AFTER_MS, sweepLogger).catch((err: unknown) => {
@@ -79,9 +81,12 @@ export function startSales(): Promise<SalesService> {
           activityService(deps),
           timelineService(deps),
         ],
+        // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(sweeper);
+          await timeline.stop();
           await relay.stop();
+          await store.close();
         },
       };
     },

@@ -5,7 +5,7 @@ import { assertConvertible, conversionDrafts, planConversion, type ConversionReq
 import { firstOpenStage } from "../domain/pipeline";
 import type { Actor, LeadRecord } from "../domain/types";
 import { accountEvent, contactEvent, leadConvertedEvent, opportunityEvent } from "../events/builders";
-import type { SalesModels } from "./models";
+import type { SalesModels, Stored } from "./models";
 import type { Pipelines } from "./pipelines";
 import { findInTenant, requireReference, WITHOUT_OUTBOX } from "./queries";
 import { insertOnce, updateVersioned, type Nudge } from "./write";
@@ -67,10 +67,14 @@ export class Conversions {
         .findOneAndUpdate(
           { _id: lead._id, tenantId: actor.tenantId, version: lead.version, conversion: { $exists: false } },
           { $set: { conversion: plan } },
-          { returnDocument: "after", projection: WITHOUT_OUTBOX },
+          // FerretDB's findAndModify takes no projection: the outbox fields are dropped below.
+          { returnDocument: "after" },
         )
-        .lean<LeadRecord>();
-      if (claimed) return claimed;
+        .lean<Stored<LeadRecord>>();
+      if (claimed) {
+        const { outbox: _outbox, outboxSince: _since, ...record } = claimed;
+        return record;
+      }
       const current = await findInTenant(this.models.leads, actor.tenantId, lead._id);
       if (!current) throw new NotFound("lead", lead._id);
       if (current.conversion) return current;
