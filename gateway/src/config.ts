@@ -23,6 +23,8 @@ export const gatewayEnv = {
     .regex(/^\d+(b|kb|mb)?$/i, 'must be a size like "100kb", "1mb" or a number of bytes')
     .default("100kb"),
   SHUTDOWN_GRACE_MS: env.durationMs(10_000),
+  /** Prometheus /metrics on a port of its own, never on the public one; 0 picks a free port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

@@ -1,4 +1,6 @@
-import { ConfigError, createLogger, openChannel } from "@relata/platform";
+// Tracing first: the instrumentations patch http, express and grpc before they are loaded.
+import "@relata/platform/register";
+import { ConfigError, createLogger, openChannel, serveMetrics, stopTelemetry } from "@relata/platform";
 import { createServer } from "node:http";
 import { createApp } from "./app";
 import { createTokenVerifier } from "./auth/verifier";
@@ -37,13 +39,15 @@ async function main(): Promise<void> {
     },
   );
 
+  const metricsServer = await serveMetrics(config.METRICS_PORT);
+
   const server = createServer(app);
   server.requestTimeout = config.REQUEST_TIMEOUT_MS * 2;
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   logger.info(
-    { port: config.PORT, publicUrl: config.PUBLIC_URL, issuer: config.OIDC_ISSUER, sales: config.SALES_GRPC_ADDR },
+    { port: config.PORT, metricsPort: (metricsServer.address() as { port?: number } | null)?.port, publicUrl: config.PUBLIC_URL, issuer: config.OIDC_ISSUER, sales: config.SALES_GRPC_ADDR },
     `gateway listening; API ${config.PUBLIC_URL}/v1, docs ${config.PUBLIC_URL}/docs`,
   );
 
@@ -60,8 +64,11 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       salesChannel.close();
-      logger.info("stopped");
-      process.exit(0);
+      metricsServer.close();
+      void stopTelemetry().finally(() => {
+        logger.info("stopped");
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
   };

@@ -1,3 +1,4 @@
+import { annotateActiveSpan } from "@relata/platform";
 import type { RequestHandler } from "express";
 import { InvalidToken, KeysUnavailable, type Caller, type TokenVerifier } from "../auth/verifier";
 import { isAllowed, PERMISSIONS, relataRoles, type Operation } from "../auth/permissions";
@@ -43,6 +44,7 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
       roles: caller.kind === "client" ? [...roles, ...caller.scopes.filter((s) => s.includes(":")).map((s) => `scope:${s}`)] : roles,
       requestId: state.requestId,
     };
+    annotateActiveSpan({ tenant: tenantId, requestId: state.requestId });
     next();
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
-import type { Logger } from "@relata/platform";
+import { metrics, type Logger } from "@relata/platform";
 import { initState } from "../http/context";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,13 +24,27 @@ export function requestContext(timeoutMs: number): RequestHandler {
   };
 }
 
-/** One log line per request, with its outcome and duration. */
+/** The route template a request matched ("/v1/leads/:id"), for low-cardinality metric labels. */
+function routeOf(req: Parameters<RequestHandler>[0]): string {
+  const template = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof template === "string") return template;
+  const path = req.originalUrl.split("?")[0]!;
+  if (path === "/healthz" || path === "/readyz" || path === "/v1/openapi.json") return path;
+  if (path === "/docs" || path.startsWith("/docs/")) return "/docs";
+  // refused before routing (no or bad token), or no such route
+  return path.startsWith("/v1/") ? "/v1/*" : "unmatched";
+}
+
+/** One log line and the HTTP metrics per request, with its outcome and duration. */
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on("close", () => {
       const state = res.locals.relata as { requestId?: string; identity?: { tenantId: string; subject: string } } | undefined;
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = routeOf(req);
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method, route }, durationMs / 1000);
       const entry = {
         requestId: state?.requestId,
         method: req.method,
