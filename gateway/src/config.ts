@@ -23,8 +23,9 @@ export const gatewayEnv = {
     .regex(/^\d+(b|kb|mb)?$/i, 'must be a size like "100kb", "1mb" or a number of bytes')
     .default("100kb"),
   SHUTDOWN_GRACE_MS: env.durationMs(10_000),
-  /** Prometheus /metrics on a port of its own, never on the public one; 0 picks a free port. */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Prometheus /metrics on a port of its own, never on the public one; 0 picks a free port.
+   * 9465 by default so that it does not collide with a service's 9464 on one host. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
