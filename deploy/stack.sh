@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# Starts, stops and reports the local stack: FerretDB, NATS JetStream and Keycloak (infra), the
+# Sales service and the gateway (apps). Every command is safe to run twice. Each component runs
+# in a process group of its own (setsid), so `down` stops it with everything it started.
+#
+#   deploy/stack.sh up [--owned-by FILE] COMPONENT...    start what is not running yet, wait until ready
+#   deploy/stack.sh down [--owned-by FILE] [COMPONENT...] stop (all with a pid file, or those in FILE)
+#   deploy/stack.sh status                               one line per component
+#   deploy/stack.sh env sales|gateway                    the environment an app is started with
+#   deploy/stack.sh banner                               addresses and demo users, for `make up`
+#
+# COMPONENT: ferretdb nats keycloak sales gateway, or infra (the first three), apps (the last
+# two), all. With --owned-by, `up` appends to FILE the components this invocation started and
+# `down` stops only the components listed in FILE, then deletes it.
+# State lives in $RELATA_STATE: pids/<name>.pid, logs/<name>.log (the run before: <name>.previous.log),
+# ferretdb/ and nats/ data. RELATA_START_TIMEOUT (seconds) overrides every readiness timeout.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/env.sh"
+
+PIDS="$RELATA_STATE/pids"
+LOGS="$RELATA_STATE/logs"
+COMPONENTS=(ferretdb nats keycloak sales gateway)
+KEYCLOAK_HOME="$RELATA_HOME/keycloak-$KEYCLOAK_VERSION"
+REALM_FILE="$here/keycloak/relata-realm.json"
+
+say() { printf '[stack] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+port_of() {
+  case $1 in
+    ferretdb) echo "$FERRETDB_PORT" ;;
+    nats) echo "$NATS_PORT" ;;
+    keycloak) echo "$KEYCLOAK_PORT" ;;
+    sales) echo "$SALES_GRPC_PORT" ;;
+    gateway) echo "$GATEWAY_PORT" ;;
+  esac
+}
+
+# What the command line of a component's processes contains: guards against a pid file that
+# outlived its process (after a reboot the number may belong to something else).
+signature_of() {
+  case $1 in
+    ferretdb) echo "relata-ferretdb" ;;
+    nats) echo "nats-server" ;;
+    keycloak) echo "kc.sh|keycloak" ;;
+    sales) echo "services/sales/dist/main.js" ;;
+    gateway) echo "gateway/dist/main.js" ;;
+  esac
+}
+
+timeout_of() {
+  if [ -n "${RELATA_START_TIMEOUT:-}" ]; then echo "$RELATA_START_TIMEOUT"; return; fi
+  case $1 in
+    keycloak) echo 240 ;; # 10-25 s usually; the first start after an install also re-augments it
+    *) echo 60 ;;
+  esac
+}
+
+# The environment of the apps, in one place (also printed by `stack.sh env NAME`).
+app_env() {
+  case $1 in
+    sales)
+      echo "GRPC_PORT=$SALES_GRPC_PORT"
+      echo "MONGO_URI=mongodb://127.0.0.1:$FERRETDB_PORT/relata_sales"
+      echo "NATS_URL=nats://127.0.0.1:$NATS_PORT"
+      echo "METRICS_PORT=$SALES_METRICS_PORT"
+      echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+      ;;
+    gateway)
+      echo "PORT=$GATEWAY_PORT"
+      echo "OIDC_ISSUER=$KEYCLOAK_ISSUER"
+      echo "OIDC_AUDIENCE=relata-api"
+      echo "SALES_GRPC_ADDR=127.0.0.1:$SALES_GRPC_PORT"
+      echo "PUBLIC_URL=http://localhost:$GATEWAY_PORT"
+      echo "METRICS_PORT=$GATEWAY_METRICS_PORT"
+      echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+      ;;
+    *) die "no app environment for '$1' (sales, gateway)" ;;
+  esac
+}
+
+# Expands groups and returns the names in start order, each once.
+expand() {
+  local want=" " c
+  for c in "$@"; do
+    case $c in
+      infra) want+="ferretdb nats keycloak " ;;
+      apps) want+="sales gateway " ;;
+      all) want+="${COMPONENTS[*]} " ;;
+      ferretdb | nats | keycloak | sales | gateway) want+="$c " ;;
+      *) die "unknown component '$c' (ferretdb nats keycloak sales gateway infra apps all)" ;;
+    esac
+  done
+  for c in "${COMPONENTS[@]}"; do [[ $want == *" $c "* ]] && echo "$c"; done
+  return 0
+}
+
+# --- probes -------------------------------------------------------------------------------
+
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$1" 2>/dev/null || true; }
+
+ready() {
+  case $1 in
+    ferretdb) port_open "$FERRETDB_PORT" ;;
+    nats) [[ $(curl -sf --max-time 3 "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true" 2>/dev/null) == *'"ok"'* ]] ;;
+    keycloak) [ "$(http_code "$KEYCLOAK_ISSUER/.well-known/openid-configuration")" = 200 ] ;;
+    sales) port_open "$SALES_GRPC_PORT" && grep -q '"msg":"serving"' "$LOGS/sales.log" 2>/dev/null ;;
+    gateway) [ "$(http_code "http://127.0.0.1:$GATEWAY_PORT/readyz")" = 200 ] ;;
+  esac
+}
+
+pid_of() { [ -f "$PIDS/$1.pid" ] && tr -dc '0-9' <"$PIDS/$1.pid"; }
+# A process group is alive while it has a member that is not a zombie (exited, not yet reaped:
+# it holds no port or file any more, and some init processes reap only every few seconds).
+group_alive() {
+  [ -n "$1" ] && kill -0 -- "-$1" 2>/dev/null &&
+    ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
+group_is() { # pgid name: does a process of that group look like the component?
+  ps -e -o pgid=,args= | awk -v g="$1" -v re="$(signature_of "$2")" '$1 == g && $0 ~ re { found = 1 } END { exit !found }'
+}
+# Our process for NAME is alive (prints its process group id).
+alive() {
+  local pgid; pgid=$(pid_of "$1") || return 1
+  group_alive "$pgid" && group_is "$pgid" "$1" && echo "$pgid"
+}
+
+log_tail() {
+  if [ -f "$LOGS/$1.log" ]; then
+    say "last lines of $LOGS/$1.log:"
+    tail -n "${2:-40}" "$LOGS/$1.log" | sed 's/^/    /' >&2
+  fi
+}
+
+# --- start --------------------------------------------------------------------------------
+
+spawn() { # name command...: own session and process group, output to the log, fd 9 (the lock) closed
+  local name=$1; shift
+  mkdir -p "$PIDS" "$LOGS"
+  if [ -f "$LOGS/$name.log" ]; then mv -f "$LOGS/$name.log" "$LOGS/$name.previous.log"; fi
+  # In a script, a background job is not a group leader, so setsid does not fork: $! is both
+  # the pid and the process group id of the new session.
+  setsid "$@" </dev/null >"$LOGS/$name.log" 2>&1 9>&- &
+  echo $! >"$PIDS/$name.pid"
+}
+
+launch() {
+  local name=$1
+  case $name in
+    ferretdb)
+      "$here/tools.sh" ferretdb
+      mkdir -p "$RELATA_STATE/ferretdb"
+      spawn ferretdb "$RELATA_BIN/relata-ferretdb" -listen "127.0.0.1:$FERRETDB_PORT" -data "$RELATA_STATE/ferretdb/"
+      ;;
+    nats)
+      "$here/tools.sh" nats
+      mkdir -p "$RELATA_STATE/nats"
+      spawn nats "$RELATA_BIN/nats-server" -js -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT" -sd "$RELATA_STATE/nats"
+      ;;
+    keycloak)
+      "$here/tools.sh" keycloak
+      local java_home; java_home=$("$here/tools.sh" java)
+      [ -f "$REALM_FILE" ] || die "missing realm file $REALM_FILE"
+      # Startup on 2 cores: C1 only (the dev realm needs no peak throughput) and a class data
+      # sharing archive that the JVM writes at its first exit and maps at every later start
+      # (-Xlog:cds=off: its notes about the JDK's base archive are harmless). java.lang is
+      # opened for Quarkus' thread-local reset, which fails on Java 24+ otherwise.
+      local cds="$RELATA_HOME/cds/keycloak-$KEYCLOAK_VERSION-$(basename "$java_home").jsa"
+      mkdir -p "$RELATA_HOME/cds"
+      # --db dev-mem: an in-memory H2, so the realm file is imported fresh at every start.
+      # The migration properties import exactly this file (--import-realm only reads
+      # $KEYCLOAK_HOME/data/import, which is shared by every checkout using the tools cache).
+      spawn keycloak env \
+        JAVA_HOME="$java_home" \
+        JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:-} --add-opens=java.base/java.lang=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$cds -Xlog:cds=off" \
+        KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
+        "$KEYCLOAK_HOME/bin/kc.sh" start-dev \
+        --http-host 127.0.0.1 --http-port "$KEYCLOAK_PORT" \
+        --hostname "$KEYCLOAK_URL" \
+        --http-management-port "$KEYCLOAK_MANAGEMENT_PORT" \
+        --db dev-mem \
+        -Dkeycloak.migration.action=import \
+        -Dkeycloak.migration.provider=singleFile \
+        -Dkeycloak.migration.file="$REALM_FILE" \
+        -Dkeycloak.migration.strategy=OVERWRITE_EXISTING
+      ;;
+    sales | gateway)
+      "$here/tools.sh" node
+      local main=services/sales/dist/main.js
+      [ "$name" = gateway ] && main=gateway/dist/main.js
+      [ -f "$RELATA_ROOT/$main" ] || die "$main is missing: build first (make build)"
+      local vars; mapfile -t vars < <(app_env "$name")
+      (cd "$RELATA_ROOT" && spawn "$name" env "${vars[@]}" node --enable-source-maps "$main")
+      ;;
+  esac
+}
+
+wait_ready() {
+  local name=$1 pgid timeout start=$SECONDS
+  pgid=$(pid_of "$name")
+  timeout=$(timeout_of "$name")
+  until ready "$name"; do
+    if ! group_alive "$pgid"; then
+      rm -f "$PIDS/$name.pid"
+      log_tail "$name"
+      die "$name exited during start (log: $LOGS/$name.log)"
+    fi
+    if [ $((SECONDS - start)) -ge "$timeout" ]; then
+      log_tail "$name"
+      stop "$name"
+      die "$name was not ready after ${timeout}s (log: $LOGS/$name.log)"
+    fi
+    sleep 0.2
+  done
+}
+
+starting="" # the component being started, stopped again if `up` is interrupted
+on_interrupt() {
+  if [ -n "$starting" ]; then say "interrupted: stopping $starting"; stop "$starting"; fi
+  exit 130
+}
+
+up() {
+  local owned="" names c pgid t0
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --owned-by) owned=${2:?--owned-by needs a file}; shift 2 ;;
+      *) break ;;
+    esac
+  done
+  [ $# -gt 0 ] || die "usage: stack.sh up [--owned-by FILE] COMPONENT... (ferretdb nats keycloak sales gateway infra apps all)"
+  names=$(expand "$@")
+  [ -z "$owned" ] || { mkdir -p "$(dirname "$owned")"; touch "$owned"; }
+  trap on_interrupt INT TERM
+  for c in $names; do
+    if pgid=$(alive "$c"); then
+      if ready "$c"; then say "$c is already running (pid $pgid)"; continue; fi
+      say "$c (pid $pgid) is running but not ready yet; waiting for it"
+      wait_ready "$c"
+      continue
+    fi
+    rm -f "$PIDS/$c.pid"
+    if port_open "$(port_of "$c")"; then
+      die "port $(port_of "$c") of $c is taken by a process this stack did not start (stop it, or change the port in deploy/env.sh's variables)"
+    fi
+    t0=$(date +%s%N)
+    starting=$c
+    launch "$c"
+    # Recorded at once: if the start fails, the cleanup of the caller finds nothing to stop.
+    [ -z "$owned" ] || echo "$c" >>"$owned"
+    wait_ready "$c"
+    starting=""
+    say "$c is ready in $(awk -v ns=$(($(date +%s%N) - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')s (pid $(pid_of "$c"), port $(port_of "$c"), log $LOGS/$c.log)"
+  done
+  trap - INT TERM
+}
+
+# --- stop ---------------------------------------------------------------------------------
+
+stop() { # SIGTERM to the process group, SIGKILL after 15 s
+  local name=$1 pgid i
+  pgid=$(pid_of "$name") || return 0
+  if ! group_alive "$pgid"; then
+    rm -f "$PIDS/$name.pid"
+    return 0
+  fi
+  if ! group_is "$pgid" "$name"; then
+    say "$name: pid file names process group $pgid, which is not $name any more; removing the pid file"
+    rm -f "$PIDS/$name.pid"
+    return 0
+  fi
+  kill -TERM -- "-$pgid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    group_alive "$pgid" || break
+    sleep 0.1
+  done
+  if group_alive "$pgid"; then
+    say "$name did not stop within 15s; killing it"
+    kill -KILL -- "-$pgid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      group_alive "$pgid" || break
+      sleep 0.1
+    done
+  fi
+  group_alive "$pgid" && die "$name (process group $pgid) survived SIGKILL"
+  rm -f "$PIDS/$name.pid"
+  say "stopped $name"
+}
+
+down() {
+  local owned="" names c list=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --owned-by) owned=${2:?--owned-by needs a file}; shift 2 ;;
+      *) break ;;
+    esac
+  done
+  if [ -n "$owned" ]; then
+    [ -f "$owned" ] || { say "nothing to stop: $owned does not exist"; return 0; }
+    mapfile -t list < <(grep -E '^[a-z]+$' "$owned" || true)
+    [ $# -eq 0 ] || die "give either --owned-by FILE or component names, not both"
+  elif [ $# -gt 0 ]; then
+    list=("$@")
+  else
+    for c in "${COMPONENTS[@]}"; do [ -f "$PIDS/$c.pid" ] && list+=("$c"); done
+  fi
+  if [ ${#list[@]} -gt 0 ]; then
+    names=$(expand "${list[@]}" | tac) # apps before the infrastructure they use
+    for c in $names; do stop "$c"; done
+  fi
+  [ -z "$owned" ] || rm -f "$owned"
+}
+
+# --- report -------------------------------------------------------------------------------
+
+status() {
+  local c pgid state
+  for c in "${COMPONENTS[@]}"; do
+    if pgid=$(alive "$c"); then
+      if ready "$c"; then state="ready"; else state="not ready"; fi
+      printf '%-9s running  pid %-7s port %-6s %s\n' "$c" "$pgid" "$(port_of "$c")" "$state"
+    elif port_open "$(port_of "$c")"; then
+      printf '%-9s stopped  (port %s is taken by a process this stack did not start)\n' "$c" "$(port_of "$c")"
+    else
+      printf '%-9s stopped\n' "$c"
+    fi
+  done
+}
+
+banner() {
+  cat <<EOF
+
+Relata is running locally.
+  API            http://localhost:$GATEWAY_PORT/v1
+  Keycloak       $KEYCLOAK_URL/admin/  (console: admin / admin; realm relata)
+  FerretDB       mongodb://127.0.0.1:$FERRETDB_PORT       NATS: nats://127.0.0.1:$NATS_PORT
+  Demo users     <tenant>-<role>, password relata-demo, tenants acme and globex, e.g. acme-sales-rep,
+                 acme-sales-rep-2, acme-sales-manager, globex-support-agent; platform-admin (no tenant)
+  Partner apps   acme-partner / acme-partner-secret, globex-partner / globex-partner-secret
+  A token        curl -s -d grant_type=password -d client_id=relata-cli -d username=acme-sales-rep \\
+                   -d password=relata-demo $KEYCLOAK_ISSUER/protocol/openid-connect/token
+  Logs           $LOGS/      stop: make down      more: docs/local-stack.md
+
+EOF
+}
+
+cmd=${1:-}
+[ $# -eq 0 ] || shift
+case $cmd in
+  up | down)
+    mkdir -p "$RELATA_STATE"
+    # One up or down at a time (the lock is released when this script exits).
+    exec 9>"$RELATA_STATE/stack.lock"
+    if command -v flock >/dev/null; then flock 9; fi
+    "$cmd" "$@"
+    ;;
+  status) status ;;
+  env) app_env "${1:?usage: stack.sh env sales|gateway}" ;;
+  banner) banner ;;
+  *)
+    sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
+    exit 2
+    ;;
+esac
