@@ -4,7 +4,7 @@ import { ConfigError, createLogger, openChannel, serveMetrics, stopTelemetry } f
 import { createServer } from "node:http";
 import { createApp } from "./app";
 import { createTokenVerifier } from "./auth/verifier";
-import { checkHealth } from "./clients/health";
+import { checkHealth } from "@relata/platform";
 import { salesClients } from "./clients/sales";
 import { loadGatewayConfig, type GatewayConfig } from "./config";
 

@@ -14,3 +14,4 @@ export * from "./events/outbox";
 export * from "./telemetry/context";
 export * from "./telemetry/metrics";
 export { startTelemetry, stopTelemetry } from "./telemetry/sdk";
+export * from "./grpc/health-client";
