@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { createApp } from "../../src/app";
 import { createTokenVerifier } from "../../src/auth/verifier";
-import { checkHealth } from "../../src/clients/health";
+import { checkHealth } from "@relata/platform";
 import { salesClients } from "../../src/clients/sales";
 import { startFakeSales, type FakeSales } from "../support/fake-sales";
 import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
