@@ -17,7 +17,7 @@ import {
   SALES,
   salesClients,
   startSalesProcess,
-  waitFor,
+  eventually,
   type SalesClients,
   type SalesProcess,
 } from "./support";
@@ -168,7 +168,7 @@ describe("lead conversion", () => {
   it("writes one timeline entry per event, even when sales.lead.converted arrives again", async () => {
     const accountId = once.accountId;
     const entries = async () => (await clients.timeline.listAccountTimeline({ accountId, page: { pageSize: 50, cursor: "", sort: "" } }, acme())).entries;
-    const first = await waitFor(entries, (e) => e.length >= 4, "the conversion's timeline entries");
+    const first = await eventually(entries, (e) => e.length >= 4, "the conversion's timeline entries");
     expect(first.map((e) => e.kind).sort()).toEqual(
       ["sales.account.created", "sales.contact.created", "sales.lead.converted", "sales.opportunity.created"].sort(),
     );
@@ -183,7 +183,7 @@ describe("lead conversion", () => {
     expect(LeadConverted.decode(event).meta?.id).toBe(converted.id);
     const republished = await bus.publish("sales.lead.converted", event, { msgId: randomUUID(), headers: { "relata-tenant": "acme" } });
     expect(republished.duplicate).toBe(false);
-    await waitFor(
+    await eventually(
       async () => (await bus.jsm.consumers.info(SALES, timelineDurable)).ack_floor.stream_seq,
       (seq) => seq >= republished.seq,
       "the timeline consumer to handle the redelivery",
@@ -204,7 +204,7 @@ describe("lead conversion", () => {
       acme(),
     );
     expect(activity.accountId).toBe(once.accountId);
-    const entries = await waitFor(
+    const entries = await eventually(
       async () => (await clients.timeline.listAccountTimeline({ accountId: once.accountId }, acme())).entries,
       (e) => e.some((x) => x.kind === "sales.activity.logged"),
       "the activity on the timeline",

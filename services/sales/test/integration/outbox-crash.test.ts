@@ -13,7 +13,7 @@ import {
   salesClients,
   sleep,
   startSalesProcess,
-  waitFor,
+  eventually,
   type SalesProcess,
 } from "./support";
 
@@ -81,8 +81,8 @@ describe("outbox across a crash", () => {
     expect(await forLead("sales.lead.updated")).toEqual([]);
 
     service = await startSalesProcess({ port, database });
-    await waitFor(() => forLead("sales.lead.updated"), (m) => m.length > 0, "the pending events to be published");
-    await waitFor(async () => (await leadDoc(lead.id)).outbox.length, (n) => n === 0, "the outbox to be emptied");
+    await eventually(() => forLead("sales.lead.updated"), (m) => m.length > 0, "the pending events to be published");
+    await eventually(async () => (await leadDoc(lead.id)).outbox.length, (n) => n === 0, "the outbox to be emptied");
     // Time for a second relay pass to publish anything twice, if it were going to.
     await sleep(1_500);
 

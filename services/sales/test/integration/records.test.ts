@@ -28,7 +28,7 @@ import {
   runId,
   salesClients,
   startSalesProcess,
-  waitFor,
+  eventually,
   type SalesClients,
   type SalesProcess,
 } from "./support";
@@ -293,7 +293,7 @@ describe("accounts, contacts and activities", () => {
       ),
     ).toMatchObject({ code: status.INVALID_ARGUMENT, field: "related_to.id" });
 
-    const kinds = await waitFor(
+    const kinds = await eventually(
       async () => (await clients.timeline.listAccountTimeline({ accountId: account.id }, acme())).entries.map((e) => e.kind),
       (k) => k.length >= 4,
       "the account's timeline",
@@ -355,7 +355,7 @@ describe("pipeline and opportunities", () => {
     ).toMatchObject({ code: status.ABORTED });
 
     const metaOf = (d: Uint8Array) => OpportunityStageChanged.decode(d).meta;
-    const changed = await waitFor(
+    const changed = await eventually(
       async () => [
         ...(await readStream(bus, from, "sales.opportunity.stage_changed", metaOf)),
         ...(await readStream(bus, from, "sales.opportunity.lost", metaOf)),
@@ -377,7 +377,7 @@ describe("events", () => {
     await clients.leads.assignLead(AssignLeadRequest.fromPartial({ id: lead.id, ownerId: "rep-z" }), acme());
     const metaOf = (d: Uint8Array) => LeadChanged.decode(d).meta;
     const subjects = ["sales.lead.created", "sales.lead.updated", "sales.lead.qualified", "sales.lead.assigned"];
-    const events = await waitFor(
+    const events = await eventually(
       async () => (await Promise.all(subjects.map((s) => readStream(bus, fromSeq, s, metaOf)))).flat().filter((m) => m.meta.entityId === lead.id),
       (m) => m.length >= 4,
       "the lead's events",

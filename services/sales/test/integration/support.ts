@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { DeliverPolicy, AckPolicy } from "@nats-io/jetstream";
 import { createLogger, EventBus, fieldOf, isGrpcError, openChannel, promiseClient, type Identity } from "@relata/platform";
+import { localStack, spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import { AccountServiceService } from "@relata/proto/sales/v1/account";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
@@ -15,8 +15,8 @@ import { TimelineServiceService } from "@relata/proto/sales/v1/timeline";
 import type { status as GrpcStatus } from "@grpc/grpc-js";
 
 // Real FerretDB and NATS JetStream (`make test` starts them with deploy/stack.sh).
-export const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${process.env.NATS_PORT ?? 4222}`;
-export const mongoBase = process.env.MONGO_BASE_URI ?? `mongodb://127.0.0.1:${process.env.FERRETDB_PORT ?? 27017}`;
+export const natsUrl = localStack.natsUrl;
+export const mongoBase = localStack.ferretdbUri;
 
 const serviceRoot = path.resolve(__dirname, "../..");
 const mainJs = path.join(serviceRoot, "dist/main.js");
@@ -26,20 +26,11 @@ export const runId = () => randomUUID().replace(/-/g, "").slice(0, 10);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastErr: unknown;
-  while (Date.now() < end) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch (err) {
-      lastErr = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}${lastErr ? `; last error ${String(lastErr)}` : ""}`);
+/** Reads until the value is acceptable, and returns it. */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  let value!: T;
+  await waitFor(async () => ok((value = await read())), { timeoutMs, what });
+  return value;
 }
 
 /** The tests run the compiled service (`make test` builds it; by hand: npx tsc -b services/sales). */
@@ -68,86 +59,48 @@ export function salesClients(address: string) {
 
 export type SalesClients = ReturnType<typeof salesClients>;
 
-export interface SalesProcess {
+export interface SalesProcess extends SpawnedProcess {
   address: string;
-  child: ChildProcess;
-  exited: Promise<void>;
-  logs(): string;
-  /** SIGTERM, then SIGKILL after 10 s. */
-  stop(): Promise<void>;
-  /** SIGKILL: no shutdown code runs. */
-  kill(): Promise<void>;
 }
 
 /**
  * Starts `node services/sales/dist/main.js` as a child process with its own port and database,
- * and resolves once it answers gRPC calls.
+ * and resolves once it answers gRPC calls. SALES_IT_ECHO=1 copies its logs to stderr.
  */
 export async function startSalesProcess(options: { port: number; database: string; env?: Record<string, string> }): Promise<SalesProcess> {
   assertBuilt();
   const address = `127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, [mainJs], {
-    env: {
-      ...process.env,
-      GRPC_PORT: String(options.port),
-      MONGO_URI: `${mongoBase}/${options.database}`,
-      NATS_URL: natsUrl,
-      METRICS_PORT: "0",
-      LOG_LEVEL: process.env.SALES_IT_LOG_LEVEL ?? "warn",
-      SHUTDOWN_GRACE_MS: "3000",
-      OTEL_SDK_DISABLED: "true",
-      ...options.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  // SALES_IT_ECHO=1 copies the service's logs to the test's stderr.
-  const append = (chunk: string) => {
-    output += chunk;
-    if (process.env.SALES_IT_ECHO) process.stderr.write(chunk);
-  };
-  child.stdout?.setEncoding("utf8").on("data", append);
-  child.stderr?.setEncoding("utf8").on("data", append);
-  let done = false;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => ((done = true), resolve())));
-  const proc: SalesProcess = {
-    address,
-    child,
-    exited,
-    logs: () => output,
-    async stop() {
-      if (done) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-    async kill() {
-      if (done) return;
-      child.kill("SIGKILL");
-      await exited;
-    },
-  };
   const probe = salesClients(address);
   try {
-    await waitFor(
-      async () => {
-        if (done) throw new Error(`the service exited:\n${output.slice(-3000)}`);
-        await probe.pipeline.getPipeline({}, { identity: identity("probe"), deadline: new Date(Date.now() + 1_000) });
-        return true;
+    const child = await spawnProcess({
+      name: "sales",
+      command: process.execPath,
+      args: [mainJs],
+      env: {
+        GRPC_PORT: String(options.port),
+        MONGO_URI: `${mongoBase}/${options.database}`,
+        NATS_URL: natsUrl,
+        METRICS_PORT: "0",
+        LOG_LEVEL: process.env.SALES_IT_LOG_LEVEL ?? "warn",
+        SHUTDOWN_GRACE_MS: "3000",
+        OTEL_SDK_DISABLED: "true",
+        ...options.env,
       },
-      (ok) => ok || done,
-      "the Sales service to answer",
-      30_000,
-    );
-    if (done) throw new Error(`the Sales service exited before it was ready:\n${output.slice(-3000)}`);
-  } catch (err) {
-    await proc.kill();
-    throw err;
+      echo: Boolean(process.env.SALES_IT_ECHO),
+      readyTimeoutMs: 30_000,
+      ready: async () => {
+        try {
+          await probe.pipeline.getPipeline({}, { identity: identity("probe"), deadline: new Date(Date.now() + 1_000) });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    return Object.assign(child, { address });
   } finally {
     probe.close();
   }
-  return proc;
 }
 
 export interface GrpcFailure {
