@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import mongoose, { type Connection } from "mongoose";
 import type { EventBus } from "@relata/platform";
-import { LeadChanged } from "@relata/proto/events/v1/sales";
-import { CreateLeadRequest, LeadStatus, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
+import { LeadChanged, LeadConverted } from "@relata/proto/events/v1/sales";
+import { ConvertLeadRequest, CreateLeadRequest, LeadStatus, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import {
   connectBus,
   identity,
@@ -100,4 +101,60 @@ describe("outbox across a crash", () => {
     expect(LeadChanged.decode(changed[0]!.data).lead).toMatchObject({ title: "CFO", version: "2" });
     expect((await leadDoc(lead.id)).outboxSince).toBeUndefined();
   });
+
+  it("completes a conversion whose process died right after claiming it, and reports it once", async () => {
+    const clients = salesClients(service!.address);
+    const lead = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: `Halfway-${run}`, company: `Halfway ${run}` }), {
+      identity: identity("acme"),
+    });
+    clients.close();
+    await service!.kill();
+
+    // What a process that died after step 1 of a conversion leaves behind: the claimed plan.
+    const plan = {
+      accountId: randomUUID(),
+      contactId: randomUUID(),
+      opportunityId: randomUUID(),
+      createsAccount: true,
+      opportunityName: `Halfway ${run} deal`,
+      expectedCloseDate: "",
+      stageId: "prospecting",
+      probability: 10,
+      actorId: "it-user",
+      requestId: "req-halfway",
+      claimedAt: new Date(Date.now() - 60_000),
+    };
+    await db.collection<LeadDoc>("leads").updateOne({ _id: lead.id }, { $set: { conversion: plan } });
+    const from = await nextSequence(bus);
+
+    // The sweep at start-up finishes it.
+    service = await startSalesProcess({ port, database, env: { CONVERSION_SWEEP_AFTER_MS: "1" } });
+    const clientsAgain = salesClients(service.address);
+    const converted = await eventually(
+      () => clientsAgain.leads.getLead({ id: lead.id }, { identity: identity("acme") }),
+      (l) => l.status === LeadStatus.LEAD_STATUS_CONVERTED,
+      "the sweep to complete the conversion",
+    );
+    expect(converted.conversion).toMatchObject({ accountId: plan.accountId, contactId: plan.contactId, opportunityId: plan.opportunityId });
+    expect(await clientsAgain.accounts.getAccount({ id: plan.accountId }, { identity: identity("acme") })).toMatchObject({ name: `Halfway ${run}` });
+    expect(await clientsAgain.opportunities.getOpportunity({ id: plan.opportunityId }, { identity: identity("acme") })).toMatchObject({
+      leadId: lead.id,
+      contactId: plan.contactId,
+    });
+    // Asking again returns what the sweep made.
+    const again = await clientsAgain.leads.convertLead(ConvertLeadRequest.fromPartial({ id: lead.id }), { identity: identity("acme") });
+    expect(again.accountId).toBe(plan.accountId);
+    clientsAgain.close();
+
+    const convertedMeta = (d: Uint8Array) => LeadConverted.decode(d).meta;
+    const events = await eventually(
+      async () => (await readStream(bus, from, "sales.lead.converted", convertedMeta)).filter((m) => m.meta.entityId === lead.id),
+      (m) => m.length > 0,
+      "sales.lead.converted",
+    );
+    await sleep(1_000);
+    expect((await readStream(bus, from, "sales.lead.converted", convertedMeta)).filter((m) => m.meta.entityId === lead.id)).toHaveLength(1);
+    expect(LeadConverted.decode(events[0]!.data)).toMatchObject({ accountId: plan.accountId, meta: { actorId: "it-user", requestId: "req-halfway" } });
+  });
 });
+

@@ -153,7 +153,11 @@ export async function readStream(
   const last = (await bus.jsm.streams.info(SALES)).state.last_seq;
   const out: StoredMessage[] = [];
   for (let seq = fromSeq; seq <= last; seq++) {
-    const m = await bus.jsm.streams.getMessage(SALES, { seq }).catch(() => null);
+    // A sequence can be missing (deleted); any other failure must show.
+    const m = await bus.jsm.streams.getMessage(SALES, { seq }).catch((err: unknown) => {
+      if (/no message found/i.test(String(err))) return null;
+      throw err;
+    });
     if (!m || m.subject !== subject) continue;
     const meta = decodeMeta(m.data);
     if (meta) out.push({ seq, subject: m.subject, msgId: m.header.get("Nats-Msg-Id") ?? "", meta, data: m.data });
