@@ -5,6 +5,7 @@ import { LeadChanged, LeadConverted } from "@relata/proto/events/v1/sales";
 import { ConvertLeadRequest, CreateLeadRequest, LeadStatus, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import {
   connectBus,
+  createDurableFromNow,
   identity,
   mongoBase,
   nextSequence,
@@ -26,6 +27,9 @@ jest.setTimeout(90_000);
 const run = runId();
 const database = `relata_sales_it_${run}`;
 const port = 50153;
+// Its own timeline durable, so that this service never takes events from another Sales process.
+const timelineDurable = `sales-timeline-it-${run}`;
+const env = { TIMELINE_DURABLE: timelineDurable };
 const metaOf = (data: Uint8Array) => LeadChanged.decode(data).meta;
 
 let bus: EventBus;
@@ -41,12 +45,13 @@ interface LeadDoc {
 
 beforeAll(async () => {
   bus = await connectBus("sales-it-crash");
-  await bus.ensureStream({ name: SALES, subjects: ["sales.>"] });
+  await createDurableFromNow(bus, timelineDurable, ["sales.>"]);
   db = await mongoose.createConnection(`${mongoBase}/${database}`).asPromise();
 });
 
 afterAll(async () => {
   await service?.stop();
+  await bus?.jsm.consumers.delete(SALES, timelineDurable).catch(() => undefined);
   await bus?.close();
   await db?.dropDatabase().catch(() => undefined);
   await db?.close();
@@ -57,7 +62,7 @@ const leadDoc = async (id: string) => (await db.collection<LeadDoc>("leads").fin
 describe("outbox across a crash", () => {
   it("publishes the events of writes made before a SIGKILL once the service is back, each exactly once", async () => {
     const from = await nextSequence(bus);
-    service = await startSalesProcess({ port, database, env: { OUTBOX_RELAY_ENABLED: "false" } });
+    service = await startSalesProcess({ port, database, env: { ...env, OUTBOX_RELAY_ENABLED: "false" } });
     const clients = salesClients(service.address);
     const who = identity("acme");
     const lead = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: `Crash-${run}`, company: "Kill Nine Ltd" }), {
@@ -81,7 +86,7 @@ describe("outbox across a crash", () => {
     expect(await forLead("sales.lead.created")).toEqual([]);
     expect(await forLead("sales.lead.updated")).toEqual([]);
 
-    service = await startSalesProcess({ port, database });
+    service = await startSalesProcess({ port, database, env });
     await eventually(() => forLead("sales.lead.updated"), (m) => m.length > 0, "the pending events to be published");
     await eventually(async () => (await leadDoc(lead.id)).outbox.length, (n) => n === 0, "the outbox to be emptied");
     // Time for a second relay pass to publish anything twice, if it were going to.
@@ -128,7 +133,7 @@ describe("outbox across a crash", () => {
     const from = await nextSequence(bus);
 
     // The sweep at start-up finishes it.
-    service = await startSalesProcess({ port, database, env: { CONVERSION_SWEEP_AFTER_MS: "1" } });
+    service = await startSalesProcess({ port, database, env: { ...env, CONVERSION_SWEEP_AFTER_MS: "1" } });
     const clientsAgain = salesClients(service.address);
     const converted = await eventually(
       () => clientsAgain.leads.getLead({ id: lead.id }, { identity: identity("acme") }),
