@@ -20,9 +20,10 @@ module.exports = {
       ...base,
       displayName: "integration",
       testMatch: ["<rootDir>/{packages,services,gateway}/**/test/integration/**/*.test.ts"],
-      testTimeout: 60_000,
     },
-    { ...base, displayName: "e2e", testMatch: ["<rootDir>/e2e/test/**/*.test.ts"], testTimeout: 60_000 },
-    { ...base, displayName: "charts", testMatch: ["<rootDir>/charts/test/**/*.test.ts"], testTimeout: 120_000 },
+    { ...base, displayName: "e2e", testMatch: ["<rootDir>/e2e/test/**/*.test.ts"] },
+    { ...base, displayName: "charts", testMatch: ["<rootDir>/charts/test/**/*.test.ts"] },
   ],
+  // A global option (jest ignores it per project): tests against real servers wait on them.
+  testTimeout: 60_000,
 };

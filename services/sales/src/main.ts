@@ -1,3 +1,5 @@
+// Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
+import "@relata/platform/register";
 import { z } from "zod";
 import { env, ensureIndexes, OutboxRelay, runService, type RunningService } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";

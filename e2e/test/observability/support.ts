@@ -1,0 +1,168 @@
+import { createServer, type Server } from "node:http";
+import { randomUUID } from "node:crypto";
+import { checkHealth, openChannel } from "@relata/platform";
+import { localStack, spawnProcess, type SpawnedProcess } from "@relata/testing";
+
+/** One span as an OTLP/HTTP JSON export carries it, with the exporting service's name. */
+export interface ReceivedSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  attributes: Record<string, string | number | boolean>;
+}
+
+export const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+interface OtlpAttribute {
+  key: string;
+  value: OtlpValue;
+}
+interface OtlpExport {
+  resourceSpans?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: OtlpAttribute[] }[] }[];
+  }[];
+}
+
+const valueOf = (v: OtlpValue): string | number | boolean =>
+  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue ?? ""));
+
+function attributes(list: OtlpAttribute[] | undefined): Record<string, string | number | boolean> {
+  return Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
+}
+
+/** A real OTLP/HTTP (JSON) trace receiver that keeps every span it is sent. */
+export async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close: () => Promise<void> }> {
+  const spans: ReceivedSpan[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    req.on("end", () => {
+      if (req.url === "/v1/traces") {
+        const payload = JSON.parse(body) as OtlpExport;
+        for (const rs of payload.resourceSpans ?? []) {
+          const service = String(attributes(rs.resource?.attributes)["service.name"] ?? "");
+          for (const ss of rs.scopeSpans ?? []) {
+            for (const s of ss.spans ?? []) {
+              spans.push({
+                service,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? "",
+                name: s.name,
+                kind: s.kind,
+                attributes: attributes(s.attributes),
+              });
+            }
+          }
+        }
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, spans, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+function otelEnv(service: string, otlpUrl: string | undefined): Record<string, string | undefined> {
+  if (!otlpUrl) return { OTEL_SERVICE_NAME: service };
+  return {
+    OTEL_SERVICE_NAME: service,
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    OTEL_TRACES_SAMPLER: "always_on",
+    OTEL_BSP_SCHEDULE_DELAY: "100",
+  };
+}
+
+const repoRoot = `${__dirname}/../../..`;
+
+/** Checks grpc.health.v1 for the whole process (service ""). */
+export function healthClient(addr: string): { status: () => Promise<string>; close: () => void } {
+  const channel = openChannel(addr);
+  return { status: () => checkHealth(channel), close: () => channel.close() };
+}
+
+export interface SalesUnderTest {
+  process: SpawnedProcess;
+  grpcAddr: string;
+  metricsUrl: string;
+  database: string;
+}
+
+/** A Sales service process of the test's own: own database, ports and timeline durable. */
+export async function startSales(options: { grpcPort: number; metricsPort: number; natsUrl?: string; otlpUrl?: string }): Promise<SalesUnderTest> {
+  const run = randomUUID().slice(0, 8);
+  const database = `relata_sales_obs_${run}`;
+  const grpcAddr = `127.0.0.1:${options.grpcPort}`;
+  const health = healthClient(grpcAddr);
+  const child = await spawnProcess({
+    name: "sales",
+    command: process.execPath,
+    args: ["--enable-source-maps", "services/sales/dist/main.js"],
+    cwd: repoRoot,
+    env: {
+      GRPC_PORT: String(options.grpcPort),
+      METRICS_PORT: String(options.metricsPort),
+      MONGO_URI: `${localStack.ferretdbUri}/${database}`,
+      NATS_URL: options.natsUrl ?? localStack.natsUrl,
+      TIMELINE_DURABLE: `sales-timeline-obs-${run}`,
+      LOG_LEVEL: "info",
+      ...otelEnv("sales", options.otlpUrl),
+    },
+    ready: async () => (await health.status()) === "SERVING",
+    readyTimeoutMs: 60_000,
+  });
+  health.close();
+  return { process: child, grpcAddr, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`, database };
+}
+
+export async function startGateway(options: {
+  port: number;
+  metricsPort: number;
+  salesGrpcAddr: string;
+  otlpUrl?: string;
+}): Promise<{ process: SpawnedProcess; url: string; metricsUrl: string }> {
+  const url = `http://127.0.0.1:${options.port}`;
+  const child = await spawnProcess({
+    name: "gateway",
+    command: process.execPath,
+    args: ["--enable-source-maps", "gateway/dist/main.js"],
+    cwd: repoRoot,
+    env: {
+      PORT: String(options.port),
+      METRICS_PORT: String(options.metricsPort),
+      OIDC_ISSUER: localStack.keycloakIssuer,
+      SALES_GRPC_ADDR: options.salesGrpcAddr,
+      PUBLIC_URL: url,
+      LOG_LEVEL: "info",
+      ...otelEnv("gateway", options.otlpUrl),
+    },
+    ready: async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
+    readyTimeoutMs: 60_000,
+  });
+  return { process: child, url, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics` };
+}
+
+/** The value of one Prometheus sample, e.g. metric('relata_http_requests_total', {status: '201'}). */
+export function sample(metricsText: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of metricsText.split("\n")) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (.+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = Object.fromEntries([...(match[3] ?? "").matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[4]);
+  }
+  return undefined;
+}
