@@ -1,6 +1,6 @@
 import { InvalidArgument, parseInput } from "@relata/platform";
 import { z } from "zod";
-import { isCalendarDate, isCurrencyCode, isDecimalAmount } from "../domain/money";
+import { isCalendarDate, moneyProblem } from "../domain/money";
 
 /**
  * Request validation at the gRPC boundary. Schemas follow the ts-proto request objects
@@ -94,16 +94,10 @@ export const money = () =>
   z.preprocess(
     (v) => (v && typeof v === "object" && !(v as { amount?: string }).amount && !(v as { currency?: string }).currency ? undefined : v),
     z
-      .object({
-        amount: z
-          .string()
-          .trim()
-          .refine(isDecimalAmount, "must be a decimal string with at most 15 digits and 4 decimals, such as 12500.00"),
-        currency: z
-          .string()
-          .trim()
-          .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code of 3 upper-case letters")
-          .refine(isCurrencyCode, "is not an ISO 4217 currency"),
+      .object({ amount: string().trim(), currency: string().trim() })
+      .superRefine((m, ctx) => {
+        const problem = moneyProblem(m);
+        if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
       })
       .optional(),
   );
