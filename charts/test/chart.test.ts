@@ -207,8 +207,10 @@ describe("network paths", () => {
   const components = (rule: { from?: any[]; to?: any[] }) =>
     (rule.from ?? rule.to ?? []).flatMap((p: any) => p.podSelector?.matchExpressions?.find((e: any) => e.key === "app.kubernetes.io/component")?.values ?? []);
 
-  test("the gateway is reachable from anywhere on its HTTP port only", () => {
-    expect(policy("relata-gateway").ingress).toEqual([{ ports: [{ port: 8080, protocol: "TCP" }] }]);
+  test("the gateway is reachable from anywhere on its HTTP port only; its metrics port only by scrapers", () => {
+    const [api, ...others] = policy("relata-gateway").ingress;
+    expect(api).toEqual({ ports: [{ port: 8080, protocol: "TCP" }] });
+    expect(others.map((r: any) => r.ports)).toEqual([[{ port: 9464, protocol: "TCP" }]]);
   });
 
   test("a service accepts gRPC only from its calledBy workloads", () => {

@@ -332,8 +332,8 @@ OIDC_ISSUER: {{ include "relata.keycloak.issuer" $root | quote }}
 OIDC_AUDIENCE: {{ $root.Values.keycloak.audience | quote }}
 {{- else }}
 GRPC_PORT: "50051"
-METRICS_PORT: {{ $root.Values.metrics.port | quote }}
 {{- end }}
+METRICS_PORT: {{ $root.Values.metrics.port | quote }}
 {{- if and $w.connectNats (not $root.Values.nats.existingSecret) }}
 NATS_URL: {{ include "relata.nats.url" $root | quote }}
 {{- end }}
