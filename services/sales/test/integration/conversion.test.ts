@@ -4,7 +4,8 @@ import { status } from "@grpc/grpc-js";
 import type { EventBus } from "@relata/platform";
 import { LeadConverted } from "@relata/proto/events/v1/sales";
 import { CreateLeadRequest, ConvertLeadRequest, LeadStatus, QualifyLeadRequest, type ConvertLeadResponse } from "@relata/proto/sales/v1/lead";
-import { CreateActivityRequest, ActivityType } from "@relata/proto/sales/v1/activity";
+import { CreateAccountRequest } from "@relata/proto/sales/v1/account";
+import { ActivityType, CreateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { RecordType } from "@relata/proto/common/v1/common";
 import { OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
 import {
@@ -81,6 +82,7 @@ describe("lead conversion", () => {
   let once: ConvertLeadResponse;
   let concurrentLeadId: string;
   let concurrent: ConvertLeadResponse[];
+  let attachedLeadId: string;
 
   it("converts a lead into an account, a contact and an opportunity in the first open stage", async () => {
     const lead = await newLead(`Twice${run}`);
@@ -133,6 +135,21 @@ describe("lead conversion", () => {
     expect(concurrent[0]!.lead?.version).toBe("2");
   });
 
+  it("attaches the contact and the opportunity to an existing account when asked, and creates no account", async () => {
+    const existing = await clients.accounts.createAccount(CreateAccountRequest.fromPartial({ name: `Existing ${run}` }), acme());
+    const lead = await newLead(`Attach${run}`, `Attach Co ${run}`);
+    attachedLeadId = lead.id;
+    const result = await clients.leads.convertLead(ConvertLeadRequest.fromPartial({ id: lead.id, existingAccountId: existing.id }), acme());
+    expect(result.accountId).toBe(existing.id);
+    expect(await countIn("accounts", { name: `Attach Co ${run}` })).toBe(0);
+    expect((await clients.contacts.getContact({ id: result.contactId }, acme())).accountId).toBe(existing.id);
+    expect((await clients.opportunities.getOpportunity({ id: result.opportunityId }, acme())).accountId).toBe(existing.id);
+    const other = await newLead(`Attach2${run}`);
+    const missing = await failureOf(clients.leads.convertLead(ConvertLeadRequest.fromPartial({ id: other.id, existingAccountId: "no-such-account" }), acme()));
+    expect(missing).toMatchObject({ code: status.INVALID_ARGUMENT, field: "existing_account_id" });
+    expect((await clients.leads.getLead({ id: other.id }, acme())).status).toBe(LeadStatus.LEAD_STATUS_NEW);
+  });
+
   it("refuses to convert a disqualified lead (ABORTED) and creates nothing", async () => {
     const lead = await newLead(`Dq${run}`, `Dq Co ${run}`);
     await clients.leads.qualifyLead(QualifyLeadRequest.fromPartial({ id: lead.id, qualified: false, reason: "no budget" }), acme());
@@ -162,7 +179,9 @@ describe("lead conversion", () => {
       opportunityId: concurrent[0]!.opportunityId,
       meta: { type: "sales.lead.converted", tenantId: "acme", entityId: concurrentLeadId },
     });
-    expect(received).toHaveLength(2);
+    expect(byLead(attachedLeadId)).toHaveLength(1);
+    // Nothing else: the refused conversions published nothing.
+    expect(received).toHaveLength(3);
   });
 
   it("writes one timeline entry per event, even when sales.lead.converted arrives again", async () => {
