@@ -14,7 +14,6 @@ import { pipelineService } from "./rpc/pipeline";
 import { timelineService } from "./rpc/timeline";
 import { AssignmentRules } from "./store/assignment";
 import { Conversions } from "./store/conversion";
-import { salesConnection } from "./store/connection";
 import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
 
@@ -49,9 +48,8 @@ export function startSales(): Promise<SalesService> {
     name: "sales",
     env: salesEnv,
     start: async ({ config, db, bus, logger }) => {
-      const store = await salesConnection(db, config.MONGO_URI, logger);
-      const models = createModels(store.connection);
-      await ensureIndexes(store.connection);
+      const models = createModels(db);
+      await ensureIndexes(db);
       await bus.ensureStream(SALES_STREAM);
 
       const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), config.OUTBOX_RELAY_INTERVAL_MS);
@@ -88,7 +86,6 @@ export function startSales(): Promise<SalesService> {
           clearInterval(sweeper);
           await timeline.stop();
           await relay.stop();
-          await store.close();
         },
       };
     },
