@@ -99,6 +99,21 @@ install_hadolint() {
   ln -sf "$dir/bin/hadolint" "$RELATA_BIN/hadolint"
 }
 
+# k6 with the benchmark's MongoDB extension (e2e/load/k6-mongo) compiled in, for `make bench`:
+# what `xk6 build --with` produces, built with plain `go build` from the Go module proxy.
+# Cached under a name keyed by the k6 version and the extension's sources.
+install_k6_mongo() {
+  local src="$RELATA_ROOT/e2e/load/k6-mongo" stamp
+  stamp=$( (echo "$K6_VERSION"; cat "$src/go.mod" "$src/go.sum" "$src/main.go" "$src"/mongo/*.go) | sha256sum | cut -c1-12)
+  if [ -x "$RELATA_BIN/k6-mongo-$stamp" ]; then ln -sf "k6-mongo-$stamp" "$RELATA_BIN/k6-mongo"; return; fi
+  log "building k6 $K6_VERSION with the MongoDB extension (a few minutes the first time)"
+  local start=$SECONDS
+  (cd "$src" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -o "$RELATA_BIN/k6-mongo-$stamp.tmp" .)
+  mv "$RELATA_BIN/k6-mongo-$stamp.tmp" "$RELATA_BIN/k6-mongo-$stamp"
+  ln -sf "k6-mongo-$stamp" "$RELATA_BIN/k6-mongo"
+  log "built k6-mongo in $((SECONDS - start)) s"
+}
+
 [ $# -gt 0 ] || set -- all
 for t in "$@"; do
   case $t in
@@ -109,6 +124,7 @@ for t in "$@"; do
     java) java_home ;;
     helm) install_helm ;;
     k6) install_k6 ;;
+    k6-mongo) install_k6_mongo ;;
     kubeconform) install_kubeconform ;;
     kubevalidate) install_kubevalidate ;;
     hadolint) install_hadolint ;;
