@@ -1,3 +1,4 @@
+import { ROLES, type Role } from "@relata/platform";
 import type { Caller } from "./verifier";
 
 /**
@@ -5,18 +6,7 @@ import type { Caller } from "./verifier";
  * in the gateway decides who may do what. docs/auth.md shows the same table, and a unit test
  * checks the two agree.
  */
-export const ROLES = [
-  "platform-admin",
-  "tenant-admin",
-  "sales-rep",
-  "sales-manager",
-  "marketer",
-  "support-agent",
-  "support-manager",
-  "kb-editor",
-  "analyst",
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export const SCOPES = ["sales:read", "sales:write"] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -1,6 +1,20 @@
 import { Metadata } from "@grpc/grpc-js";
 import { Unauthenticated } from "./errors";
 
+/** The realm roles of the brief: the one list the gateway, the services and tests share. */
+export const ROLES = [
+  "platform-admin",
+  "tenant-admin",
+  "sales-rep",
+  "sales-manager",
+  "marketer",
+  "support-agent",
+  "support-manager",
+  "kb-editor",
+  "analyst",
+] as const;
+export type Role = (typeof ROLES)[number];
+
 /**
  * Who is calling, for which tenant. The gateway derives it from a verified token and sends it
  * as gRPC metadata; services read it from there and never from a request message.

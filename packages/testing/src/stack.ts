@@ -1,3 +1,5 @@
+import { ROLES, type Role } from "@relata/platform";
+
 /**
  * Addresses of the local stack that `deploy/stack.sh` starts, and the demo identities of the
  * realm it imports (deploy/keycloak/relata-realm.json). Ports come from the same variables, with
@@ -96,19 +98,7 @@ export const DEMO_PASSWORD = "relata-demo";
 export const TENANTS = ["acme", "globex"] as const;
 export type Tenant = (typeof TENANTS)[number];
 
-/** The realm roles, as the gateway knows them. */
-export const ROLES = [
-  "platform-admin",
-  "tenant-admin",
-  "sales-rep",
-  "sales-manager",
-  "marketer",
-  "support-agent",
-  "support-manager",
-  "kb-editor",
-  "analyst",
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 /** The roles a tenant's people hold (platform-admin belongs to no tenant). */
 export type TenantRole = Exclude<Role, "platform-admin">;
 
