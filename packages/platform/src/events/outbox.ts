@@ -98,10 +98,12 @@ export class OutboxRelay {
     private readonly logger: Logger,
     private readonly intervalMs = 1_000,
     private readonly batchSize = 100,
-  ) {}
+  ) {
+    // Counted in the backlog metrics even when this replica does not publish (relay off).
+    outboxRelays.add(this);
+  }
 
   start(): void {
-    outboxRelays.add(this);
     this.timer = setInterval(() => this.nudge(), this.intervalMs);
     this.timer.unref();
     this.nudge();
