@@ -75,10 +75,11 @@ export async function startOtlpReceiver(): Promise<{ url: string; spans: Receive
   return { url: `http://127.0.0.1:${port}`, spans, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-function otelEnv(service: string, otlpUrl: string | undefined): Record<string, string | undefined> {
-  if (!otlpUrl) return { OTEL_SERVICE_NAME: service };
+// No OTEL_SERVICE_NAME: each process names itself after its package (@relata/sales → sales).
+function otelEnv(otlpUrl: string | undefined): Record<string, string | undefined> {
+  if (!otlpUrl) return { OTEL_SERVICE_NAME: undefined };
   return {
-    OTEL_SERVICE_NAME: service,
+    OTEL_SERVICE_NAME: undefined,
     OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_TRACES_SAMPLER: "always_on",
@@ -119,7 +120,7 @@ export async function startSales(options: { grpcPort: number; metricsPort: numbe
       NATS_URL: options.natsUrl ?? localStack.natsUrl,
       TIMELINE_DURABLE: `sales-timeline-obs-${run}`,
       LOG_LEVEL: "info",
-      ...otelEnv("sales", options.otlpUrl),
+      ...otelEnv(options.otlpUrl),
     },
     ready: async () => (await health.status()) === "SERVING",
     readyTimeoutMs: 60_000,
@@ -147,7 +148,7 @@ export async function startGateway(options: {
       SALES_GRPC_ADDR: options.salesGrpcAddr,
       PUBLIC_URL: url,
       LOG_LEVEL: "info",
-      ...otelEnv("gateway", options.otlpUrl),
+      ...otelEnv(options.otlpUrl),
     },
     ready: async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
     readyTimeoutMs: 60_000,

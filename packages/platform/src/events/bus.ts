@@ -264,6 +264,8 @@ export class ConsumerLoop<T> {
       "messaging.destination.name": msg.subject,
       "messaging.consumer.group.name": durable,
       "messaging.message.delivery_count": attempt,
+      "messaging.message.id": msg.headers?.get("Nats-Msg-Id") ?? "",
+      "relata.tenant_id": msg.headers?.get("relata-tenant") ?? "",
     };
     // A child of the producer span: publish and processing are one trace.
     await inSpan(`process ${msg.subject}`, { kind: SpanKind.CONSUMER, attributes, parent: contextFromNatsHeaders(msg.headers) }, () =>
