@@ -31,7 +31,14 @@ export interface ProblemBody {
   detail: string;
   instance: string;
   field?: string;
+  /** Every input that failed, when validation found more than one problem. */
+  errors?: FieldError[];
   requestId: string;
+}
+
+export interface FieldError {
+  field: string;
+  detail: string;
 }
 
 /** An error that the error middleware turns into problem details. */
@@ -40,7 +47,7 @@ export class HttpProblem extends Error {
   constructor(
     readonly kind: ProblemKind,
     readonly detail: string,
-    readonly options: { field?: string; headers?: Record<string, string> } = {},
+    readonly options: { field?: string; errors?: FieldError[]; headers?: Record<string, string> } = {},
   ) {
     super(detail);
     this.name = "HttpProblem";
@@ -54,11 +61,12 @@ export class HttpProblem extends Error {
 export function problemBody(
   kind: ProblemKind,
   detail: string,
-  ctx: { instance: string; requestId: string; field?: string },
+  ctx: { instance: string; requestId: string; field?: string; errors?: FieldError[] },
 ): ProblemBody {
   const { status, title } = PROBLEM_KINDS[kind];
   const body: ProblemBody = { type: PROBLEM_BASE + kind, title, status, detail, instance: ctx.instance, requestId: ctx.requestId };
   if (ctx.field) body.field = ctx.field;
+  if (ctx.errors && ctx.errors.length > 1) body.errors = ctx.errors;
   return body;
 }
 

@@ -5,7 +5,7 @@ import type { Caller } from "../auth/verifier";
 import type { Operation } from "../auth/permissions";
 import { etagOf, expectedVersionFrom, idempotencyKeyFrom, ifNoneMatchHits } from "../http/conditional";
 import { stateOf } from "../http/context";
-import { HttpProblem } from "../http/problem";
+import { HttpProblem, type FieldError } from "../http/problem";
 import { authorize } from "../middleware/auth";
 import { methodNotAllowed } from "../middleware/errors";
 
@@ -85,13 +85,17 @@ export function issueField(issue: z.core.$ZodIssue): string {
 export function validate<S extends z.ZodType>(schema: S, input: unknown, where: "body" | "query" | "path"): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issueField(issue) || "body";
-  const message =
-    issue.code === "unrecognized_keys"
-      ? `unknown ${where === "body" ? "field" : where === "query" ? "query parameter" : "path parameter"} "${field}"`
-      : `${field}: ${issue.message}`;
-  throw new HttpProblem("validation-error", message, { field });
+  const describe = (issue: z.core.$ZodIssue): FieldError => {
+    const field = issueField(issue) || "body";
+    const detail =
+      issue.code === "unrecognized_keys"
+        ? `unknown ${where === "body" ? "field" : where === "query" ? "query parameter" : "path parameter"} "${field}"`
+        : `${field}: ${issue.message}`;
+    return { field, detail };
+  };
+  const errors = result.error.issues.map(describe);
+  const first = errors[0]!;
+  throw new HttpProblem("validation-error", first.detail, { field: first.field, errors });
 }
 
 function hasBody(req: Request): boolean {

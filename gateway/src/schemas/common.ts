@@ -42,6 +42,10 @@ export const Problem = named(
     detail: z.string(),
     instance: z.string(),
     field: z.string().optional().meta({ description: "The input that failed: a body field in camelCase (\"lastName\", \"amount.currency\"), a query parameter or a header name." }),
+    errors: z
+      .array(z.object({ field: z.string(), detail: z.string() }))
+      .optional()
+      .meta({ description: "Every input that failed, when validation found more than one; `field` is the first of them." }),
     requestId: z.string(),
   }),
   "RFC 9457 problem details, the body of every error.",

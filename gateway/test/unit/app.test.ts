@@ -153,6 +153,9 @@ describe("leads", () => {
     expectProblem(await request(app).post("/v1/leads").set(auth("rep")).send({ company: "X" }), 400, "lastName");
     expectProblem(await request(app).post("/v1/leads").set(auth("rep")).send(newLead({ email: "nope" })), 400, "email");
     expectProblem(await request(app).post("/v1/leads").set(auth("rep")).send(newLead({ source: "LEAD_SOURCE_MANUAL" })), 400, "source");
+    const several = await request(app).post("/v1/leads").set(auth("rep")).send({ email: "nope", score: "high" });
+    expectProblem(several, 400, several.body.errors?.[0]?.field);
+    expect(several.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(["email", "lastName", "score"].sort());
     expectProblem(await request(app).post("/v1/leads").set(auth("rep")).set("Content-Type", "application/json").send('{"lastName": '), 400, "body");
     expectProblem(await request(app).post("/v1/leads").set(auth("rep")).send([1, 2]), 400, "body");
   });
