@@ -4,8 +4,9 @@
 # the Sales gRPC service and FerretDB, and prints the table. Results go to .run/bench/.
 #
 # k6 runs: first the reads (get, then list) of every layer, then the creates, one layer per run
-# (FerretDB, gRPC, gateway), waiting before each for the Sales outbox relay to publish what
-# the previous one left; at the end the leads the run made are deleted again.
+# (FerretDB, gRPC, gateway); after each, the Sales outbox relay is given time to publish what
+# the creates left, and the leads they made are deleted, so the next layer starts from the
+# same collection. At the end the leads the run made are deleted again.
 #
 # Environment (all optional): BENCH_DURATION (15s), BENCH_VUS (4), BENCH_PRELOAD (100),
 # BENCH_COMPANIES (5), BENCH_LAYERS (gateway,grpc,ferretdb), BENCH_OPS (get,list,create),
@@ -55,10 +56,10 @@ finish() {
 }
 trap finish EXIT
 
-k6_run() { # name layers ops
+k6_run() { # name layers ops run-id
   local summary="$out/summary-$stamp-$1.json"
   say "k6: $1 (layers $2; operations $3)"
-  (cd "$here" && BENCH_LAYERS=$2 BENCH_OPS=$3 BENCH_OUT=$summary "$K6" run --quiet --no-color bench.js 2>&1) | tee -a "$k6log" ||
+  (cd "$here" && BENCH_LAYERS=$2 BENCH_OPS=$3 BENCH_RUN=$4 BENCH_OUT=$summary "$K6" run --quiet --no-color bench.js 2>&1) | tee -a "$k6log" ||
     die "k6 failed in '$1'; its output is in $k6log"
   summaries+=("$summary")
 }
@@ -73,17 +74,20 @@ wait_relay() { # what-ran-before
 say "k6 $("$K6" version | head -1 | cut -d' ' -f2), ${BENCH_VUS:-4} VUs, ${BENCH_DURATION:-15s} per scenario, one scenario at a time, run $stamp"
 start=$SECONDS
 reads=$(tr ',' '\n' <<<"$selected_ops" | grep -x -E 'get|list' | paste -sd, - || true)
-if [ -n "$reads" ]; then k6_run reads "$selected_layers" "$reads"; fi
+if [ -n "$reads" ]; then k6_run reads "$selected_layers" "$reads" "$stamp"; fi
 if [[ ,$selected_ops, == *,create,* ]]; then
-  # One layer at a time, the database first: the service's creates leave the relay work.
-  previous="the reads"
+  # One layer at a time, the database first. After each, wait for the relay to publish the
+  # events the creates left, then delete those leads, so that every layer creates into a
+  # collection of the same size (the preloaded leads).
+  wait_relay "after the reads"
   for layer in ferretdb grpc gateway; do
     [[ ,$selected_layers, == *,$layer,* ]] || continue
-    wait_relay "after $previous"
-    k6_run "create-$layer" "$layer" create
-    previous="the $layer creates"
+    k6_run "create-$layer" "$layer" create "$stamp-$layer"
+    wait_relay "after the $layer creates"
+    if [ "${BENCH_KEEP_DATA:-0}" != 1 ]; then
+      say "tidy after the $layer creates: $(node "$here/service-db.mjs" tidy "$stamp-$layer")"
+    fi
   done
-  wait_relay "after $previous"
 fi
 say "k6 runs took $((SECONDS - start)) s"
 

@@ -5,7 +5,8 @@
 //   node e2e/load/service-db.mjs wait-relay [MAX_SECONDS]   wait until the Sales outbox relay has
 //        published every pending event; prints {"pendingAtStart":N,"seconds":S,"drained":bool}
 //   node e2e/load/service-db.mjs tidy RUN    delete the leads benchmark run RUN made in the
-//        service's database (its company names carry RUN) and drop the bench database
+//        service's database (their company names start "Bench RUN " or "Bench RUN-") and drop
+//        the bench database
 //
 // FERRETDB_PORT, BENCH_SERVICE_DB (relata_sales) and BENCH_MONGO_DB (relata_bench) as in bench.js.
 import { createRequire } from "node:module";
@@ -34,9 +35,8 @@ try {
     }
     console.log(JSON.stringify({ pendingAtStart, seconds: Math.round((Date.now() - start) / 100) / 10, drained: left === 0, pendingLeft: left }));
   } else if (command === "tidy" && arg) {
-    const prefix = `Bench ${arg} Co `;
-    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const removed = await leads.deleteMany({ company: { $regex: `^${escaped}` } });
+    const escaped = `Bench ${arg}`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const removed = await leads.deleteMany({ company: { $regex: `^${escaped}[ -]` } });
     await client.db(benchDb).dropDatabase();
     console.log(JSON.stringify({ removedServiceLeads: removed.deletedCount, droppedDatabase: benchDb }));
   } else {
