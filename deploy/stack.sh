@@ -118,6 +118,9 @@ group_alive() {
   [ -n "$1" ] && kill -0 -- "-$1" 2>/dev/null &&
     ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
 }
+# The process itself is alive (not a zombie): right after the fork, before `setsid` has run,
+# it is not yet the leader of a group of its own.
+pid_alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [[ ${st// /} != Z* ]]; }
 group_is() { # pgid name: does a process of that group look like the component?
   ps -e -o pgid=,args= | awk -v g="$1" -v re="$(signature_of "$2")" '$1 == g && $0 ~ re { found = 1 } END { exit !found }'
 }
@@ -202,7 +205,7 @@ wait_ready() {
   pgid=$(pid_of "$name")
   timeout=$(timeout_of "$name")
   until ready "$name"; do
-    if ! group_alive "$pgid"; then
+    if ! group_alive "$pgid" && ! pid_alive "$pgid"; then
       rm -f "$PIDS/$name.pid"
       log_tail "$name"
       die "$name exited during start (log: $LOGS/$name.log)"
