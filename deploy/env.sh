@@ -12,6 +12,9 @@ KEYCLOAK_VERSION="26.5.6"
 HELM_VERSION="v3.22.0"
 K6_VERSION="v1.8.1"
 KUBECONFORM_VERSION="v0.7.0"
+# The collector's builder; deploy/otelcol/builder-config.yaml pins its components to the same release.
+OTELCOL_VERSION="v0.161.0"
+ZIPKIN_VERSION="3.6.1"
 
 FERRETDB_PORT="${FERRETDB_PORT:-27017}"
 NATS_PORT="${NATS_PORT:-4222}"
@@ -23,6 +26,11 @@ GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 # Prometheus /metrics of each app (METRICS_PORT), one port each when they share a machine.
 SALES_METRICS_PORT="${SALES_METRICS_PORT:-9464}"
 GATEWAY_METRICS_PORT="${GATEWAY_METRICS_PORT:-9465}"
+# Tracing (docs/tracing.md): the apps send OTLP to the collector, which forwards to Zipkin.
+OTLP_GRPC_PORT="${OTLP_GRPC_PORT:-4317}"
+OTLP_HTTP_PORT="${OTLP_HTTP_PORT:-4318}"
+COLLECTOR_METRICS_PORT="${COLLECTOR_METRICS_PORT:-9466}"   # the collector's own metrics; its default 8888 is too common
+ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"                         # API and web UI (/zipkin/)
 
 KEYCLOAK_URL="http://localhost:$KEYCLOAK_PORT"
 KEYCLOAK_ISSUER="$KEYCLOAK_URL/realms/relata"

