@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts, stops and reports the local stack: FerretDB, NATS JetStream and Keycloak (infra), the
-# Sales service and the gateway (apps). Every command is safe to run twice. Each component runs
-# in a process group of its own (setsid), so `down` stops it with everything it started.
+# Starts, stops and reports the local stack: FerretDB, NATS JetStream and Keycloak (infra), Zipkin
+# and an OpenTelemetry Collector (observability), the Sales service and the gateway (apps). Every
+# command is safe to run twice. Each component runs in a process group of its own (setsid), so
+# `down` stops it with everything it started.
 #
 #   deploy/stack.sh up [--owned-by FILE] COMPONENT...    start what is not running yet, wait until ready
 #   deploy/stack.sh down [--owned-by FILE] [COMPONENT...] stop (all with a pid file, or those in FILE)
@@ -9,9 +10,10 @@
 #   deploy/stack.sh env sales|gateway                    the environment an app is started with
 #   deploy/stack.sh banner                               addresses and demo users, for `make up`
 #
-# COMPONENT: ferretdb nats keycloak sales gateway, or infra (the first three), apps (the last
-# two), all. With --owned-by, `up` appends to FILE the components this invocation started and
-# `down` stops only the components listed in FILE, then deletes it.
+# COMPONENT: ferretdb nats keycloak zipkin collector sales gateway, or infra (ferretdb nats
+# keycloak), observability (zipkin collector), apps (sales gateway), all (in that order). With
+# --owned-by, `up` appends to FILE the components this invocation started and `down` stops only
+# the components listed in FILE, then deletes it.
 # State lives in $RELATA_STATE: pids/<name>.pid, logs/<name>.log (the run before: <name>.previous.log),
 # ferretdb/ and nats/ data. RELATA_START_TIMEOUT (seconds) overrides every readiness timeout.
 set -euo pipefail
@@ -20,9 +22,11 @@ source "$here/env.sh"
 
 PIDS="$RELATA_STATE/pids"
 LOGS="$RELATA_STATE/logs"
-COMPONENTS=(ferretdb nats keycloak sales gateway)
+COMPONENTS=(ferretdb nats keycloak zipkin collector sales gateway)
 KEYCLOAK_HOME="$RELATA_HOME/keycloak-$KEYCLOAK_VERSION"
 REALM_FILE="$here/keycloak/relata-realm.json"
+ZIPKIN_JAR="$RELATA_HOME/zipkin-$ZIPKIN_VERSION/zipkin-server.jar"
+COLLECTOR_CONFIG="$here/otelcol/config.yaml"
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -32,6 +36,8 @@ port_of() {
     ferretdb) echo "$FERRETDB_PORT" ;;
     nats) echo "$NATS_PORT" ;;
     keycloak) echo "$KEYCLOAK_PORT" ;;
+    zipkin) echo "$ZIPKIN_PORT" ;;
+    collector) echo "$OTLP_HTTP_PORT" ;;
     sales) echo "$SALES_GRPC_PORT" ;;
     gateway) echo "$GATEWAY_PORT" ;;
   esac
@@ -44,6 +50,8 @@ signature_of() {
     ferretdb) echo "relata-ferretdb" ;;
     nats) echo "nats-server" ;;
     keycloak) echo "kc.sh|keycloak" ;;
+    zipkin) echo "zipkin-server" ;;
+    collector) echo "relata-otelcol" ;;
     sales) echo "services/sales/dist/main.js" ;;
     gateway) echo "gateway/dist/main.js" ;;
   esac
@@ -57,8 +65,19 @@ timeout_of() {
   esac
 }
 
-# The environment of the apps, in one place (also printed by `stack.sh env NAME`).
+# The environment of the apps, in one place (also printed by `stack.sh env NAME`). While this
+# stack's collector runs, the apps export their traces to it (OTLP over HTTP); otherwise they
+# export nothing (trace context still propagates).
 app_env() {
+  case $1 in
+    sales | gateway)
+      echo "OTEL_SERVICE_NAME=$1"
+      if alive collector >/dev/null; then
+        echo "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_HTTP_PORT"
+        echo "OTEL_BSP_SCHEDULE_DELAY=1000" # spans leave the process within a second
+      fi
+      ;;
+  esac
   case $1 in
     sales)
       echo "GRPC_PORT=$SALES_GRPC_PORT"
@@ -86,10 +105,11 @@ expand() {
   for c in "$@"; do
     case $c in
       infra) want+="ferretdb nats keycloak " ;;
+      observability) want+="zipkin collector " ;;
       apps) want+="sales gateway " ;;
       all) want+="${COMPONENTS[*]} " ;;
-      ferretdb | nats | keycloak | sales | gateway) want+="$c " ;;
-      *) die "unknown component '$c' (ferretdb nats keycloak sales gateway infra apps all)" ;;
+      ferretdb | nats | keycloak | zipkin | collector | sales | gateway) want+="$c " ;;
+      *) die "unknown component '$c' (ferretdb nats keycloak zipkin collector sales gateway infra observability apps all)" ;;
     esac
   done
   for c in "${COMPONENTS[@]}"; do [[ $want == *" $c "* ]] && echo "$c"; done
@@ -106,6 +126,8 @@ ready() {
     ferretdb) port_open "$FERRETDB_PORT" ;;
     nats) [[ $(curl -sf --max-time 3 "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true" 2>/dev/null) == *'"ok"'* ]] ;;
     keycloak) [ "$(http_code "$KEYCLOAK_ISSUER/.well-known/openid-configuration")" = 200 ] ;;
+    zipkin) [ "$(http_code "http://127.0.0.1:$ZIPKIN_PORT/health")" = 200 ] ;;
+    collector) port_open "$OTLP_HTTP_PORT" && grep -q 'Everything is ready' "$LOGS/collector.log" 2>/dev/null ;;
     sales) port_open "$SALES_GRPC_PORT" && grep -q '"msg":"serving"' "$LOGS/sales.log" 2>/dev/null ;;
     gateway) [ "$(http_code "http://127.0.0.1:$GATEWAY_PORT/readyz")" = 200 ] ;;
   esac
@@ -188,6 +210,25 @@ launch() {
         -Dkeycloak.migration.provider=singleFile \
         -Dkeycloak.migration.file="$REALM_FILE" \
         -Dkeycloak.migration.strategy=OVERWRITE_EXISTING
+      ;;
+    zipkin)
+      "$here/tools.sh" zipkin
+      local java_home; java_home=$("$here/tools.sh" java)
+      # In-memory storage: spans are gone after `down`, and the oldest traces are dropped beyond
+      # ZIPKIN_MAX_SPANS. HTTP on 127.0.0.1 only. C1 only, as for Keycloak: a quicker start.
+      spawn zipkin env \
+        STORAGE_TYPE=mem MEM_MAX_SPANS="${ZIPKIN_MAX_SPANS:-100000}" QUERY_PORT="$ZIPKIN_PORT" \
+        "$java_home/bin/java" -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 ${ZIPKIN_JAVA_OPTS:-} \
+        -jar "$ZIPKIN_JAR" \
+        "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].protocols[0]=http"
+      ;;
+    collector)
+      "$here/tools.sh" otelcol
+      [ -f "$COLLECTOR_CONFIG" ] || die "missing collector configuration $COLLECTOR_CONFIG"
+      spawn collector env \
+        OTLP_GRPC_PORT="$OTLP_GRPC_PORT" OTLP_HTTP_PORT="$OTLP_HTTP_PORT" \
+        COLLECTOR_METRICS_PORT="$COLLECTOR_METRICS_PORT" ZIPKIN_PORT="$ZIPKIN_PORT" \
+        "$RELATA_BIN/relata-otelcol" --config "file:$COLLECTOR_CONFIG"
       ;;
     sales | gateway)
       "$here/tools.sh" node
@@ -333,6 +374,10 @@ status() {
 }
 
 banner() {
+  local traces="not collected (deploy/stack.sh up observability, then restart the apps)"
+  if alive zipkin >/dev/null && alive collector >/dev/null; then
+    traces="http://localhost:$ZIPKIN_PORT/zipkin/  (Zipkin, fed by the collector: OTLP on $OTLP_GRPC_PORT, $OTLP_HTTP_PORT)"
+  fi
   cat <<EOF
 
 Relata is running locally.
@@ -344,6 +389,8 @@ Relata is running locally.
   Partner apps   acme-partner / acme-partner-secret, globex-partner / globex-partner-secret
   A token        curl -s -d grant_type=password -d client_id=relata-cli -d username=acme-sales-rep \\
                    -d password=relata-demo $KEYCLOAK_ISSUER/protocol/openid-connect/token
+  Traces         $traces
+                 find a request by its trace id or tag relata.request_id: docs/tracing.md
   Logs           $LOGS/      stop: make down      more: docs/local-stack.md
 
 EOF
@@ -363,7 +410,7 @@ case $cmd in
   env) app_env "${1:?usage: stack.sh env sales|gateway}" ;;
   banner) banner ;;
   *)
-    sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac
