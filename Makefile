@@ -85,7 +85,7 @@ test-integration: build ## integration tests against real FerretDB, NATS and Key
 
 test-e2e: build ## end-to-end tests through the gateway against the running platform
 	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
-	$(STACK) up --owned-by $(TEST_OWNED) all; npx jest --selectProjects e2e --runInBand
+	$(STACK) up --owned-by $(TEST_OWNED) infra apps; npx jest --selectProjects e2e --runInBand
 
 chart-check: install ## helm lint, render and validate the chart offline, and the chart rule tests
 	@deploy/chart-check.sh

@@ -22,14 +22,14 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(`${gateway.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": randomUUID() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
 const byId = (spans: ReceivedSpan[]) => new Map(spans.map((s) => [s.spanId, s]));
@@ -86,6 +86,10 @@ describe("one trace per request across gateway, gRPC, database and NATS", () => 
     expect(publish!.service).toBe("sales");
     expect(descendsFrom(publish!, grpcServer!, index)).toBe(true);
     expect(consume!.parentSpanId).toBe(publish!.spanId);
+
+    // The response names its trace; the root span carries the request id the response echoes.
+    expect(converted.headers.get("x-trace-id")).toBe(root!.traceId);
+    expect(root!.attributes["relata.request_id"]).toBe(converted.headers.get("x-request-id"));
 
     // Spans carry tenant, request id and entity id, and no personal data.
     expect(grpcServer!.attributes["relata.tenant_id"]).toBe("acme");

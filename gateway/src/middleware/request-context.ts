@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
-import { metrics, type Logger } from "@relata/platform";
+import { annotateActiveSpan, metrics, type Logger } from "@relata/platform";
+import { trace } from "@opentelemetry/api";
 import { initState } from "../http/context";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -15,6 +16,12 @@ export function requestContext(timeoutMs: number): RequestHandler {
     const offered = req.get("x-request-id");
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     res.setHeader("X-Request-Id", requestId);
+    // The trace id lets a caller (or an SRE holding a response) open this request's trace.
+    const span = trace.getActiveSpan();
+    if (span?.spanContext().traceId && span.spanContext().traceId !== "00000000000000000000000000000000") {
+      res.setHeader("X-Trace-Id", span.spanContext().traceId);
+    }
+    annotateActiveSpan({ requestId });
     const abort = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) abort.abort();

@@ -10,6 +10,7 @@ import {
   type TextMapGetter,
 } from "@opentelemetry/api";
 import type { MsgHdrs } from "@nats-io/transport-node";
+import { getRPCMetadata } from "@opentelemetry/core";
 
 export const tracer = trace.getTracer("@relata/platform");
 
@@ -65,12 +66,18 @@ export async function inSpan<T>(
   });
 }
 
-/** Adds the platform's attributes to the span the instrumentation made for this call. */
+/**
+ * Adds the platform's attributes to the span the instrumentation made for this call, and to the
+ * HTTP server span of the request when there is one (Express middleware runs in spans of its
+ * own), so that a search by request id or tenant finds the request's root span.
+ */
 export function annotateActiveSpan(attributes: Partial<Record<keyof typeof ATTR, string | undefined>>): void {
-  const span = trace.getActiveSpan();
-  if (!span) return;
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value) span.setAttribute(ATTR[key as keyof typeof ATTR], value);
+  const spans = new Set([trace.getActiveSpan(), getRPCMetadata(context.active())?.span]);
+  for (const span of spans) {
+    if (!span) continue;
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value) span.setAttribute(ATTR[key as keyof typeof ATTR], value);
+    }
   }
 }
 
