@@ -382,6 +382,8 @@ banner() {
 
 Relata is running locally.
   API            http://localhost:$GATEWAY_PORT/v1
+  API docs       http://localhost:$GATEWAY_PORT/docs   (OpenAPI 3.1: http://localhost:$GATEWAY_PORT/v1/openapi.json)
+  Metrics        gateway http://localhost:$GATEWAY_METRICS_PORT/metrics   sales http://localhost:$SALES_METRICS_PORT/metrics
   Keycloak       $KEYCLOAK_URL/admin/  (console: admin / admin; realm relata)
   FerretDB       mongodb://127.0.0.1:$FERRETDB_PORT       NATS: nats://127.0.0.1:$NATS_PORT
   Demo users     <tenant>-<role>, password relata-demo, tenants acme and globex, e.g. acme-sales-rep,
