@@ -94,7 +94,7 @@ chart-check: install ## helm lint, render and validate the chart offline, and th
 bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB (not part of test)
 	@deploy/tools.sh k6
 	@rm -f .run/bench-owned; trap '$(STACK) down --owned-by .run/bench-owned' EXIT; \
-	$(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh
+	RATE_LIMIT_PER_MINUTE=0 $(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh
 
 images: ## build the container images (needs a Docker engine)
 	@deploy/images.sh

@@ -94,6 +94,8 @@ app_env() {
       echo "PUBLIC_URL=http://localhost:$GATEWAY_PORT"
       echo "METRICS_PORT=$GATEWAY_METRICS_PORT"
       echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+      # Benchmarks turn the per-caller limit off (RATE_LIMIT_PER_MINUTE=0).
+      [ -z "${RATE_LIMIT_PER_MINUTE:-}" ] || echo "RATE_LIMIT_PER_MINUTE=$RATE_LIMIT_PER_MINUTE"
       ;;
     *) die "no app environment for '$1' (sales, gateway)" ;;
   esac

@@ -3,6 +3,7 @@ import express, { type Express } from "express";
 import type { TokenVerifier } from "./auth/verifier";
 import type { SalesClients } from "./clients/sales";
 import { authenticate } from "./middleware/auth";
+import { rateLimit, type RateLimitOptions } from "./middleware/rate-limit";
 import { errorHandler, notFound } from "./middleware/errors";
 import { accessLog, requestContext, securityHeaders } from "./middleware/request-context";
 import { openApiDocument } from "./openapi/document";
@@ -16,6 +17,8 @@ export interface AppOptions {
   issuer: string;
   requestTimeoutMs: number;
   bodyLimit: string;
+  /** Per-caller limits; absent: no limiting. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface AppDeps {
@@ -48,6 +51,7 @@ export function createApp(options: AppOptions, deps: AppDeps): Express {
   app.use(docsRoutes());
 
   app.use("/v1", authenticate(deps.verifier));
+  if (options.rateLimit) app.use("/v1", rateLimit(options.rateLimit));
   app.use("/v1", express.json({ limit: options.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(mountRoutes(routes, { publicUrl: options.publicUrl }));
 

@@ -26,6 +26,10 @@ export const gatewayEnv = {
   /** Prometheus /metrics on a port of its own, never on the public one; 0 picks a free port.
    * 9465 by default so that it does not collide with a service's 9464 on one host. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /** Sustained requests a minute per caller (tenant + user or partner client); 0 turns limiting off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Requests a caller may send at once above the sustained rate. */
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(300),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

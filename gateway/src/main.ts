@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   let draining = false;
 
   const app = createApp(
-    { publicUrl: config.PUBLIC_URL, issuer: config.OIDC_ISSUER, requestTimeoutMs: config.REQUEST_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT },
+    {
+      publicUrl: config.PUBLIC_URL,
+      issuer: config.OIDC_ISSUER,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      bodyLimit: config.BODY_LIMIT,
+      rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
+    },
     {
       logger,
       verifier,

@@ -17,6 +17,7 @@ export const PROBLEM_KINDS = {
   "payload-too-large": { status: 413, title: "Request body too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },
   "precondition-required": { status: 428, title: "If-Match required" },
+  "rate-limited": { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },
   unavailable: { status: 503, title: "Service unavailable" },
   timeout: { status: 504, title: "Deadline exceeded" },

@@ -331,3 +331,50 @@ describe("transport", () => {
     await request(app).get("/docs/swagger-ui-bundle.js").expect(200);
   });
 });
+
+describe("rate limits per caller", () => {
+  let clock = 1_000_000;
+  let limited: Express;
+
+  beforeAll(() => {
+    const verifier = createTokenVerifier({ issuer: issuer.issuer, audience: "relata-api", jwksUrl: issuer.jwksUrl });
+    limited = createApp(
+      {
+        publicUrl: "https://api.example.test",
+        issuer: issuer.issuer,
+        requestTimeoutMs: TIMEOUT_MS,
+        bodyLimit: "2kb",
+        rateLimit: { perMinute: 60, burst: 2, now: () => clock },
+      },
+      { logger: createLogger("gateway-test", "silent"), verifier, sales: salesClients(channel, TIMEOUT_MS), readiness: [] },
+    );
+  });
+
+  test("a caller past its burst gets 429 with Retry-After; other callers and later requests pass", async () => {
+    const first = await request(limited).get("/v1/leads").set(auth("rep"));
+    expect(first.status).toBe(200);
+    expect(first.headers["ratelimit-limit"]).toBe("2");
+    expect(first.headers["ratelimit-remaining"]).toBe("1");
+    expect((await request(limited).get("/v1/leads").set(auth("rep"))).status).toBe(200);
+
+    const refused = await request(limited).get("/v1/leads").set(auth("rep"));
+    expectProblem(refused, 429);
+    expect(refused.body.type).toBe("https://relata.dev/problems/rate-limited");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(refused.headers["ratelimit-remaining"]).toBe("0");
+
+    // Another caller of the same tenant has a bucket of its own.
+    expect((await request(limited).get("/v1/leads").set(auth("manager"))).status).toBe(200);
+
+    // 60 a minute: one more request a second.
+    clock += 1_000;
+    expect((await request(limited).get("/v1/leads").set(auth("rep"))).status).toBe(200);
+    expect((await request(limited).get("/v1/leads").set(auth("rep"))).status).toBe(429);
+  });
+
+  test("requests refused before authentication do not use a caller's allowance", async () => {
+    clock += 60_000;
+    for (let i = 0; i < 5; i++) expect((await request(limited).get("/v1/leads")).status).toBe(401);
+    expect((await request(limited).get("/v1/leads").set(auth("analyst"))).status).toBe(200);
+  });
+});
