@@ -10,7 +10,9 @@ import type { EventBus } from "./bus";
  * state change it reports, written by the same single-document update, so a crash after the
  * write cannot lose it. The relay publishes pending events (JetStream de-duplicates on the
  * event id, so a crash after publish and before removal only republishes a duplicate that is
- * dropped) and then pops them from the document.
+ * dropped) and then pulls each from its document by its exact value, with a filter on `_id`
+ * alone: idempotent, safe beside concurrent writes and relays, and the one filter FerretDB's
+ * SQLite backend answers from its primary key rather than by scanning.
  */
 export interface PendingEvent {
   id: string;
@@ -37,9 +39,10 @@ export const outboxFields = {
     ],
     default: [],
   },
-  /** When the oldest pending event was written; absent when nothing is pending. */
-  outboxSince: { type: Date, index: true },
 };
+
+/** Documents with pending events; the relay keeps an index on this path. */
+const PENDING = { "outbox.0.createdAt": { $exists: true } };
 
 export function pendingEvent(
   subject: string,
@@ -56,11 +59,10 @@ export function pendingEvent(
   };
 }
 
-/** The update operators that enqueue events alongside a state change. */
-export function enqueue(...events: PendingEvent[]): { $push: { outbox: { $each: PendingEvent[] } }; $min: { outboxSince: Date } } {
-  const first = events[0];
-  if (!first) throw new Error("enqueue needs at least one event");
-  return { $push: { outbox: { $each: events } }, $min: { outboxSince: first.createdAt } };
+/** The update operator that enqueues events alongside a state change. */
+export function enqueue(...events: PendingEvent[]): { $push: { outbox: { $each: PendingEvent[] } } } {
+  if (events.length === 0) throw new Error("enqueue needs at least one event");
+  return { $push: { outbox: { $each: events } } };
 }
 
 /** Lean reads return BSON Binary for Buffer fields; the bus wants plain bytes. */
@@ -104,6 +106,11 @@ export class OutboxRelay {
   }
 
   start(): void {
+    for (const model of this.models) {
+      void model.collection.createIndex({ "outbox.0.createdAt": 1 }).catch((err: unknown) => {
+        this.logger.warn({ err: String(err), collection: model.collection.name }, "could not create the outbox index");
+      });
+    }
     this.timer = setInterval(() => this.nudge(), this.intervalMs);
     this.timer.unref();
     this.nudge();
@@ -140,12 +147,11 @@ export class OutboxRelay {
     let pending = 0;
     let oldest: Date | undefined;
     for (const model of this.models) {
-      const docs = await model
-        .find({ outboxSince: { $exists: true } }, { outbox: 1, outboxSince: 1 })
-        .lean<{ outbox: PendingEvent[]; outboxSince: Date }[]>();
+      const docs = await model.find(PENDING, { outbox: 1 }).lean<OutboxDoc[]>();
       for (const d of docs) {
         pending += d.outbox.length;
-        if (!oldest || d.outboxSince < oldest) oldest = d.outboxSince;
+        const first = d.outbox[0]?.createdAt;
+        if (first && (!oldest || first < oldest)) oldest = first;
       }
     }
     return { pending, oldest };
@@ -155,11 +161,7 @@ export class OutboxRelay {
   async pass(): Promise<number> {
     let count = 0;
     for (const model of this.models) {
-      const docs = await model
-        .find({ outboxSince: { $exists: true } }, { outbox: 1 })
-        .sort({ outboxSince: 1 })
-        .limit(this.batchSize)
-        .lean<OutboxDoc[]>();
+      const docs = await model.find(PENDING, { outbox: 1 }).sort({ "outbox.0.createdAt": 1 }).limit(this.batchSize).lean<OutboxDoc[]>();
       for (const doc of docs) count += await this.flush(model, doc);
     }
     return count;
@@ -167,26 +169,14 @@ export class OutboxRelay {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async flush(model: Model<any>, doc: OutboxDoc): Promise<number> {
-    let count = 0;
-    for (const [i, entry] of doc.outbox.entries()) {
+    for (const entry of doc.outbox) {
       await context.with(contextFromRecord(entry.headers), () =>
         this.bus.publish(entry.subject, bytesOf(entry.data), { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } }),
       );
-      const next = doc.outbox[i + 1];
-      // Pop only if this entry is still the head, so concurrent relays cannot pop twice.
-      const popped = next
-        ? await model.updateOne({ _id: doc._id, "outbox.0.id": entry.id }, { $pop: { outbox: -1 }, $set: { outboxSince: next.createdAt } })
-        : await model.updateOne(
-            { _id: doc._id, "outbox.0.id": entry.id, "outbox.1": { $exists: false } },
-            { $pop: { outbox: -1 }, $unset: { outboxSince: 1 } },
-          );
-      if (popped.modifiedCount === 0 && !next) {
-        // Another event was appended meanwhile: pop the head and leave it pending.
-        await model.updateOne({ _id: doc._id, "outbox.0.id": entry.id }, { $pop: { outbox: -1 }, $set: { outboxSince: new Date() } });
-      }
-      count++;
+      // The raw driver, so the entry goes back exactly as it was read (no casting, same order).
+      await model.collection.updateOne({ _id: doc._id } as never, { $pull: { outbox: entry } } as never);
       this.published++;
     }
-    return count;
+    return doc.outbox.length;
   }
 }

@@ -72,7 +72,7 @@ export class Conversions {
         )
         .lean<Stored<LeadRecord>>();
       if (claimed) {
-        const { outbox: _outbox, outboxSince: _since, ...record } = claimed;
+        const { outbox: _outbox, ...record } = claimed;
         return record;
       }
       const current = await findInTenant(this.models.leads, actor.tenantId, lead._id);

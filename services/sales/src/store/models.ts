@@ -12,7 +12,7 @@ import type {
 } from "../domain/types";
 
 /** A stored record that also carries its pending events (the document outbox). */
-export type Stored<T> = T & { outbox?: PendingEvent[]; outboxSince?: Date };
+export type Stored<T> = T & { outbox?: PendingEvent[] };
 
 const options = { versionKey: false as const, strict: true, minimize: false, id: false };
 
@@ -36,7 +36,7 @@ const recordRefSchema = new Schema({ type: requiredStr, id: requiredStr }, { _id
 
 /**
  * Every compound index leads with tenantId: each query is scoped by the caller's tenant. The
- * one exception is outboxSince (from outboxFields), which the relay scans across tenants.
+ * one exception is the outbox relay's index on pending events, which it scans across tenants.
  */
 function withTenantIndexes<T>(schema: Schema<T>, indexes: Record<string, 1 | -1>[]): Schema<T> {
   schema.index({ tenantId: 1, idempotencyKey: 1 }, { unique: true });

@@ -6,7 +6,7 @@ import type { PageRequest } from "@relata/proto/common/v1/common";
 type AnyModel = Model<any>;
 
 /** Reads leave the outbox out: it is the relay's business, never part of a record. */
-export const WITHOUT_OUTBOX = { outbox: 0, outboxSince: 0 } as const;
+export const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
 /** A record of the caller's tenant, or null. */
 export async function findInTenant<T>(model: Model<T>, tenantId: string, id: string): Promise<T | null> {

@@ -53,7 +53,7 @@ export async function createIdempotent<T extends BaseRecord>(model: Model<Stored
   const m = model as unknown as AnyModel;
   const hash = requestHash(spec.request);
   const replay = async (key: string): Promise<T | undefined> => {
-    const existing = (await m.findOne({ tenantId: spec.tenantId, idempotencyKey: key }, { outbox: 0, outboxSince: 0 }).lean()) as T | null;
+    const existing = (await m.findOne({ tenantId: spec.tenantId, idempotencyKey: key }, { outbox: 0 }).lean()) as T | null;
     if (!existing) return undefined;
     if (existing.requestHash !== hash) {
       throw new AlreadyExists(`idempotency_key "${key}" was already used for a different ${spec.what}`, "idempotency_key");
@@ -68,7 +68,7 @@ export async function createIdempotent<T extends BaseRecord>(model: Model<Stored
   const record = { ...(await spec.build()), idempotencyKey: key, requestHash: hash } as T;
   const events = spec.events(record);
   try {
-    await m.create([{ ...record, outbox: events, outboxSince: events[0]?.createdAt }]);
+    await m.create([{ ...record, outbox: events }]);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     // A concurrent create with the same key won the race.
@@ -89,7 +89,7 @@ export async function insertOnce<T extends BaseRecord>(model: Model<Stored<T>>, 
   if (await m.exists({ _id: record._id, tenantId: record.tenantId })) return false;
   const pending = events(record);
   try {
-    await m.create([{ ...record, outbox: pending, outboxSince: pending[0]?.createdAt }]);
+    await m.create([{ ...record, outbox: pending }]);
     return true;
   } catch (err) {
     if (isDuplicateKey(err) && (await m.exists({ _id: record._id, tenantId: record.tenantId }))) return false;
@@ -128,7 +128,7 @@ export async function updateVersioned<T extends BaseRecord>(model: Model<Stored<
   const m = model as unknown as AnyModel;
   const attempts = spec.maxAttempts ?? 10;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const current = (await m.findOne({ _id: spec.id, tenantId: spec.tenantId }, { outbox: 0, outboxSince: 0 }).lean()) as T | null;
+    const current = (await m.findOne({ _id: spec.id, tenantId: spec.tenantId }, { outbox: 0 }).lean()) as T | null;
     if (!current) throw new NotFound(spec.what, spec.id);
     if (spec.expectedVersion > 0 && current.version !== spec.expectedVersion) throw new VersionConflict(spec.what, spec.id);
     const change = await spec.decide(current);
