@@ -92,7 +92,6 @@ chart-check: install ## helm lint, render and validate the chart offline, and th
 	npx jest --selectProjects charts
 
 bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB (not part of test)
-	@deploy/tools.sh k6
 	@rm -f .run/bench-owned; trap '$(STACK) down --owned-by .run/bench-owned' EXIT; \
 	RATE_LIMIT_PER_MINUTE=0 $(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh
 

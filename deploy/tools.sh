@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
-# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6|natscli|kubevalidate|hadolint|all]...
+# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6-mongo|natscli|kubevalidate|hadolint|all]...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$RELATA_BIN"
@@ -39,7 +39,6 @@ install_ferretdb() {
 
 install_nats() { go_tool nats-server "$NATS_SERVER_VERSION" github.com/nats-io/nats-server/v2; }
 install_helm() { go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm; }
-install_k6() { go_tool k6 "$K6_VERSION" go.k6.io/k6; }
 # The nats CLI, for the runbook: inspecting streams, consumers and dead letters.
 install_natscli() { go_tool nats "$NATSCLI_VERSION" github.com/nats-io/natscli/nats; }
 
@@ -157,7 +156,6 @@ for t in "$@"; do
     otelcol) install_otelcol ;;
     zipkin) install_zipkin ;;
     helm) install_helm ;;
-    k6) install_k6 ;;
     k6-mongo) install_k6_mongo ;;
     natscli) install_natscli ;;
     kubevalidate) install_kubevalidate ;;
