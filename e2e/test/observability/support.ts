@@ -103,7 +103,14 @@ export interface SalesUnderTest {
 }
 
 /** A Sales service process of the test's own: own database, ports and timeline durable. */
-export async function startSales(options: { grpcPort: number; metricsPort: number; natsUrl?: string; otlpUrl?: string }): Promise<SalesUnderTest> {
+export async function startSales(options: {
+  grpcPort: number;
+  metricsPort: number;
+  natsUrl?: string;
+  /** A MongoDB server of the test's own (`mongodb://host:port`); the stack's FerretDB otherwise. */
+  mongoBaseUri?: string;
+  otlpUrl?: string;
+}): Promise<SalesUnderTest> {
   const run = randomUUID().slice(0, 8);
   const database = `relata_sales_obs_${run}`;
   const grpcAddr = `127.0.0.1:${options.grpcPort}`;
@@ -116,7 +123,7 @@ export async function startSales(options: { grpcPort: number; metricsPort: numbe
     env: {
       GRPC_PORT: String(options.grpcPort),
       METRICS_PORT: String(options.metricsPort),
-      MONGO_URI: `${localStack.ferretdbUri}/${database}`,
+      MONGO_URI: `${options.mongoBaseUri ?? localStack.ferretdbUri}/${database}`,
       NATS_URL: options.natsUrl ?? localStack.natsUrl,
       TIMELINE_DURABLE: `sales-timeline-obs-${run}`,
       LOG_LEVEL: "info",
