@@ -20,6 +20,7 @@ export class Readiness {
   private readonly serviceNames = new Set<string>([""]);
   private listeners: ((ready: boolean, dependency: Dependency, up: boolean) => void)[] = [];
   private draining = false;
+  private started = false;
 
   constructor(
     dependencies: Dependency[],
@@ -48,6 +49,12 @@ export class Readiness {
     for (const l of this.listeners) l(this.ready, dependency, up);
   }
 
+  /** Once the handlers are registered: before that a SERVING answer would lead to UNIMPLEMENTED. */
+  markStarted(): void {
+    this.started = true;
+    this.publish();
+  }
+
   /** At shutdown: report NOT_SERVING so that load balancers stop sending work first. */
   drain(): void {
     this.draining = true;
@@ -55,7 +62,7 @@ export class Readiness {
   }
 
   get ready(): boolean {
-    return !this.draining && [...this.state.values()].every(Boolean);
+    return this.started && !this.draining && [...this.state.values()].every(Boolean);
   }
 
   dependencies(): Record<string, boolean> {

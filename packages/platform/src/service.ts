@@ -96,6 +96,7 @@ export async function runService<S extends z.ZodRawShape = Record<never, never>>
     server.addService(s.definition, s.implementation);
     readiness.addService(s.name);
   }
+  readiness.markStarted();
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> =>
