@@ -99,6 +99,17 @@ describe("one trace per request across gateway, gRPC, database and NATS", () => 
     expect(everything).not.toContain("Lovelace");
   });
 
+  it("keeps personal data in query filters out of spans", async () => {
+    const email = `private-${randomUUID().slice(0, 8)}@example.test`;
+    expect((await api("GET", `/v1/contacts?email=${encodeURIComponent(email)}`)).status).toBe(200);
+    await waitFor(
+      async () => receiver.spans.some((s) => s.service === "gateway" && s.kind === SPAN_KIND.SERVER && String(s.attributes["url.path"] ?? "") === "/v1/contacts"),
+      { timeoutMs: 15_000, what: "the contacts request's span" },
+    );
+    expect(JSON.stringify(receiver.spans)).not.toContain(email);
+    expect(JSON.stringify(receiver.spans)).not.toContain(encodeURIComponent(email));
+  });
+
   it("counts requests, RPCs and events in /metrics after a known sequence of calls", async () => {
     const company = `Metered ${randomUUID().slice(0, 6)}`;
     const metricsBefore = await (await fetch(sales.metricsUrl)).text();

@@ -29,6 +29,8 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
       new HttpInstrumentation({
         // Probes and scrapes would drown the traces that matter.
         ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? ""),
+        // List filters may carry personal data (?email=...): never into a span.
+        redactedQueryParamsServer: ["email", "phone", "firstName", "lastName", "name"],
       }),
       new ExpressInstrumentation(),
       new GrpcInstrumentation({ ignoreGrpcMethods: ["Check", "Watch"] }),
