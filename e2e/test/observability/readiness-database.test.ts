@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { openChannel, promiseClient } from "@relata/platform";
-import { CreateLeadRequest, GetLeadRequest, LeadServiceService } from "@relata/proto/sales/v1/lead";
-import { spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
+import { CreateLeadRequest, GetLeadRequest } from "@relata/proto/sales/v1/lead";
+import { salesClientsAt, spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
 import { healthClient, sample, startSales, type SalesUnderTest } from "./support";
 
 // A FerretDB of this test's own, so it can be stopped under a running Sales service.
@@ -36,7 +35,8 @@ afterAll(async () => {
 describe("readiness follows the database", () => {
   it("falls when the database goes away, rises when it returns, with the data written before intact", async () => {
     const health = healthClient(sales.grpcAddr);
-    const leads = promiseClient(LeadServiceService, openChannel(sales.grpcAddr), { defaultTimeoutMs: 5_000 });
+    const clients = salesClientsAt(sales.grpcAddr, 5_000);
+    const leads = clients.leads;
     const identity = { tenantId: "acme", subject: "readiness-test", roles: ["sales-rep"], requestId: randomUUID() };
     try {
       expect(await health.status()).toBe("SERVING");
@@ -59,6 +59,7 @@ describe("readiness follows the database", () => {
       expect(after.id).not.toBe(before.id);
     } finally {
       health.close();
+      clients.close();
     }
   });
 });

@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, DeliverPolicy, AckPolicy } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { openChannel, promiseClient } from "@relata/platform";
-import { CreateLeadRequest, LeadServiceService } from "@relata/proto/sales/v1/lead";
+import { CreateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { LeadChanged } from "@relata/proto/events/v1/sales";
-import { spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
+import { salesClientsAt, spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
 import { healthClient, sample, startSales, type SalesUnderTest } from "./support";
 
 // A NATS server of this test's own, so it can be stopped under a running Sales service.
@@ -40,7 +39,8 @@ afterAll(async () => {
 describe("readiness follows the real dependencies", () => {
   it("falls when NATS goes away, rises when it returns, and loses no event written meanwhile", async () => {
     const health = healthClient(sales.grpcAddr);
-    const leads = promiseClient(LeadServiceService, openChannel(sales.grpcAddr), { defaultTimeoutMs: 5_000 });
+    const clients = salesClientsAt(sales.grpcAddr, 5_000);
+    const leads = clients.leads;
     const identity = { tenantId: "acme", subject: "readiness-test", roles: ["sales-rep"], requestId: randomUUID() };
     try {
       expect(await health.status()).toBe("SERVING");
@@ -83,6 +83,7 @@ describe("readiness follows the real dependencies", () => {
       }
     } finally {
       health.close();
+      clients.close();
     }
   });
 });

@@ -1,7 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { randomUUID } from "node:crypto";
 import { checkHealth, openChannel } from "@relata/platform";
-import { localStack, spawnProcess, type SpawnedProcess } from "@relata/testing";
+import { localStack, spawnProcess, startSalesProcess, type SalesProcess, type SpawnedProcess } from "@relata/testing";
 
 /** One span as an OTLP/HTTP JSON export carries it, with the exporting service's name. */
 export interface ReceivedSpan {
@@ -96,13 +95,12 @@ export function healthClient(addr: string): { status: () => Promise<string>; clo
 }
 
 export interface SalesUnderTest {
-  process: SpawnedProcess;
+  process: SalesProcess;
   grpcAddr: string;
   metricsUrl: string;
-  database: string;
 }
 
-/** A Sales service process of the test's own: own database, ports and timeline durable. */
+/** A Sales service process of the test's own (its own database and timeline durable), traced. */
 export async function startSales(options: {
   grpcPort: number;
   metricsPort: number;
@@ -111,29 +109,13 @@ export async function startSales(options: {
   mongoBaseUri?: string;
   otlpUrl?: string;
 }): Promise<SalesUnderTest> {
-  const run = randomUUID().slice(0, 8);
-  const database = `relata_sales_obs_${run}`;
-  const grpcAddr = `127.0.0.1:${options.grpcPort}`;
-  const health = healthClient(grpcAddr);
-  const child = await spawnProcess({
-    name: "sales",
-    command: process.execPath,
-    args: ["--enable-source-maps", "services/sales/dist/main.js"],
-    cwd: repoRoot,
-    env: {
-      GRPC_PORT: String(options.grpcPort),
-      METRICS_PORT: String(options.metricsPort),
-      MONGO_URI: `${options.mongoBaseUri ?? localStack.ferretdbUri}/${database}`,
-      NATS_URL: options.natsUrl ?? localStack.natsUrl,
-      TIMELINE_DURABLE: `sales-timeline-obs-${run}`,
-      LOG_LEVEL: "info",
-      ...otelEnv(options.otlpUrl),
-    },
-    ready: async () => (await health.status()) === "SERVING",
-    readyTimeoutMs: 60_000,
+  const child = await startSalesProcess({
+    grpcPort: options.grpcPort,
+    natsUrl: options.natsUrl,
+    mongoBaseUri: options.mongoBaseUri,
+    env: { METRICS_PORT: String(options.metricsPort), LOG_LEVEL: "info", ...otelEnv(options.otlpUrl) },
   });
-  health.close();
-  return { process: child, grpcAddr, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`, database };
+  return { process: child, grpcAddr: child.address, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics` };
 }
 
 export async function startGateway(options: {

@@ -2,3 +2,4 @@ export * from "./stack";
 export * from "./tokens";
 export * from "./wait";
 export * from "./process";
+export * from "./services";

@@ -59,6 +59,19 @@ export function promiseClient<D extends ServiceDefinition>(
   return client as PromiseClient<D>;
 }
 
+/** Promise clients for several services of one server, sharing its channel. */
+export type PromiseClients<M extends Record<string, ServiceDefinition>> = { [K in keyof M]: PromiseClient<M[K]> };
+
+export function promiseClients<M extends Record<string, ServiceDefinition>>(
+  definitions: M,
+  channel: Client,
+  options: ChannelOptions,
+): PromiseClients<M> {
+  const clients = {} as Record<string, unknown>;
+  for (const [name, definition] of Object.entries(definitions)) clients[name] = promiseClient(definition, channel, options);
+  return clients as PromiseClients<M>;
+}
+
 export function isGrpcError(err: unknown): err is ServiceError {
   return typeof err === "object" && err !== null && "code" in err && "metadata" in err;
 }

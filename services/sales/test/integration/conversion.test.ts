@@ -16,12 +16,9 @@ import {
   mongoBase,
   runId,
   SALES,
-  salesClients,
-  startSalesProcess,
   eventually,
-  type SalesClients,
-  type SalesProcess,
 } from "./support";
+import { salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "@relata/testing";
 
 jest.setTimeout(90_000);
 
@@ -42,8 +39,8 @@ beforeAll(async () => {
   // Both durables start at the end of the stream: they see what this file causes, not history.
   await createDurableFromNow(bus, timelineDurable, ["sales.>"]);
   await createDurableFromNow(bus, listenerDurable, ["sales.lead.converted"]);
-  service = await startSalesProcess({ port, database, env: { TIMELINE_DURABLE: timelineDurable } });
-  clients = salesClients(service.address);
+  service = await startSalesProcess({ grpcPort: port, database, env: { TIMELINE_DURABLE: timelineDurable } });
+  clients = salesClientsAt(service.address);
   db = await mongoose.createConnection(`${mongoBase}/${database}`).asPromise();
 });
 

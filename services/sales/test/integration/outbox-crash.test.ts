@@ -12,12 +12,10 @@ import {
   readStream,
   runId,
   SALES,
-  salesClients,
   sleep,
-  startSalesProcess,
   eventually,
-  type SalesProcess,
 } from "./support";
+import { salesClientsAt, startSalesProcess, type SalesProcess } from "@relata/testing";
 
 // A crash between the write and the publish loses no event: the service runs with its relay
 // off (it writes events to the outbox but publishes nothing), is killed with SIGKILL, and a
@@ -61,8 +59,8 @@ const leadDoc = async (id: string) => (await db.collection<LeadDoc>("leads").fin
 describe("outbox across a crash", () => {
   it("publishes the events of writes made before a SIGKILL once the service is back, each exactly once", async () => {
     const from = await nextSequence(bus);
-    service = await startSalesProcess({ port, database, env: { ...env, OUTBOX_RELAY_ENABLED: "false" } });
-    const clients = salesClients(service.address);
+    service = await startSalesProcess({ grpcPort: port, database, env: { ...env, OUTBOX_RELAY_ENABLED: "false" } });
+    const clients = salesClientsAt(service.address);
     const who = identity("acme");
     const lead = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: `Crash-${run}`, company: "Kill Nine Ltd" }), {
       identity: who,
@@ -84,7 +82,7 @@ describe("outbox across a crash", () => {
     expect(await forLead("sales.lead.created")).toEqual([]);
     expect(await forLead("sales.lead.updated")).toEqual([]);
 
-    service = await startSalesProcess({ port, database, env });
+    service = await startSalesProcess({ grpcPort: port, database, env });
     await eventually(() => forLead("sales.lead.updated"), (m) => m.length > 0, "the pending events to be published");
     await eventually(async () => (await leadDoc(lead.id)).outbox.length, (n) => n === 0, "the outbox to be emptied");
     // Time for a second relay pass to publish anything twice, if it were going to.
@@ -106,7 +104,7 @@ describe("outbox across a crash", () => {
   });
 
   it("completes a conversion whose process died right after claiming it, and reports it once", async () => {
-    const clients = salesClients(service!.address);
+    const clients = salesClientsAt(service!.address);
     const lead = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: `Halfway-${run}`, company: `Halfway ${run}` }), {
       identity: identity("acme"),
     });
@@ -131,8 +129,8 @@ describe("outbox across a crash", () => {
     const from = await nextSequence(bus);
 
     // The sweep at start-up finishes it.
-    service = await startSalesProcess({ port, database, env: { ...env, CONVERSION_SWEEP_AFTER_MS: "1" } });
-    const clientsAgain = salesClients(service.address);
+    service = await startSalesProcess({ grpcPort: port, database, env: { ...env, CONVERSION_SWEEP_AFTER_MS: "1" } });
+    const clientsAgain = salesClientsAt(service.address);
     const converted = await eventually(
       () => clientsAgain.leads.getLead({ id: lead.id }, { identity: identity("acme") }),
       (l) => l.status === LeadStatus.LEAD_STATUS_CONVERTED,

@@ -26,12 +26,9 @@ import {
   nextSequence,
   readStream,
   runId,
-  salesClients,
-  startSalesProcess,
   eventually,
-  type SalesClients,
-  type SalesProcess,
 } from "./support";
+import { salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "@relata/testing";
 
 jest.setTimeout(90_000);
 
@@ -51,8 +48,8 @@ beforeAll(async () => {
   bus = await connectBus("sales-it-records");
   fromSeq = await nextSequence(bus);
   await createDurableFromNow(bus, `sales-timeline-it-${run}`, ["sales.>"]);
-  service = await startSalesProcess({ port, database, env: { TIMELINE_DURABLE: `sales-timeline-it-${run}` } });
-  clients = salesClients(service.address);
+  service = await startSalesProcess({ grpcPort: port, database, env: { TIMELINE_DURABLE: `sales-timeline-it-${run}` } });
+  clients = salesClientsAt(service.address);
 });
 
 afterAll(async () => {

@@ -1,25 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { DeliverPolicy, AckPolicy } from "@nats-io/jetstream";
-import { createLogger, EventBus, fieldOf, isGrpcError, openChannel, promiseClient, type Identity } from "@relata/platform";
-import { localStack, spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
+import { createLogger, EventBus, fieldOf, isGrpcError, type Identity } from "@relata/platform";
+import { localStack, waitFor } from "@relata/testing";
+
 import type { EventMeta } from "@relata/proto/events/v1/meta";
-import { AccountServiceService } from "@relata/proto/sales/v1/account";
-import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
-import { ContactServiceService } from "@relata/proto/sales/v1/contact";
-import { LeadServiceService } from "@relata/proto/sales/v1/lead";
-import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
-import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
-import { TimelineServiceService } from "@relata/proto/sales/v1/timeline";
 import type { status as GrpcStatus } from "@grpc/grpc-js";
 
 // Real FerretDB and NATS JetStream (`make test` starts them with deploy/stack.sh).
 export const natsUrl = localStack.natsUrl;
 export const mongoBase = localStack.ferretdbUri;
-
-const serviceRoot = path.resolve(__dirname, "../..");
-const mainJs = path.join(serviceRoot, "dist/main.js");
 
 /** A short random suffix for names this test file owns (database, durable, tenants). */
 export const runId = () => randomUUID().replace(/-/g, "").slice(0, 10);
@@ -33,74 +22,8 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
   return value;
 }
 
-/** The tests run the compiled service (`make test` builds it; by hand: npx tsc -b services/sales). */
-function assertBuilt(): void {
-  if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: build first (npx tsc -b services/sales)`);
-}
-
 export function identity(tenantId = "acme", subject = "it-user"): Identity {
   return { tenantId, subject, roles: ["sales-rep"], requestId: randomUUID() };
-}
-
-export function salesClients(address: string) {
-  const channel = openChannel(address);
-  const options = { defaultTimeoutMs: 15_000 };
-  return {
-    accounts: promiseClient(AccountServiceService, channel, options),
-    contacts: promiseClient(ContactServiceService, channel, options),
-    leads: promiseClient(LeadServiceService, channel, options),
-    opportunities: promiseClient(OpportunityServiceService, channel, options),
-    pipeline: promiseClient(PipelineServiceService, channel, options),
-    activities: promiseClient(ActivityServiceService, channel, options),
-    timeline: promiseClient(TimelineServiceService, channel, options),
-    close: () => channel.close(),
-  };
-}
-
-export type SalesClients = ReturnType<typeof salesClients>;
-
-export interface SalesProcess extends SpawnedProcess {
-  address: string;
-}
-
-/**
- * Starts `node services/sales/dist/main.js` as a child process with its own port and database,
- * and resolves once it answers gRPC calls. SALES_IT_ECHO=1 copies its logs to stderr.
- */
-export async function startSalesProcess(options: { port: number; database: string; env?: Record<string, string> }): Promise<SalesProcess> {
-  assertBuilt();
-  const address = `127.0.0.1:${options.port}`;
-  const probe = salesClients(address);
-  try {
-    const child = await spawnProcess({
-      name: "sales",
-      command: process.execPath,
-      args: [mainJs],
-      env: {
-        GRPC_PORT: String(options.port),
-        MONGO_URI: `${mongoBase}/${options.database}`,
-        NATS_URL: natsUrl,
-        METRICS_PORT: "0",
-        LOG_LEVEL: process.env.SALES_IT_LOG_LEVEL ?? "warn",
-        SHUTDOWN_GRACE_MS: "3000",
-        OTEL_SDK_DISABLED: "true",
-        ...options.env,
-      },
-      echo: Boolean(process.env.SALES_IT_ECHO),
-      readyTimeoutMs: 30_000,
-      ready: async () => {
-        try {
-          await probe.pipeline.getPipeline({}, { identity: identity("probe"), deadline: new Date(Date.now() + 1_000) });
-          return true;
-        } catch {
-          return false;
-        }
-      },
-    });
-    return Object.assign(child, { address });
-  } finally {
-    probe.close();
-  }
 }
 
 export interface GrpcFailure {
