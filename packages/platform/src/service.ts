@@ -7,7 +7,7 @@ import type { ServiceRegistration } from "./grpc/service";
 import { Readiness } from "./health";
 import { createLogger, type Logger } from "./logger";
 import { connectMongo } from "./mongo";
-import { outboxRelays } from "./events/outbox";
+import { processBacklog } from "./events/outbox";
 import { scrapedGauge, serveMetrics } from "./telemetry/metrics";
 import { stopTelemetry } from "./telemetry/sdk";
 
@@ -80,16 +80,10 @@ export async function runService<S extends z.ZodRawShape = Record<never, never>>
     for (const c of bus.consumers) set({ stream: c.spec.stream, consumer: c.spec.durable }, await bus.pending(c.spec.stream, c.spec.durable));
   });
   scrapedGauge("relata_outbox_pending_events", "Events written but not yet published", [], async (set) => {
-    let pending = 0;
-    for (const relay of outboxRelays) pending += (await relay.backlog()).pending;
-    set({}, pending);
+    set({}, (await processBacklog()).pending);
   });
   scrapedGauge("relata_outbox_oldest_age_seconds", "Age of the oldest event waiting in an outbox (0 when none)", [], async (set) => {
-    let oldest: Date | undefined;
-    for (const relay of outboxRelays) {
-      const b = await relay.backlog();
-      if (b.oldest && (!oldest || b.oldest < oldest)) oldest = b.oldest;
-    }
+    const { oldest } = await processBacklog();
     set({}, oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
   });
   for (const s of built.services) {

@@ -86,6 +86,28 @@ interface OutboxDoc {
 /** Every relay in the process, for the backlog metrics. */
 export const outboxRelays = new Set<OutboxRelay>();
 
+let backlogInFlight: Promise<OutboxBacklog> | undefined;
+
+/**
+ * The backlog of every relay of the process together. Callers that ask while a read is under
+ * way share it (Prometheus collects the two backlog gauges of a scrape at once), and nothing is
+ * kept after it settles, so a value is never stale.
+ */
+export function processBacklog(): Promise<OutboxBacklog> {
+  backlogInFlight ??= (async () => {
+    const total: OutboxBacklog = { pending: 0 };
+    for (const relay of outboxRelays) {
+      const b = await relay.backlog();
+      total.pending += b.pending;
+      if (b.oldest && (!total.oldest || b.oldest < total.oldest)) total.oldest = b.oldest;
+    }
+    return total;
+  })().finally(() => {
+    backlogInFlight = undefined;
+  });
+  return backlogInFlight;
+}
+
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
