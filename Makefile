@@ -73,6 +73,7 @@ test: build proto-check typecheck ## every test: unit, integration, end-to-end, 
 	$(STACK) up --owned-by $(TEST_OWNED) infra; \
 	npx jest --selectProjects integration --runInBand; \
 	$(STACK) up --owned-by $(TEST_OWNED) apps; \
+	node deploy/seed.mjs && node deploy/seed.mjs; \
 	npx jest --selectProjects e2e --runInBand; \
 	$(MAKE) --no-print-directory chart-check
 
