@@ -1,3 +1,4 @@
+import { TENANT_ID_PATTERN } from "@relata/platform";
 import type * as Jose from "jose" with { "resolution-mode": "import" };
 
 // jose 6 is published as ES modules only; Node 24 loads it with require() (require(esm)),
@@ -115,7 +116,6 @@ function translate(err: unknown): Error {
   return new KeysUnavailable("identity provider keys could not be fetched");
 }
 
-const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
@@ -136,7 +136,7 @@ export function callerFrom(payload: JWTPayload, audience: string): Caller {
   const isClient = clientIdClaim !== undefined || (username?.startsWith("service-account-") ?? false);
   let tenant: string | undefined;
   if (payload.tenant !== undefined) {
-    if (typeof payload.tenant !== "string" || !TENANT.test(payload.tenant)) throw new InvalidToken("token tenant claim is malformed");
+    if (typeof payload.tenant !== "string" || !TENANT_ID_PATTERN.test(payload.tenant)) throw new InvalidToken("token tenant claim is malformed");
     tenant = payload.tenant;
   }
   const clientId = isClient ? (clientIdClaim ?? azp ?? username?.replace(/^service-account-/, "")) : undefined;

@@ -1,4 +1,4 @@
-import { annotateActiveSpan } from "@relata/platform";
+import { annotateActiveSpan, TENANT_ID_PATTERN } from "@relata/platform";
 import type { RequestHandler } from "express";
 import { InvalidToken, KeysUnavailable, type Caller, type TokenVerifier } from "../auth/verifier";
 import { isAllowed, PERMISSIONS, relataRoles, type Operation } from "../auth/permissions";
@@ -6,7 +6,6 @@ import { stateOf } from "../http/context";
 import { HttpProblem } from "../http/problem";
 
 export const TENANT_HEADER = "X-Relata-Tenant";
-const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const REALM = 'Bearer realm="relata"';
 
 function unauthenticated(detail: string, error?: string): HttpProblem {
@@ -50,7 +49,7 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
 }
 
 export function resolveTenant(caller: Caller, requested: string | undefined): string {
-  if (requested !== undefined && !TENANT.test(requested)) {
+  if (requested !== undefined && !TENANT_ID_PATTERN.test(requested)) {
     throw new HttpProblem("validation-error", `${TENANT_HEADER} is not a valid tenant id`, { field: TENANT_HEADER });
   }
   if (caller.roles.includes("platform-admin")) {

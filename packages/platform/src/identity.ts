@@ -29,7 +29,8 @@ export interface Identity {
 
 const KEYS = { tenant: "relata-tenant", subject: "relata-subject", roles: "relata-roles", request: "x-request-id" };
 
-const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A tenant id: the one pattern the gateway, the services and the tests check. */
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function identityToMetadata(identity: Identity, metadata: Metadata = new Metadata()): Metadata {
   metadata.set(KEYS.tenant, identity.tenantId);
@@ -46,7 +47,7 @@ export function identityFromMetadata(metadata: Metadata): Identity {
   };
   const tenantId = one(KEYS.tenant);
   const subject = one(KEYS.subject);
-  if (!TENANT_ID.test(tenantId)) throw new Unauthenticated("missing or malformed tenant in call metadata");
+  if (!TENANT_ID_PATTERN.test(tenantId)) throw new Unauthenticated("missing or malformed tenant in call metadata");
   if (!subject) throw new Unauthenticated("missing subject in call metadata");
   const roles = one(KEYS.roles)
     .split(",")

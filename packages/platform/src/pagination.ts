@@ -4,6 +4,13 @@ import { InvalidArgument } from "./errors";
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
+/** A PageRequest as the proto carries it (page_size 0 = the default, cursor "" = the first page). */
+export interface PageRequest {
+  pageSize?: number;
+  cursor?: string;
+  sort?: string;
+}
+
 export interface PageQuery {
   pageSize: number;
   field: string;
@@ -23,7 +30,7 @@ interface CursorBody {
  * descending); the cursor must have been made for the same sort.
  */
 export function readPage(
-  page: { pageSize?: number; cursor?: string; sort?: string } | undefined,
+  page: PageRequest | undefined,
   sortable: readonly string[],
   defaultSort: string,
 ): PageQuery {

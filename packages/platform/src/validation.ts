@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { z } from "zod";
+import type { EnumCodec } from "./codec/enum";
 import { InvalidArgument } from "./errors";
 
 /**
@@ -12,3 +13,136 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const field = issue.path.map(String).join(".") || "body";
   throw new InvalidArgument(field, `${field}: ${issue.message}`);
 }
+
+/**
+ * Request validation at a service's gRPC boundary. Schemas follow the ts-proto request objects
+ * (camelCase); a failure names the field as the proto does, in snake_case ("amount.currency",
+ * "related_to.id"), which the gateway converts to its JSON names.
+ */
+export function validate<S extends z.ZodType>(schema: S, request: unknown): z.output<S> {
+  try {
+    return parseInput(schema, request);
+  } catch (err) {
+    if (err instanceof InvalidArgument && err.field) {
+      const field = snakeCase(err.field);
+      const message = err.message.startsWith(err.field) ? field + err.message.slice(err.field.length) : err.message;
+      throw new InvalidArgument(field, message);
+    }
+    throw err;
+  }
+}
+
+export function snakeCase(path: string): string {
+  return path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+// Field schemas for proto request fields. Proto3 strings are never absent on the wire: "" is
+// "not given", and a proto3 `optional` field is undefined when absent (meaning "unchanged").
+
+export const MAX_TEXT = 200;
+
+const atMost = (max: number) => `must be at most ${max} characters`;
+
+/** A string, with the kit's messages: absent is "is required", another type "must be a string". */
+export const stringValue = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
+
+const trimmedText = (max: number) => stringValue().trim().max(max, atMost(max));
+
+/** Free text, trimmed, possibly empty (absent reads as empty). */
+export const text = (max = MAX_TEXT) => trimmedText(max).default("");
+
+/** Text that must be present. */
+export const requiredText = (max = MAX_TEXT) => stringValue().trim().min(1, "is required").max(max, atMost(max));
+
+/** The id of a record: present, trimmed. */
+export const id = () => requiredText();
+
+/** An id that may be empty ("no account"). */
+export const optionalId = () => text();
+
+/** A proto3 `optional string`: absent means unchanged. */
+export const optionalText = (max = MAX_TEXT) => trimmedText(max).optional();
+
+const emailAddress = () =>
+  trimmedText(MAX_TEXT)
+    .refine((v) => v === "" || z.email().safeParse(v).success, "must be an email address")
+    .transform((v) => v.toLowerCase());
+
+/** An email address, stored lower-cased, or empty. */
+export const email = () => emailAddress().default("");
+
+/** A proto3 `optional string` email: absent means unchanged. */
+export const optionalEmail = () => emailAddress().optional();
+
+const httpUrl = () => trimmedText(MAX_TEXT).refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an http(s) URL");
+
+/** An http(s) URL, or empty. */
+export const website = () => httpUrl().default("");
+
+export const optionalWebsite = () => httpUrl().optional();
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day written YYYY-MM-DD (no 2025-02-30). */
+export function isCalendarDate(value: string): boolean {
+  const m = CALENDAR_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** YYYY-MM-DD, a real calendar day, or empty. */
+const date = () => trimmedText(10).refine((v) => v === "" || isCalendarDate(v), "must be a date written YYYY-MM-DD");
+
+export const calendarDate = () => date().default("");
+
+/** A proto3 `optional string` date: absent means unchanged, empty clears it. */
+export const optionalCalendarDate = () => date().optional();
+
+/** A Timestamp (ts-proto gives it as an ISO string), or absent. */
+export const timestamp = () =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || !Number.isNaN(Date.parse(v)), "must be an RFC 3339 timestamp")
+    .transform((v) => (v ? new Date(v) : undefined));
+
+/** int64 expected_version (a string from ts-proto): "0" skips the check. */
+export const expectedVersion = () =>
+  z
+    .string()
+    .default("0")
+    .refine((v) => /^\d{1,15}$/.test(v), "must be a whole number")
+    .transform(Number);
+
+/**
+ * A proto enum field, decoded to its word: UNSPECIFIED (or absent) is "is required" when
+ * required, else the fallback (undefined: no filter); an unknown value is refused.
+ */
+export function protoEnum<W extends string>(codec: Pick<EnumCodec<string, W>, "fromProto">, options: { required: true }): z.ZodType<W>;
+export function protoEnum<W extends string>(codec: Pick<EnumCodec<string, W>, "fromProto">, options: { required: false; fallback: W }): z.ZodType<W>;
+export function protoEnum<W extends string>(codec: Pick<EnumCodec<string, W>, "fromProto">, options: { required: false }): z.ZodType<W | undefined>;
+export function protoEnum<W extends string>(
+  codec: Pick<EnumCodec<string, W>, "fromProto">,
+  options: { required: boolean; fallback?: W },
+): z.ZodType<W | undefined> {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const decoded = codec.fromProto(value);
+      if (decoded) return decoded;
+      if (!value || value.endsWith("_UNSPECIFIED")) {
+        if (!options.required) return options.fallback;
+        ctx.addIssue({ code: "custom", message: "is required" });
+        return z.NEVER;
+      }
+      ctx.addIssue({ code: "custom", message: `is not a known value: ${value}` });
+      return z.NEVER;
+    }) as unknown as z.ZodType<W | undefined>;
+}
+
+/** A nested message the request must carry. */
+export const requiredMessage = <T extends z.ZodRawShape>(shape: T) =>
+  z.object(shape, { error: (issue) => (issue.input === undefined ? "is required" : undefined) });

@@ -1,7 +1,7 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { env, ensureIndexes, OutboxRelay, runService, type RunningService } from "@relata/platform";
+import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, type RunningService } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
 import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
 import { accountService } from "./rpc/accounts";
@@ -13,9 +13,10 @@ import { opportunityService } from "./rpc/opportunities";
 import { pipelineService } from "./rpc/pipeline";
 import { timelineService } from "./rpc/timeline";
 import { AssignmentRules } from "./store/assignment";
-import { Conversions } from "./store/conversion";
 import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
+import { salesRepositories } from "./store/repositories";
+import { Conversions } from "./workflows/conversion";
 
 /** Variables the Sales service reads beyond the platform's common ones. */
 export const salesEnv = {
@@ -55,11 +56,12 @@ export function startSales(): Promise<SalesService> {
       const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), config.OUTBOX_RELAY_INTERVAL_MS);
       if (config.OUTBOX_RELAY_ENABLED) relay.start();
       else logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
-      const nudge = config.OUTBOX_RELAY_ENABLED ? () => relay.nudge() : () => undefined;
+      const publish: PublishAfterWrite = config.OUTBOX_RELAY_ENABLED ? () => relay.nudge() : () => undefined;
 
+      const repos = salesRepositories(models, publish);
       const pipelines = new Pipelines(models.pipelines);
-      const conversions = new Conversions(models, pipelines, nudge);
-      const deps: SalesDeps = { models, pipelines, assignmentRules: new AssignmentRules(models.assignmentRules), conversions, nudge, logger };
+      const conversions = new Conversions(repos, models, pipelines);
+      const deps: SalesDeps = { repos, pipelines, assignmentRules: new AssignmentRules(models.assignmentRules), conversions, logger };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
 

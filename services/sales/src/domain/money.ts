@@ -27,14 +27,3 @@ export function moneyProblem(money: Money): { field: "amount" | "currency"; mess
   if (!KNOWN_CURRENCIES.has(money.currency)) return { field: "currency", message: `${money.currency} is not an ISO 4217 currency` };
   return undefined;
 }
-
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar day written YYYY-MM-DD (no 2025-02-30). */
-export function isCalendarDate(value: string): boolean {
-  const m = CALENDAR_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}

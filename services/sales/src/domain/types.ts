@@ -1,3 +1,5 @@
+import type { BaseRecord } from "@relata/platform";
+
 /**
  * The Sales records as the service keeps them. Enumerations are short lowercase names here
  * (the database and the rules speak them); the gRPC layer maps them to the proto enums.
@@ -31,27 +33,6 @@ export interface Money {
 export interface RecordRef {
   type: RecordType;
   id: string;
-}
-
-/** Who asked for a change: carried into the events it produces. */
-export interface Actor {
-  tenantId: string;
-  actorId: string;
-  requestId: string;
-}
-
-/** Fields every stored Sales record carries. */
-export interface BaseRecord {
-  /** A UUID string. */
-  _id: string;
-  tenantId: string;
-  /** 1 on create, +1 on every change; the gateway serves it as the ETag. */
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-  /** The create's idempotency key (given by the caller or generated) and a hash of its request. */
-  idempotencyKey: string;
-  requestHash: string;
 }
 
 export interface AccountRecord extends BaseRecord {

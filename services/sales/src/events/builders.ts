@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { pendingEvent, type PendingEvent } from "@relata/platform";
-import type { EventMeta } from "@relata/proto/events/v1/meta";
+import { buildEvent, type Actor, type EventMeta, type PendingEvent } from "@relata/platform";
 import {
   AccountChanged,
   ActivityChanged,
@@ -10,29 +8,16 @@ import {
   OpportunityChanged,
   OpportunityStageChanged,
 } from "@relata/proto/events/v1/sales";
-import type { AccountRecord, ActivityRecord, Actor, ContactRecord, LeadRecord, OpportunityRecord } from "../domain/types";
-import { toAccount, toActivity, toContact, toLead, toOpportunity } from "../store/mappers";
-import { REQUEST_ID_HEADER, SUBJECTS, TENANT_HEADER, type SalesSubject } from "./stream";
+import { toAccount, toActivity, toContact, toLead, toOpportunity } from "../codec/mappers";
+import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord } from "../domain/types";
+import { SUBJECTS, type SalesSubject } from "./stream";
 
 /**
- * Builders of the pending events a write enqueues in its own document. Each event gets a
- * fresh id that is at once EventMeta.id, the outbox entry id and the JetStream Nats-Msg-Id;
- * its payload is the record's snapshot after the change (never the outbox fields).
+ * Builders of the pending events a write enqueues in its own document, in the kit's envelope;
+ * the payload is the record's snapshot after the change (never the outbox fields).
  */
 function build(subject: SalesSubject, entityId: string, actor: Actor, at: Date, encode: (meta: EventMeta) => Uint8Array): PendingEvent {
-  const id = randomUUID();
-  const meta: EventMeta = {
-    id,
-    type: subject,
-    tenantId: actor.tenantId,
-    entityId,
-    actorId: actor.actorId,
-    requestId: actor.requestId,
-    occurredAt: at.toISOString(),
-  };
-  const headers: Record<string, string> = { [TENANT_HEADER]: actor.tenantId };
-  if (actor.requestId) headers[REQUEST_ID_HEADER] = actor.requestId;
-  return pendingEvent(subject, encode(meta), { id, headers, at });
+  return buildEvent(subject, entityId, actor, at, encode);
 }
 
 export function accountEvent(kind: "created" | "updated", r: AccountRecord, actor: Actor, at = r.updatedAt): PendingEvent {

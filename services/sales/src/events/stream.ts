@@ -27,6 +27,3 @@ export const SUBJECTS = {
 
 export type SalesSubject = (typeof SUBJECTS)[keyof typeof SUBJECTS];
 
-/** The header that names an event's tenant, so consumers can route without decoding. */
-export const TENANT_HEADER = "relata-tenant";
-export const REQUEST_ID_HEADER = "x-request-id";

@@ -10,8 +10,8 @@ import {
   OpportunityStageChanged,
 } from "@relata/proto/events/v1/sales";
 import type { Model } from "mongoose";
+import { activityType as activityTypeCodec } from "../codec/mappers";
 import { fullName, type RecordRef, type TimelineEntryRecord } from "../domain/types";
-import { activityType as activityTypeCodec } from "../store/mappers";
 import { SALES_STREAM, SUBJECTS } from "./stream";
 
 /** The durable consumer that builds the account timelines from the SALES stream. */

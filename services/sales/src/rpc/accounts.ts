@@ -1,16 +1,10 @@
-import { randomUUID } from "node:crypto";
-import { implement, InvalidArgument, type ServiceRegistration } from "@relata/platform";
+import { changedFields, expectedVersion, id, implement, InvalidArgument, optionalId, optionalText, optionalWebsite, requiredText, text, validate, website, type ServiceRegistration, type TenantRecords } from "@relata/platform";
 import { AccountServiceService } from "@relata/proto/sales/v1/account";
 import { z } from "zod";
+import { toAccount } from "../codec/mappers";
 import type { AccountRecord } from "../domain/types";
 import { accountEvent } from "../events/builders";
-import { toAccount } from "../store/mappers";
-import { changedFields, filterOf, findInTenant, getInTenant, listPage, requireReference } from "../store/queries";
-import { createIdempotent, updateVersioned } from "../store/write";
-import { actorOf, newRecord, type SalesDeps } from "./context";
-import { expectedVersion, id, optionalId, optionalText, requiredText, text, validate, optionalWebsite, website } from "./validation";
-
-export const ACCOUNT_SORTS = ["createdAt", "updatedAt", "name"] as const;
+import type { SalesDeps } from "./context";
 
 const CreateAccountInput = z.object({
   name: requiredText(),
@@ -52,102 +46,65 @@ export const accountSchemas = {
   updateAccount: UpdateAccountInput,
 };
 
-export function accountService(deps: SalesDeps): ServiceRegistration {
-  const { models, nudge } = deps;
-
-  /** A parent must exist in the tenant and must not be the account itself or one of its descendants. */
-  async function checkParent(tenantId: string, accountId: string | undefined, parentId: string): Promise<void> {
-    if (!parentId) return;
-    if (parentId === accountId) throw new InvalidArgument("parent_account_id", "parent_account_id: an account cannot be its own parent");
-    let ancestor = await requireReference(models.accounts, tenantId, parentId, "parent_account_id", "account");
-    for (let depth = 0; accountId && ancestor.parentAccountId && depth < MAX_HIERARCHY_DEPTH; depth++) {
-      if (ancestor.parentAccountId === accountId) {
-        throw new InvalidArgument("parent_account_id", "parent_account_id: the account would become its own ancestor");
-      }
-      const up = await findInTenant(models.accounts, tenantId, ancestor.parentAccountId);
-      if (!up) break;
-      ancestor = up;
+/** A parent must exist in the tenant and must not be the account itself or one of its descendants. */
+async function checkParent(accounts: TenantRecords<AccountRecord>, accountId: string | undefined, parentId: string): Promise<void> {
+  if (!parentId) return;
+  if (parentId === accountId) throw new InvalidArgument("parent_account_id", "parent_account_id: an account cannot be its own parent");
+  let ancestor = await accounts.require(parentId, "parent_account_id");
+  for (let depth = 0; accountId && ancestor.parentAccountId && depth < MAX_HIERARCHY_DEPTH; depth++) {
+    if (ancestor.parentAccountId === accountId) {
+      throw new InvalidArgument("parent_account_id", "parent_account_id: the account would become its own ancestor");
     }
+    const up = await accounts.find(ancestor.parentAccountId);
+    if (!up) break;
+    ancestor = up;
   }
+}
 
+export function accountService({ repos, logger }: SalesDeps): ServiceRegistration {
   return implement(
     AccountServiceService,
     {
       async createAccount(request, ctx) {
         const input = validate(CreateAccountInput, request);
-        const actor = actorOf(ctx);
-        const record = await createIdempotent<AccountRecord>(
-          models.accounts,
-          {
-            what: "account",
-            tenantId: actor.tenantId,
-            idempotencyKey: input.idempotencyKey,
-            request: input,
-            build: async () => {
-              await checkParent(actor.tenantId, undefined, input.parentAccountId);
-              return {
-                ...newRecord(actor.tenantId, randomUUID()),
-                name: input.name,
-                parentAccountId: input.parentAccountId,
-                industry: input.industry,
-                territory: input.territory,
-                ownerId: input.ownerId || actor.actorId,
-                website: input.website,
-              };
-            },
-            events: (r) => [accountEvent("created", r, actor)],
+        const accounts = repos.accounts.in(ctx);
+        const record = await accounts.create({
+          idempotencyKey: input.idempotencyKey,
+          request: input,
+          build: async () => {
+            await checkParent(accounts, undefined, input.parentAccountId);
+            const { idempotencyKey: _key, ...fields } = input;
+            return { ...fields, ownerId: input.ownerId || accounts.actor.actorId };
           },
-          nudge,
-        );
+          events: (r, actor) => [accountEvent("created", r, actor)],
+        });
         return toAccount(record);
       },
 
       async getAccount(request, ctx) {
         const input = validate(GetAccountInput, request);
-        return toAccount(await getInTenant(models.accounts, ctx.identity.tenantId, input.id, "account"));
+        return toAccount(await repos.accounts.in(ctx).get(input.id));
       },
 
       async listAccounts(request, ctx) {
         const input = validate(ListAccountsInput, request);
-        const filter = filterOf({
-          industry: input.industry,
-          territory: input.territory,
-          ownerId: input.ownerId,
-          parentAccountId: input.parentAccountId,
-        });
-        const { rows, nextCursor } = await listPage(models.accounts, ctx.identity.tenantId, filter, request.page, ACCOUNT_SORTS, "-createdAt");
+        const { rows, nextCursor } = await repos.accounts.in(ctx).list(input, request.page);
         return { accounts: rows.map(toAccount), page: { nextCursor } };
       },
 
       async updateAccount(request, ctx) {
         const input = validate(UpdateAccountInput, request);
-        const actor = actorOf(ctx);
-        const record = await updateVersioned<AccountRecord>(
-          models.accounts,
-          {
-            what: "account",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            decide: async (current) => {
-              const set = changedFields(current, {
-                name: input.name,
-                parentAccountId: input.parentAccountId,
-                industry: input.industry,
-                territory: input.territory,
-                ownerId: input.ownerId,
-                website: input.website,
-              });
-              if (Object.keys(set).length === 0) return null;
-              if (set.parentAccountId !== undefined) await checkParent(actor.tenantId, current._id, set.parentAccountId);
-              return { set, events: (next) => [accountEvent("updated", next, actor)] };
-            },
-          },
-          nudge,
-        );
+        const accounts = repos.accounts.in(ctx);
+        const { id, expectedVersion, ...fields } = input;
+        const record = await accounts.update(id, expectedVersion, async (current) => {
+          const set = changedFields(current, fields);
+          if (Object.keys(set).length === 0) return null;
+          if (set.parentAccountId !== undefined) await checkParent(accounts, current._id, set.parentAccountId);
+          return { set, events: (next, actor) => [accountEvent("updated", next, actor)] };
+        });
         return toAccount(record);
       },
     },
-    deps.logger,
+    logger,
   );
 }

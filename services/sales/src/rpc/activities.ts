@@ -1,17 +1,26 @@
-import { randomUUID } from "node:crypto";
-import { implement, type ServiceRegistration } from "@relata/platform";
+import {
+  changedFields,
+  expectedVersion,
+  id,
+  implement,
+  optionalText,
+  protoEnum,
+  requiredMessage,
+  requiredText,
+  text,
+  timestamp,
+  validate,
+  type Caller,
+  type ServiceRegistration,
+} from "@relata/platform";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
+import { activityType, recordType, toActivity } from "../codec/mappers";
 import { accountForTimeline, assertLinkable, decideCompletion, type LinkedRecord } from "../domain/activity";
 import type { ActivityRecord, RecordRef } from "../domain/types";
 import { activityEvent } from "../events/builders";
-import { activityType, recordType, toActivity } from "../store/mappers";
-import { changedFields, filterOf, getInTenant, listPage, requireReference } from "../store/queries";
-import { createIdempotent, updateVersioned } from "../store/write";
-import { actorOf, newRecord, type SalesDeps } from "./context";
-import { MAX_NOTES, expectedVersion, id, optionalText, protoEnum, requiredMessage, requiredText, text, timestamp, validate } from "./validation";
-
-export const ACTIVITY_SORTS = ["createdAt", "updatedAt"] as const;
+import type { SalesDeps } from "./context";
+import { MAX_NOTES } from "./validation";
 
 const recordRef = () => ({ type: protoEnum(recordType, { required: true }), id: id() });
 
@@ -54,31 +63,29 @@ export const activitySchemas = {
   updateActivity: UpdateActivityInput,
 };
 
-export function activityService(deps: SalesDeps): ServiceRegistration {
-  const { models, nudge } = deps;
-
-  /** The linked record must exist in the tenant; its account feeds the timeline. */
-  async function linkedAccount(tenantId: string, ref: RecordRef): Promise<string> {
+export function activityService({ repos, logger }: SalesDeps): ServiceRegistration {
+  /** The linked record must exist in the caller's tenant; its account feeds the timeline. */
+  async function linkedAccount(ctx: Caller, ref: RecordRef): Promise<string> {
     assertLinkable(ref.type);
     const field = "related_to.id";
     let linked: LinkedRecord;
     switch (ref.type) {
       case "account":
-        await requireReference(models.accounts, tenantId, ref.id, field, "account");
+        await repos.accounts.in(ctx).require(ref.id, field);
         linked = { type: "account", id: ref.id };
         break;
       case "contact": {
-        const c = await requireReference(models.contacts, tenantId, ref.id, field, "contact");
+        const c = await repos.contacts.in(ctx).require(ref.id, field);
         linked = { type: "contact", accountId: c.accountId };
         break;
       }
       case "opportunity": {
-        const o = await requireReference(models.opportunities, tenantId, ref.id, field, "opportunity");
+        const o = await repos.opportunities.in(ctx).require(ref.id, field);
         linked = { type: "opportunity", accountId: o.accountId };
         break;
       }
       case "lead": {
-        const l = await requireReference(models.leads, tenantId, ref.id, field, "lead");
+        const l = await repos.leads.in(ctx).require(ref.id, field);
         linked = { type: "lead", status: l.status, conversion: l.conversion };
         break;
       }
@@ -93,78 +100,59 @@ export function activityService(deps: SalesDeps): ServiceRegistration {
     {
       async createActivity(request, ctx) {
         const input = validate(CreateActivityInput, request);
-        const actor = actorOf(ctx);
-        const record = await createIdempotent<ActivityRecord>(
-          models.activities,
-          {
-            what: "activity",
-            tenantId: actor.tenantId,
-            idempotencyKey: input.idempotencyKey,
-            request: input,
-            build: async () => ({
-              ...newRecord(actor.tenantId, randomUUID()),
-              type: input.type,
-              subject: input.subject,
-              notes: input.notes,
-              relatedTo: input.relatedTo,
-              accountId: await linkedAccount(actor.tenantId, input.relatedTo),
-              ...(input.dueAt ? { dueAt: input.dueAt } : {}),
-              ownerId: input.ownerId || actor.actorId,
-            }),
-            events: (r) => [activityEvent("logged", r, actor)],
-          },
-          nudge,
-        );
+        const activities = repos.activities.in(ctx);
+        const record = await activities.create({
+          idempotencyKey: input.idempotencyKey,
+          request: input,
+          build: async () => ({
+            type: input.type,
+            subject: input.subject,
+            notes: input.notes,
+            relatedTo: input.relatedTo,
+            accountId: await linkedAccount(ctx, input.relatedTo),
+            ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+            ownerId: input.ownerId || activities.actor.actorId,
+          }),
+          events: (r, actor) => [activityEvent("logged", r, actor)],
+        });
         return toActivity(record);
       },
 
       async getActivity(request, ctx) {
         const input = validate(GetActivityInput, request);
-        return toActivity(await getInTenant(models.activities, ctx.identity.tenantId, input.id, "activity"));
+        return toActivity(await repos.activities.in(ctx).get(input.id));
       },
 
       async listActivities(request, ctx) {
         const input = validate(ListActivitiesInput, request);
-        const filter = filterOf({
+        const where = {
           "relatedTo.type": input.relatedTo?.type,
           "relatedTo.id": input.relatedTo?.id,
           ownerId: input.ownerId,
           type: input.type,
           completedAt: input.openOnly ? { $exists: false } : undefined,
-        });
-        const { rows, nextCursor } = await listPage(models.activities, ctx.identity.tenantId, filter, request.page, ACTIVITY_SORTS, "-createdAt");
+        };
+        const { rows, nextCursor } = await repos.activities.in(ctx).list(where, request.page);
         return { activities: rows.map(toActivity), page: { nextCursor } };
       },
 
       async updateActivity(request, ctx) {
         const input = validate(UpdateActivityInput, request);
-        const actor = actorOf(ctx);
-        const record = await updateVersioned<ActivityRecord>(
-          models.activities,
-          {
-            what: "activity",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            decide: (current) => {
-              const now = new Date();
-              const completion = decideCompletion(current, input.completed, now);
-              const set: { [K in keyof ActivityRecord]?: ActivityRecord[K] | null } = changedFields(current, {
-                subject: input.subject,
-                notes: input.notes,
-                dueAt: input.dueAt,
-                ownerId: input.ownerId,
-              });
-              if (completion.completedAt !== undefined) set.completedAt = completion.completedAt;
-              if (Object.keys(set).length === 0) return null;
-              return { set, events: (next) => [activityEvent(completion.event, next, actor)] };
-            },
-          },
-          nudge,
-        );
+        const record = await repos.activities.in(ctx).update(input.id, input.expectedVersion, (current) => {
+          const completion = decideCompletion(current, input.completed, new Date());
+          const set: { [K in keyof ActivityRecord]?: ActivityRecord[K] | null } = changedFields(current, {
+            subject: input.subject,
+            notes: input.notes,
+            dueAt: input.dueAt,
+            ownerId: input.ownerId,
+          });
+          if (completion.completedAt !== undefined) set.completedAt = completion.completedAt;
+          if (Object.keys(set).length === 0) return null;
+          return { set, events: (next, actor) => [activityEvent(completion.event, next, actor)] };
+        });
         return toActivity(record);
       },
     },
-    deps.logger,
+    logger,
   );
 }

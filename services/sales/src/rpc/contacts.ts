@@ -1,16 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { implement, type ServiceRegistration } from "@relata/platform";
+import { changedFields, email, expectedVersion, id, implement, optionalEmail, optionalId, optionalText, requiredText, text, validate, type ServiceRegistration } from "@relata/platform";
 import { ContactServiceService } from "@relata/proto/sales/v1/contact";
 import { z } from "zod";
-import type { ContactRecord } from "../domain/types";
+import { toContact } from "../codec/mappers";
 import { contactEvent } from "../events/builders";
-import { toContact } from "../store/mappers";
-import { changedFields, filterOf, getInTenant, listPage, requireReference } from "../store/queries";
-import { createIdempotent, updateVersioned } from "../store/write";
-import { actorOf, newRecord, type SalesDeps } from "./context";
-import { email, optionalEmail, expectedVersion, id, optionalId, optionalText, requiredText, text, validate } from "./validation";
-
-export const CONTACT_SORTS = ["createdAt", "updatedAt", "lastName", "email"] as const;
+import type { SalesDeps } from "./context";
 
 const CreateContactInput = z.object({
   accountId: optionalId(),
@@ -47,87 +40,48 @@ export const contactSchemas = {
   updateContact: UpdateContactInput,
 };
 
-export function contactService(deps: SalesDeps): ServiceRegistration {
-  const { models, nudge } = deps;
-  const checkAccount = async (tenantId: string, accountId: string) => {
-    if (accountId) await requireReference(models.accounts, tenantId, accountId, "account_id", "account");
-  };
-
+export function contactService({ repos, logger }: SalesDeps): ServiceRegistration {
   return implement(
     ContactServiceService,
     {
       async createContact(request, ctx) {
         const input = validate(CreateContactInput, request);
-        const actor = actorOf(ctx);
-        const record = await createIdempotent<ContactRecord>(
-          models.contacts,
-          {
-            what: "contact",
-            tenantId: actor.tenantId,
-            idempotencyKey: input.idempotencyKey,
-            request: input,
-            build: async () => {
-              await checkAccount(actor.tenantId, input.accountId);
-              return {
-                ...newRecord(actor.tenantId, randomUUID()),
-                accountId: input.accountId,
-                firstName: input.firstName,
-                lastName: input.lastName,
-                email: input.email,
-                phone: input.phone,
-                title: input.title,
-                ownerId: input.ownerId || actor.actorId,
-              };
-            },
-            events: (r) => [contactEvent("created", r, actor)],
+        const contacts = repos.contacts.in(ctx);
+        const record = await contacts.create({
+          idempotencyKey: input.idempotencyKey,
+          request: input,
+          build: async () => {
+            if (input.accountId) await repos.accounts.in(ctx).require(input.accountId, "account_id");
+            const { idempotencyKey: _key, ...fields } = input;
+            return { ...fields, ownerId: input.ownerId || contacts.actor.actorId };
           },
-          nudge,
-        );
+          events: (r, actor) => [contactEvent("created", r, actor)],
+        });
         return toContact(record);
       },
 
       async getContact(request, ctx) {
         const input = validate(GetContactInput, request);
-        return toContact(await getInTenant(models.contacts, ctx.identity.tenantId, input.id, "contact"));
+        return toContact(await repos.contacts.in(ctx).get(input.id));
       },
 
       async listContacts(request, ctx) {
         const input = validate(ListContactsInput, request);
-        const filter = filterOf({ accountId: input.accountId, ownerId: input.ownerId, email: input.email });
-        const { rows, nextCursor } = await listPage(models.contacts, ctx.identity.tenantId, filter, request.page, CONTACT_SORTS, "-createdAt");
+        const { rows, nextCursor } = await repos.contacts.in(ctx).list(input, request.page);
         return { contacts: rows.map(toContact), page: { nextCursor } };
       },
 
       async updateContact(request, ctx) {
-        const input = validate(UpdateContactInput, request);
-        const actor = actorOf(ctx);
-        const record = await updateVersioned<ContactRecord>(
-          models.contacts,
-          {
-            what: "contact",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            decide: async (current) => {
-              const set = changedFields(current, {
-                accountId: input.accountId,
-                firstName: input.firstName,
-                lastName: input.lastName,
-                email: input.email,
-                phone: input.phone,
-                title: input.title,
-                ownerId: input.ownerId,
-              });
-              if (Object.keys(set).length === 0) return null;
-              if (set.accountId) await checkAccount(actor.tenantId, set.accountId);
-              return { set, events: (next) => [contactEvent("updated", next, actor)] };
-            },
-          },
-          nudge,
-        );
+        const { id, expectedVersion, ...fields } = validate(UpdateContactInput, request);
+        const record = await repos.contacts.in(ctx).update(id, expectedVersion, async (current) => {
+          const set = changedFields(current, fields);
+          if (Object.keys(set).length === 0) return null;
+          if (set.accountId) await repos.accounts.in(ctx).require(set.accountId, "account_id");
+          return { set, events: (next, actor) => [contactEvent("updated", next, actor)] };
+        });
         return toContact(record);
       },
     },
-    deps.logger,
+    logger,
   );
 }

@@ -1,28 +1,14 @@
-import type { CallContext, Logger } from "@relata/platform";
-import type { Actor } from "../domain/types";
+import type { Logger } from "@relata/platform";
 import type { AssignmentRules } from "../store/assignment";
-import type { Conversions } from "../store/conversion";
-import type { SalesModels } from "../store/models";
 import type { Pipelines } from "../store/pipelines";
-import type { Nudge } from "../store/write";
+import type { SalesRepositories } from "../store/repositories";
+import type { Conversions } from "../workflows/conversion";
 
 /** What the gRPC handlers are built from (wired in main.ts). */
 export interface SalesDeps {
-  models: SalesModels;
+  repos: SalesRepositories;
   pipelines: Pipelines;
   assignmentRules: AssignmentRules;
   conversions: Conversions;
-  /** Asks the outbox relay for a pass after a write. */
-  nudge: Nudge;
   logger: Logger;
-}
-
-/** The caller, as the events it causes will name it. The tenant comes from call metadata only. */
-export function actorOf(ctx: CallContext): Actor {
-  return { tenantId: ctx.identity.tenantId, actorId: ctx.identity.subject, requestId: ctx.identity.requestId };
-}
-
-/** The base fields of a record created now. */
-export function newRecord(tenantId: string, id: string, now = new Date()) {
-  return { _id: id, tenantId, version: 1, createdAt: now, updatedAt: now };
 }

@@ -1,18 +1,28 @@
-import { randomUUID } from "node:crypto";
-import { implement, InvalidArgument, type ServiceRegistration } from "@relata/platform";
+import {
+  calendarDate,
+  changedFields,
+  email,
+  expectedVersion,
+  id,
+  implement,
+  InvalidArgument,
+  optionalEmail,
+  optionalId,
+  optionalText,
+  protoEnum,
+  requiredText,
+  text,
+  validate,
+  type ServiceRegistration,
+} from "@relata/platform";
 import { LeadServiceService } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
+import { leadSource, leadStatus, toAssignmentRule, toLead } from "../codec/mappers";
 import { normaliseRepIds } from "../domain/assignment";
 import { assertLeadChangeable, decideQualification } from "../domain/lead";
-import type { LeadRecord } from "../domain/types";
 import { leadEvent } from "../events/builders";
-import { leadSource, leadStatus, toAssignmentRule, toLead } from "../store/mappers";
-import { changedFields, filterOf, getInTenant, listPage } from "../store/queries";
-import { createIdempotent, updateVersioned } from "../store/write";
-import { actorOf, newRecord, type SalesDeps } from "./context";
-import { calendarDate, email, optionalEmail, expectedVersion, id, money, optionalId, optionalText, protoEnum, requiredText, text, validate } from "./validation";
-
-export const LEAD_SORTS = ["createdAt", "updatedAt", "lastName", "company", "score"] as const;
+import type { SalesDeps } from "./context";
+import { money } from "./validation";
 
 const CreateLeadInput = z.object({
   firstName: text(),
@@ -80,148 +90,105 @@ export const leadSchemas = {
   setAssignmentRule: SetAssignmentRuleInput,
 };
 
-export function leadService(deps: SalesDeps): ServiceRegistration {
-  const { models, nudge, assignmentRules, conversions } = deps;
+export function leadService({ repos, assignmentRules, conversions, logger }: SalesDeps): ServiceRegistration {
   // Edits, qualification and assignment are refused once a conversion is claimed, even by a
   // writer that read the lead just before the claim.
-  const notBeingConverted = { conversion: { $exists: false } };
+  const notBeingConverted = { guard: { conversion: { $exists: false } } };
 
   return implement(
     LeadServiceService,
     {
       async createLead(request, ctx) {
         const input = validate(CreateLeadInput, request);
-        const actor = actorOf(ctx);
-        const record = await createIdempotent<LeadRecord>(
-          models.leads,
-          {
-            what: "lead",
-            tenantId: actor.tenantId,
-            idempotencyKey: input.idempotencyKey,
-            request: input,
-            build: async () => ({
-              ...newRecord(actor.tenantId, randomUUID()),
-              firstName: input.firstName,
-              lastName: input.lastName,
-              email: input.email,
-              phone: input.phone,
-              company: input.company,
-              title: input.title,
-              industry: input.industry,
-              source: input.source,
-              status: "new",
+        const leads = repos.leads.in(ctx);
+        const record = await leads.create({
+          idempotencyKey: input.idempotencyKey,
+          request: input,
+          build: async () => {
+            const { idempotencyKey: _key, ...fields } = input;
+            return {
+              ...fields,
+              status: "new" as const,
               // No owner named: the tenant's round robin, else the caller.
-              ownerId: input.ownerId || (await assignmentRules.next(actor.tenantId)) || actor.actorId,
+              ownerId: input.ownerId || (await assignmentRules.next(ctx)) || leads.actor.actorId,
               score: 0,
               disqualifyReason: "",
-            }),
-            events: (r) => [leadEvent("created", r, actor)],
+            };
           },
-          nudge,
-        );
+          events: (r, actor) => [leadEvent("created", r, actor)],
+        });
         return toLead(record);
       },
 
       async getLead(request, ctx) {
         const input = validate(GetLeadInput, request);
-        return toLead(await getInTenant(models.leads, ctx.identity.tenantId, input.id, "lead"));
+        return toLead(await repos.leads.in(ctx).get(input.id));
       },
 
       async listLeads(request, ctx) {
         const input = validate(ListLeadsInput, request);
-        const filter = filterOf({ status: input.status, ownerId: input.ownerId, source: input.source, company: input.company });
-        const { rows, nextCursor } = await listPage(models.leads, ctx.identity.tenantId, filter, request.page, LEAD_SORTS, "-createdAt");
+        const { rows, nextCursor } = await repos.leads.in(ctx).list(input, request.page);
         return { leads: rows.map(toLead), page: { nextCursor } };
       },
 
       async updateLead(request, ctx) {
-        const input = validate(UpdateLeadInput, request);
-        const actor = actorOf(ctx);
-        const record = await updateVersioned<LeadRecord>(
-          models.leads,
-          {
-            what: "lead",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            guard: notBeingConverted,
-            decide: (current) => {
-              const set = changedFields(current, {
-                firstName: input.firstName,
-                lastName: input.lastName,
-                email: input.email,
-                phone: input.phone,
-                company: input.company,
-                title: input.title,
-                industry: input.industry,
-                score: input.score,
-              });
-              if (Object.keys(set).length === 0) return null;
-              assertLeadChangeable(current, "edited");
-              return { set, events: (next) => [leadEvent("updated", next, actor)] };
-            },
+        const { id, expectedVersion, ...fields } = validate(UpdateLeadInput, request);
+        const record = await repos.leads.in(ctx).update(
+          id,
+          expectedVersion,
+          (current) => {
+            const set = changedFields(current, fields);
+            if (Object.keys(set).length === 0) return null;
+            assertLeadChangeable(current, "edited");
+            return { set, events: (next, actor) => [leadEvent("updated", next, actor)] };
           },
-          nudge,
+          notBeingConverted,
         );
         return toLead(record);
       },
 
       async qualifyLead(request, ctx) {
         const input = validate(QualifyLeadInput, request);
-        const actor = actorOf(ctx);
-        const record = await updateVersioned<LeadRecord>(
-          models.leads,
-          {
-            what: "lead",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            guard: notBeingConverted,
-            decide: (current) => {
-              const decision = decideQualification(current, input.qualified, input.reason);
-              if (!decision) return null;
-              return {
-                set: { status: decision.status, disqualifyReason: decision.disqualifyReason },
-                events: (next) => [leadEvent(decision.event, next, actor)],
-              };
-            },
+        const record = await repos.leads.in(ctx).update(
+          input.id,
+          input.expectedVersion,
+          (current) => {
+            const decision = decideQualification(current, input.qualified, input.reason);
+            if (!decision) return null;
+            return {
+              set: { status: decision.status, disqualifyReason: decision.disqualifyReason },
+              events: (next, actor) => [leadEvent(decision.event, next, actor)],
+            };
           },
-          nudge,
+          notBeingConverted,
         );
         return toLead(record);
       },
 
       async assignLead(request, ctx) {
         const input = validate(AssignLeadInput, request);
-        const actor = actorOf(ctx);
         let owner = input.ownerId;
-        const record = await updateVersioned<LeadRecord>(
-          models.leads,
-          {
-            what: "lead",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            guard: notBeingConverted,
-            decide: async (current) => {
-              assertLeadChangeable(current, "assigned");
-              // The round robin moves once per call, not once per retry.
-              if (!owner) owner = (await assignmentRules.next(actor.tenantId)) ?? "";
-              if (!owner) {
-                throw new InvalidArgument("owner_id", "owner_id: is required while the tenant has no round-robin assignment rule");
-              }
-              if (owner === current.ownerId) return null;
-              return { set: { ownerId: owner }, events: (next) => [leadEvent("assigned", next, actor)] };
-            },
+        const record = await repos.leads.in(ctx).update(
+          input.id,
+          input.expectedVersion,
+          async (current) => {
+            assertLeadChangeable(current, "assigned");
+            // The round robin moves once per call, not once per retry.
+            if (!owner) owner = (await assignmentRules.next(ctx)) ?? "";
+            if (!owner) {
+              throw new InvalidArgument("owner_id", "owner_id: is required while the tenant has no round-robin assignment rule");
+            }
+            if (owner === current.ownerId) return null;
+            return { set: { ownerId: owner }, events: (next, actor) => [leadEvent("assigned", next, actor)] };
           },
-          nudge,
+          notBeingConverted,
         );
         return toLead(record);
       },
 
       async convertLead(request, ctx) {
         const input = validate(ConvertLeadInput, request);
-        const result = await conversions.convert(actorOf(ctx), input.id, {
+        const result = await conversions.convert(ctx, input.id, {
           opportunityName: input.opportunityName,
           amount: input.amount,
           expectedCloseDate: input.expectedCloseDate,
@@ -231,15 +198,15 @@ export function leadService(deps: SalesDeps): ServiceRegistration {
       },
 
       async getAssignmentRule(_request, ctx) {
-        return toAssignmentRule(ctx.identity.tenantId, await assignmentRules.get(ctx.identity.tenantId));
+        return toAssignmentRule(ctx.identity.tenantId, await assignmentRules.get(ctx));
       },
 
       async setAssignmentRule(request, ctx) {
         const input = validate(SetAssignmentRuleInput, request);
-        const rule = await assignmentRules.set(ctx.identity.tenantId, normaliseRepIds(input.repIds));
+        const rule = await assignmentRules.set(ctx, normaliseRepIds(input.repIds));
         return toAssignmentRule(ctx.identity.tenantId, rule);
       },
     },
-    deps.logger,
+    logger,
   );
 }

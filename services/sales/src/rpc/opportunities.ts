@@ -1,18 +1,29 @@
-import { randomUUID } from "node:crypto";
-import { implement, InvalidArgument, type ServiceRegistration } from "@relata/platform";
+import {
+  calendarDate,
+  changedFields,
+  expectedVersion,
+  id,
+  implement,
+  InvalidArgument,
+  optionalCalendarDate,
+  optionalId,
+  optionalText,
+  protoEnum,
+  requiredText,
+  text,
+  validate,
+  type ServiceRegistration,
+  type TenantReads,
+} from "@relata/platform";
 import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
 import { z } from "zod";
+import { opportunityStatus, toOpportunity } from "../codec/mappers";
 import { decideStageChange, openingStageChange } from "../domain/opportunity";
 import { initialStage } from "../domain/pipeline";
-import type { OpportunityRecord } from "../domain/types";
+import type { ContactRecord } from "../domain/types";
 import { opportunityEvent, opportunityStageEvent } from "../events/builders";
-import { opportunityStatus, toOpportunity } from "../store/mappers";
-import { changedFields, filterOf, getInTenant, listPage, requireReference } from "../store/queries";
-import { createIdempotent, updateVersioned } from "../store/write";
-import { actorOf, newRecord, type SalesDeps } from "./context";
-import { calendarDate, optionalCalendarDate, expectedVersion, id, money, optionalId, optionalText, protoEnum, requiredText, text, validate } from "./validation";
-
-export const OPPORTUNITY_SORTS = ["createdAt", "updatedAt", "name", "expectedCloseDate", "probability"] as const;
+import type { SalesDeps } from "./context";
+import { money } from "./validation";
 
 const CreateOpportunityInput = z.object({
   accountId: id(),
@@ -55,131 +66,86 @@ export const opportunitySchemas = {
   changeStage: ChangeStageInput,
 };
 
-export function opportunityService(deps: SalesDeps): ServiceRegistration {
-  const { models, nudge, pipelines } = deps;
-
-  /** A contact on an opportunity exists in the tenant and belongs to its account (or to none). */
-  async function checkContact(tenantId: string, contactId: string, accountId: string): Promise<void> {
-    if (!contactId) return;
-    const contact = await requireReference(models.contacts, tenantId, contactId, "contact_id", "contact");
-    if (contact.accountId && contact.accountId !== accountId) {
-      throw new InvalidArgument("contact_id", "contact_id: the contact belongs to another account");
-    }
+/** A contact on an opportunity exists in the tenant and belongs to its account (or to none). */
+async function checkContact(contacts: TenantReads<ContactRecord>, contactId: string, accountId: string): Promise<void> {
+  if (!contactId) return;
+  const contact = await contacts.require(contactId, "contact_id");
+  if (contact.accountId && contact.accountId !== accountId) {
+    throw new InvalidArgument("contact_id", "contact_id: the contact belongs to another account");
   }
+}
 
+export function opportunityService({ repos, pipelines, logger }: SalesDeps): ServiceRegistration {
   return implement(
     OpportunityServiceService,
     {
       async createOpportunity(request, ctx) {
         const input = validate(CreateOpportunityInput, request);
-        const actor = actorOf(ctx);
-        const record = await createIdempotent<OpportunityRecord>(
-          models.opportunities,
-          {
-            what: "opportunity",
-            tenantId: actor.tenantId,
-            idempotencyKey: input.idempotencyKey,
-            request: input,
-            build: async () => {
-              await requireReference(models.accounts, actor.tenantId, input.accountId, "account_id", "account");
-              await checkContact(actor.tenantId, input.contactId, input.accountId);
-              const stage = initialStage((await pipelines.current(actor.tenantId)).stages, input.stageId);
-              const base = newRecord(actor.tenantId, randomUUID());
-              return {
-                ...base,
-                accountId: input.accountId,
-                contactId: input.contactId,
-                name: input.name,
-                stageId: stage.id,
-                probability: stage.probability,
-                ...(input.amount ? { amount: input.amount } : {}),
-                expectedCloseDate: input.expectedCloseDate,
-                status: "open",
-                closeReason: "",
-                ownerId: input.ownerId || actor.actorId,
-                stageHistory: [openingStageChange(stage.id, actor.actorId, base.createdAt)],
-                leadId: "",
-              };
-            },
-            events: (r) => [opportunityEvent("created", r, actor)],
+        const opportunities = repos.opportunities.in(ctx);
+        const record = await opportunities.create({
+          idempotencyKey: input.idempotencyKey,
+          request: input,
+          build: async ({ now }) => {
+            await repos.accounts.in(ctx).require(input.accountId, "account_id");
+            await checkContact(repos.contacts.in(ctx), input.contactId, input.accountId);
+            const stage = initialStage((await pipelines.current(ctx)).stages, input.stageId);
+            return {
+              accountId: input.accountId,
+              contactId: input.contactId,
+              name: input.name,
+              stageId: stage.id,
+              probability: stage.probability,
+              ...(input.amount ? { amount: input.amount } : {}),
+              expectedCloseDate: input.expectedCloseDate,
+              status: "open" as const,
+              closeReason: "",
+              ownerId: input.ownerId || opportunities.actor.actorId,
+              stageHistory: [openingStageChange(stage.id, opportunities.actor.actorId, now)],
+              leadId: "",
+            };
           },
-          nudge,
-        );
+          events: (r, actor) => [opportunityEvent("created", r, actor)],
+        });
         return toOpportunity(record);
       },
 
       async getOpportunity(request, ctx) {
         const input = validate(GetOpportunityInput, request);
-        return toOpportunity(await getInTenant(models.opportunities, ctx.identity.tenantId, input.id, "opportunity"));
+        return toOpportunity(await repos.opportunities.in(ctx).get(input.id));
       },
 
       async listOpportunities(request, ctx) {
         const input = validate(ListOpportunitiesInput, request);
-        const filter = filterOf({ accountId: input.accountId, ownerId: input.ownerId, stageId: input.stageId, status: input.status });
-        const { rows, nextCursor } = await listPage(
-          models.opportunities,
-          ctx.identity.tenantId,
-          filter,
-          request.page,
-          OPPORTUNITY_SORTS,
-          "-createdAt",
-        );
+        const { rows, nextCursor } = await repos.opportunities.in(ctx).list(input, request.page);
         return { opportunities: rows.map(toOpportunity), page: { nextCursor } };
       },
 
       async updateOpportunity(request, ctx) {
-        const input = validate(UpdateOpportunityInput, request);
-        const actor = actorOf(ctx);
-        const record = await updateVersioned<OpportunityRecord>(
-          models.opportunities,
-          {
-            what: "opportunity",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            decide: async (current) => {
-              const set = changedFields(current, {
-                name: input.name,
-                amount: input.amount,
-                expectedCloseDate: input.expectedCloseDate,
-                ownerId: input.ownerId,
-                contactId: input.contactId,
-              });
-              if (Object.keys(set).length === 0) return null;
-              if (set.contactId) await checkContact(actor.tenantId, set.contactId, current.accountId);
-              return { set, events: (next) => [opportunityEvent("updated", next, actor)] };
-            },
-          },
-          nudge,
-        );
+        const { id, expectedVersion, ...fields } = validate(UpdateOpportunityInput, request);
+        const record = await repos.opportunities.in(ctx).update(id, expectedVersion, async (current) => {
+          const set = changedFields(current, fields);
+          if (Object.keys(set).length === 0) return null;
+          if (set.contactId) await checkContact(repos.contacts.in(ctx), set.contactId, current.accountId);
+          return { set, events: (next, actor) => [opportunityEvent("updated", next, actor)] };
+        });
         return toOpportunity(record);
       },
 
       async changeStage(request, ctx) {
         const input = validate(ChangeStageInput, request);
-        const actor = actorOf(ctx);
-        const { stages } = await pipelines.current(actor.tenantId);
-        const record = await updateVersioned<OpportunityRecord>(
-          models.opportunities,
-          {
-            what: "opportunity",
-            tenantId: actor.tenantId,
-            id: input.id,
-            expectedVersion: input.expectedVersion,
-            decide: (current) => {
-              const decision = decideStageChange(current, stages, input.stageId, input.reason, actor.actorId, new Date());
-              if (!decision) return null;
-              return {
-                set: decision.set,
-                events: (next) => [opportunityStageEvent(decision.event, next, decision.fromStageId, actor)],
-              };
-            },
-          },
-          nudge,
-        );
+        const { stages } = await pipelines.current(ctx);
+        const opportunities = repos.opportunities.in(ctx);
+        const record = await opportunities.update(input.id, input.expectedVersion, (current) => {
+          const decision = decideStageChange(current, stages, input.stageId, input.reason, opportunities.actor.actorId, new Date());
+          if (!decision) return null;
+          return {
+            set: decision.set,
+            events: (next, actor) => [opportunityStageEvent(decision.event, next, decision.fromStageId, actor)],
+          };
+        });
         return toOpportunity(record);
       },
     },
-    deps.logger,
+    logger,
   );
 }

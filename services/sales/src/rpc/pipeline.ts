@@ -1,10 +1,9 @@
-import { implement, type ServiceRegistration } from "@relata/platform";
+import { expectedVersion, implement, protoEnum, validate, type ServiceRegistration } from "@relata/platform";
 import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
+import { stageKind, toPipeline } from "../codec/mappers";
 import { validatePipeline } from "../domain/pipeline";
-import { stageKind, toPipeline } from "../store/mappers";
 import type { SalesDeps } from "./context";
-import { expectedVersion, protoEnum, validate } from "./validation";
 
 const UpdatePipelineInput = z.object({
   expectedVersion: expectedVersion(),
@@ -23,23 +22,22 @@ const UpdatePipelineInput = z.object({
 /** The request schemas, by RPC (exported for tests). */
 export const pipelineSchemas = { updatePipeline: UpdatePipelineInput };
 
-export function pipelineService(deps: SalesDeps): ServiceRegistration {
-  const { pipelines } = deps;
+export function pipelineService({ pipelines, logger }: SalesDeps): ServiceRegistration {
   return implement(
     PipelineServiceService,
     {
       async getPipeline(_request, ctx) {
-        const current = await pipelines.current(ctx.identity.tenantId);
+        const current = await pipelines.current(ctx);
         return toPipeline(ctx.identity.tenantId, current.stages, current.version);
       },
 
       async updatePipeline(request, ctx) {
         const input = validate(UpdatePipelineInput, request);
         const stages = validatePipeline(input.stages);
-        const saved = await pipelines.replace(ctx.identity.tenantId, input.expectedVersion, stages);
+        const saved = await pipelines.replace(ctx, input.expectedVersion, stages);
         return toPipeline(ctx.identity.tenantId, saved.stages, saved.version);
       },
     },
-    deps.logger,
+    logger,
   );
 }

@@ -1,4 +1,4 @@
-import { outboxFields, type PendingEvent } from "@relata/platform";
+import { recordFields, withTenantIndexes, type Stored } from "@relata/platform";
 import { Schema, type Connection, type Model } from "mongoose";
 import type {
   AccountRecord,
@@ -11,45 +11,18 @@ import type {
   TimelineEntryRecord,
 } from "../domain/types";
 
-/** A stored record that also carries its pending events (the document outbox). */
-export type Stored<T> = T & { outbox?: PendingEvent[] };
-
 const options = { versionKey: false as const, strict: true, minimize: false, id: false };
 
 const str = { type: String, default: "" };
 const requiredStr = { type: String, required: true };
 
-/** Fields of every record created through the API (and of its outbox). */
-const baseFields = {
-  _id: requiredStr,
-  tenantId: requiredStr,
-  version: { type: Number, required: true },
-  createdAt: { type: Date, required: true },
-  updatedAt: { type: Date, required: true },
-  idempotencyKey: requiredStr,
-  requestHash: str,
-  ...outboxFields,
-};
-
 const moneySchema = new Schema({ amount: requiredStr, currency: requiredStr }, { _id: false });
 const recordRefSchema = new Schema({ type: requiredStr, id: requiredStr }, { _id: false });
-
-/**
- * Every compound index leads with tenantId: each query is scoped by the caller's tenant. The
- * one exception is the outbox relay's index on pending events, which it scans across tenants.
- */
-function withTenantIndexes<T>(schema: Schema<T>, indexes: Record<string, 1 | -1>[]): Schema<T> {
-  schema.index({ tenantId: 1, idempotencyKey: 1 }, { unique: true });
-  schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
-  schema.index({ tenantId: 1, updatedAt: -1, _id: -1 });
-  for (const fields of indexes) schema.index({ tenantId: 1, ...fields });
-  return schema;
-}
 
 export const accountSchema = withTenantIndexes(
   new Schema<Stored<AccountRecord>>(
     {
-      ...baseFields,
+      ...recordFields,
       name: requiredStr,
       parentAccountId: str,
       industry: str,
@@ -65,7 +38,7 @@ export const accountSchema = withTenantIndexes(
 export const contactSchema = withTenantIndexes(
   new Schema<Stored<ContactRecord>>(
     {
-      ...baseFields,
+      ...recordFields,
       accountId: str,
       firstName: str,
       lastName: requiredStr,
@@ -101,7 +74,7 @@ const conversionSchema = new Schema(
 export const leadSchema = withTenantIndexes(
   new Schema<Stored<LeadRecord>>(
     {
-      ...baseFields,
+      ...recordFields,
       firstName: str,
       lastName: requiredStr,
       email: str,
@@ -131,7 +104,7 @@ const stageChangeSchema = new Schema(
 export const opportunitySchema = withTenantIndexes(
   new Schema<Stored<OpportunityRecord>>(
     {
-      ...baseFields,
+      ...recordFields,
       accountId: requiredStr,
       contactId: str,
       name: requiredStr,
@@ -153,7 +126,7 @@ export const opportunitySchema = withTenantIndexes(
 export const activitySchema = withTenantIndexes(
   new Schema<Stored<ActivityRecord>>(
     {
-      ...baseFields,
+      ...recordFields,
       type: requiredStr,
       subject: requiredStr,
       notes: str,

@@ -1,8 +1,7 @@
-import { StateConflict, VersionConflict } from "@relata/platform";
+import { actorOf, insertOnce, NO_PUBLISH, updateVersioned, VersionConflict, type Caller } from "@relata/platform";
 import type { Model } from "mongoose";
 import { DEFAULT_STAGES } from "../domain/pipeline";
 import type { PipelineRecord, PipelineStage } from "../domain/types";
-import { isDuplicateKey } from "./write";
 
 export interface CurrentPipeline {
   stages: readonly PipelineStage[];
@@ -14,32 +13,28 @@ export interface CurrentPipeline {
 export class Pipelines {
   constructor(private readonly model: Model<PipelineRecord>) {}
 
-  async current(tenantId: string): Promise<CurrentPipeline> {
+  async current(caller: Caller): Promise<CurrentPipeline> {
+    const { tenantId } = actorOf(caller);
     const doc = await this.model.findOne({ _id: tenantId, tenantId }).lean<PipelineRecord>();
     return doc ? { stages: doc.stages, version: doc.version } : { stages: DEFAULT_STAGES, version: 0 };
   }
 
   /** Replaces the stages (already validated), under optimistic concurrency on the version. */
-  async replace(tenantId: string, expectedVersion: number, stages: PipelineStage[]): Promise<CurrentPipeline> {
-    for (let attempt = 1; attempt <= 10; attempt++) {
-      const current = await this.current(tenantId);
-      if (expectedVersion > 0 && current.version !== expectedVersion) throw new VersionConflict("pipeline", tenantId);
-      const now = new Date();
-      if (current.version === 0) {
-        try {
-          await this.model.create([{ _id: tenantId, tenantId, stages, version: 1, updatedAt: now }]);
-          return { stages, version: 1 };
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          continue;
-        }
-      }
-      const result = await this.model.updateOne(
-        { _id: tenantId, tenantId, version: current.version },
-        { $set: { stages, version: current.version + 1, updatedAt: now } },
-      );
-      if (result.modifiedCount === 1) return { stages, version: current.version + 1 };
+  async replace(caller: Caller, expectedVersion: number, stages: PipelineStage[]): Promise<CurrentPipeline> {
+    const actor = actorOf(caller);
+    const tenantId = actor.tenantId;
+    const current = await this.current(actor);
+    if (current.version === 0) {
+      if (expectedVersion > 0) throw new VersionConflict("pipeline", tenantId);
+      // The first configuration; a concurrent first one makes this an update of it.
+      const first: PipelineRecord = { _id: tenantId, tenantId, stages, version: 1, updatedAt: new Date() };
+      if (await insertOnce(this.model, { record: first, actor, events: () => [] }, NO_PUBLISH)) return { stages, version: 1 };
     }
-    throw new StateConflict("the pipeline is changing too often to update; retry");
+    const saved = await updateVersioned(
+      this.model,
+      { what: "pipeline", id: tenantId, actor, expectedVersion, decide: () => ({ set: { stages }, events: () => [] }) },
+      NO_PUBLISH,
+    );
+    return { stages: saved.stages, version: saved.version };
   }
 }

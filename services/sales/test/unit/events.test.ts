@@ -1,10 +1,10 @@
+import { requestHash, type Actor } from "@relata/platform";
 import { LeadConverted, LeadChanged } from "@relata/proto/events/v1/sales";
 import { LeadStatus } from "@relata/proto/sales/v1/lead";
 import { accountEvent, leadConvertedEvent, leadEvent } from "../../src/events/builders";
 import { SALES_STREAM } from "../../src/events/stream";
 import { timelineEntryFor, timelineFacts } from "../../src/events/timeline";
-import type { AccountRecord, Actor, LeadRecord } from "../../src/domain/types";
-import { requestHash } from "../../src/store/write";
+import type { AccountRecord, LeadRecord } from "../../src/domain/types";
 
 const at = new Date("2026-02-02T10:00:00Z");
 const actor: Actor = { tenantId: "acme", actorId: "user-7", requestId: "req-1" };

@@ -1,4 +1,5 @@
-import { isCalendarDate, isCurrencyCode, isDecimalAmount, moneyProblem } from "../../src/domain/money";
+import { isCalendarDate } from "@relata/platform";
+import { isCurrencyCode, isDecimalAmount, moneyProblem } from "../../src/domain/money";
 
 describe("money", () => {
   it.each(["0", "12500", "12500.00", "0.0001", "999999999999999.9999"])("accepts the amount %s", (a) => {

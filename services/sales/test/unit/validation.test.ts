@@ -1,4 +1,4 @@
-import { AppError, InvalidArgument } from "@relata/platform";
+import { AppError, InvalidArgument, snakeCase, validate } from "@relata/platform";
 import { LeadSource, LeadStatus } from "@relata/proto/sales/v1/lead";
 import { ActivityType } from "@relata/proto/sales/v1/activity";
 import { RecordType } from "@relata/proto/common/v1/common";
@@ -8,7 +8,6 @@ import { activitySchemas } from "../../src/rpc/activities";
 import { leadSchemas } from "../../src/rpc/leads";
 import { opportunitySchemas } from "../../src/rpc/opportunities";
 import { pipelineSchemas } from "../../src/rpc/pipeline";
-import { snakeCase, validate } from "../../src/rpc/validation";
 
 function failure(fn: () => unknown): { field?: string; message: string } {
   try {

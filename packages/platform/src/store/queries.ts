@@ -1,6 +1,6 @@
-import { InvalidArgument, NotFound, nextCursor, pageFilter, readPage } from "@relata/platform";
 import type { Model } from "mongoose";
-import type { PageRequest } from "@relata/proto/common/v1/common";
+import { InvalidArgument, NotFound } from "../errors";
+import { nextCursor, pageFilter, readPage, type PageRequest } from "../pagination";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any>;
@@ -8,12 +8,12 @@ type AnyModel = Model<any>;
 /** Reads leave the outbox out: it is the relay's business, never part of a record. */
 export const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
-/** A record of the caller's tenant, or null. */
+/** A record of the tenant, or null. */
 export async function findInTenant<T>(model: Model<T>, tenantId: string, id: string): Promise<T | null> {
   return (await (model as unknown as AnyModel).findOne({ _id: id, tenantId }, WITHOUT_OUTBOX).lean()) as T | null;
 }
 
-/** A record of the caller's tenant; another tenant's record is as absent as a missing one. */
+/** A record of the tenant; another tenant's record is as absent as a missing one. */
 export async function getInTenant<T>(model: Model<T>, tenantId: string, id: string, what: string): Promise<T> {
   const found = await findInTenant(model, tenantId, id);
   if (!found) throw new NotFound(what, id);

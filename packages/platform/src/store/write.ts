@@ -1,11 +1,20 @@
 import { createHash, randomUUID } from "node:crypto";
-import { AlreadyExists, NotFound, StateConflict, VersionConflict, enqueue, type PendingEvent } from "@relata/platform";
 import type { Model } from "mongoose";
-import type { BaseRecord } from "../domain/types";
-import type { Stored } from "./models";
+import type { Actor } from "../actor";
+import { AlreadyExists, NotFound, StateConflict, VersionConflict } from "../errors";
+import { enqueue, type PendingEvent } from "../events/outbox";
+import { WITHOUT_OUTBOX } from "./queries";
+import type { BaseRecord, Stored, TenantRecord, VersionedRecord } from "./records";
 
-/** Asks the outbox relay for a pass after a write (a no-op when the relay is off). */
-export type Nudge = () => void;
+/**
+ * Asks the outbox relay to publish the pending events of one document now, right after the
+ * write that enqueued them (a no-op when this process does not publish).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PublishAfterWrite = (model: Model<any>, id: string) => void;
+
+/** For writes whose documents carry no outbox. */
+export const NO_PUBLISH: PublishAfterWrite = () => undefined;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any>;
@@ -31,9 +40,13 @@ export function requestHash(request: object): string {
   return createHash("sha256").update(JSON.stringify(canonical(request))).digest("hex");
 }
 
+/** The events a write reports, built from the record as it is after the write. */
+export type EventsOf<T> = (record: T, actor: Actor) => PendingEvent[];
+
 export interface CreateSpec<T extends BaseRecord> {
   what: string;
-  tenantId: string;
+  /** The caller; the record goes in the caller's tenant. */
+  actor: Actor;
   /** The caller's key, or "" to have one generated (the create is then not replayable). */
   idempotencyKey: string;
   /** The validated request, hashed and stored with the key. */
@@ -41,7 +54,7 @@ export interface CreateSpec<T extends BaseRecord> {
   /** Builds the record (without key and hash); may look things up or throw domain errors. */
   build: () => Promise<Omit<T, "idempotencyKey" | "requestHash">>;
   /** The events the create reports, enqueued in the inserted document itself. */
-  events: (record: T) => PendingEvent[];
+  events: EventsOf<T>;
 }
 
 /**
@@ -49,11 +62,12 @@ export interface CreateSpec<T extends BaseRecord> {
  * created event go in with one insert. The same key again returns the record already made
  * (nothing is created or published twice); the same key with another request is refused.
  */
-export async function createIdempotent<T extends BaseRecord>(model: Model<Stored<T>>, spec: CreateSpec<T>, nudge: Nudge): Promise<T> {
+export async function createIdempotent<T extends BaseRecord>(model: Model<Stored<T>>, spec: CreateSpec<T>, publish: PublishAfterWrite): Promise<T> {
   const m = model as unknown as AnyModel;
+  const tenantId = spec.actor.tenantId;
   const hash = requestHash(spec.request);
   const replay = async (key: string): Promise<T | undefined> => {
-    const existing = (await m.findOne({ tenantId: spec.tenantId, idempotencyKey: key }, { outbox: 0 }).lean()) as T | null;
+    const existing = (await m.findOne({ tenantId, idempotencyKey: key }, WITHOUT_OUTBOX).lean()) as T | null;
     if (!existing) return undefined;
     if (existing.requestHash !== hash) {
       throw new AlreadyExists(`idempotency_key "${key}" was already used for a different ${spec.what}`, "idempotency_key");
@@ -65,8 +79,8 @@ export async function createIdempotent<T extends BaseRecord>(model: Model<Stored
     const done = await replay(key);
     if (done) return done;
   }
-  const record = { ...(await spec.build()), idempotencyKey: key, requestHash: hash } as T;
-  const events = spec.events(record);
+  const record = { ...(await spec.build()), tenantId, idempotencyKey: key, requestHash: hash } as T;
+  const events = spec.events(record, spec.actor);
   try {
     await m.create([{ ...record, outbox: events }]);
   } catch (err) {
@@ -76,42 +90,61 @@ export async function createIdempotent<T extends BaseRecord>(model: Model<Stored
     if (done) return done;
     throw err;
   }
-  nudge();
+  if (events.length) publish(model, record._id);
   return record;
+}
+
+export interface InsertSpec<T extends TenantRecord> {
+  /** The record, its id fixed in advance; it goes in the actor's tenant. */
+  record: T;
+  actor: Actor;
+  events: EventsOf<T>;
 }
 
 /**
  * Inserts a record whose id was fixed in advance, once: if it is already there (an earlier or
- * concurrent attempt made it), nothing happens. Its events go in with it.
+ * concurrent attempt made it), nothing happens and false is returned. Its events go in with it.
  */
-export async function insertOnce<T extends BaseRecord>(model: Model<Stored<T>>, record: T, events: (record: T) => PendingEvent[]): Promise<boolean> {
+export async function insertOnce<T extends TenantRecord>(model: Model<Stored<T>>, spec: InsertSpec<T>, publish: PublishAfterWrite): Promise<boolean> {
   const m = model as unknown as AnyModel;
-  if (await m.exists({ _id: record._id, tenantId: record.tenantId })) return false;
-  const pending = events(record);
+  const record = { ...spec.record, tenantId: spec.actor.tenantId };
+  const where = { _id: record._id, tenantId: record.tenantId };
+  if (await m.exists(where)) return false;
+  const events = spec.events(record, spec.actor);
   try {
-    await m.create([{ ...record, outbox: pending }]);
-    return true;
+    await m.create([{ ...record, outbox: events }]);
   } catch (err) {
-    if (isDuplicateKey(err) && (await m.exists({ _id: record._id, tenantId: record.tenantId }))) return false;
+    if (isDuplicateKey(err) && (await m.exists(where))) return false;
     throw err;
   }
+  if (events.length) publish(model, record._id);
+  return true;
 }
 
 export interface Change<T> {
   /** Fields to set; a field set to null is removed. */
   set: { [K in keyof T]?: T[K] | null };
-  /** The events reporting the change, built from the record as it is after it. */
-  events: (next: T) => PendingEvent[];
+  /** The events reporting the change, built from the record as it is after it (none: `() => []`). */
+  events: EventsOf<T>;
+  /**
+   * A change of internal state that is not part of the record as clients see it (a claim):
+   * version and updatedAt stay, so the ETags clients hold stay valid. The write is still
+   * conditional on the version read.
+   */
+  internal?: boolean;
 }
 
-export interface UpdateSpec<T extends BaseRecord> {
+/** Decides the change from the current record; null when there is nothing to change. */
+export type Decide<T> = (current: T) => Change<T> | null | Promise<Change<T> | null>;
+
+export interface UpdateSpec<T extends VersionedRecord> {
   what: string;
-  tenantId: string;
   id: string;
+  /** The caller; only a record of the caller's tenant is read or written. */
+  actor: Actor;
   /** The version the caller read: a different current version is a VersionConflict. 0 skips the check. */
   expectedVersion: number;
-  /** Decides the change from the current record; null when there is nothing to change. */
-  decide: (current: T) => Change<T> | null | Promise<Change<T> | null>;
+  decide: Decide<T>;
   /** Further conditions the record must still meet when written. */
   guard?: Record<string, unknown>;
   now?: () => Date;
@@ -119,24 +152,29 @@ export interface UpdateSpec<T extends BaseRecord> {
 }
 
 /**
- * A state change under optimistic concurrency, with its events in the same single-document
- * update: read, decide, write conditional on the version read (+1). When another writer got
+ * The one optimistic-concurrency loop: read, decide, write conditional on the version read
+ * (+1), with the change's events in the same single-document update. When another writer got
  * there first the caller's expected version is now stale (VersionConflict); without one, the
  * change is decided again on the fresh record.
  */
-export async function updateVersioned<T extends BaseRecord>(model: Model<Stored<T>>, spec: UpdateSpec<T>, nudge: Nudge): Promise<T> {
+export async function updateVersioned<T extends VersionedRecord>(model: Model<Stored<T>>, spec: UpdateSpec<T>, publish: PublishAfterWrite): Promise<T> {
   const m = model as unknown as AnyModel;
+  const tenantId = spec.actor.tenantId;
   const attempts = spec.maxAttempts ?? 10;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const current = (await m.findOne({ _id: spec.id, tenantId: spec.tenantId }, { outbox: 0 }).lean()) as T | null;
+    const current = (await m.findOne({ _id: spec.id, tenantId }, WITHOUT_OUTBOX).lean()) as T | null;
     if (!current) throw new NotFound(spec.what, spec.id);
     if (spec.expectedVersion > 0 && current.version !== spec.expectedVersion) throw new VersionConflict(spec.what, spec.id);
     const change = await spec.decide(current);
     if (!change) return current;
-    const now = spec.now?.() ?? new Date();
-    const $set: Record<string, unknown> = { version: current.version + 1, updatedAt: now };
+    const $set: Record<string, unknown> = {};
     const $unset: Record<string, 1> = {};
-    const next = { ...current, version: current.version + 1, updatedAt: now } as unknown as Record<string, unknown>;
+    const next = { ...current } as unknown as Record<string, unknown>;
+    if (!change.internal) {
+      const now = spec.now?.() ?? new Date();
+      $set.version = next.version = current.version + 1;
+      $set.updatedAt = next.updatedAt = now;
+    }
     for (const [field, value] of Object.entries(change.set)) {
       if (value === undefined) continue;
       if (value === null) {
@@ -147,12 +185,13 @@ export async function updateVersioned<T extends BaseRecord>(model: Model<Stored<
         next[field] = value;
       }
     }
-    const events = change.events(next as T);
-    const update: Record<string, unknown> = { $set, ...(events.length ? enqueue(...events) : {}) };
+    const events = change.events(next as T, spec.actor);
+    const update: Record<string, unknown> = events.length ? enqueue(...events) : {};
+    if (Object.keys($set).length) update.$set = $set;
     if (Object.keys($unset).length) update.$unset = $unset;
-    const result = await m.updateOne({ _id: spec.id, tenantId: spec.tenantId, version: current.version, ...spec.guard }, update);
+    const result = await m.updateOne({ _id: spec.id, tenantId, version: current.version, ...spec.guard }, update);
     if (result.modifiedCount === 1) {
-      if (events.length) nudge();
+      if (events.length) publish(model, spec.id);
       return next as T;
     }
   }

@@ -1,54 +1,42 @@
+import { baseToProto, enumCodec, isoTimestamp as iso, type EnumCodec } from "@relata/platform";
 import { Money as MoneyMsg, RecordRef as RecordRefMsg, RecordType as RecordTypeMsg } from "@relata/proto/common/v1/common";
 import { Account } from "@relata/proto/sales/v1/account";
 import { Activity, ActivityType as ActivityTypeMsg } from "@relata/proto/sales/v1/activity";
 import { Contact } from "@relata/proto/sales/v1/contact";
-import { Lead, LeadSource as LeadSourceMsg, LeadStatus as LeadStatusMsg } from "@relata/proto/sales/v1/lead";
+import { AssignmentRule, Lead, LeadSource as LeadSourceMsg, LeadStatus as LeadStatusMsg } from "@relata/proto/sales/v1/lead";
 import { Opportunity, OpportunityStatus as OpportunityStatusMsg } from "@relata/proto/sales/v1/opportunity";
 import { Pipeline, PipelineStage as PipelineStageMsg, StageKind as StageKindMsg } from "@relata/proto/sales/v1/pipeline";
-import { AssignmentRule } from "@relata/proto/sales/v1/lead";
 import { TimelineEntry } from "@relata/proto/sales/v1/timeline";
-import {
-  ACTIVITY_TYPES,
-  LEAD_SOURCES,
-  LEAD_STATUSES,
-  OPPORTUNITY_STATUSES,
-  RECORD_TYPES,
-  STAGE_KINDS,
-  type AccountRecord,
-  type ActivityRecord,
-  type AssignmentRuleRecord,
-  type ContactRecord,
-  type LeadRecord,
-  type Money,
-  type OpportunityRecord,
-  type PipelineStage,
-  type RecordRef,
-  type TimelineEntryRecord,
+import type {
+  AccountRecord,
+  ActivityRecord,
+  ActivityType,
+  AssignmentRuleRecord,
+  ContactRecord,
+  LeadRecord,
+  LeadSource,
+  LeadStatus,
+  Money,
+  OpportunityRecord,
+  OpportunityStatus,
+  PipelineStage,
+  RecordRef,
+  RecordType,
+  StageKind,
+  TimelineEntryRecord,
 } from "../domain/types";
 
 /**
- * Maps between the short names the records keep ("web_form") and a proto string enum
- * ("LEAD_SOURCE_WEB_FORM"). `fromProto` answers undefined for UNSPECIFIED and unknown values.
+ * Records to proto messages, for the gRPC responses and the event payloads alike. The enum
+ * codecs are the kit's, derived from the generated enums; `satisfies` keeps the domain's
+ * word lists and the protos' values the same set at compile time.
  */
-function enumCodec<P extends string, D extends string>(prefix: string, values: readonly D[]) {
-  return {
-    toProto: (value: D): P => `${prefix}${value.toUpperCase()}` as P,
-    fromProto: (value: P | undefined): D | undefined => {
-      if (!value || !value.startsWith(prefix)) return undefined;
-      const short = value.slice(prefix.length).toLowerCase() as D;
-      return values.includes(short) ? short : undefined;
-    },
-  };
-}
-
-export const leadStatus = enumCodec<LeadStatusMsg, (typeof LEAD_STATUSES)[number]>("LEAD_STATUS_", LEAD_STATUSES);
-export const leadSource = enumCodec<LeadSourceMsg, (typeof LEAD_SOURCES)[number]>("LEAD_SOURCE_", LEAD_SOURCES);
-export const opportunityStatus = enumCodec<OpportunityStatusMsg, (typeof OPPORTUNITY_STATUSES)[number]>("OPPORTUNITY_STATUS_", OPPORTUNITY_STATUSES);
-export const stageKind = enumCodec<StageKindMsg, (typeof STAGE_KINDS)[number]>("STAGE_KIND_", STAGE_KINDS);
-export const activityType = enumCodec<ActivityTypeMsg, (typeof ACTIVITY_TYPES)[number]>("ACTIVITY_TYPE_", ACTIVITY_TYPES);
-export const recordType = enumCodec<RecordTypeMsg, (typeof RECORD_TYPES)[number]>("RECORD_TYPE_", RECORD_TYPES);
-
-const iso = (d: Date | undefined): string | undefined => (d ? new Date(d).toISOString() : undefined);
+export const leadStatus = enumCodec(LeadStatusMsg, "LEAD_STATUS_") satisfies EnumCodec<LeadStatusMsg, LeadStatus>;
+export const leadSource = enumCodec(LeadSourceMsg, "LEAD_SOURCE_") satisfies EnumCodec<LeadSourceMsg, LeadSource>;
+export const opportunityStatus = enumCodec(OpportunityStatusMsg, "OPPORTUNITY_STATUS_") satisfies EnumCodec<OpportunityStatusMsg, OpportunityStatus>;
+export const stageKind = enumCodec(StageKindMsg, "STAGE_KIND_") satisfies EnumCodec<StageKindMsg, StageKind>;
+export const activityType = enumCodec(ActivityTypeMsg, "ACTIVITY_TYPE_") satisfies EnumCodec<ActivityTypeMsg, ActivityType>;
+export const recordType = enumCodec(RecordTypeMsg, "RECORD_TYPE_") satisfies EnumCodec<RecordTypeMsg, RecordType>;
 
 function money(m: Money | undefined): MoneyMsg | undefined {
   return m ? { amount: m.amount, currency: m.currency } : undefined;
@@ -60,24 +48,19 @@ export function toRecordRef(ref: RecordRef): RecordRefMsg {
 
 export function toAccount(r: AccountRecord): Account {
   return {
-    id: r._id,
-    tenantId: r.tenantId,
+    ...baseToProto(r),
     name: r.name,
     parentAccountId: r.parentAccountId ?? "",
     industry: r.industry ?? "",
     territory: r.territory ?? "",
     ownerId: r.ownerId ?? "",
     website: r.website ?? "",
-    version: String(r.version),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
   };
 }
 
 export function toContact(r: ContactRecord): Contact {
   return {
-    id: r._id,
-    tenantId: r.tenantId,
+    ...baseToProto(r),
     accountId: r.accountId ?? "",
     firstName: r.firstName ?? "",
     lastName: r.lastName,
@@ -85,9 +68,6 @@ export function toContact(r: ContactRecord): Contact {
     phone: r.phone ?? "",
     title: r.title ?? "",
     ownerId: r.ownerId ?? "",
-    version: String(r.version),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
   };
 }
 
@@ -95,8 +75,7 @@ export function toLead(r: LeadRecord): Lead {
   // The conversion is part of the lead only once it happened; a claimed plan is internal.
   const c = r.status === "converted" ? r.conversion : undefined;
   return {
-    id: r._id,
-    tenantId: r.tenantId,
+    ...baseToProto(r),
     firstName: r.firstName ?? "",
     lastName: r.lastName,
     email: r.email ?? "",
@@ -112,16 +91,12 @@ export function toLead(r: LeadRecord): Lead {
     conversion: c
       ? { accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId, convertedAt: iso(c.convertedAt) }
       : undefined,
-    version: String(r.version),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
   };
 }
 
 export function toOpportunity(r: OpportunityRecord): Opportunity {
   return {
-    id: r._id,
-    tenantId: r.tenantId,
+    ...baseToProto(r),
     accountId: r.accountId,
     contactId: r.contactId ?? "",
     name: r.name,
@@ -139,16 +114,12 @@ export function toOpportunity(r: OpportunityRecord): Opportunity {
       changedAt: iso(h.changedAt),
     })),
     leadId: r.leadId ?? "",
-    version: String(r.version),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
   };
 }
 
 export function toActivity(r: ActivityRecord): Activity {
   return {
-    id: r._id,
-    tenantId: r.tenantId,
+    ...baseToProto(r),
     type: activityType.toProto(r.type),
     subject: r.subject,
     notes: r.notes ?? "",
@@ -157,9 +128,6 @@ export function toActivity(r: ActivityRecord): Activity {
     dueAt: iso(r.dueAt),
     completedAt: iso(r.completedAt),
     ownerId: r.ownerId ?? "",
-    version: String(r.version),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
   };
 }
 

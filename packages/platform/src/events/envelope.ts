@@ -1,0 +1,44 @@
+import { randomUUID } from "node:crypto";
+import type { Actor } from "../actor";
+import { pendingEvent, type PendingEvent } from "./outbox";
+
+/** The NATS headers every event carries, so consumers can route and trace without decoding. */
+export const EVENT_HEADERS = {
+  tenant: "relata-tenant",
+  requestId: "x-request-id",
+  /** Set by the relay when it publishes: the event id (also the Nats-Msg-Id). */
+  eventId: "Relata-Event-Id",
+} as const;
+
+/** `relata.events.v1.EventMeta`, the envelope every event payload starts with. */
+export interface EventMeta {
+  id: string;
+  /** The subject, e.g. "sales.lead.converted". */
+  type: string;
+  tenantId: string;
+  entityId: string;
+  actorId: string;
+  requestId: string;
+  occurredAt?: string | undefined;
+}
+
+/**
+ * A pending event about one record, for the record's own outbox. One fresh id is at once
+ * EventMeta.id, the outbox entry id and the JetStream Nats-Msg-Id; `encode` builds the payload
+ * (its EventMeta first) from the envelope.
+ */
+export function buildEvent(subject: string, entityId: string, actor: Actor, at: Date, encode: (meta: EventMeta) => Uint8Array): PendingEvent {
+  const id = randomUUID();
+  const meta: EventMeta = {
+    id,
+    type: subject,
+    tenantId: actor.tenantId,
+    entityId,
+    actorId: actor.actorId,
+    requestId: actor.requestId,
+    occurredAt: at.toISOString(),
+  };
+  const headers: Record<string, string> = { [EVENT_HEADERS.tenant]: actor.tenantId };
+  if (actor.requestId) headers[EVENT_HEADERS.requestId] = actor.requestId;
+  return pendingEvent(subject, encode(meta), { id, headers, at });
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import type { Model } from "mongoose";
+import { actorOf, type Actor } from "../actor";
+import type { PendingEvent } from "../events/outbox";
+import type { CallContext } from "../grpc/service";
+import type { PageRequest } from "../pagination";
+import { filterOf, findInTenant, getInTenant, listPage, requireReference, type Page } from "./queries";
+import type { BaseFields, BaseRecord, Stored, TenantRecord } from "./records";
+import { createIdempotent, insertOnce, updateVersioned, type Decide, type EventsOf, type PublishAfterWrite } from "./write";
+
+/** Who a repository is bound to: a gRPC call's caller, or an Actor a workflow acts for. */
+export type Caller = CallContext | Actor;
+
+export interface ReadRepositoryOptions {
+  /** The record's name in errors ("no account with id ..."). */
+  what: string;
+  /** The fields a list may be sorted by (each needs an index leading with tenantId). */
+  sortable?: readonly string[];
+  /** The sort of a list that names none; '-' for descending. */
+  defaultSort?: string;
+}
+
+export interface RepositoryOptions extends ReadRepositoryOptions {
+  /** Called after each write that enqueued events, with the document written. */
+  publish: PublishAfterWrite;
+}
+
+/** The reads of one tenant's records: nothing here can see another tenant's. */
+export interface TenantReads<T extends TenantRecord> {
+  readonly actor: Actor;
+  readonly tenantId: string;
+  /** The record, or null when the tenant has none with this id. */
+  find(id: string): Promise<T | null>;
+  /** The record; NotFound (404) when the tenant has none with this id. */
+  get(id: string): Promise<T>;
+  /** A record the request refers to: missing is an InvalidArgument naming `field`. */
+  require(id: string, field: string): Promise<T>;
+  /**
+   * A page of the tenant's records. `where` holds equality filters (or query operators);
+   * an absent or empty value means "any", as an empty proto field does.
+   */
+  list(where: Record<string, unknown>, page: PageRequest | undefined): Promise<Page<T>>;
+}
+
+/** What a create builds: the record's own fields; the repository adds id, tenant, version, times and key. */
+export type NewFields<T extends BaseRecord> = Omit<T, BaseFields>;
+
+export interface NewRecord<T extends BaseRecord> {
+  /** The caller's Idempotency-Key, or "" (the create is then not replayable). */
+  idempotencyKey: string;
+  /** The validated request: its hash is kept with the key, so a replay with another request is refused. */
+  request: object;
+  /** The record's own fields; may look things up and throw domain errors. `id` and `now` are the new record's. */
+  build: (fresh: { id: string; now: Date }) => NewFields<T> | Promise<NewFields<T>>;
+  /** The events the create reports, enqueued in the inserted document itself. */
+  events: EventsOf<T>;
+}
+
+export interface UpdateOptions {
+  /** Further conditions the record must still meet when written (e.g. "not being converted"). */
+  guard?: Record<string, unknown>;
+}
+
+/** The reads and writes of one tenant's records, on behalf of one actor. */
+export interface TenantRecords<T extends BaseRecord> extends TenantReads<T> {
+  /** An idempotent create (see NewRecord). The same key and request again return the first record. */
+  create(spec: NewRecord<T>): Promise<T>;
+  /**
+   * A change under optimistic concurrency: `decide` sees the current record and returns the
+   * fields to set with the events reporting them (null: nothing to change). A stale
+   * `expectedVersion` is a VersionConflict (412); 0 skips the check and decides again on a
+   * fresh read when another writer got there first.
+   */
+  update(id: string, expectedVersion: number, decide: Decide<T>, options?: UpdateOptions): Promise<T>;
+  /** Inserts a record whose id a workflow fixed in advance, once; false when it was already there. */
+  insertOnce(record: Omit<T, "tenantId">, events: (record: T, actor: Actor) => PendingEvent[]): Promise<boolean>;
+  // Deleting (to the recycle bin) and restoring belong here, beside update: same tenant scope,
+  // same expected version, same events in the document written.
+}
+
+export interface ReadRepository<T extends TenantRecord> {
+  readonly what: string;
+  readonly model: Model<Stored<T>>;
+  /** The repository bound to the caller's tenant. */
+  in(caller: Caller): TenantReads<T>;
+}
+
+export interface Repository<T extends BaseRecord> extends ReadRepository<T> {
+  in(caller: Caller): TenantRecords<T>;
+}
+
+class Reads<T extends TenantRecord> implements TenantReads<T> {
+  readonly tenantId: string;
+
+  constructor(
+    protected readonly model: Model<Stored<T>>,
+    protected readonly options: ReadRepositoryOptions,
+    readonly actor: Actor,
+  ) {
+    this.tenantId = actor.tenantId;
+  }
+
+  find(id: string): Promise<T | null> {
+    return findInTenant(this.model, this.tenantId, id) as Promise<T | null>;
+  }
+
+  get(id: string): Promise<T> {
+    return getInTenant(this.model, this.tenantId, id, this.options.what) as Promise<T>;
+  }
+
+  require(id: string, field: string): Promise<T> {
+    return requireReference(this.model, this.tenantId, id, field, this.options.what) as Promise<T>;
+  }
+
+  list(where: Record<string, unknown>, page: PageRequest | undefined): Promise<Page<T>> {
+    const { sortable = ["createdAt", "updatedAt"], defaultSort = "-createdAt" } = this.options;
+    return listPage(this.model, this.tenantId, filterOf(where), page, sortable, defaultSort) as Promise<Page<T>>;
+  }
+}
+
+class Records<T extends BaseRecord> extends Reads<T> implements TenantRecords<T> {
+  constructor(
+    model: Model<Stored<T>>,
+    protected override readonly options: RepositoryOptions,
+    actor: Actor,
+  ) {
+    super(model, options, actor);
+  }
+
+  create(spec: NewRecord<T>): Promise<T> {
+    return createIdempotent<T>(
+      this.model,
+      {
+        what: this.options.what,
+        actor: this.actor,
+        idempotencyKey: spec.idempotencyKey,
+        request: spec.request,
+        build: async () => {
+          const id = randomUUID();
+          const now = new Date();
+          const fields = await spec.build({ id, now });
+          return { ...fields, _id: id, tenantId: this.tenantId, version: 1, createdAt: now, updatedAt: now } as Omit<T, "idempotencyKey" | "requestHash">;
+        },
+        events: spec.events,
+      },
+      this.options.publish,
+    );
+  }
+
+  update(id: string, expectedVersion: number, decide: Decide<T>, options: UpdateOptions = {}): Promise<T> {
+    return updateVersioned<T>(
+      this.model,
+      { what: this.options.what, id, actor: this.actor, expectedVersion, decide, guard: options.guard },
+      this.options.publish,
+    );
+  }
+
+  insertOnce(record: Omit<T, "tenantId">, events: EventsOf<T>): Promise<boolean> {
+    return insertOnce<T>(this.model, { record: { ...record, tenantId: this.tenantId } as T, actor: this.actor, events }, this.options.publish);
+  }
+}
+
+/**
+ * The records of one resource, bound to a tenant per call: `accounts.in(ctx).get(id)`. The
+ * tenant comes from the caller (call metadata, or the Actor a workflow acts for), never from a
+ * request, and every read and write filters by it.
+ */
+export function repository<T extends BaseRecord>(model: Model<Stored<T>>, options: RepositoryOptions): Repository<T> {
+  return { what: options.what, model, in: (caller) => new Records<T>(model, options, actorOf(caller)) };
+}
+
+/** Reads only, for read models a consumer builds (e.g. a timeline): get, find, require, list. */
+export function readRepository<T extends TenantRecord>(model: Model<Stored<T>> | Model<T>, options: ReadRepositoryOptions): ReadRepository<T> {
+  const m = model as Model<Stored<T>>;
+  return { what: options.what, model: m, in: (caller) => new Reads<T>(m, options, actorOf(caller)) };
+}
