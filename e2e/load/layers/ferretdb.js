@@ -4,8 +4,8 @@
 // a leads collection with the indexes the service declares (services/sales/src/store/models.ts)
 // and as many documents as the service's leads collection holds when the run starts.
 //
-// What each operation sends, as the service does (store/write.ts, store/queries.ts,
-// store/assignment.ts):
+// What each operation sends, as the service does (the kit's packages/platform/src/store/write.ts
+// and store/queries.ts, and Sales' store/assignment.ts):
 //   create: findOneAndUpdate on the tenant's round-robin rule ($inc next), then one insert of
 //           the lead with its idempotency key, request hash and lead.created event (outbox)
 //   get:    findOne {_id, tenantId} without the outbox fields

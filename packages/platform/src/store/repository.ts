@@ -9,7 +9,7 @@ import type { BaseFields, BaseRecord, Stored, TenantRecord } from "./records";
 import { createIdempotent, insertOnce, updateVersioned, type Decide, type EventsOf, type PublishAfterWrite } from "./write";
 
 /** Who a repository is bound to: a gRPC call's caller, or an Actor a workflow acts for. */
-export type Caller = CallContext | Actor;
+export type CallerOrActor = CallContext | Actor;
 
 export interface ReadRepositoryOptions {
   /** The record's name in errors ("no account with id ..."). */
@@ -82,11 +82,11 @@ export interface ReadRepository<T extends TenantRecord> {
   readonly what: string;
   readonly model: Model<Stored<T>>;
   /** The repository bound to the caller's tenant. */
-  in(caller: Caller): TenantReads<T>;
+  in(caller: CallerOrActor): TenantReads<T>;
 }
 
 export interface Repository<T extends BaseRecord> extends ReadRepository<T> {
-  in(caller: Caller): TenantRecords<T>;
+  in(caller: CallerOrActor): TenantRecords<T>;
 }
 
 class Reads<T extends TenantRecord> implements TenantReads<T> {

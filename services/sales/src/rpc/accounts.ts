@@ -1,4 +1,19 @@
-import { changedFields, expectedVersion, id, implement, InvalidArgument, optionalId, optionalText, optionalWebsite, requiredText, text, validate, website, type ServiceRegistration, type TenantRecords } from "@relata/platform";
+import {
+  changedFields,
+  expectedVersion,
+  id,
+  implement,
+  InvalidArgument,
+  optionalId,
+  optionalText,
+  optionalWebsite,
+  requiredText,
+  text,
+  validate,
+  website,
+  type ServiceRegistration,
+  type TenantRecords,
+} from "@relata/platform";
 import { AccountServiceService } from "@relata/proto/sales/v1/account";
 import { z } from "zod";
 import { toAccount } from "../codec/mappers";

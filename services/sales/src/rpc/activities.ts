@@ -10,7 +10,7 @@ import {
   text,
   timestamp,
   validate,
-  type Caller,
+  type CallerOrActor,
   type ServiceRegistration,
 } from "@relata/platform";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
@@ -65,7 +65,7 @@ export const activitySchemas = {
 
 export function activityService({ repos, logger }: SalesDeps): ServiceRegistration {
   /** The linked record must exist in the caller's tenant; its account feeds the timeline. */
-  async function linkedAccount(ctx: Caller, ref: RecordRef): Promise<string> {
+  async function linkedAccount(ctx: CallerOrActor, ref: RecordRef): Promise<string> {
     assertLinkable(ref.type);
     const field = "related_to.id";
     let linked: LinkedRecord;

@@ -1,4 +1,17 @@
-import { changedFields, email, expectedVersion, id, implement, optionalEmail, optionalId, optionalText, requiredText, text, validate, type ServiceRegistration } from "@relata/platform";
+import {
+  changedFields,
+  email,
+  expectedVersion,
+  id,
+  implement,
+  optionalEmail,
+  optionalId,
+  optionalText,
+  requiredText,
+  text,
+  validate,
+  type ServiceRegistration,
+} from "@relata/platform";
 import { ContactServiceService } from "@relata/proto/sales/v1/contact";
 import { z } from "zod";
 import { toContact } from "../codec/mappers";

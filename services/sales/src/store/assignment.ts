@@ -1,4 +1,4 @@
-import { actorOf, type Caller } from "@relata/platform";
+import { actorOf, type CallerOrActor } from "@relata/platform";
 import type { Model } from "mongoose";
 import { pickRep } from "../domain/assignment";
 import type { AssignmentRuleRecord } from "../domain/types";
@@ -7,13 +7,13 @@ import type { AssignmentRuleRecord } from "../domain/types";
 export class AssignmentRules {
   constructor(private readonly model: Model<AssignmentRuleRecord>) {}
 
-  async get(caller: Caller): Promise<AssignmentRuleRecord | null> {
+  async get(caller: CallerOrActor): Promise<AssignmentRuleRecord | null> {
     const { tenantId } = actorOf(caller);
     return this.model.findOne({ _id: tenantId, tenantId }).lean<AssignmentRuleRecord>();
   }
 
   /** Replaces the reps (already normalised) and restarts the rotation at the first of them. */
-  async set(caller: Caller, repIds: string[]): Promise<AssignmentRuleRecord> {
+  async set(caller: CallerOrActor, repIds: string[]): Promise<AssignmentRuleRecord> {
     const { tenantId } = actorOf(caller);
     const doc = await this.model
       .findOneAndUpdate(
@@ -30,7 +30,7 @@ export class AssignmentRules {
    * The next rep by round robin, or undefined when the tenant has no rule (or no reps). The
    * counter moves with one atomic $inc, so concurrent picks get different reps.
    */
-  async next(caller: Caller): Promise<string | undefined> {
+  async next(caller: CallerOrActor): Promise<string | undefined> {
     const { tenantId } = actorOf(caller);
     const before = await this.model
       .findOneAndUpdate({ _id: tenantId, tenantId }, { $inc: { next: 1 } }, { returnDocument: "before" })

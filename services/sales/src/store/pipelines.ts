@@ -1,4 +1,4 @@
-import { actorOf, insertOnce, NO_PUBLISH, updateVersioned, VersionConflict, type Caller } from "@relata/platform";
+import { actorOf, insertOnce, NO_PUBLISH, updateVersioned, VersionConflict, type CallerOrActor } from "@relata/platform";
 import type { Model } from "mongoose";
 import { DEFAULT_STAGES } from "../domain/pipeline";
 import type { PipelineRecord, PipelineStage } from "../domain/types";
@@ -13,14 +13,14 @@ export interface CurrentPipeline {
 export class Pipelines {
   constructor(private readonly model: Model<PipelineRecord>) {}
 
-  async current(caller: Caller): Promise<CurrentPipeline> {
+  async current(caller: CallerOrActor): Promise<CurrentPipeline> {
     const { tenantId } = actorOf(caller);
     const doc = await this.model.findOne({ _id: tenantId, tenantId }).lean<PipelineRecord>();
     return doc ? { stages: doc.stages, version: doc.version } : { stages: DEFAULT_STAGES, version: 0 };
   }
 
   /** Replaces the stages (already validated), under optimistic concurrency on the version. */
-  async replace(caller: Caller, expectedVersion: number, stages: PipelineStage[]): Promise<CurrentPipeline> {
+  async replace(caller: CallerOrActor, expectedVersion: number, stages: PipelineStage[]): Promise<CurrentPipeline> {
     const actor = actorOf(caller);
     const tenantId = actor.tenantId;
     const current = await this.current(actor);

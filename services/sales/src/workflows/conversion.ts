@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { actorOf, WITHOUT_OUTBOX, type Actor, type Caller, type Logger } from "@relata/platform";
+import { actorOf, WITHOUT_OUTBOX, type Actor, type CallerOrActor, type Logger } from "@relata/platform";
 import { assertConvertible, conversionDrafts, planConversion, type ConversionRequest } from "../domain/lead";
 import { firstOpenStage } from "../domain/pipeline";
 import type { LeadRecord } from "../domain/types";
@@ -37,7 +37,7 @@ export class Conversions {
     private readonly pipelines: Pipelines,
   ) {}
 
-  async convert(caller: Caller, leadId: string, request: ConversionRequest): Promise<ConversionResult> {
+  async convert(caller: CallerOrActor, leadId: string, request: ConversionRequest): Promise<ConversionResult> {
     const actor = actorOf(caller);
     const lead = await this.claim(actor, leadId, request);
     return this.complete(lead);
