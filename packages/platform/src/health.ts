@@ -63,6 +63,11 @@ export class Readiness {
     return this.started && !this.draining && [...this.state.values()].every(Boolean);
   }
 
+  /** Whether the dependency is up now (an unknown name is not). */
+  isUp(dependency: Dependency): boolean {
+    return this.state.get(dependency) === true;
+  }
+
   dependencies(): Record<string, boolean> {
     return Object.fromEntries(this.state);
   }

@@ -2,7 +2,8 @@ import { Client, ChannelCredentials, Server, ServerCredentials, status, type Ser
 import mongoose from "mongoose";
 import { errors as natsErrors } from "@nats-io/transport-node";
 import { outageOf, toGrpcError, DependencyUnavailable, StateConflict } from "../../src/errors";
-import { implement, type ServiceDefinition } from "../../src/grpc/service";
+import { failFastWhileDown, implement, type ServiceDefinition } from "../../src/grpc/service";
+import { Readiness } from "../../src/health";
 import { promiseClient } from "../../src/grpc/client";
 import { createLogger } from "../../src/logger";
 
@@ -85,11 +86,23 @@ describe("implement() answers an outage with UNAVAILABLE", () => {
   let server: Server;
   let channel: Client;
   let failWith: unknown;
+  let handled = 0;
+  const readiness = new Readiness(["mongo"], createLogger("outage-test", "silent"));
 
   beforeAll(async () => {
     server = new Server();
-    const registration = implement(echo, { create: async (req) => (failWith ? Promise.reject(failWith) : req) }, createLogger("outage-test", "silent"));
-    server.addService(registration.definition, registration.implementation);
+    const registration = implement(
+      echo,
+      {
+        create: async (req) => {
+          handled++;
+          return failWith ? Promise.reject(failWith) : req;
+        },
+      },
+      createLogger("outage-test", "silent"),
+    );
+    const guarded = failFastWhileDown(registration, () => (readiness.isUp("mongo") ? undefined : "database"));
+    server.addService(guarded.definition, guarded.implementation);
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
     );
@@ -100,9 +113,11 @@ describe("implement() answers an outage with UNAVAILABLE", () => {
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
   });
 
+  const identity = { tenantId: "acme", subject: "u-1", roles: [], requestId: "r-1" };
+
   it("the caller sees UNAVAILABLE with a clear message, and INTERNAL for a bug", async () => {
+    readiness.set("mongo", true);
     const client = promiseClient(echo, channel, { defaultTimeoutMs: 5_000 });
-    const identity = { tenantId: "acme", subject: "u-1", roles: [], requestId: "r-1" };
     failWith = new MongoServerSelectionError("Server selection timed out after 5000 ms", { servers: new Map() } as never);
     const outage = (await client.create({ text: "x" }, { identity }).catch((e: unknown) => e)) as ServiceError;
     expect(outage.code).toBe(status.UNAVAILABLE);
@@ -110,5 +125,19 @@ describe("implement() answers an outage with UNAVAILABLE", () => {
     failWith = new Error("bug");
     const bug = (await client.create({ text: "x" }, { identity }).catch((e: unknown) => e)) as ServiceError;
     expect(bug.code).toBe(status.INTERNAL);
+  });
+
+  it("while the database is known to be down, calls are refused at once without reaching the handler", async () => {
+    const client = promiseClient(echo, channel, { defaultTimeoutMs: 5_000 });
+    failWith = undefined;
+    readiness.set("mongo", false);
+    const before = handled;
+    const refused = (await client.create({ text: "x" }, { identity }).catch((e: unknown) => e)) as ServiceError;
+    expect(refused.code).toBe(status.UNAVAILABLE);
+    expect(refused.details).toBe("the database is unavailable; retry later");
+    expect(handled).toBe(before);
+    readiness.set("mongo", true);
+    expect(await client.create({ text: "back" }, { identity })).toEqual({ text: "back" });
+    expect(handled).toBe(before + 1);
   });
 });
