@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isAllowed, PERMISSIONS, ROLES, type Operation, type Role } from "../../src/auth/permissions";
+import { permissionSections, REGENERATE_COMMAND, renderPermissionDocs } from "../../src/auth/permissions-doc";
 import { allRoutes } from "../../src/routes/index";
 import type { BackendClients } from "../../src/backends";
 
@@ -30,6 +31,24 @@ describe("the permission table", () => {
       expect({ op, roles: [...rule.roles].sort() }).toEqual({ op, roles: rows.get(op)!.roles.sort() });
       expect({ op, scopes: [...rule.scopes].sort() }).toEqual({ op, scopes: rows.get(op)!.scopes.sort() });
     }
+  });
+
+  test("docs/auth.md's matrix, partner scopes and endpoints are the ones rendered from the code", () => {
+    const doc = readFileSync(path.join(__dirname, "../../../docs/auth.md"), "utf8");
+    const rendered = renderPermissionDocs(doc);
+    if (rendered !== doc) {
+      const stale = Object.keys(permissionSections()).filter((name) => !doc.includes(permissionSections()[name]!));
+      throw new Error(`docs/auth.md differs from the permission table (${stale.join(", ")}); run \`${REGENERATE_COMMAND}\` and commit the result`);
+    }
+    expect(Object.keys(permissionSections())).toEqual(["role matrix", "partner scopes", "endpoints"]);
+  });
+
+  test("the rendering reflects a change of the table, and refuses a document without its markers", () => {
+    const doc = readFileSync(path.join(__dirname, "../../../docs/auth.md"), "utf8");
+    const changed = renderPermissionDocs(doc, { ...permissionSections(), "role matrix": "| operation |" });
+    expect(changed).not.toBe(doc);
+    expect(changed).toContain("| operation |\n<!-- END GENERATED role matrix -->");
+    expect(() => renderPermissionDocs("# no markers")).toThrow(/role matrix/);
   });
 
   test("every route names an operation of the table, and every operation is used", () => {
