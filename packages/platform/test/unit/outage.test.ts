@@ -53,14 +53,14 @@ describe("a dependency that is down is UNAVAILABLE, not INTERNAL", () => {
 
   it("real failures against an unreachable database are classified as outages", async () => {
     // Port 9 (discard) on loopback: nothing listens there.
-    const connection = mongoose.createConnection("mongodb://127.0.0.1:9/outage", { serverSelectionTimeoutMS: 200, bufferTimeoutMS: 200 });
+    const connection = mongoose.createConnection("mongodb://127.0.0.1:9/outage", { serverSelectionTimeoutMS: 200 });
     connection.on("error", () => undefined);
     try {
       const connecting = await connection.asPromise().catch((err: unknown) => err);
       expect((connecting as Error).name).toBe("MongooseServerSelectionError");
       expect(outageOf(connecting)).toBe("database");
       // While disconnected mongoose queues operations and fails them after bufferTimeoutMS.
-      const Lead = connection.model("Lead", new mongoose.Schema({ lastName: String }));
+      const Lead = connection.model("Lead", new mongoose.Schema({ lastName: String }, { bufferTimeoutMS: 200 }));
       const buffered = await Lead.create({ lastName: "Lovelace" }).catch((err: unknown) => err);
       expect(buffered).toBeInstanceOf(Error);
       expect(outageOf(buffered)).toBe("database");
