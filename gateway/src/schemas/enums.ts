@@ -18,7 +18,7 @@ export interface EnumMap<P extends string> {
   fromProto(value: P): string | null;
 }
 
-export function enumMap<P extends string>(values: Record<string, P>, prefix: string): EnumMap<P> {
+function enumMap<P extends string>(values: Record<string, P>, prefix: string): EnumMap<P> {
   const toWord = new Map<P, string>();
   const toProto = new Map<string, P>();
   for (const value of Object.values(values)) {
