@@ -91,6 +91,14 @@ const DATABASE_OUTAGE_ERRORS = new Set([
   "MongoWaitQueueTimeoutError",
 ]);
 
+/**
+ * Socket errors of Node itself. The driver does not always wrap them: a write on a connection the
+ * database just dropped can surface as a bare `write ECONNRESET`. Handlers reach nothing but
+ * their database over sockets (events leave through the outbox), so one in a handler means the
+ * database connection broke.
+ */
+const SOCKET_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+
 /** NATS client errors that mean the connection to the bus is gone (not a refused publish). */
 const BUS_OUTAGE_ERRORS = new Set(["ClosedConnectionError", "DrainingConnectionError", "ConnectionError"]);
 
@@ -105,6 +113,8 @@ export function outageOf(err: unknown): string | undefined {
     if (isMongoNetworkError(e)) return "database";
     // mongoose queues operations while disconnected and fails them after bufferTimeoutMS.
     if (e.name === "MongooseError" && /buffering timed out/.test(e.message)) return "database";
+    const { code, syscall } = e as { code?: unknown; syscall?: unknown };
+    if (typeof code === "string" && typeof syscall === "string" && SOCKET_ERROR_CODES.has(code)) return "database";
     if (BUS_OUTAGE_ERRORS.has(e.name)) return "message bus";
   }
   return undefined;
