@@ -1,7 +1,7 @@
 import type { Logger } from "@relata/platform";
 import express, { type Express } from "express";
 import type { TokenVerifier } from "./auth/verifier";
-import type { SalesClients } from "./clients/sales";
+import type { BackendClients } from "./backends";
 import { authenticate } from "./middleware/auth";
 import { rateLimit, type RateLimitOptions } from "./middleware/rate-limit";
 import { errorHandler, notFound } from "./middleware/errors";
@@ -24,7 +24,8 @@ export interface AppOptions {
 export interface AppDeps {
   logger: Logger;
   verifier: TokenVerifier;
-  sales: SalesClients;
+  /** Each backend's clients, by name (backends.ts). */
+  clients: BackendClients;
   readiness: ReadinessCheck[];
   isDraining?: () => boolean;
 }
@@ -42,7 +43,7 @@ export function createApp(options: AppOptions, deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(healthRoutes(deps.readiness, deps.isDraining));
 
-  const routes = allRoutes(deps.sales);
+  const routes = allRoutes(deps.clients);
   const document = openApiDocument(routes, { publicUrl: options.publicUrl, issuer: options.issuer });
   app.get("/v1/openapi.json", (_req, res) => {
     res.setHeader("Cache-Control", "public, max-age=300");

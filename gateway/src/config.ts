@@ -1,5 +1,6 @@
 import { env, loadConfig } from "@relata/platform";
 import { z } from "zod";
+import { addressVariable, BACKENDS, backendAddressEnv, type BackendName } from "./backends";
 
 /** Every variable the gateway reads, validated once at start-up (a bad one stops the process, named). */
 export const gatewayEnv = {
@@ -11,7 +12,6 @@ export const gatewayEnv = {
   /** Where to fetch the realm's keys; defaults to the issuer's Keycloak certs endpoint. Set it
    * when the gateway reaches Keycloak by another address than the public issuer URL. */
   OIDC_JWKS_URL: env.url().optional(),
-  SALES_GRPC_ADDR: z.string().min(1),
   /** The public base URL of the API, used in Location and Link headers and the OpenAPI servers. */
   PUBLIC_URL: env.url().optional(),
   LOG_LEVEL: env.logLevel(),
@@ -34,8 +34,9 @@ export const gatewayEnv = {
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
+/** Validates the gateway's variables and every backend's `<NAME>_GRPC_ADDR` (see backends.ts). */
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(gatewayEnv, source);
+  const config = loadConfig({ ...gatewayEnv, ...backendAddressEnv }, source);
   const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, "");
   const issuer = config.OIDC_ISSUER.replace(/\/+$/, "");
   return {
@@ -43,5 +44,7 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
     PUBLIC_URL: publicUrl,
     OIDC_ISSUER: issuer,
     OIDC_JWKS_URL: config.OIDC_JWKS_URL ?? `${issuer}/protocol/openid-connect/certs`,
+    /** Each backend's gRPC address, by backend name. */
+    backendAddresses: Object.fromEntries(BACKENDS.map((b) => [b.name, config[addressVariable(b.name)]])) as Record<BackendName, string>,
   };
 }

@@ -1,11 +1,10 @@
 // Tracing first: the instrumentations patch http, express and grpc before they are loaded.
 import "@relata/platform/register";
-import { ConfigError, createLogger, openChannel, serveMetrics, stopTelemetry } from "@relata/platform";
+import { ConfigError, createLogger, serveMetrics, stopTelemetry } from "@relata/platform";
 import { createServer } from "node:http";
 import { createApp } from "./app";
 import { createTokenVerifier } from "./auth/verifier";
-import { checkHealth } from "@relata/platform";
-import { salesClients } from "./clients/sales";
+import { connectBackends } from "./backends";
 import { loadGatewayConfig, type GatewayConfig } from "./config";
 
 /** Composition root: configuration, logger, token verifier, gRPC channels, HTTP server. */
@@ -22,7 +21,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger("gateway", config.LOG_LEVEL);
   const verifier = createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL });
-  const salesChannel = openChannel(config.SALES_GRPC_ADDR);
+  const backends = connectBackends(config.backendAddresses, config.REQUEST_TIMEOUT_MS);
   let draining = false;
 
   const app = createApp(
@@ -36,11 +35,8 @@ async function main(): Promise<void> {
     {
       logger,
       verifier,
-      sales: salesClients(salesChannel, config.REQUEST_TIMEOUT_MS),
-      readiness: [
-        { name: "keycloak-jwks", check: () => verifier.keysReachable() },
-        { name: "sales", check: async () => (await checkHealth(salesChannel)) === "SERVING" },
-      ],
+      clients: backends.clients,
+      readiness: [{ name: "keycloak-jwks", check: () => verifier.keysReachable() }, ...backends.readiness],
       isDraining: () => draining,
     },
   );
@@ -53,7 +49,7 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   logger.info(
-    { port: config.PORT, metricsPort: (metricsServer.address() as { port?: number } | null)?.port, publicUrl: config.PUBLIC_URL, issuer: config.OIDC_ISSUER, sales: config.SALES_GRPC_ADDR },
+    { port: config.PORT, metricsPort: (metricsServer.address() as { port?: number } | null)?.port, publicUrl: config.PUBLIC_URL, issuer: config.OIDC_ISSUER, backends: config.backendAddresses },
     `gateway listening; API ${config.PUBLIC_URL}/v1, docs ${config.PUBLIC_URL}/docs`,
   );
 
@@ -69,7 +65,7 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      salesChannel.close();
+      backends.close();
       metricsServer.close();
       void stopTelemetry().finally(() => {
         logger.info("stopped");

@@ -123,6 +123,8 @@ export async function startGateway(options: {
   metricsPort: number;
   salesGrpcAddr: string;
   otlpUrl?: string;
+  /** The gateway's per-request deadline (REQUEST_TIMEOUT_MS); its default otherwise. */
+  requestTimeoutMs?: number;
 }): Promise<{ process: SpawnedProcess; url: string; metricsUrl: string }> {
   const url = `http://127.0.0.1:${options.port}`;
   const child = await spawnProcess({
@@ -137,6 +139,7 @@ export async function startGateway(options: {
       SALES_GRPC_ADDR: options.salesGrpcAddr,
       PUBLIC_URL: url,
       LOG_LEVEL: "info",
+      ...(options.requestTimeoutMs ? { REQUEST_TIMEOUT_MS: String(options.requestTimeoutMs) } : {}),
       ...otelEnv(options.otlpUrl),
     },
     ready: async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,

@@ -1,15 +1,14 @@
 import { ROLES, type Role } from "@relata/platform";
+import type { Scope } from "../backends";
 import type { Caller } from "./verifier";
 
 /**
  * THE role-by-operation matrix. Every route names one operation from this table; nothing else
- * in the gateway decides who may do what. docs/auth.md shows the same table, and a unit test
- * checks the two agree.
+ * in the gateway decides who may do what. docs/auth.md shows the same table, rendered from this
+ * one (`npm run docs:permissions`); a unit test fails when the two differ. Partner scopes are
+ * declared by the backends (backends.ts).
  */
-export { ROLES, type Role };
-
-export const SCOPES = ["sales:read", "sales:write"] as const;
-export type Scope = (typeof SCOPES)[number];
+export { ROLES, type Role, type Scope };
 
 export interface Rule {
   /** People (and service accounts) holding any of these realm or API client roles may do it. */

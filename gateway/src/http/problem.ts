@@ -42,6 +42,12 @@ export interface FieldError {
   detail: string;
 }
 
+/**
+ * Seconds a client is asked to wait before retrying when a dependency is down (503): long enough
+ * for a restarting database or service to come back, short enough that nobody gives up.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 3;
+
 /** An error that the error middleware turns into problem details. */
 export class HttpProblem extends Error {
   readonly status: number;
@@ -53,6 +59,10 @@ export class HttpProblem extends Error {
     super(detail);
     this.name = "HttpProblem";
     this.status = PROBLEM_KINDS[kind].status;
+    // Every 503 tells clients when to retry: an outage is temporary, and nothing was done.
+    if (kind === "unavailable" && !options.headers?.["Retry-After"]) {
+      this.options = { ...options, headers: { ...options.headers, "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } };
+    }
   }
   get field(): string | undefined {
     return this.options.field;
@@ -124,7 +134,11 @@ const DETAIL_IS_PUBLIC = new Set<GrpcStatus>([
   GrpcStatus.PERMISSION_DENIED,
 ]);
 
-/** Maps a gRPC error from a service to a problem; anything unexpected becomes a 500 with no internals. */
+/**
+ * Maps a gRPC error from a service to a problem; anything unexpected becomes a 500 with no
+ * internals. UNAVAILABLE (a service that is down or cannot reach its database, or a channel
+ * that cannot connect at all) is a 503 with Retry-After.
+ */
 export function problemFromGrpc(err: unknown): HttpProblem | undefined {
   if (!isGrpcError(err)) return undefined;
   const kind = GRPC_TO_KIND[err.code as GrpcStatus] ?? "internal";

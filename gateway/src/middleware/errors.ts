@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "@relata/platform";
-import { HttpProblem, problemBody, problemFromGrpc, type ProblemKind } from "../http/problem";
+import { HttpProblem, problemBody, problemFromGrpc } from "../http/problem";
 
 export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {
   const requestId = (res.locals.relata as { requestId?: string } | undefined)?.requestId ?? "";
@@ -70,8 +70,4 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
         headers: { Allow: allowed.join(", ") },
       }),
     );
-}
-
-export function problem(kind: ProblemKind, detail: string, field?: string): HttpProblem {
-  return new HttpProblem(kind, detail, { field });
 }

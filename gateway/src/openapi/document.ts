@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PERMISSIONS } from "../auth/permissions";
+import { BACKENDS, backendScopes } from "../backends";
 import { TENANT_HEADER } from "../middleware/auth";
 import type { RouteSpec } from "../routes/define";
 import { apiSchemas, schemaId } from "../schemas/registry";
@@ -145,14 +146,7 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [{ url: options.publicUrl }],
-    tags: [
-      { name: "Accounts" },
-      { name: "Contacts" },
-      { name: "Leads" },
-      { name: "Opportunities" },
-      { name: "Pipeline" },
-      { name: "Activities" },
-    ],
+    tags: BACKENDS.flatMap((b) => b.tags.map((name) => ({ name }))),
     paths,
     components: {
       schemas,
@@ -164,7 +158,7 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
           flows: {
             clientCredentials: {
               tokenUrl: `${options.issuer}/protocol/openid-connect/token`,
-              scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
+              scopes: backendScopes(),
             },
           },
         },

@@ -1,5 +1,5 @@
 import { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
-import type { SalesClients } from "../clients/sales";
+import type { SalesClients } from "../backends";
 import { AccountCreate, AccountJson, accountJson, AccountListQuery, AccountUpdate, TimelineEntryJson, timelineEntryJson, TimelineQuery } from "../schemas/accounts";
 import { IdParams, pageOf } from "../schemas/common";
 import { clearable, listReply, route, type RouteSpec } from "./define";

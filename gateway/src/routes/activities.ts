@@ -1,5 +1,5 @@
 import { CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
-import type { SalesClients } from "../clients/sales";
+import type { SalesClients } from "../backends";
 import { ActivityCreate, ActivityJson, activityJson, ActivityListQuery, ActivityUpdate } from "../schemas/activities";
 import { IdParams, pageOf } from "../schemas/common";
 import { activityType, recordType } from "../schemas/enums";

@@ -1,5 +1,5 @@
 import { CreateContactRequest, ListContactsRequest, UpdateContactRequest } from "@relata/proto/sales/v1/contact";
-import type { SalesClients } from "../clients/sales";
+import type { SalesClients } from "../backends";
 import { IdParams, pageOf } from "../schemas/common";
 import { ContactCreate, ContactJson, contactJson, ContactListQuery, ContactUpdate } from "../schemas/contacts";
 import { clearable, listReply, route, type RouteSpec } from "./define";

@@ -1,22 +1,8 @@
-import type { SalesClients } from "../clients/sales";
-import { accountRoutes } from "./accounts";
-import { activityRoutes } from "./activities";
-import { contactRoutes } from "./contacts";
+import { BACKENDS, type BackendClients } from "../backends";
 import type { RouteSpec } from "./define";
-import { leadAssignmentRoutes } from "./lead-assignment";
-import { leadRoutes } from "./leads";
-import { opportunityRoutes } from "./opportunities";
-import { pipelineRoutes } from "./pipeline";
 
-/** Every REST operation of /v1. A new service adds its route files here. */
-export function allRoutes(sales: SalesClients): RouteSpec[] {
-  return [
-    ...accountRoutes(sales),
-    ...contactRoutes(sales),
-    ...leadRoutes(sales),
-    ...leadAssignmentRoutes(sales),
-    ...opportunityRoutes(sales),
-    ...pipelineRoutes(sales),
-    ...activityRoutes(sales),
-  ];
+/** Every REST operation of /v1: each backend's routes, in the order gateway/src/backends.ts lists them. */
+export function allRoutes(clients: BackendClients): RouteSpec[] {
+  // Each entry's routes take that entry's clients; TypeScript cannot pair them across the union.
+  return BACKENDS.flatMap((b) => (b.routes as (c: unknown) => RouteSpec[])(clients[b.name]));
 }

@@ -1,4 +1,4 @@
-import type { SalesClients } from "../clients/sales";
+import type { SalesClients } from "../backends";
 import { assignmentRuleJson, LeadAssignmentRule, LeadAssignmentRuleUpdate } from "../schemas/leads";
 import { route, type RouteSpec } from "./define";
 import { ok } from "./responses";

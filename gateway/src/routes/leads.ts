@@ -1,5 +1,5 @@
 import { ConvertLeadRequest, CreateLeadRequest, LeadSource, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
-import type { SalesClients } from "../clients/sales";
+import type { SalesClients } from "../backends";
 import { IdParams, pageOf } from "../schemas/common";
 import { leadSource, leadStatus } from "../schemas/enums";
 import { conversionJson, LeadAssign, LeadConversionResult, LeadConvert, LeadCreate, LeadJson, leadJson, LeadListQuery, LeadQualify, LeadUpdate } from "../schemas/leads";

@@ -1,5 +1,5 @@
 import { CreateOpportunityRequest, ListOpportunitiesRequest, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
-import type { SalesClients } from "../clients/sales";
+import type { SalesClients } from "../backends";
 import { IdParams, pageOf } from "../schemas/common";
 import { opportunityStatus } from "../schemas/enums";
 import { OpportunityCreate, OpportunityJson, opportunityJson, OpportunityListQuery, OpportunityStageChange, OpportunityUpdate } from "../schemas/opportunities";

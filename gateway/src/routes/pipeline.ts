@@ -1,4 +1,4 @@
-import type { SalesClients } from "../clients/sales";
+import type { SalesClients } from "../backends";
 import { stageKind } from "../schemas/enums";
 import { PipelineJson, pipelineJson, PipelineUpdate } from "../schemas/pipeline";
 import { route, type RouteSpec } from "./define";

@@ -55,7 +55,7 @@ export const Limit = z.coerce.number().int().min(1).max(200).meta({ description:
 export const Cursor = z.string().min(1).max(1024).meta({ description: "The nextCursor of the previous page." });
 
 /** The sort parameter over the given fields ("createdAt" ascending, "-createdAt" descending). */
-export function sortParam(fields: readonly [string, ...string[]]) {
+function sortParam(fields: readonly [string, ...string[]]) {
   const values = fields.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
   return z.enum(values).meta({ description: `Sort field, prefixed with '-' for descending: ${fields.join(", ")}.` });
 }

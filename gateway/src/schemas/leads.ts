@@ -72,7 +72,7 @@ export const LeadListQuery = listQuery(["createdAt", "updatedAt", "lastName", "c
   company: text(200).optional().meta({ description: "Exact company name." }),
 });
 
-export const LeadConversionJson = z.object({
+const LeadConversionJson = z.object({
   accountId: z.string(),
   contactId: z.string(),
   opportunityId: z.string(),

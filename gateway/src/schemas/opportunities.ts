@@ -48,7 +48,7 @@ export const OpportunityListQuery = listQuery(["createdAt", "updatedAt", "name",
   status: opportunityStatus.schema.optional(),
 });
 
-export const StageChangeJson = z.object({
+const StageChangeJson = z.object({
   fromStageId: z.string().nullable(),
   toStageId: z.string(),
   changedBy: z.string().nullable(),

@@ -4,7 +4,7 @@ import { text, toVersion, Version } from "./common";
 import { stageKind } from "./enums";
 import { named } from "./registry";
 
-export const PipelineStageJson = named(
+const PipelineStageJson = named(
   "PipelineStage",
   z.strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a short slug such as \"qualification\""),

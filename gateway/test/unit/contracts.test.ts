@@ -6,7 +6,7 @@ import { apiFieldName, HttpProblem, problemFromGrpc } from "../../src/http/probl
 import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
-import type { SalesClients } from "../../src/clients/sales";
+import type { BackendClients } from "../../src/backends";
 import { activityType, type EnumMap, leadSource, leadStatus, opportunityStatus, recordType, stageKind } from "../../src/schemas/enums";
 import { LeadCreate, LeadQualify } from "../../src/schemas/leads";
 import { PipelineUpdate } from "../../src/schemas/pipeline";
@@ -139,7 +139,7 @@ describe("enum words", () => {
 });
 
 describe("the OpenAPI document", () => {
-  const doc = openApiDocument(allRoutes({} as SalesClients), { publicUrl: "https://api.example.test", issuer: "https://id.example.test/realms/relata" }) as {
+  const doc = openApiDocument(allRoutes({ sales: {} } as BackendClients), { publicUrl: "https://api.example.test", issuer: "https://id.example.test/realms/relata" }) as {
     openapi: string;
     paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: { $ref: string } }> }; parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[]; responses: Record<string, unknown> }>>;
     components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[]; additionalProperties?: boolean }> };
@@ -159,7 +159,7 @@ describe("the OpenAPI document", () => {
         "GET /v1/pipeline", "PUT /v1/pipeline", "GET /v1/lead-assignment", "PUT /v1/lead-assignment",
       ]),
     );
-    expect(ops).toHaveLength(allRoutes({} as SalesClients).length);
+    expect(ops).toHaveLength(allRoutes({ sales: {} } as BackendClients).length);
   });
 
   test("is generated from the very schemas that validate requests", () => {

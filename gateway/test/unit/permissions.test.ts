@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isAllowed, PERMISSIONS, ROLES, type Operation, type Role } from "../../src/auth/permissions";
+import { permissionSections, REGENERATE_COMMAND, renderPermissionDocs } from "../../src/auth/permissions-doc";
 import { allRoutes } from "../../src/routes/index";
-import type { SalesClients } from "../../src/clients/sales";
+import type { BackendClients } from "../../src/backends";
 
 const user = (role: string) => ({ kind: "user" as const, roles: [role], scopes: [] });
 const client = (...scopes: string[]) => ({ kind: "client" as const, roles: [], scopes });
@@ -32,8 +33,26 @@ describe("the permission table", () => {
     }
   });
 
+  test("docs/auth.md's matrix, partner scopes and endpoints are the ones rendered from the code", () => {
+    const doc = readFileSync(path.join(__dirname, "../../../docs/auth.md"), "utf8");
+    const rendered = renderPermissionDocs(doc);
+    if (rendered !== doc) {
+      const stale = Object.keys(permissionSections()).filter((name) => !doc.includes(permissionSections()[name]!));
+      throw new Error(`docs/auth.md differs from the permission table (${stale.join(", ")}); run \`${REGENERATE_COMMAND}\` and commit the result`);
+    }
+    expect(Object.keys(permissionSections())).toEqual(["role matrix", "partner scopes", "endpoints"]);
+  });
+
+  test("the rendering reflects a change of the table, and refuses a document without its markers", () => {
+    const doc = readFileSync(path.join(__dirname, "../../../docs/auth.md"), "utf8");
+    const changed = renderPermissionDocs(doc, { ...permissionSections(), "role matrix": "| operation |" });
+    expect(changed).not.toBe(doc);
+    expect(changed).toContain("| operation |\n<!-- END GENERATED role matrix -->");
+    expect(() => renderPermissionDocs("# no markers")).toThrow(/role matrix/);
+  });
+
   test("every route names an operation of the table, and every operation is used", () => {
-    const routes = allRoutes({} as SalesClients);
+    const routes = allRoutes({ sales: {} } as BackendClients);
     const used = new Set(routes.map((r) => r.operation));
     for (const r of routes) expect(Object.keys(PERMISSIONS)).toContain(r.operation);
     expect([...used].sort()).toEqual(Object.keys(PERMISSIONS).sort());

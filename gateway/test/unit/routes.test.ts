@@ -7,7 +7,7 @@ import type { Express } from "express";
 import request from "supertest";
 import { createApp } from "../../src/app";
 import { createTokenVerifier } from "../../src/auth/verifier";
-import type { SalesClients } from "../../src/clients/sales";
+import type { SalesClients } from "../../src/backends";
 import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
 
 /**
@@ -70,7 +70,7 @@ beforeAll(async () => {
   issuer = await startLocalIssuer();
   app = createApp(
     { publicUrl: "http://gw.test", issuer: issuer.issuer, requestTimeoutMs: 1000, bodyLimit: "100kb" },
-    { logger: createLogger("t", "silent"), verifier: createTokenVerifier({ issuer: issuer.issuer, audience: "relata-api", jwksUrl: issuer.jwksUrl }), sales: recorder(), readiness: [] },
+    { logger: createLogger("t", "silent"), verifier: createTokenVerifier({ issuer: issuer.issuer, audience: "relata-api", jwksUrl: issuer.jwksUrl }), clients: { sales: recorder() }, readiness: [] },
   );
   rep = `Bearer ${await issuer.userToken(["sales-rep"], "acme")}`;
   manager = `Bearer ${await issuer.userToken(["sales-manager"], "acme")}`;

@@ -53,9 +53,13 @@ export class Unauthenticated extends AppError {
   }
 }
 
-export class PermissionDenied extends AppError {
-  constructor(message: string) {
-    super(GrpcStatus.PERMISSION_DENIED, message);
+/**
+ * A dependency (the database, the message bus) cannot be reached right now. Clients should
+ * retry: the gateway answers 503 with Retry-After.
+ */
+export class DependencyUnavailable extends AppError {
+  constructor(readonly dependency: string) {
+    super(GrpcStatus.UNAVAILABLE, `the ${dependency} is unavailable; retry later`);
   }
 }
 
@@ -68,12 +72,69 @@ export interface GrpcErrorPayload {
   metadata: Metadata;
 }
 
+/**
+ * MongoDB driver and mongoose errors that mean "the database cannot be reached now", as opposed
+ * to "the database refused this operation". Matched by name: the driver's classes are not all
+ * exported (MongoPoolClearedError), and a second copy of the driver would defeat instanceof.
+ */
+const DATABASE_OUTAGE_ERRORS = new Set([
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoServerSelectionError",
+  "MongooseServerSelectionError",
+  "MongoPoolClearedError",
+  "PoolClearedOnNetworkError",
+  "MongoPoolClosedError",
+  "MongoNotConnectedError",
+  "MongoTopologyClosedError",
+  "MongoServerClosedError",
+  "MongoWaitQueueTimeoutError",
+]);
+
+/**
+ * Socket errors of Node itself. The driver does not always wrap them: a write on a connection the
+ * database just dropped can surface as a bare `write ECONNRESET`. Handlers reach nothing but
+ * their database over sockets (events leave through the outbox), so one in a handler means the
+ * database connection broke.
+ */
+const SOCKET_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+
+/** NATS client errors that mean the connection to the bus is gone (not a refused publish). */
+const BUS_OUTAGE_ERRORS = new Set(["ClosedConnectionError", "DrainingConnectionError", "ConnectionError"]);
+
+/**
+ * The dependency whose outage caused this error ("database", "message bus"), or undefined when
+ * the error is anything else. Follows `cause`, since wrappers keep the driver's error there.
+ */
+export function outageOf(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (DATABASE_OUTAGE_ERRORS.has(e.name)) return "database";
+    // Network-class driver errors carry the name of their subclass; the class chain tells.
+    if (isMongoNetworkError(e)) return "database";
+    // mongoose queues operations while disconnected and fails them after bufferTimeoutMS.
+    if (e.name === "MongooseError" && /buffering timed out/.test(e.message)) return "database";
+    const { code, syscall } = e as { code?: unknown; syscall?: unknown };
+    if (typeof code === "string" && typeof syscall === "string" && SOCKET_ERROR_CODES.has(code)) return "database";
+    if (BUS_OUTAGE_ERRORS.has(e.name)) return "message bus";
+  }
+  return undefined;
+}
+
+function isMongoNetworkError(err: Error): boolean {
+  for (let proto = Object.getPrototypeOf(err) as object | null; proto; proto = Object.getPrototypeOf(proto) as object | null) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === "MongoNetworkError") return true;
+  }
+  return false;
+}
+
 export function toGrpcError(err: unknown): GrpcErrorPayload {
   const metadata = new Metadata();
   if (err instanceof AppError) {
     if (err.field) metadata.set(FIELD_TRAILER, err.field);
     return { code: err.code, details: err.message, metadata };
   }
+  const dependency = outageOf(err);
+  if (dependency) return toGrpcError(new DependencyUnavailable(dependency));
   return { code: GrpcStatus.INTERNAL, details: "internal error", metadata };
 }
 

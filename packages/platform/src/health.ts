@@ -18,7 +18,6 @@ export class Readiness {
   readonly health = new HealthImplementation({ "": "NOT_SERVING" });
   private readonly state = new Map<Dependency, boolean>();
   private readonly serviceNames = new Set<string>([""]);
-  private listeners: ((ready: boolean, dependency: Dependency, up: boolean) => void)[] = [];
   private draining = false;
   private started = false;
 
@@ -46,7 +45,6 @@ export class Readiness {
     metrics.dependencyUp.set({ dependency }, up ? 1 : 0);
     this.logger[up ? "info" : "warn"]({ dependency, up }, up ? "dependency up" : "dependency down");
     this.publish();
-    for (const l of this.listeners) l(this.ready, dependency, up);
   }
 
   /** Once the handlers are registered: before that a SERVING answer would lead to UNIMPLEMENTED. */
@@ -65,12 +63,13 @@ export class Readiness {
     return this.started && !this.draining && [...this.state.values()].every(Boolean);
   }
 
-  dependencies(): Record<string, boolean> {
-    return Object.fromEntries(this.state);
+  /** Whether the dependency is up now (an unknown name is not). */
+  isUp(dependency: Dependency): boolean {
+    return this.state.get(dependency) === true;
   }
 
-  onChange(listener: (ready: boolean, dependency: Dependency, up: boolean) => void): void {
-    this.listeners.push(listener);
+  dependencies(): Record<string, boolean> {
+    return Object.fromEntries(this.state);
   }
 
   private publish(): void {

@@ -3,7 +3,7 @@ import type { Connection } from "mongoose";
 import type { z } from "zod";
 import { ConfigError, loadConfig, serviceEnv } from "./config";
 import { EventBus } from "./events/bus";
-import type { ServiceRegistration } from "./grpc/service";
+import { failFastWhileDown, type ServiceRegistration } from "./grpc/service";
 import { Readiness } from "./health";
 import { createLogger, type Logger } from "./logger";
 import { connectMongo } from "./mongo";
@@ -86,8 +86,11 @@ export async function runService<S extends z.ZodRawShape = Record<never, never>>
     const { oldest } = await processBacklog();
     set({}, oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
   });
+  // Every handler needs the database (NATS only through the outbox, which waits for it).
+  const databaseDown = () => (readiness.isUp("mongo") ? undefined : "database");
   for (const s of built.services) {
-    server.addService(s.definition, s.implementation);
+    const guarded = failFastWhileDown(s, databaseDown);
+    server.addService(guarded.definition, guarded.implementation);
     readiness.addService(s.name);
   }
   readiness.markStarted();

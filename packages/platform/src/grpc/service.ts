@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
-import { toGrpcError, AppError } from "../errors";
+import { toGrpcError, AppError, DependencyUnavailable, outageOf } from "../errors";
 import { identityFromMetadata, type Identity } from "../identity";
 import type { Logger } from "../logger";
 import { annotateActiveSpan } from "../telemetry/context";
@@ -49,7 +49,8 @@ export interface ServiceRegistration {
 /**
  * Turns promise-returning handlers into a grpc-js implementation: reads the caller's identity
  * from metadata (every call must carry a tenant), maps AppErrors to gRPC statuses with the
- * failing field in trailers, and logs unexpected errors once.
+ * failing field in trailers, answers UNAVAILABLE when a dependency is down (database or bus
+ * connection errors), and logs unexpected errors once.
  */
 export function implement<D extends ServiceDefinition>(
   definition: D,
@@ -96,7 +97,11 @@ export function implement<D extends ServiceDefinition>(
         },
         (err: unknown) => {
           timer();
-          if (!(err instanceof AppError)) ctx.logger.error({ err }, "unhandled error in handler");
+          // An outage is not a bug: it is answered UNAVAILABLE (the caller retries) and logged once
+          // per call as a warning; anything else unexpected is an error.
+          const dependency = err instanceof AppError ? undefined : outageOf(err);
+          if (dependency) ctx.logger.warn({ err: String(err), dependency }, "dependency unavailable");
+          else if (!(err instanceof AppError)) ctx.logger.error({ err }, "unhandled error in handler");
           const grpcError = toGrpcError(err);
           metrics.rpcRequests.inc({ method: method.path, code: GrpcStatus[grpcError.code] ?? String(grpcError.code) });
           callback(grpcError);
@@ -106,4 +111,29 @@ export function implement<D extends ServiceDefinition>(
     implementation[key] = wrapped;
   }
   return { name, definition, implementation };
+}
+
+/**
+ * Refuses every call of a service at once with UNAVAILABLE while `down()` names a dependency
+ * that is known to be unreachable. Without it a call made during a database outage waits for
+ * the driver's server selection, longer than most callers' deadlines, and ends as a timeout;
+ * with it the caller learns at once that it should retry later.
+ */
+export function failFastWhileDown(registration: ServiceRegistration, down: () => string | undefined): ServiceRegistration {
+  const implementation: UntypedServiceImplementation = {};
+  for (const [key, handler] of Object.entries(registration.implementation)) {
+    const method = registration.definition[key];
+    const unary = handler as handleUnaryCall<unknown, unknown>;
+    const guarded: handleUnaryCall<unknown, unknown> = (call, callback) => {
+      const dependency = down();
+      if (dependency === undefined) {
+        unary(call, callback);
+        return;
+      }
+      metrics.rpcRequests.inc({ method: method?.path ?? key, code: GrpcStatus[GrpcStatus.UNAVAILABLE] });
+      callback(toGrpcError(new DependencyUnavailable(dependency)));
+    };
+    implementation[key] = guarded;
+  }
+  return { ...registration, implementation };
 }

@@ -10,11 +10,6 @@ export function isDecimalAmount(value: string): boolean {
   return DECIMAL_AMOUNT.test(value);
 }
 
-/** Three upper-case letters naming a currency of ISO 4217. */
-export function isCurrencyCode(value: string): boolean {
-  return CURRENCY_SHAPE.test(value) && KNOWN_CURRENCIES.has(value);
-}
-
 /**
  * The problem with an amount, by the field that has it ("amount" / "currency" relative to the
  * Money), or undefined when it is valid.

@@ -38,25 +38,6 @@ export function recordTypeFromJSON(object: any): RecordType {
   }
 }
 
-export function recordTypeToJSON(object: RecordType): string {
-  switch (object) {
-    case RecordType.RECORD_TYPE_UNSPECIFIED:
-      return "RECORD_TYPE_UNSPECIFIED";
-    case RecordType.RECORD_TYPE_ACCOUNT:
-      return "RECORD_TYPE_ACCOUNT";
-    case RecordType.RECORD_TYPE_CONTACT:
-      return "RECORD_TYPE_CONTACT";
-    case RecordType.RECORD_TYPE_LEAD:
-      return "RECORD_TYPE_LEAD";
-    case RecordType.RECORD_TYPE_OPPORTUNITY:
-      return "RECORD_TYPE_OPPORTUNITY";
-    case RecordType.RECORD_TYPE_ACTIVITY:
-      return "RECORD_TYPE_ACTIVITY";
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum RecordType");
-  }
-}
-
 export function recordTypeToNumber(object: RecordType): number {
   switch (object) {
     case RecordType.RECORD_TYPE_UNSPECIFIED:
@@ -174,32 +155,6 @@ export const PageRequest: MessageFns<PageRequest> = {
     }
   },
 
-  fromJSON(object: any): PageRequest {
-    return {
-      pageSize: isSet(object.pageSize)
-        ? globalThis.Number(object.pageSize)
-        : isSet(object.page_size)
-        ? globalThis.Number(object.page_size)
-        : 0,
-      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
-      sort: isSet(object.sort) ? globalThis.String(object.sort) : "",
-    };
-  },
-
-  toJSON(message: PageRequest): unknown {
-    const obj: any = {};
-    if (message.pageSize !== 0) {
-      obj.pageSize = Math.round(message.pageSize);
-    }
-    if (message.cursor !== "") {
-      obj.cursor = message.cursor;
-    }
-    if (message.sort !== "") {
-      obj.sort = message.sort;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<PageRequest>, I>>(base?: I): PageRequest {
     return PageRequest.fromPartial(base ?? ({} as any));
   },
@@ -255,24 +210,6 @@ export const PageInfo: MessageFns<PageInfo> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): PageInfo {
-    return {
-      nextCursor: isSet(object.nextCursor)
-        ? globalThis.String(object.nextCursor)
-        : isSet(object.next_cursor)
-        ? globalThis.String(object.next_cursor)
-        : "",
-    };
-  },
-
-  toJSON(message: PageInfo): unknown {
-    const obj: any = {};
-    if (message.nextCursor !== "") {
-      obj.nextCursor = message.nextCursor;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<PageInfo>, I>>(base?: I): PageInfo {
@@ -339,24 +276,6 @@ export const Money: MessageFns<Money> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): Money {
-    return {
-      amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
-      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
-    };
-  },
-
-  toJSON(message: Money): unknown {
-    const obj: any = {};
-    if (message.amount !== "") {
-      obj.amount = message.amount;
-    }
-    if (message.currency !== "") {
-      obj.currency = message.currency;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<Money>, I>>(base?: I): Money {
@@ -426,24 +345,6 @@ export const RecordRef: MessageFns<RecordRef> = {
     }
   },
 
-  fromJSON(object: any): RecordRef {
-    return {
-      type: isSet(object.type) ? recordTypeFromJSON(object.type) : RecordType.RECORD_TYPE_UNSPECIFIED,
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-    };
-  },
-
-  toJSON(message: RecordRef): unknown {
-    const obj: any = {};
-    if (message.type !== RecordType.RECORD_TYPE_UNSPECIFIED) {
-      obj.type = recordTypeToJSON(message.type);
-    }
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<RecordRef>, I>>(base?: I): RecordRef {
     return RecordRef.fromPartial(base ?? ({} as any));
   },
@@ -468,15 +369,9 @@ type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

@@ -131,64 +131,6 @@ export const EventMeta: MessageFns<EventMeta> = {
     }
   },
 
-  fromJSON(object: any): EventMeta {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      type: isSet(object.type) ? globalThis.String(object.type) : "",
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      entityId: isSet(object.entityId)
-        ? globalThis.String(object.entityId)
-        : isSet(object.entity_id)
-        ? globalThis.String(object.entity_id)
-        : "",
-      actorId: isSet(object.actorId)
-        ? globalThis.String(object.actorId)
-        : isSet(object.actor_id)
-        ? globalThis.String(object.actor_id)
-        : "",
-      requestId: isSet(object.requestId)
-        ? globalThis.String(object.requestId)
-        : isSet(object.request_id)
-        ? globalThis.String(object.request_id)
-        : "",
-      occurredAt: isSet(object.occurredAt)
-        ? globalThis.String(object.occurredAt)
-        : isSet(object.occurred_at)
-        ? globalThis.String(object.occurred_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: EventMeta): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.type !== "") {
-      obj.type = message.type;
-    }
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.entityId !== "") {
-      obj.entityId = message.entityId;
-    }
-    if (message.actorId !== "") {
-      obj.actorId = message.actorId;
-    }
-    if (message.requestId !== "") {
-      obj.requestId = message.requestId;
-    }
-    if (message.occurredAt !== undefined) {
-      obj.occurredAt = message.occurredAt;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<EventMeta>, I>>(base?: I): EventMeta {
     return EventMeta.fromPartial(base ?? ({} as any));
   },
@@ -231,15 +173,9 @@ function fromTimestamp(t: Timestamp): string {
   return new globalThis.Date(millis).toISOString();
 }
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

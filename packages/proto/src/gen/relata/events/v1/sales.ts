@@ -116,24 +116,6 @@ export const AccountChanged: MessageFns<AccountChanged> = {
     }
   },
 
-  fromJSON(object: any): AccountChanged {
-    return {
-      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
-      account: isSet(object.account) ? Account.fromJSON(object.account) : undefined,
-    };
-  },
-
-  toJSON(message: AccountChanged): unknown {
-    const obj: any = {};
-    if (message.meta !== undefined) {
-      obj.meta = EventMeta.toJSON(message.meta);
-    }
-    if (message.account !== undefined) {
-      obj.account = Account.toJSON(message.account);
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<AccountChanged>, I>>(base?: I): AccountChanged {
     return AccountChanged.fromPartial(base ?? ({} as any));
   },
@@ -203,24 +185,6 @@ export const ContactChanged: MessageFns<ContactChanged> = {
     }
   },
 
-  fromJSON(object: any): ContactChanged {
-    return {
-      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
-      contact: isSet(object.contact) ? Contact.fromJSON(object.contact) : undefined,
-    };
-  },
-
-  toJSON(message: ContactChanged): unknown {
-    const obj: any = {};
-    if (message.meta !== undefined) {
-      obj.meta = EventMeta.toJSON(message.meta);
-    }
-    if (message.contact !== undefined) {
-      obj.contact = Contact.toJSON(message.contact);
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ContactChanged>, I>>(base?: I): ContactChanged {
     return ContactChanged.fromPartial(base ?? ({} as any));
   },
@@ -288,24 +252,6 @@ export const LeadChanged: MessageFns<LeadChanged> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): LeadChanged {
-    return {
-      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
-      lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined,
-    };
-  },
-
-  toJSON(message: LeadChanged): unknown {
-    const obj: any = {};
-    if (message.meta !== undefined) {
-      obj.meta = EventMeta.toJSON(message.meta);
-    }
-    if (message.lead !== undefined) {
-      obj.lead = Lead.toJSON(message.lead);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<LeadChanged>, I>>(base?: I): LeadChanged {
@@ -408,48 +354,6 @@ export const LeadConverted: MessageFns<LeadConverted> = {
     }
   },
 
-  fromJSON(object: any): LeadConverted {
-    return {
-      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
-      lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined,
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      contactId: isSet(object.contactId)
-        ? globalThis.String(object.contactId)
-        : isSet(object.contact_id)
-        ? globalThis.String(object.contact_id)
-        : "",
-      opportunityId: isSet(object.opportunityId)
-        ? globalThis.String(object.opportunityId)
-        : isSet(object.opportunity_id)
-        ? globalThis.String(object.opportunity_id)
-        : "",
-    };
-  },
-
-  toJSON(message: LeadConverted): unknown {
-    const obj: any = {};
-    if (message.meta !== undefined) {
-      obj.meta = EventMeta.toJSON(message.meta);
-    }
-    if (message.lead !== undefined) {
-      obj.lead = Lead.toJSON(message.lead);
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.contactId !== "") {
-      obj.contactId = message.contactId;
-    }
-    if (message.opportunityId !== "") {
-      obj.opportunityId = message.opportunityId;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<LeadConverted>, I>>(base?: I): LeadConverted {
     return LeadConverted.fromPartial(base ?? ({} as any));
   },
@@ -518,24 +422,6 @@ export const OpportunityChanged: MessageFns<OpportunityChanged> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): OpportunityChanged {
-    return {
-      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
-      opportunity: isSet(object.opportunity) ? Opportunity.fromJSON(object.opportunity) : undefined,
-    };
-  },
-
-  toJSON(message: OpportunityChanged): unknown {
-    const obj: any = {};
-    if (message.meta !== undefined) {
-      obj.meta = EventMeta.toJSON(message.meta);
-    }
-    if (message.opportunity !== undefined) {
-      obj.opportunity = Opportunity.toJSON(message.opportunity);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<OpportunityChanged>, I>>(base?: I): OpportunityChanged {
@@ -629,40 +515,6 @@ export const OpportunityStageChanged: MessageFns<OpportunityStageChanged> = {
     }
   },
 
-  fromJSON(object: any): OpportunityStageChanged {
-    return {
-      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
-      opportunity: isSet(object.opportunity) ? Opportunity.fromJSON(object.opportunity) : undefined,
-      fromStageId: isSet(object.fromStageId)
-        ? globalThis.String(object.fromStageId)
-        : isSet(object.from_stage_id)
-        ? globalThis.String(object.from_stage_id)
-        : "",
-      toStageId: isSet(object.toStageId)
-        ? globalThis.String(object.toStageId)
-        : isSet(object.to_stage_id)
-        ? globalThis.String(object.to_stage_id)
-        : "",
-    };
-  },
-
-  toJSON(message: OpportunityStageChanged): unknown {
-    const obj: any = {};
-    if (message.meta !== undefined) {
-      obj.meta = EventMeta.toJSON(message.meta);
-    }
-    if (message.opportunity !== undefined) {
-      obj.opportunity = Opportunity.toJSON(message.opportunity);
-    }
-    if (message.fromStageId !== "") {
-      obj.fromStageId = message.fromStageId;
-    }
-    if (message.toStageId !== "") {
-      obj.toStageId = message.toStageId;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<OpportunityStageChanged>, I>>(base?: I): OpportunityStageChanged {
     return OpportunityStageChanged.fromPartial(base ?? ({} as any));
   },
@@ -734,24 +586,6 @@ export const ActivityChanged: MessageFns<ActivityChanged> = {
     }
   },
 
-  fromJSON(object: any): ActivityChanged {
-    return {
-      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
-      activity: isSet(object.activity) ? Activity.fromJSON(object.activity) : undefined,
-    };
-  },
-
-  toJSON(message: ActivityChanged): unknown {
-    const obj: any = {};
-    if (message.meta !== undefined) {
-      obj.meta = EventMeta.toJSON(message.meta);
-    }
-    if (message.activity !== undefined) {
-      obj.activity = Activity.toJSON(message.activity);
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ActivityChanged>, I>>(base?: I): ActivityChanged {
     return ActivityChanged.fromPartial(base ?? ({} as any));
   },
@@ -778,15 +612,9 @@ type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

@@ -242,80 +242,6 @@ export const Account: MessageFns<Account> = {
     }
   },
 
-  fromJSON(object: any): Account {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      parentAccountId: isSet(object.parentAccountId)
-        ? globalThis.String(object.parentAccountId)
-        : isSet(object.parent_account_id)
-        ? globalThis.String(object.parent_account_id)
-        : "",
-      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
-      territory: isSet(object.territory) ? globalThis.String(object.territory) : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      website: isSet(object.website) ? globalThis.String(object.website) : "",
-      version: isSet(object.version) ? globalThis.String(object.version) : "0",
-      createdAt: isSet(object.createdAt)
-        ? globalThis.String(object.createdAt)
-        : isSet(object.created_at)
-        ? globalThis.String(object.created_at)
-        : undefined,
-      updatedAt: isSet(object.updatedAt)
-        ? globalThis.String(object.updatedAt)
-        : isSet(object.updated_at)
-        ? globalThis.String(object.updated_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: Account): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.name !== "") {
-      obj.name = message.name;
-    }
-    if (message.parentAccountId !== "") {
-      obj.parentAccountId = message.parentAccountId;
-    }
-    if (message.industry !== "") {
-      obj.industry = message.industry;
-    }
-    if (message.territory !== "") {
-      obj.territory = message.territory;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.website !== "") {
-      obj.website = message.website;
-    }
-    if (message.version !== "0") {
-      obj.version = message.version;
-    }
-    if (message.createdAt !== undefined) {
-      obj.createdAt = message.createdAt;
-    }
-    if (message.updatedAt !== undefined) {
-      obj.updatedAt = message.updatedAt;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<Account>, I>>(base?: I): Account {
     return Account.fromPartial(base ?? ({} as any));
   },
@@ -447,56 +373,6 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
     }
   },
 
-  fromJSON(object: any): CreateAccountRequest {
-    return {
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      parentAccountId: isSet(object.parentAccountId)
-        ? globalThis.String(object.parentAccountId)
-        : isSet(object.parent_account_id)
-        ? globalThis.String(object.parent_account_id)
-        : "",
-      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
-      territory: isSet(object.territory) ? globalThis.String(object.territory) : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      website: isSet(object.website) ? globalThis.String(object.website) : "",
-      idempotencyKey: isSet(object.idempotencyKey)
-        ? globalThis.String(object.idempotencyKey)
-        : isSet(object.idempotency_key)
-        ? globalThis.String(object.idempotency_key)
-        : "",
-    };
-  },
-
-  toJSON(message: CreateAccountRequest): unknown {
-    const obj: any = {};
-    if (message.name !== "") {
-      obj.name = message.name;
-    }
-    if (message.parentAccountId !== "") {
-      obj.parentAccountId = message.parentAccountId;
-    }
-    if (message.industry !== "") {
-      obj.industry = message.industry;
-    }
-    if (message.territory !== "") {
-      obj.territory = message.territory;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.website !== "") {
-      obj.website = message.website;
-    }
-    if (message.idempotencyKey !== "") {
-      obj.idempotencyKey = message.idempotencyKey;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<CreateAccountRequest>, I>>(base?: I): CreateAccountRequest {
     return CreateAccountRequest.fromPartial(base ?? ({} as any));
   },
@@ -556,18 +432,6 @@ export const GetAccountRequest: MessageFns<GetAccountRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): GetAccountRequest {
-    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
-  },
-
-  toJSON(message: GetAccountRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<GetAccountRequest>, I>>(base?: I): GetAccountRequest {
@@ -669,44 +533,6 @@ export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
     }
   },
 
-  fromJSON(object: any): ListAccountsRequest {
-    return {
-      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
-      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
-      territory: isSet(object.territory) ? globalThis.String(object.territory) : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      parentAccountId: isSet(object.parentAccountId)
-        ? globalThis.String(object.parentAccountId)
-        : isSet(object.parent_account_id)
-        ? globalThis.String(object.parent_account_id)
-        : "",
-    };
-  },
-
-  toJSON(message: ListAccountsRequest): unknown {
-    const obj: any = {};
-    if (message.page !== undefined) {
-      obj.page = PageRequest.toJSON(message.page);
-    }
-    if (message.industry !== "") {
-      obj.industry = message.industry;
-    }
-    if (message.territory !== "") {
-      obj.territory = message.territory;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.parentAccountId !== "") {
-      obj.parentAccountId = message.parentAccountId;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ListAccountsRequest>, I>>(base?: I): ListAccountsRequest {
     return ListAccountsRequest.fromPartial(base ?? ({} as any));
   },
@@ -777,24 +603,6 @@ export const ListAccountsResponse: MessageFns<ListAccountsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): ListAccountsResponse {
-    return {
-      accounts: globalThis.Array.isArray(object?.accounts) ? object.accounts.map((e: any) => Account.fromJSON(e)) : [],
-      page: isSet(object.page) ? PageInfo.fromJSON(object.page) : undefined,
-    };
-  },
-
-  toJSON(message: ListAccountsResponse): unknown {
-    const obj: any = {};
-    if (message.accounts?.length) {
-      obj.accounts = message.accounts.map((e) => Account.toJSON(e));
-    }
-    if (message.page !== undefined) {
-      obj.page = PageInfo.toJSON(message.page);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<ListAccountsResponse>, I>>(base?: I): ListAccountsResponse {
@@ -937,60 +745,6 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): UpdateAccountRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
-      parentAccountId: isSet(object.parentAccountId)
-        ? globalThis.String(object.parentAccountId)
-        : isSet(object.parent_account_id)
-        ? globalThis.String(object.parent_account_id)
-        : undefined,
-      industry: isSet(object.industry) ? globalThis.String(object.industry) : undefined,
-      territory: isSet(object.territory) ? globalThis.String(object.territory) : undefined,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : undefined,
-      website: isSet(object.website) ? globalThis.String(object.website) : undefined,
-    };
-  },
-
-  toJSON(message: UpdateAccountRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.name !== undefined) {
-      obj.name = message.name;
-    }
-    if (message.parentAccountId !== undefined) {
-      obj.parentAccountId = message.parentAccountId;
-    }
-    if (message.industry !== undefined) {
-      obj.industry = message.industry;
-    }
-    if (message.territory !== undefined) {
-      obj.territory = message.territory;
-    }
-    if (message.ownerId !== undefined) {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.website !== undefined) {
-      obj.website = message.website;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<UpdateAccountRequest>, I>>(base?: I): UpdateAccountRequest {
@@ -1156,15 +910,9 @@ function fromTimestamp(t: Timestamp): string {
   return new globalThis.Date(millis).toISOString();
 }
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

@@ -48,23 +48,6 @@ export function activityTypeFromJSON(object: any): ActivityType {
   }
 }
 
-export function activityTypeToJSON(object: ActivityType): string {
-  switch (object) {
-    case ActivityType.ACTIVITY_TYPE_UNSPECIFIED:
-      return "ACTIVITY_TYPE_UNSPECIFIED";
-    case ActivityType.ACTIVITY_TYPE_TASK:
-      return "ACTIVITY_TYPE_TASK";
-    case ActivityType.ACTIVITY_TYPE_CALL:
-      return "ACTIVITY_TYPE_CALL";
-    case ActivityType.ACTIVITY_TYPE_MEETING:
-      return "ACTIVITY_TYPE_MEETING";
-    case ActivityType.ACTIVITY_TYPE_EMAIL:
-      return "ACTIVITY_TYPE_EMAIL";
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ActivityType");
-  }
-}
-
 export function activityTypeToNumber(object: ActivityType): number {
   switch (object) {
     case ActivityType.ACTIVITY_TYPE_UNSPECIFIED:
@@ -334,100 +317,6 @@ export const Activity: MessageFns<Activity> = {
     }
   },
 
-  fromJSON(object: any): Activity {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      type: isSet(object.type) ? activityTypeFromJSON(object.type) : ActivityType.ACTIVITY_TYPE_UNSPECIFIED,
-      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
-      notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
-      relatedTo: isSet(object.relatedTo)
-        ? RecordRef.fromJSON(object.relatedTo)
-        : isSet(object.related_to)
-        ? RecordRef.fromJSON(object.related_to)
-        : undefined,
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      dueAt: isSet(object.dueAt)
-        ? globalThis.String(object.dueAt)
-        : isSet(object.due_at)
-        ? globalThis.String(object.due_at)
-        : undefined,
-      completedAt: isSet(object.completedAt)
-        ? globalThis.String(object.completedAt)
-        : isSet(object.completed_at)
-        ? globalThis.String(object.completed_at)
-        : undefined,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      version: isSet(object.version) ? globalThis.String(object.version) : "0",
-      createdAt: isSet(object.createdAt)
-        ? globalThis.String(object.createdAt)
-        : isSet(object.created_at)
-        ? globalThis.String(object.created_at)
-        : undefined,
-      updatedAt: isSet(object.updatedAt)
-        ? globalThis.String(object.updatedAt)
-        : isSet(object.updated_at)
-        ? globalThis.String(object.updated_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: Activity): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.type !== ActivityType.ACTIVITY_TYPE_UNSPECIFIED) {
-      obj.type = activityTypeToJSON(message.type);
-    }
-    if (message.subject !== "") {
-      obj.subject = message.subject;
-    }
-    if (message.notes !== "") {
-      obj.notes = message.notes;
-    }
-    if (message.relatedTo !== undefined) {
-      obj.relatedTo = RecordRef.toJSON(message.relatedTo);
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.dueAt !== undefined) {
-      obj.dueAt = message.dueAt;
-    }
-    if (message.completedAt !== undefined) {
-      obj.completedAt = message.completedAt;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.version !== "0") {
-      obj.version = message.version;
-    }
-    if (message.createdAt !== undefined) {
-      obj.createdAt = message.createdAt;
-    }
-    if (message.updatedAt !== undefined) {
-      obj.updatedAt = message.updatedAt;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<Activity>, I>>(base?: I): Activity {
     return Activity.fromPartial(base ?? ({} as any));
   },
@@ -571,60 +460,6 @@ export const CreateActivityRequest: MessageFns<CreateActivityRequest> = {
     }
   },
 
-  fromJSON(object: any): CreateActivityRequest {
-    return {
-      type: isSet(object.type) ? activityTypeFromJSON(object.type) : ActivityType.ACTIVITY_TYPE_UNSPECIFIED,
-      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
-      notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
-      relatedTo: isSet(object.relatedTo)
-        ? RecordRef.fromJSON(object.relatedTo)
-        : isSet(object.related_to)
-        ? RecordRef.fromJSON(object.related_to)
-        : undefined,
-      dueAt: isSet(object.dueAt)
-        ? globalThis.String(object.dueAt)
-        : isSet(object.due_at)
-        ? globalThis.String(object.due_at)
-        : undefined,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      idempotencyKey: isSet(object.idempotencyKey)
-        ? globalThis.String(object.idempotencyKey)
-        : isSet(object.idempotency_key)
-        ? globalThis.String(object.idempotency_key)
-        : "",
-    };
-  },
-
-  toJSON(message: CreateActivityRequest): unknown {
-    const obj: any = {};
-    if (message.type !== ActivityType.ACTIVITY_TYPE_UNSPECIFIED) {
-      obj.type = activityTypeToJSON(message.type);
-    }
-    if (message.subject !== "") {
-      obj.subject = message.subject;
-    }
-    if (message.notes !== "") {
-      obj.notes = message.notes;
-    }
-    if (message.relatedTo !== undefined) {
-      obj.relatedTo = RecordRef.toJSON(message.relatedTo);
-    }
-    if (message.dueAt !== undefined) {
-      obj.dueAt = message.dueAt;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.idempotencyKey !== "") {
-      obj.idempotencyKey = message.idempotencyKey;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<CreateActivityRequest>, I>>(base?: I): CreateActivityRequest {
     return CreateActivityRequest.fromPartial(base ?? ({} as any));
   },
@@ -686,18 +521,6 @@ export const GetActivityRequest: MessageFns<GetActivityRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): GetActivityRequest {
-    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
-  },
-
-  toJSON(message: GetActivityRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<GetActivityRequest>, I>>(base?: I): GetActivityRequest {
@@ -805,48 +628,6 @@ export const ListActivitiesRequest: MessageFns<ListActivitiesRequest> = {
     }
   },
 
-  fromJSON(object: any): ListActivitiesRequest {
-    return {
-      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
-      relatedTo: isSet(object.relatedTo)
-        ? RecordRef.fromJSON(object.relatedTo)
-        : isSet(object.related_to)
-        ? RecordRef.fromJSON(object.related_to)
-        : undefined,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      type: isSet(object.type) ? activityTypeFromJSON(object.type) : ActivityType.ACTIVITY_TYPE_UNSPECIFIED,
-      openOnly: isSet(object.openOnly)
-        ? globalThis.Boolean(object.openOnly)
-        : isSet(object.open_only)
-        ? globalThis.Boolean(object.open_only)
-        : false,
-    };
-  },
-
-  toJSON(message: ListActivitiesRequest): unknown {
-    const obj: any = {};
-    if (message.page !== undefined) {
-      obj.page = PageRequest.toJSON(message.page);
-    }
-    if (message.relatedTo !== undefined) {
-      obj.relatedTo = RecordRef.toJSON(message.relatedTo);
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.type !== ActivityType.ACTIVITY_TYPE_UNSPECIFIED) {
-      obj.type = activityTypeToJSON(message.type);
-    }
-    if (message.openOnly !== false) {
-      obj.openOnly = message.openOnly;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ListActivitiesRequest>, I>>(base?: I): ListActivitiesRequest {
     return ListActivitiesRequest.fromPartial(base ?? ({} as any));
   },
@@ -919,26 +700,6 @@ export const ListActivitiesResponse: MessageFns<ListActivitiesResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): ListActivitiesResponse {
-    return {
-      activities: globalThis.Array.isArray(object?.activities)
-        ? object.activities.map((e: any) => Activity.fromJSON(e))
-        : [],
-      page: isSet(object.page) ? PageInfo.fromJSON(object.page) : undefined,
-    };
-  },
-
-  toJSON(message: ListActivitiesResponse): unknown {
-    const obj: any = {};
-    if (message.activities?.length) {
-      obj.activities = message.activities.map((e) => Activity.toJSON(e));
-    }
-    if (message.page !== undefined) {
-      obj.page = PageInfo.toJSON(message.page);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<ListActivitiesResponse>, I>>(base?: I): ListActivitiesResponse {
@@ -1069,56 +830,6 @@ export const UpdateActivityRequest: MessageFns<UpdateActivityRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): UpdateActivityRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      subject: isSet(object.subject) ? globalThis.String(object.subject) : undefined,
-      notes: isSet(object.notes) ? globalThis.String(object.notes) : undefined,
-      dueAt: isSet(object.dueAt)
-        ? globalThis.String(object.dueAt)
-        : isSet(object.due_at)
-        ? globalThis.String(object.due_at)
-        : undefined,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : undefined,
-      completed: isSet(object.completed) ? globalThis.Boolean(object.completed) : undefined,
-    };
-  },
-
-  toJSON(message: UpdateActivityRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.subject !== undefined) {
-      obj.subject = message.subject;
-    }
-    if (message.notes !== undefined) {
-      obj.notes = message.notes;
-    }
-    if (message.dueAt !== undefined) {
-      obj.dueAt = message.dueAt;
-    }
-    if (message.ownerId !== undefined) {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.completed !== undefined) {
-      obj.completed = message.completed;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<UpdateActivityRequest>, I>>(base?: I): UpdateActivityRequest {
@@ -1286,15 +997,9 @@ function fromTimestamp(t: Timestamp): string {
   return new globalThis.Date(millis).toISOString();
 }
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

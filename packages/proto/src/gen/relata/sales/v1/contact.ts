@@ -252,92 +252,6 @@ export const Contact: MessageFns<Contact> = {
     }
   },
 
-  fromJSON(object: any): Contact {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      firstName: isSet(object.firstName)
-        ? globalThis.String(object.firstName)
-        : isSet(object.first_name)
-        ? globalThis.String(object.first_name)
-        : "",
-      lastName: isSet(object.lastName)
-        ? globalThis.String(object.lastName)
-        : isSet(object.last_name)
-        ? globalThis.String(object.last_name)
-        : "",
-      email: isSet(object.email) ? globalThis.String(object.email) : "",
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
-      title: isSet(object.title) ? globalThis.String(object.title) : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      version: isSet(object.version) ? globalThis.String(object.version) : "0",
-      createdAt: isSet(object.createdAt)
-        ? globalThis.String(object.createdAt)
-        : isSet(object.created_at)
-        ? globalThis.String(object.created_at)
-        : undefined,
-      updatedAt: isSet(object.updatedAt)
-        ? globalThis.String(object.updatedAt)
-        : isSet(object.updated_at)
-        ? globalThis.String(object.updated_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: Contact): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.firstName !== "") {
-      obj.firstName = message.firstName;
-    }
-    if (message.lastName !== "") {
-      obj.lastName = message.lastName;
-    }
-    if (message.email !== "") {
-      obj.email = message.email;
-    }
-    if (message.phone !== "") {
-      obj.phone = message.phone;
-    }
-    if (message.title !== "") {
-      obj.title = message.title;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.version !== "0") {
-      obj.version = message.version;
-    }
-    if (message.createdAt !== undefined) {
-      obj.createdAt = message.createdAt;
-    }
-    if (message.updatedAt !== undefined) {
-      obj.updatedAt = message.updatedAt;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<Contact>, I>>(base?: I): Contact {
     return Contact.fromPartial(base ?? ({} as any));
   },
@@ -490,68 +404,6 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
     }
   },
 
-  fromJSON(object: any): CreateContactRequest {
-    return {
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      firstName: isSet(object.firstName)
-        ? globalThis.String(object.firstName)
-        : isSet(object.first_name)
-        ? globalThis.String(object.first_name)
-        : "",
-      lastName: isSet(object.lastName)
-        ? globalThis.String(object.lastName)
-        : isSet(object.last_name)
-        ? globalThis.String(object.last_name)
-        : "",
-      email: isSet(object.email) ? globalThis.String(object.email) : "",
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
-      title: isSet(object.title) ? globalThis.String(object.title) : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      idempotencyKey: isSet(object.idempotencyKey)
-        ? globalThis.String(object.idempotencyKey)
-        : isSet(object.idempotency_key)
-        ? globalThis.String(object.idempotency_key)
-        : "",
-    };
-  },
-
-  toJSON(message: CreateContactRequest): unknown {
-    const obj: any = {};
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.firstName !== "") {
-      obj.firstName = message.firstName;
-    }
-    if (message.lastName !== "") {
-      obj.lastName = message.lastName;
-    }
-    if (message.email !== "") {
-      obj.email = message.email;
-    }
-    if (message.phone !== "") {
-      obj.phone = message.phone;
-    }
-    if (message.title !== "") {
-      obj.title = message.title;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.idempotencyKey !== "") {
-      obj.idempotencyKey = message.idempotencyKey;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<CreateContactRequest>, I>>(base?: I): CreateContactRequest {
     return CreateContactRequest.fromPartial(base ?? ({} as any));
   },
@@ -612,18 +464,6 @@ export const GetContactRequest: MessageFns<GetContactRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): GetContactRequest {
-    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
-  },
-
-  toJSON(message: GetContactRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<GetContactRequest>, I>>(base?: I): GetContactRequest {
@@ -714,40 +554,6 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
     }
   },
 
-  fromJSON(object: any): ListContactsRequest {
-    return {
-      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      email: isSet(object.email) ? globalThis.String(object.email) : "",
-    };
-  },
-
-  toJSON(message: ListContactsRequest): unknown {
-    const obj: any = {};
-    if (message.page !== undefined) {
-      obj.page = PageRequest.toJSON(message.page);
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.email !== "") {
-      obj.email = message.email;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ListContactsRequest>, I>>(base?: I): ListContactsRequest {
     return ListContactsRequest.fromPartial(base ?? ({} as any));
   },
@@ -817,24 +623,6 @@ export const ListContactsResponse: MessageFns<ListContactsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): ListContactsResponse {
-    return {
-      contacts: globalThis.Array.isArray(object?.contacts) ? object.contacts.map((e: any) => Contact.fromJSON(e)) : [],
-      page: isSet(object.page) ? PageInfo.fromJSON(object.page) : undefined,
-    };
-  },
-
-  toJSON(message: ListContactsResponse): unknown {
-    const obj: any = {};
-    if (message.contacts?.length) {
-      obj.contacts = message.contacts.map((e) => Contact.toJSON(e));
-    }
-    if (message.page !== undefined) {
-      obj.page = PageInfo.toJSON(message.page);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<ListContactsResponse>, I>>(base?: I): ListContactsResponse {
@@ -989,72 +777,6 @@ export const UpdateContactRequest: MessageFns<UpdateContactRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): UpdateContactRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : undefined,
-      firstName: isSet(object.firstName)
-        ? globalThis.String(object.firstName)
-        : isSet(object.first_name)
-        ? globalThis.String(object.first_name)
-        : undefined,
-      lastName: isSet(object.lastName)
-        ? globalThis.String(object.lastName)
-        : isSet(object.last_name)
-        ? globalThis.String(object.last_name)
-        : undefined,
-      email: isSet(object.email) ? globalThis.String(object.email) : undefined,
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : undefined,
-      title: isSet(object.title) ? globalThis.String(object.title) : undefined,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : undefined,
-    };
-  },
-
-  toJSON(message: UpdateContactRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.accountId !== undefined) {
-      obj.accountId = message.accountId;
-    }
-    if (message.firstName !== undefined) {
-      obj.firstName = message.firstName;
-    }
-    if (message.lastName !== undefined) {
-      obj.lastName = message.lastName;
-    }
-    if (message.email !== undefined) {
-      obj.email = message.email;
-    }
-    if (message.phone !== undefined) {
-      obj.phone = message.phone;
-    }
-    if (message.title !== undefined) {
-      obj.title = message.title;
-    }
-    if (message.ownerId !== undefined) {
-      obj.ownerId = message.ownerId;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<UpdateContactRequest>, I>>(base?: I): UpdateContactRequest {
@@ -1221,15 +943,9 @@ function fromTimestamp(t: Timestamp): string {
   return new globalThis.Date(millis).toISOString();
 }
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

@@ -48,23 +48,6 @@ export function leadStatusFromJSON(object: any): LeadStatus {
   }
 }
 
-export function leadStatusToJSON(object: LeadStatus): string {
-  switch (object) {
-    case LeadStatus.LEAD_STATUS_UNSPECIFIED:
-      return "LEAD_STATUS_UNSPECIFIED";
-    case LeadStatus.LEAD_STATUS_NEW:
-      return "LEAD_STATUS_NEW";
-    case LeadStatus.LEAD_STATUS_QUALIFIED:
-      return "LEAD_STATUS_QUALIFIED";
-    case LeadStatus.LEAD_STATUS_DISQUALIFIED:
-      return "LEAD_STATUS_DISQUALIFIED";
-    case LeadStatus.LEAD_STATUS_CONVERTED:
-      return "LEAD_STATUS_CONVERTED";
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum LeadStatus");
-  }
-}
-
 export function leadStatusToNumber(object: LeadStatus): number {
   switch (object) {
     case LeadStatus.LEAD_STATUS_UNSPECIFIED:
@@ -111,25 +94,6 @@ export function leadSourceFromJSON(object: any): LeadSource {
     case 5:
     case "LEAD_SOURCE_PARTNER":
       return LeadSource.LEAD_SOURCE_PARTNER;
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum LeadSource");
-  }
-}
-
-export function leadSourceToJSON(object: LeadSource): string {
-  switch (object) {
-    case LeadSource.LEAD_SOURCE_UNSPECIFIED:
-      return "LEAD_SOURCE_UNSPECIFIED";
-    case LeadSource.LEAD_SOURCE_MANUAL:
-      return "LEAD_SOURCE_MANUAL";
-    case LeadSource.LEAD_SOURCE_IMPORT:
-      return "LEAD_SOURCE_IMPORT";
-    case LeadSource.LEAD_SOURCE_MARKETING:
-      return "LEAD_SOURCE_MARKETING";
-    case LeadSource.LEAD_SOURCE_WEB_FORM:
-      return "LEAD_SOURCE_WEB_FORM";
-    case LeadSource.LEAD_SOURCE_PARTNER:
-      return "LEAD_SOURCE_PARTNER";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum LeadSource");
   }
@@ -352,48 +316,6 @@ export const LeadConversion: MessageFns<LeadConversion> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): LeadConversion {
-    return {
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      contactId: isSet(object.contactId)
-        ? globalThis.String(object.contactId)
-        : isSet(object.contact_id)
-        ? globalThis.String(object.contact_id)
-        : "",
-      opportunityId: isSet(object.opportunityId)
-        ? globalThis.String(object.opportunityId)
-        : isSet(object.opportunity_id)
-        ? globalThis.String(object.opportunity_id)
-        : "",
-      convertedAt: isSet(object.convertedAt)
-        ? globalThis.String(object.convertedAt)
-        : isSet(object.converted_at)
-        ? globalThis.String(object.converted_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: LeadConversion): unknown {
-    const obj: any = {};
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.contactId !== "") {
-      obj.contactId = message.contactId;
-    }
-    if (message.opportunityId !== "") {
-      obj.opportunityId = message.opportunityId;
-    }
-    if (message.convertedAt !== undefined) {
-      obj.convertedAt = message.convertedAt;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<LeadConversion>, I>>(base?: I): LeadConversion {
@@ -660,116 +582,6 @@ export const Lead: MessageFns<Lead> = {
     }
   },
 
-  fromJSON(object: any): Lead {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      firstName: isSet(object.firstName)
-        ? globalThis.String(object.firstName)
-        : isSet(object.first_name)
-        ? globalThis.String(object.first_name)
-        : "",
-      lastName: isSet(object.lastName)
-        ? globalThis.String(object.lastName)
-        : isSet(object.last_name)
-        ? globalThis.String(object.last_name)
-        : "",
-      email: isSet(object.email) ? globalThis.String(object.email) : "",
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
-      company: isSet(object.company) ? globalThis.String(object.company) : "",
-      title: isSet(object.title) ? globalThis.String(object.title) : "",
-      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
-      source: isSet(object.source) ? leadSourceFromJSON(object.source) : LeadSource.LEAD_SOURCE_UNSPECIFIED,
-      status: isSet(object.status) ? leadStatusFromJSON(object.status) : LeadStatus.LEAD_STATUS_UNSPECIFIED,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
-      disqualifyReason: isSet(object.disqualifyReason)
-        ? globalThis.String(object.disqualifyReason)
-        : isSet(object.disqualify_reason)
-        ? globalThis.String(object.disqualify_reason)
-        : "",
-      conversion: isSet(object.conversion) ? LeadConversion.fromJSON(object.conversion) : undefined,
-      version: isSet(object.version) ? globalThis.String(object.version) : "0",
-      createdAt: isSet(object.createdAt)
-        ? globalThis.String(object.createdAt)
-        : isSet(object.created_at)
-        ? globalThis.String(object.created_at)
-        : undefined,
-      updatedAt: isSet(object.updatedAt)
-        ? globalThis.String(object.updatedAt)
-        : isSet(object.updated_at)
-        ? globalThis.String(object.updated_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: Lead): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.firstName !== "") {
-      obj.firstName = message.firstName;
-    }
-    if (message.lastName !== "") {
-      obj.lastName = message.lastName;
-    }
-    if (message.email !== "") {
-      obj.email = message.email;
-    }
-    if (message.phone !== "") {
-      obj.phone = message.phone;
-    }
-    if (message.company !== "") {
-      obj.company = message.company;
-    }
-    if (message.title !== "") {
-      obj.title = message.title;
-    }
-    if (message.industry !== "") {
-      obj.industry = message.industry;
-    }
-    if (message.source !== LeadSource.LEAD_SOURCE_UNSPECIFIED) {
-      obj.source = leadSourceToJSON(message.source);
-    }
-    if (message.status !== LeadStatus.LEAD_STATUS_UNSPECIFIED) {
-      obj.status = leadStatusToJSON(message.status);
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.score !== 0) {
-      obj.score = Math.round(message.score);
-    }
-    if (message.disqualifyReason !== "") {
-      obj.disqualifyReason = message.disqualifyReason;
-    }
-    if (message.conversion !== undefined) {
-      obj.conversion = LeadConversion.toJSON(message.conversion);
-    }
-    if (message.version !== "0") {
-      obj.version = message.version;
-    }
-    if (message.createdAt !== undefined) {
-      obj.createdAt = message.createdAt;
-    }
-    if (message.updatedAt !== undefined) {
-      obj.updatedAt = message.updatedAt;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<Lead>, I>>(base?: I): Lead {
     return Lead.fromPartial(base ?? ({} as any));
   },
@@ -954,72 +766,6 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     }
   },
 
-  fromJSON(object: any): CreateLeadRequest {
-    return {
-      firstName: isSet(object.firstName)
-        ? globalThis.String(object.firstName)
-        : isSet(object.first_name)
-        ? globalThis.String(object.first_name)
-        : "",
-      lastName: isSet(object.lastName)
-        ? globalThis.String(object.lastName)
-        : isSet(object.last_name)
-        ? globalThis.String(object.last_name)
-        : "",
-      email: isSet(object.email) ? globalThis.String(object.email) : "",
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
-      company: isSet(object.company) ? globalThis.String(object.company) : "",
-      title: isSet(object.title) ? globalThis.String(object.title) : "",
-      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
-      source: isSet(object.source) ? leadSourceFromJSON(object.source) : LeadSource.LEAD_SOURCE_UNSPECIFIED,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      idempotencyKey: isSet(object.idempotencyKey)
-        ? globalThis.String(object.idempotencyKey)
-        : isSet(object.idempotency_key)
-        ? globalThis.String(object.idempotency_key)
-        : "",
-    };
-  },
-
-  toJSON(message: CreateLeadRequest): unknown {
-    const obj: any = {};
-    if (message.firstName !== "") {
-      obj.firstName = message.firstName;
-    }
-    if (message.lastName !== "") {
-      obj.lastName = message.lastName;
-    }
-    if (message.email !== "") {
-      obj.email = message.email;
-    }
-    if (message.phone !== "") {
-      obj.phone = message.phone;
-    }
-    if (message.company !== "") {
-      obj.company = message.company;
-    }
-    if (message.title !== "") {
-      obj.title = message.title;
-    }
-    if (message.industry !== "") {
-      obj.industry = message.industry;
-    }
-    if (message.source !== LeadSource.LEAD_SOURCE_UNSPECIFIED) {
-      obj.source = leadSourceToJSON(message.source);
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.idempotencyKey !== "") {
-      obj.idempotencyKey = message.idempotencyKey;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<CreateLeadRequest>, I>>(base?: I): CreateLeadRequest {
     return CreateLeadRequest.fromPartial(base ?? ({} as any));
   },
@@ -1082,18 +828,6 @@ export const GetLeadRequest: MessageFns<GetLeadRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): GetLeadRequest {
-    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
-  },
-
-  toJSON(message: GetLeadRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<GetLeadRequest>, I>>(base?: I): GetLeadRequest {
@@ -1201,40 +935,6 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
     }
   },
 
-  fromJSON(object: any): ListLeadsRequest {
-    return {
-      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
-      status: isSet(object.status) ? leadStatusFromJSON(object.status) : LeadStatus.LEAD_STATUS_UNSPECIFIED,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      source: isSet(object.source) ? leadSourceFromJSON(object.source) : LeadSource.LEAD_SOURCE_UNSPECIFIED,
-      company: isSet(object.company) ? globalThis.String(object.company) : "",
-    };
-  },
-
-  toJSON(message: ListLeadsRequest): unknown {
-    const obj: any = {};
-    if (message.page !== undefined) {
-      obj.page = PageRequest.toJSON(message.page);
-    }
-    if (message.status !== LeadStatus.LEAD_STATUS_UNSPECIFIED) {
-      obj.status = leadStatusToJSON(message.status);
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.source !== LeadSource.LEAD_SOURCE_UNSPECIFIED) {
-      obj.source = leadSourceToJSON(message.source);
-    }
-    if (message.company !== "") {
-      obj.company = message.company;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ListLeadsRequest>, I>>(base?: I): ListLeadsRequest {
     return ListLeadsRequest.fromPartial(base ?? ({} as any));
   },
@@ -1305,24 +1005,6 @@ export const ListLeadsResponse: MessageFns<ListLeadsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): ListLeadsResponse {
-    return {
-      leads: globalThis.Array.isArray(object?.leads) ? object.leads.map((e: any) => Lead.fromJSON(e)) : [],
-      page: isSet(object.page) ? PageInfo.fromJSON(object.page) : undefined,
-    };
-  },
-
-  toJSON(message: ListLeadsResponse): unknown {
-    const obj: any = {};
-    if (message.leads?.length) {
-      obj.leads = message.leads.map((e) => Lead.toJSON(e));
-    }
-    if (message.page !== undefined) {
-      obj.page = PageInfo.toJSON(message.page);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<ListLeadsResponse>, I>>(base?: I): ListLeadsResponse {
@@ -1491,68 +1173,6 @@ export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
     }
   },
 
-  fromJSON(object: any): UpdateLeadRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      firstName: isSet(object.firstName)
-        ? globalThis.String(object.firstName)
-        : isSet(object.first_name)
-        ? globalThis.String(object.first_name)
-        : undefined,
-      lastName: isSet(object.lastName)
-        ? globalThis.String(object.lastName)
-        : isSet(object.last_name)
-        ? globalThis.String(object.last_name)
-        : undefined,
-      email: isSet(object.email) ? globalThis.String(object.email) : undefined,
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : undefined,
-      company: isSet(object.company) ? globalThis.String(object.company) : undefined,
-      title: isSet(object.title) ? globalThis.String(object.title) : undefined,
-      industry: isSet(object.industry) ? globalThis.String(object.industry) : undefined,
-      score: isSet(object.score) ? globalThis.Number(object.score) : undefined,
-    };
-  },
-
-  toJSON(message: UpdateLeadRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.firstName !== undefined) {
-      obj.firstName = message.firstName;
-    }
-    if (message.lastName !== undefined) {
-      obj.lastName = message.lastName;
-    }
-    if (message.email !== undefined) {
-      obj.email = message.email;
-    }
-    if (message.phone !== undefined) {
-      obj.phone = message.phone;
-    }
-    if (message.company !== undefined) {
-      obj.company = message.company;
-    }
-    if (message.title !== undefined) {
-      obj.title = message.title;
-    }
-    if (message.industry !== undefined) {
-      obj.industry = message.industry;
-    }
-    if (message.score !== undefined) {
-      obj.score = Math.round(message.score);
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<UpdateLeadRequest>, I>>(base?: I): UpdateLeadRequest {
     return UpdateLeadRequest.fromPartial(base ?? ({} as any));
   },
@@ -1650,36 +1270,6 @@ export const QualifyLeadRequest: MessageFns<QualifyLeadRequest> = {
     }
   },
 
-  fromJSON(object: any): QualifyLeadRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      qualified: isSet(object.qualified) ? globalThis.Boolean(object.qualified) : false,
-      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
-    };
-  },
-
-  toJSON(message: QualifyLeadRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.qualified !== false) {
-      obj.qualified = message.qualified;
-    }
-    if (message.reason !== "") {
-      obj.reason = message.reason;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<QualifyLeadRequest>, I>>(base?: I): QualifyLeadRequest {
     return QualifyLeadRequest.fromPartial(base ?? ({} as any));
   },
@@ -1758,36 +1348,6 @@ export const AssignLeadRequest: MessageFns<AssignLeadRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): AssignLeadRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-    };
-  },
-
-  toJSON(message: AssignLeadRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<AssignLeadRequest>, I>>(base?: I): AssignLeadRequest {
@@ -1891,48 +1451,6 @@ export const ConvertLeadRequest: MessageFns<ConvertLeadRequest> = {
     }
   },
 
-  fromJSON(object: any): ConvertLeadRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      opportunityName: isSet(object.opportunityName)
-        ? globalThis.String(object.opportunityName)
-        : isSet(object.opportunity_name)
-        ? globalThis.String(object.opportunity_name)
-        : "",
-      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
-      expectedCloseDate: isSet(object.expectedCloseDate)
-        ? globalThis.String(object.expectedCloseDate)
-        : isSet(object.expected_close_date)
-        ? globalThis.String(object.expected_close_date)
-        : "",
-      existingAccountId: isSet(object.existingAccountId)
-        ? globalThis.String(object.existingAccountId)
-        : isSet(object.existing_account_id)
-        ? globalThis.String(object.existing_account_id)
-        : "",
-    };
-  },
-
-  toJSON(message: ConvertLeadRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.opportunityName !== "") {
-      obj.opportunityName = message.opportunityName;
-    }
-    if (message.amount !== undefined) {
-      obj.amount = Money.toJSON(message.amount);
-    }
-    if (message.expectedCloseDate !== "") {
-      obj.expectedCloseDate = message.expectedCloseDate;
-    }
-    if (message.existingAccountId !== "") {
-      obj.existingAccountId = message.existingAccountId;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ConvertLeadRequest>, I>>(base?: I): ConvertLeadRequest {
     return ConvertLeadRequest.fromPartial(base ?? ({} as any));
   },
@@ -2027,44 +1545,6 @@ export const ConvertLeadResponse: MessageFns<ConvertLeadResponse> = {
     }
   },
 
-  fromJSON(object: any): ConvertLeadResponse {
-    return {
-      lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined,
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      contactId: isSet(object.contactId)
-        ? globalThis.String(object.contactId)
-        : isSet(object.contact_id)
-        ? globalThis.String(object.contact_id)
-        : "",
-      opportunityId: isSet(object.opportunityId)
-        ? globalThis.String(object.opportunityId)
-        : isSet(object.opportunity_id)
-        ? globalThis.String(object.opportunity_id)
-        : "",
-    };
-  },
-
-  toJSON(message: ConvertLeadResponse): unknown {
-    const obj: any = {};
-    if (message.lead !== undefined) {
-      obj.lead = Lead.toJSON(message.lead);
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.contactId !== "") {
-      obj.contactId = message.contactId;
-    }
-    if (message.opportunityId !== "") {
-      obj.opportunityId = message.opportunityId;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ConvertLeadResponse>, I>>(base?: I): ConvertLeadResponse {
     return ConvertLeadResponse.fromPartial(base ?? ({} as any));
   },
@@ -2145,36 +1625,6 @@ export const AssignmentRule: MessageFns<AssignmentRule> = {
     }
   },
 
-  fromJSON(object: any): AssignmentRule {
-    return {
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      repIds: globalThis.Array.isArray(object?.repIds)
-        ? object.repIds.map((e: any) => globalThis.String(e))
-        : globalThis.Array.isArray(object?.rep_ids)
-        ? object.rep_ids.map((e: any) => globalThis.String(e))
-        : [],
-      version: isSet(object.version) ? globalThis.String(object.version) : "0",
-    };
-  },
-
-  toJSON(message: AssignmentRule): unknown {
-    const obj: any = {};
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.repIds?.length) {
-      obj.repIds = message.repIds;
-    }
-    if (message.version !== "0") {
-      obj.version = message.version;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<AssignmentRule>, I>>(base?: I): AssignmentRule {
     return AssignmentRule.fromPartial(base ?? ({} as any));
   },
@@ -2219,15 +1669,6 @@ export const GetAssignmentRuleRequest: MessageFns<GetAssignmentRuleRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(_: any): GetAssignmentRuleRequest {
-    return {};
-  },
-
-  toJSON(_: GetAssignmentRuleRequest): unknown {
-    const obj: any = {};
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<GetAssignmentRuleRequest>, I>>(base?: I): GetAssignmentRuleRequest {
@@ -2282,24 +1723,6 @@ export const SetAssignmentRuleRequest: MessageFns<SetAssignmentRuleRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): SetAssignmentRuleRequest {
-    return {
-      repIds: globalThis.Array.isArray(object?.repIds)
-        ? object.repIds.map((e: any) => globalThis.String(e))
-        : globalThis.Array.isArray(object?.rep_ids)
-        ? object.rep_ids.map((e: any) => globalThis.String(e))
-        : [],
-    };
-  },
-
-  toJSON(message: SetAssignmentRuleRequest): unknown {
-    const obj: any = {};
-    if (message.repIds?.length) {
-      obj.repIds = message.repIds;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<SetAssignmentRuleRequest>, I>>(base?: I): SetAssignmentRuleRequest {
@@ -2602,15 +2025,9 @@ function fromTimestamp(t: Timestamp): string {
   return new globalThis.Date(millis).toISOString();
 }
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

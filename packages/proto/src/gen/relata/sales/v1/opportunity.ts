@@ -44,21 +44,6 @@ export function opportunityStatusFromJSON(object: any): OpportunityStatus {
   }
 }
 
-export function opportunityStatusToJSON(object: OpportunityStatus): string {
-  switch (object) {
-    case OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED:
-      return "OPPORTUNITY_STATUS_UNSPECIFIED";
-    case OpportunityStatus.OPPORTUNITY_STATUS_OPEN:
-      return "OPPORTUNITY_STATUS_OPEN";
-    case OpportunityStatus.OPPORTUNITY_STATUS_WON:
-      return "OPPORTUNITY_STATUS_WON";
-    case OpportunityStatus.OPPORTUNITY_STATUS_LOST:
-      return "OPPORTUNITY_STATUS_LOST";
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum OpportunityStatus");
-  }
-}
-
 export function opportunityStatusToNumber(object: OpportunityStatus): number {
   switch (object) {
     case OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED:
@@ -228,48 +213,6 @@ export const StageChange: MessageFns<StageChange> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): StageChange {
-    return {
-      fromStageId: isSet(object.fromStageId)
-        ? globalThis.String(object.fromStageId)
-        : isSet(object.from_stage_id)
-        ? globalThis.String(object.from_stage_id)
-        : "",
-      toStageId: isSet(object.toStageId)
-        ? globalThis.String(object.toStageId)
-        : isSet(object.to_stage_id)
-        ? globalThis.String(object.to_stage_id)
-        : "",
-      changedBy: isSet(object.changedBy)
-        ? globalThis.String(object.changedBy)
-        : isSet(object.changed_by)
-        ? globalThis.String(object.changed_by)
-        : "",
-      changedAt: isSet(object.changedAt)
-        ? globalThis.String(object.changedAt)
-        : isSet(object.changed_at)
-        ? globalThis.String(object.changed_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: StageChange): unknown {
-    const obj: any = {};
-    if (message.fromStageId !== "") {
-      obj.fromStageId = message.fromStageId;
-    }
-    if (message.toStageId !== "") {
-      obj.toStageId = message.toStageId;
-    }
-    if (message.changedBy !== "") {
-      obj.changedBy = message.changedBy;
-    }
-    if (message.changedAt !== undefined) {
-      obj.changedAt = message.changedAt;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<StageChange>, I>>(base?: I): StageChange {
@@ -524,130 +467,6 @@ export const Opportunity: MessageFns<Opportunity> = {
     }
   },
 
-  fromJSON(object: any): Opportunity {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      contactId: isSet(object.contactId)
-        ? globalThis.String(object.contactId)
-        : isSet(object.contact_id)
-        ? globalThis.String(object.contact_id)
-        : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      stageId: isSet(object.stageId)
-        ? globalThis.String(object.stageId)
-        : isSet(object.stage_id)
-        ? globalThis.String(object.stage_id)
-        : "",
-      probability: isSet(object.probability) ? globalThis.Number(object.probability) : 0,
-      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
-      expectedCloseDate: isSet(object.expectedCloseDate)
-        ? globalThis.String(object.expectedCloseDate)
-        : isSet(object.expected_close_date)
-        ? globalThis.String(object.expected_close_date)
-        : "",
-      status: isSet(object.status)
-        ? opportunityStatusFromJSON(object.status)
-        : OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED,
-      closeReason: isSet(object.closeReason)
-        ? globalThis.String(object.closeReason)
-        : isSet(object.close_reason)
-        ? globalThis.String(object.close_reason)
-        : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      stageHistory: globalThis.Array.isArray(object?.stageHistory)
-        ? object.stageHistory.map((e: any) => StageChange.fromJSON(e))
-        : globalThis.Array.isArray(object?.stage_history)
-        ? object.stage_history.map((e: any) => StageChange.fromJSON(e))
-        : [],
-      leadId: isSet(object.leadId)
-        ? globalThis.String(object.leadId)
-        : isSet(object.lead_id)
-        ? globalThis.String(object.lead_id)
-        : "",
-      version: isSet(object.version) ? globalThis.String(object.version) : "0",
-      createdAt: isSet(object.createdAt)
-        ? globalThis.String(object.createdAt)
-        : isSet(object.created_at)
-        ? globalThis.String(object.created_at)
-        : undefined,
-      updatedAt: isSet(object.updatedAt)
-        ? globalThis.String(object.updatedAt)
-        : isSet(object.updated_at)
-        ? globalThis.String(object.updated_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: Opportunity): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.contactId !== "") {
-      obj.contactId = message.contactId;
-    }
-    if (message.name !== "") {
-      obj.name = message.name;
-    }
-    if (message.stageId !== "") {
-      obj.stageId = message.stageId;
-    }
-    if (message.probability !== 0) {
-      obj.probability = Math.round(message.probability);
-    }
-    if (message.amount !== undefined) {
-      obj.amount = Money.toJSON(message.amount);
-    }
-    if (message.expectedCloseDate !== "") {
-      obj.expectedCloseDate = message.expectedCloseDate;
-    }
-    if (message.status !== OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED) {
-      obj.status = opportunityStatusToJSON(message.status);
-    }
-    if (message.closeReason !== "") {
-      obj.closeReason = message.closeReason;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.stageHistory?.length) {
-      obj.stageHistory = message.stageHistory.map((e) => StageChange.toJSON(e));
-    }
-    if (message.leadId !== "") {
-      obj.leadId = message.leadId;
-    }
-    if (message.version !== "0") {
-      obj.version = message.version;
-    }
-    if (message.createdAt !== undefined) {
-      obj.createdAt = message.createdAt;
-    }
-    if (message.updatedAt !== undefined) {
-      obj.updatedAt = message.updatedAt;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<Opportunity>, I>>(base?: I): Opportunity {
     return Opportunity.fromPartial(base ?? ({} as any));
   },
@@ -807,72 +626,6 @@ export const CreateOpportunityRequest: MessageFns<CreateOpportunityRequest> = {
     }
   },
 
-  fromJSON(object: any): CreateOpportunityRequest {
-    return {
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      contactId: isSet(object.contactId)
-        ? globalThis.String(object.contactId)
-        : isSet(object.contact_id)
-        ? globalThis.String(object.contact_id)
-        : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      stageId: isSet(object.stageId)
-        ? globalThis.String(object.stageId)
-        : isSet(object.stage_id)
-        ? globalThis.String(object.stage_id)
-        : "",
-      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
-      expectedCloseDate: isSet(object.expectedCloseDate)
-        ? globalThis.String(object.expectedCloseDate)
-        : isSet(object.expected_close_date)
-        ? globalThis.String(object.expected_close_date)
-        : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      idempotencyKey: isSet(object.idempotencyKey)
-        ? globalThis.String(object.idempotencyKey)
-        : isSet(object.idempotency_key)
-        ? globalThis.String(object.idempotency_key)
-        : "",
-    };
-  },
-
-  toJSON(message: CreateOpportunityRequest): unknown {
-    const obj: any = {};
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.contactId !== "") {
-      obj.contactId = message.contactId;
-    }
-    if (message.name !== "") {
-      obj.name = message.name;
-    }
-    if (message.stageId !== "") {
-      obj.stageId = message.stageId;
-    }
-    if (message.amount !== undefined) {
-      obj.amount = Money.toJSON(message.amount);
-    }
-    if (message.expectedCloseDate !== "") {
-      obj.expectedCloseDate = message.expectedCloseDate;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.idempotencyKey !== "") {
-      obj.idempotencyKey = message.idempotencyKey;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<CreateOpportunityRequest>, I>>(base?: I): CreateOpportunityRequest {
     return CreateOpportunityRequest.fromPartial(base ?? ({} as any));
   },
@@ -935,18 +688,6 @@ export const GetOpportunityRequest: MessageFns<GetOpportunityRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): GetOpportunityRequest {
-    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
-  },
-
-  toJSON(message: GetOpportunityRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<GetOpportunityRequest>, I>>(base?: I): GetOpportunityRequest {
@@ -1054,50 +795,6 @@ export const ListOpportunitiesRequest: MessageFns<ListOpportunitiesRequest> = {
     }
   },
 
-  fromJSON(object: any): ListOpportunitiesRequest {
-    return {
-      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : "",
-      stageId: isSet(object.stageId)
-        ? globalThis.String(object.stageId)
-        : isSet(object.stage_id)
-        ? globalThis.String(object.stage_id)
-        : "",
-      status: isSet(object.status)
-        ? opportunityStatusFromJSON(object.status)
-        : OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED,
-    };
-  },
-
-  toJSON(message: ListOpportunitiesRequest): unknown {
-    const obj: any = {};
-    if (message.page !== undefined) {
-      obj.page = PageRequest.toJSON(message.page);
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.ownerId !== "") {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.stageId !== "") {
-      obj.stageId = message.stageId;
-    }
-    if (message.status !== OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED) {
-      obj.status = opportunityStatusToJSON(message.status);
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ListOpportunitiesRequest>, I>>(base?: I): ListOpportunitiesRequest {
     return ListOpportunitiesRequest.fromPartial(base ?? ({} as any));
   },
@@ -1168,26 +865,6 @@ export const ListOpportunitiesResponse: MessageFns<ListOpportunitiesResponse> = 
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): ListOpportunitiesResponse {
-    return {
-      opportunities: globalThis.Array.isArray(object?.opportunities)
-        ? object.opportunities.map((e: any) => Opportunity.fromJSON(e))
-        : [],
-      page: isSet(object.page) ? PageInfo.fromJSON(object.page) : undefined,
-    };
-  },
-
-  toJSON(message: ListOpportunitiesResponse): unknown {
-    const obj: any = {};
-    if (message.opportunities?.length) {
-      obj.opportunities = message.opportunities.map((e) => Opportunity.toJSON(e));
-    }
-    if (message.page !== undefined) {
-      obj.page = PageInfo.toJSON(message.page);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<ListOpportunitiesResponse>, I>>(base?: I): ListOpportunitiesResponse {
@@ -1320,60 +997,6 @@ export const UpdateOpportunityRequest: MessageFns<UpdateOpportunityRequest> = {
     }
   },
 
-  fromJSON(object: any): UpdateOpportunityRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
-      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
-      expectedCloseDate: isSet(object.expectedCloseDate)
-        ? globalThis.String(object.expectedCloseDate)
-        : isSet(object.expected_close_date)
-        ? globalThis.String(object.expected_close_date)
-        : undefined,
-      ownerId: isSet(object.ownerId)
-        ? globalThis.String(object.ownerId)
-        : isSet(object.owner_id)
-        ? globalThis.String(object.owner_id)
-        : undefined,
-      contactId: isSet(object.contactId)
-        ? globalThis.String(object.contactId)
-        : isSet(object.contact_id)
-        ? globalThis.String(object.contact_id)
-        : undefined,
-    };
-  },
-
-  toJSON(message: UpdateOpportunityRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.name !== undefined) {
-      obj.name = message.name;
-    }
-    if (message.amount !== undefined) {
-      obj.amount = Money.toJSON(message.amount);
-    }
-    if (message.expectedCloseDate !== undefined) {
-      obj.expectedCloseDate = message.expectedCloseDate;
-    }
-    if (message.ownerId !== undefined) {
-      obj.ownerId = message.ownerId;
-    }
-    if (message.contactId !== undefined) {
-      obj.contactId = message.contactId;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<UpdateOpportunityRequest>, I>>(base?: I): UpdateOpportunityRequest {
     return UpdateOpportunityRequest.fromPartial(base ?? ({} as any));
   },
@@ -1468,40 +1091,6 @@ export const ChangeStageRequest: MessageFns<ChangeStageRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): ChangeStageRequest {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      stageId: isSet(object.stageId)
-        ? globalThis.String(object.stageId)
-        : isSet(object.stage_id)
-        ? globalThis.String(object.stage_id)
-        : "",
-      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
-    };
-  },
-
-  toJSON(message: ChangeStageRequest): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.stageId !== "") {
-      obj.stageId = message.stageId;
-    }
-    if (message.reason !== "") {
-      obj.reason = message.reason;
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<ChangeStageRequest>, I>>(base?: I): ChangeStageRequest {
@@ -1704,15 +1293,9 @@ function fromTimestamp(t: Timestamp): string {
   return new globalThis.Date(millis).toISOString();
 }
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

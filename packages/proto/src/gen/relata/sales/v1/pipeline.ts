@@ -42,21 +42,6 @@ export function stageKindFromJSON(object: any): StageKind {
   }
 }
 
-export function stageKindToJSON(object: StageKind): string {
-  switch (object) {
-    case StageKind.STAGE_KIND_UNSPECIFIED:
-      return "STAGE_KIND_UNSPECIFIED";
-    case StageKind.STAGE_KIND_OPEN:
-      return "STAGE_KIND_OPEN";
-    case StageKind.STAGE_KIND_WON:
-      return "STAGE_KIND_WON";
-    case StageKind.STAGE_KIND_LOST:
-      return "STAGE_KIND_LOST";
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum StageKind");
-  }
-}
-
 export function stageKindToNumber(object: StageKind): number {
   switch (object) {
     case StageKind.STAGE_KIND_UNSPECIFIED:
@@ -174,32 +159,6 @@ export const PipelineStage: MessageFns<PipelineStage> = {
     }
   },
 
-  fromJSON(object: any): PipelineStage {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      probability: isSet(object.probability) ? globalThis.Number(object.probability) : 0,
-      kind: isSet(object.kind) ? stageKindFromJSON(object.kind) : StageKind.STAGE_KIND_UNSPECIFIED,
-    };
-  },
-
-  toJSON(message: PipelineStage): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.name !== "") {
-      obj.name = message.name;
-    }
-    if (message.probability !== 0) {
-      obj.probability = Math.round(message.probability);
-    }
-    if (message.kind !== StageKind.STAGE_KIND_UNSPECIFIED) {
-      obj.kind = stageKindToJSON(message.kind);
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<PipelineStage>, I>>(base?: I): PipelineStage {
     return PipelineStage.fromPartial(base ?? ({} as any));
   },
@@ -280,32 +239,6 @@ export const Pipeline: MessageFns<Pipeline> = {
     }
   },
 
-  fromJSON(object: any): Pipeline {
-    return {
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      stages: globalThis.Array.isArray(object?.stages) ? object.stages.map((e: any) => PipelineStage.fromJSON(e)) : [],
-      version: isSet(object.version) ? globalThis.String(object.version) : "0",
-    };
-  },
-
-  toJSON(message: Pipeline): unknown {
-    const obj: any = {};
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.stages?.length) {
-      obj.stages = message.stages.map((e) => PipelineStage.toJSON(e));
-    }
-    if (message.version !== "0") {
-      obj.version = message.version;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<Pipeline>, I>>(base?: I): Pipeline {
     return Pipeline.fromPartial(base ?? ({} as any));
   },
@@ -350,15 +283,6 @@ export const GetPipelineRequest: MessageFns<GetPipelineRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(_: any): GetPipelineRequest {
-    return {};
-  },
-
-  toJSON(_: GetPipelineRequest): unknown {
-    const obj: any = {};
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<GetPipelineRequest>, I>>(base?: I): GetPipelineRequest {
@@ -424,28 +348,6 @@ export const UpdatePipelineRequest: MessageFns<UpdatePipelineRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): UpdatePipelineRequest {
-    return {
-      expectedVersion: isSet(object.expectedVersion)
-        ? globalThis.String(object.expectedVersion)
-        : isSet(object.expected_version)
-        ? globalThis.String(object.expected_version)
-        : "0",
-      stages: globalThis.Array.isArray(object?.stages) ? object.stages.map((e: any) => PipelineStage.fromJSON(e)) : [],
-    };
-  },
-
-  toJSON(message: UpdatePipelineRequest): unknown {
-    const obj: any = {};
-    if (message.expectedVersion !== "0") {
-      obj.expectedVersion = message.expectedVersion;
-    }
-    if (message.stages?.length) {
-      obj.stages = message.stages.map((e) => PipelineStage.toJSON(e));
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<UpdatePipelineRequest>, I>>(base?: I): UpdatePipelineRequest {
@@ -545,15 +447,9 @@ type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

@@ -173,64 +173,6 @@ export const TimelineEntry: MessageFns<TimelineEntry> = {
     }
   },
 
-  fromJSON(object: any): TimelineEntry {
-    return {
-      id: isSet(object.id) ? globalThis.String(object.id) : "",
-      tenantId: isSet(object.tenantId)
-        ? globalThis.String(object.tenantId)
-        : isSet(object.tenant_id)
-        ? globalThis.String(object.tenant_id)
-        : "",
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
-      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
-      record: isSet(object.record) ? RecordRef.fromJSON(object.record) : undefined,
-      actorId: isSet(object.actorId)
-        ? globalThis.String(object.actorId)
-        : isSet(object.actor_id)
-        ? globalThis.String(object.actor_id)
-        : "",
-      occurredAt: isSet(object.occurredAt)
-        ? globalThis.String(object.occurredAt)
-        : isSet(object.occurred_at)
-        ? globalThis.String(object.occurred_at)
-        : undefined,
-    };
-  },
-
-  toJSON(message: TimelineEntry): unknown {
-    const obj: any = {};
-    if (message.id !== "") {
-      obj.id = message.id;
-    }
-    if (message.tenantId !== "") {
-      obj.tenantId = message.tenantId;
-    }
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.kind !== "") {
-      obj.kind = message.kind;
-    }
-    if (message.summary !== "") {
-      obj.summary = message.summary;
-    }
-    if (message.record !== undefined) {
-      obj.record = RecordRef.toJSON(message.record);
-    }
-    if (message.actorId !== "") {
-      obj.actorId = message.actorId;
-    }
-    if (message.occurredAt !== undefined) {
-      obj.occurredAt = message.occurredAt;
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<TimelineEntry>, I>>(base?: I): TimelineEntry {
     return TimelineEntry.fromPartial(base ?? ({} as any));
   },
@@ -306,28 +248,6 @@ export const ListAccountTimelineRequest: MessageFns<ListAccountTimelineRequest> 
     }
   },
 
-  fromJSON(object: any): ListAccountTimelineRequest {
-    return {
-      accountId: isSet(object.accountId)
-        ? globalThis.String(object.accountId)
-        : isSet(object.account_id)
-        ? globalThis.String(object.account_id)
-        : "",
-      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
-    };
-  },
-
-  toJSON(message: ListAccountTimelineRequest): unknown {
-    const obj: any = {};
-    if (message.accountId !== "") {
-      obj.accountId = message.accountId;
-    }
-    if (message.page !== undefined) {
-      obj.page = PageRequest.toJSON(message.page);
-    }
-    return obj;
-  },
-
   create<I extends Exact<DeepPartial<ListAccountTimelineRequest>, I>>(base?: I): ListAccountTimelineRequest {
     return ListAccountTimelineRequest.fromPartial(base ?? ({} as any));
   },
@@ -395,26 +315,6 @@ export const ListAccountTimelineResponse: MessageFns<ListAccountTimelineResponse
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
-  },
-
-  fromJSON(object: any): ListAccountTimelineResponse {
-    return {
-      entries: globalThis.Array.isArray(object?.entries)
-        ? object.entries.map((e: any) => TimelineEntry.fromJSON(e))
-        : [],
-      page: isSet(object.page) ? PageInfo.fromJSON(object.page) : undefined,
-    };
-  },
-
-  toJSON(message: ListAccountTimelineResponse): unknown {
-    const obj: any = {};
-    if (message.entries?.length) {
-      obj.entries = message.entries.map((e) => TimelineEntry.toJSON(e));
-    }
-    if (message.page !== undefined) {
-      obj.page = PageInfo.toJSON(message.page);
-    }
-    return obj;
   },
 
   create<I extends Exact<DeepPartial<ListAccountTimelineResponse>, I>>(base?: I): ListAccountTimelineResponse {
@@ -503,15 +403,9 @@ function fromTimestamp(t: Timestamp): string {
   return new globalThis.Date(millis).toISOString();
 }
 
-function isSet(value: any): boolean {
-  return value !== null && value !== undefined;
-}
-
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
-  fromJSON(object: any): T;
-  toJSON(message: T): unknown;
   create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
   fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }
