@@ -12,7 +12,7 @@ export interface SalesDeps {
   pipelines: Pipelines;
   assignmentRules: AssignmentRules;
   conversions: Conversions;
-  /** Asks the outbox relay for a pass after a write. */
+  /** Hands a record just written to the outbox relay, to publish its events. */
   nudge: Nudge;
   logger: Logger;
 }

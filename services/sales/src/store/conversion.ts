@@ -95,11 +95,14 @@ export class Conversions {
       const key = (what: string) => ({ idempotencyKey: `lead-conversion:${lead._id}:${what}`, requestHash: "" });
       if (drafts.account) {
         await insertOnce(this.models.accounts, { ...drafts.account, ...key("account") }, (r) => [accountEvent("created", r, by)]);
+        this.nudge(this.models.accounts, drafts.account._id);
       }
       await insertOnce(this.models.contacts, { ...drafts.contact, ...key("contact") }, (r) => [contactEvent("created", r, by)]);
+      this.nudge(this.models.contacts, drafts.contact._id);
       await insertOnce(this.models.opportunities, { ...drafts.opportunity, ...key("opportunity") }, (r) => [
         opportunityEvent("created", r, by),
       ]);
+      this.nudge(this.models.opportunities, drafts.opportunity._id);
       lead = await updateVersioned(
         this.models.leads,
         {
@@ -117,7 +120,6 @@ export class Conversions {
         },
         this.nudge,
       );
-      this.nudge();
     }
     return { lead, accountId: plan.accountId, contactId: plan.contactId, opportunityId: plan.opportunityId };
   }

@@ -4,8 +4,12 @@ import type { Model } from "mongoose";
 import type { BaseRecord } from "../domain/types";
 import type { Stored } from "./models";
 
-/** Asks the outbox relay for a pass after a write (a no-op when the relay is off). */
-export type Nudge = () => void;
+/**
+ * Hands the record just written to the outbox relay, which publishes the events waiting in
+ * its document (read by `_id`) without the caller waiting; a no-op when the relay is off.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Nudge = (model: Model<any>, id: string) => void;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any>;
@@ -76,7 +80,7 @@ export async function createIdempotent<T extends BaseRecord>(model: Model<Stored
     if (done) return done;
     throw err;
   }
-  nudge();
+  nudge(m, record._id);
   return record;
 }
 
@@ -152,7 +156,7 @@ export async function updateVersioned<T extends BaseRecord>(model: Model<Stored<
     if (Object.keys($unset).length) update.$unset = $unset;
     const result = await m.updateOne({ _id: spec.id, tenantId: spec.tenantId, version: current.version, ...spec.guard }, update);
     if (result.modifiedCount === 1) {
-      if (events.length) nudge();
+      if (events.length) nudge(m, spec.id);
       return next as T;
     }
   }
