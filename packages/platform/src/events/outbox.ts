@@ -113,6 +113,9 @@ export async function processBacklog(): Promise<OutboxBacklog> {
   return total;
 }
 
+/** After NATS comes back, a moment for JetStream to settle before the sweep retries. */
+const RECONNECT_SWEEP_DELAY_MS = 500;
+
 export interface OutboxRelayOptions {
   /**
    * Whether this process publishes (default true). When false its sweeps only count the
@@ -121,7 +124,10 @@ export interface OutboxRelayOptions {
   publish?: boolean;
   /** How often the sweep looks through every collection for leftovers (default one minute). */
   sweepIntervalMs?: number;
-  /** The first sweep after a failed publish comes this soon; the delay doubles, up to the interval, while sweeps fail. */
+  /**
+   * The first sweep after a failed publish comes this soon; the delay doubles, up to the
+   * interval, while sweeps fail. NATS coming back brings the sweep forward too.
+   */
   retryAfterMs?: number;
   /** Documents a sweep reads per query. */
   batchSize?: number;
@@ -153,6 +159,9 @@ export class OutboxRelay {
   private sweeping?: Promise<void>;
   private nextSweep?: { timer: NodeJS.Timeout; at: number };
   private retryDelayMs: number;
+  /** Something failed since the last complete sweep: worth a sweep as soon as NATS is back. */
+  private failedSinceSweep = false;
+  private stopListening?: () => void;
 
   constructor(
     private readonly bus: EventBus,
@@ -178,6 +187,11 @@ export class OutboxRelay {
         this.logger.warn({ err: String(err), collection: model.collection.name }, "could not create the outbox index");
       });
     }
+    this.stopListening = this.bus.onReconnect(() => {
+      if (!this.failedSinceSweep) return;
+      this.retryDelayMs = this.retryAfterMs;
+      this.scheduleSweep(RECONNECT_SWEEP_DELAY_MS);
+    });
     void this.runSweep();
   }
 
@@ -191,6 +205,7 @@ export class OutboxRelay {
   publishWritten(model: AnyModel, id: string): void {
     if (!this.publishing || this.stopped) return;
     this.flushDocument(model, id).catch((err: unknown) => {
+      this.failedSinceSweep = true;
       this.logger.warn({ err: String(err), collection: model.collection.name, id }, "could not publish a record's events; the sweep will retry");
       this.scheduleSweep(this.retryDelayMs);
     });
@@ -199,6 +214,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     outboxRelays.delete(this);
+    this.stopListening?.();
     if (this.nextSweep) clearTimeout(this.nextSweep.timer);
     await this.sweeping;
     const flushes = [...this.flushes.values()].flatMap((f) => [f.running, f.queued]);
@@ -272,9 +288,11 @@ export class OutboxRelay {
         (published) => {
           if (published > 0) this.logger.info({ published }, "the sweep published events left in outboxes");
           this.retryDelayMs = this.retryAfterMs;
+          this.failedSinceSweep = false;
           this.scheduleSweep(this.sweepIntervalMs);
         },
         (err: unknown) => {
+          this.failedSinceSweep = true;
           this.logger.warn({ err: String(err), retryInMs: this.retryDelayMs }, "outbox sweep failed; will retry");
           this.scheduleSweep(this.retryDelayMs);
           this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.sweepIntervalMs);
