@@ -341,7 +341,11 @@ export class OutboxRelay {
     return run;
   }
 
-  /** Reads the document's outbox by `_id`, publishes each entry in order and pulls it. */
+  /**
+   * Reads the document's outbox by `_id`, publishes its entries in order, then pulls the
+   * published ones in one update (an update is the costly step on the local database, whatever
+   * it changes), also when a publish failed part-way.
+   */
   private async publishDocument(model: AnyModel, id: string, key: string): Promise<number> {
     try {
       const doc = await model.findOne({ _id: id }, { outbox: 1 }).lean<OutboxDoc>();
@@ -351,14 +355,21 @@ export class OutboxRelay {
         return 0;
       }
       this.inFlight.set(key, waitingIn(entries));
-      for (const [i, entry] of entries.entries()) {
-        await context.with(contextFromRecord(entry.headers), () =>
-          this.bus.publish(entry.subject, bytesOf(entry.data), { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } }),
-        );
-        // The raw driver, so the entry goes back exactly as it was read (no casting, same order).
-        await model.collection.updateOne({ _id: doc._id } as never, { $pull: { outbox: entry } } as never);
-        this.published++;
-        this.inFlight.set(key, waitingIn(entries.slice(i + 1)));
+      const published: PendingEvent[] = [];
+      try {
+        for (const entry of entries) {
+          await context.with(contextFromRecord(entry.headers), () =>
+            this.bus.publish(entry.subject, bytesOf(entry.data), { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } }),
+          );
+          published.push(entry);
+        }
+      } finally {
+        if (published.length > 0) {
+          // The raw driver, so the entries go back exactly as they were read (no casting).
+          await model.collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: published } } as never);
+          this.published += published.length;
+          this.inFlight.set(key, waitingIn(entries.slice(published.length)));
+        }
       }
       this.leftovers.delete(key);
       return entries.length;
