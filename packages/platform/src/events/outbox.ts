@@ -10,12 +10,13 @@ import type { EventBus } from "./bus";
  * state change it reports, written by the same single-document update, so a crash after the
  * write cannot lose it. Right after the write the relay reads that one document by `_id`,
  * publishes its events (JetStream de-duplicates on the event id, so a crash after publish and
- * before removal only republishes a duplicate that is dropped) and pulls each from the
- * document by its exact value, again with a filter on `_id` alone: idempotent, safe beside
- * concurrent writes and relays, and the one filter the local database answers from its primary
- * key rather than by scanning. Nothing on the write path grows with the collection; only the
- * sweep for leftovers (after a crash, or a publish that failed) reads every collection, at
- * start and then rarely.
+ * before removal only republishes a duplicate that is dropped) and pulls them from the
+ * document by their exact values, again with a filter on `_id` alone: idempotent, safe beside
+ * concurrent writes and relays, and the one filter the local database serves from its primary
+ * key. No query per write scans a collection; only the sweep for leftovers (after a crash, or a
+ * publish that failed) reads every collection, at start and then rarely. (FerretDB on SQLite
+ * still takes time that grows with the collection for any update that changes a document, the
+ * pull included: a property of that backend, not of the relay.)
  */
 export interface PendingEvent {
   id: string;
