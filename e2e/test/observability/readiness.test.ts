@@ -31,7 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await sales?.process.stop();
+  await sales?.stop();
   await nats?.stop();
   rmSync(storeDir, { recursive: true, force: true });
 });
@@ -52,8 +52,11 @@ describe("readiness follows the real dependencies", () => {
 
       // The database is still there: a write succeeds and its event waits in the outbox.
       const lead = await leads.createLead(CreateLeadRequest.fromPartial({ lastName: "Outage", company: `Outage ${randomUUID().slice(0, 6)}` }), { identity });
-      const pending = await (await fetch(sales.metricsUrl)).text();
-      expect(sample(pending, "relata_outbox_pending_events")).toBeGreaterThanOrEqual(1);
+      // Counted as waiting from the moment the relay reads it until it is published.
+      await waitFor(async () => (sample(await (await fetch(sales.metricsUrl)).text(), "relata_outbox_pending_events") ?? 0) >= 1, {
+        timeoutMs: 15_000,
+        what: "the outbox backlog to count the event",
+      });
 
       nats = await startNats();
       await waitFor(async () => (await health.status()) === "SERVING", { timeoutMs: 30_000, what: "SERVING after NATS returns" });

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { checkHealth, openChannel } from "@relata/platform";
+import { AckPolicy, DeliverPolicy, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { checkHealth, connectMongo, createLogger, openChannel } from "@relata/platform";
 import { localStack, spawnProcess, startSalesProcess, type SalesProcess, type SpawnedProcess } from "@relata/testing";
 
 /** One span as an OTLP/HTTP JSON export carries it, with the exporting service's name. */
@@ -98,9 +101,38 @@ export interface SalesUnderTest {
   process: SalesProcess;
   grpcAddr: string;
   metricsUrl: string;
+  /** Stops the process, then removes its timeline durable and drops its database. */
+  stop: () => Promise<void>;
 }
 
-/** A Sales service process of the test's own (its own database and timeline durable), traced. */
+/** Runs `use` with a JetStream manager on `natsUrl`. */
+async function withJetStream<T>(natsUrl: string, use: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>): Promise<T> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    return await use(await jetstreamManager(nc));
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * The timeline durable of a test's Sales process, made before the process starts and starting
+ * at the end of the SALES stream, so that it never replays the history earlier runs left.
+ */
+async function createTimelineDurable(natsUrl: string, durable: string): Promise<void> {
+  await withJetStream(natsUrl, async (jsm) => {
+    await jsm.streams.info("SALES").catch(async (err: unknown) => {
+      if (!String(err).includes("not found")) throw err;
+      await jsm.streams.add({ name: "SALES", subjects: ["sales.>"] });
+    });
+    await jsm.consumers.add("SALES", { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subjects: ["sales.>"] });
+  });
+}
+
+/**
+ * A Sales service process of the test's own, traced: its own database, and its own timeline
+ * durable that starts at the end of the stream. `stop()` removes both after the process.
+ */
 export async function startSales(options: {
   grpcPort: number;
   metricsPort: number;
@@ -109,13 +141,25 @@ export async function startSales(options: {
   mongoBaseUri?: string;
   otlpUrl?: string;
 }): Promise<SalesUnderTest> {
+  const run = randomUUID().replace(/-/g, "").slice(0, 10);
+  const database = `relata_sales_e2e_${run}`;
+  const durable = `sales-timeline-e2e-${run}`;
+  const natsUrl = options.natsUrl ?? localStack.natsUrl;
+  await createTimelineDurable(natsUrl, durable);
   const child = await startSalesProcess({
     grpcPort: options.grpcPort,
-    natsUrl: options.natsUrl,
+    natsUrl,
     mongoBaseUri: options.mongoBaseUri,
-    env: { METRICS_PORT: String(options.metricsPort), LOG_LEVEL: "info", ...otelEnv(options.otlpUrl) },
+    database,
+    env: { METRICS_PORT: String(options.metricsPort), LOG_LEVEL: "info", TIMELINE_DURABLE: durable, ...otelEnv(options.otlpUrl) },
   });
-  return { process: child, grpcAddr: child.address, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics` };
+  const stop = async () => {
+    await child.stop();
+    await withJetStream(natsUrl, (jsm) => jsm.consumers.delete("SALES", durable)).catch(() => undefined);
+    const db = await connectMongo(`${options.mongoBaseUri ?? localStack.ferretdbUri}/${database}`, createLogger("e2e-cleanup", "silent"));
+    await db.dropDatabase().finally(() => db.close());
+  };
+  return { process: child, grpcAddr: child.address, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`, stop };
 }
 
 export async function startGateway(options: {

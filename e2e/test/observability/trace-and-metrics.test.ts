@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.process.stop();
-  await sales?.process.stop();
+  await sales?.stop();
   await receiver?.close();
 });
 

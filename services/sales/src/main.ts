@@ -26,8 +26,14 @@ export const salesEnv = {
    * selected replicas only, and tests use it to show a crash before publishing loses nothing.
    */
   OUTBOX_RELAY_ENABLED: env.flag(true),
-  /** How often the relay looks for pending events besides the nudge after each write. */
-  OUTBOX_RELAY_INTERVAL_MS: env.durationMs(1_000),
+  /**
+   * How often the relay sweeps every collection for events left unpublished (after a crash, or
+   * a publish that failed while NATS was away). Writes publish their own events right away, so
+   * the sweep is a safety net: once a minute bounds how late a leftover goes out while costing
+   * one scan of each collection per minute per replica. A failed publish brings the next sweep
+   * forward (5 s, doubling while it fails).
+   */
+  OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /**
    * The durable name of the timeline consumer. Replicas of one deployment share it (each event
    * is handled by one of them); a second deployment on the same NATS needs its own.
@@ -53,10 +59,14 @@ export function startSales(): Promise<SalesService> {
       await ensureIndexes(db);
       await bus.ensureStream(SALES_STREAM);
 
-      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), config.OUTBOX_RELAY_INTERVAL_MS);
-      if (config.OUTBOX_RELAY_ENABLED) relay.start();
-      else logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
-      const publish: PublishAfterWrite = config.OUTBOX_RELAY_ENABLED ? () => relay.nudge() : () => undefined;
+      // With the relay off the sweeps still count the backlog for the metrics, and publish nothing.
+      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), {
+        publish: config.OUTBOX_RELAY_ENABLED,
+        sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+      });
+      relay.start();
+      if (!config.OUTBOX_RELAY_ENABLED) logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
+      const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = salesRepositories(models, publish);
       const pipelines = new Pipelines(models.pipelines);

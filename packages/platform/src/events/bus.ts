@@ -97,6 +97,7 @@ export function headersToRecord(h: MsgHdrs | undefined): Record<string, string> 
  */
 export class EventBus {
   readonly consumers: ConsumerLoop<unknown>[] = [];
+  private readonly reconnectListeners = new Set<() => void>();
 
   private constructor(
     readonly nc: NatsConnection,
@@ -126,16 +127,25 @@ export class EventBus {
       }
     }
     const connection = nc;
+    const bus = new EventBus(connection, jetstream(connection), await jetstreamManager(connection), logger);
     void (async () => {
       for await (const s of connection.status()) {
         if (s.type === "disconnect") readiness?.set("nats", false);
-        if (s.type === "reconnect") readiness?.set("nats", true);
+        if (s.type === "reconnect") {
+          readiness?.set("nats", true);
+          for (const listener of bus.reconnectListeners) listener();
+        }
       }
     })();
-    const bus = new EventBus(connection, jetstream(connection), await jetstreamManager(connection), logger);
     await bus.ensureStream(DEAD_LETTER_STREAM);
     readiness?.set("nats", true);
     return bus;
+  }
+
+  /** Calls `listener` each time the connection comes back after a loss; returns the unsubscribe. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   async ensureStream(spec: StreamSpec): Promise<void> {

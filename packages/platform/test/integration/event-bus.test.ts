@@ -29,6 +29,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bus.jsm.streams.delete(stream).catch(() => undefined);
+  // The dead-letter stream is shared and outlives runs: take this run's messages off it.
+  await bus.jsm.streams.purge(DEAD_LETTER_STREAM.name, { filter: `deadletter.${stream}.>` }).catch(() => undefined);
   await bus.close();
 });
 
@@ -65,6 +67,8 @@ describe("JetStream event bus", () => {
 
   it("sets a poison message aside on the dead-letter stream after max deliveries, and counts it", async () => {
     const durable = `poison-${run}`;
+    // Read back from here only: the dead-letter stream keeps what earlier runs set aside.
+    const fromSeq = (await bus.jsm.streams.info(DEAD_LETTER_STREAM.name)).state.last_seq + 1;
     const loop = await bus.consume({
       stream,
       durable,
@@ -86,8 +90,8 @@ describe("JetStream event bus", () => {
 
     const setAside: { subject: string; failure: string }[] = [];
     const dead = await bus.jsm.streams.info(DEAD_LETTER_STREAM.name);
-    for (let seq = dead.state.first_seq; seq <= dead.state.last_seq; seq++) {
-      const m = await bus.jsm.streams.getMessage(DEAD_LETTER_STREAM.name, { seq });
+    for (let seq = fromSeq; seq <= dead.state.last_seq; seq++) {
+      const m = await bus.jsm.streams.getMessage(DEAD_LETTER_STREAM.name, { seq }).catch(() => null);
       if (m?.subject === `deadletter.${stream}.${durable}`) {
         setAside.push({ subject: m.header.get("Relata-Original-Subject"), failure: m.header.get("Relata-Failure") });
       }
@@ -117,5 +121,8 @@ describe("JetStream event bus", () => {
     await until(() => got.length, (n) => n === 2);
     await second.stop();
     expect(got).toEqual([1, 2]);
+    // Each handled once, and handled: nothing failed or was set aside.
+    expect(first.stats).toMatchObject({ consumed: 1, failed: 0, poisoned: 0 });
+    expect(second.stats).toMatchObject({ consumed: 1, failed: 0, poisoned: 0 });
   });
 });

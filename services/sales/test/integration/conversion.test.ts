@@ -10,10 +10,16 @@ import { RecordType } from "@relata/proto/common/v1/common";
 import { OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
 import {
   connectBus,
+  consumerFailures,
   createDurableFromNow,
+  deadLettered,
   failureOf,
+  freePort,
   identity,
   mongoBase,
+  nextSequence,
+  purgeDeadLetters,
+  readStream,
   runId,
   SALES,
   eventually,
@@ -32,6 +38,9 @@ let service: SalesProcess;
 let clients: SalesClients;
 let bus: EventBus;
 let db: Connection;
+let metricsUrl: string;
+/** Where the stream stood before this file: what it reads back is what it caused. */
+let fromSeq: number;
 const acme = () => ({ identity: identity("acme") });
 
 beforeAll(async () => {
@@ -39,7 +48,10 @@ beforeAll(async () => {
   // Both durables start at the end of the stream: they see what this file causes, not history.
   await createDurableFromNow(bus, timelineDurable, ["sales.>"]);
   await createDurableFromNow(bus, listenerDurable, ["sales.lead.converted"]);
-  service = await startSalesProcess({ grpcPort: port, database, env: { TIMELINE_DURABLE: timelineDurable } });
+  fromSeq = await nextSequence(bus);
+  const metricsPort = await freePort();
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  service = await startSalesProcess({ grpcPort: port, database, env: { TIMELINE_DURABLE: timelineDurable, METRICS_PORT: String(metricsPort) } });
   clients = salesClientsAt(service.address);
   db = await mongoose.createConnection(`${mongoBase}/${database}`).asPromise();
 });
@@ -47,7 +59,10 @@ beforeAll(async () => {
 afterAll(async () => {
   clients?.close();
   await service?.stop();
-  for (const durable of [timelineDurable, listenerDurable]) await bus?.jsm.consumers.delete(SALES, durable).catch(() => undefined);
+  for (const durable of [timelineDurable, listenerDurable]) {
+    await bus?.jsm.consumers.delete(SALES, durable).catch(() => undefined);
+    await purgeDeadLetters(bus, durable).catch(() => undefined);
+  }
   await bus?.close();
   await db?.dropDatabase().catch(() => undefined);
   await db?.close();
@@ -194,16 +209,22 @@ describe("lead conversion", () => {
     expect(converted).toMatchObject({ tenantId: "acme", accountId, record: { type: RecordType.RECORD_TYPE_LEAD, id: once.lead!.id } });
 
     // A redelivery after the de-duplication window: the same event, under a new message id.
-    const original = await bus.jsm.streams.getMessage(SALES, { last_by_subj: "sales.lead.converted" });
-    const event = (await receivedEventFor(once.lead!.id)) ?? original!.data;
+    const stored = await readStream(bus, fromSeq, "sales.lead.converted", (d) => LeadConverted.decode(d).meta);
+    const event = stored.find((m) => m.meta.entityId === once.lead!.id)!.data;
     expect(LeadConverted.decode(event).meta?.id).toBe(converted.id);
+    const failuresBefore = await consumerFailures(metricsUrl, timelineDurable);
     const republished = await bus.publish("sales.lead.converted", event, { msgId: randomUUID(), headers: { "relata-tenant": "acme" } });
     expect(republished.duplicate).toBe(false);
     await eventually(
       async () => (await bus.jsm.consumers.info(SALES, timelineDurable)).ack_floor.stream_seq,
       (seq) => seq >= republished.seq,
-      "the timeline consumer to handle the redelivery",
+      "the timeline consumer to be done with the redelivery",
     );
+    // Done with it by handling it, not by failing: a handler that threw on the duplicate would
+    // be counted, and after its last attempt the message would sit on the dead-letter stream.
+    expect(await consumerFailures(metricsUrl, timelineDurable)).toEqual(failuresBefore);
+    expect(failuresBefore).toEqual({ failed: 0, poisoned: 0 });
+    expect(await deadLettered(bus, timelineDurable)).toBe(0);
     const after = await entries();
     expect(after.filter((e) => e.kind === "sales.lead.converted")).toHaveLength(1);
     expect(after).toHaveLength(first.length);
@@ -230,13 +251,3 @@ describe("lead conversion", () => {
     expect(foreign.code).toBe(status.NOT_FOUND);
   });
 });
-
-/** The stored sales.lead.converted payload of a lead, read back from the stream. */
-async function receivedEventFor(leadId: string): Promise<Uint8Array | undefined> {
-  const last = (await bus.jsm.streams.info(SALES)).state.last_seq;
-  for (let seq = last; seq > 0 && seq > last - 2_000; seq--) {
-    const m = await bus.jsm.streams.getMessage(SALES, { seq }).catch(() => null);
-    if (m?.subject === "sales.lead.converted" && LeadConverted.decode(m.data).lead?.id === leadId) return m.data;
-  }
-  return undefined;
-}

@@ -17,10 +17,11 @@ import {
 } from "./support";
 import { salesClientsAt, startSalesProcess, type SalesProcess } from "@relata/testing";
 
-// A crash between the write and the publish loses no event: the service runs with its relay
-// off (it writes events to the outbox but publishes nothing), is killed with SIGKILL, and a
-// restarted process with the relay on publishes every pending event, exactly once.
-jest.setTimeout(90_000);
+// A crash loses no event: the service publishes as it writes, and is killed with SIGKILL in
+// the middle of a burst of writes, with events in flight and others still in their outboxes.
+// A fresh process's start-up sweep publishes the rest: every acknowledged write then has its
+// event on the stream, once, counted by event id.
+jest.setTimeout(120_000);
 
 const run = runId();
 const database = `relata_sales_it_${run}`;
@@ -54,53 +55,103 @@ afterAll(async () => {
   await db?.close();
 });
 
-const leadDoc = async (id: string) => (await db.collection<LeadDoc>("leads").findOne({ _id: id })) as LeadDoc;
+/** A write the service acknowledged: the event it must have caused. */
+interface Acknowledged {
+  leadId: string;
+  type: "sales.lead.created" | "sales.lead.updated";
+  version: string;
+  requestId: string;
+}
+
+const WORKERS = 8;
+/** Acknowledged writes before the kill: enough that the relay is busy and behind. */
+const KILL_AFTER = 60;
 
 describe("outbox across a crash", () => {
-  it("publishes the events of writes made before a SIGKILL once the service is back, each exactly once", async () => {
+  it("publishes every acknowledged write's event once when the process is killed mid-burst with its relay running", async () => {
     const from = await nextSequence(bus);
-    service = await startSalesProcess({ grpcPort: port, database, env: { ...env, OUTBOX_RELAY_ENABLED: "false" } });
-    const clients = salesClientsAt(service.address);
-    const who = identity("acme");
-    const lead = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: `Crash-${run}`, company: "Kill Nine Ltd" }), {
-      identity: who,
-    });
-    const updated = await clients.leads.updateLead(UpdateLeadRequest.fromPartial({ id: lead.id, expectedVersion: lead.version, title: "CFO" }), {
-      identity: who,
-    });
-    expect(updated.version).toBe("2");
-    clients.close();
-
-    // Both events wait in the lead's own document, written by the same operations as the changes.
-    const pending = await leadDoc(lead.id);
-    expect(pending.outbox.map((e) => e.subject)).toEqual(["sales.lead.created", "sales.lead.updated"]);
-    const [createdId, updatedId] = pending.outbox.map((e) => e.id);
-
-    await service.kill();
-    await sleep(500);
-    const forLead = async (subject: string) => (await readStream(bus, from, subject, metaOf)).filter((m) => m.meta.entityId === lead.id);
-    expect(await forLead("sales.lead.created")).toEqual([]);
-    expect(await forLead("sales.lead.updated")).toEqual([]);
-
     service = await startSalesProcess({ grpcPort: port, database, env });
-    await eventually(() => forLead("sales.lead.updated"), (m) => m.length > 0, "the pending events to be published");
-    await eventually(async () => (await leadDoc(lead.id)).outbox.length, (n) => n === 0, "the outbox to be emptied");
-    // Time for a second relay pass to publish anything twice, if it were going to.
-    await sleep(1_500);
+    const clients = salesClientsAt(service.address);
+    const acknowledged: Acknowledged[] = [];
+    let killed = false;
 
-    const created = await forLead("sales.lead.created");
-    const changed = await forLead("sales.lead.updated");
-    expect(created.map((m) => m.meta.id)).toEqual([createdId]);
-    expect(changed.map((m) => m.meta.id)).toEqual([updatedId]);
-    // The event id is the JetStream message id, and the created event came first.
-    expect(created[0]!.msgId).toBe(createdId);
-    expect(created[0]!.seq).toBeLessThan(changed[0]!.seq);
+    // Each worker creates a lead and then changes it, again and again, until the process dies.
+    const worker = async (w: number) => {
+      for (let i = 0; ; i++) {
+        try {
+          const who = identity("acme");
+          const lead = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: `Crash-${run}-${w}-${i}`, company: "Kill Nine Ltd" }), {
+            identity: who,
+          });
+          acknowledged.push({ leadId: lead.id, type: "sales.lead.created", version: lead.version, requestId: who.requestId });
+          const again = identity("acme");
+          const updated = await clients.leads.updateLead(UpdateLeadRequest.fromPartial({ id: lead.id, expectedVersion: lead.version, title: "CFO" }), {
+            identity: again,
+          });
+          acknowledged.push({ leadId: lead.id, type: "sales.lead.updated", version: updated.version, requestId: again.requestId });
+        } catch (err) {
+          if (killed) return; // the calls in flight when the process died
+          throw err;
+        }
+      }
+    };
+    const workers = Array.from({ length: WORKERS }, (_, w) => worker(w));
+    await eventually(async () => acknowledged.length, (n) => n >= KILL_AFTER, "the burst to get going", 60_000);
+    killed = true;
+    await service.kill();
+    await Promise.all(workers);
+    clients.close();
+    expect(service.exitStatus()).toEqual({ code: null, signal: "SIGKILL" });
 
-    const payload = LeadChanged.decode(created[0]!.data);
-    expect(payload.meta).toMatchObject({ type: "sales.lead.created", tenantId: "acme", actorId: "it-user", requestId: who.requestId });
-    expect(payload.lead).toMatchObject({ id: lead.id, lastName: `Crash-${run}`, status: LeadStatus.LEAD_STATUS_NEW, version: "1" });
-    expect(LeadChanged.decode(changed[0]!.data).lead).toMatchObject({ title: "CFO", version: "2" });
-    expect((await leadDoc(lead.id)).outbox).toEqual([]);
+    const leadIds = new Set(acknowledged.map((a) => a.leadId));
+    const onStream = async () => {
+      const messages = [...(await readStream(bus, from, "sales.lead.created", metaOf)), ...(await readStream(bus, from, "sales.lead.updated", metaOf))];
+      return messages.filter((m) => leadIds.has(m.meta.entityId));
+    };
+    const waiting = async () => (await db.collection<LeadDoc>("leads").find({ "outbox.0": { $exists: true } }).toArray()).length;
+
+    // The relay was running: some events were out before the kill, and others were not.
+    const publishedBeforeKill = (await onStream()).length;
+    expect(publishedBeforeKill).toBeGreaterThan(0);
+    expect(await waiting()).toBeGreaterThan(0);
+
+    // A fresh process: its start-up sweep publishes what the dead one left.
+    service = await startSalesProcess({ grpcPort: port, database, env });
+    await eventually(waiting, (n) => n === 0, "the start-up sweep to empty every outbox", 60_000);
+
+    const messages = await onStream();
+    const byEventId = new Map<string, typeof messages>();
+    for (const m of messages) byEventId.set(m.meta.id, [...(byEventId.get(m.meta.id) ?? []), m]);
+    // One message per event id (JetStream dropped what the new process published again), and
+    // the event id is the message id.
+    for (const [eventId, copies] of byEventId) {
+      expect(copies).toHaveLength(1);
+      expect(copies[0]!.msgId).toBe(eventId);
+    }
+    // Every acknowledged write has exactly one event: its type, its record, its version, its caller.
+    for (const write of acknowledged) {
+      const events = [...byEventId.values()]
+        .map((copies) => copies[0]!)
+        .filter((m) => m.subject === write.type && m.meta.entityId === write.leadId && LeadChanged.decode(m.data).lead?.version === write.version);
+      expect(events.map((m) => ({ type: m.meta.type, requestId: m.meta.requestId }))).toEqual([{ type: write.type, requestId: write.requestId }]);
+    }
+    // A lead's created event comes before its update, and the payloads are the records' snapshots.
+    for (const leadId of leadIds) {
+      const mine = messages.filter((m) => m.meta.entityId === leadId);
+      const created = mine.filter((m) => m.subject === "sales.lead.created");
+      const changed = mine.filter((m) => m.subject === "sales.lead.updated");
+      expect(created).toHaveLength(1);
+      if (changed.length) expect(created[0]!.seq).toBeLessThan(changed[0]!.seq);
+      const payload = LeadChanged.decode(created[0]!.data);
+      expect(payload.meta).toMatchObject({ type: "sales.lead.created", tenantId: "acme", actorId: "it-user" });
+      expect(payload.lead).toMatchObject({ id: leadId, status: LeadStatus.LEAD_STATUS_NEW, version: "1", company: "Kill Nine Ltd" });
+      for (const c of changed) expect(LeadChanged.decode(c.data).lead).toMatchObject({ id: leadId, title: "CFO", version: "2" });
+    }
+    // Nothing on the stream that the database does not hold: each event's record is there, at least at its version.
+    const stored = new Map((await db.collection<LeadDoc>("leads").find({ _id: { $in: [...leadIds] } }).toArray()).map((d) => [d._id, d]));
+    expect(stored.size).toBe(leadIds.size);
+    for (const m of messages) expect(Number(LeadChanged.decode(m.data).lead?.version)).toBeLessThanOrEqual(stored.get(m.meta.entityId)!.version);
+    expect([...stored.values()].every((d) => d.outbox.length === 0)).toBe(true);
   });
 
   it("completes a conversion whose process died right after claiming it, and reports it once", async () => {

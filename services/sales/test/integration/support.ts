@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
 import { DeliverPolicy, AckPolicy } from "@nats-io/jetstream";
-import { createLogger, EventBus, fieldOf, isGrpcError, type Identity } from "@relata/platform";
+import { createLogger, DEAD_LETTER_STREAM, EventBus, fieldOf, isGrpcError, type Identity } from "@relata/platform";
 import { localStack, waitFor } from "@relata/testing";
 
 import type { EventMeta } from "@relata/proto/events/v1/meta";
@@ -100,4 +101,36 @@ export async function createDurableFromNow(bus: EventBus, durable: string, filte
     deliver_policy: DeliverPolicy.New,
     filter_subjects: filterSubjects,
   });
+}
+
+/** A port free at the time of asking (for a service's metrics endpoint). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** A consumer's handler failures and poison messages, as the service's /metrics reports them. */
+export async function consumerFailures(metricsUrl: string, durable: string): Promise<{ failed: number; poisoned: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const value = (name: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${name}{consumer="${durable}"}`));
+    return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+  };
+  return { failed: value("relata_events_failed_total"), poisoned: value("relata_events_poisoned_total") };
+}
+
+/** How many messages the dead-letter stream holds for a durable of the SALES stream. */
+export async function deadLettered(bus: EventBus, durable: string): Promise<number> {
+  const subject = `deadletter.${SALES}.${durable}`;
+  const info = await bus.jsm.streams.info(DEAD_LETTER_STREAM.name, { subjects_filter: subject });
+  return info.state.subjects?.[subject] ?? 0;
+}
+
+/** Removes a test durable's dead letters (the dead-letter stream outlives test runs). */
+export async function purgeDeadLetters(bus: EventBus, durable: string): Promise<void> {
+  await bus.jsm.streams.purge(DEAD_LETTER_STREAM.name, { filter: `deadletter.${SALES}.${durable}` });
 }
