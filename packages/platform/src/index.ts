@@ -21,5 +21,6 @@ export * from "./codec/record";
 export * from "./events/envelope";
 export * from "./store/records";
 export * from "./store/queries";
+export * from "./store/recycle-bin";
 export * from "./store/write";
 export * from "./store/repository";
