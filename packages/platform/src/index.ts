@@ -24,3 +24,4 @@ export * from "./store/queries";
 export * from "./store/recycle-bin";
 export * from "./store/write";
 export * from "./store/repository";
+export * from "./store/recycle-bin-rpc";

@@ -93,6 +93,14 @@ export interface DeleteOptions<T> {
   guard?: Record<string, unknown>;
 }
 
+export interface RestoreOptions<T> {
+  /**
+   * A rule that refuses the restore by throwing, e.g. "the account this contact belongs to is
+   * itself deleted" (a record comes back only beside what it refers to).
+   */
+  refuse?: (current: T, actor: Actor) => void | Promise<void>;
+}
+
 /** The reads and writes of one tenant's records, on behalf of one actor. */
 export interface TenantRecords<T extends BaseRecord> extends TenantReads<T> {
   /** An idempotent create (see NewRecord). The same key and request again return the first record. */
@@ -118,7 +126,7 @@ export interface TenantRecords<T extends BaseRecord> extends TenantReads<T> {
    * Brings a record back from the recycle bin within the retention window (after it,
    * NotFound), same id, version up, with its events. A live record is returned unchanged.
    */
-  restore(id: string, expectedVersion: number, events: EventsOf<T>): Promise<T>;
+  restore(id: string, expectedVersion: number, events: EventsOf<T>, options?: RestoreOptions<T>): Promise<T>;
 }
 
 export interface ReadRepository<T extends TenantRecord> {
@@ -221,13 +229,14 @@ class Records<T extends BaseRecord> extends Reads<T> implements TenantRecords<T>
     return this.update(id, expectedVersion, decide, { guard: options.guard });
   }
 
-  restore(id: string, expectedVersion: number, events: EventsOf<T>): Promise<T> {
+  restore(id: string, expectedVersion: number, events: EventsOf<T>, options: RestoreOptions<T> = {}): Promise<T> {
     const what = this.options.what;
-    const decide = (current: T): Change<T> | null => {
+    const decide = async (current: T): Promise<Change<T> | null> => {
       if (!current.deletedAt) return null;
       if (current.deletedAt < retentionCutoff()) {
         throw new NotFound(what, id, `${what} ${id} was deleted more than ${RECYCLE_BIN_RETENTION_DAYS} days ago and can no longer be restored`);
       }
+      await options.refuse?.(current, this.actor);
       return { set: { deletedAt: null, deletedBy: null } as Change<T>["set"], events };
     };
     return updateVersioned<T>(this.model, { what, id, actor: this.actor, expectedVersion, decide, includeDeleted: true }, this.options.publish);
