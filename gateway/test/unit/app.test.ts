@@ -309,9 +309,9 @@ describe("transport", () => {
   });
   test("unknown route: 404 problem; wrong method: 405 with Allow", async () => {
     expectProblem(await request(app).get("/nowhere"), 404);
-    const res = await request(app).delete("/v1/leads/abc").set(auth("rep"));
+    const res = await request(app).put("/v1/leads/abc").set(auth("rep"));
     expectProblem(res, 405);
-    expect(res.headers.allow).toBe("GET, PATCH, HEAD");
+    expect(res.headers.allow).toBe("GET, PATCH, DELETE, HEAD");
   });
   test("healthz is up; readyz checks the JWKS and the Sales health service", async () => {
     await request(app).get("/healthz").expect(200, { status: "up" });
