@@ -1,4 +1,4 @@
-import { isGrpcError, fieldOf, GrpcStatus } from "@relata/platform";
+import { dependentsOf, isGrpcError, fieldOf, GrpcStatus, type DependentCount } from "@relata/platform";
 
 /**
  * RFC 9457 problem details. Every error the gateway answers is one of these kinds; the `type`
@@ -34,6 +34,8 @@ export interface ProblemBody {
   field?: string;
   /** Every input that failed, when validation found more than one problem. */
   errors?: FieldError[];
+  /** A delete refused because other records depend on the record: which, and how many. */
+  dependents?: DependentCount[];
   requestId: string;
 }
 
@@ -54,7 +56,7 @@ export class HttpProblem extends Error {
   constructor(
     readonly kind: ProblemKind,
     readonly detail: string,
-    readonly options: { field?: string; errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly options: { field?: string; errors?: FieldError[]; dependents?: DependentCount[]; headers?: Record<string, string> } = {},
   ) {
     super(detail);
     this.name = "HttpProblem";
@@ -72,12 +74,13 @@ export class HttpProblem extends Error {
 export function problemBody(
   kind: ProblemKind,
   detail: string,
-  ctx: { instance: string; requestId: string; field?: string; errors?: FieldError[] },
+  ctx: { instance: string; requestId: string; field?: string; errors?: FieldError[]; dependents?: DependentCount[] },
 ): ProblemBody {
   const { status, title } = PROBLEM_KINDS[kind];
   const body: ProblemBody = { type: PROBLEM_BASE + kind, title, status, detail, instance: ctx.instance, requestId: ctx.requestId };
   if (ctx.field) body.field = ctx.field;
   if (ctx.errors && ctx.errors.length > 1) body.errors = ctx.errors;
+  if (ctx.dependents?.length) body.dependents = ctx.dependents;
   return body;
 }
 
@@ -149,5 +152,6 @@ export function problemFromGrpc(err: unknown): HttpProblem | undefined {
   else if (kind === "unauthenticated") detail = "the service did not accept the caller's identity";
   else detail = "an internal error occurred";
   const field = DETAIL_IS_PUBLIC.has(err.code as GrpcStatus) ? apiFieldName(fieldOf(err)) : undefined;
-  return new HttpProblem(kind, detail, { field });
+  const dependents = kind === "conflict" ? dependentsOf(err) : undefined;
+  return new HttpProblem(kind, detail, { field, dependents });
 }

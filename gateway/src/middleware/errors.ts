@@ -8,7 +8,7 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
   res
     .status(problem.status)
     .type("application/problem+json")
-    .send(JSON.stringify(problemBody(problem.kind, problem.detail, { instance: req.originalUrl.split("?")[0]!, requestId, field: problem.field, errors: problem.options.errors })));
+    .send(JSON.stringify(problemBody(problem.kind, problem.detail, { instance: req.originalUrl.split("?")[0]!, requestId, field: problem.field, errors: problem.options.errors, dependents: problem.options.dependents })));
 }
 
 /** body-parser's error types, mapped to problems. */

@@ -2,7 +2,7 @@ import { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from 
 import type { SalesClients } from "../backends";
 import { AccountCreate, AccountJson, accountJson, AccountListQuery, AccountUpdate, TimelineEntryJson, timelineEntryJson, TimelineQuery } from "../schemas/accounts";
 import { IdParams, pageOf } from "../schemas/common";
-import { clearable, listReply, route, type RouteSpec } from "./define";
+import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
 import { created, ok, page } from "./responses";
 
 const AccountPage = pageOf("AccountPage", AccountJson);
@@ -120,6 +120,20 @@ export function accountRoutes(sales: SalesClients): RouteSpec[] {
           ctx.call,
         );
         return listReply(ctx, res.entries.map(timelineEntryJson), res.page?.nextCursor);
+      },
+    }),
+    ...recycleBinRoutes({
+      path: "/v1/accounts",
+      name: "Account",
+      what: "account",
+      tag: "Accounts",
+      operation: "accounts.delete",
+      schema: AccountJson,
+      toJson: accountJson,
+      refusedWhen: "while contacts, opportunities or child accounts depend on it",
+      calls: {
+        delete: (request, call) => sales.accounts.deleteAccount(request, call),
+        restore: (request, call) => sales.accounts.restoreAccount(request, call),
       },
     }),
   ];

@@ -3,7 +3,7 @@ import type { SalesClients } from "../backends";
 import { ActivityCreate, ActivityJson, activityJson, ActivityListQuery, ActivityUpdate } from "../schemas/activities";
 import { IdParams, pageOf } from "../schemas/common";
 import { activityType, recordType } from "../schemas/enums";
-import { clearable, listReply, route, type RouteSpec } from "./define";
+import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
 import { created, ok, page } from "./responses";
 
 const ActivityPage = pageOf("ActivityPage", ActivityJson);
@@ -101,6 +101,19 @@ export function activityRoutes(sales: SalesClients): RouteSpec[] {
           ctx.call,
         );
         return { body: activityJson(activity), version: activity.version };
+      },
+    }),
+    ...recycleBinRoutes({
+      path: "/v1/activities",
+      name: "Activity",
+      what: "activity",
+      tag: "Activities",
+      operation: "activities.delete",
+      schema: ActivityJson,
+      toJson: activityJson,
+      calls: {
+        delete: (request, call) => sales.activities.deleteActivity(request, call),
+        restore: (request, call) => sales.activities.restoreActivity(request, call),
       },
     }),
   ];

@@ -2,7 +2,7 @@ import { CreateContactRequest, ListContactsRequest, UpdateContactRequest } from 
 import type { SalesClients } from "../backends";
 import { IdParams, pageOf } from "../schemas/common";
 import { ContactCreate, ContactJson, contactJson, ContactListQuery, ContactUpdate } from "../schemas/contacts";
-import { clearable, listReply, route, type RouteSpec } from "./define";
+import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
 import { created, ok, page } from "./responses";
 
 const ContactPage = pageOf("ContactPage", ContactJson);
@@ -102,6 +102,20 @@ export function contactRoutes(sales: SalesClients): RouteSpec[] {
           ctx.call,
         );
         return { body: contactJson(contact), version: contact.version };
+      },
+    }),
+    ...recycleBinRoutes({
+      path: "/v1/contacts",
+      name: "Contact",
+      what: "contact",
+      tag: "Contacts",
+      operation: "contacts.delete",
+      schema: ContactJson,
+      toJson: contactJson,
+      refusedWhen: "while opportunities name the contact",
+      calls: {
+        delete: (request, call) => sales.contacts.deleteContact(request, call),
+        restore: (request, call) => sales.contacts.restoreContact(request, call),
       },
     }),
   ];

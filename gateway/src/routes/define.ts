@@ -6,6 +6,7 @@ import type { Operation } from "../auth/permissions";
 import { etagOf, expectedVersionFrom, idempotencyKeyFrom, ifNoneMatchHits } from "../http/conditional";
 import { stateOf } from "../http/context";
 import { HttpProblem, type FieldError } from "../http/problem";
+import { IdParams } from "../schemas/common";
 import { authorize } from "../middleware/auth";
 import { methodNotAllowed } from "../middleware/errors";
 
@@ -14,7 +15,7 @@ import { methodNotAllowed } from "../middleware/errors";
  * handler (permission, validation of params, query, headers and body) and becomes the
  * operation in the OpenAPI document, so the two cannot drift apart.
  */
-export type HttpMethod = "get" | "post" | "put" | "patch";
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
 export interface ResponseSpec {
   description: string;
@@ -191,4 +192,75 @@ export function listReply(ctx: HandlerContext<unknown, unknown, unknown>, data: 
 /** PATCH semantics for an optional text field: absent → unchanged, null → cleared (""). */
 export function clearable(value: string | null | undefined): string | undefined {
   return value === null ? "" : value;
+}
+
+/** What DeleteX and RestoreX take, and the record they answer with. */
+export interface RecycleBinCalls<R extends { version: string }> {
+  delete(request: { id: string; expectedVersion: string }, call: CallOptions): Promise<R>;
+  restore(request: { id: string; expectedVersion: string }, call: CallOptions): Promise<R>;
+}
+
+export interface RecycleBinRoutesSpec<R extends { version: string }> {
+  /** The collection's path ("/v1/accounts") and the record's name ("Account", "account"). */
+  path: string;
+  name: string;
+  what: string;
+  tag: string;
+  operation: Operation;
+  /** The record's JSON schema, and the mapping to it. */
+  schema: z.ZodType;
+  toJson: (record: R) => unknown;
+  /** What refuses a delete (409), for the description ("while contacts ... depend on it"). */
+  refusedWhen?: string;
+  /** A rule of the resource's own about deleting it. */
+  note?: string;
+  calls: RecycleBinCalls<R>;
+}
+
+/**
+ * `DELETE {path}/{id}` (to the recycle bin; If-Match required; 204) and
+ * `POST {path}/{id}/restore` (within 30 days; If-Match honoured; 200 with the record), the same
+ * two operations for every resource.
+ */
+export function recycleBinRoutes<R extends { version: string }>(spec: RecycleBinRoutesSpec<R>): RouteSpec[] {
+  const refused = spec.refusedWhen ? ` Refused (409, \`dependents\` naming them) ${spec.refusedWhen}.` : "";
+  return [
+    route({
+      operationId: `delete${spec.name}`,
+      method: "delete",
+      path: `${spec.path}/:id`,
+      operation: spec.operation,
+      tag: spec.tag,
+      summary: `Delete ${spec.what === "opportunity" || spec.what === "activity" ? "an" : "a"} ${spec.what} (to the recycle bin)`,
+      description:
+        `The ${spec.what} is gone from reads and lists (404) and can be restored for 30 days, then it is purged.` +
+        refused +
+        (spec.note ? ` ${spec.note}` : ""),
+      params: IdParams,
+      ifMatch: "required",
+      responses: { 204: { description: `Deleted; the ETag is the deleted ${spec.what}'s version, for a restore.`, headers: ["ETag"] } },
+      handler: async (ctx) => {
+        const deleted = await spec.calls.delete({ id: ctx.params.id, expectedVersion: ctx.expectedVersion }, ctx.call);
+        return { status: 204, version: deleted.version };
+      },
+    }),
+    route({
+      operationId: `restore${spec.name}`,
+      method: "post",
+      path: `${spec.path}/:id/restore`,
+      operation: spec.operation,
+      tag: spec.tag,
+      summary: `Restore a deleted ${spec.what}`,
+      description:
+        `Brings the ${spec.what} back from the recycle bin with the same id and a new version; 404 after 30 days. ` +
+        `Refused (409) while a record it refers to is itself deleted: restore that first. A ${spec.what} that is not deleted is answered as it is.`,
+      params: IdParams,
+      ifMatch: "optional",
+      responses: { 200: { description: `The restored ${spec.what}.`, schema: spec.schema, headers: ["ETag"] } },
+      handler: async (ctx) => {
+        const restored = await spec.calls.restore({ id: ctx.params.id, expectedVersion: ctx.expectedVersion }, ctx.call);
+        return { body: spec.toJson(restored), version: restored.version };
+      },
+    }),
+  ];
 }

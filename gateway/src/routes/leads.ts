@@ -3,7 +3,7 @@ import type { SalesClients } from "../backends";
 import { IdParams, pageOf } from "../schemas/common";
 import { leadSource, leadStatus } from "../schemas/enums";
 import { conversionJson, LeadAssign, LeadConversionResult, LeadConvert, LeadCreate, LeadJson, leadJson, LeadListQuery, LeadQualify, LeadUpdate } from "../schemas/leads";
-import { clearable, listReply, route, type RouteSpec } from "./define";
+import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
 import { created, ok, page } from "./responses";
 
 const LeadPage = pageOf("LeadPage", LeadJson);
@@ -178,6 +178,19 @@ export function leadRoutes(sales: SalesClients): RouteSpec[] {
         return { body: conversionJson(res) };
       },
     }),
+    ...recycleBinRoutes({
+      path: "/v1/leads",
+      name: "Lead",
+      what: "lead",
+      tag: "Leads",
+      operation: "leads.delete",
+      schema: LeadJson,
+      toJson: leadJson,
+      note: "A converted lead (or one being converted) cannot be deleted (409): it records where its account, contact and opportunity came from.",
+      calls: {
+        delete: (request, call) => sales.leads.deleteLead(request, call),
+        restore: (request, call) => sales.leads.restoreLead(request, call),
+      },
+    }),
   ];
 }
-

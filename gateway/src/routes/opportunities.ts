@@ -3,7 +3,7 @@ import type { SalesClients } from "../backends";
 import { IdParams, pageOf } from "../schemas/common";
 import { opportunityStatus } from "../schemas/enums";
 import { OpportunityCreate, OpportunityJson, opportunityJson, OpportunityListQuery, OpportunityStageChange, OpportunityUpdate } from "../schemas/opportunities";
-import { clearable, listReply, route, type RouteSpec } from "./define";
+import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
 import { created, ok, page } from "./responses";
 
 const OpportunityPage = pageOf("OpportunityPage", OpportunityJson);
@@ -126,6 +126,19 @@ export function opportunityRoutes(sales: SalesClients): RouteSpec[] {
           ctx.call,
         );
         return { body: opportunityJson(opportunity), version: opportunity.version };
+      },
+    }),
+    ...recycleBinRoutes({
+      path: "/v1/opportunities",
+      name: "Opportunity",
+      what: "opportunity",
+      tag: "Opportunities",
+      operation: "opportunities.delete",
+      schema: OpportunityJson,
+      toJson: opportunityJson,
+      calls: {
+        delete: (request, call) => sales.opportunities.deleteOpportunity(request, call),
+        restore: (request, call) => sales.opportunities.restoreOpportunity(request, call),
       },
     }),
   ];

@@ -46,6 +46,10 @@ export const Problem = named(
       .array(z.object({ field: z.string(), detail: z.string() }))
       .optional()
       .meta({ description: "Every input that failed, when validation found more than one; `field` is the first of them." }),
+    dependents: z
+      .array(z.object({ what: z.string(), count: z.number().int() }))
+      .optional()
+      .meta({ description: "A delete refused (409) because other records depend on the record: which kinds, and how many of each." }),
     requestId: z.string(),
   }),
   "RFC 9457 problem details, the body of every error.",

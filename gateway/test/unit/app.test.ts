@@ -331,11 +331,16 @@ describe("transport", () => {
     const generated = await request(app).get("/v1/leads").set("X-Request-Id", "bad id with spaces");
     expect(generated.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });
+  test("DELETE requires If-Match (428) and a role that may delete (403), before any call", async () => {
+    expectProblem(await request(app).delete("/v1/leads/abc").set(auth("rep")), 428, "If-Match");
+    expectProblem(await request(app).delete("/v1/leads/abc").set(auth("analyst")).set("If-Match", "*"), 403);
+    expectProblem(await request(app).post("/v1/leads/abc/restore").set(auth("partnerWrite")), 403);
+  });
   test("unknown route: 404 problem; wrong method: 405 with Allow", async () => {
     expectProblem(await request(app).get("/nowhere"), 404);
-    const res = await request(app).delete("/v1/leads/abc").set(auth("rep"));
+    const res = await request(app).put("/v1/leads/abc").set(auth("rep"));
     expectProblem(res, 405);
-    expect(res.headers.allow).toBe("GET, PATCH, HEAD");
+    expect(res.headers.allow).toBe("GET, PATCH, DELETE, HEAD");
   });
   test("healthz is up; readyz checks the JWKS and the Sales health service", async () => {
     await request(app).get("/healthz").expect(200, { status: "up" });

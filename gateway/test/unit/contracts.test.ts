@@ -56,6 +56,14 @@ describe("gRPC status → problem", () => {
     expect(apiFieldName("stages.2.probability")).toBe("stages.2.probability");
   });
 
+  test("a refused delete's dependents become the problem's `dependents`", () => {
+    const err = grpcError(status.ABORTED, "account a-1 cannot be deleted while other records depend on it: contact (2)", "id");
+    err.metadata.set("relata-dependents", JSON.stringify([{ what: "contact", count: 2 }]));
+    const p = problemFromGrpc(err)!;
+    expect(p).toMatchObject({ status: 409, kind: "conflict", options: { dependents: [{ what: "contact", count: 2 }] } });
+    expect(problemFromGrpc(grpcError(status.ABORTED, "converted"))!.options.dependents).toBeUndefined();
+  });
+
   test("internals never leak: details of unexpected statuses are replaced", () => {
     const p = problemFromGrpc(grpcError(status.INTERNAL, "TypeError: cannot read x of undefined at /srv/app.js:10", "secret_field"))!;
     expect(p.detail).toBe("an internal error occurred");

@@ -22,8 +22,8 @@ export class InvalidArgument extends AppError {
 }
 
 export class NotFound extends AppError {
-  constructor(what: string, id: string) {
-    super(GrpcStatus.NOT_FOUND, `${what} ${id} not found`);
+  constructor(what: string, id: string, detail = `${what} ${id} not found`) {
+    super(GrpcStatus.NOT_FOUND, detail);
   }
 }
 
@@ -38,6 +38,24 @@ export class VersionConflict extends AppError {
 export class StateConflict extends AppError {
   constructor(message: string, field?: string) {
     super(GrpcStatus.ABORTED, message, field);
+  }
+}
+
+/** Records that depend on another, by kind: `{ what: "contact", count: 2 }`. */
+export interface DependentCount {
+  what: string;
+  count: number;
+}
+
+/** A delete refused because live records still depend on the record (409, naming them). */
+export class HasDependents extends StateConflict {
+  constructor(
+    what: string,
+    id: string,
+    readonly dependents: DependentCount[],
+  ) {
+    const named = dependents.map((d) => `${d.what} (${d.count})`).join(", ");
+    super(`${what} ${id} cannot be deleted while other records depend on it: ${named}; delete or move them first`, "id");
   }
 }
 
@@ -65,6 +83,9 @@ export class DependencyUnavailable extends AppError {
 
 /** Trailer that carries the failing field across gRPC to the gateway's problem details. */
 export const FIELD_TRAILER = "relata-field";
+
+/** Trailer that carries a refused delete's dependents (JSON DependentCount[]) to the gateway. */
+export const DEPENDENTS_TRAILER = "relata-dependents";
 
 export interface GrpcErrorPayload {
   code: GrpcStatus;
@@ -131,6 +152,7 @@ export function toGrpcError(err: unknown): GrpcErrorPayload {
   const metadata = new Metadata();
   if (err instanceof AppError) {
     if (err.field) metadata.set(FIELD_TRAILER, err.field);
+    if (err instanceof HasDependents) metadata.set(DEPENDENTS_TRAILER, JSON.stringify(err.dependents));
     return { code: err.code, details: err.message, metadata };
   }
   const dependency = outageOf(err);
@@ -142,4 +164,19 @@ export function toGrpcError(err: unknown): GrpcErrorPayload {
 export function fieldOf(err: { metadata?: Metadata }): string | undefined {
   const value = err.metadata?.get(FIELD_TRAILER)[0];
   return typeof value === "string" ? value : undefined;
+}
+
+/** The dependents named by a refused delete from a Relata service, if any. */
+export function dependentsOf(err: { metadata?: Metadata }): DependentCount[] | undefined {
+  const value = err.metadata?.get(DEPENDENTS_TRAILER)[0];
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (!Array.isArray(parsed)) return undefined;
+    return parsed
+      .filter((d): d is DependentCount => typeof d?.what === "string" && Number.isInteger(d?.count))
+      .map((d) => ({ what: d.what, count: d.count }));
+  } catch {
+    return undefined;
+  }
 }

@@ -21,5 +21,7 @@ export * from "./codec/record";
 export * from "./events/envelope";
 export * from "./store/records";
 export * from "./store/queries";
+export * from "./store/recycle-bin";
 export * from "./store/write";
 export * from "./store/repository";
+export * from "./store/recycle-bin-rpc";

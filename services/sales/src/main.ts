@@ -15,7 +15,7 @@ import { timelineService } from "./rpc/timeline";
 import { AssignmentRules } from "./store/assignment";
 import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
-import { salesRepositories } from "./store/repositories";
+import { purgeRecycleBin, salesRepositories } from "./store/repositories";
 import { Conversions } from "./workflows/conversion";
 
 /** Variables the Sales service reads beyond the platform's common ones. */
@@ -41,6 +41,12 @@ export const salesEnv = {
   TIMELINE_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(TIMELINE_DURABLE),
   /** A conversion claimed longer ago than this and not finished is completed by the sweep. */
   CONVERSION_SWEEP_AFTER_MS: env.durationMs(30_000),
+  /**
+   * How often the recycle bin is purged of what was deleted more than 30 days ago (also once at
+   * start). Each purge scans the collections, so it runs rarely; a record past the window can
+   * no longer be restored whether or not it has been purged yet.
+   */
+  RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
 };
 
 export type SalesService = RunningService<typeof salesEnv>;
@@ -83,6 +89,15 @@ export function startSales(): Promise<SalesService> {
       sweeper.unref();
       sweep();
 
+      const purgeLogger = logger.child({ component: "recycle-bin-purge" });
+      const purge = () => void purgeRecycleBin(repos).then(
+        (purged) => purged && purgeLogger.info({ purged }, "purged records deleted more than 30 days ago"),
+        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
+      );
+      const purger = setInterval(purge, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
+      purger.unref();
+      purge();
+
       return {
         services: [
           accountService(deps),
@@ -96,6 +111,7 @@ export function startSales(): Promise<SalesService> {
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(sweeper);
+          clearInterval(purger);
           await timeline.stop();
           await relay.stop();
         },

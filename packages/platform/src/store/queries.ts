@@ -1,6 +1,7 @@
 import type { Model } from "mongoose";
 import { InvalidArgument, NotFound } from "../errors";
 import { nextCursor, pageFilter, readPage, type PageRequest } from "../pagination";
+import { isDeleted, NOT_DELETED } from "./recycle-bin";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any>;
@@ -8,9 +9,13 @@ type AnyModel = Model<any>;
 /** Reads leave the outbox out: it is the relay's business, never part of a record. */
 export const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
-/** A record of the tenant, or null. */
+/**
+ * A live record of the tenant, or null (also for one in the recycle bin). The filter stays
+ * `_id` and tenant, which every backend serves from an index; `deletedAt` is looked at here.
+ */
 export async function findInTenant<T>(model: Model<T>, tenantId: string, id: string): Promise<T | null> {
-  return (await (model as unknown as AnyModel).findOne({ _id: id, tenantId }, WITHOUT_OUTBOX).lean()) as T | null;
+  const found = (await (model as unknown as AnyModel).findOne({ _id: id, tenantId }, WITHOUT_OUTBOX).lean()) as T | null;
+  return found && !isDeleted(found) ? found : null;
 }
 
 /** A record of the tenant; another tenant's record is as absent as a missing one. */
@@ -33,7 +38,7 @@ export interface Page<T> {
 }
 
 /**
- * One page of a tenant's records: the filters, then the cursor's position, sorted by a field
+ * One page of a tenant's live records (never one in the recycle bin): the filters, then the cursor's position, sorted by a field
  * of `sortable` with `_id` breaking ties; one row more than the page tells whether another
  * page follows.
  */
@@ -47,7 +52,7 @@ export async function listPage<T>(
 ): Promise<Page<T>> {
   const query = readPage(page, sortable, defaultSort);
   const { filter: after, sort } = pageFilter<T>(query);
-  const scoped = { ...filter, tenantId };
+  const scoped = { ...filter, tenantId, ...NOT_DELETED };
   const where = Object.keys(after).length ? { $and: [scoped, after] } : scoped;
   const fetched = (await (model as unknown as AnyModel)
     .find(where, WITHOUT_OUTBOX)

@@ -5,6 +5,10 @@ import { outboxFields, type PendingEvent } from "../events/outbox";
 export interface TenantRecord {
   _id: string;
   tenantId: string;
+  /** Set while the record is in the recycle bin: the kit's reads never return it. */
+  deletedAt?: Date;
+  /** Who moved it to the recycle bin. */
+  deletedBy?: string;
 }
 
 /** A tenant's document changed under optimistic concurrency. */
@@ -32,6 +36,12 @@ export type Stored<T> = T & { outbox?: PendingEvent[] };
 
 const requiredString = { type: String, required: true };
 
+/** The mongoose fields of a record in the recycle bin (absent while it is live). */
+export const recycleBinFields = {
+  deletedAt: { type: Date, required: false },
+  deletedBy: { type: String, required: false },
+};
+
 /** The mongoose fields of a BaseRecord and of its outbox, to spread into a resource's schema. */
 export const recordFields = {
   _id: requiredString,
@@ -41,6 +51,7 @@ export const recordFields = {
   updatedAt: { type: Date, required: true },
   idempotencyKey: requiredString,
   requestHash: { type: String, default: "" },
+  ...recycleBinFields,
   ...outboxFields,
 };
 

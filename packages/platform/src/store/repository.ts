@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Model } from "mongoose";
 import { actorOf, type Actor } from "../actor";
 import type { PendingEvent } from "../events/outbox";
+import { HasDependents, NotFound } from "../errors";
 import type { CallContext } from "../grpc/service";
 import type { PageRequest } from "../pagination";
 import { filterOf, findInTenant, getInTenant, listPage, requireReference, type Page } from "./queries";
 import type { BaseFields, BaseRecord, Stored, TenantRecord } from "./records";
-import { createIdempotent, insertOnce, updateVersioned, type Decide, type EventsOf, type PublishAfterWrite } from "./write";
+import { NOT_DELETED, purgeDeleted, RECYCLE_BIN_RETENTION_DAYS, retentionCutoff } from "./recycle-bin";
+import { createIdempotent, insertOnce, updateVersioned, type Change, type Decide, type EventsOf, type PublishAfterWrite } from "./write";
 
 /** Who a repository is bound to: a gRPC call's caller, or an Actor a workflow acts for. */
 export type CallerOrActor = CallContext | Actor;
@@ -61,6 +63,44 @@ export interface UpdateOptions {
   guard?: Record<string, unknown>;
 }
 
+/** Records that depend on another: while any is live, that other cannot be deleted. */
+export interface Dependent {
+  /** Their name in the refusal ("contact"). */
+  what: string;
+  /** How many live records of the tenant depend on the record `id`. */
+  count(tenantId: string, id: string): Promise<number>;
+}
+
+/**
+ * The records of `repository` whose `field` holds the id of the record being deleted (a
+ * top-level field, so the database can serve the count from a tenant index).
+ */
+export function dependentsBy<T extends TenantRecord>(dependents: ReadRepository<T>, field: keyof T & string, what = dependents.what): Dependent {
+  return {
+    what,
+    count: (tenantId, id) => (dependents.model as unknown as Model<TenantRecord>).countDocuments({ tenantId, [field]: id, ...NOT_DELETED }),
+  };
+}
+
+export interface DeleteOptions<T> {
+  /** The events reporting the delete, built from the record as it is in the recycle bin. */
+  events: EventsOf<T>;
+  /** What may not be left pointing at a deleted record: a delete is refused (409) while any is live. */
+  dependents?: readonly Dependent[];
+  /** A rule of the resource that refuses the delete by throwing (e.g. "a converted lead stays"). */
+  refuse?: (current: T) => void;
+  /** Further conditions the record must still meet when written. */
+  guard?: Record<string, unknown>;
+}
+
+export interface RestoreOptions<T> {
+  /**
+   * A rule that refuses the restore by throwing, e.g. "the account this contact belongs to is
+   * itself deleted" (a record comes back only beside what it refers to).
+   */
+  refuse?: (current: T, actor: Actor) => void | Promise<void>;
+}
+
 /** The reads and writes of one tenant's records, on behalf of one actor. */
 export interface TenantRecords<T extends BaseRecord> extends TenantReads<T> {
   /** An idempotent create (see NewRecord). The same key and request again return the first record. */
@@ -74,8 +114,19 @@ export interface TenantRecords<T extends BaseRecord> extends TenantReads<T> {
   update(id: string, expectedVersion: number, decide: Decide<T>, options?: UpdateOptions): Promise<T>;
   /** Inserts a record whose id a workflow fixed in advance, once; false when it was already there. */
   insertOnce(record: Omit<T, "tenantId">, events: (record: T, actor: Actor) => PendingEvent[]): Promise<boolean>;
-  // Deleting (to the recycle bin) and restoring belong here, beside update: same tenant scope,
-  // same expected version, same events in the document written.
+  /**
+   * Moves a record to the recycle bin under optimistic concurrency (a stale `expectedVersion`
+   * is a VersionConflict, 0 skips the check): the document stays with `deletedAt` and
+   * `deletedBy`, the version goes up, the events go in the same write, and from then on every
+   * read (get, find, require, list) and every update treats it as absent. Refused with
+   * HasDependents (409) while dependents are live. A deleted record is NotFound.
+   */
+  delete(id: string, expectedVersion: number, options: DeleteOptions<T>): Promise<T>;
+  /**
+   * Brings a record back from the recycle bin within the retention window (after it,
+   * NotFound), same id, version up, with its events. A live record is returned unchanged.
+   */
+  restore(id: string, expectedVersion: number, events: EventsOf<T>, options?: RestoreOptions<T>): Promise<T>;
 }
 
 export interface ReadRepository<T extends TenantRecord> {
@@ -83,6 +134,11 @@ export interface ReadRepository<T extends TenantRecord> {
   readonly model: Model<Stored<T>>;
   /** The repository bound to the caller's tenant. */
   in(caller: CallerOrActor): TenantReads<T>;
+  /**
+   * Removes, across tenants, what was deleted before `olderThan` (default: the retention
+   * window ago). A scan of the collection: for a rare job, never a request.
+   */
+  purgeDeleted(olderThan?: Date): Promise<number>;
 }
 
 export interface Repository<T extends BaseRecord> extends ReadRepository<T> {
@@ -158,6 +214,33 @@ class Records<T extends BaseRecord> extends Reads<T> implements TenantRecords<T>
   insertOnce(record: Omit<T, "tenantId">, events: EventsOf<T>): Promise<boolean> {
     return insertOnce<T>(this.model, { record: { ...record, tenantId: this.tenantId } as T, actor: this.actor, events }, this.options.publish);
   }
+
+  delete(id: string, expectedVersion: number, options: DeleteOptions<T>): Promise<T> {
+    const decide = async (current: T): Promise<Change<T>> => {
+      options.refuse?.(current);
+      const counted = await Promise.all(
+        (options.dependents ?? []).map(async (d) => ({ what: d.what, count: await d.count(this.tenantId, id) })),
+      );
+      const live = counted.filter((d) => d.count > 0);
+      if (live.length) throw new HasDependents(this.options.what, id, live);
+      const set = { deletedAt: new Date(), deletedBy: this.actor.actorId } as Change<T>["set"];
+      return { set, events: options.events };
+    };
+    return this.update(id, expectedVersion, decide, { guard: options.guard });
+  }
+
+  restore(id: string, expectedVersion: number, events: EventsOf<T>, options: RestoreOptions<T> = {}): Promise<T> {
+    const what = this.options.what;
+    const decide = async (current: T): Promise<Change<T> | null> => {
+      if (!current.deletedAt) return null;
+      if (current.deletedAt < retentionCutoff()) {
+        throw new NotFound(what, id, `${what} ${id} was deleted more than ${RECYCLE_BIN_RETENTION_DAYS} days ago and can no longer be restored`);
+      }
+      await options.refuse?.(current, this.actor);
+      return { set: { deletedAt: null, deletedBy: null } as Change<T>["set"], events };
+    };
+    return updateVersioned<T>(this.model, { what, id, actor: this.actor, expectedVersion, decide, includeDeleted: true }, this.options.publish);
+  }
 }
 
 /**
@@ -166,11 +249,21 @@ class Records<T extends BaseRecord> extends Reads<T> implements TenantRecords<T>
  * request, and every read and write filters by it.
  */
 export function repository<T extends BaseRecord>(model: Model<Stored<T>>, options: RepositoryOptions): Repository<T> {
-  return { what: options.what, model, in: (caller) => new Records<T>(model, options, actorOf(caller)) };
+  return {
+    what: options.what,
+    model,
+    in: (caller) => new Records<T>(model, options, actorOf(caller)),
+    purgeDeleted: (olderThan = retentionCutoff()) => purgeDeleted(model as unknown as Model<unknown>, olderThan),
+  };
 }
 
 /** Reads only, for read models a consumer builds (e.g. a timeline): get, find, require, list. */
 export function readRepository<T extends TenantRecord>(model: Model<Stored<T>> | Model<T>, options: ReadRepositoryOptions): ReadRepository<T> {
   const m = model as Model<Stored<T>>;
-  return { what: options.what, model: m, in: (caller) => new Reads<T>(m, options, actorOf(caller)) };
+  return {
+    what: options.what,
+    model: m,
+    in: (caller) => new Reads<T>(m, options, actorOf(caller)),
+    purgeDeleted: (olderThan = retentionCutoff()) => purgeDeleted(m as unknown as Model<unknown>, olderThan),
+  };
 }

@@ -4,6 +4,7 @@ import type { Actor } from "../actor";
 import { AlreadyExists, NotFound, StateConflict, VersionConflict } from "../errors";
 import { enqueue, type PendingEvent } from "../events/outbox";
 import { WITHOUT_OUTBOX } from "./queries";
+import { isDeleted } from "./recycle-bin";
 import type { BaseRecord, Stored, TenantRecord, VersionedRecord } from "./records";
 
 /**
@@ -69,6 +70,9 @@ export async function createIdempotent<T extends BaseRecord>(model: Model<Stored
   const replay = async (key: string): Promise<T | undefined> => {
     const existing = (await m.findOne({ tenantId, idempotencyKey: key }, WITHOUT_OUTBOX).lean()) as T | null;
     if (!existing) return undefined;
+    if (isDeleted(existing)) {
+      throw new StateConflict(`idempotency_key "${key}" was used for a ${spec.what} that has since been deleted`, "idempotency_key");
+    }
     if (existing.requestHash !== hash) {
       throw new AlreadyExists(`idempotency_key "${key}" was already used for a different ${spec.what}`, "idempotency_key");
     }
@@ -103,7 +107,7 @@ export interface InsertSpec<T extends TenantRecord> {
 
 /**
  * Inserts a record whose id was fixed in advance, once: if it is already there (an earlier or
- * concurrent attempt made it), nothing happens and false is returned. Its events go in with it.
+ * concurrent attempt made it, even if it was deleted since), nothing happens and false is returned. Its events go in with it.
  */
 export async function insertOnce<T extends TenantRecord>(model: Model<Stored<T>>, spec: InsertSpec<T>, publish: PublishAfterWrite): Promise<boolean> {
   const m = model as unknown as AnyModel;
@@ -147,6 +151,8 @@ export interface UpdateSpec<T extends VersionedRecord> {
   decide: Decide<T>;
   /** Further conditions the record must still meet when written. */
   guard?: Record<string, unknown>;
+  /** Whether a record in the recycle bin is decided on (a restore) or is NotFound (every other change). */
+  includeDeleted?: boolean;
   now?: () => Date;
   maxAttempts?: number;
 }
@@ -163,7 +169,9 @@ export async function updateVersioned<T extends VersionedRecord>(model: Model<St
   const attempts = spec.maxAttempts ?? 10;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const current = (await m.findOne({ _id: spec.id, tenantId }, WITHOUT_OUTBOX).lean()) as T | null;
-    if (!current) throw new NotFound(spec.what, spec.id);
+    // A deleted record is as absent as a missing one; deleting and restoring bump the version,
+    // so the conditional write below also fails if one happens after this read.
+    if (!current || (isDeleted(current) && !spec.includeDeleted)) throw new NotFound(spec.what, spec.id);
     if (spec.expectedVersion > 0 && current.version !== spec.expectedVersion) throw new VersionConflict(spec.what, spec.id);
     const change = await spec.decide(current);
     if (!change) return current;

@@ -1,6 +1,6 @@
 import { Metadata, status } from "@grpc/grpc-js";
 import { z } from "zod";
-import { fieldOf, InvalidArgument, NotFound, toGrpcError, VersionConflict } from "../../src/errors";
+import { dependentsOf, fieldOf, HasDependents, InvalidArgument, NotFound, toGrpcError, VersionConflict } from "../../src/errors";
 import { identityFromMetadata, identityToMetadata } from "../../src/identity";
 import { parseInput } from "../../src/validation";
 
@@ -26,6 +26,14 @@ describe("errors across gRPC", () => {
     expect(fieldOf(invalid)).toBe("last_name");
     expect(toGrpcError(new NotFound("lead", "1")).code).toBe(status.NOT_FOUND);
     expect(toGrpcError(new VersionConflict("lead", "1")).code).toBe(status.FAILED_PRECONDITION);
+  });
+
+  it("carries a refused delete's dependents, with their counts, as ABORTED", () => {
+    const refused = toGrpcError(new HasDependents("account", "a-1", [{ what: "contact", count: 2 }, { what: "opportunity", count: 1 }]));
+    expect(refused.code).toBe(status.ABORTED);
+    expect(refused.details).toBe("account a-1 cannot be deleted while other records depend on it: contact (2), opportunity (1); delete or move them first");
+    expect(dependentsOf(refused)).toEqual([{ what: "contact", count: 2 }, { what: "opportunity", count: 1 }]);
+    expect(dependentsOf(toGrpcError(new NotFound("account", "a-1")))).toBeUndefined();
   });
 
   it("hides unexpected errors", () => {

@@ -167,6 +167,10 @@ export interface TimelineEntryRecord {
   record: RecordRef;
   actorId: string;
   occurredAt: Date;
+  /** Set while the record the entry is about is in the recycle bin: the entry is hidden. */
+  deletedAt?: Date;
+  /** The version of that record whose delete or restore last set `deletedAt` (so an older one, redelivered late, changes nothing). */
+  visibilityVersion?: number;
 }
 
 export function fullName(person: { firstName: string; lastName: string }): string {

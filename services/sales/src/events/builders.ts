@@ -20,17 +20,32 @@ function build(subject: SalesSubject, entityId: string, actor: Actor, at: Date, 
   return buildEvent(subject, entityId, actor, at, encode);
 }
 
-export function accountEvent(kind: "created" | "updated", r: AccountRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  const subject = kind === "created" ? SUBJECTS.accountCreated : SUBJECTS.accountUpdated;
-  return build(subject, r._id, actor, at, (meta) => AccountChanged.encode({ meta, account: toAccount(r) }).finish());
+/** The changes every resource reports: made, changed, moved to the recycle bin, brought back. */
+export type RecordChangeKind = "created" | "updated" | "deleted" | "restored";
+
+const ACCOUNT_SUBJECTS: Record<RecordChangeKind, SalesSubject> = {
+  created: SUBJECTS.accountCreated,
+  updated: SUBJECTS.accountUpdated,
+  deleted: SUBJECTS.accountDeleted,
+  restored: SUBJECTS.accountRestored,
+};
+
+export function accountEvent(kind: RecordChangeKind, r: AccountRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return build(ACCOUNT_SUBJECTS[kind], r._id, actor, at, (meta) => AccountChanged.encode({ meta, account: toAccount(r) }).finish());
 }
 
-export function contactEvent(kind: "created" | "updated", r: ContactRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  const subject = kind === "created" ? SUBJECTS.contactCreated : SUBJECTS.contactUpdated;
-  return build(subject, r._id, actor, at, (meta) => ContactChanged.encode({ meta, contact: toContact(r) }).finish());
+const CONTACT_SUBJECTS: Record<RecordChangeKind, SalesSubject> = {
+  created: SUBJECTS.contactCreated,
+  updated: SUBJECTS.contactUpdated,
+  deleted: SUBJECTS.contactDeleted,
+  restored: SUBJECTS.contactRestored,
+};
+
+export function contactEvent(kind: RecordChangeKind, r: ContactRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return build(CONTACT_SUBJECTS[kind], r._id, actor, at, (meta) => ContactChanged.encode({ meta, contact: toContact(r) }).finish());
 }
 
-export type LeadChangeKind = "created" | "updated" | "qualified" | "disqualified" | "assigned";
+export type LeadChangeKind = RecordChangeKind | "qualified" | "disqualified" | "assigned";
 
 const LEAD_SUBJECTS: Record<LeadChangeKind, SalesSubject> = {
   created: SUBJECTS.leadCreated,
@@ -38,6 +53,8 @@ const LEAD_SUBJECTS: Record<LeadChangeKind, SalesSubject> = {
   qualified: SUBJECTS.leadQualified,
   disqualified: SUBJECTS.leadDisqualified,
   assigned: SUBJECTS.leadAssigned,
+  deleted: SUBJECTS.leadDeleted,
+  restored: SUBJECTS.leadRestored,
 };
 
 export function leadEvent(kind: LeadChangeKind, r: LeadRecord, actor: Actor, at = r.updatedAt): PendingEvent {
@@ -52,9 +69,15 @@ export function leadConvertedEvent(r: LeadRecord, actor: Actor, at = r.updatedAt
   );
 }
 
-export function opportunityEvent(kind: "created" | "updated", r: OpportunityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  const subject = kind === "created" ? SUBJECTS.opportunityCreated : SUBJECTS.opportunityUpdated;
-  return build(subject, r._id, actor, at, (meta) => OpportunityChanged.encode({ meta, opportunity: toOpportunity(r) }).finish());
+const OPPORTUNITY_SUBJECTS: Record<RecordChangeKind, SalesSubject> = {
+  created: SUBJECTS.opportunityCreated,
+  updated: SUBJECTS.opportunityUpdated,
+  deleted: SUBJECTS.opportunityDeleted,
+  restored: SUBJECTS.opportunityRestored,
+};
+
+export function opportunityEvent(kind: RecordChangeKind, r: OpportunityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return build(OPPORTUNITY_SUBJECTS[kind], r._id, actor, at, (meta) => OpportunityChanged.encode({ meta, opportunity: toOpportunity(r) }).finish());
 }
 
 const STAGE_SUBJECTS = {
@@ -79,6 +102,8 @@ const ACTIVITY_SUBJECTS = {
   logged: SUBJECTS.activityLogged,
   updated: SUBJECTS.activityUpdated,
   completed: SUBJECTS.activityCompleted,
+  deleted: SUBJECTS.activityDeleted,
+  restored: SUBJECTS.activityRestored,
 } as const;
 
 export function activityEvent(kind: keyof typeof ACTIVITY_SUBJECTS, r: ActivityRecord, actor: Actor, at = r.updatedAt): PendingEvent {

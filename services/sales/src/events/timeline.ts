@@ -11,7 +11,7 @@ import {
 } from "@relata/proto/events/v1/sales";
 import type { Model } from "mongoose";
 import { activityType as activityTypeCodec } from "../codec/mappers";
-import { fullName, type RecordRef, type TimelineEntryRecord } from "../domain/types";
+import { fullName, type RecordRef, type RecordType, type TimelineEntryRecord } from "../domain/types";
 import { SALES_STREAM, SUBJECTS } from "./stream";
 
 /** The durable consumer that builds the account timelines from the SALES stream. */
@@ -23,9 +23,41 @@ export interface TimelineFacts {
   accountId: string;
   record: RecordRef;
   summary: string;
+  /**
+   * Set for a record's delete or restore: the event makes no entry, it hides (deleted) or
+   * shows again (restored) the record's entries; `version` is the record's after the change.
+   */
+  visibility?: { deleted: boolean; version: number };
 }
 
 const quoted = (s: string) => `"${s}"`;
+
+/** The records whose entries a delete hides: those that appear on an account's timeline. */
+const VISIBILITY_SUBJECTS: Record<string, { type: RecordType; deleted: boolean }> = {
+  [SUBJECTS.contactDeleted]: { type: "contact", deleted: true },
+  [SUBJECTS.contactRestored]: { type: "contact", deleted: false },
+  [SUBJECTS.opportunityDeleted]: { type: "opportunity", deleted: true },
+  [SUBJECTS.opportunityRestored]: { type: "opportunity", deleted: false },
+  [SUBJECTS.activityDeleted]: { type: "activity", deleted: true },
+  [SUBJECTS.activityRestored]: { type: "activity", deleted: false },
+};
+
+function visibilityFacts(subject: string, data: Uint8Array): TimelineFacts | null {
+  const change = VISIBILITY_SUBJECTS[subject]!;
+  let meta: EventMeta | undefined;
+  let record: { id: string; accountId: string; version: string } | undefined;
+  if (change.type === "contact") ({ meta, contact: record } = ContactChanged.decode(data));
+  else if (change.type === "opportunity") ({ meta, opportunity: record } = OpportunityChanged.decode(data));
+  else ({ meta, activity: record } = ActivityChanged.decode(data));
+  if (!record) return null;
+  return {
+    meta,
+    accountId: record.accountId,
+    record: { type: change.type, id: record.id },
+    summary: "",
+    visibility: { deleted: change.deleted, version: Number(record.version) },
+  };
+}
 
 /**
  * What an event means for an account's timeline: the account it concerns (empty when none),
@@ -34,6 +66,7 @@ const quoted = (s: string) => `"${s}"`;
  */
 export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts | null {
   const verb = subject.split(".").pop() ?? "";
+  if (subject in VISIBILITY_SUBJECTS) return visibilityFacts(subject, data);
   switch (subject) {
     case SUBJECTS.accountCreated:
     case SUBJECTS.accountUpdated: {
@@ -109,7 +142,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
 /** The timeline entry an event makes, or null when it concerns no account. */
 export function timelineEntryFor(subject: string, facts: TimelineFacts | null): TimelineEntryRecord | null {
   const meta = facts?.meta;
-  if (!facts || !meta || !meta.id || !meta.tenantId || !facts.accountId) return null;
+  if (!facts || facts.visibility || !meta || !meta.id || !meta.tenantId || !facts.accountId) return null;
   return {
     _id: meta.id,
     tenantId: meta.tenantId,
@@ -132,6 +165,30 @@ export async function recordTimelineEntry(model: Model<TimelineEntryRecord>, ent
   return result.upsertedCount === 1;
 }
 
+/**
+ * Hides (a delete) or shows again (a restore) every entry about a record, whatever account it
+ * is on: hidden entries carry the delete's time as `deletedAt`, so the timeline's reads leave
+ * them out and the purge removes them with the record. Only entries last set by an older
+ * version of the record change: the same event again, or an older one redelivered after a
+ * newer one, changes nothing.
+ */
+export async function applyRecordVisibility(model: Model<TimelineEntryRecord>, facts: TimelineFacts): Promise<number> {
+  const { meta, visibility, record } = facts;
+  if (!visibility || !meta?.tenantId || !record.id) return 0;
+  const filter = {
+    tenantId: meta.tenantId,
+    "record.type": record.type,
+    "record.id": record.id,
+    $or: [{ visibilityVersion: { $exists: false } }, { visibilityVersion: { $lt: visibility.version } }],
+  };
+  const at = meta.occurredAt ? new Date(meta.occurredAt) : new Date();
+  const update = visibility.deleted
+    ? { $set: { deletedAt: at, visibilityVersion: visibility.version } }
+    : { $set: { visibilityVersion: visibility.version }, $unset: { deletedAt: 1 } };
+  const result = await model.updateMany(filter, update);
+  return result.modifiedCount;
+}
+
 export function startTimelineConsumer(
   bus: EventBus,
   model: Model<TimelineEntryRecord>,
@@ -144,6 +201,11 @@ export function startTimelineConsumer(
     filterSubjects: ["sales.>"],
     decode: (data, subject) => timelineFacts(subject, data),
     handle: async ({ subject, event }) => {
+      if (event?.visibility) {
+        const changed = await applyRecordVisibility(model, event);
+        logger.debug({ subject, record: event.record.id, changed }, "timeline entries of a deleted or restored record");
+        return;
+      }
       const entry = timelineEntryFor(subject, event);
       if (!entry) return;
       const created = await recordTimelineEntry(model, entry);

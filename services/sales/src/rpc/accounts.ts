@@ -7,6 +7,8 @@ import {
   optionalId,
   optionalText,
   optionalWebsite,
+  RecycleBinInput,
+  recycleBinHandlers,
   requiredText,
   text,
   validate,
@@ -19,6 +21,7 @@ import { z } from "zod";
 import { toAccount } from "../codec/mappers";
 import type { AccountRecord } from "../domain/types";
 import { accountEvent } from "../events/builders";
+import { salesDependents, salesRestoreChecks } from "../store/repositories";
 import type { SalesDeps } from "./context";
 
 const CreateAccountInput = z.object({
@@ -59,6 +62,8 @@ export const accountSchemas = {
   getAccount: GetAccountInput,
   listAccounts: ListAccountsInput,
   updateAccount: UpdateAccountInput,
+  deleteAccount: RecycleBinInput,
+  restoreAccount: RecycleBinInput,
 };
 
 /** A parent must exist in the tenant and must not be the account itself or one of its descendants. */
@@ -77,6 +82,10 @@ async function checkParent(accounts: TenantReads<AccountRecord>, accountId: stri
 }
 
 export function accountService({ repos, logger }: SalesDeps): ServiceRegistration {
+  const bin = recycleBinHandlers(repos.accounts, toAccount, accountEvent, {
+    delete: { dependents: salesDependents(repos).account },
+    restore: salesRestoreChecks(repos).account,
+  });
   return implement(
     AccountServiceService,
     {
@@ -119,6 +128,9 @@ export function accountService({ repos, logger }: SalesDeps): ServiceRegistratio
         });
         return toAccount(record);
       },
+
+      deleteAccount: bin.delete,
+      restoreAccount: bin.restore,
     },
     logger,
   );

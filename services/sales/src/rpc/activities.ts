@@ -5,6 +5,8 @@ import {
   implement,
   optionalText,
   protoEnum,
+  RecycleBinInput,
+  recycleBinHandlers,
   requiredMessage,
   requiredText,
   text,
@@ -19,6 +21,7 @@ import { activityType, recordType, toActivity } from "../codec/mappers";
 import { accountForTimeline, assertLinkable, decideCompletion, type LinkedRecord } from "../domain/activity";
 import type { ActivityRecord, RecordRef } from "../domain/types";
 import { activityEvent } from "../events/builders";
+import { salesRestoreChecks } from "../store/repositories";
 import type { SalesDeps } from "./context";
 import { MAX_NOTES } from "./validation";
 
@@ -61,6 +64,8 @@ export const activitySchemas = {
   getActivity: GetActivityInput,
   listActivities: ListActivitiesInput,
   updateActivity: UpdateActivityInput,
+  deleteActivity: RecycleBinInput,
+  restoreActivity: RecycleBinInput,
 };
 
 export function activityService({ repos, logger }: SalesDeps): ServiceRegistration {
@@ -94,6 +99,9 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
     }
     return accountForTimeline(linked);
   }
+
+  // Nothing depends on an activity; it comes back only beside the record it relates to.
+  const bin = recycleBinHandlers(repos.activities, toActivity, activityEvent, { restore: salesRestoreChecks(repos).activity });
 
   return implement(
     ActivityServiceService,
@@ -152,6 +160,9 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
         });
         return toActivity(record);
       },
+
+      deleteActivity: bin.delete,
+      restoreActivity: bin.restore,
     },
     logger,
   );

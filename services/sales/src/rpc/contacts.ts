@@ -7,6 +7,8 @@ import {
   optionalEmail,
   optionalId,
   optionalText,
+  RecycleBinInput,
+  recycleBinHandlers,
   requiredText,
   text,
   validate,
@@ -16,6 +18,7 @@ import { ContactServiceService } from "@relata/proto/sales/v1/contact";
 import { z } from "zod";
 import { toContact } from "../codec/mappers";
 import { contactEvent } from "../events/builders";
+import { salesDependents, salesRestoreChecks } from "../store/repositories";
 import type { SalesDeps } from "./context";
 
 const CreateContactInput = z.object({
@@ -51,9 +54,15 @@ export const contactSchemas = {
   getContact: GetContactInput,
   listContacts: ListContactsInput,
   updateContact: UpdateContactInput,
+  deleteContact: RecycleBinInput,
+  restoreContact: RecycleBinInput,
 };
 
 export function contactService({ repos, logger }: SalesDeps): ServiceRegistration {
+  const bin = recycleBinHandlers(repos.contacts, toContact, contactEvent, {
+    delete: { dependents: salesDependents(repos).contact },
+    restore: salesRestoreChecks(repos).contact,
+  });
   return implement(
     ContactServiceService,
     {
@@ -94,6 +103,9 @@ export function contactService({ repos, logger }: SalesDeps): ServiceRegistratio
         });
         return toContact(record);
       },
+
+      deleteContact: bin.delete,
+      restoreContact: bin.restore,
     },
     logger,
   );

@@ -10,6 +10,8 @@ import {
   optionalId,
   optionalText,
   protoEnum,
+  RecycleBinInput,
+  recycleBinHandlers,
   requiredText,
   text,
   validate,
@@ -88,12 +90,19 @@ export const leadSchemas = {
   assignLead: AssignLeadInput,
   convertLead: ConvertLeadInput,
   setAssignmentRule: SetAssignmentRuleInput,
+  deleteLead: RecycleBinInput,
+  restoreLead: RecycleBinInput,
 };
 
 export function leadService({ repos, assignmentRules, conversions, logger }: SalesDeps): ServiceRegistration {
   // Edits, qualification and assignment are refused once a conversion is claimed, even by a
   // writer that read the lead just before the claim.
   const notBeingConverted = { guard: { conversion: { $exists: false } } };
+  // A converted lead (or one being converted) stays: it records where the account, contact
+  // and opportunity it became came from, and the sweep of interrupted conversions reads it.
+  const bin = recycleBinHandlers(repos.leads, toLead, leadEvent, {
+    delete: { refuse: (lead) => assertLeadChangeable(lead, "deleted"), ...notBeingConverted },
+  });
 
   return implement(
     LeadServiceService,
@@ -206,6 +215,9 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
         const rule = await assignmentRules.set(ctx, normaliseRepIds(input.repIds));
         return toAssignmentRule(ctx.identity.tenantId, rule);
       },
+
+      deleteLead: bin.delete,
+      restoreLead: bin.restore,
     },
     logger,
   );

@@ -9,6 +9,8 @@ import {
   optionalId,
   optionalText,
   protoEnum,
+  RecycleBinInput,
+  recycleBinHandlers,
   requiredText,
   text,
   validate,
@@ -22,6 +24,7 @@ import { decideStageChange, openingStageChange } from "../domain/opportunity";
 import { initialStage } from "../domain/pipeline";
 import type { ContactRecord } from "../domain/types";
 import { opportunityEvent, opportunityStageEvent } from "../events/builders";
+import { salesRestoreChecks } from "../store/repositories";
 import type { SalesDeps } from "./context";
 import { money } from "./validation";
 
@@ -64,6 +67,8 @@ export const opportunitySchemas = {
   listOpportunities: ListOpportunitiesInput,
   updateOpportunity: UpdateOpportunityInput,
   changeStage: ChangeStageInput,
+  deleteOpportunity: RecycleBinInput,
+  restoreOpportunity: RecycleBinInput,
 };
 
 /** A contact on an opportunity exists in the tenant and belongs to its account (or to none). */
@@ -76,6 +81,8 @@ async function checkContact(contacts: TenantReads<ContactRecord>, contactId: str
 }
 
 export function opportunityService({ repos, pipelines, logger }: SalesDeps): ServiceRegistration {
+  // Nothing depends on an opportunity: its activities are its history and stay with it.
+  const bin = recycleBinHandlers(repos.opportunities, toOpportunity, opportunityEvent, { restore: salesRestoreChecks(repos).opportunity });
   return implement(
     OpportunityServiceService,
     {
@@ -145,6 +152,9 @@ export function opportunityService({ repos, pipelines, logger }: SalesDeps): Ser
         });
         return toOpportunity(record);
       },
+
+      deleteOpportunity: bin.delete,
+      restoreOpportunity: bin.restore,
     },
     logger,
   );

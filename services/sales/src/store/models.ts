@@ -1,4 +1,4 @@
-import { recordFields, withTenantIndexes, type Stored } from "@relata/platform";
+import { recordFields, recycleBinFields, withTenantIndexes, type Stored } from "@relata/platform";
 import { Schema, type Connection, type Model } from "mongoose";
 import type {
   AccountRecord,
@@ -120,7 +120,16 @@ export const opportunitySchema = withTenantIndexes(
     },
     { ...options, collection: "opportunities" },
   ),
-  [{ accountId: 1, createdAt: -1 }, { stageId: 1 }, { status: 1, createdAt: -1 }, { ownerId: 1, createdAt: -1 }, { name: 1 }, { expectedCloseDate: 1 }],
+  [
+    { accountId: 1, createdAt: -1 },
+    { stageId: 1 },
+    { status: 1, createdAt: -1 },
+    { ownerId: 1, createdAt: -1 },
+    { name: 1 },
+    { expectedCloseDate: 1 },
+    // A contact's delete counts the opportunities naming it.
+    { contactId: 1 },
+  ],
 );
 
 export const activitySchema = withTenantIndexes(
@@ -181,10 +190,14 @@ export const timelineEntrySchema = new Schema<TimelineEntryRecord>(
     record: { type: recordRefSchema, required: true },
     actorId: str,
     occurredAt: { type: Date, required: true },
+    ...recycleBinFields,
+    visibilityVersion: { type: Number, required: false },
   },
   { ...options, collection: "timeline_entries" },
 );
 timelineEntrySchema.index({ tenantId: 1, accountId: 1, occurredAt: -1, _id: -1 });
+// A record's delete and restore hide and show its entries.
+timelineEntrySchema.index({ tenantId: 1, "record.id": 1 });
 
 export interface SalesModels {
   accounts: Model<Stored<AccountRecord>>;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { actorOf, WITHOUT_OUTBOX, type Actor, type CallerOrActor, type Logger } from "@relata/platform";
+import { actorOf, NOT_DELETED, WITHOUT_OUTBOX, type Actor, type CallerOrActor, type Logger } from "@relata/platform";
 import { assertConvertible, conversionDrafts, planConversion, type ConversionRequest } from "../domain/lead";
 import { firstOpenStage } from "../domain/pipeline";
 import type { LeadRecord } from "../domain/types";
@@ -104,7 +104,8 @@ export class Conversions {
   async resumeInterrupted(olderThanMs: number, logger: Logger, limit = 50): Promise<number> {
     const stuck = await this.models.leads
       .find(
-        { "conversion.claimedAt": { $lt: new Date(Date.now() - olderThanMs) }, status: { $ne: "converted" } },
+        // A lead with a conversion cannot be deleted; the recycle bin stays out all the same.
+        { "conversion.claimedAt": { $lt: new Date(Date.now() - olderThanMs) }, status: { $ne: "converted" }, ...NOT_DELETED },
         WITHOUT_OUTBOX,
       )
       .limit(limit)

@@ -1,10 +1,10 @@
 import { requestHash, type Actor } from "@relata/platform";
 import { LeadConverted, LeadChanged } from "@relata/proto/events/v1/sales";
 import { LeadStatus } from "@relata/proto/sales/v1/lead";
-import { accountEvent, leadConvertedEvent, leadEvent } from "../../src/events/builders";
+import { accountEvent, contactEvent, leadConvertedEvent, leadEvent } from "../../src/events/builders";
 import { SALES_STREAM } from "../../src/events/stream";
 import { timelineEntryFor, timelineFacts } from "../../src/events/timeline";
-import type { AccountRecord, LeadRecord } from "../../src/domain/types";
+import type { AccountRecord, ContactRecord, LeadRecord } from "../../src/domain/types";
 
 const at = new Date("2026-02-02T10:00:00Z");
 const actor: Actor = { tenantId: "acme", actorId: "user-7", requestId: "req-1" };
@@ -115,6 +115,33 @@ describe("timeline entries", () => {
     };
     const e = accountEvent("created", account, actor);
     expect(timelineEntryFor(e.subject, timelineFacts(e.subject, e.data))).toMatchObject({ accountId: "acc-9", summary: 'Account "Initech" created' });
+  });
+
+  it("makes no entry for a contact's delete or restore, but hides or shows its entries from the version after it", () => {
+    const contact: ContactRecord = {
+      _id: "con-9",
+      tenantId: "acme",
+      version: 4,
+      createdAt: at,
+      updatedAt: at,
+      idempotencyKey: "k",
+      requestHash: "h",
+      accountId: "acc-9",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      email: "",
+      phone: "",
+      title: "",
+      ownerId: "",
+      deletedAt: at,
+    };
+    const deleted = contactEvent("deleted", contact, actor);
+    expect(deleted.subject).toBe("sales.contact.deleted");
+    const facts = timelineFacts(deleted.subject, deleted.data);
+    expect(facts).toMatchObject({ accountId: "acc-9", record: { type: "contact", id: "con-9" }, visibility: { deleted: true, version: 4 } });
+    expect(timelineEntryFor(deleted.subject, facts)).toBeNull();
+    const restored = contactEvent("restored", { ...contact, version: 5, deletedAt: undefined }, actor);
+    expect(timelineFacts(restored.subject, restored.data)).toMatchObject({ visibility: { deleted: false, version: 5 } });
   });
 
   it("leaves out events that concern no account", () => {

@@ -10,13 +10,13 @@ import { Lead } from "../../sales/v1/lead";
 import { Opportunity } from "../../sales/v1/opportunity";
 import { EventMeta } from "./meta";
 
-/** sales.account.created, sales.account.updated */
+/** sales.account.created, sales.account.updated, sales.account.deleted, sales.account.restored */
 export interface AccountChanged {
   meta?: EventMeta | undefined;
   account?: Account | undefined;
 }
 
-/** sales.contact.created, sales.contact.updated */
+/** sales.contact.created, sales.contact.updated, sales.contact.deleted, sales.contact.restored */
 export interface ContactChanged {
   meta?: EventMeta | undefined;
   contact?: Contact | undefined;
@@ -24,7 +24,7 @@ export interface ContactChanged {
 
 /**
  * sales.lead.created, sales.lead.updated, sales.lead.qualified, sales.lead.disqualified,
- * sales.lead.assigned
+ * sales.lead.assigned, sales.lead.deleted, sales.lead.restored
  */
 export interface LeadChanged {
   meta?: EventMeta | undefined;
@@ -40,7 +40,10 @@ export interface LeadConverted {
   opportunityId: string;
 }
 
-/** sales.opportunity.created, sales.opportunity.updated */
+/**
+ * sales.opportunity.created, sales.opportunity.updated, sales.opportunity.deleted,
+ * sales.opportunity.restored
+ */
 export interface OpportunityChanged {
   meta?: EventMeta | undefined;
   opportunity?: Opportunity | undefined;
@@ -54,7 +57,10 @@ export interface OpportunityStageChanged {
   toStageId: string;
 }
 
-/** sales.activity.logged, sales.activity.updated, sales.activity.completed */
+/**
+ * sales.activity.logged, sales.activity.updated, sales.activity.completed,
+ * sales.activity.deleted, sales.activity.restored
+ */
 export interface ActivityChanged {
   meta?: EventMeta | undefined;
   activity?: Activity | undefined;

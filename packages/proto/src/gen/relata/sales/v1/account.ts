@@ -75,6 +75,18 @@ export interface UpdateAccountRequest {
   website?: string | undefined;
 }
 
+export interface DeleteAccountRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the record has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
+export interface RestoreAccountRequest {
+  id: string;
+  /** The version of the deleted account; FAILED_PRECONDITION when it has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
 function createBaseAccount(): Account {
   return {
     id: "",
@@ -764,6 +776,140 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
   },
 };
 
+function createBaseDeleteAccountRequest(): DeleteAccountRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const DeleteAccountRequest: MessageFns<DeleteAccountRequest> = {
+  encode(message: DeleteAccountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteAccountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteAccountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DeleteAccountRequest>, I>>(base?: I): DeleteAccountRequest {
+    return DeleteAccountRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteAccountRequest>, I>>(object: I): DeleteAccountRequest {
+    const message = createBaseDeleteAccountRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseRestoreAccountRequest(): RestoreAccountRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const RestoreAccountRequest: MessageFns<RestoreAccountRequest> = {
+  encode(message: RestoreAccountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreAccountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreAccountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RestoreAccountRequest>, I>>(base?: I): RestoreAccountRequest {
+    return RestoreAccountRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreAccountRequest>, I>>(object: I): RestoreAccountRequest {
+    const message = createBaseRestoreAccountRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
 export type AccountServiceService = typeof AccountServiceService;
 export const AccountServiceService = {
   createAccount: {
@@ -803,6 +949,30 @@ export const AccountServiceService = {
     responseSerialize: (value: Account): Buffer => Buffer.from(Account.encode(value).finish()),
     responseDeserialize: (value: Buffer): Account => Account.decode(value),
   },
+  /**
+   * Moves the account to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteAccount: {
+    path: "/relata.sales.v1.AccountService/DeleteAccount" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteAccountRequest): Buffer => Buffer.from(DeleteAccountRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteAccountRequest => DeleteAccountRequest.decode(value),
+    responseSerialize: (value: Account): Buffer => Buffer.from(Account.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Account => Account.decode(value),
+  },
+  /** Brings the account back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreAccount: {
+    path: "/relata.sales.v1.AccountService/RestoreAccount" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RestoreAccountRequest): Buffer =>
+      Buffer.from(RestoreAccountRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RestoreAccountRequest => RestoreAccountRequest.decode(value),
+    responseSerialize: (value: Account): Buffer => Buffer.from(Account.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Account => Account.decode(value),
+  },
 } as const;
 
 export interface AccountServiceServer extends UntypedServiceImplementation {
@@ -810,6 +980,13 @@ export interface AccountServiceServer extends UntypedServiceImplementation {
   getAccount: handleUnaryCall<GetAccountRequest, Account>;
   listAccounts: handleUnaryCall<ListAccountsRequest, ListAccountsResponse>;
   updateAccount: handleUnaryCall<UpdateAccountRequest, Account>;
+  /**
+   * Moves the account to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteAccount: handleUnaryCall<DeleteAccountRequest, Account>;
+  /** Brings the account back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreAccount: handleUnaryCall<RestoreAccountRequest, Account>;
 }
 
 export interface AccountServiceClient extends Client {
@@ -869,6 +1046,41 @@ export interface AccountServiceClient extends Client {
   ): ClientUnaryCall;
   updateAccount(
     request: UpdateAccountRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the account to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteAccount(
+    request: DeleteAccountRequest,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  deleteAccount(
+    request: DeleteAccountRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  deleteAccount(
+    request: DeleteAccountRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  /** Brings the account back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreAccount(
+    request: RestoreAccountRequest,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  restoreAccount(
+    request: RestoreAccountRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  restoreAccount(
+    request: RestoreAccountRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Account) => void,

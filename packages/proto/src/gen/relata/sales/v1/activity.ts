@@ -126,6 +126,18 @@ export interface UpdateActivityRequest {
   completed?: boolean | undefined;
 }
 
+export interface DeleteActivityRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the record has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
+export interface RestoreActivityRequest {
+  id: string;
+  /** The version of the deleted activity; FAILED_PRECONDITION when it has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
 function createBaseActivity(): Activity {
   return {
     id: "",
@@ -848,6 +860,140 @@ export const UpdateActivityRequest: MessageFns<UpdateActivityRequest> = {
   },
 };
 
+function createBaseDeleteActivityRequest(): DeleteActivityRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const DeleteActivityRequest: MessageFns<DeleteActivityRequest> = {
+  encode(message: DeleteActivityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteActivityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteActivityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DeleteActivityRequest>, I>>(base?: I): DeleteActivityRequest {
+    return DeleteActivityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteActivityRequest>, I>>(object: I): DeleteActivityRequest {
+    const message = createBaseDeleteActivityRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseRestoreActivityRequest(): RestoreActivityRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const RestoreActivityRequest: MessageFns<RestoreActivityRequest> = {
+  encode(message: RestoreActivityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreActivityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreActivityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RestoreActivityRequest>, I>>(base?: I): RestoreActivityRequest {
+    return RestoreActivityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreActivityRequest>, I>>(object: I): RestoreActivityRequest {
+    const message = createBaseRestoreActivityRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
 export type ActivityServiceService = typeof ActivityServiceService;
 export const ActivityServiceService = {
   createActivity: {
@@ -890,6 +1036,31 @@ export const ActivityServiceService = {
     responseSerialize: (value: Activity): Buffer => Buffer.from(Activity.encode(value).finish()),
     responseDeserialize: (value: Buffer): Activity => Activity.decode(value),
   },
+  /**
+   * Moves the activity to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteActivity: {
+    path: "/relata.sales.v1.ActivityService/DeleteActivity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteActivityRequest): Buffer =>
+      Buffer.from(DeleteActivityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteActivityRequest => DeleteActivityRequest.decode(value),
+    responseSerialize: (value: Activity): Buffer => Buffer.from(Activity.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Activity => Activity.decode(value),
+  },
+  /** Brings the activity back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreActivity: {
+    path: "/relata.sales.v1.ActivityService/RestoreActivity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RestoreActivityRequest): Buffer =>
+      Buffer.from(RestoreActivityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RestoreActivityRequest => RestoreActivityRequest.decode(value),
+    responseSerialize: (value: Activity): Buffer => Buffer.from(Activity.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Activity => Activity.decode(value),
+  },
 } as const;
 
 export interface ActivityServiceServer extends UntypedServiceImplementation {
@@ -897,6 +1068,13 @@ export interface ActivityServiceServer extends UntypedServiceImplementation {
   getActivity: handleUnaryCall<GetActivityRequest, Activity>;
   listActivities: handleUnaryCall<ListActivitiesRequest, ListActivitiesResponse>;
   updateActivity: handleUnaryCall<UpdateActivityRequest, Activity>;
+  /**
+   * Moves the activity to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteActivity: handleUnaryCall<DeleteActivityRequest, Activity>;
+  /** Brings the activity back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreActivity: handleUnaryCall<RestoreActivityRequest, Activity>;
 }
 
 export interface ActivityServiceClient extends Client {
@@ -956,6 +1134,41 @@ export interface ActivityServiceClient extends Client {
   ): ClientUnaryCall;
   updateActivity(
     request: UpdateActivityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Activity) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the activity to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteActivity(
+    request: DeleteActivityRequest,
+    callback: (error: ServiceError | null, response: Activity) => void,
+  ): ClientUnaryCall;
+  deleteActivity(
+    request: DeleteActivityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Activity) => void,
+  ): ClientUnaryCall;
+  deleteActivity(
+    request: DeleteActivityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Activity) => void,
+  ): ClientUnaryCall;
+  /** Brings the activity back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreActivity(
+    request: RestoreActivityRequest,
+    callback: (error: ServiceError | null, response: Activity) => void,
+  ): ClientUnaryCall;
+  restoreActivity(
+    request: RestoreActivityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Activity) => void,
+  ): ClientUnaryCall;
+  restoreActivity(
+    request: RestoreActivityRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Activity) => void,

@@ -73,6 +73,18 @@ export interface UpdateContactRequest {
   ownerId?: string | undefined;
 }
 
+export interface DeleteContactRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the record has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
+export interface RestoreContactRequest {
+  id: string;
+  /** The version of the deleted contact; FAILED_PRECONDITION when it has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
 function createBaseContact(): Contact {
   return {
     id: "",
@@ -797,6 +809,140 @@ export const UpdateContactRequest: MessageFns<UpdateContactRequest> = {
   },
 };
 
+function createBaseDeleteContactRequest(): DeleteContactRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const DeleteContactRequest: MessageFns<DeleteContactRequest> = {
+  encode(message: DeleteContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DeleteContactRequest>, I>>(base?: I): DeleteContactRequest {
+    return DeleteContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteContactRequest>, I>>(object: I): DeleteContactRequest {
+    const message = createBaseDeleteContactRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseRestoreContactRequest(): RestoreContactRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const RestoreContactRequest: MessageFns<RestoreContactRequest> = {
+  encode(message: RestoreContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RestoreContactRequest>, I>>(base?: I): RestoreContactRequest {
+    return RestoreContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreContactRequest>, I>>(object: I): RestoreContactRequest {
+    const message = createBaseRestoreContactRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
 export type ContactServiceService = typeof ContactServiceService;
 export const ContactServiceService = {
   createContact: {
@@ -836,6 +982,30 @@ export const ContactServiceService = {
     responseSerialize: (value: Contact): Buffer => Buffer.from(Contact.encode(value).finish()),
     responseDeserialize: (value: Buffer): Contact => Contact.decode(value),
   },
+  /**
+   * Moves the contact to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteContact: {
+    path: "/relata.sales.v1.ContactService/DeleteContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteContactRequest): Buffer => Buffer.from(DeleteContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteContactRequest => DeleteContactRequest.decode(value),
+    responseSerialize: (value: Contact): Buffer => Buffer.from(Contact.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Contact => Contact.decode(value),
+  },
+  /** Brings the contact back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreContact: {
+    path: "/relata.sales.v1.ContactService/RestoreContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RestoreContactRequest): Buffer =>
+      Buffer.from(RestoreContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RestoreContactRequest => RestoreContactRequest.decode(value),
+    responseSerialize: (value: Contact): Buffer => Buffer.from(Contact.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Contact => Contact.decode(value),
+  },
 } as const;
 
 export interface ContactServiceServer extends UntypedServiceImplementation {
@@ -843,6 +1013,13 @@ export interface ContactServiceServer extends UntypedServiceImplementation {
   getContact: handleUnaryCall<GetContactRequest, Contact>;
   listContacts: handleUnaryCall<ListContactsRequest, ListContactsResponse>;
   updateContact: handleUnaryCall<UpdateContactRequest, Contact>;
+  /**
+   * Moves the contact to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteContact: handleUnaryCall<DeleteContactRequest, Contact>;
+  /** Brings the contact back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreContact: handleUnaryCall<RestoreContactRequest, Contact>;
 }
 
 export interface ContactServiceClient extends Client {
@@ -902,6 +1079,41 @@ export interface ContactServiceClient extends Client {
   ): ClientUnaryCall;
   updateContact(
     request: UpdateContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Contact) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the contact to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteContact(
+    request: DeleteContactRequest,
+    callback: (error: ServiceError | null, response: Contact) => void,
+  ): ClientUnaryCall;
+  deleteContact(
+    request: DeleteContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Contact) => void,
+  ): ClientUnaryCall;
+  deleteContact(
+    request: DeleteContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Contact) => void,
+  ): ClientUnaryCall;
+  /** Brings the contact back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreContact(
+    request: RestoreContactRequest,
+    callback: (error: ServiceError | null, response: Contact) => void,
+  ): ClientUnaryCall;
+  restoreContact(
+    request: RestoreContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Contact) => void,
+  ): ClientUnaryCall;
+  restoreContact(
+    request: RestoreContactRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Contact) => void,

@@ -240,6 +240,18 @@ export interface SetAssignmentRuleRequest {
   repIds: string[];
 }
 
+export interface DeleteLeadRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the record has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
+export interface RestoreLeadRequest {
+  id: string;
+  /** The version of the deleted lead; FAILED_PRECONDITION when it has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
 function createBaseLeadConversion(): LeadConversion {
   return { accountId: "", contactId: "", opportunityId: "", convertedAt: undefined };
 }
@@ -1735,6 +1747,140 @@ export const SetAssignmentRuleRequest: MessageFns<SetAssignmentRuleRequest> = {
   },
 };
 
+function createBaseDeleteLeadRequest(): DeleteLeadRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const DeleteLeadRequest: MessageFns<DeleteLeadRequest> = {
+  encode(message: DeleteLeadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteLeadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteLeadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DeleteLeadRequest>, I>>(base?: I): DeleteLeadRequest {
+    return DeleteLeadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteLeadRequest>, I>>(object: I): DeleteLeadRequest {
+    const message = createBaseDeleteLeadRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseRestoreLeadRequest(): RestoreLeadRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const RestoreLeadRequest: MessageFns<RestoreLeadRequest> = {
+  encode(message: RestoreLeadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreLeadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreLeadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RestoreLeadRequest>, I>>(base?: I): RestoreLeadRequest {
+    return RestoreLeadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreLeadRequest>, I>>(object: I): RestoreLeadRequest {
+    const message = createBaseRestoreLeadRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
 export type LeadServiceService = typeof LeadServiceService;
 export const LeadServiceService = {
   createLead: {
@@ -1770,6 +1916,29 @@ export const LeadServiceService = {
     responseStream: false as const,
     requestSerialize: (value: UpdateLeadRequest): Buffer => Buffer.from(UpdateLeadRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): UpdateLeadRequest => UpdateLeadRequest.decode(value),
+    responseSerialize: (value: Lead): Buffer => Buffer.from(Lead.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Lead => Lead.decode(value),
+  },
+  /**
+   * Moves the lead to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteLead: {
+    path: "/relata.sales.v1.LeadService/DeleteLead" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteLeadRequest): Buffer => Buffer.from(DeleteLeadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteLeadRequest => DeleteLeadRequest.decode(value),
+    responseSerialize: (value: Lead): Buffer => Buffer.from(Lead.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Lead => Lead.decode(value),
+  },
+  /** Brings the lead back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreLead: {
+    path: "/relata.sales.v1.LeadService/RestoreLead" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RestoreLeadRequest): Buffer => Buffer.from(RestoreLeadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RestoreLeadRequest => RestoreLeadRequest.decode(value),
     responseSerialize: (value: Lead): Buffer => Buffer.from(Lead.encode(value).finish()),
     responseDeserialize: (value: Buffer): Lead => Lead.decode(value),
   },
@@ -1834,6 +2003,13 @@ export interface LeadServiceServer extends UntypedServiceImplementation {
   getLead: handleUnaryCall<GetLeadRequest, Lead>;
   listLeads: handleUnaryCall<ListLeadsRequest, ListLeadsResponse>;
   updateLead: handleUnaryCall<UpdateLeadRequest, Lead>;
+  /**
+   * Moves the lead to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteLead: handleUnaryCall<DeleteLeadRequest, Lead>;
+  /** Brings the lead back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreLead: handleUnaryCall<RestoreLeadRequest, Lead>;
   /** Marks a lead qualified or disqualified (with a reason). */
   qualifyLead: handleUnaryCall<QualifyLeadRequest, Lead>;
   /** Assigns an owner: the one named, or the next sales rep by the tenant's round robin. */
@@ -1902,6 +2078,41 @@ export interface LeadServiceClient extends Client {
   ): ClientUnaryCall;
   updateLead(
     request: UpdateLeadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Lead) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the lead to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteLead(
+    request: DeleteLeadRequest,
+    callback: (error: ServiceError | null, response: Lead) => void,
+  ): ClientUnaryCall;
+  deleteLead(
+    request: DeleteLeadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Lead) => void,
+  ): ClientUnaryCall;
+  deleteLead(
+    request: DeleteLeadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Lead) => void,
+  ): ClientUnaryCall;
+  /** Brings the lead back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreLead(
+    request: RestoreLeadRequest,
+    callback: (error: ServiceError | null, response: Lead) => void,
+  ): ClientUnaryCall;
+  restoreLead(
+    request: RestoreLeadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Lead) => void,
+  ): ClientUnaryCall;
+  restoreLead(
+    request: RestoreLeadRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Lead) => void,

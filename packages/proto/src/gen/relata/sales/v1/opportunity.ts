@@ -137,6 +137,18 @@ export interface ChangeStageRequest {
   reason: string;
 }
 
+export interface DeleteOpportunityRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the record has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
+export interface RestoreOpportunityRequest {
+  id: string;
+  /** The version of the deleted opportunity; FAILED_PRECONDITION when it has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
 function createBaseStageChange(): StageChange {
   return { fromStageId: "", toStageId: "", changedBy: "", changedAt: undefined };
 }
@@ -1106,6 +1118,140 @@ export const ChangeStageRequest: MessageFns<ChangeStageRequest> = {
   },
 };
 
+function createBaseDeleteOpportunityRequest(): DeleteOpportunityRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const DeleteOpportunityRequest: MessageFns<DeleteOpportunityRequest> = {
+  encode(message: DeleteOpportunityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteOpportunityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteOpportunityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DeleteOpportunityRequest>, I>>(base?: I): DeleteOpportunityRequest {
+    return DeleteOpportunityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteOpportunityRequest>, I>>(object: I): DeleteOpportunityRequest {
+    const message = createBaseDeleteOpportunityRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseRestoreOpportunityRequest(): RestoreOpportunityRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const RestoreOpportunityRequest: MessageFns<RestoreOpportunityRequest> = {
+  encode(message: RestoreOpportunityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreOpportunityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreOpportunityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RestoreOpportunityRequest>, I>>(base?: I): RestoreOpportunityRequest {
+    return RestoreOpportunityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreOpportunityRequest>, I>>(object: I): RestoreOpportunityRequest {
+    const message = createBaseRestoreOpportunityRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
 export type OpportunityServiceService = typeof OpportunityServiceService;
 export const OpportunityServiceService = {
   createOpportunity: {
@@ -1150,6 +1296,31 @@ export const OpportunityServiceService = {
     responseDeserialize: (value: Buffer): Opportunity => Opportunity.decode(value),
   },
   /**
+   * Moves the opportunity to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteOpportunity: {
+    path: "/relata.sales.v1.OpportunityService/DeleteOpportunity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteOpportunityRequest): Buffer =>
+      Buffer.from(DeleteOpportunityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteOpportunityRequest => DeleteOpportunityRequest.decode(value),
+    responseSerialize: (value: Opportunity): Buffer => Buffer.from(Opportunity.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Opportunity => Opportunity.decode(value),
+  },
+  /** Brings the opportunity back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreOpportunity: {
+    path: "/relata.sales.v1.OpportunityService/RestoreOpportunity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RestoreOpportunityRequest): Buffer =>
+      Buffer.from(RestoreOpportunityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RestoreOpportunityRequest => RestoreOpportunityRequest.decode(value),
+    responseSerialize: (value: Opportunity): Buffer => Buffer.from(Opportunity.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Opportunity => Opportunity.decode(value),
+  },
+  /**
    * Moves an open opportunity to another stage of the tenant's pipeline; moving to a won or
    * lost stage closes it (a lost stage needs a reason).
    */
@@ -1169,6 +1340,13 @@ export interface OpportunityServiceServer extends UntypedServiceImplementation {
   getOpportunity: handleUnaryCall<GetOpportunityRequest, Opportunity>;
   listOpportunities: handleUnaryCall<ListOpportunitiesRequest, ListOpportunitiesResponse>;
   updateOpportunity: handleUnaryCall<UpdateOpportunityRequest, Opportunity>;
+  /**
+   * Moves the opportunity to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteOpportunity: handleUnaryCall<DeleteOpportunityRequest, Opportunity>;
+  /** Brings the opportunity back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreOpportunity: handleUnaryCall<RestoreOpportunityRequest, Opportunity>;
   /**
    * Moves an open opportunity to another stage of the tenant's pipeline; moving to a won or
    * lost stage closes it (a lost stage needs a reason).
@@ -1233,6 +1411,41 @@ export interface OpportunityServiceClient extends Client {
   ): ClientUnaryCall;
   updateOpportunity(
     request: UpdateOpportunityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Opportunity) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the opportunity to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while other records depend on it (the trailer relata-dependents names them).
+   */
+  deleteOpportunity(
+    request: DeleteOpportunityRequest,
+    callback: (error: ServiceError | null, response: Opportunity) => void,
+  ): ClientUnaryCall;
+  deleteOpportunity(
+    request: DeleteOpportunityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Opportunity) => void,
+  ): ClientUnaryCall;
+  deleteOpportunity(
+    request: DeleteOpportunityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Opportunity) => void,
+  ): ClientUnaryCall;
+  /** Brings the opportunity back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreOpportunity(
+    request: RestoreOpportunityRequest,
+    callback: (error: ServiceError | null, response: Opportunity) => void,
+  ): ClientUnaryCall;
+  restoreOpportunity(
+    request: RestoreOpportunityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Opportunity) => void,
+  ): ClientUnaryCall;
+  restoreOpportunity(
+    request: RestoreOpportunityRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Opportunity) => void,
