@@ -184,7 +184,7 @@ function stringCodec(
     output,
     service: input.transform(normalise),
     normalise: trimmed,
-    isEmpty: (value) => value === "",
+    isEmpty: (value) => value === undefined || value === "",
     emptyProto: "",
     emptyRecord: "",
     clearable: true,

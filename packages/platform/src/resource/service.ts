@@ -20,7 +20,8 @@ function issuesInto(ctx: z.RefinementCtx, error: z.ZodError): typeof z.NEVER {
 /** One field of a request: absent, "none" ("", UNSPECIFIED, an empty message) or a value to check. */
 function requestValue(field: AnyField, mode: Mode): z.ZodType {
   const { codec, rules } = field;
-  return z.unknown().transform((raw, ctx) => {
+  // optional() on the way in lets an absent key reach the transform (which decides what absence means).
+  return z.unknown().optional().transform((raw, ctx) => {
     // proto3 `optional` in an update: absent means unchanged.
     if (raw === undefined && mode === "update") return undefined;
     const value = codec.normalise(raw);
@@ -44,7 +45,7 @@ function requestValue(field: AnyField, mode: Mode): z.ZodType {
   });
 }
 
-const requiredId = z.unknown().transform((raw, ctx) => {
+const requiredId = z.unknown().optional().transform((raw, ctx) => {
   const value = typeof raw === "string" ? raw.trim() : raw;
   if (value === undefined || value === "") {
     ctx.addIssue({ code: "custom", message: "is required" });

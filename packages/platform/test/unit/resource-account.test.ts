@@ -3,6 +3,8 @@ import { CreateOpportunityRequest, Opportunity, UpdateOpportunityRequest } from 
 import { z } from "zod";
 import { PERMISSIONS } from "../../../../gateway/src/auth/permissions";
 import { accountJson } from "../../../../gateway/src/schemas/accounts";
+import { accountSchemas } from "../../../../services/sales/src/rpc/accounts";
+import { validate as salesValidate } from "../../../../services/sales/src/rpc/validation";
 import { InvalidArgument } from "../../src/errors";
 import {
   createRequest,
@@ -59,6 +61,18 @@ function gatewayVerdict(schema: z.ZodType, body: unknown): string {
   return path.join(".") || "body";
 }
 
+/** Sales' copy of the kit is another module instance: read the error's field, not its class. */
+function salesVerdict(run: () => unknown): string {
+  try {
+    run();
+    return "ok";
+  } catch (err) {
+    const field = (err as { field?: unknown }).field;
+    if (typeof field === "string") return field;
+    throw err;
+  }
+}
+
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const chars = (n: number) => "x".repeat(n);
 
@@ -108,30 +122,34 @@ describe("an account description: the compile-time check against the generated m
 describe("an account: the gateway's create body accepts what the service accepts", () => {
   // Limits in force today: name 200 (both), website 200 (service; the API said 500), industry and
   // territory 100 (API; the service allowed 200), owner and parent ids in the API's patterns.
-  const cases: [string, Record<string, unknown>, string][] = [
-    ["a name only", { name: "Acme" }, "ok"],
-    ["every field", { name: "Acme", parentAccountId: "6655f0c2a1b2c3d4e5f60718", industry: "Retail", territory: "EMEA", ownerId: "rep@example.com", website: "https://acme.example" }, "ok"],
-    ["no name", {}, "name"],
-    ["an empty name", { name: "" }, "name"],
-    ["a blank name", { name: "   " }, "name"],
-    ["a name of 200 characters", { name: chars(200) }, "ok"],
-    ["a name of 201 characters", { name: chars(201) }, "name"],
-    ["an empty industry", { name: "Acme", industry: "" }, "ok"],
-    ["an industry of 100 characters", { name: "Acme", industry: chars(100) }, "ok"],
-    ["an industry of 101 characters", { name: "Acme", industry: chars(101) }, "industry"],
-    ["a territory of 101 characters", { name: "Acme", territory: chars(101) }, "territory"],
-    ["a website of 200 characters", { name: "Acme", website: `https://${chars(192)}` }, "ok"],
-    ["a website of 201 characters", { name: "Acme", website: `https://${chars(193)}` }, "website"],
-    ["an upper-case scheme", { name: "Acme", website: "HTTPS://acme.example" }, "ok"],
-    ["an ftp website", { name: "Acme", website: "ftp://acme.example" }, "website"],
-    ["a website without a scheme", { name: "Acme", website: "acme.example" }, "website"],
-    ["a parent id with a space", { name: "Acme", parentAccountId: "not an id" }, "parentAccountId"],
-    ["an owner id with a space", { name: "Acme", ownerId: "rep one" }, "ownerId"],
+  // The last column is Sales' hand-written service validation today; "tighter" marks where the
+  // description takes the API's stricter rule (the one a caller meets through the gateway).
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ["a name only", { name: "Acme" }, "ok", "ok"],
+    ["every field", { name: "Acme", parentAccountId: "6655f0c2a1b2c3d4e5f60718", industry: "Retail", territory: "EMEA", ownerId: "rep@example.com", website: "https://acme.example" }, "ok", "ok"],
+    ["no name", {}, "name", "name"],
+    ["an empty name", { name: "" }, "name", "name"],
+    ["a blank name", { name: "   " }, "name", "name"],
+    ["a name of 200 characters", { name: chars(200) }, "ok", "ok"],
+    ["a name of 201 characters", { name: chars(201) }, "name", "name"],
+    ["an empty industry", { name: "Acme", industry: "" }, "ok", "ok"],
+    ["an industry of 100 characters", { name: "Acme", industry: chars(100) }, "ok", "ok"],
+    ["an industry of 101 characters", { name: "Acme", industry: chars(101) }, "industry", "tighter"],
+    ["a territory of 101 characters", { name: "Acme", territory: chars(101) }, "territory", "tighter"],
+    ["a website of 200 characters", { name: "Acme", website: `https://${chars(192)}` }, "ok", "ok"],
+    ["a website of 201 characters", { name: "Acme", website: `https://${chars(193)}` }, "website", "website"],
+    ["an upper-case scheme", { name: "Acme", website: "HTTPS://acme.example" }, "ok", "ok"],
+    ["an ftp website", { name: "Acme", website: "ftp://acme.example" }, "website", "website"],
+    ["a website without a scheme", { name: "Acme", website: "acme.example" }, "website", "website"],
+    ["a parent id with a space", { name: "Acme", parentAccountId: "not an id" }, "parentAccountId", "tighter"],
+    ["an owner id with a space", { name: "Acme", ownerId: "rep one" }, "ownerId", "tighter"],
   ];
 
-  it.each(cases)("%s", (_what, body, expected) => {
+  it.each(cases)("%s", (_what, body, expected, sales) => {
     expect(gatewayVerdict(gateway.create, body)).toBe(expected);
     expect(serviceCreate(body)).toBe(expected === "ok" ? "ok" : snake(expected));
+    const request = CreateAccountRequest.fromPartial(createRequest(account, body as CreateBody<typeof account.fields>, ""));
+    expect(salesVerdict(() => salesValidate(accountSchemas.createAccount, request))).toBe(sales === "ok" || sales === "tighter" ? "ok" : snake(sales));
   });
 
   it("refuses unknown fields and values of another type", () => {

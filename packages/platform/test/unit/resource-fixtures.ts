@@ -9,6 +9,7 @@ import {
   StageChange,
   UpdateOpportunityRequest,
 } from "@relata/proto/sales/v1/opportunity";
+import { CreateLeadRequest, Lead, LeadConversion, LeadSource, LeadStatus, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
 
 /**
@@ -87,4 +88,52 @@ export const opportunity = resource<Opportunity, CreateOpportunityRequest, Updat
     leadId: f.ref("sales.lead").readOnly(),
   },
   access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read" } },
+});
+
+export const leadStatus = enumCodec(LeadStatus, "LEAD_STATUS_");
+export const leadSource = enumCodec(LeadSource, "LEAD_SOURCE_");
+
+interface ConversionRecord {
+  accountId: string;
+  contactId: string;
+  opportunityId: string;
+  convertedAt?: Date;
+}
+
+const ConversionJson = z
+  .object({ accountId: z.string(), contactId: z.string(), opportunityId: z.string(), convertedAt: z.iso.datetime({ offset: true }).nullable() })
+  .nullable();
+
+export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLeadsRequest>()({
+  name: "sales.lead",
+  path: "/v1/leads",
+  collection: "leads",
+  fields: {
+    firstName: f.text(100).clearable(),
+    lastName: f.text(100).required().sortable(),
+    email: f.email(200).clearable(),
+    phone: f.phone().clearable(),
+    company: f.text(200).sortable().filter().describe("Exact company name."),
+    title: f.text(100).clearable(),
+    industry: f.text(100).clearable(),
+    source: f
+      .enum(leadSource)
+      .createOnly()
+      .filter()
+      .describe('Where the lead came from; partner clients default to "partner", people to "manual".'),
+    status: f.enum(leadStatus).readOnly().filter(),
+    ownerId: f.owner().createOnly().filter().describe("Empty: the tenant's round robin assigns one, or the caller owns it."),
+    score: f.int(0, 100).updateOnly().sortable(),
+    disqualifyReason: f.text(500).readOnly(),
+    conversion: f.custom<{ proto: LeadConversion | undefined; json: z.output<typeof ConversionJson>; record: ConversionRecord | undefined }>({
+      output: ConversionJson,
+      toJson: (c) => (c?.accountId ? { accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId, convertedAt: orNull(c.convertedAt) } : null),
+      recordToProto: (c) =>
+        c?.convertedAt ? { accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId, convertedAt: c.convertedAt.toISOString() } : undefined,
+      mongo: { accountId: String, contactId: String, opportunityId: String, convertedAt: Date },
+      emptyRecord: undefined,
+    }),
+  },
+  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read", write: "sales:write" } },
+  pii: ["firstName", "lastName", "email", "phone"],
 });
