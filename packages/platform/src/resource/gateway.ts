@@ -53,7 +53,7 @@ function described(schema: z.ZodType, field: AnyField): z.ZodType {
 /** A required text must not be blank (the service trims it, then requires something). */
 function inputOf(field: AnyField): z.ZodType {
   const input = field.codec.input;
-  if (field.rules.required && input instanceof z.ZodString) return input.regex(/\S/, "is required");
+  if (field.rules.required && field.codec.kind === "text" && input instanceof z.ZodString) return input.regex(/\S/, "is required");
   return input;
 }
 
@@ -120,7 +120,8 @@ export function gatewaySchemas<F extends Fields>(r: AnyResource<F>): GatewaySche
 
   const update = withTogether(z.strictObject(updateShape), r.together)
     .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" })
-    .meta({ minProperties: 1 });
+    // On the schema itself: z.toJSONSchema over a registry emits the schema's own metadata.
+    .meta({ minProperties: 1, description: "Fields to change; null clears an optional field." });
   const json = z.object(jsonShape);
   const schemas = {
     create: withTogether(z.strictObject(createShape), r.together),
@@ -137,7 +138,7 @@ export function gatewaySchemas<F extends Fields>(r: AnyResource<F>): GatewaySche
     ...schemas,
     named: [
       { id: `${t}Create`, schema: schemas.create },
-      { id: `${t}Update`, schema: schemas.update, description: "Fields to change; null clears an optional field." },
+      { id: `${t}Update`, schema: schemas.update },
       { id: t, schema: schemas.json },
       { id: `${t}Page`, schema: schemas.page },
     ],
