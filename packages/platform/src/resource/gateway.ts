@@ -160,7 +160,7 @@ export function toJson<M, F extends Fields>(r: Resource<M, unknown, unknown, F>,
     const value = m[key];
     const json = field.codec.toJson(value);
     // A field the API always serves shows the message's value even when it is "".
-    out[key] = json === null && !field.rules.nullable && typeof value === "string" ? value : json;
+    out[key] = json === null && !field.rules.nullable && field.codec.emptyProto === "" ? value : json;
   }
   out.version = Number(m.version ?? 0);
   out.createdAt = orNull(m.createdAt as string | undefined);

@@ -1,5 +1,5 @@
 import type { Role } from "../identity";
-import type { AnyField } from "./fields";
+import type { AnyField, FieldKind } from "./fields";
 
 /** A resource's fields by their names in the generated message (camelCase). */
 export type Fields = Record<string, AnyField>;
@@ -124,6 +124,9 @@ export interface Resource<M, C, U, F extends Fields> extends Required<Omit<Resou
   readonly messages?: { message: M; create: C; update: U };
 }
 
+/** Kinds whose value fits one query parameter. */
+const QUERY_KINDS = new Set<FieldKind>(["text", "email", "phone", "httpUrl", "date", "timestamp", "enum", "ref", "int", "boolean", "owner"]);
+
 const NAME = /^[a-z][a-z0-9]*\.[a-z][a-z0-9_]*$/;
 
 /**
@@ -149,6 +152,7 @@ export function resource<M, C, U, L = never>() {
     const entries = Object.entries(d.fields) as [keyof F & string, AnyField][];
     for (const [key, field] of entries) {
       if (field.rules.required && !field.rules.create) throw new Error(`${d.name}.${key}: a required field must be writable on create`);
+      if (field.rules.filter && !QUERY_KINDS.has(field.codec.kind)) throw new Error(`${d.name}.${key}: a ${field.codec.kind} field cannot be a query parameter`);
     }
     return {
       name: d.name,

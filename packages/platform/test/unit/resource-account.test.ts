@@ -120,10 +120,10 @@ describe("an account description: the compile-time check against the generated m
 });
 
 describe("an account: the gateway's create body accepts what the service accepts", () => {
-  // Limits in force today: name 200 (both), website 200 (service; the API said 500), industry and
-  // territory 100 (API; the service allowed 200), owner and parent ids in the API's patterns.
-  // The last column is Sales' hand-written service validation today; "tighter" marks where the
-  // description takes the API's stricter rule (the one a caller meets through the gateway).
+  // Lengths are the service's: name, industry, territory 200; website 200 (the API said 500). Owner
+  // and parent ids keep the API's patterns.
+  // The last column is Sales' hand-written service validation today; "tighter" marks a format the
+  // API checked and Sales' validation did not (the description keeps it, callers already meet it).
   const cases: [string, Record<string, unknown>, string, string][] = [
     ["a name only", { name: "Acme" }, "ok", "ok"],
     ["every field", { name: "Acme", parentAccountId: "6655f0c2a1b2c3d4e5f60718", industry: "Retail", territory: "EMEA", ownerId: "rep@example.com", website: "https://acme.example" }, "ok", "ok"],
@@ -133,9 +133,9 @@ describe("an account: the gateway's create body accepts what the service accepts
     ["a name of 200 characters", { name: chars(200) }, "ok", "ok"],
     ["a name of 201 characters", { name: chars(201) }, "name", "name"],
     ["an empty industry", { name: "Acme", industry: "" }, "ok", "ok"],
-    ["an industry of 100 characters", { name: "Acme", industry: chars(100) }, "ok", "ok"],
-    ["an industry of 101 characters", { name: "Acme", industry: chars(101) }, "industry", "tighter"],
-    ["a territory of 101 characters", { name: "Acme", territory: chars(101) }, "territory", "tighter"],
+    ["an industry of 200 characters", { name: "Acme", industry: chars(200) }, "ok", "ok"],
+    ["an industry of 201 characters", { name: "Acme", industry: chars(201) }, "industry", "industry"],
+    ["a territory of 201 characters", { name: "Acme", territory: chars(201) }, "territory", "territory"],
     ["a website of 200 characters", { name: "Acme", website: `https://${chars(192)}` }, "ok", "ok"],
     ["a website of 201 characters", { name: "Acme", website: `https://${chars(193)}` }, "website", "website"],
     ["an upper-case scheme", { name: "Acme", website: "HTTPS://acme.example" }, "ok", "ok"],
@@ -250,7 +250,7 @@ describe("an account: the OpenAPI components", () => {
     expect(create.required).toEqual(["name"]);
     expect(create.properties.name).toMatchObject({ type: "string", maxLength: 200, pattern: "\\S" });
     expect(create.properties.website).toMatchObject({ maxLength: 200, pattern: "^[Hh][Tt][Tt][Pp][Ss]?:\\/\\/[^\\s/$.?#][^\\s]*$" });
-    expect(create.properties.industry).toMatchObject({ maxLength: 100 });
+    expect(create.properties.industry).toMatchObject({ maxLength: 200 });
     expect(create.properties.parentAccountId).toMatchObject({ pattern: "^[A-Za-z0-9_-]{1,64}$" });
     expect(create.properties.ownerId).toMatchObject({ pattern: "^[A-Za-z0-9@._:-]{1,128}$", description: "Defaults to the caller." });
   });
