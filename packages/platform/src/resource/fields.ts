@@ -111,6 +111,7 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
   /** A PATCH may send null to clear it (proto "" in an `optional string`). */
   clearable(): Field<T, With<G, "clearable", true>> {
     if (!this.codec.clearable) throw new Error(`a ${this.codec.kind} field cannot be cleared through a proto3 optional field`);
+    if (this.rules.required) throw new Error("a required field cannot be cleared");
     return this.with({ clearable: true });
   }
 
@@ -417,7 +418,7 @@ export const f = {
         kind: "custom",
         input: value.output,
         output: value.output,
-        service: value.output as unknown as z.ZodType<T["record"]>,
+        service: z.never(),
         normalise: (v) => v,
         isEmpty: (v) => v === undefined,
         emptyProto: value.recordToProto(undefined),

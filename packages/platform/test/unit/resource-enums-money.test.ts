@@ -109,7 +109,7 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
 
   it("filters by status as a word in the API, a proto value in the request, a word in the service", () => {
     const query = gateway.list.parse({ status: "won", sort: "-probability" });
-    const request = ListOpportunitiesRequest.fromPartial(listRequest(opportunity, query as Parameters<typeof listRequest<typeof opportunity.fields>>[1]));
+    const request = ListOpportunitiesRequest.fromPartial(listRequest(opportunity, query));
     expect(request.status).toBe(OpportunityStatus.OPPORTUNITY_STATUS_WON);
     expect(request.page).toEqual({ pageSize: 0, cursor: "", sort: "-probability" });
     expect(parseRequest(service.list, request)).toEqual({ status: "won" });
