@@ -70,9 +70,13 @@ export type ListQuery<F extends Fields> = { limit?: number; cursor?: string; sor
 export type ResourceRecord<F extends Fields> = {
   _id: string;
   tenantId: string;
+  /** 1 on create, +1 on every change; the API serves it as the ETag. */
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  /** The create's idempotency key (the caller's or a generated one) and a hash of its request. */
+  idempotencyKey: string;
+  requestHash: string;
 } & { [K in keyof F]: Types<F[K]>["record"] };
 
 /** The service's checked create input: record values, and the caller's idempotency key. */

@@ -1,5 +1,6 @@
 import { Account, CreateAccountRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
 import { CreateOpportunityRequest, Opportunity, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
+import { createConnection } from "mongoose";
 import { z } from "zod";
 import { PERMISSIONS } from "../../../../gateway/src/auth/permissions";
 import { accountJson } from "../../../../gateway/src/schemas/accounts";
@@ -303,6 +304,17 @@ describe("an account: the store", () => {
     expect(schema.get("collection")).toBe("accounts");
   });
 
+  it("validates a record built from the service's checked input, and defaults what the create left empty", () => {
+    const db = createConnection(); // never connected: validation only
+    const Accounts = db.model("Account", mongooseSchema(account));
+    const input = parseRequest(service.create, CreateAccountRequest.fromPartial({ name: "Acme", idempotencyKey: "k1" }));
+    const now = new Date();
+    const doc = new Accounts({ _id: "a1", tenantId: "t1", version: 1, createdAt: now, updatedAt: now, requestHash: "", ...input });
+    expect(doc.validateSync()).toBeUndefined();
+    expect(doc.toObject()).toMatchObject({ name: "Acme", website: "", outbox: [] });
+    expect(new Accounts({ _id: "a2", tenantId: "t1", version: 1, createdAt: now, updatedAt: now, idempotencyKey: "k2" }).validateSync()?.errors.name).toBeDefined();
+  });
+
   it("indexes every sort and filter behind the tenant", () => {
     const indexes = resourceIndexes(account).map((i) => i.fields);
     expect(indexes).toEqual([
@@ -325,6 +337,8 @@ describe("an account: the store", () => {
       version: 3,
       createdAt: new Date("2026-01-02T03:04:05Z"),
       updatedAt: new Date("2026-01-03T03:04:05Z"),
+      idempotencyKey: "k1",
+      requestHash: "",
       name: "Acme",
       parentAccountId: "",
       industry: "Retail",

@@ -131,6 +131,8 @@ describe("an activity: a record reference, timestamps, a required enum, long not
       version: 2,
       createdAt: new Date("2026-02-01T08:30:00Z"),
       updatedAt: new Date("2026-02-02T08:30:00Z"),
+      idempotencyKey: "k1",
+      requestHash: "",
       type: "meeting",
       subject: "Review",
       notes: "",

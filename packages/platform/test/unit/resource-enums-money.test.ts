@@ -171,6 +171,8 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
       version: 4,
       createdAt: new Date("2026-01-02T03:04:05Z"),
       updatedAt: new Date("2026-01-05T03:04:05Z"),
+      idempotencyKey: "k1",
+      requestHash: "",
       accountId: "acc-1",
       contactId: "",
       name: "Deal",
