@@ -76,12 +76,14 @@ export interface ServiceSchemas<F extends Fields> {
   list: z.ZodType<ListFilters<F>>;
 }
 
+/** Pairs that go together: both given or neither (a checked value that is "" or undefined is not given). */
 function together(pairs: readonly (readonly [string, string])[], keys: string[]) {
   const relevant = pairs.filter(([a, b]) => keys.includes(a) && keys.includes(b));
+  const absent = (v: unknown) => v === undefined || v === "";
   return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
     for (const [a, b] of relevant) {
-      if ((value[a] === undefined) !== (value[b] === undefined)) {
-        ctx.addIssue({ code: "custom", path: [value[a] === undefined ? a : b], message: `${a} and ${b} go together` });
+      if (absent(value[a]) !== absent(value[b])) {
+        ctx.addIssue({ code: "custom", path: [absent(value[a]) ? a : b], message: `${a} and ${b} go together` });
       }
     }
   };
@@ -102,8 +104,8 @@ export function serviceSchemas<F extends Fields>(r: AnyResource<F>): ServiceSche
     if (field.rules.filter) list[key] = requestValue(field, "filter");
   }
   const result = {
-    create: z.object(create),
-    update: z.object(update),
+    create: z.object(create).superRefine(together(r.together, Object.keys(create))),
+    update: z.object(update).superRefine(together(r.together, Object.keys(update))),
     get: z.object({ id: requiredId }),
     list: z.object(list).superRefine(together(r.together, Object.keys(list))),
   };

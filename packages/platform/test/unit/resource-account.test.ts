@@ -304,15 +304,16 @@ describe("an account: the store", () => {
     expect(schema.get("collection")).toBe("accounts");
   });
 
-  it("validates a record built from the service's checked input, and defaults what the create left empty", () => {
+  it("validates a record built from the service's checked input, and defaults what the create left empty", async () => {
     const db = createConnection(); // never connected: validation only
     const Accounts = db.model("Account", mongooseSchema(account));
     const input = parseRequest(service.create, CreateAccountRequest.fromPartial({ name: "Acme", idempotencyKey: "k1" }));
     const now = new Date();
     const doc = new Accounts({ _id: "a1", tenantId: "t1", version: 1, createdAt: now, updatedAt: now, requestHash: "", ...input });
-    expect(doc.validateSync()).toBeUndefined();
+    await expect(doc.validate()).resolves.toBeUndefined();
     expect(doc.toObject()).toMatchObject({ name: "Acme", website: "", outbox: [] });
-    expect(new Accounts({ _id: "a2", tenantId: "t1", version: 1, createdAt: now, updatedAt: now, idempotencyKey: "k2" }).validateSync()?.errors.name).toBeDefined();
+    const nameless = new Accounts({ _id: "a2", tenantId: "t1", version: 1, createdAt: now, updatedAt: now, idempotencyKey: "k2" });
+    await expect(nameless.validate()).rejects.toMatchObject({ errors: { name: expect.anything() } });
   });
 
   it("indexes every sort and filter behind the tenant", () => {

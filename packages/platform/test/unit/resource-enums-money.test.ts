@@ -321,6 +321,8 @@ describe("fields that go together", () => {
     const json = z.toJSONSchema(gateway.list, { io: "input" }) as { dependentRequired?: Record<string, string[]> };
     expect(json.dependentRequired).toEqual({ aboutType: ["aboutId"], aboutId: ["aboutType"] });
     expect(verdict(() => parseRequest(serviceSchemas(note).list, { aboutType: "RECORD_TYPE_ACCOUNT", aboutId: "" }))).toBe("about_id");
+    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutId: "a1" }))).toBe("about_type");
+    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutType: "RECORD_TYPE_ACCOUNT", aboutId: "a1" }))).toBe("ok");
   });
 
   it("holds a long text to its limit in both places (notes: 10,000 characters)", () => {
