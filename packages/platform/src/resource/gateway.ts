@@ -4,11 +4,14 @@ import {
   fieldEntries,
   type AnyResource,
   type CreateBody,
+  type CreateRequest,
   type Fields,
   type ListQuery,
+  type ListRequest,
   type Resource,
   type ResourceJson,
   type UpdateBody,
+  type UpdateRequest,
 } from "./resource";
 
 /**
@@ -167,21 +170,6 @@ export function toJson<M, F extends Fields>(r: Resource<M, unknown, unknown, F>,
   out.updatedAt = orNull(m.updatedAt as string | undefined);
   return out as ResourceJson<F>;
 }
-
-type ProtoOf<X> = X extends AnyField ? X["typeOnly"]["types"]["proto"] : never;
-type FlagOf<X, Flag extends keyof AnyField["typeOnly"]["flags"]> = X extends AnyField ? X["typeOnly"]["flags"][Flag] : never;
-type KeysWhere<F extends Fields, Flag extends keyof AnyField["typeOnly"]["flags"]> = {
-  [K in keyof F]: FlagOf<F[K], Flag> extends true ? K : never;
-}[keyof F];
-
-/** A create request for `CreateXRequest.fromPartial`: every writable field, "none" where absent. */
-export type CreateRequest<F extends Fields> = { [K in KeysWhere<F, "create">]: ProtoOf<F[K]> } & { idempotencyKey: string };
-/** An update request: only the fields the body carries (proto3 `optional`), null as "". */
-export type UpdateRequest<F extends Fields> = { id: string; expectedVersion: string } & { [K in KeysWhere<F, "update">]?: ProtoOf<F[K]> };
-/** A list request: the page and every filter ("none" where absent). */
-export type ListRequest<F extends Fields> = { page: { pageSize: number; cursor: string; sort: string } } & {
-  [K in KeysWhere<F, "filter">]: ProtoOf<F[K]>;
-};
 
 /** JSON create body → the gRPC create request. */
 export function createRequest<F extends Fields>(r: AnyResource<F>, body: CreateBody<F>, idempotencyKey: string): CreateRequest<F> {

@@ -88,6 +88,17 @@ export type UpdateInput<F extends Fields> = { id: string; expectedVersion: numbe
 /** The service's checked list filters: only those the request sets. */
 export type ListFilters<F extends Fields> = { [K in KeysWhere<F, "filter">]?: Types<F[K]>["record"] };
 
+type Proto<X> = Types<X>["proto"];
+
+/** A create request for `CreateXRequest.fromPartial`: every writable field, "none" where absent. */
+export type CreateRequest<F extends Fields> = { [K in KeysWhere<F, "create">]: Proto<F[K]> } & { idempotencyKey: string };
+/** An update request: only the fields the body carries (proto3 `optional`), null as "". */
+export type UpdateRequest<F extends Fields> = { id: string; expectedVersion: string } & { [K in KeysWhere<F, "update">]?: Proto<F[K]> };
+/** A list request: the page and every filter ("none" where absent). */
+export type ListRequest<F extends Fields> = { page: { pageSize: number; cursor: string; sort: string } } & {
+  [K in KeysWhere<F, "filter">]: Proto<F[K]>;
+};
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /**
