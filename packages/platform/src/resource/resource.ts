@@ -124,19 +124,35 @@ type Checked<M, C, U, L, F extends Fields> = {
 /** The message's fields the description leaves out (every one must be described). */
 type Undescribed<M, F extends Fields> = Exclude<keyof M, keyof F | BaseKey>;
 
-/** A described resource: the description plus what every derivation needs from it. */
-export interface Resource<M, C, U, F extends Fields> extends Required<Omit<ResourceDescription<F>, "pii" | "together">> {
-  readonly pii: readonly (keyof F & string)[];
-  readonly together: readonly (readonly [keyof F & string, keyof F & string])[];
+/**
+ * What every derivation reads from a described resource. F appears only as `fields`, so any
+ * resource is an `AnyResource` (a gateway or a test can hold a list of them).
+ */
+export interface AnyResource<F extends Fields = Fields> {
+  readonly name: string;
+  readonly path: string;
+  readonly collection: string;
+  readonly fields: F;
+  readonly access: Access;
+  readonly defaultSort: string;
+  readonly pii: readonly string[];
+  readonly together: readonly (readonly [string, string])[];
   /** "Account", "KnowledgeArticle": the prefix of the resource's schema names. */
   readonly typeName: string;
   /** "accounts": the last segment of the path, the prefix of its permission rows. */
   readonly plural: string;
   /** The sort fields: createdAt, updatedAt, then the sortable fields. */
   readonly sorts: readonly [string, ...string[]];
+  readonly filters: readonly string[];
+}
+
+/** A described resource, with the messages it was checked against. */
+export interface Resource<M, C, U, F extends Fields> extends AnyResource<F> {
+  readonly pii: readonly (keyof F & string)[];
+  readonly together: readonly (readonly [keyof F & string, keyof F & string])[];
   readonly filters: readonly (keyof F & string)[];
-  /** Type-level only: the messages the description was checked against. */
-  readonly messages?: { message: M; create: C; update: U };
+  /** Type-level only: the messages the description was checked against (no runtime value). */
+  readonly typeOnly?: { message: M; create: C; update: U };
 }
 
 /** Kinds whose value fits one query parameter. */
@@ -185,9 +201,6 @@ export function resource<M, C, U, L = never>() {
     };
   };
 }
-
-/** Any described resource (for functions that derive from one). */
-export type AnyResource<F extends Fields = Fields> = Resource<unknown, unknown, unknown, F>;
 
 /** The fields of a resource as a typed list of entries. */
 export function fieldEntries<F extends Fields>(r: AnyResource<F>): [keyof F & string, AnyField][] {

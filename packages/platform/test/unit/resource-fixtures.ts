@@ -11,7 +11,8 @@ import {
 } from "@relata/proto/sales/v1/opportunity";
 import { CreateLeadRequest, Lead, LeadConversion, LeadSource, LeadStatus, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { RecordType } from "@relata/proto/common/v1/common";
-import { Activity, ActivityType, CreateActivityRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
+import { Activity, ActivityType, CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
+import { Contact, CreateContactRequest, ListContactsRequest, UpdateContactRequest } from "@relata/proto/sales/v1/contact";
 import { z } from "zod";
 
 /**
@@ -144,19 +145,36 @@ export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLea
 export const activityType = enumCodec(ActivityType, "ACTIVITY_TYPE_");
 export const recordType = enumCodec(RecordType, "RECORD_TYPE_");
 
-export const activity = resource<Activity, CreateActivityRequest, UpdateActivityRequest>()({
+export const activity = resource<Activity, CreateActivityRequest, UpdateActivityRequest, ListActivitiesRequest>()({
   name: "sales.activity",
   path: "/v1/activities",
   collection: "activities",
   fields: {
-    type: f.enum(activityType).required().createOnly(),
+    type: f.enum(activityType).required().createOnly().filter(),
     subject: f.text(200).required(),
     notes: f.text(10_000).clearable(),
     relatedTo: f.recordRef(recordType).required().createOnly(),
     accountId: f.ref("sales.account").readOnly(),
     dueAt: f.timestamp(),
     completedAt: f.timestamp().readOnly(),
-    ownerId: f.owner(),
+    ownerId: f.owner().filter(),
   },
   access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
+});
+
+export const contact = resource<Contact, CreateContactRequest, UpdateContactRequest, ListContactsRequest>()({
+  name: "sales.contact",
+  path: "/v1/contacts",
+  collection: "contacts",
+  fields: {
+    accountId: f.ref("sales.account").clearable().filter(),
+    firstName: f.text(200).clearable(),
+    lastName: f.text(200).required().sortable(),
+    email: f.email(200).clearable().sortable().filter(),
+    phone: f.phone().clearable(),
+    title: f.text(200).clearable(),
+    ownerId: f.owner().filter(),
+  },
+  access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
+  pii: ["firstName", "lastName", "email", "phone"],
 });
