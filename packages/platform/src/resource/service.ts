@@ -25,7 +25,9 @@ function requestValue(field: AnyField, mode: Mode): z.ZodType {
     // proto3 `optional` in an update: absent means unchanged.
     if (raw === undefined && mode === "update") return undefined;
     const value = codec.normalise(raw);
-    if (codec.isEmpty(value)) {
+    // A create or list request cannot tell the message's default (0, false) from "not given";
+    // an update's proto3 `optional` can, so there 0 and false are values to check.
+    if (codec.isEmpty(value) || (mode !== "update" && value === codec.emptyProto)) {
       if (mode === "filter") return undefined;
       if (rules.required) {
         ctx.addIssue({ code: "custom", message: "is required" });

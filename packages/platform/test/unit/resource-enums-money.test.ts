@@ -293,12 +293,14 @@ describe("fields that go together", () => {
     body: string;
     aboutType: RecordType;
     aboutId: string;
+    pinned: boolean;
+    priority: number;
     version: string;
     createdAt?: string;
     updatedAt?: string;
   }
-  type NoteCreate = { body: string; aboutType: RecordType; aboutId: string };
-  type NoteUpdate = { body?: string; aboutType?: RecordType; aboutId?: string };
+  type NoteCreate = { body: string; aboutType: RecordType; aboutId: string; pinned: boolean; priority: number };
+  type NoteUpdate = { body?: string; aboutType?: RecordType; aboutId?: string; pinned?: boolean; priority?: number };
   const note = resource<Note, NoteCreate, NoteUpdate>()({
     name: "kb.note",
     path: "/v1/notes",
@@ -307,6 +309,8 @@ describe("fields that go together", () => {
       body: f.text(10_000).required(),
       aboutType: f.enum(recordType).filter(),
       aboutId: f.ref("any").filter(),
+      pinned: f.boolean().filter(),
+      priority: f.int(1, 5).sortable().filter(),
     },
     access: { read: ["kb-editor"], write: ["kb-editor"] },
     together: [["aboutType", "aboutId"]],
@@ -323,6 +327,23 @@ describe("fields that go together", () => {
     expect(verdict(() => parseRequest(serviceSchemas(note).list, { aboutType: "RECORD_TYPE_ACCOUNT", aboutId: "" }))).toBe("about_id");
     expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutId: "a1" }))).toBe("about_type");
     expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutType: "RECORD_TYPE_ACCOUNT", aboutId: "a1" }))).toBe("ok");
+  });
+
+  it("reads numbers and booleans from the query; the message's default is no filter", () => {
+    const gateway = gatewaySchemas(note);
+    const query = gateway.list.parse({ pinned: "true", priority: "3", sort: "-priority" });
+    expect(query).toEqual({ pinned: true, priority: 3, sort: "-priority" });
+    expect(gatewayVerdict(gateway.list, { priority: "6" })).toBe("priority");
+    expect(gatewayVerdict(gateway.list, { pinned: "yes" })).toBe("pinned");
+    const request = listRequest(note, query);
+    expect(request).toMatchObject({ pinned: true, priority: 3, aboutId: "" });
+    expect(parseRequest(serviceSchemas(note).list, request)).toEqual({ pinned: true, priority: 3 });
+    expect(parseRequest(serviceSchemas(note).list, listRequest(note, {}))).toEqual({});
+    expect(gatewayVerdict(gateway.create, { body: "x", pinned: "true" })).toBe("pinned");
+    expect(gatewayVerdict(gateway.create, { body: "x", pinned: true, priority: 5 })).toBe("ok");
+    // A create without the number: the request carries 0, which the service reads as not given.
+    expect(parseRequest(serviceSchemas(note).create, createRequest(note, { body: "x" }, ""))).toMatchObject({ body: "x", priority: 0, pinned: false });
+    expect(verdict(() => parseRequest(serviceSchemas(note).update, updateRequest(note, "n1", "1", { priority: 0 as number })))).toBe("priority");
   });
 
   it("holds a long text to its limit in both places (notes: 10,000 characters)", () => {
