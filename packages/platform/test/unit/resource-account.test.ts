@@ -1,4 +1,4 @@
-import { Account, CreateAccountRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
+import { Account, CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
 import { CreateOpportunityRequest, Opportunity, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
 import { createConnection } from "mongoose";
 import { z } from "zod";
@@ -109,6 +109,14 @@ describe("an account description: the compile-time check against the generated m
     const { website: _website, ...withoutWebsite } = fields;
     // @ts-expect-error -- website is a field of Account that the description leaves out
     resource<Account, CreateAccountRequest, UpdateAccountRequest>()({ ...base, fields: withoutWebsite });
+    resource<Account, CreateAccountRequest, UpdateAccountRequest, ListAccountsRequest>()({
+      ...base,
+      fields: {
+        ...fields,
+        // @ts-expect-error -- ListAccountsRequest has no website filter
+        website: f.httpUrl(200).filter(),
+      },
+    });
     resource<Opportunity, CreateOpportunityRequest, UpdateOpportunityRequest>()({
       ...base,
       fields: {
