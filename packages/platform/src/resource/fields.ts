@@ -1,0 +1,439 @@
+import { Schema } from "mongoose";
+import { z } from "zod";
+import type { EnumCodec } from "./enums";
+
+/** A value's three forms: in the generated message, in the API's JSON, in the service's record. */
+export interface FieldTypes {
+  proto: unknown;
+  json: unknown;
+  record: unknown;
+}
+
+/** What the type checker knows of a field: whether the API may serve null, where it is writable. */
+export interface FieldFlags {
+  nullable: boolean;
+  required: boolean;
+  clearable: boolean;
+  filter: boolean;
+  create: boolean;
+  update: boolean;
+}
+
+/** The flags of a field no modifier has touched. */
+export type DefaultFlags = { nullable: true; required: false; clearable: false; filter: false; create: true; update: true };
+
+/** How one kind of value is checked and carried between the API, gRPC and the database. */
+export interface ValueCodec<T extends FieldTypes> {
+  readonly kind: FieldKind;
+  /** The API's schema of a value a caller sends; the service applies the same one. */
+  readonly input: z.ZodType<T["json"]>;
+  /** The API's schema of a value it serves (nullability is the field's). */
+  readonly output: z.ZodType<T["json"]>;
+  /** Service: the check of a present, non-empty request value, giving the value as the record keeps it. */
+  readonly service: z.ZodType<T["record"]>;
+  /** Service: the request value as checked (strings trimmed). */
+  normalise(value: unknown): unknown;
+  /** Whether a normalised request value means "none" ("", UNSPECIFIED, an empty message). */
+  isEmpty(value: unknown): boolean;
+  /** What a message carries for "none"; "" for strings, which is how a PATCH clears them. */
+  readonly emptyProto: T["proto"];
+  readonly emptyRecord: T["record"];
+  /** Whether the message's "none" is a value a proto3 `optional` field can carry (strings). */
+  readonly clearable: boolean;
+  toJson(value: T["proto"]): T["json"] | null;
+  toProto(value: T["json"]): T["proto"];
+  recordToProto(value: T["record"] | undefined): T["proto"];
+  /** The mongoose type of the stored value (required-ness and default are added per field). */
+  readonly mongo: unknown;
+}
+
+export type FieldKind =
+  | "text"
+  | "email"
+  | "phone"
+  | "httpUrl"
+  | "date"
+  | "timestamp"
+  | "money"
+  | "enum"
+  | "ref"
+  | "recordRef"
+  | "int"
+  | "boolean"
+  | "owner"
+  | "custom";
+
+export interface FieldRules {
+  /** The create must carry a non-empty value; the API always serves one. */
+  readonly required: boolean;
+  /** A PATCH may send null, which clears the value. */
+  readonly clearable: boolean;
+  /** Lists may be sorted by it (`sort=name`, `sort=-name`). */
+  readonly sortable: boolean;
+  /** Lists may be filtered by it (exact match). */
+  readonly filter: boolean;
+  /** Writable on create / on update. */
+  readonly create: boolean;
+  readonly update: boolean;
+  /** Whether the API serves null when the message carries "none". */
+  readonly nullable: boolean;
+  readonly description?: string;
+  /** The resource a `ref` field points at ("sales.account"). */
+  readonly references?: string;
+}
+
+type With<G extends FieldFlags, K extends keyof FieldFlags, V extends boolean> = { [P in keyof FieldFlags]: P extends K ? V : G[P] };
+
+/** One field of a resource: its kind of value and its rules, set by chained modifiers. */
+export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
+  /** Type-level only: the field's value types and flags (no runtime value). */
+  declare readonly typeOnly: { types: T; flags: G };
+
+  constructor(
+    readonly codec: ValueCodec<T>,
+    readonly rules: FieldRules,
+  ) {}
+
+  private with<N extends FieldFlags>(change: Partial<FieldRules>): Field<T, N> {
+    return new Field<T, N>(this.codec, { ...this.rules, ...change });
+  }
+
+  /** The create must carry it, a PATCH cannot clear it, and the API always serves it. */
+  required(): Field<T, With<With<G, "nullable", false>, "required", true>> {
+    return this.with({ required: true, nullable: false, clearable: false });
+  }
+
+  /** Optional on create, the service fills it in (say how), so the API always serves it. */
+  defaulted(description: string): Field<T, With<G, "nullable", false>> {
+    return this.with({ nullable: false, description });
+  }
+
+  /** A PATCH may send null to clear it (proto "" in an `optional string`). */
+  clearable(): Field<T, With<G, "clearable", true>> {
+    if (!this.codec.clearable) throw new Error(`a ${this.codec.kind} field cannot be cleared through a proto3 optional field`);
+    if (this.rules.required) throw new Error("a required field cannot be cleared");
+    return this.with({ clearable: true });
+  }
+
+  sortable(): Field<T, G> {
+    return this.with({ sortable: true });
+  }
+
+  filter(): Field<T, With<G, "filter", true>> {
+    return this.with({ filter: true });
+  }
+
+  /** Served, never written through the generic create and update (a custom verb or the service sets it). */
+  readOnly(): Field<T, With<With<With<G, "create", false>, "update", false>, "clearable", false>> {
+    return this.with({ create: false, update: false, clearable: false });
+  }
+
+  createOnly(): Field<T, With<With<G, "update", false>, "clearable", false>> {
+    return this.with({ update: false, clearable: false });
+  }
+
+  updateOnly(): Field<T, With<G, "create", false>> {
+    return this.with({ create: false });
+  }
+
+  describe(description: string): Field<T, G> {
+    return this.with({ description });
+  }
+}
+
+// ---- messages the API and the service share -------------------------------------------------
+
+const atMost = (max: number) => `must be at most ${max} characters`;
+const notString = { error: "must be a string" };
+
+/** Record ids as services issue them (UUIDs) or accept them. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** A user's identity-provider subject or a partner client's id. */
+export const OWNER_ID_PATTERN = /^[A-Za-z0-9@._:-]{1,128}$/;
+export const PHONE_PATTERN = /^\+?[0-9 ()./-]{3,32}$/;
+/** http or https, any case, then a host start: the service's rule since the first release. */
+export const HTTP_URL_PATTERN = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s/$.?#][^\s]*$/;
+/** At most 15 integer digits and 4 decimals, no sign, no exponent. */
+export const DECIMAL_AMOUNT_PATTERN = /^\d{1,15}(\.\d{1,4})?$/;
+/** The ISO 4217 codes this runtime knows (Intl), the one list the API, OpenAPI and the service share. */
+export const CURRENCY_CODES = Intl.supportedValuesOf("currency") as [string, ...string[]];
+
+// ---- kinds -----------------------------------------------------------------------------------
+
+type StringTypes = { proto: string; json: string; record: string };
+
+const OPTIONAL_FLAGS = { required: false, clearable: false, sortable: false, filter: false, create: true, update: true, nullable: true };
+
+function field<T extends FieldTypes, G extends FieldFlags = DefaultFlags>(
+  codec: ValueCodec<T>,
+  rules: Partial<FieldRules> = {},
+): Field<T, G> {
+  return new Field<T, G>(codec, { ...OPTIONAL_FLAGS, ...rules });
+}
+
+const trimmed = (value: unknown) => (typeof value === "string" ? value.trim() : value);
+
+function stringCodec(
+  kind: FieldKind,
+  input: z.ZodType<string>,
+  normalise: (value: string) => string = (v) => v,
+  output: z.ZodType<string> = z.string(),
+): ValueCodec<StringTypes> {
+  return {
+    kind,
+    input,
+    output,
+    service: input.transform(normalise),
+    normalise: trimmed,
+    isEmpty: (value) => value === undefined || value === "",
+    emptyProto: "",
+    emptyRecord: "",
+    clearable: true,
+    toJson: (value) => (value === "" ? null : value),
+    toProto: (value) => value,
+    recordToProto: (value) => value ?? "",
+    mongo: String,
+  };
+}
+
+export interface TextOptions {
+  /** A pattern the value must match, with the message that says so. */
+  pattern?: { regex: RegExp; message: string };
+}
+
+const text = (max: number, options: TextOptions = {}) => {
+  let input = z.string(notString).max(max, atMost(max));
+  if (options.pattern) input = input.regex(options.pattern.regex, options.pattern.message);
+  return field(stringCodec("text", input));
+};
+
+/** Fields with an `id` shaped value. */
+const refInput = () => z.string(notString).regex(ID_PATTERN, "must be a record id");
+
+/** Money as the messages carry it. */
+export interface MoneyValue {
+  amount: string;
+  currency: string;
+}
+
+const currency = z.enum(CURRENCY_CODES, {
+  error: (issue) =>
+    typeof issue.input === "string" && /^[A-Z]{3}$/.test(issue.input)
+      ? `${issue.input} is not an ISO 4217 currency`
+      : "must be an ISO 4217 code of 3 upper-case letters",
+});
+
+const moneyShape = {
+  amount: z.string(notString).regex(DECIMAL_AMOUNT_PATTERN, "must be a decimal string with at most 15 digits and 4 decimals, such as 12500.00"),
+  currency,
+};
+
+/** The API's Money: strict, both parts required. */
+export const MoneyInput = z.strictObject(moneyShape).meta({ description: "A decimal amount as a string (no precision lost) in an ISO 4217 currency." });
+
+const moneyStore = new Schema({ amount: { type: String, required: true }, currency: { type: String, required: true } }, { _id: false });
+
+type MoneyTypes = { proto: MoneyValue | undefined; json: MoneyValue; record: MoneyValue | undefined };
+
+const moneyCodec: ValueCodec<MoneyTypes> = {
+  kind: "money",
+  input: MoneyInput,
+  output: z.object({ amount: z.string(), currency: z.string() }),
+  service: z.object(moneyShape),
+  normalise: (value) =>
+    value && typeof value === "object"
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, trimmed(v)]))
+      : value,
+  // An all-empty Money is how a message says "no amount".
+  isEmpty: (value) => value === undefined || value === null || (typeof value === "object" && !(value as MoneyValue).amount && !(value as MoneyValue).currency),
+  emptyProto: undefined,
+  emptyRecord: undefined,
+  clearable: false,
+  toJson: (value) => (value && value.currency ? { amount: value.amount, currency: value.currency } : null),
+  toProto: (value) => ({ amount: value.amount, currency: value.currency }),
+  recordToProto: (value) => (value ? { amount: value.amount, currency: value.currency } : undefined),
+  mongo: moneyStore,
+};
+
+/** An enum the message leaves UNSPECIFIED is undefined in the record. */
+type EnumTypes<E extends string, W extends string> = { proto: E; json: W; record: W | undefined };
+
+function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, W>): ValueCodec<EnumTypes<E, W>> {
+  return {
+    kind: "enum",
+    input: codec.schema,
+    output: codec.schema,
+    service: z.string(notString).transform((value, ctx) => {
+      const word = codec.fromProto(value);
+      if (word !== undefined) return word;
+      ctx.addIssue({ code: "custom", message: `is not a known value: ${value}` });
+      return z.NEVER;
+    }),
+    normalise: (value) => value,
+    isEmpty: (value) => value === undefined || value === "" || value === `${codec.prefix}UNSPECIFIED`,
+    emptyProto: `${codec.prefix}UNSPECIFIED` as E,
+    emptyRecord: undefined,
+    clearable: false,
+    toJson: (value) => codec.fromProto(value) ?? null,
+    toProto: (value) => codec.toProto(value),
+    recordToProto: (value) => (value === undefined ? (`${codec.prefix}UNSPECIFIED` as E) : codec.toProto(value)),
+    mongo: String,
+  };
+}
+
+type RecordRefTypes<E extends string, W extends string> = {
+  proto: { type: E; id: string } | undefined;
+  json: { type: W; id: string };
+  record: { type: W; id: string } | undefined;
+};
+
+function recordRefCodec<E extends string, W extends string>(types: EnumCodec<E, W>): ValueCodec<RecordRefTypes<E, W>> {
+  const input = z.strictObject({ type: types.schema, id: refInput() });
+  return {
+    kind: "recordRef",
+    input,
+    output: z.object({ type: types.schema, id: z.string() }),
+    service: z.object({ type: enumValueCodec(types).service, id: refInput() }) as unknown as z.ZodType<{ type: W; id: string }>,
+    normalise: (value) => (value && typeof value === "object" ? { ...value, id: trimmed((value as { id?: unknown }).id) } : value),
+    isEmpty: (value) => value === undefined || value === null,
+    emptyProto: undefined,
+    emptyRecord: undefined,
+    clearable: false,
+    toJson: (value) => {
+      const type = value ? types.fromProto(value.type) : undefined;
+      return value && type ? { type, id: value.id } : null;
+    },
+    toProto: (value) => ({ type: types.toProto(value.type), id: value.id }),
+    recordToProto: (value) => (value ? { type: types.toProto(value.type), id: value.id } : undefined),
+    mongo: new Schema({ type: { type: String, required: true }, id: { type: String, required: true } }, { _id: false }),
+  };
+}
+
+type TimestampTypes = { proto: string | undefined; json: string; record: Date | undefined };
+
+const timestampCodec: ValueCodec<TimestampTypes> = {
+  kind: "timestamp",
+  input: z.iso.datetime({ offset: true, error: "must be an RFC 3339 timestamp" }),
+  output: z.iso.datetime({ offset: true }),
+  service: z.iso.datetime({ offset: true, error: "must be an RFC 3339 timestamp" }).transform((v) => new Date(v)),
+  normalise: trimmed,
+  isEmpty: (value) => value === undefined || value === "",
+  emptyProto: undefined,
+  emptyRecord: undefined,
+  clearable: false,
+  toJson: (value) => (value ? value : null),
+  toProto: (value) => value,
+  recordToProto: (value) => (value ? new Date(value).toISOString() : undefined),
+  mongo: Date,
+};
+
+type NumberTypes = { proto: number; json: number; record: number };
+
+function intCodec(min: number, max: number): ValueCodec<NumberTypes> {
+  const range = `must be from ${min} to ${max}`;
+  const input = z.number({ error: "must be a number" }).int("must be a whole number").min(min, range).max(max, range);
+  return {
+    kind: "int",
+    input,
+    output: z.number().int().min(min).max(max),
+    service: input,
+    normalise: (value) => value,
+    // Proto3 numbers have no "none": 0 is a value.
+    isEmpty: (value) => value === undefined,
+    emptyProto: 0,
+    emptyRecord: 0,
+    clearable: false,
+    toJson: (value) => value,
+    toProto: (value) => value,
+    recordToProto: (value) => value ?? 0,
+    mongo: Number,
+  };
+}
+
+type BooleanTypes = { proto: boolean; json: boolean; record: boolean };
+
+const booleanCodec: ValueCodec<BooleanTypes> = {
+  kind: "boolean",
+  input: z.boolean({ error: "must be true or false" }),
+  output: z.boolean(),
+  service: z.boolean({ error: "must be true or false" }),
+  normalise: (value) => value,
+  isEmpty: (value) => value === undefined,
+  emptyProto: false,
+  emptyRecord: false,
+  clearable: false,
+  toJson: (value) => value,
+  toProto: (value) => value,
+  recordToProto: (value) => value ?? false,
+  mongo: Boolean,
+};
+
+/** A value the generic machinery serves but never writes: a nested message, a list of them. */
+export interface CustomValue<T extends FieldTypes> {
+  output: z.ZodType<T["json"]>;
+  toJson(value: T["proto"]): T["json"];
+  recordToProto(value: T["record"] | undefined): T["proto"];
+  mongo: unknown;
+  emptyRecord: T["record"];
+}
+
+type NotNull<G extends FieldFlags> = With<G, "nullable", false>;
+type ReadOnlyFlags = { nullable: false; required: false; clearable: false; filter: false; create: false; update: false };
+
+/**
+ * The field kinds. Each carries one set of limits used by the API schema, the OpenAPI
+ * document and the service's input validation alike.
+ */
+export const f = {
+  /** Free text of at most `max` characters; the service trims it. */
+  text,
+  /** An email address; the service trims and lower-cases it. */
+  email: (max = 200) =>
+    field(stringCodec("email", z.email({ error: "must be an email address" }).max(max, atMost(max)), (v) => v.toLowerCase())),
+  phone: () => field(stringCodec("phone", z.string(notString).regex(PHONE_PATTERN, "must be a phone number"))),
+  /** An http(s) URL of at most `max` characters. */
+  httpUrl: (max: number) =>
+    field(stringCodec("httpUrl", z.string(notString).max(max, atMost(max)).regex(HTTP_URL_PATTERN, "must be an http(s) URL"))),
+  /** A calendar day written YYYY-MM-DD (no 2025-02-30). */
+  date: () => field(stringCodec("date", z.iso.date({ error: "must be a date written YYYY-MM-DD" }), undefined, z.iso.date())),
+  /** An instant: RFC 3339 in the API, a Timestamp in the message, a Date in the record. */
+  timestamp: () => field(timestampCodec),
+  /** A decimal string amount and an ISO 4217 currency. */
+  money: () => field(moneyCodec),
+  /** A generated proto string enum, served as lower-case words. */
+  enum: <E extends string, W extends string>(codec: EnumCodec<E, W>) => field(enumValueCodec(codec)),
+  /** The id of a record of the named resource ("sales.account"). */
+  ref: (resource: string) => field(stringCodec("ref", refInput()), { references: resource }),
+  /** A reference to a record of any type. */
+  recordRef: <E extends string, W extends string>(types: EnumCodec<E, W>) => field(recordRefCodec(types)),
+  int: (min: number, max: number) => field<NumberTypes, NotNull<DefaultFlags>>(intCodec(min, max), { nullable: false }),
+  boolean: () => field<BooleanTypes, NotNull<DefaultFlags>>(booleanCodec, { nullable: false }),
+  /** The record's owner, a user or client id; the service defaults it to the caller. */
+  owner: () =>
+    field(stringCodec("owner", z.string(notString).regex(OWNER_ID_PATTERN, "must be a user or client id")), { description: "Defaults to the caller." }),
+  /** Served as is, written only by the service's own rules. */
+  custom: <T extends FieldTypes>(value: CustomValue<T>) =>
+    field<T, ReadOnlyFlags>(
+      {
+        kind: "custom",
+        input: value.output,
+        output: value.output,
+        service: z.never(),
+        normalise: (v) => v,
+        isEmpty: (v) => v === undefined,
+        emptyProto: value.recordToProto(undefined),
+        emptyRecord: value.emptyRecord,
+        clearable: false,
+        toJson: value.toJson,
+        toProto: () => {
+          throw new Error("a custom field is never written through the API");
+        },
+        recordToProto: value.recordToProto,
+        mongo: value.mongo,
+      },
+      { create: false, update: false, nullable: false },
+    ),
+};
+
+/** Any field, whatever its types and flags. */
+export type AnyField = Field<FieldTypes, FieldFlags>;

@@ -1,0 +1,27 @@
+// One description per resource, and everything generic derived from it.
+export { enumCodec, type EnumCodec, type EnumWord } from "./enums";
+export {
+  f,
+  Field,
+  CURRENCY_CODES,
+  DECIMAL_AMOUNT_PATTERN,
+  HTTP_URL_PATTERN,
+  ID_PATTERN,
+  MoneyInput,
+  OWNER_ID_PATTERN,
+  PHONE_PATTERN,
+  type AnyField,
+  type CustomValue,
+  type FieldFlags,
+  type FieldKind,
+  type FieldRules,
+  type FieldTypes,
+  type MoneyValue,
+  type TextOptions,
+  type ValueCodec,
+} from "./fields";
+export * from "./resource";
+export * from "./gateway";
+export * from "./service";
+export * from "./store";
+export * from "./access";

@@ -1,0 +1,68 @@
+import { Schema, type IndexDefinition } from "mongoose";
+import { outboxFields } from "../events/outbox";
+import { fieldEntries, type AnyResource, type Fields, type Resource, type ResourceRecord } from "./resource";
+
+/**
+ * The persistence face of a resource: its mongoose schema with tenant-leading indexes, and the
+ * record → message codec.
+ */
+
+const requiredString = { type: String, required: true };
+
+/** Fields of every record created through the API, and its outbox. */
+export const baseRecordFields = {
+  _id: requiredString,
+  tenantId: requiredString,
+  version: { type: Number, required: true },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  idempotencyKey: requiredString,
+  requestHash: { type: String, default: "" },
+  ...outboxFields,
+};
+
+/**
+ * Every index leads with tenantId, as every query is scoped by the caller's tenant: the
+ * idempotency key (unique), each sort with `_id` as tie-breaker (the cursor's order), and each
+ * filter followed by the default sort, which serves a filtered first page without a sort step.
+ */
+export function resourceIndexes<F extends Fields>(r: AnyResource<F>): { fields: IndexDefinition; unique?: boolean }[] {
+  const [defaultField, defaultDirection] = r.defaultSort.startsWith("-") ? [r.defaultSort.slice(1), -1 as const] : [r.defaultSort, 1 as const];
+  const indexes: { fields: IndexDefinition; unique?: boolean }[] = [{ fields: { tenantId: 1, idempotencyKey: 1 }, unique: true }];
+  for (const sort of r.sorts) {
+    const direction = sort === "createdAt" || sort === "updatedAt" ? -1 : 1;
+    indexes.push({ fields: { tenantId: 1, [sort]: direction, _id: direction } });
+  }
+  for (const filter of r.filters) {
+    indexes.push({ fields: { tenantId: 1, [filter]: 1, [defaultField]: defaultDirection, _id: defaultDirection } });
+  }
+  return indexes;
+}
+
+/**
+ * The mongoose schema of a resource's collection (strict, no mongoose version key). A service
+ * adds what only it stores (`schema.add(...)`, `schema.index(...)`) before making the model.
+ */
+export function mongooseSchema<F extends Fields>(r: AnyResource<F>): Schema<ResourceRecord<F>> {
+  const definition: Record<string, unknown> = { ...baseRecordFields };
+  for (const [key, field] of fieldEntries(r)) {
+    const empty = field.codec.emptyRecord;
+    definition[key] = field.rules.required ? { type: field.codec.mongo, required: true } : { type: field.codec.mongo, required: false, ...(empty === undefined ? {} : { default: empty }) };
+  }
+  const schema = new Schema<ResourceRecord<F>>(definition, { versionKey: false, strict: true, minimize: false, id: false, collection: r.collection });
+  for (const index of resourceIndexes(r)) schema.index(index.fields, index.unique ? { unique: true } : {});
+  return schema;
+}
+
+const iso = (value: Date | undefined): string | undefined => (value ? new Date(value).toISOString() : undefined);
+
+/** A record as its generated message: ids and dates as the message has them, version as an int64 string, enums as proto values. */
+export function toMessage<M, F extends Fields>(r: Resource<M, unknown, unknown, F>, record: ResourceRecord<F>): M {
+  const rec = record as Record<string, unknown>;
+  const out: Record<string, unknown> = { id: record._id, tenantId: record.tenantId };
+  for (const [key, field] of fieldEntries(r)) out[key] = field.codec.recordToProto(rec[key]);
+  out.version = String(record.version);
+  out.createdAt = iso(record.createdAt);
+  out.updatedAt = iso(record.updatedAt);
+  return out as M;
+}

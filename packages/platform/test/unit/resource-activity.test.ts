@@ -1,0 +1,167 @@
+import { RecordType } from "@relata/proto/common/v1/common";
+import { Activity, ActivityType, CreateActivityRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
+import { z } from "zod";
+import { activityJson } from "../../../../gateway/src/schemas/activities";
+import { activitySchemas } from "../../../../services/sales/src/rpc/activities";
+import { validate as salesValidate } from "../../../../services/sales/src/rpc/validation";
+import {
+  createRequest,
+  f,
+  gatewaySchemas,
+  mongooseSchema,
+  parseRequest,
+  resource,
+  serviceSchemas,
+  toJson,
+  toMessage,
+  updateRequest,
+  type BaseKey,
+  type CreateBody,
+  type ResourceRecord,
+} from "../../src/resource";
+import { activity, recordType } from "./resource-fixtures";
+
+const gateway = gatewaySchemas(activity);
+const service = serviceSchemas(activity);
+
+function verdict(run: () => unknown): string {
+  try {
+    run();
+    return "ok";
+  } catch (err) {
+    // Sales' copy of the kit is another module instance: read the field, not the class.
+    const field = (err as { field?: unknown }).field;
+    if (typeof field === "string") return field;
+    throw err;
+  }
+}
+
+function gatewayVerdict(schema: z.ZodType, body: unknown): string {
+  const result = schema.safeParse(body);
+  if (result.success) return "ok";
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") path.push(issue.keys[0]!);
+  return path.join(".") || "body";
+}
+
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+describe("an activity: a record reference, timestamps, a required enum, long notes", () => {
+  const body = { type: "call", subject: "Intro call", relatedTo: { type: "account", id: "acc-1" } };
+
+  // The last column is Sales' hand-written validation; "tighter": the API's format, kept.
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ["a call about an account", body, "ok", "ok"],
+    ["notes of 10,000 characters", { ...body, notes: "x".repeat(10_000) }, "ok", "ok"],
+    ["notes of 10,001 characters", { ...body, notes: "x".repeat(10_001) }, "notes", "notes"],
+    ["a due time with an offset", { ...body, dueAt: "2026-03-01T09:30:00+01:00" }, "ok", "ok"],
+    ["a due date without a time", { ...body, dueAt: "2026-03-01" }, "dueAt", "tighter"],
+    ["no subject", { type: "call", relatedTo: body.relatedTo }, "subject", "subject"],
+    ["a reference without a usable id", { ...body, relatedTo: { type: "account", id: "a b" } }, "relatedTo.id", "tighter"],
+  ];
+
+  it.each(cases)("%s", (_what, b, expected, sales) => {
+    expect(gatewayVerdict(gateway.create, b)).toBe(expected);
+    const request = CreateActivityRequest.fromPartial(createRequest(activity, b as CreateBody<typeof activity.fields>, ""));
+    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snake(expected));
+    expect(verdict(() => salesValidate(activitySchemas.createActivity, request))).toBe(sales === "ok" || sales === "tighter" ? "ok" : snake(sales));
+  });
+
+  it("requires the type and the record reference, in the API and the service", () => {
+    expect(gatewayVerdict(gateway.create, { subject: "x", relatedTo: body.relatedTo })).toBe("type");
+    expect(gatewayVerdict(gateway.create, { type: "call", subject: "x" })).toBe("relatedTo");
+    expect(gatewayVerdict(gateway.create, { ...body, relatedTo: { type: "invoice", id: "i1" } })).toBe("relatedTo.type");
+    const request = CreateActivityRequest.fromPartial({ subject: "x", relatedTo: { type: RecordType.RECORD_TYPE_ACCOUNT, id: "a1" } });
+    expect(verdict(() => parseRequest(service.create, request))).toBe("type");
+    expect(verdict(() => parseRequest(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: undefined }))).toBe("related_to");
+    expect(verdict(() => parseRequest(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: { type: "RECORD_TYPE_INVOICE", id: "i1" } }))).toBe(
+      "related_to.type",
+    );
+  });
+
+  it("keeps what the record keeps: a Date, the reference's type as a word", () => {
+    const input = parseRequest(service.create, CreateActivityRequest.fromPartial(createRequest(activity, { ...body, dueAt: "2026-03-01T09:30:00+01:00" } as CreateBody<typeof activity.fields>, "k")));
+    expect(input).toMatchObject({ type: "call", relatedTo: { type: "account", id: "acc-1" }, dueAt: new Date("2026-03-01T08:30:00Z"), notes: "" });
+  });
+
+  it("changes the due time only when sent, and clears notes with null", () => {
+    const request = UpdateActivityRequest.fromPartial(updateRequest(activity, "x1", "2", { notes: null }));
+    expect(request.dueAt).toBeUndefined();
+    expect(parseRequest(service.update, request)).toEqual({ id: "x1", expectedVersion: 2, notes: "" });
+    expect(gatewayVerdict(gateway.update, { dueAt: null })).toBe("dueAt");
+    expect(gatewayVerdict(gateway.update, { relatedTo: body.relatedTo })).toBe("relatedTo");
+  });
+
+  it("says the reference's types and the timestamp format in the JSON schema", () => {
+    const create = z.toJSONSchema(gateway.create, { io: "input" }) as {
+      required: string[];
+      properties: Record<string, { format?: string; properties?: Record<string, { enum?: string[] }> }>;
+    };
+    expect(create.required).toEqual(["type", "subject", "relatedTo"]);
+    expect(create.properties.relatedTo!.properties!.type!.enum).toEqual(["account", "contact", "lead", "opportunity", "activity"]);
+    expect(create.properties.dueAt!.format).toBe("date-time");
+  });
+
+  const message: Activity = {
+    id: "x1",
+    tenantId: "t1",
+    type: ActivityType.ACTIVITY_TYPE_MEETING,
+    subject: "Review",
+    notes: "",
+    relatedTo: { type: RecordType.RECORD_TYPE_OPPORTUNITY, id: "o1" },
+    accountId: "acc-1",
+    dueAt: "2026-03-01T08:30:00.000Z",
+    completedAt: undefined,
+    ownerId: "rep-1",
+    version: "2",
+    createdAt: "2026-02-01T08:30:00.000Z",
+    updatedAt: "2026-02-02T08:30:00.000Z",
+  };
+
+  it("serves the JSON of the gateway's hand-written mapping", () => {
+    expect(toJson(activity, message)).toEqual(activityJson(message));
+    expect(gateway.json.safeParse(toJson(activity, message)).success).toBe(true);
+  });
+
+  it("turns a record into its message and stores the reference as a sub-document", () => {
+    const record: ResourceRecord<typeof activity.fields> = {
+      _id: "x1",
+      tenantId: "t1",
+      version: 2,
+      createdAt: new Date("2026-02-01T08:30:00Z"),
+      updatedAt: new Date("2026-02-02T08:30:00Z"),
+      idempotencyKey: "k1",
+      requestHash: "",
+      type: "meeting",
+      subject: "Review",
+      notes: "",
+      relatedTo: { type: "opportunity", id: "o1" },
+      accountId: "acc-1",
+      dueAt: new Date("2026-03-01T08:30:00Z"),
+      completedAt: undefined,
+      ownerId: "rep-1",
+    };
+    const built: Activity = toMessage(activity, record);
+    expect(built).toEqual(message);
+    expect(Activity.decode(Activity.encode(built).finish())).toEqual(message);
+    const schema = mongooseSchema(activity);
+    expect(schema.path("relatedTo").isRequired).toBe(true);
+    expect(schema.path("dueAt").instance).toBe("Date");
+  });
+});
+
+describe("descriptions the kit refuses when it loads them", () => {
+  it("refuses to clear a value a proto3 optional field cannot carry as empty, and objects as query parameters", () => {
+    expect(() => f.money().clearable()).toThrow("a money field cannot be cleared through a proto3 optional field");
+    expect(() =>
+      resource<Pick<Activity, BaseKey | "relatedTo">, Pick<CreateActivityRequest, "relatedTo">, unknown>()({
+        name: "sales.activity",
+        path: "/v1/activities",
+        collection: "activities",
+        fields: { relatedTo: f.recordRef(recordType).createOnly().filter() },
+        access: { read: [], write: [] },
+      }),
+    ).toThrow("sales.activity.relatedTo: a recordRef field cannot be a query parameter");
+  });
+});

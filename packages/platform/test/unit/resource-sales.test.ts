@@ -1,0 +1,34 @@
+import { Contact, ListContactsRequest } from "@relata/proto/sales/v1/contact";
+import { contactJson } from "../../../../gateway/src/schemas/contacts";
+import { ACCOUNT_SORTS, accountSchemas } from "../../../../services/sales/src/rpc/accounts";
+import { ACTIVITY_SORTS, activitySchemas } from "../../../../services/sales/src/rpc/activities";
+import { CONTACT_SORTS, contactSchemas } from "../../../../services/sales/src/rpc/contacts";
+import { LEAD_SORTS, leadSchemas } from "../../../../services/sales/src/rpc/leads";
+import { OPPORTUNITY_SORTS, opportunitySchemas } from "../../../../services/sales/src/rpc/opportunities";
+import { gatewaySchemas, listRequest, parseRequest, serviceSchemas, toJson, type AnyResource } from "../../src/resource";
+import { account, activity, contact, lead, opportunity } from "./resource-fixtures";
+
+/** Every CRUD resource of Sales, described: the lists sort and filter as Sales' do today. */
+const catalogue: [string, AnyResource, readonly string[], { shape: Record<string, unknown> }, string[]][] = [
+  // name, description, Sales' sorts, Sales' list input, filters left to hand-written code
+  ["account", account, ACCOUNT_SORTS, accountSchemas.listAccounts, []],
+  ["contact", contact, CONTACT_SORTS, contactSchemas.listContacts, []],
+  ["lead", lead, LEAD_SORTS, leadSchemas.listLeads, []],
+  ["opportunity", opportunity, OPPORTUNITY_SORTS, opportunitySchemas.listOpportunities, []],
+  // The API's relatedType + relatedId and open are query parameters that are not fields.
+  ["activity", activity, ACTIVITY_SORTS, activitySchemas.listActivities, ["relatedTo", "openOnly"]],
+];
+
+describe("Sales' CRUD resources as descriptions", () => {
+  it.each(catalogue)("%s: the same sorts and filters as the service", (_name, r, sorts, listInput, custom) => {
+    expect([...r.sorts].sort()).toEqual([...sorts].sort());
+    expect([...r.filters, ...custom].sort()).toEqual(Object.keys(listInput.shape).sort());
+  });
+
+  it("a contact: the gateway's JSON, and an email filter lower-cased as the service keeps it", () => {
+    const message = Contact.fromPartial({ id: "c1", tenantId: "t1", lastName: "Lovelace", email: "ada@example.com", version: "2", createdAt: "2026-01-01T00:00:00.000Z" });
+    expect(toJson(contact, message)).toEqual(contactJson(message));
+    const query = gatewaySchemas(contact).list.parse({ email: "Ada@Example.com" });
+    expect(parseRequest(serviceSchemas(contact).list, ListContactsRequest.fromPartial(listRequest(contact, query)))).toEqual({ email: "ada@example.com" });
+  });
+});
