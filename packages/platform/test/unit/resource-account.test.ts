@@ -5,7 +5,7 @@ import { z } from "zod";
 import { PERMISSIONS } from "../../../../gateway/src/auth/permissions";
 import { accountJson } from "../../../../gateway/src/schemas/accounts";
 import { accountSchemas } from "../../../../services/sales/src/rpc/accounts";
-import { validate as salesValidate } from "../../../../services/sales/src/rpc/validation";
+import { validate as salesValidate } from "@relata/platform";
 import { InvalidArgument } from "../../src/errors";
 import {
   createRequest,

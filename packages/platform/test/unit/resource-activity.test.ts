@@ -3,7 +3,7 @@ import { Activity, ActivityType, CreateActivityRequest, UpdateActivityRequest } 
 import { z } from "zod";
 import { activityJson } from "../../../../gateway/src/schemas/activities";
 import { activitySchemas } from "../../../../services/sales/src/rpc/activities";
-import { validate as salesValidate } from "../../../../services/sales/src/rpc/validation";
+import { validate as salesValidate } from "@relata/platform";
 import {
   createRequest,
   f,

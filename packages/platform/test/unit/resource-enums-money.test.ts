@@ -6,7 +6,7 @@ import { leadJson } from "../../../../gateway/src/schemas/leads";
 import { opportunityJson } from "../../../../gateway/src/schemas/opportunities";
 import { leadSchemas } from "../../../../services/sales/src/rpc/leads";
 import { opportunitySchemas } from "../../../../services/sales/src/rpc/opportunities";
-import { validate as salesValidate } from "../../../../services/sales/src/rpc/validation";
+import { validate as salesValidate } from "@relata/platform";
 import { InvalidArgument } from "../../src/errors";
 import {
   createRequest,

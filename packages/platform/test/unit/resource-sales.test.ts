@@ -1,22 +1,23 @@
 import { Contact, ListContactsRequest } from "@relata/proto/sales/v1/contact";
 import { contactJson } from "../../../../gateway/src/schemas/contacts";
-import { ACCOUNT_SORTS, accountSchemas } from "../../../../services/sales/src/rpc/accounts";
-import { ACTIVITY_SORTS, activitySchemas } from "../../../../services/sales/src/rpc/activities";
-import { CONTACT_SORTS, contactSchemas } from "../../../../services/sales/src/rpc/contacts";
-import { LEAD_SORTS, leadSchemas } from "../../../../services/sales/src/rpc/leads";
-import { OPPORTUNITY_SORTS, opportunitySchemas } from "../../../../services/sales/src/rpc/opportunities";
+import { SORTABLE } from "../../../../services/sales/src/store/repositories";
+import { accountSchemas } from "../../../../services/sales/src/rpc/accounts";
+import { activitySchemas } from "../../../../services/sales/src/rpc/activities";
+import { contactSchemas } from "../../../../services/sales/src/rpc/contacts";
+import { leadSchemas } from "../../../../services/sales/src/rpc/leads";
+import { opportunitySchemas } from "../../../../services/sales/src/rpc/opportunities";
 import { gatewaySchemas, listRequest, parseRequest, serviceSchemas, toJson, type AnyResource } from "../../src/resource";
 import { account, activity, contact, lead, opportunity } from "./resource-fixtures";
 
 /** Every CRUD resource of Sales, described: the lists sort and filter as Sales' do today. */
 const catalogue: [string, AnyResource, readonly string[], { shape: Record<string, unknown> }, string[]][] = [
   // name, description, Sales' sorts, Sales' list input, filters left to hand-written code
-  ["account", account, ACCOUNT_SORTS, accountSchemas.listAccounts, []],
-  ["contact", contact, CONTACT_SORTS, contactSchemas.listContacts, []],
-  ["lead", lead, LEAD_SORTS, leadSchemas.listLeads, []],
-  ["opportunity", opportunity, OPPORTUNITY_SORTS, opportunitySchemas.listOpportunities, []],
+  ["account", account, SORTABLE.accounts, accountSchemas.listAccounts, []],
+  ["contact", contact, SORTABLE.contacts, contactSchemas.listContacts, []],
+  ["lead", lead, SORTABLE.leads, leadSchemas.listLeads, []],
+  ["opportunity", opportunity, SORTABLE.opportunities, opportunitySchemas.listOpportunities, []],
   // The API's relatedType + relatedId and open are query parameters that are not fields.
-  ["activity", activity, ACTIVITY_SORTS, activitySchemas.listActivities, ["relatedTo", "openOnly"]],
+  ["activity", activity, SORTABLE.activities, activitySchemas.listActivities, ["relatedTo", "openOnly"]],
 ];
 
 describe("Sales' CRUD resources as descriptions", () => {

@@ -2,18 +2,27 @@ import { dependentsBy, readRepository, repository, StateConflict, type Actor, ty
 import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, RecordType, TimelineEntryRecord } from "../domain/types";
 import type { SalesModels } from "./models";
 
+/** The fields each list may be sorted by (each has an index leading with tenantId). */
+export const SORTABLE = {
+  accounts: ["createdAt", "updatedAt", "name"],
+  contacts: ["createdAt", "updatedAt", "lastName", "email"],
+  leads: ["createdAt", "updatedAt", "lastName", "company", "score"],
+  opportunities: ["createdAt", "updatedAt", "name", "expectedCloseDate", "probability"],
+  activities: ["createdAt", "updatedAt"],
+} as const;
+
 /** The Sales records, each bound to the caller's tenant per call (`repos.accounts.in(ctx)`). */
 export function salesRepositories(models: SalesModels, publish: PublishAfterWrite) {
   return {
-    accounts: repository<AccountRecord>(models.accounts, { what: "account", sortable: ["createdAt", "updatedAt", "name"], publish }),
-    contacts: repository<ContactRecord>(models.contacts, { what: "contact", sortable: ["createdAt", "updatedAt", "lastName", "email"], publish }),
-    leads: repository<LeadRecord>(models.leads, { what: "lead", sortable: ["createdAt", "updatedAt", "lastName", "company", "score"], publish }),
+    accounts: repository<AccountRecord>(models.accounts, { what: "account", sortable: SORTABLE.accounts, publish }),
+    contacts: repository<ContactRecord>(models.contacts, { what: "contact", sortable: SORTABLE.contacts, publish }),
+    leads: repository<LeadRecord>(models.leads, { what: "lead", sortable: SORTABLE.leads, publish }),
     opportunities: repository<OpportunityRecord>(models.opportunities, {
       what: "opportunity",
-      sortable: ["createdAt", "updatedAt", "name", "expectedCloseDate", "probability"],
+      sortable: SORTABLE.opportunities,
       publish,
     }),
-    activities: repository<ActivityRecord>(models.activities, { what: "activity", publish }),
+    activities: repository<ActivityRecord>(models.activities, { what: "activity", sortable: SORTABLE.activities, publish }),
     timeline: readRepository<TimelineEntryRecord>(models.timeline, { what: "timeline entry", sortable: ["occurredAt"], defaultSort: "-occurredAt" }),
   };
 }
