@@ -20,21 +20,37 @@ describe("waitFor", () => {
     expect(calls).toBe(3);
   });
 
-  it("times out naming what it waited for and the last error", async () => {
-    const started = Date.now();
-    const failure = waitFor(
-      async () => {
-        throw new Error("ECONNREFUSED");
-      },
-      { timeoutMs: 150, intervalMs: 20, what: "sales to be serving" },
-    );
-    await expect(failure).rejects.toThrow(WaitTimeoutError);
-    await expect(failure).rejects.toThrow(/timed out after 150 ms .*waiting for sales to be serving; last error: ECONNREFUSED/);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-  });
+  // The clock is jest's: what these assert about the deadline cannot depend on the machine's load.
+  describe("against the deadline", () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-  it("checks one last time at the deadline", async () => {
-    let calls = 0;
-    await expect(waitFor(async () => ++calls < 0, { timeoutMs: 50, intervalMs: 1000 })).rejects.toThrow(/2 checks/);
+    it("times out naming what it waited for and the last error, not before the deadline", async () => {
+      const started = Date.now();
+      let settledAt: number | undefined;
+      const failure = waitFor(
+        async () => {
+          throw new Error("ECONNREFUSED");
+        },
+        { timeoutMs: 150, intervalMs: 20, what: "sales to be serving" },
+      ).finally(() => {
+        settledAt = Date.now();
+      });
+      const rejected = expect(failure).rejects.toThrow(/timed out after 150 ms \(9 checks\) waiting for sales to be serving; last error: ECONNREFUSED/);
+      await jest.advanceTimersByTimeAsync(149);
+      expect(settledAt).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      await rejected;
+      await expect(failure).rejects.toThrow(WaitTimeoutError);
+      expect(settledAt! - started).toBe(150);
+    });
+
+    it("checks one last time at the deadline", async () => {
+      let calls = 0;
+      const failure = waitFor(async () => ++calls < 0, { timeoutMs: 50, intervalMs: 1000 });
+      const rejected = expect(failure).rejects.toThrow(/2 checks/);
+      await jest.advanceTimersByTimeAsync(50);
+      await rejected;
+    });
   });
 });
