@@ -3,3 +3,4 @@ export * from "./tokens";
 export * from "./wait";
 export * from "./process";
 export * from "./services";
+export * from "./workloads";
