@@ -4,3 +4,4 @@ export * from "./wait";
 export * from "./process";
 export * from "./services";
 export * from "./workloads";
+export * from "./workload-process";
