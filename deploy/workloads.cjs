@@ -11,7 +11,7 @@
 //   node deploy/workloads.cjs vars               bash declarations of every workload, for `eval`
 //
 // Ports default to the manifest's and are overridden by <PREFIX>_<VARIABLE> in the environment
-// (SALES_GRPC_PORT, SALES_METRICS_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT); the infrastructure's
+// (<NAME>_GRPC_PORT, <NAME>_METRICS_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT); the infrastructure's
 // by FERRETDB_PORT, NATS_PORT and KEYCLOAK_PORT, with deploy/env.sh's defaults.
 "use strict";
 const fs = require("node:fs");
@@ -151,7 +151,7 @@ function findWorkload(workloads, name) {
   return w;
 }
 
-/** The stack variable a port role is overridden by: SALES_GRPC_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT. */
+/** The stack variable a port role is overridden by: <NAME>_GRPC_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT. */
 function portVariable(w, role) {
   const variable = KINDS[w.kind].ports[role];
   if (!variable) throw new ManifestError(`${w.name} (${w.kind}) has no ${role} port`);
@@ -223,7 +223,7 @@ function shellWord(value) {
 /**
  * Bash declarations of every workload (global, so they may be eval'd inside a function):
  * WORKLOADS (start order), WORKLOAD_KIND/_MAIN/_PORT/_METRICS_PORT (associative, by name), and
- * every port variable (SALES_GRPC_PORT...) with its value on this machine, exported.
+ * every port variable (<NAME>_GRPC_PORT...) with its value on this machine, exported.
  */
 function shellVars(workloads, env = process.env) {
   const assoc = (name, value) => `declare -gA ${name}=(${workloads.map((w) => `[${w.name}]=${shellWord(value(w))}`).join(" ")})`;

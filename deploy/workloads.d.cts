@@ -7,13 +7,13 @@ export interface Workload {
   /** Its name everywhere: stack component, image relata-<name>, chart key services.<name>. */
   name: string;
   kind: WorkloadKind;
-  /** The npm package name (@relata/sales). */
+  /** The npm package name (@relata/<name>). */
   packageName: string;
-  /** Its workspace folder, relative to the repository root (services/sales). */
+  /** Its workspace folder, relative to the repository root (services/<name>, gateway). */
   workspace: string;
-  /** Its compiled entry point, relative to the repository root (services/sales/dist/main.js). */
+  /** Its compiled entry point, relative to the repository root (services/<name>/dist/main.js). */
   main: string;
-  /** The prefix of its variables (SALES: SALES_GRPC_PORT, SALES_GRPC_ADDR). */
+  /** The prefix of its variables (knowledge-base: KNOWLEDGE_BASE_GRPC_PORT, KNOWLEDGE_BASE_GRPC_ADDR). */
   prefix: string;
   /** Its database on the local stack (services only): relata_<name>. */
   database: string | undefined;
@@ -42,7 +42,7 @@ export class ManifestError extends Error {}
 /** Every workload of the repository at `root` (default: this checkout), in start order. */
 export function readWorkloads(root?: string): Workload[];
 export function findWorkload(workloads: readonly Workload[], name: string): Workload;
-/** The variable that overrides a port role: SALES_GRPC_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT. */
+/** The variable that overrides a port role: <NAME>_GRPC_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT. */
 export function portVariable(workload: Workload, role: string): string;
 /** Its ports on this machine: the manifest's, unless `env` overrides them. */
 export function localPorts(workload: Workload, env?: NodeJS.ProcessEnv): Record<string, number>;

@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
 # The image of any Node workload (the gateway and every service), built from the repository root
 # for one npm workspace; deploy/images.sh builds every workload's from its manifest:
-#   docker build -f deploy/docker/node-workload.Dockerfile --build-arg WORKSPACE=services/sales \
-#     --build-arg PORTS="50051 9464" -t <registry>/relata-sales:<tag> .
+#   docker build -f deploy/docker/node-workload.Dockerfile --build-arg WORKSPACE=services/<name> \
+#     --build-arg PORTS="50051 9464" -t <registry>/relata-<name>:<tag> .
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
-# The workspace folder of the workload (services/sales, gateway).
+# The workspace folder of the workload (services/<name>, gateway).
 ARG WORKSPACE
 WORKDIR /src
 ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
