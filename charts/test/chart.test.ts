@@ -3,7 +3,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
+import { readWorkloads } from "../../deploy/workloads.cjs";
 
 const ROOT = resolve(__dirname, "../..");
 const CHART = join(ROOT, "charts/relata");
@@ -346,5 +347,25 @@ describe("values the schema or the chart refuse, with a message that names them"
 
   test("the value sets we ship are accepted", () => {
     for (const args of Object.values(VALUE_SETS)) expect(refusal(...args)).toBe("");
+  });
+});
+
+describe("the chart and the workloads' manifests (deploy/workloads.cjs)", () => {
+  const workloads = readWorkloads();
+
+  test("every service has its one entry under services:, and every entry is a service", () => {
+    const values = parse(readFileSync(join(CHART, "values.yaml"), "utf8")) as { services: Record<string, unknown> };
+    const services = workloads.filter((w) => w.kind === "grpc-service").map((w) => w.name);
+    expect(Object.keys(values.services).sort()).toEqual(services.sort());
+    // The chart has one gateway, under gateway:.
+    expect(workloads.filter((w) => w.kind === "http-gateway").map((w) => w.name)).toEqual(["gateway"]);
+  });
+
+  test("each workload runs the image deploy/images.sh builds, on the ports that image exposes", () => {
+    const ms = render();
+    for (const w of workloads) {
+      const c = containersOf(named(ms, "Deployment", `relata-${w.name}`), false)[0] as Container & { ports: { containerPort: number }[] };
+      expect({ workload: w.name, image: c.image.replace(/:[^:/]+$/, ""), ports: c.ports.map((p) => p.containerPort) }).toEqual({ workload: w.name, image: `ghcr.io/relata/${w.image}`, ports: w.containerPorts });
+    }
   });
 });

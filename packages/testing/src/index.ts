@@ -3,3 +3,5 @@ export * from "./tokens";
 export * from "./wait";
 export * from "./process";
 export * from "./services";
+export * from "./workloads";
+export * from "./workload-process";
