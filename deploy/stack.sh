@@ -195,44 +195,59 @@ postgres_user() {
   as_pg=(setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups --)
 }
 
-# The data directory, made once by initdb (into a scratch directory renamed when complete, so an
-# interrupted initdb is simply done again). Loopback connections are trusted: see docs/local-stack.md.
+# The data directory ($1), made once by initdb (into a scratch directory renamed when complete, so
+# an interrupted initdb is simply done again). Loopback connections are trusted: docs/local-stack.md.
 postgres_init() {
-  local bin=$1 major
+  local data=$1 bin=$2 major
   major=$("$bin/postgres" --version | sed -n 's/.* \([0-9][0-9]*\)[.0-9]*.*/\1/p')
-  if [ -f "$PG_DATA/PG_VERSION" ]; then
-    [ "$(cat "$PG_DATA/PG_VERSION")" = "$major" ] ||
-      die "$PG_DATA was made by PostgreSQL $(cat "$PG_DATA/PG_VERSION") and this is PostgreSQL $major ($bin): remove $PG_DATA (local data only) or set RELATA_STATE"
+  if [ -f "$data/PG_VERSION" ]; then
+    [ "$(cat "$data/PG_VERSION")" = "$major" ] ||
+      die "$PG_DATA was made by PostgreSQL $(cat "$data/PG_VERSION") and this is PostgreSQL $major ($bin): remove $PG_DATA (local data only) or set RELATA_STATE"
     # Made by a start that ran as another user: PostgreSQL wants to own its data.
-    [ "$(id -u)" != 0 ] || [ "$(stat -c %U "$PG_DATA")" = "$PG_USER" ] || chown -R "$PG_USER:" "$PG_DATA"
+    [ "$(id -u)" != 0 ] || [ "$(stat -c %U "$data")" = "$PG_USER" ] || chown -R "$PG_USER:" "$data"
     return 0
   fi
-  say "initialising PostgreSQL $major data in $PG_DATA"
-  rm -rf "$PG_DATA.init" && mkdir -p "$PG_DATA.init" && chmod 700 "$PG_DATA.init"
-  [ "$(id -u)" != 0 ] || chown "$PG_USER:" "$PG_DATA.init"
+  say "initialising PostgreSQL $major data in $data"
+  rm -rf "$data.init" && mkdir -p "$data.init" && chmod 700 "$data.init"
+  [ "$(id -u)" != 0 ] || chown "$PG_USER:" "$data.init"
   mkdir -p "$LOGS"
-  "${as_pg[@]}" "$bin/initdb" -D "$PG_DATA.init" -U "$PG_SUPERUSER" --auth=trust --encoding=UTF8 --locale=C --no-sync \
+  "${as_pg[@]}" "$bin/initdb" -D "$data.init" -U "$PG_SUPERUSER" --auth=trust --encoding=UTF8 --locale=C --no-sync \
     >"$LOGS/postgres-initdb.log" 2>&1 || { log_tail postgres-initdb; die "initdb failed (log: $LOGS/postgres-initdb.log)"; }
   # Loopback TCP only (listen_addresses below) plus the socket in the data directory.
-  printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" >"$PG_DATA.init/pg_hba.conf"
-  mv "$PG_DATA.init" "$PG_DATA"
+  printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" >"$data.init/pg_hba.conf"
+  mv "$data.init" "$data"
+}
+
+# Where the data really lives: $PG_DATA, unless the stack runs as root in a directory that $PG_USER
+# cannot enter (a checkout in root's home). Then in /var/lib/relata-pg/<hash of $PG_DATA>, with
+# $PG_DATA a link to it; a link that is gone (make clean, a fresh test stack) takes the data along.
+postgres_data() {
+  if [ ${#as_pg[@]} -eq 0 ] || "${as_pg[@]}" test -x "$RELATA_STATE"; then echo "$PG_DATA"; return; fi
+  local data; data="/var/lib/relata-pg/$(printf '%s' "$PG_DATA" | sha256sum | cut -c1-16)"
+  [ -L "$PG_DATA" ] || [ ! -e "$PG_DATA" ] || die "$PG_DATA exists but the user $PG_USER cannot enter $RELATA_STATE: move it away or set RELATA_STATE"
+  say "the user $PG_USER cannot enter $RELATA_STATE: PostgreSQL's data lives in $data ($PG_DATA links to it)"
+  mkdir -p /var/lib/relata-pg && chmod 755 /var/lib/relata-pg
+  [ -L "$PG_DATA" ] || rm -rf "$data"
+  ln -sfn "$data" "$PG_DATA"
+  echo "$data"
 }
 
 launch() {
   local name=$1
   case $name in
     postgres)
-      local bin; bin=$("$here/tools.sh" postgres)
+      local bin data; bin=$("$here/tools.sh" postgres)
       mkdir -p "$RELATA_STATE"
       postgres_user
-      if [ ${#as_pg[@]} -gt 0 ] && ! "${as_pg[@]}" test -x "$bin/postgres" -a -x "$RELATA_STATE"; then
-        die "the user $PG_USER cannot reach $bin/postgres or $RELATA_STATE (a parent directory closed to other users?); set RELATA_STATE to a directory it can enter"
+      if [ ${#as_pg[@]} -gt 0 ] && ! "${as_pg[@]}" test -x "$bin/postgres"; then
+        die "the user $PG_USER cannot run $bin/postgres (a parent directory closed to other users?)"
       fi
-      postgres_init "$bin"
+      data=$(postgres_data)
+      postgres_init "$data" "$bin"
       # The socket lives in the data directory unless its path is too long for a socket (107 bytes).
-      local socket_dir="$PG_DATA"
+      local socket_dir="$data"
       [ ${#socket_dir} -le 90 ] || socket_dir=""
-      spawn postgres "${as_pg[@]}" "$bin/postgres" -D "$PG_DATA" -p "$POSTGRES_PORT" \
+      spawn postgres "${as_pg[@]}" "$bin/postgres" -D "$data" -p "$POSTGRES_PORT" \
         -c listen_addresses=127.0.0.1 -c unix_socket_directories="$socket_dir" -c max_connections=200
       ;;
     ferretdb)
