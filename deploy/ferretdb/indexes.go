@@ -5,8 +5,9 @@ package main
 // `(_jsonb->'field')`, cannot serve `@>`, so without more every find is a sequential scan of the
 // collection's table. keepIndexes adds, beside each btree index FerretDB made, a GIN index
 // `((_jsonb->'field') jsonb_path_ops)` on its leading field, or on the field after the tenant
-// field when the index starts with it (the tenant alone narrows little). The `_id` index of
-// every collection gets one too. The btree indexes are exactly the declared ones, so the
+// field when the index starts with it (the tenant alone narrows little), unless that field is
+// declared descending: such an index is there for sorting, which FerretDB does not push down,
+// and equality filters on it do not occur. The `_id` index of every collection gets one too. The btree indexes are exactly the declared ones, so the
 // catalogue of PostgreSQL is read instead of FerretDB's own metadata. The GIN indexes are
 // invisible to MongoDB clients (listIndexes reads FerretDB's metadata) and go away with their
 // table when a collection or database is dropped.
@@ -112,8 +113,9 @@ func syncIndexes(ctx context.Context, logger *slog.Logger, conn *pgx.Conn, tenan
 func wantedIndexes(ctx context.Context, conn *pgx.Conn, tenantField string) ([]fieldIndex, error) {
 	rows, err := conn.Query(ctx, `
 		SELECT n.nspname, t.relname, am.amname,
-		       pg_get_indexdef(i.indexrelid, 1, true),
-		       CASE WHEN i.indnkeyatts > 1 THEN pg_get_indexdef(i.indexrelid, 2, true) ELSE '' END
+		       pg_get_indexdef(i.indexrelid, 1, true), (i.indoption[0] & 1) = 1,
+		       CASE WHEN i.indnkeyatts > 1 THEN pg_get_indexdef(i.indexrelid, 2, true) ELSE '' END,
+		       i.indnkeyatts > 1 AND (i.indoption[1] & 1) = 1
 		FROM pg_index i
 		JOIN pg_class t ON t.oid = i.indrelid
 		JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -130,7 +132,8 @@ func wantedIndexes(ctx context.Context, conn *pgx.Conn, tenantField string) ([]f
 	var want []fieldIndex
 	for rows.Next() {
 		var schema, table, method, first, second string
-		if err := rows.Scan(&schema, &table, &method, &first, &second); err != nil {
+		var firstDesc, secondDesc bool
+		if err := rows.Scan(&schema, &table, &method, &first, &firstDesc, &second, &secondDesc); err != nil {
 			return nil, err
 		}
 		if method == "gin" {
@@ -140,10 +143,12 @@ func wantedIndexes(ctx context.Context, conn *pgx.Conn, tenantField string) ([]f
 			continue
 		}
 		field, ok := fieldOf(first)
+		descending := firstDesc
 		if ok && field == tenantField {
 			field, ok = fieldOf(second)
+			descending = secondDesc
 		}
-		if ok {
+		if ok && !descending {
 			want = append(want, fieldIndex{schema, table, field})
 		}
 	}
