@@ -29,7 +29,7 @@ TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgr
         test-integration test-e2e chart-check bench images clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
 tools: ## install Node 24, PostgreSQL (unless the machine has one), FerretDB, NATS, Keycloak and a JDK into the tools cache
 	@deploy/tools.sh all
