@@ -251,10 +251,10 @@ launch() {
         -c listen_addresses=127.0.0.1 -c unix_socket_directories="$socket_dir" -c max_connections=200
       ;;
     ferretdb)
-      "$here/tools.sh" ferretdb
+      local ferretdb; ferretdb=$("$here/tools.sh" ferretdb)
       # It also adds GIN indexes that serve FerretDB's pushed-down filters (deploy/ferretdb/indexes.go);
       # RELATA_GIN_INDEX_INTERVAL=0 turns that off (to measure without them).
-      spawn ferretdb "$RELATA_BIN/relata-ferretdb" -listen "127.0.0.1:$FERRETDB_PORT" \
+      spawn ferretdb "$ferretdb" -listen "127.0.0.1:$FERRETDB_PORT" \
         -postgresql-url "postgres://$PG_SUPERUSER@127.0.0.1:$POSTGRES_PORT/$FERRETDB_DATABASE" \
         -index-interval "${RELATA_GIN_INDEX_INTERVAL:-2s}"
       ;;

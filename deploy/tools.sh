@@ -29,12 +29,18 @@ go_tool() { # name version module
 }
 
 install_ferretdb() {
-  # Built from deploy/ferretdb, which embeds the ferretdb package (see its main.go for why).
+  # Built from deploy/ferretdb, which embeds the ferretdb package (see its main.go for why), into
+  # a file named by a hash of its sources; prints that file's path. The tools cache is shared by
+  # every checkout on the machine, so the stack starts this exact file rather than the link
+  # relata-ferretdb-pg, which points at the latest build of any checkout (for tests and by hand).
   local stamp; stamp=$(cat "$RELATA_ROOT/deploy/ferretdb/go.mod" "$RELATA_ROOT/deploy/ferretdb/go.sum" "$RELATA_ROOT"/deploy/ferretdb/*.go | sha256sum | cut -c1-12)
-  if [ -x "$RELATA_BIN/relata-ferretdb-$stamp" ]; then ln -sf "relata-ferretdb-$stamp" "$RELATA_BIN/relata-ferretdb"; return; fi
-  log "building FerretDB $FERRETDB_VERSION (PostgreSQL backend)"
-  (cd "$RELATA_ROOT/deploy/ferretdb" && CGO_ENABLED=0 go build -o "$RELATA_BIN/relata-ferretdb-$stamp" .)
-  ln -sf "relata-ferretdb-$stamp" "$RELATA_BIN/relata-ferretdb"
+  local bin="$RELATA_BIN/relata-ferretdb-pg-$stamp"
+  if [ ! -x "$bin" ]; then
+    log "building FerretDB $FERRETDB_VERSION (PostgreSQL backend)"
+    (cd "$RELATA_ROOT/deploy/ferretdb" && CGO_ENABLED=0 go build -o "$bin.tmp" .) && mv "$bin.tmp" "$bin"
+  fi
+  ln -sf "$(basename "$bin")" "$RELATA_BIN/relata-ferretdb-pg"
+  echo "$bin"
 }
 
 # PostgreSQL, the storage of FerretDB: prints the directory that holds postgres and initdb.
@@ -195,7 +201,7 @@ for t in "$@"; do
     natscli) install_natscli ;;
     kubevalidate) install_kubevalidate ;;
     hadolint) install_hadolint ;;
-    all) install_node; postgres_bin >/dev/null; install_ferretdb; install_nats; install_keycloak; java_home >/dev/null ;;
+    all) install_node; postgres_bin >/dev/null; install_ferretdb >/dev/null; install_nats; install_keycloak; java_home >/dev/null ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
 done

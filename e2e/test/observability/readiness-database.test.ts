@@ -1,22 +1,20 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { CreateLeadRequest, GetLeadRequest } from "@relata/proto/sales/v1/lead";
-import { salesClientsAt, spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
+import { localStack, salesClientsAt, spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
 import { healthClient, sample, startSales, type SalesUnderTest } from "./support";
 
-// A FerretDB of this test's own, so it can be stopped under a running Sales service.
+// A FerretDB process of this test's own, so it can be stopped under a running Sales service; it
+// keeps its data in a database of its own in the stack's PostgreSQL, which outlives the process.
 const port = 27263;
-const dataDir = mkdtempSync(join(tmpdir(), "relata-ferretdb-"));
+const storage = `postgres://relata@127.0.0.1:${localStack.postgresPort}/ferretdb_readiness_test`;
 let database: SpawnedProcess | undefined;
 let sales: SalesUnderTest;
 
 async function startDatabase(): Promise<SpawnedProcess> {
   return spawnProcess({
     name: "ferretdb",
-    command: "relata-ferretdb",
-    args: ["-listen", `127.0.0.1:${port}`, "-data", `${dataDir}/`],
+    command: "relata-ferretdb-pg",
+    args: ["-listen", `127.0.0.1:${port}`, "-postgresql-url", storage],
     ready: async (child) => child.logs().includes("FerretDB listening"),
   });
 }
@@ -29,7 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sales?.process.stop();
   await database?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("readiness follows the database", () => {

@@ -8,6 +8,8 @@ import { ROLES, type Role } from "@relata/platform";
  */
 
 export interface LocalStack {
+  /** PostgreSQL, FerretDB's storage (superuser `relata`, loopback trusted). */
+  postgresPort: number;
   ferretdbPort: number;
   natsPort: number;
   natsMonitorPort: number;
@@ -33,6 +35,7 @@ export interface LocalStack {
 }
 
 export const STACK_DEFAULT_PORTS = {
+  POSTGRES_PORT: 5433,
   FERRETDB_PORT: 27017,
   NATS_PORT: 4222,
   NATS_MONITOR_PORT: 8222,
@@ -61,6 +64,7 @@ function port(env: NodeJS.ProcessEnv, name: keyof typeof STACK_DEFAULT_PORTS): n
  * and NATS_URL override the derived URLs (as deploy/seed.mjs and the platform tests do).
  */
 export function readLocalStack(env: NodeJS.ProcessEnv = process.env): LocalStack {
+  const postgresPort = port(env, "POSTGRES_PORT");
   const ferretdbPort = port(env, "FERRETDB_PORT");
   const natsPort = port(env, "NATS_PORT");
   const natsMonitorPort = port(env, "NATS_MONITOR_PORT");
@@ -72,6 +76,7 @@ export function readLocalStack(env: NodeJS.ProcessEnv = process.env): LocalStack
   const keycloakUrl = `http://localhost:${keycloakPort}`;
   const trim = (url: string) => url.replace(/\/+$/, "");
   return {
+    postgresPort,
     ferretdbPort,
     natsPort,
     natsMonitorPort,

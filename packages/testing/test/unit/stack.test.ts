@@ -3,6 +3,7 @@ import { demoUsername, PARTNER_CLIENTS, readLocalStack, ROLES, TENANTS, testServ
 describe("readLocalStack", () => {
   it("uses the ports of deploy/env.sh by default", () => {
     expect(readLocalStack({})).toEqual({
+      postgresPort: 5433,
       ferretdbPort: 27017,
       natsPort: 4222,
       natsMonitorPort: 8222,
@@ -42,6 +43,7 @@ describe("readLocalStack", () => {
   it("moves the defaults, not the ports set, to the test block as deploy/env.sh does", () => {
     const stack = readLocalStack({ RELATA_PORT_BLOCK: "test", NATS_PORT: "21222" });
     expect(stack.ferretdbPort).toBe(17017);
+    expect(stack.postgresPort).toBe(15433);
     expect(stack.salesGrpcPort).toBe(10051);
     expect(stack.keycloakIssuer).toBe("http://localhost:18180/realms/relata");
     expect(stack.gatewayMetricsUrl).toBe("http://127.0.0.1:19465/metrics");
