@@ -11,15 +11,27 @@ export PATH := $(RELATA_HOME)/bin:$(RELATA_HOME)/node/bin:$(PATH)
 export npm_config_loglevel ?= error
 
 STACK := deploy/stack.sh
-TEST_OWNED := .run/test-owned
+
+# The tests run on a stack of their own: its own state directory and, unless the environment sets
+# the ports, its own port block (deploy/env.sh: 10000 + the last four digits of each default). So
+# `make test` never meets what `make up` left running, possibly an older build, and both can run
+# side by side. Each run first stops what an interrupted run left, and stops its stack at exit.
+TEST_STATE ?= $(CURDIR)/.run/test
+test test-integration test-e2e: export RELATA_STATE := $(TEST_STATE)
+test test-integration test-e2e: export RELATA_PORT_BLOCK := test
+# Every recipe of a test target begins with this: the ports for jest and the seed, a clean start
+# (fresh PostgreSQL and NATS data: no run sees what an earlier one wrote), and the stack stopped
+# whatever happens.
+TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgres" "$$RELATA_STATE/nats"; \
+	trap '$(STACK) down' EXIT
 
 .PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \
         test-integration test-e2e chart-check bench images clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
-tools: ## install Node 24, FerretDB, NATS, Keycloak and a JDK into the tools cache
+tools: ## install Node 24, PostgreSQL (unless the machine has one), FerretDB, NATS, Keycloak and a JDK into the tools cache
 	@deploy/tools.sh all
 
 WORKSPACE_MANIFESTS := $(wildcard packages/*/package.json services/*/package.json gateway/package.json e2e/package.json)
@@ -67,12 +79,12 @@ status: ## what is running
 seed: ## load the demo data again (idempotent)
 	@node deploy/seed.mjs
 
-test: build proto-check typecheck ## every test: unit, integration, end-to-end, chart checks (starts and stops its servers)
-	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
+test: build proto-check typecheck ## every test: unit, integration, end-to-end, chart checks (on a stack of its own)
+	@$(TEST_STACK); \
 	npx jest --selectProjects unit; \
-	$(STACK) up --owned-by $(TEST_OWNED) infra; \
+	$(STACK) up infra; \
 	npx jest --selectProjects integration --runInBand; \
-	$(STACK) up --owned-by $(TEST_OWNED) apps; \
+	$(STACK) up apps; \
 	node deploy/seed.mjs && node deploy/seed.mjs; \
 	npx jest --selectProjects e2e --runInBand; \
 	$(MAKE) --no-print-directory chart-check
@@ -80,13 +92,11 @@ test: build proto-check typecheck ## every test: unit, integration, end-to-end, 
 test-unit: build ## unit tests only (no servers)
 	npx jest --selectProjects unit
 
-test-integration: build ## integration tests against real FerretDB, NATS and Keycloak
-	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
-	$(STACK) up --owned-by $(TEST_OWNED) infra; npx jest --selectProjects integration --runInBand
+test-integration: build ## integration tests against real FerretDB (on PostgreSQL), NATS and Keycloak (on a stack of their own)
+	@$(TEST_STACK); $(STACK) up infra; npx jest --selectProjects integration --runInBand
 
-test-e2e: build ## end-to-end tests through the gateway against the running platform
-	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
-	$(STACK) up --owned-by $(TEST_OWNED) infra apps; npx jest --selectProjects e2e --runInBand
+test-e2e: build ## end-to-end tests through the gateway (on a stack of their own, started from this build)
+	@$(TEST_STACK); $(STACK) up infra apps; npx jest --selectProjects e2e --runInBand
 
 chart-check: install ## helm lint, render and validate the chart offline, and the chart rule tests
 	@deploy/chart-check.sh

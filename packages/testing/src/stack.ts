@@ -3,10 +3,13 @@ import { ROLES, type Role } from "@relata/platform";
 /**
  * Addresses of the local stack that `deploy/stack.sh` starts, and the demo identities of the
  * realm it imports (deploy/keycloak/relata-realm.json). Ports come from the same variables, with
- * the same defaults, as deploy/env.sh.
+ * the same defaults, as deploy/env.sh, including its test block: with RELATA_PORT_BLOCK=test (set
+ * by `make test`) a port the environment does not set is 10000 + the last four digits of its default.
  */
 
 export interface LocalStack {
+  /** PostgreSQL, FerretDB's storage (superuser `relata`, loopback trusted). */
+  postgresPort: number;
   ferretdbPort: number;
   natsPort: number;
   natsMonitorPort: number;
@@ -32,6 +35,7 @@ export interface LocalStack {
 }
 
 export const STACK_DEFAULT_PORTS = {
+  POSTGRES_PORT: 5433,
   FERRETDB_PORT: 27017,
   NATS_PORT: 4222,
   NATS_MONITOR_PORT: 8222,
@@ -44,7 +48,10 @@ export const STACK_DEFAULT_PORTS = {
 
 function port(env: NodeJS.ProcessEnv, name: keyof typeof STACK_DEFAULT_PORTS): number {
   const raw = env[name];
-  if (raw === undefined || raw === "") return STACK_DEFAULT_PORTS[name];
+  if (raw === undefined || raw === "") {
+    const fallback = STACK_DEFAULT_PORTS[name];
+    return env.RELATA_PORT_BLOCK === "test" ? 10000 + (fallback % 10000) : fallback;
+  }
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
     throw new Error(`${name}=${JSON.stringify(raw)} is not a TCP port`);
@@ -57,6 +64,7 @@ function port(env: NodeJS.ProcessEnv, name: keyof typeof STACK_DEFAULT_PORTS): n
  * and NATS_URL override the derived URLs (as deploy/seed.mjs and the platform tests do).
  */
 export function readLocalStack(env: NodeJS.ProcessEnv = process.env): LocalStack {
+  const postgresPort = port(env, "POSTGRES_PORT");
   const ferretdbPort = port(env, "FERRETDB_PORT");
   const natsPort = port(env, "NATS_PORT");
   const natsMonitorPort = port(env, "NATS_MONITOR_PORT");
@@ -68,6 +76,7 @@ export function readLocalStack(env: NodeJS.ProcessEnv = process.env): LocalStack
   const keycloakUrl = `http://localhost:${keycloakPort}`;
   const trim = (url: string) => url.replace(/\/+$/, "");
   return {
+    postgresPort,
     ferretdbPort,
     natsPort,
     natsMonitorPort,
@@ -90,6 +99,18 @@ export function readLocalStack(env: NodeJS.ProcessEnv = process.env): LocalStack
 
 /** The local stack as this process's environment describes it (read once, at import). */
 export const localStack: Readonly<LocalStack> = Object.freeze(readLocalStack());
+
+/**
+ * A port for a server a test starts itself (a Sales process, a database of its own): the stack's
+ * Sales gRPC port + 100 + offset, so it lies in the stack's port block and the test runs of two
+ * stacks with different blocks never meet. Offsets 0-899: give each test file its own.
+ */
+export function testServerPort(offset: number, stack: Pick<LocalStack, "salesGrpcPort"> = localStack): number {
+  if (!Number.isInteger(offset) || offset < 0 || offset > 899) throw new Error(`test server port offset ${offset} is not in 0-899`);
+  const value = stack.salesGrpcPort + 100 + offset;
+  if (value > 65535) throw new Error(`test server port ${value} (Sales gRPC port ${stack.salesGrpcPort} + 100 + ${offset}) is not a TCP port`);
+  return value;
+}
 
 /** The password of every demo user of the realm. */
 export const DEMO_PASSWORD = "relata-demo";

@@ -1,8 +1,9 @@
-import { demoUsername, PARTNER_CLIENTS, readLocalStack, ROLES, TENANTS } from "../../src/stack";
+import { demoUsername, PARTNER_CLIENTS, readLocalStack, ROLES, TENANTS, testServerPort } from "../../src/stack";
 
 describe("readLocalStack", () => {
   it("uses the ports of deploy/env.sh by default", () => {
     expect(readLocalStack({})).toEqual({
+      postgresPort: 5433,
       ferretdbPort: 27017,
       natsPort: 4222,
       natsMonitorPort: 8222,
@@ -39,6 +40,16 @@ describe("readLocalStack", () => {
     expect(readLocalStack({ OIDC_ISSUER: "http://kc.test/realms/relata/" }).keycloakIssuer).toBe("http://kc.test/realms/relata");
   });
 
+  it("moves the defaults, not the ports set, to the test block as deploy/env.sh does", () => {
+    const stack = readLocalStack({ RELATA_PORT_BLOCK: "test", NATS_PORT: "21222" });
+    expect(stack.ferretdbPort).toBe(17017);
+    expect(stack.postgresPort).toBe(15433);
+    expect(stack.salesGrpcPort).toBe(10051);
+    expect(stack.keycloakIssuer).toBe("http://localhost:18180/realms/relata");
+    expect(stack.gatewayMetricsUrl).toBe("http://127.0.0.1:19465/metrics");
+    expect(stack.natsPort).toBe(21222);
+  });
+
   it("names a variable that is not a port", () => {
     expect(() => readLocalStack({ NATS_PORT: "nats" })).toThrow('NATS_PORT="nats" is not a TCP port');
     expect(() => readLocalStack({ GATEWAY_PORT: "70000" })).toThrow("GATEWAY_PORT");
@@ -63,5 +74,19 @@ describe("demo identities", () => {
   it("describes one partner client per tenant", () => {
     expect(PARTNER_CLIENTS.acme).toMatchObject({ clientId: "acme-partner", tenant: "acme", scopes: ["sales:read", "sales:write"] });
     expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read"]);
+  });
+});
+
+describe("testServerPort", () => {
+  it("puts a test's own servers in the stack's port block", () => {
+    expect(testServerPort(0, { salesGrpcPort: 50051 })).toBe(50151);
+    expect(testServerPort(2, { salesGrpcPort: 21051 })).toBe(21153);
+    expect(testServerPort(899, readLocalStack({ RELATA_PORT_BLOCK: "test" }))).toBe(11050);
+  });
+
+  it("refuses an offset outside the block or a port past 65535", () => {
+    expect(() => testServerPort(900, { salesGrpcPort: 50051 })).toThrow("0-899");
+    expect(() => testServerPort(-1, { salesGrpcPort: 50051 })).toThrow("0-899");
+    expect(() => testServerPort(0, { salesGrpcPort: 65500 })).toThrow("65600");
   });
 });
