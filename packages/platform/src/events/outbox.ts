@@ -14,9 +14,7 @@ import type { EventBus } from "./bus";
  * document by their exact values, again with a filter on `_id` alone: idempotent, safe beside
  * concurrent writes and relays, and the one filter the local database serves from its primary
  * key. No query per write scans a collection; only the sweep for leftovers (after a crash, or a
- * publish that failed) reads every collection, at start and then rarely. (FerretDB on SQLite
- * still takes time that grows with the collection for any update that changes a document, the
- * pull included: a property of that backend, not of the relay.)
+ * publish that failed) reads every collection, at start and then rarely.
  */
 export interface PendingEvent {
   id: string;
