@@ -14,7 +14,7 @@ STACK := deploy/stack.sh
 TEST_OWNED := .run/test-owned
 
 .PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \
-        test-integration test-e2e chart-check bench images clean
+        test-integration test-e2e test-fuzz chart-check bench images clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -75,6 +75,7 @@ test: build proto-check typecheck ## every test: unit, integration, end-to-end, 
 	$(STACK) up --owned-by $(TEST_OWNED) apps; \
 	node deploy/seed.mjs && node deploy/seed.mjs; \
 	npx jest --selectProjects e2e --runInBand; \
+	e2e/fuzz/run.sh; \
 	$(MAKE) --no-print-directory chart-check
 
 test-unit: build ## unit tests only (no servers)
@@ -87,6 +88,10 @@ test-integration: build ## integration tests against real FerretDB, NATS and Key
 test-e2e: build ## end-to-end tests through the gateway against the running platform
 	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
 	$(STACK) up --owned-by $(TEST_OWNED) infra apps; npx jest --selectProjects e2e --runInBand
+
+test-fuzz: build ## API fuzzing: schemathesis against the whole OpenAPI document, with a real token
+	@rm -f $(TEST_OWNED); trap '$(STACK) down --owned-by $(TEST_OWNED)' EXIT; \
+	$(STACK) up --owned-by $(TEST_OWNED) infra apps; node deploy/seed.mjs; e2e/fuzz/run.sh
 
 chart-check: install ## helm lint, render and validate the chart offline, and the chart rule tests
 	@deploy/chart-check.sh
