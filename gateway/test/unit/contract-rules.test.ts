@@ -54,7 +54,10 @@ describe("field limits are Sales' limits", () => {
     const email = (length: number) => `${"a".repeat(length - 13)}@acme.example`;
     expect(body(ContactCreate, { lastName: "Lovelace", email: email(200) }).email).toHaveLength(200);
     expect(refusal(() => body(ContactCreate, { lastName: "Lovelace", email: email(201) })).field).toBe("email");
-    expect(property("LeadCreate", "email")).toMatchObject({ maxLength: 200 });
+    expect(property("LeadCreate", "email")).toMatchObject({ maxLength: 200, pattern: expect.any(String) });
+    // The pattern is the whole rule: format "email" would also promise RFC 5321's limits.
+    expect(property("LeadCreate", "email").format).toBeUndefined();
+    expect(refusal(() => body(LeadCreate, { lastName: "Lovelace", email: "ada@localhost" })).field).toBe("email");
   });
   test("activity notes: at most 10,000 characters", () => {
     const activity = { type: "call", subject: "Intro", relatedTo: { type: "lead", id: "l1" } };
@@ -180,6 +183,14 @@ describe("headers", () => {
     expect(refusal(() => expectedVersionFrom('W/"7"')).status).toBe(412);
     for (const value of ['"7"', "*", '"0"']) expect(IF_MATCH.test(value)).toBe(true);
     for (const value of ['W/"7"', "7", '"7", "8"', '"-1"']) expect(IF_MATCH.test(value)).toBe(false);
+  });
+  test("a body whose fields are all optional may be left out; others are required", () => {
+    type Op = { requestBody?: { required: boolean } };
+    const op = (path: string, method: string) => doc.paths[path]![method] as unknown as Op;
+    expect(op("/v1/leads/{id}/assign", "post").requestBody!.required).toBe(false);
+    expect(op("/v1/leads/{id}/convert", "post").requestBody!.required).toBe(false);
+    expect(op("/v1/leads", "post").requestBody!.required).toBe(true);
+    expect(op("/v1/leads/{id}", "patch").requestBody!.required).toBe(true);
   });
   test("429 is documented with Retry-After", () => {
     expect(doc.paths["/v1/leads"]!.get!.responses["429"]).toMatchObject({ headers: { "Retry-After": expect.any(Object) } });
