@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # API fuzzing: schemathesis generates requests from the gateway's published OpenAPI document
-# and checks every answer against it. Runs against a running stack (deploy/stack.sh up infra apps,
-# then node deploy/seed.mjs); it writes records into the globex tenant, so point it at a test stack.
+# and checks every answer against it (docs/api.md, "API fuzzing"). Runs against a running stack
+# (deploy/stack.sh up infra apps); it writes records into the globex tenant and replaces its
+# pipeline, so point it at a test stack.
 #
 #   e2e/fuzz/run.sh                 the bounded run of `make test`
 #   FUZZ_EXAMPLES=200 e2e/fuzz/run.sh   more cases per operation
@@ -21,7 +22,7 @@ if [ ! -x "$VENV/bin/st" ]; then
   [ -n "$python" ] || { echo "fuzz: python3 is needed to run schemathesis" >&2; exit 1; }
   echo "fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
   rm -rf "$VENV.tmp"
-  "$python" -m venv "$VENV.tmp"
+  "$python" -m venv "$VENV.tmp" || { echo "fuzz: python3 cannot make a venv (Debian: apt-get install python3-venv)" >&2; exit 1; }
   "$VENV.tmp/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   mv "$VENV.tmp" "$VENV"
 fi
@@ -54,8 +55,8 @@ export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"
-# The hooks allow the one refusal a schema cannot foresee (a reference to a record that does
-# not exist); the configuration pins the checks, the seed and the number of cases.
+# The hooks hold the check that schema-valid input is accepted; the configuration pins the
+# checks, the seed, the pace and the fixtures.
 export SCHEMATHESIS_HOOKS=hooks
 export PYTHONPATH="$PWD/e2e/fuzz${PYTHONPATH:+:$PYTHONPATH}"
 exec "$VENV/bin/st" --config-file e2e/fuzz/schemathesis.toml run "$GATEWAY_URL/v1/openapi.json" \
