@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { expectedVersionFrom, IDEMPOTENCY_KEY, idempotencyKeyFrom, IF_MATCH } from "../../src/http/conditional";
 import { HttpProblem } from "../../src/http/problem";
 import { openApiDocument } from "../../src/openapi/document";
@@ -29,7 +30,7 @@ function refusal(fn: () => unknown): HttpProblem {
   throw new Error("was accepted");
 }
 
-const body = (schema: Parameters<typeof validate>[0], value: unknown) => validate(schema, value, "body");
+const body = <S extends z.ZodType>(schema: S, value: unknown) => validate(schema, value, "body");
 const doc = openApiDocument(allRoutes({} as SalesClients), { publicUrl: "https://api.example.test", issuer: "https://id.example.test/realms/relata" }) as {
   paths: Record<string, Record<string, { parameters: (Json & { name: string; in: string; schema: Json })[]; responses: Record<string, Json> }>>;
   components: { schemas: Record<string, Json & { properties?: Record<string, Json> }> };
