@@ -19,7 +19,9 @@ export const PipelineStageJson = named(
         .string()
         .regex(STAGE_ID, "must be a slug of lower-case letters, digits, '-' or '_' starting with a letter, such as \"qualification\"")
         .meta({ "x-relata-unique": "among the stages of the pipeline" }),
-      name: text(),
+      // Sales counts a stage name's length in UTF-16 units (200), which no schema can state;
+      // 100 characters are at most 200 units, so every name the document allows is accepted.
+      name: text(100),
       probability: z.number().int().min(0).max(100),
       kind: stageKind.schema,
     })

@@ -101,6 +101,10 @@ describe("pipeline stages are Sales' stages", () => {
     expect(refusal(() => body(OpportunityStageChange, { stageId: "_x" })).field).toBe("stageId");
     expect(refusal(() => body(OpportunityCreate, { accountId: "a1", name: "Deal", stageId: "9" })).field).toBe("stageId");
   });
+  test("stage names: at most 100 characters, so that astral ones stay within Sales' 200 UTF-16 units", () => {
+    expect(body(PipelineUpdate, { stages: [{ ...stage("a", "open"), name: "\u{1F680}".repeat(100) }, ...ends] }).stages[0]!.name).toHaveLength(200);
+    expect(refusal(() => body(PipelineUpdate, { stages: [{ ...stage("a", "open"), name: "n".repeat(101) }, ...ends] })).field).toBe("stages.0.name");
+  });
   test("3 to 50 stages", () => {
     const open = (n: number) => Array.from({ length: n }, (_, i) => stage(`s${i}`, "open"));
     expect(body(PipelineUpdate, { stages: [...open(48), ...ends] }).stages).toHaveLength(50);
