@@ -1,11 +1,11 @@
 """Schemathesis hooks for Relata's fuzzing stage (loaded through SCHEMATHESIS_HOOKS).
 
 positive_data_accepted replaces schemathesis' positive_data_acceptance: a request that its
-schema allows must not be refused as invalid (400/422), except for the one rule a schema
-cannot express: that an id names a record that exists (`x-relata-reference` in the OpenAPI
-document), that stored state decides (`x-relata-state-dependent`), or that a value is unique
-among its siblings (`x-relata-unique`). A refusal is allowed only when its problem's `field`
-is a field so marked.
+schema allows must not be refused as invalid (400/422), except for the rules a schema cannot
+express, which the OpenAPI document marks on the field: that an id names a record that exists
+(`x-relata-reference`), that stored state decides (`x-relata-state-dependent`), or that a value
+is unique among its siblings (`x-relata-unique`). A refusal is allowed only when its problem's
+`field` is a field so marked.
 """
 
 from typing import Any
@@ -39,7 +39,7 @@ def _alternatives(document: dict[str, Any], schema: Any) -> list[Any]:
     return found
 
 
-def _names_reference(document: dict[str, Any], schema: Any, path: list[str]) -> bool:
+def _carries_marker(document: dict[str, Any], schema: Any, path: list[str]) -> bool:
     """Whether the value at `path` ("relatedTo.id" split) carries one of the MARKERS."""
     for candidate in _alternatives(document, schema):
         if not path:
@@ -47,26 +47,26 @@ def _names_reference(document: dict[str, Any], schema: Any, path: list[str]) -> 
                 return True
             continue
         head, rest = path[0], path[1:]
-        if head in candidate.get("properties", {}) and _names_reference(document, candidate["properties"][head], rest):
+        if head in candidate.get("properties", {}) and _carries_marker(document, candidate["properties"][head], rest):
             return True
-        if head.isdigit() and "items" in candidate and _names_reference(document, candidate["items"], rest):
+        if head.isdigit() and "items" in candidate and _carries_marker(document, candidate["items"], rest):
             return True
     return False
 
 
-def _is_reference_field(case: Any, field: str) -> bool:
+def _is_marked_field(case: Any, field: str) -> bool:
     document = case.operation.schema.raw_schema
     operation = _resolve(document, case.operation.definition.raw)
     for parameter in operation.get("parameters", []):
         parameter = _resolve(document, parameter)
         schema = parameter.get("schema", {})
-        if parameter.get("name") == field and _names_reference(document, schema, []):
+        if parameter.get("name") == field and _carries_marker(document, schema, []):
             return True
         # An exploded object parameter: its properties are the query parameters.
-        if parameter.get("explode") and _names_reference(document, schema, [field]):
+        if parameter.get("explode") and _carries_marker(document, schema, [field]):
             return True
     body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-    return body is not None and _names_reference(document, body, field.split("."))
+    return body is not None and _carries_marker(document, body, field.split("."))
 
 
 def _sent_value_breaks_its_schema(case: Any, field: str) -> bool:
@@ -99,7 +99,7 @@ def positive_data_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
     except ValueError:
         problem = {}
     field = problem.get("field") if isinstance(problem, dict) else None
-    if isinstance(field, str) and (_is_reference_field(case, field) or _sent_value_breaks_its_schema(case, field)):
+    if isinstance(field, str) and (_is_marked_field(case, field) or _sent_value_breaks_its_schema(case, field)):
         return None
     detail = problem.get("detail") if isinstance(problem, dict) else response.text
     raise AssertionError(
