@@ -17,8 +17,8 @@ STACK := deploy/stack.sh
 # `make test` never meets what `make up` left running, possibly an older build, and both can run
 # side by side. Each run first stops what an interrupted run left, and stops its stack at exit.
 TEST_STATE ?= $(CURDIR)/.run/test
-test test-integration test-e2e: export RELATA_STATE := $(TEST_STATE)
-test test-integration test-e2e: export RELATA_PORT_BLOCK := test
+test test-integration test-e2e test-fuzz: export RELATA_STATE := $(TEST_STATE)
+test test-integration test-e2e test-fuzz: export RELATA_PORT_BLOCK := test
 # Every recipe of a test target begins with this: the ports for jest and the seed, a clean start
 # (fresh PostgreSQL and NATS data: no run sees what an earlier one wrote), and the stack stopped
 # whatever happens.
@@ -26,7 +26,7 @@ TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgr
 	trap '$(STACK) down' EXIT
 
 .PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \
-        test-integration test-e2e chart-check bench images clean
+        test-integration test-e2e test-fuzz chart-check bench images clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -87,6 +87,7 @@ test: build proto-check typecheck ## every test: unit, integration, end-to-end, 
 	$(STACK) up apps; \
 	node deploy/seed.mjs && node deploy/seed.mjs; \
 	npx jest --selectProjects e2e --runInBand; \
+	e2e/fuzz/run.sh; \
 	$(MAKE) --no-print-directory chart-check
 
 test-unit: build ## unit tests only (no servers)
@@ -97,6 +98,9 @@ test-integration: build ## integration tests against real FerretDB (on PostgreSQ
 
 test-e2e: build ## end-to-end tests through the gateway (on a stack of their own, started from this build)
 	@$(TEST_STACK); $(STACK) up infra apps; npx jest --selectProjects e2e --runInBand
+
+test-fuzz: build ## API fuzzing: schemathesis against the whole OpenAPI document, with a real token (on a stack of its own)
+	@$(TEST_STACK); $(STACK) up infra apps; node deploy/seed.mjs; e2e/fuzz/run.sh
 
 chart-check: install ## helm lint, render and validate the chart offline, and the chart rule tests
 	@deploy/chart-check.sh

@@ -1,5 +1,14 @@
 import { HttpProblem } from "./problem";
 
+/**
+ * If-Match as the API accepts it: one strong entity tag as served in ETag ("3"; "0" is the
+ * default pipeline's, which was never stored) or `*`. Versions are int64 in the services, which
+ * read at most 15 digits.
+ */
+export const IF_MATCH = /^(\*|"(0|[1-9][0-9]{0,14})")$/;
+/** Idempotency-Key as documented: 1 to 200 visible ASCII characters (a quoted string is also read). */
+export const IDEMPOTENCY_KEY = /^[\x21\x23-\x7E]{1,200}$/;
+
 /** A record's version as a strong entity tag. */
 export function etagOf(version: string | number): string {
   return `"${version}"`;
@@ -15,11 +24,10 @@ export function expectedVersionFrom(ifMatch: string | undefined): string | undef
   const value = ifMatch.trim();
   if (value === "*") return "0";
   if (/^W\//.test(value)) throw new HttpProblem("precondition-failed", "If-Match needs a strong entity tag; weak tags never match", { field: "If-Match" });
-  const match = /^"(\d{1,18})"$/.exec(value);
-  if (!match) {
+  if (!IF_MATCH.test(value)) {
     throw new HttpProblem("validation-error", 'If-Match must be one entity tag as served in ETag, such as "3", or *', { field: "If-Match" });
   }
-  return match[1]!;
+  return value.slice(1, -1);
 }
 
 /** Whether an If-None-Match header matches the current tag (a GET then answers 304). */
@@ -33,8 +41,8 @@ export function ifNoneMatchHits(ifNoneMatch: string | undefined, etag: string): 
 export function idempotencyKeyFrom(value: string | undefined): string {
   if (value === undefined) return "";
   const key = value.trim().replace(/^"(.*)"$/, "$1");
-  if (!/^[\x21-\x7E]{1,255}$/.test(key)) {
-    throw new HttpProblem("validation-error", "Idempotency-Key must be 1 to 255 visible ASCII characters", { field: "Idempotency-Key" });
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new HttpProblem("validation-error", "Idempotency-Key must be 1 to 200 visible ASCII characters", { field: "Idempotency-Key" });
   }
   return key;
 }

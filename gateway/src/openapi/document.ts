@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { PERMISSIONS } from "../auth/permissions";
 import { BACKENDS, backendScopes } from "../backends";
+import { IDEMPOTENCY_KEY, IF_MATCH } from "../http/conditional";
 import { TENANT_HEADER } from "../middleware/auth";
 import type { RouteSpec } from "../routes/define";
+import { TENANT_ID } from "../schemas/common";
 import { apiSchemas, schemaId } from "../schemas/registry";
 
 type JsonSchema = Record<string, unknown>;
@@ -57,7 +59,12 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
     for (const [name, s] of Object.entries(objectShape(r.params))) {
       parameters.push({ name, in: "path", required: true, schema: schemaRef(s) });
     }
-    for (const [name, s] of Object.entries(objectShape(r.query))) {
+    const query = r.query ? (z.toJSONSchema(r.query, { io: "input", unrepresentable: "any" }) as JsonSchema) : undefined;
+    if (query?.dependentRequired) {
+      // Parameters that go together: one exploded object, so the document can say so.
+      parameters.push({ name: "filter", in: "query", required: false, style: "form", explode: true, schema: clean(query) });
+    }
+    for (const [name, s] of query?.dependentRequired ? [] : Object.entries(objectShape(r.query))) {
       const json = schemaRef(s);
       parameters.push({
         name,
@@ -76,7 +83,7 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
           r.ifMatch === "required"
             ? 'The ETag of the version read ("3"), or * to overwrite any version. Missing: 428; stale: 412.'
             : 'Optional: the ETag of the version read; stale: 412.',
-        schema: { type: "string" },
+        schema: { type: "string", pattern: IF_MATCH.source, example: '"3"' },
       });
     }
     if (r.idempotencyKey) {
@@ -85,7 +92,7 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
         in: "header",
         required: false,
         description: "Repeating a create with the same key and body returns the first response and creates nothing; the same key with another body is refused (409).",
-        schema: { type: "string", maxLength: 255 },
+        schema: { type: "string", pattern: IDEMPOTENCY_KEY.source },
       });
     }
     parameters.push({
@@ -93,7 +100,7 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       in: "header",
       required: false,
       description: "Platform admins only: the tenant to act on. Anyone else may only name their own tenant.",
-      schema: { type: "string" },
+      schema: { type: "string", pattern: TENANT_ID.source },
     });
 
     const responses: Record<string, unknown> = {};
@@ -115,6 +122,10 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       responses["415"] = problem("The body is not application/json.");
     }
     if (r.ifMatch === "required") responses["428"] = problem("If-Match is missing.");
+    responses["429"] = {
+      ...problem("Too many requests from this caller; retry after the time given."),
+      headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 0 } } },
+    };
     responses["503"] = problem("A backing service is unavailable.");
     responses["504"] = problem("The request's deadline passed.");
 
@@ -130,7 +141,8 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       description: [r.description, who].filter(Boolean).join("\n\n"),
       "x-relata-permission": r.operation,
       parameters,
-      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaRef(r.body) } } } } : {}),
+      // A body whose fields are all optional may be left out (it reads as {}).
+      ...(r.body ? { requestBody: { required: !r.body.safeParse({}).success, content: { "application/json": { schema: schemaRef(r.body) } } } } : {}),
       responses,
       security: [{ bearer: [] }, { keycloak: [...rule.scopes] }],
     };

@@ -1,4 +1,6 @@
 import type { SalesClients } from "../backends";
+import { HttpProblem } from "../http/problem";
+import { toVersion } from "../schemas/common";
 import { stageKind } from "../schemas/enums";
 import { PipelineJson, pipelineJson, PipelineUpdate } from "../schemas/pipeline";
 import { route, type RouteSpec } from "./define";
@@ -26,11 +28,19 @@ export function pipelineRoutes(sales: SalesClients): RouteSpec[] {
       operation: "pipeline.write",
       tag: "Pipeline",
       summary: "Replace the tenant's pipeline stages",
-      description: "If-Match is honoured (412 when the pipeline changed since it was read) but not required.",
+      description:
+        'If-Match is honoured (412 when the pipeline changed since it was read) but not required. The default pipeline of a tenant that never configured one has version 0: send If-Match "0" to replace it only if nobody configured it meanwhile.',
       body: PipelineUpdate,
       ifMatch: "optional",
       responses: { 200: ok(PipelineJson, "The new pipeline.") },
       handler: async (ctx) => {
+        // Sales reads expected version 0 as "no check", so the default's tag is checked here.
+        if (ctx.req.get("if-match")?.trim() === '"0"') {
+          const current = await sales.pipeline.getPipeline({}, ctx.call);
+          if (toVersion(current.version) !== 0) {
+            throw new HttpProblem("precondition-failed", "the pipeline was configured since the default was read", { field: "If-Match" });
+          }
+        }
         const pipeline = await sales.pipeline.updatePipeline(
           {
             expectedVersion: ctx.expectedVersion,

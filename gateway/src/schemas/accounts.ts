@@ -1,19 +1,20 @@
 import type { Account } from "@relata/proto/sales/v1/account";
 import type { TimelineEntry } from "@relata/proto/sales/v1/timeline";
 import { z } from "zod";
-import { Cursor, DateTime, Id, Limit, listQuery, optionalText, orNull, OwnerId, RecordRef, text, toVersion, Version } from "./common";
+import { Cursor, DateTime, Id, Limit, listQuery, optionalText, orNull, OwnerId, patchOf, RecordRef, RefId, text, toVersion, Version, Website } from "./common";
 import { recordType } from "./enums";
 import { named } from "./registry";
 
-const Website = z.url({ protocol: /^https?$/ }).max(500);
+/** A parent must exist in the tenant and must not be the account itself or one of its descendants. */
+const ParentAccountId = RefId("account");
 
 export const AccountCreate = named(
   "AccountCreate",
   z.strictObject({
-    name: text(200),
-    parentAccountId: Id.optional(),
-    industry: optionalText(100).optional(),
-    territory: optionalText(100).optional(),
+    name: text(),
+    parentAccountId: ParentAccountId.optional(),
+    industry: optionalText().optional(),
+    territory: optionalText().optional(),
     ownerId: OwnerId.optional().meta({ description: "Defaults to the caller." }),
     website: Website.optional(),
   }),
@@ -21,22 +22,22 @@ export const AccountCreate = named(
 
 export const AccountUpdate = named(
   "AccountUpdate",
-  z
-    .strictObject({
-      name: text(200).optional(),
-      parentAccountId: Id.nullable().optional(),
-      industry: optionalText(100).nullable().optional(),
-      territory: optionalText(100).nullable().optional(),
+  patchOf(
+    z.strictObject({
+      name: text().optional(),
+      parentAccountId: ParentAccountId.nullable().optional(),
+      industry: optionalText().nullable().optional(),
+      territory: optionalText().nullable().optional(),
       ownerId: OwnerId.optional(),
       website: Website.nullable().optional(),
-    })
-    .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
+    }),
+  ),
   "Fields to change; null clears an optional field.",
 );
 
 export const AccountListQuery = listQuery(["createdAt", "updatedAt", "name"], {
-  industry: text(100).optional(),
-  territory: text(100).optional(),
+  industry: text().optional(),
+  territory: text().optional(),
   ownerId: OwnerId.optional(),
   parentAccountId: Id.optional(),
 });

@@ -1,16 +1,28 @@
 import type { Activity } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
-import { DateTime, Id, listQuery, optionalText, orNull, OwnerId, RecordRef, text, toVersion, Version } from "./common";
+import { DateTime, Id, listQuery, MAX_NOTES, optionalText, orNull, OwnerId, patchOf, RecordRef, RefId, text, toVersion, Version } from "./common";
 import { activityType, recordType } from "./enums";
 import { named } from "./registry";
+
+type RecordWord = (typeof recordType.words)[number];
+
+/** What an activity can be linked to: any record but another activity, which must exist. */
+export const ActivityTarget = named(
+  "ActivityTarget",
+  z.strictObject({
+    type: z.enum(recordType.words.filter((w) => w !== "activity") as [RecordWord, ...RecordWord[]]),
+    id: RefId("record of the given type"),
+  }),
+  "The record an activity is about: an account, contact, lead or opportunity of the tenant.",
+);
 
 export const ActivityCreate = named(
   "ActivityCreate",
   z.strictObject({
     type: activityType.schema,
-    subject: text(200),
-    notes: optionalText(5000).optional(),
-    relatedTo: RecordRef,
+    subject: text(),
+    notes: optionalText(MAX_NOTES).optional(),
+    relatedTo: ActivityTarget,
     dueAt: DateTime.optional(),
     ownerId: OwnerId.optional().meta({ description: "Defaults to the caller." }),
   }),
@@ -18,15 +30,15 @@ export const ActivityCreate = named(
 
 export const ActivityUpdate = named(
   "ActivityUpdate",
-  z
-    .strictObject({
-      subject: text(200).optional(),
-      notes: optionalText(5000).nullable().optional(),
+  patchOf(
+    z.strictObject({
+      subject: text().optional(),
+      notes: optionalText(MAX_NOTES).nullable().optional(),
       dueAt: DateTime.optional(),
       ownerId: OwnerId.optional(),
       completed: z.literal(true).optional().meta({ description: "true marks the activity completed now." }),
-    })
-    .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
+    }),
+  ),
 );
 
 export const ActivityListQuery = listQuery(["createdAt", "updatedAt"], {
@@ -35,11 +47,13 @@ export const ActivityListQuery = listQuery(["createdAt", "updatedAt"], {
   ownerId: OwnerId.optional(),
   type: activityType.schema.optional(),
   open: z.enum(["true", "false"]).optional().meta({ description: "true: only activities not completed yet." }),
-}).superRefine((q, ctx) => {
-  if ((q.relatedType === undefined) !== (q.relatedId === undefined)) {
-    ctx.addIssue({ code: "custom", path: [q.relatedType === undefined ? "relatedType" : "relatedId"], message: "relatedType and relatedId go together" });
-  }
-});
+})
+  .superRefine((q, ctx) => {
+    if ((q.relatedType === undefined) !== (q.relatedId === undefined)) {
+      ctx.addIssue({ code: "custom", path: [q.relatedType === undefined ? "relatedType" : "relatedId"], message: "relatedType and relatedId go together" });
+    }
+  })
+  .meta({ dependentRequired: { relatedType: ["relatedId"], relatedId: ["relatedType"] } });
 
 export const ActivityJson = named(
   "Activity",

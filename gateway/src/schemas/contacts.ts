@@ -1,34 +1,34 @@
 import type { Contact } from "@relata/proto/sales/v1/contact";
 import { z } from "zod";
-import { DateTime, Email, Id, listQuery, optionalText, orNull, OwnerId, Phone, text, toVersion, Version } from "./common";
+import { DateTime, Email, Id, listQuery, optionalText, orNull, OwnerId, patchOf, Phone, RefId, text, toVersion, Version } from "./common";
 import { named } from "./registry";
 
 export const ContactCreate = named(
   "ContactCreate",
   z.strictObject({
-    accountId: Id.optional(),
-    firstName: optionalText(100).optional(),
-    lastName: text(100),
+    accountId: RefId("account").optional(),
+    firstName: optionalText().optional(),
+    lastName: text(),
     email: Email.optional(),
     phone: Phone.optional(),
-    title: optionalText(100).optional(),
+    title: optionalText().optional(),
     ownerId: OwnerId.optional().meta({ description: "Defaults to the caller." }),
   }),
 );
 
 export const ContactUpdate = named(
   "ContactUpdate",
-  z
-    .strictObject({
-      accountId: Id.nullable().optional(),
-      firstName: optionalText(100).nullable().optional(),
-      lastName: text(100).optional(),
+  patchOf(
+    z.strictObject({
+      accountId: RefId("account").nullable().optional(),
+      firstName: optionalText().nullable().optional(),
+      lastName: text().optional(),
       email: Email.nullable().optional(),
       phone: Phone.nullable().optional(),
-      title: optionalText(100).nullable().optional(),
+      title: optionalText().nullable().optional(),
       ownerId: OwnerId.optional(),
-    })
-    .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
+    }),
+  ),
   "Fields to change; null clears an optional field.",
 );
 

@@ -1,19 +1,19 @@
 import type { AssignmentRule, ConvertLeadResponse, Lead } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
-import { DateOnly, DateTime, Email, Id, listQuery, Money, optionalText, orNull, OwnerId, Phone, text, toVersion, Version } from "./common";
+import { DateOnly, DateTime, Email, listQuery, Money, optionalText, orNull, OwnerId, patchOf, Phone, RefId, stateDependent, text, toVersion, Version } from "./common";
 import { leadSource, leadStatus } from "./enums";
 import { named } from "./registry";
 
 export const LeadCreate = named(
   "LeadCreate",
   z.strictObject({
-    firstName: optionalText(100).optional(),
-    lastName: text(100),
+    firstName: optionalText().optional(),
+    lastName: text(),
     email: Email.optional(),
     phone: Phone.optional(),
-    company: optionalText(200).optional(),
-    title: optionalText(100).optional(),
-    industry: optionalText(100).optional(),
+    company: optionalText().optional(),
+    title: optionalText().optional(),
+    industry: optionalText().optional(),
     source: leadSource.schema.optional().meta({ description: "Where the lead came from; partner clients default to \"partner\", people to \"manual\"." }),
     ownerId: OwnerId.optional().meta({ description: "Empty: the tenant's round robin assigns one, or the caller owns it." }),
   }),
@@ -21,18 +21,18 @@ export const LeadCreate = named(
 
 export const LeadUpdate = named(
   "LeadUpdate",
-  z
-    .strictObject({
-      firstName: optionalText(100).nullable().optional(),
-      lastName: text(100).optional(),
+  patchOf(
+    z.strictObject({
+      firstName: optionalText().nullable().optional(),
+      lastName: text().optional(),
       email: Email.nullable().optional(),
       phone: Phone.nullable().optional(),
-      company: text(200).optional(),
-      title: optionalText(100).nullable().optional(),
-      industry: optionalText(100).nullable().optional(),
+      company: text().optional(),
+      title: optionalText().nullable().optional(),
+      industry: optionalText().nullable().optional(),
       score: z.number().int().min(0).max(100).optional(),
-    })
-    .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
+    }),
+  ),
   "Fields to change; null clears an optional field.",
 );
 
@@ -41,27 +41,31 @@ export const LeadQualify = named(
   z
     .strictObject({
       qualified: z.boolean(),
-      reason: text(500).optional().meta({ description: "Required when qualified is false." }),
+      reason: text().optional().meta({ description: "Required when qualified is false." }),
     })
     .superRefine((v, ctx) => {
       if (!v.qualified && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "a reason is required to disqualify a lead" });
-    }),
+    })
+    .meta({ if: { properties: { qualified: { const: false } } }, then: { required: ["reason"] } }),
 );
 
 export const LeadAssign = named(
   "LeadAssign",
   z.strictObject({
-    ownerId: OwnerId.optional().meta({ description: "Omit to assign the next sales rep of the tenant's round robin." }),
+    ownerId: OwnerId.optional().meta({
+      description: "Omit to assign the next sales rep of the tenant's round robin.",
+      ...stateDependent("required while the tenant has no round-robin assignment rule"),
+    }),
   }),
 );
 
 export const LeadConvert = named(
   "LeadConvert",
   z.strictObject({
-    opportunityName: text(200).optional().meta({ description: 'Defaults to "<company> deal".' }),
+    opportunityName: text().optional().meta({ description: 'Defaults to "<company> deal".' }),
     amount: Money.optional(),
     expectedCloseDate: DateOnly.optional(),
-    existingAccountId: Id.optional().meta({ description: "Attach to this account instead of creating one." }),
+    existingAccountId: RefId("account").optional().meta({ description: "Attach to this account instead of creating one." }),
   }),
 );
 
@@ -69,7 +73,7 @@ export const LeadListQuery = listQuery(["createdAt", "updatedAt", "lastName", "c
   status: leadStatus.schema.optional(),
   ownerId: OwnerId.optional(),
   source: leadSource.schema.optional(),
-  company: text(200).optional().meta({ description: "Exact company name." }),
+  company: text().optional().meta({ description: "Exact company name." }),
 });
 
 const LeadConversionJson = z.object({
@@ -116,7 +120,17 @@ export const LeadAssignmentRule = named(
 
 export const LeadAssignmentRuleUpdate = named(
   "LeadAssignmentRuleUpdate",
-  z.strictObject({ repIds: z.array(OwnerId).max(500) }),
+  z.strictObject({
+    repIds: z
+      .array(OwnerId)
+      .max(500)
+      .superRefine((ids, ctx) => {
+        ids.forEach((id, i) => {
+          if (ids.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${id}" is listed twice` });
+        });
+      })
+      .meta({ uniqueItems: true }),
+  }),
 );
 
 export function leadJson(lead: Lead): z.output<typeof LeadJson> {

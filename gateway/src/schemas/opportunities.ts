@@ -1,18 +1,21 @@
 import type { Opportunity } from "@relata/proto/sales/v1/opportunity";
 import { z } from "zod";
-import { DateOnly, DateTime, Id, listQuery, Money, orNull, OwnerId, text, toVersion, Version } from "./common";
+import { DateOnly, DateTime, Id, listQuery, Money, orNull, OwnerId, patchOf, RefId, stateDependent, text, toVersion, Version } from "./common";
 import { opportunityStatus } from "./enums";
+import { STAGE_ID } from "./pipeline";
 import { named } from "./registry";
 
-const StageId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a stage id of the pipeline");
+const StageId = z.string().regex(STAGE_ID, "must be a stage id of the pipeline");
+/** A stage of the tenant's current pipeline. */
+const StageRef = StageId.meta({ "x-relata-reference": "stage of the tenant's pipeline" });
 
 export const OpportunityCreate = named(
   "OpportunityCreate",
   z.strictObject({
-    accountId: Id,
-    contactId: Id.optional(),
-    name: text(200),
-    stageId: StageId.optional().meta({ description: "Defaults to the first stage of the tenant's pipeline." }),
+    accountId: RefId("account"),
+    contactId: RefId("contact of the account").optional(),
+    name: text(),
+    stageId: StageRef.optional().meta({ description: "An open stage; defaults to the first open stage of the tenant's pipeline." }),
     amount: Money.optional(),
     expectedCloseDate: DateOnly.optional(),
     ownerId: OwnerId.optional().meta({ description: "Defaults to the caller." }),
@@ -21,23 +24,25 @@ export const OpportunityCreate = named(
 
 export const OpportunityUpdate = named(
   "OpportunityUpdate",
-  z
-    .strictObject({
-      name: text(200).optional(),
+  patchOf(
+    z.strictObject({
+      name: text().optional(),
       amount: Money.optional(),
       expectedCloseDate: DateOnly.nullable().optional(),
       ownerId: OwnerId.optional(),
-      contactId: Id.nullable().optional(),
-    })
-    .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" }),
+      contactId: RefId("contact of the account").nullable().optional(),
+    }),
+  ),
   "Fields to change; the stage changes through POST /v1/opportunities/{id}/stage.",
 );
 
 export const OpportunityStageChange = named(
   "OpportunityStageChange",
   z.strictObject({
-    stageId: StageId,
-    reason: text(500).optional().meta({ description: "Required when the stage is a lost stage." }),
+    stageId: StageRef,
+    reason: text()
+      .optional()
+      .meta({ description: "Required when the stage is a lost stage.", ...stateDependent("required when stageId is the pipeline's lost stage") }),
   }),
 );
 

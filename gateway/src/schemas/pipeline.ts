@@ -1,23 +1,59 @@
 import type { Pipeline } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
-import { text, toVersion, Version } from "./common";
+import { text, toVersion } from "./common";
 import { stageKind } from "./enums";
 import { named } from "./registry";
 
+/** Stage ids as Sales accepts them: a slug starting with a letter, at most 50 characters. */
+export const STAGE_ID = /^[a-z][a-z0-9_-]{0,49}$/;
+const MAX_STAGES = 50;
+
+/** `{kind: <kind>}`, for the document's rules on stages. */
+const ofKind = (kind: string) => ({ type: "object", properties: { kind: { const: kind } }, required: ["kind"] });
+
 const PipelineStageJson = named(
   "PipelineStage",
-  z.strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a short slug such as \"qualification\""),
-    name: text(100),
-    probability: z.number().int().min(0).max(100),
-    kind: stageKind.schema,
-  }),
+  z
+    .strictObject({
+      id: z
+        .string()
+        .regex(STAGE_ID, "must be a slug of lower-case letters, digits, '-' or '_' starting with a letter, such as \"qualification\"")
+        .meta({ "x-relata-unique": "among the stages of the pipeline" }),
+      // Sales counts a stage name's length in UTF-16 units (200), which no schema can state;
+      // 100 characters are at most 200 units, so every name the document allows is accepted.
+      name: text(100),
+      probability: z.number().int().min(0).max(100),
+      kind: stageKind.schema,
+    })
+    .superRefine((s, ctx) => {
+      if (s.kind === "won" && s.probability !== 100) ctx.addIssue({ code: "custom", path: ["probability"], message: "the won stage has probability 100" });
+      if (s.kind === "lost" && s.probability !== 0) ctx.addIssue({ code: "custom", path: ["probability"], message: "the lost stage has probability 0" });
+    })
+    .meta({
+      allOf: [
+        { if: ofKind("won"), then: { properties: { probability: { const: 100 } } } },
+        { if: ofKind("lost"), then: { properties: { probability: { const: 0 } } } },
+      ],
+    }),
+  "A stage: the won stage has probability 100, the lost stage 0.",
 );
 
 export const PipelineUpdate = named(
   "PipelineUpdate",
   z
-    .strictObject({ stages: z.array(PipelineStageJson).min(3).max(30) })
+    .strictObject({
+      stages: z
+        .array(PipelineStageJson)
+        .min(3)
+        .max(MAX_STAGES)
+        .meta({
+          allOf: [
+            { contains: ofKind("open"), minContains: 1 },
+            { contains: ofKind("won"), minContains: 1, maxContains: 1 },
+            { contains: ofKind("lost"), minContains: 1, maxContains: 1 },
+          ],
+        }),
+    })
     .superRefine((p, ctx) => {
       const seen = new Set<string>();
       p.stages.forEach((s, i) => {
@@ -29,12 +65,18 @@ export const PipelineUpdate = named(
       if (count("won") !== 1) ctx.addIssue({ code: "custom", path: ["stages"], message: "a pipeline needs exactly one won stage" });
       if (count("lost") !== 1) ctx.addIssue({ code: "custom", path: ["stages"], message: "a pipeline needs exactly one lost stage" });
     }),
-  "The whole ordered list of stages: at least one open, exactly one won and one lost.",
+  "The whole ordered list of stages, with unique ids: at least one open, exactly one won and one lost.",
 );
 
 export const PipelineJson = named(
   "Pipeline",
-  z.object({ stages: z.array(PipelineStageJson), version: Version }),
+  z.object({
+    stages: z.array(PipelineStageJson),
+    version: z.number().int().min(0).meta({
+      description:
+        "0 while the tenant uses the default pipeline, then incremented on every change; the ETag. Send it back in If-Match (\"0\" for the default) to replace exactly what was read.",
+    }),
+  }),
 );
 
 export function pipelineJson(p: Pipeline): z.output<typeof PipelineJson> {

@@ -116,7 +116,7 @@ describe("request schemas", () => {
     expect(failure(() => validate(LeadCreate, null, "body")).field).toBe("body");
   });
   test("pipeline rules: unique ids, one won, one lost, an open stage", () => {
-    const stage = (id: string, kind: string) => ({ id, name: id, probability: 50, kind });
+    const stage = (id: string, kind: string) => ({ id, name: id, probability: kind === "won" ? 100 : kind === "lost" ? 0 : 50, kind });
     expect(validate(PipelineUpdate, { stages: [stage("a", "open"), stage("w", "won"), stage("l", "lost")] }, "body").stages).toHaveLength(3);
     expect(failure(() => validate(PipelineUpdate, { stages: [stage("a", "open"), stage("a", "won"), stage("l", "lost")] }, "body")).field).toBe("stages.1.id");
     expect(failure(() => validate(PipelineUpdate, { stages: [stage("a", "open"), stage("w", "won"), stage("x", "won"), stage("l", "lost")] }, "body")).field).toBe("stages");
