@@ -19,6 +19,18 @@ export {
   type MoneyValue,
   type TextOptions,
   type ValueCodec,
+  // The kinds' value types and flag steps, named so a service's descriptions can be exported.
+  type BooleanTypes,
+  type DefaultFlags,
+  type EnumTypes,
+  type MoneyTypes,
+  type NotNull,
+  type NumberTypes,
+  type ReadOnlyFlags,
+  type RecordRefTypes,
+  type StringTypes,
+  type TimestampTypes,
+  type With,
 } from "./fields";
 export * from "./resource";
 export * from "./gateway";

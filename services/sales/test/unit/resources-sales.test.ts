@@ -1,13 +1,13 @@
 import { Contact, ListContactsRequest } from "@relata/proto/sales/v1/contact";
 import { contactJson } from "../../../../gateway/src/schemas/contacts";
-import { SORTABLE } from "../../../../services/sales/src/store/repositories";
-import { accountSchemas } from "../../../../services/sales/src/rpc/accounts";
-import { activitySchemas } from "../../../../services/sales/src/rpc/activities";
-import { contactSchemas } from "../../../../services/sales/src/rpc/contacts";
-import { leadSchemas } from "../../../../services/sales/src/rpc/leads";
-import { opportunitySchemas } from "../../../../services/sales/src/rpc/opportunities";
-import { gatewaySchemas, listRequest, parseRequest, serviceSchemas, toJson, type AnyResource } from "../../src/resource";
-import { account, activity, contact, lead, opportunity } from "./resource-fixtures";
+import { SORTABLE } from "../../src/store/repositories";
+import { accountSchemas } from "../../src/rpc/accounts";
+import { activitySchemas } from "../../src/rpc/activities";
+import { contactSchemas } from "../../src/rpc/contacts";
+import { leadSchemas } from "../../src/rpc/leads";
+import { opportunitySchemas } from "../../src/rpc/opportunities";
+import { gatewaySchemas, listRequest, parseRequest, serviceSchemas, toJson, type AnyResource } from "@relata/platform/resource";
+import { account, activity, contact, lead, opportunity } from "../../src/resources";
 
 /** Every CRUD resource of Sales, described: the lists sort and filter as Sales' do today. */
 const catalogue: [string, AnyResource, readonly string[], { shape: Record<string, unknown> }, string[]][] = [

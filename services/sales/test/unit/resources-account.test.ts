@@ -4,9 +4,9 @@ import { createConnection } from "mongoose";
 import { z } from "zod";
 import { PERMISSIONS } from "../../../../gateway/src/auth/permissions";
 import { accountJson } from "../../../../gateway/src/schemas/accounts";
-import { accountSchemas } from "../../../../services/sales/src/rpc/accounts";
+import { accountSchemas } from "../../src/rpc/accounts";
 import { validate as salesValidate } from "@relata/platform";
-import { InvalidArgument } from "../../src/errors";
+import { InvalidArgument } from "@relata/platform";
 import {
   createRequest,
   eventSubjects,
@@ -26,8 +26,8 @@ import {
   type CreateBody,
   type ResourceRecord,
   type UpdateBody,
-} from "../../src/resource";
-import { account, opportunity } from "./resource-fixtures";
+} from "@relata/platform/resource";
+import { account, opportunity } from "../../src/resources";
 
 const gateway = gatewaySchemas(account);
 const service = serviceSchemas(account);
