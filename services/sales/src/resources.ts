@@ -71,7 +71,7 @@ export const contact = resource<Contact, CreateContactRequest, UpdateContactRequ
 });
 
 /** A lead's conversion as the record keeps what the API serves of it (the plan has more: domain/types.ts). */
-interface ConversionRecord {
+export interface ConversionRecord {
   accountId: string;
   contactId: string;
   opportunityId: string;
@@ -119,7 +119,7 @@ export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLea
   pii: ["firstName", "lastName", "email", "phone"],
 });
 
-interface StageChangeRecord {
+export interface StageChangeRecord {
   fromStageId: string;
   toStageId: string;
   changedBy: string;

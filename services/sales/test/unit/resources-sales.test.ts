@@ -1,6 +1,5 @@
 import { Contact, ListContactsRequest } from "@relata/proto/sales/v1/contact";
 import { contactJson } from "../../../../gateway/src/schemas/contacts";
-import { SORTABLE } from "../../src/store/repositories";
 import { accountSchemas } from "../../src/rpc/accounts";
 import { activitySchemas } from "../../src/rpc/activities";
 import { contactSchemas } from "../../src/rpc/contacts";
@@ -10,6 +9,15 @@ import { gatewaySchemas, listRequest, parseRequest, serviceSchemas, toJson, type
 import { account, activity, contact, lead, opportunity } from "../../src/resources";
 
 /** Every CRUD resource of Sales, described: the lists sort and filter as Sales' do today. */
+/** The sort fields of Sales' lists before the descriptions (each with an index leading with tenantId). */
+const SORTABLE = {
+  accounts: ["createdAt", "updatedAt", "name"],
+  contacts: ["createdAt", "updatedAt", "lastName", "email"],
+  leads: ["createdAt", "updatedAt", "lastName", "company", "score"],
+  opportunities: ["createdAt", "updatedAt", "name", "expectedCloseDate", "probability"],
+  activities: ["createdAt", "updatedAt"],
+} as const;
+
 const catalogue: [string, AnyResource, readonly string[], { shape: Record<string, unknown> }, string[]][] = [
   // name, description, Sales' sorts, Sales' list input, filters left to hand-written code
   ["account", account, SORTABLE.accounts, accountSchemas.listAccounts, []],
