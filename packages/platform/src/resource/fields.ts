@@ -266,7 +266,9 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
     service: z.string(notString).transform((value, ctx) => {
       const word = codec.fromProto(value);
       if (word !== undefined) return word;
-      ctx.addIssue({ code: "custom", message: `is not a known value: ${value}` });
+      // Inside a message (a record reference's type), UNSPECIFIED is a value not given.
+      const given = value !== "" && value !== `${codec.prefix}UNSPECIFIED`;
+      ctx.addIssue({ code: "custom", message: given ? `is not a known value: ${value}` : "is required" });
       return z.NEVER;
     }),
     normalise: (value) => value,

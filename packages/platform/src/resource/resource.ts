@@ -80,7 +80,10 @@ export type ResourceRecord<F extends Fields> = BaseRecord & { [K in Exclude<keyo
 };
 
 /** The service's checked create input: record values, and the caller's idempotency key. */
-export type CreateInput<F extends Fields> = { [K in Writable<F, "create">]: Types<F[K]>["record"] } & { idempotencyKey: string };
+export type CreateInput<F extends Fields> = {
+  // A required value is always there once checked.
+  [K in Writable<F, "create">]: K extends KeysWhere<F, "required"> ? NonNullable<RecordValue<F[K]>> : RecordValue<F[K]>;
+} & { idempotencyKey: string };
 
 /** The service's checked update input: only the fields the request carries. */
 export type UpdateInput<F extends Fields> = { id: string; expectedVersion: number } & { [K in Writable<F, "update">]?: Types<F[K]>["record"] };

@@ -1,43 +1,33 @@
 import { enumCodec, isoTimestamp as iso, type EnumCodec } from "@relata/platform";
 import { toMessage } from "@relata/platform/resource";
-import { RecordRef as RecordRefMsg, RecordType as RecordTypeMsg } from "@relata/proto/common/v1/common";
+import type { RecordRef as RecordRefMsg } from "@relata/proto/common/v1/common";
 import { Account } from "@relata/proto/sales/v1/account";
-import { Activity, ActivityType as ActivityTypeMsg } from "@relata/proto/sales/v1/activity";
+import { Activity } from "@relata/proto/sales/v1/activity";
 import { Contact } from "@relata/proto/sales/v1/contact";
-import { AssignmentRule, Lead, LeadSource as LeadSourceMsg, LeadStatus as LeadStatusMsg } from "@relata/proto/sales/v1/lead";
-import { Opportunity, OpportunityStatus as OpportunityStatusMsg } from "@relata/proto/sales/v1/opportunity";
+import { AssignmentRule, Lead } from "@relata/proto/sales/v1/lead";
+import { Opportunity } from "@relata/proto/sales/v1/opportunity";
 import { Pipeline, PipelineStage as PipelineStageMsg, StageKind as StageKindMsg } from "@relata/proto/sales/v1/pipeline";
 import { TimelineEntry } from "@relata/proto/sales/v1/timeline";
 import type {
   AccountRecord,
   ActivityRecord,
-  ActivityType,
   AssignmentRuleRecord,
   ContactRecord,
   LeadRecord,
-  LeadSource,
-  LeadStatus,
   OpportunityRecord,
-  OpportunityStatus,
   PipelineStage,
   RecordRef,
-  RecordType,
   StageKind,
   TimelineEntryRecord,
 } from "../domain/types";
-import { account, activity, contact, lead, opportunity } from "../resources";
+import { account, activity, contact, lead, opportunity, recordType } from "../resources";
 
 /**
- * Records to proto messages, for the gRPC responses and the event payloads alike. The enum
- * codecs are the kit's, derived from the generated enums; `satisfies` keeps the domain's
- * word lists and the protos' values the same set at compile time.
+ * Records to proto messages, for the gRPC responses and the event payloads alike. The CRUD
+ * records' codecs and enums come from the descriptions; the pipeline's stage kind is the kit's
+ * enum codec, and `satisfies` keeps the domain's words and the proto's values the same set.
  */
-export const leadStatus = enumCodec(LeadStatusMsg, "LEAD_STATUS_") satisfies EnumCodec<LeadStatusMsg, LeadStatus>;
-export const leadSource = enumCodec(LeadSourceMsg, "LEAD_SOURCE_") satisfies EnumCodec<LeadSourceMsg, LeadSource>;
-export const opportunityStatus = enumCodec(OpportunityStatusMsg, "OPPORTUNITY_STATUS_") satisfies EnumCodec<OpportunityStatusMsg, OpportunityStatus>;
 export const stageKind = enumCodec(StageKindMsg, "STAGE_KIND_") satisfies EnumCodec<StageKindMsg, StageKind>;
-export const activityType = enumCodec(ActivityTypeMsg, "ACTIVITY_TYPE_") satisfies EnumCodec<ActivityTypeMsg, ActivityType>;
-export const recordType = enumCodec(RecordTypeMsg, "RECORD_TYPE_") satisfies EnumCodec<RecordTypeMsg, RecordType>;
 
 export function toRecordRef(ref: RecordRef): RecordRefMsg {
   return { type: recordType.toProto(ref.type), id: ref.id };

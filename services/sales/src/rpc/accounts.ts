@@ -1,67 +1,31 @@
 import {
   changedFields,
-  expectedVersion,
-  id,
   implement,
   InvalidArgument,
-  optionalId,
-  optionalText,
-  optionalWebsite,
   RecycleBinInput,
   recycleBinHandlers,
-  requiredText,
-  text,
-  validate,
-  website,
   type ServiceRegistration,
   type TenantReads,
 } from "@relata/platform";
+import { parseRequest, serviceSchemas } from "@relata/platform/resource";
 import { AccountServiceService } from "@relata/proto/sales/v1/account";
-import { z } from "zod";
 import { toAccount } from "../codec/mappers";
 import type { AccountRecord } from "../domain/types";
 import { accountEvent } from "../events/builders";
+import { account } from "../resources";
 import { salesDependents, salesRestoreChecks } from "../store/repositories";
 import type { SalesDeps } from "./context";
 
-const CreateAccountInput = z.object({
-  name: requiredText(),
-  parentAccountId: optionalId(),
-  industry: text(),
-  territory: text(),
-  ownerId: text(),
-  website: website(),
-  idempotencyKey: text(),
-});
-
-const GetAccountInput = z.object({ id: id() });
-
-const ListAccountsInput = z.object({
-  industry: text(),
-  territory: text(),
-  ownerId: text(),
-  parentAccountId: text(),
-});
-
-const UpdateAccountInput = z.object({
-  id: id(),
-  expectedVersion: expectedVersion(),
-  name: requiredText().optional(),
-  parentAccountId: optionalText(),
-  industry: optionalText(),
-  territory: optionalText(),
-  ownerId: optionalText(),
-  website: optionalWebsite(),
-});
+const described = serviceSchemas(account);
 
 const MAX_HIERARCHY_DEPTH = 50;
 
 /** The request schemas, by RPC (exported for tests). */
 export const accountSchemas = {
-  createAccount: CreateAccountInput,
-  getAccount: GetAccountInput,
-  listAccounts: ListAccountsInput,
-  updateAccount: UpdateAccountInput,
+  createAccount: described.create,
+  getAccount: described.get,
+  listAccounts: described.list,
+  updateAccount: described.update,
   deleteAccount: RecycleBinInput,
   restoreAccount: RecycleBinInput,
 };
@@ -90,7 +54,7 @@ export function accountService({ repos, logger }: SalesDeps): ServiceRegistratio
     AccountServiceService,
     {
       async createAccount(request, ctx) {
-        const input = validate(CreateAccountInput, request);
+        const input = parseRequest(described.create, request);
         const accounts = repos.accounts.in(ctx);
         const record = await accounts.create({
           idempotencyKey: input.idempotencyKey,
@@ -106,18 +70,18 @@ export function accountService({ repos, logger }: SalesDeps): ServiceRegistratio
       },
 
       async getAccount(request, ctx) {
-        const input = validate(GetAccountInput, request);
+        const input = parseRequest(described.get, request);
         return toAccount(await repos.accounts.in(ctx).get(input.id));
       },
 
       async listAccounts(request, ctx) {
-        const input = validate(ListAccountsInput, request);
+        const input = parseRequest(described.list, request);
         const { rows, nextCursor } = await repos.accounts.in(ctx).list(input, request.page);
         return { accounts: rows.map(toAccount), page: { nextCursor } };
       },
 
       async updateAccount(request, ctx) {
-        const input = validate(UpdateAccountInput, request);
+        const input = parseRequest(described.update, request);
         const accounts = repos.accounts.in(ctx);
         const { id, expectedVersion, ...fields } = input;
         const record = await accounts.update(id, expectedVersion, async (current) => {

@@ -1,59 +1,20 @@
-import {
-  changedFields,
-  email,
-  expectedVersion,
-  id,
-  implement,
-  optionalEmail,
-  optionalId,
-  optionalText,
-  RecycleBinInput,
-  recycleBinHandlers,
-  requiredText,
-  text,
-  validate,
-  type ServiceRegistration,
-} from "@relata/platform";
+import { changedFields, implement, RecycleBinInput, recycleBinHandlers, type ServiceRegistration } from "@relata/platform";
+import { parseRequest, serviceSchemas } from "@relata/platform/resource";
 import { ContactServiceService } from "@relata/proto/sales/v1/contact";
-import { z } from "zod";
 import { toContact } from "../codec/mappers";
 import { contactEvent } from "../events/builders";
+import { contact } from "../resources";
 import { salesDependents, salesRestoreChecks } from "../store/repositories";
 import type { SalesDeps } from "./context";
 
-const CreateContactInput = z.object({
-  accountId: optionalId(),
-  firstName: text(),
-  lastName: requiredText(),
-  email: email(),
-  phone: text(),
-  title: text(),
-  ownerId: text(),
-  idempotencyKey: text(),
-});
-
-const GetContactInput = z.object({ id: id() });
-
-const ListContactsInput = z.object({ accountId: text(), ownerId: text(), email: email() });
-
-const UpdateContactInput = z.object({
-  id: id(),
-  expectedVersion: expectedVersion(),
-  accountId: optionalText(),
-  firstName: optionalText(),
-  lastName: requiredText().optional(),
-  email: optionalEmail(),
-  phone: optionalText(),
-  title: optionalText(),
-  ownerId: optionalText(),
-});
+const described = serviceSchemas(contact);
 
 /** The request schemas, by RPC (exported for tests). */
 export const contactSchemas = {
-  createContact: CreateContactInput,
-  getContact: GetContactInput,
-  listContacts: ListContactsInput,
-  updateContact: UpdateContactInput,
+  createContact: described.create,
+  getContact: described.get,
+  listContacts: described.list,
+  updateContact: described.update,
   deleteContact: RecycleBinInput,
   restoreContact: RecycleBinInput,
 };
@@ -67,7 +28,7 @@ export function contactService({ repos, logger }: SalesDeps): ServiceRegistratio
     ContactServiceService,
     {
       async createContact(request, ctx) {
-        const input = validate(CreateContactInput, request);
+        const input = parseRequest(described.create, request);
         const contacts = repos.contacts.in(ctx);
         const record = await contacts.create({
           idempotencyKey: input.idempotencyKey,
@@ -83,18 +44,18 @@ export function contactService({ repos, logger }: SalesDeps): ServiceRegistratio
       },
 
       async getContact(request, ctx) {
-        const input = validate(GetContactInput, request);
+        const input = parseRequest(described.get, request);
         return toContact(await repos.contacts.in(ctx).get(input.id));
       },
 
       async listContacts(request, ctx) {
-        const input = validate(ListContactsInput, request);
+        const input = parseRequest(described.list, request);
         const { rows, nextCursor } = await repos.contacts.in(ctx).list(input, request.page);
         return { contacts: rows.map(toContact), page: { nextCursor } };
       },
 
       async updateContact(request, ctx) {
-        const { id, expectedVersion, ...fields } = validate(UpdateContactInput, request);
+        const { id, expectedVersion, ...fields } = parseRequest(described.update, request);
         const record = await repos.contacts.in(ctx).update(id, expectedVersion, async (current) => {
           const set = changedFields(current, fields);
           if (Object.keys(set).length === 0) return null;

@@ -1,71 +1,38 @@
 import {
-  calendarDate,
   changedFields,
   expectedVersion,
   id,
   implement,
   InvalidArgument,
-  optionalCalendarDate,
-  optionalId,
-  optionalText,
-  protoEnum,
   RecycleBinInput,
   recycleBinHandlers,
-  requiredText,
   text,
   validate,
   type ServiceRegistration,
   type TenantReads,
 } from "@relata/platform";
+import { parseRequest, serviceSchemas } from "@relata/platform/resource";
 import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
 import { z } from "zod";
-import { opportunityStatus, toOpportunity } from "../codec/mappers";
+import { toOpportunity } from "../codec/mappers";
 import { decideStageChange, openingStageChange } from "../domain/opportunity";
 import { initialStage } from "../domain/pipeline";
 import type { ContactRecord } from "../domain/types";
 import { opportunityEvent, opportunityStageEvent } from "../events/builders";
 import { salesRestoreChecks } from "../store/repositories";
+import { opportunity } from "../resources";
 import type { SalesDeps } from "./context";
-import { money } from "./validation";
 
-const CreateOpportunityInput = z.object({
-  accountId: id(),
-  contactId: optionalId(),
-  name: requiredText(),
-  stageId: text(),
-  amount: money(),
-  expectedCloseDate: calendarDate(),
-  ownerId: text(),
-  idempotencyKey: text(),
-});
-
-const GetOpportunityInput = z.object({ id: id() });
-
-const ListOpportunitiesInput = z.object({
-  accountId: text(),
-  ownerId: text(),
-  stageId: text(),
-  status: protoEnum(opportunityStatus, { required: false }),
-});
-
-const UpdateOpportunityInput = z.object({
-  id: id(),
-  expectedVersion: expectedVersion(),
-  name: requiredText().optional(),
-  amount: money(),
-  expectedCloseDate: optionalCalendarDate(),
-  ownerId: optionalText(),
-  contactId: optionalText(),
-});
+const described = serviceSchemas(opportunity);
 
 const ChangeStageInput = z.object({ id: id(), expectedVersion: expectedVersion(), stageId: id(), reason: text() });
 
 /** The request schemas, by RPC (exported for tests). */
 export const opportunitySchemas = {
-  createOpportunity: CreateOpportunityInput,
-  getOpportunity: GetOpportunityInput,
-  listOpportunities: ListOpportunitiesInput,
-  updateOpportunity: UpdateOpportunityInput,
+  createOpportunity: described.create,
+  getOpportunity: described.get,
+  listOpportunities: described.list,
+  updateOpportunity: described.update,
   changeStage: ChangeStageInput,
   deleteOpportunity: RecycleBinInput,
   restoreOpportunity: RecycleBinInput,
@@ -87,7 +54,7 @@ export function opportunityService({ repos, pipelines, logger }: SalesDeps): Ser
     OpportunityServiceService,
     {
       async createOpportunity(request, ctx) {
-        const input = validate(CreateOpportunityInput, request);
+        const input = parseRequest(described.create, request);
         const opportunities = repos.opportunities.in(ctx);
         const record = await opportunities.create({
           idempotencyKey: input.idempotencyKey,
@@ -117,18 +84,18 @@ export function opportunityService({ repos, pipelines, logger }: SalesDeps): Ser
       },
 
       async getOpportunity(request, ctx) {
-        const input = validate(GetOpportunityInput, request);
+        const input = parseRequest(described.get, request);
         return toOpportunity(await repos.opportunities.in(ctx).get(input.id));
       },
 
       async listOpportunities(request, ctx) {
-        const input = validate(ListOpportunitiesInput, request);
+        const input = parseRequest(described.list, request);
         const { rows, nextCursor } = await repos.opportunities.in(ctx).list(input, request.page);
         return { opportunities: rows.map(toOpportunity), page: { nextCursor } };
       },
 
       async updateOpportunity(request, ctx) {
-        const { id, expectedVersion, ...fields } = validate(UpdateOpportunityInput, request);
+        const { id, expectedVersion, ...fields } = parseRequest(described.update, request);
         const record = await repos.opportunities.in(ctx).update(id, expectedVersion, async (current) => {
           const set = changedFields(current, fields);
           if (Object.keys(set).length === 0) return null;
