@@ -62,7 +62,7 @@ function gatewayVerdict(schema: z.ZodType, body: unknown): string {
   return path.join(".") || "body";
 }
 
-/** Sales' copy of the kit is another module instance: read the error's field, not its class. */
+/** The field an error names, or "ok". */
 function salesVerdict(run: () => unknown): string {
   try {
     run();

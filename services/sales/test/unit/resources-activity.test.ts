@@ -29,7 +29,7 @@ function verdict(run: () => unknown): string {
     run();
     return "ok";
   } catch (err) {
-    // Sales' copy of the kit is another module instance: read the field, not the class.
+    // The field an error names (the verdict), whatever the error's class.
     const field = (err as { field?: unknown }).field;
     if (typeof field === "string") return field;
     throw err;
