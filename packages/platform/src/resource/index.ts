@@ -37,3 +37,4 @@ export * from "./gateway";
 export * from "./service";
 export * from "./store";
 export * from "./access";
+export * from "./handlers";

@@ -1,5 +1,4 @@
 import {
-  changedFields,
   implement,
   InvalidArgument,
   RecycleBinInput,
@@ -7,7 +6,7 @@ import {
   type ServiceRegistration,
   type TenantReads,
 } from "@relata/platform";
-import { parseRequest, serviceSchemas } from "@relata/platform/resource";
+import { resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { AccountServiceService } from "@relata/proto/sales/v1/account";
 import { toAccount } from "../codec/mappers";
 import type { AccountRecord } from "../domain/types";
@@ -46,6 +45,15 @@ async function checkParent(accounts: TenantReads<AccountRecord>, accountId: stri
 }
 
 export function accountService({ repos, logger }: SalesDeps): ServiceRegistration {
+  const crud = resourceHandlers(account, repos.accounts, accountEvent, {
+    async create(input, accounts) {
+      await checkParent(accounts, undefined, input.parentAccountId);
+      return { ...input, ownerId: input.ownerId || accounts.actor.actorId };
+    },
+    async update(set, current, accounts) {
+      if (set.parentAccountId !== undefined) await checkParent(accounts, current._id, set.parentAccountId ?? "");
+    },
+  });
   const bin = recycleBinHandlers(repos.accounts, toAccount, accountEvent, {
     delete: { dependents: salesDependents(repos).account },
     restore: salesRestoreChecks(repos).account,
@@ -53,46 +61,13 @@ export function accountService({ repos, logger }: SalesDeps): ServiceRegistratio
   return implement(
     AccountServiceService,
     {
-      async createAccount(request, ctx) {
-        const input = parseRequest(described.create, request);
-        const accounts = repos.accounts.in(ctx);
-        const record = await accounts.create({
-          idempotencyKey: input.idempotencyKey,
-          request: input,
-          build: async () => {
-            await checkParent(accounts, undefined, input.parentAccountId);
-            const { idempotencyKey: _key, ...fields } = input;
-            return { ...fields, ownerId: input.ownerId || accounts.actor.actorId };
-          },
-          events: (r, actor) => [accountEvent("created", r, actor)],
-        });
-        return toAccount(record);
+      createAccount: crud.create,
+      getAccount: crud.get,
+      listAccounts: async (request, ctx) => {
+        const { rows, nextCursor } = await crud.list(request, ctx);
+        return { accounts: rows, page: { nextCursor } };
       },
-
-      async getAccount(request, ctx) {
-        const input = parseRequest(described.get, request);
-        return toAccount(await repos.accounts.in(ctx).get(input.id));
-      },
-
-      async listAccounts(request, ctx) {
-        const input = parseRequest(described.list, request);
-        const { rows, nextCursor } = await repos.accounts.in(ctx).list(input, request.page);
-        return { accounts: rows.map(toAccount), page: { nextCursor } };
-      },
-
-      async updateAccount(request, ctx) {
-        const input = parseRequest(described.update, request);
-        const accounts = repos.accounts.in(ctx);
-        const { id, expectedVersion, ...fields } = input;
-        const record = await accounts.update(id, expectedVersion, async (current) => {
-          const set = changedFields(current, fields);
-          if (Object.keys(set).length === 0) return null;
-          if (set.parentAccountId !== undefined) await checkParent(accounts, current._id, set.parentAccountId);
-          return { set, events: (next, actor) => [accountEvent("updated", next, actor)] };
-        });
-        return toAccount(record);
-      },
-
+      updateAccount: crud.update,
       deleteAccount: bin.delete,
       restoreAccount: bin.restore,
     },

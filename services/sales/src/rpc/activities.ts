@@ -8,7 +8,7 @@ import {
   type CallerOrActor,
   type ServiceRegistration,
 } from "@relata/platform";
-import { parseRequest, serviceSchemas } from "@relata/platform/resource";
+import { parseRequest, resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
 import { toActivity } from "../codec/mappers";
@@ -75,33 +75,27 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
   // Nothing depends on an activity; it comes back only beside the record it relates to.
   const bin = recycleBinHandlers(repos.activities, toActivity, activityEvent, { restore: salesRestoreChecks(repos).activity });
 
+  // Create and get are generic; a create is reported as "logged". List (its filters that are
+  // not fields) and update (its completion) are the service's own.
+  const crud = resourceHandlers(activity, repos.activities, (kind, r, actor) => activityEvent(kind === "created" ? "logged" : kind, r, actor), {
+    async create(input, activities, ctx) {
+      return {
+        type: input.type,
+        subject: input.subject,
+        notes: input.notes,
+        relatedTo: input.relatedTo,
+        accountId: await linkedAccount(ctx, input.relatedTo),
+        ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+        ownerId: input.ownerId || activities.actor.actorId,
+      };
+    },
+  });
+
   return implement(
     ActivityServiceService,
     {
-      async createActivity(request, ctx) {
-        const input = parseRequest(described.create, request);
-        const activities = repos.activities.in(ctx);
-        const record = await activities.create({
-          idempotencyKey: input.idempotencyKey,
-          request: input,
-          build: async () => ({
-            type: input.type,
-            subject: input.subject,
-            notes: input.notes,
-            relatedTo: input.relatedTo,
-            accountId: await linkedAccount(ctx, input.relatedTo),
-            ...(input.dueAt ? { dueAt: input.dueAt } : {}),
-            ownerId: input.ownerId || activities.actor.actorId,
-          }),
-          events: (r, actor) => [activityEvent("logged", r, actor)],
-        });
-        return toActivity(record);
-      },
-
-      async getActivity(request, ctx) {
-        const input = parseRequest(described.get, request);
-        return toActivity(await repos.activities.in(ctx).get(input.id));
-      },
+      createActivity: crud.create,
+      getActivity: crud.get,
 
       async listActivities(request, ctx) {
         const input = { ...parseRequest(described.list, request), ...parseRequest(ActivityListExtras, request) };

@@ -1,6 +1,5 @@
 import {
   calendarDate,
-  changedFields,
   expectedVersion,
   id,
   implement,
@@ -12,7 +11,7 @@ import {
   validate,
   type ServiceRegistration,
 } from "@relata/platform";
-import { parseRequest, serviceSchemas } from "@relata/platform/resource";
+import { parseRequest, resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { LeadServiceService } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
 import { toAssignmentRule, toLead } from "../codec/mappers";
@@ -70,6 +69,11 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
   const bin = recycleBinHandlers(repos.leads, toLead, leadEvent, {
     delete: { refuse: (lead) => assertLeadChangeable(lead, "deleted"), ...notBeingConverted },
   });
+  // Get, list and update are generic; the create is the service's own (the round robin, a manual source).
+  const crud = resourceHandlers(lead, repos.leads, leadEvent, {
+    update: (_set, current) => assertLeadChangeable(current, "edited"),
+    updateOptions: notBeingConverted,
+  });
 
   return implement(
     LeadServiceService,
@@ -96,32 +100,12 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
         return toLead(record);
       },
 
-      async getLead(request, ctx) {
-        const input = parseRequest(described.get, request);
-        return toLead(await repos.leads.in(ctx).get(input.id));
+      getLead: crud.get,
+      listLeads: async (request, ctx) => {
+        const { rows, nextCursor } = await crud.list(request, ctx);
+        return { leads: rows, page: { nextCursor } };
       },
-
-      async listLeads(request, ctx) {
-        const input = parseRequest(described.list, request);
-        const { rows, nextCursor } = await repos.leads.in(ctx).list(input, request.page);
-        return { leads: rows.map(toLead), page: { nextCursor } };
-      },
-
-      async updateLead(request, ctx) {
-        const { id, expectedVersion, ...fields } = parseRequest(described.update, request);
-        const record = await repos.leads.in(ctx).update(
-          id,
-          expectedVersion,
-          (current) => {
-            const set = changedFields(current, fields);
-            if (Object.keys(set).length === 0) return null;
-            assertLeadChangeable(current, "edited");
-            return { set, events: (next, actor) => [leadEvent("updated", next, actor)] };
-          },
-          notBeingConverted,
-        );
-        return toLead(record);
-      },
+      updateLead: crud.update,
 
       async qualifyLead(request, ctx) {
         const input = validate(QualifyLeadInput, request);
