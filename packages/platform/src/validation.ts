@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { EnumCodec } from "./codec/enum";
 import { InvalidArgument } from "./errors";
 
 /**
@@ -116,15 +115,20 @@ export const expectedVersion = () =>
     .refine((v) => /^\d{1,15}$/.test(v), "must be a whole number")
     .transform(Number);
 
+/** Either enum codec's decoding (null or undefined: UNSPECIFIED or unknown). */
+export interface EnumDecoder<W extends string> {
+  fromProto(value: string | undefined): W | null | undefined;
+}
+
 /**
  * A proto enum field, decoded to its word: UNSPECIFIED (or absent) is "is required" when
  * required, else the fallback (undefined: no filter); an unknown value is refused.
  */
-export function protoEnum<W extends string>(codec: Pick<EnumCodec<string, W>, "fromProto">, options: { required: true }): z.ZodType<W>;
-export function protoEnum<W extends string>(codec: Pick<EnumCodec<string, W>, "fromProto">, options: { required: false; fallback: W }): z.ZodType<W>;
-export function protoEnum<W extends string>(codec: Pick<EnumCodec<string, W>, "fromProto">, options: { required: false }): z.ZodType<W | undefined>;
+export function protoEnum<W extends string>(codec: EnumDecoder<W>, options: { required: true }): z.ZodType<W>;
+export function protoEnum<W extends string>(codec: EnumDecoder<W>, options: { required: false; fallback: W }): z.ZodType<W>;
+export function protoEnum<W extends string>(codec: EnumDecoder<W>, options: { required: false }): z.ZodType<W | undefined>;
 export function protoEnum<W extends string>(
-  codec: Pick<EnumCodec<string, W>, "fromProto">,
+  codec: EnumDecoder<W>,
   options: { required: boolean; fallback?: W },
 ): z.ZodType<W | undefined> {
   return z

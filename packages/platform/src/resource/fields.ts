@@ -82,7 +82,7 @@ export interface FieldRules {
   readonly references?: string;
 }
 
-type With<G extends FieldFlags, K extends keyof FieldFlags, V extends boolean> = { [P in keyof FieldFlags]: P extends K ? V : G[P] };
+export type With<G extends FieldFlags, K extends keyof FieldFlags, V extends boolean> = { [P in keyof FieldFlags]: P extends K ? V : G[P] };
 
 /** One field of a resource: its kind of value and its rules, set by chained modifiers. */
 export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
@@ -160,7 +160,7 @@ export const CURRENCY_CODES = Intl.supportedValuesOf("currency") as [string, ...
 
 // ---- kinds -----------------------------------------------------------------------------------
 
-type StringTypes = { proto: string; json: string; record: string };
+export type StringTypes = { proto: string; json: string; record: string };
 
 const OPTIONAL_FLAGS = { required: false, clearable: false, sortable: false, filter: false, create: true, update: true, nullable: true };
 
@@ -233,7 +233,7 @@ export const MoneyInput = z.strictObject(moneyShape).meta({ description: "A deci
 
 const moneyStore = new Schema({ amount: { type: String, required: true }, currency: { type: String, required: true } }, { _id: false });
 
-type MoneyTypes = { proto: MoneyValue | undefined; json: MoneyValue; record: MoneyValue | undefined };
+export type MoneyTypes = { proto: MoneyValue | undefined; json: MoneyValue; record: MoneyValue | undefined };
 
 const moneyCodec: ValueCodec<MoneyTypes> = {
   kind: "money",
@@ -256,7 +256,7 @@ const moneyCodec: ValueCodec<MoneyTypes> = {
 };
 
 /** An enum the message leaves UNSPECIFIED is undefined in the record. */
-type EnumTypes<E extends string, W extends string> = { proto: E; json: W; record: W | undefined };
+export type EnumTypes<E extends string, W extends string> = { proto: E; json: W; record: W | undefined };
 
 function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, W>): ValueCodec<EnumTypes<E, W>> {
   return {
@@ -266,7 +266,9 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
     service: z.string(notString).transform((value, ctx) => {
       const word = codec.fromProto(value);
       if (word !== undefined) return word;
-      ctx.addIssue({ code: "custom", message: `is not a known value: ${value}` });
+      // Inside a message (a record reference's type), UNSPECIFIED is a value not given.
+      const given = value !== "" && value !== `${codec.prefix}UNSPECIFIED`;
+      ctx.addIssue({ code: "custom", message: given ? `is not a known value: ${value}` : "is required" });
       return z.NEVER;
     }),
     normalise: (value) => value,
@@ -281,7 +283,7 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
   };
 }
 
-type RecordRefTypes<E extends string, W extends string> = {
+export type RecordRefTypes<E extends string, W extends string> = {
   proto: { type: E; id: string } | undefined;
   json: { type: W; id: string };
   record: { type: W; id: string } | undefined;
@@ -309,7 +311,7 @@ function recordRefCodec<E extends string, W extends string>(types: EnumCodec<E, 
   };
 }
 
-type TimestampTypes = { proto: string | undefined; json: string; record: Date | undefined };
+export type TimestampTypes = { proto: string | undefined; json: string; record: Date | undefined };
 
 const timestampCodec: ValueCodec<TimestampTypes> = {
   kind: "timestamp",
@@ -327,7 +329,7 @@ const timestampCodec: ValueCodec<TimestampTypes> = {
   mongo: Date,
 };
 
-type NumberTypes = { proto: number; json: number; record: number };
+export type NumberTypes = { proto: number; json: number; record: number };
 
 function intCodec(min: number, max: number): ValueCodec<NumberTypes> {
   const range = `must be from ${min} to ${max}`;
@@ -350,7 +352,7 @@ function intCodec(min: number, max: number): ValueCodec<NumberTypes> {
   };
 }
 
-type BooleanTypes = { proto: boolean; json: boolean; record: boolean };
+export type BooleanTypes = { proto: boolean; json: boolean; record: boolean };
 
 const booleanCodec: ValueCodec<BooleanTypes> = {
   kind: "boolean",
@@ -377,8 +379,8 @@ export interface CustomValue<T extends FieldTypes> {
   emptyRecord: T["record"];
 }
 
-type NotNull<G extends FieldFlags> = With<G, "nullable", false>;
-type ReadOnlyFlags = { nullable: false; required: false; clearable: false; filter: false; create: false; update: false };
+export type NotNull<G extends FieldFlags> = With<G, "nullable", false>;
+export type ReadOnlyFlags = { nullable: false; required: false; clearable: false; filter: false; create: false; update: false };
 
 /**
  * The field kinds. Each carries one set of limits used by the API schema, the OpenAPI

@@ -19,9 +19,22 @@ export {
   type MoneyValue,
   type TextOptions,
   type ValueCodec,
+  // The kinds' value types and flag steps, named so a service's descriptions can be exported.
+  type BooleanTypes,
+  type DefaultFlags,
+  type EnumTypes,
+  type MoneyTypes,
+  type NotNull,
+  type NumberTypes,
+  type ReadOnlyFlags,
+  type RecordRefTypes,
+  type StringTypes,
+  type TimestampTypes,
+  type With,
 } from "./fields";
 export * from "./resource";
 export * from "./gateway";
 export * from "./service";
 export * from "./store";
 export * from "./access";
+export * from "./handlers";

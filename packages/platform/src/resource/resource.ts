@@ -1,4 +1,5 @@
 import type { Role } from "../identity";
+import type { BaseRecord } from "../store/records";
 import type { AnyField, FieldKind } from "./fields";
 
 /** A resource's fields by their names in the generated message (camelCase). */
@@ -66,21 +67,23 @@ export type ListQuery<F extends Fields> = { limit?: number; cursor?: string; sor
   [K in KeysWhere<F, "filter">]?: Types<F[K]>["json"];
 };
 
-/** A record as the service stores it. */
-export type ResourceRecord<F extends Fields> = {
-  _id: string;
-  tenantId: string;
-  /** 1 on create, +1 on every change; the API serves it as the ETag. */
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-  /** The create's idempotency key (the caller's or a generated one) and a hash of its request. */
-  idempotencyKey: string;
-  requestHash: string;
-} & { [K in keyof F]: Types<F[K]>["record"] };
+type RecordValue<X> = Types<X>["record"];
+type MaybeAbsent<F extends Fields> = { [K in keyof F]: undefined extends RecordValue<F[K]> ? K : never }[keyof F];
+
+/**
+ * A record as the service stores it: the kit's record fields (id, tenant, version, times,
+ * idempotency key, recycle bin) and each field; a value that may be absent (an UNSPECIFIED enum,
+ * no amount, no time) is optional.
+ */
+export type ResourceRecord<F extends Fields> = BaseRecord & { [K in Exclude<keyof F, MaybeAbsent<F>>]: RecordValue<F[K]> } & {
+  [K in MaybeAbsent<F>]?: RecordValue<F[K]>;
+};
 
 /** The service's checked create input: record values, and the caller's idempotency key. */
-export type CreateInput<F extends Fields> = { [K in Writable<F, "create">]: Types<F[K]>["record"] } & { idempotencyKey: string };
+export type CreateInput<F extends Fields> = {
+  // A required value is always there once checked.
+  [K in Writable<F, "create">]: K extends KeysWhere<F, "required"> ? NonNullable<RecordValue<F[K]>> : RecordValue<F[K]>;
+} & { idempotencyKey: string };
 
 /** The service's checked update input: only the fields the request carries. */
 export type UpdateInput<F extends Fields> = { id: string; expectedVersion: number } & { [K in Writable<F, "update">]?: Types<F[K]>["record"] };

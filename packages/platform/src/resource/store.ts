@@ -1,25 +1,11 @@
 import { Schema, type IndexDefinition } from "mongoose";
-import { outboxFields } from "../events/outbox";
+import { recordFields } from "../store/records";
 import { fieldEntries, type AnyResource, type Fields, type Resource, type ResourceRecord } from "./resource";
 
 /**
  * The persistence face of a resource: its mongoose schema with tenant-leading indexes, and the
  * record → message codec.
  */
-
-const requiredString = { type: String, required: true };
-
-/** Fields of every record created through the API, and its outbox. */
-export const baseRecordFields = {
-  _id: requiredString,
-  tenantId: requiredString,
-  version: { type: Number, required: true },
-  createdAt: { type: Date, required: true },
-  updatedAt: { type: Date, required: true },
-  idempotencyKey: requiredString,
-  requestHash: { type: String, default: "" },
-  ...outboxFields,
-};
 
 /**
  * Every index leads with tenantId, as every query is scoped by the caller's tenant: the
@@ -44,7 +30,8 @@ export function resourceIndexes<F extends Fields>(r: AnyResource<F>): { fields: 
  * adds what only it stores (`schema.add(...)`, `schema.index(...)`) before making the model.
  */
 export function mongooseSchema<F extends Fields>(r: AnyResource<F>): Schema<ResourceRecord<F>> {
-  const definition: Record<string, unknown> = { ...baseRecordFields };
+  // The fields of every record (id, tenant, version, times, idempotency key, recycle bin, outbox).
+  const definition: Record<string, unknown> = { ...recordFields };
   for (const [key, field] of fieldEntries(r)) {
     const empty = field.codec.emptyRecord;
     definition[key] = field.rules.required ? { type: field.codec.mongo, required: true } : { type: field.codec.mongo, required: false, ...(empty === undefined ? {} : { default: empty }) };

@@ -1,27 +1,20 @@
-import type { BaseRecord } from "@relata/platform";
+import type { ResourceRecord } from "@relata/platform/resource";
+import type { account, activity, activityType, contact, lead, leadSource, leadStatus, opportunity, opportunityStatus, recordType } from "../resources";
 
 /**
  * The Sales records as the service keeps them. Enumerations are short lowercase names here
  * (the database and the rules speak them); the gRPC layer maps them to the proto enums.
  */
 
-export const LEAD_STATUSES = ["new", "qualified", "disqualified", "converted"] as const;
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
-
-export const LEAD_SOURCES = ["manual", "import", "marketing", "web_form", "partner"] as const;
-export type LeadSource = (typeof LEAD_SOURCES)[number];
-
-export const OPPORTUNITY_STATUSES = ["open", "won", "lost"] as const;
-export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
+/** The words of each enumeration, from the generated enums (through the descriptions' codecs). */
+export type LeadStatus = (typeof leadStatus.words)[number];
+export type LeadSource = (typeof leadSource.words)[number];
+export type OpportunityStatus = (typeof opportunityStatus.words)[number];
+export type ActivityType = (typeof activityType.words)[number];
+export type RecordType = (typeof recordType.words)[number];
 
 export const STAGE_KINDS = ["open", "won", "lost"] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
-
-export const ACTIVITY_TYPES = ["task", "call", "meeting", "email"] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
-
-export const RECORD_TYPES = ["account", "contact", "lead", "opportunity", "activity"] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
 
 export interface Money {
   /** Decimal string, at most 15 integer and 4 fraction digits: "12500.00". */
@@ -35,24 +28,9 @@ export interface RecordRef {
   id: string;
 }
 
-export interface AccountRecord extends BaseRecord {
-  name: string;
-  parentAccountId: string;
-  industry: string;
-  territory: string;
-  ownerId: string;
-  website: string;
-}
+export type AccountRecord = ResourceRecord<typeof account.fields>;
 
-export interface ContactRecord extends BaseRecord {
-  accountId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
-  title: string;
-  ownerId: string;
-}
+export type ContactRecord = ResourceRecord<typeof contact.fields>;
 
 /**
  * The conversion of a lead, claimed once on the lead before anything is created: the ids of
@@ -76,56 +54,23 @@ export interface ConversionPlan {
   convertedAt?: Date;
 }
 
-export interface LeadRecord extends BaseRecord {
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
-  company: string;
-  title: string;
-  industry: string;
+/** A lead: always a source and a status; the conversion plan is Sales' own (the API sees its ids once converted). */
+export type LeadRecord = Omit<ResourceRecord<typeof lead.fields>, "source" | "status" | "conversion"> & {
   source: LeadSource;
   status: LeadStatus;
-  ownerId: string;
-  score: number;
-  disqualifyReason: string;
   conversion?: ConversionPlan;
-}
+};
 
-export interface StageChangeRecord {
-  fromStageId: string;
-  toStageId: string;
-  changedBy: string;
-  changedAt: Date;
-}
+export type { StageChangeRecord } from "../resources";
 
-export interface OpportunityRecord extends BaseRecord {
-  accountId: string;
-  contactId: string;
-  name: string;
-  stageId: string;
-  probability: number;
-  amount?: Money;
-  /** YYYY-MM-DD, or empty. */
-  expectedCloseDate: string;
+/** An opportunity: always a status; `expectedCloseDate` is YYYY-MM-DD or empty. */
+export type OpportunityRecord = Omit<ResourceRecord<typeof opportunity.fields>, "status" | "amount"> & {
   status: OpportunityStatus;
-  closeReason: string;
-  ownerId: string;
-  stageHistory: StageChangeRecord[];
-  leadId: string;
-}
+  amount?: Money;
+};
 
-export interface ActivityRecord extends BaseRecord {
-  type: ActivityType;
-  subject: string;
-  notes: string;
-  relatedTo: RecordRef;
-  /** The account whose timeline the activity belongs to, or empty. */
-  accountId: string;
-  dueAt?: Date;
-  completedAt?: Date;
-  ownerId: string;
-}
+/** An activity: always a type and the record it relates to; `accountId` is the account whose timeline it belongs to, or empty. */
+export type ActivityRecord = Omit<ResourceRecord<typeof activity.fields>, "type" | "relatedTo"> & { type: ActivityType; relatedTo: RecordRef };
 
 export interface PipelineStage {
   /** A slug unique in the pipeline. */

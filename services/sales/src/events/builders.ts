@@ -1,4 +1,5 @@
-import { buildEvent, type Actor, type EventMeta, type PendingEvent } from "@relata/platform";
+import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
+import type { ResourceEvent } from "@relata/platform/resource";
 import {
   AccountChanged,
   ActivityChanged,
@@ -10,74 +11,49 @@ import {
 } from "@relata/proto/events/v1/sales";
 import { toAccount, toActivity, toContact, toLead, toOpportunity } from "../codec/mappers";
 import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord } from "../domain/types";
-import { SUBJECTS, type SalesSubject } from "./stream";
+import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
 /**
  * Builders of the pending events a write enqueues in its own document, in the kit's envelope;
  * the payload is the record's snapshot after the change (never the outbox fields).
  */
-function build(subject: SalesSubject, entityId: string, actor: Actor, at: Date, encode: (meta: EventMeta) => Uint8Array): PendingEvent {
-  return buildEvent(subject, entityId, actor, at, encode);
-}
 
 /** The changes every resource reports: made, changed, moved to the recycle bin, brought back. */
-export type RecordChangeKind = "created" | "updated" | "deleted" | "restored";
-
-const ACCOUNT_SUBJECTS: Record<RecordChangeKind, SalesSubject> = {
-  created: SUBJECTS.accountCreated,
-  updated: SUBJECTS.accountUpdated,
-  deleted: SUBJECTS.accountDeleted,
-  restored: SUBJECTS.accountRestored,
-};
+export type RecordChangeKind = ResourceEvent;
 
 export function accountEvent(kind: RecordChangeKind, r: AccountRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  return build(ACCOUNT_SUBJECTS[kind], r._id, actor, at, (meta) => AccountChanged.encode({ meta, account: toAccount(r) }).finish());
+  return buildEvent(RESOURCE_SUBJECTS.account[kind], r._id, actor, at, (meta) => AccountChanged.encode({ meta, account: toAccount(r) }).finish());
 }
-
-const CONTACT_SUBJECTS: Record<RecordChangeKind, SalesSubject> = {
-  created: SUBJECTS.contactCreated,
-  updated: SUBJECTS.contactUpdated,
-  deleted: SUBJECTS.contactDeleted,
-  restored: SUBJECTS.contactRestored,
-};
 
 export function contactEvent(kind: RecordChangeKind, r: ContactRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  return build(CONTACT_SUBJECTS[kind], r._id, actor, at, (meta) => ContactChanged.encode({ meta, contact: toContact(r) }).finish());
+  return buildEvent(RESOURCE_SUBJECTS.contact[kind], r._id, actor, at, (meta) => ContactChanged.encode({ meta, contact: toContact(r) }).finish());
 }
 
-export type LeadChangeKind = RecordChangeKind | "qualified" | "disqualified" | "assigned";
-
-const LEAD_SUBJECTS: Record<LeadChangeKind, SalesSubject> = {
-  created: SUBJECTS.leadCreated,
-  updated: SUBJECTS.leadUpdated,
+const LEAD_SUBJECTS = {
+  ...RESOURCE_SUBJECTS.lead,
   qualified: SUBJECTS.leadQualified,
   disqualified: SUBJECTS.leadDisqualified,
   assigned: SUBJECTS.leadAssigned,
-  deleted: SUBJECTS.leadDeleted,
-  restored: SUBJECTS.leadRestored,
 };
 
+export type LeadChangeKind = keyof typeof LEAD_SUBJECTS;
+
 export function leadEvent(kind: LeadChangeKind, r: LeadRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  return build(LEAD_SUBJECTS[kind], r._id, actor, at, (meta) => LeadChanged.encode({ meta, lead: toLead(r) }).finish());
+  return buildEvent(LEAD_SUBJECTS[kind], r._id, actor, at, (meta) => LeadChanged.encode({ meta, lead: toLead(r) }).finish());
 }
 
 export function leadConvertedEvent(r: LeadRecord, actor: Actor, at = r.updatedAt): PendingEvent {
   const c = r.conversion;
   if (!c) throw new Error("a converted lead carries its conversion");
-  return build(SUBJECTS.leadConverted, r._id, actor, at, (meta) =>
+  return buildEvent(SUBJECTS.leadConverted, r._id, actor, at, (meta) =>
     LeadConverted.encode({ meta, lead: toLead(r), accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId }).finish(),
   );
 }
 
-const OPPORTUNITY_SUBJECTS: Record<RecordChangeKind, SalesSubject> = {
-  created: SUBJECTS.opportunityCreated,
-  updated: SUBJECTS.opportunityUpdated,
-  deleted: SUBJECTS.opportunityDeleted,
-  restored: SUBJECTS.opportunityRestored,
-};
-
 export function opportunityEvent(kind: RecordChangeKind, r: OpportunityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  return build(OPPORTUNITY_SUBJECTS[kind], r._id, actor, at, (meta) => OpportunityChanged.encode({ meta, opportunity: toOpportunity(r) }).finish());
+  return buildEvent(RESOURCE_SUBJECTS.opportunity[kind], r._id, actor, at, (meta) =>
+    OpportunityChanged.encode({ meta, opportunity: toOpportunity(r) }).finish(),
+  );
 }
 
 const STAGE_SUBJECTS = {
@@ -93,19 +69,20 @@ export function opportunityStageEvent(
   actor: Actor,
   at = r.updatedAt,
 ): PendingEvent {
-  return build(STAGE_SUBJECTS[kind], r._id, actor, at, (meta) =>
+  return buildEvent(STAGE_SUBJECTS[kind], r._id, actor, at, (meta) =>
     OpportunityStageChanged.encode({ meta, opportunity: toOpportunity(r), fromStageId, toStageId: r.stageId }).finish(),
   );
 }
 
+/** An activity's create is reported as "logged", and its completion on its own subject. */
 const ACTIVITY_SUBJECTS = {
   logged: SUBJECTS.activityLogged,
-  updated: SUBJECTS.activityUpdated,
+  updated: RESOURCE_SUBJECTS.activity.updated,
   completed: SUBJECTS.activityCompleted,
-  deleted: SUBJECTS.activityDeleted,
-  restored: SUBJECTS.activityRestored,
-} as const;
+  deleted: RESOURCE_SUBJECTS.activity.deleted,
+  restored: RESOURCE_SUBJECTS.activity.restored,
+};
 
 export function activityEvent(kind: keyof typeof ACTIVITY_SUBJECTS, r: ActivityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
-  return build(ACTIVITY_SUBJECTS[kind], r._id, actor, at, (meta) => ActivityChanged.encode({ meta, activity: toActivity(r) }).finish());
+  return buildEvent(ACTIVITY_SUBJECTS[kind], r._id, actor, at, (meta) => ActivityChanged.encode({ meta, activity: toActivity(r) }).finish());
 }

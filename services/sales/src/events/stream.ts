@@ -1,39 +1,28 @@
 import type { StreamSpec } from "@relata/platform";
+import { eventSubjects } from "@relata/platform/resource";
+import { account, activity, contact, lead, opportunity } from "../resources";
 
 /** The stream every Sales event is published on. */
 export const SALES_STREAM: StreamSpec = { name: "SALES", subjects: ["sales.>"] };
 
-/** Every subject the Sales service publishes (the event catalogue). */
+/** The generic changes of each CRUD resource, from its description: `sales.<resource>.created|updated|deleted|restored`. */
+export const RESOURCE_SUBJECTS = {
+  account: eventSubjects(account),
+  contact: eventSubjects(contact),
+  lead: eventSubjects(lead),
+  opportunity: eventSubjects(opportunity),
+  activity: eventSubjects(activity),
+};
+
+/** What the custom verbs report (the rest of the event catalogue). An activity's create is "logged". */
 export const SUBJECTS = {
-  accountCreated: "sales.account.created",
-  accountUpdated: "sales.account.updated",
-  accountDeleted: "sales.account.deleted",
-  accountRestored: "sales.account.restored",
-  contactCreated: "sales.contact.created",
-  contactUpdated: "sales.contact.updated",
-  contactDeleted: "sales.contact.deleted",
-  contactRestored: "sales.contact.restored",
-  leadCreated: "sales.lead.created",
-  leadUpdated: "sales.lead.updated",
   leadQualified: "sales.lead.qualified",
   leadDisqualified: "sales.lead.disqualified",
   leadAssigned: "sales.lead.assigned",
   leadConverted: "sales.lead.converted",
-  leadDeleted: "sales.lead.deleted",
-  leadRestored: "sales.lead.restored",
-  opportunityCreated: "sales.opportunity.created",
-  opportunityUpdated: "sales.opportunity.updated",
   opportunityStageChanged: "sales.opportunity.stage_changed",
   opportunityWon: "sales.opportunity.won",
   opportunityLost: "sales.opportunity.lost",
-  opportunityDeleted: "sales.opportunity.deleted",
-  opportunityRestored: "sales.opportunity.restored",
   activityLogged: "sales.activity.logged",
-  activityUpdated: "sales.activity.updated",
   activityCompleted: "sales.activity.completed",
-  activityDeleted: "sales.activity.deleted",
-  activityRestored: "sales.activity.restored",
 } as const;
-
-export type SalesSubject = (typeof SUBJECTS)[keyof typeof SUBJECTS];
-

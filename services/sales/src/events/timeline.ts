@@ -10,9 +10,9 @@ import {
   OpportunityStageChanged,
 } from "@relata/proto/events/v1/sales";
 import type { Model } from "mongoose";
-import { activityType as activityTypeCodec } from "../codec/mappers";
+import { activityType as activityTypeCodec } from "../resources";
 import { fullName, type RecordRef, type RecordType, type TimelineEntryRecord } from "../domain/types";
-import { SALES_STREAM, SUBJECTS } from "./stream";
+import { RESOURCE_SUBJECTS, SALES_STREAM, SUBJECTS } from "./stream";
 
 /** The durable consumer that builds the account timelines from the SALES stream. */
 export const TIMELINE_DURABLE = "sales-timeline";
@@ -34,12 +34,12 @@ const quoted = (s: string) => `"${s}"`;
 
 /** The records whose entries a delete hides: those that appear on an account's timeline. */
 const VISIBILITY_SUBJECTS: Record<string, { type: RecordType; deleted: boolean }> = {
-  [SUBJECTS.contactDeleted]: { type: "contact", deleted: true },
-  [SUBJECTS.contactRestored]: { type: "contact", deleted: false },
-  [SUBJECTS.opportunityDeleted]: { type: "opportunity", deleted: true },
-  [SUBJECTS.opportunityRestored]: { type: "opportunity", deleted: false },
-  [SUBJECTS.activityDeleted]: { type: "activity", deleted: true },
-  [SUBJECTS.activityRestored]: { type: "activity", deleted: false },
+  [RESOURCE_SUBJECTS.contact.deleted]: { type: "contact", deleted: true },
+  [RESOURCE_SUBJECTS.contact.restored]: { type: "contact", deleted: false },
+  [RESOURCE_SUBJECTS.opportunity.deleted]: { type: "opportunity", deleted: true },
+  [RESOURCE_SUBJECTS.opportunity.restored]: { type: "opportunity", deleted: false },
+  [RESOURCE_SUBJECTS.activity.deleted]: { type: "activity", deleted: true },
+  [RESOURCE_SUBJECTS.activity.restored]: { type: "activity", deleted: false },
 };
 
 function visibilityFacts(subject: string, data: Uint8Array): TimelineFacts | null {
@@ -68,14 +68,14 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
   const verb = subject.split(".").pop() ?? "";
   if (subject in VISIBILITY_SUBJECTS) return visibilityFacts(subject, data);
   switch (subject) {
-    case SUBJECTS.accountCreated:
-    case SUBJECTS.accountUpdated: {
+    case RESOURCE_SUBJECTS.account.created:
+    case RESOURCE_SUBJECTS.account.updated: {
       const e = AccountChanged.decode(data);
       const a = e.account;
       return a ? { meta: e.meta, accountId: a.id, record: { type: "account", id: a.id }, summary: `Account ${quoted(a.name)} ${verb}` } : null;
     }
-    case SUBJECTS.contactCreated:
-    case SUBJECTS.contactUpdated: {
+    case RESOURCE_SUBJECTS.contact.created:
+    case RESOURCE_SUBJECTS.contact.updated: {
       const e = ContactChanged.decode(data);
       const c = e.contact;
       return c
@@ -93,8 +93,8 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
       const who = l ? fullName(l) + (l.company ? ` (${l.company})` : "") : "";
       return { meta: e.meta, accountId: e.accountId, record: { type: "lead", id: l?.id ?? e.meta?.entityId ?? "" }, summary: `Lead ${who} converted` };
     }
-    case SUBJECTS.leadCreated:
-    case SUBJECTS.leadUpdated:
+    case RESOURCE_SUBJECTS.lead.created:
+    case RESOURCE_SUBJECTS.lead.updated:
     case SUBJECTS.leadQualified:
     case SUBJECTS.leadDisqualified:
     case SUBJECTS.leadAssigned: {
@@ -102,8 +102,8 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
       const e = LeadChanged.decode(data);
       return { meta: e.meta, accountId: "", record: { type: "lead", id: e.lead?.id ?? "" }, summary: "" };
     }
-    case SUBJECTS.opportunityCreated:
-    case SUBJECTS.opportunityUpdated: {
+    case RESOURCE_SUBJECTS.opportunity.created:
+    case RESOURCE_SUBJECTS.opportunity.updated: {
       const e = OpportunityChanged.decode(data);
       const o = e.opportunity;
       if (!o) return null;
@@ -125,7 +125,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
       return { meta: e.meta, accountId: o.accountId, record: { type: "opportunity", id: o.id }, summary };
     }
     case SUBJECTS.activityLogged:
-    case SUBJECTS.activityUpdated:
+    case RESOURCE_SUBJECTS.activity.updated:
     case SUBJECTS.activityCompleted: {
       const e = ActivityChanged.decode(data);
       const a = e.activity;

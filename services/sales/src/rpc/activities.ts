@@ -1,69 +1,41 @@
 import {
   changedFields,
-  expectedVersion,
-  id,
   implement,
-  optionalText,
   protoEnum,
   RecycleBinInput,
   recycleBinHandlers,
-  requiredMessage,
-  requiredText,
   text,
-  timestamp,
-  validate,
   type CallerOrActor,
   type ServiceRegistration,
 } from "@relata/platform";
+import { parseRequest, resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
-import { activityType, recordType, toActivity } from "../codec/mappers";
+import { toActivity } from "../codec/mappers";
 import { accountForTimeline, assertLinkable, decideCompletion, type LinkedRecord } from "../domain/activity";
 import type { ActivityRecord, RecordRef } from "../domain/types";
 import { activityEvent } from "../events/builders";
 import { salesRestoreChecks } from "../store/repositories";
+import { activity, recordType } from "../resources";
 import type { SalesDeps } from "./context";
-import { MAX_NOTES } from "./validation";
 
-const recordRef = () => ({ type: protoEnum(recordType, { required: true }), id: id() });
+const described = serviceSchemas(activity);
 
-const CreateActivityInput = z.object({
-  type: protoEnum(activityType, { required: true }),
-  subject: requiredText(),
-  notes: text(MAX_NOTES),
-  relatedTo: requiredMessage(recordRef()),
-  dueAt: timestamp(),
-  ownerId: text(),
-  idempotencyKey: text(),
-});
-
-const GetActivityInput = z.object({ id: id() });
-
-const ListActivitiesInput = z.object({
-  relatedTo: z
-    .object({ type: protoEnum(recordType, { required: false }), id: text() })
-    .optional(),
-  ownerId: text(),
-  type: protoEnum(activityType, { required: false }),
+/** The list's filters that are not fields: the record it relates to, and open ones only. */
+const ActivityListExtras = z.object({
+  relatedTo: z.object({ type: protoEnum(recordType, { required: false }), id: text() }).optional(),
   openOnly: z.boolean().default(false),
 });
 
-const UpdateActivityInput = z.object({
-  id: id(),
-  expectedVersion: expectedVersion(),
-  subject: requiredText().optional(),
-  notes: optionalText(MAX_NOTES),
-  dueAt: timestamp(),
-  ownerId: optionalText(),
-  completed: z.boolean().optional(),
-});
+/** An update may also complete the activity (or reopen it). */
+const ActivityCompletion = z.object({ completed: z.boolean().optional() });
 
 /** The request schemas, by RPC (exported for tests). */
 export const activitySchemas = {
-  createActivity: CreateActivityInput,
-  getActivity: GetActivityInput,
-  listActivities: ListActivitiesInput,
-  updateActivity: UpdateActivityInput,
+  createActivity: described.create,
+  getActivity: described.get,
+  listActivities: ActivityListExtras.and(described.list),
+  updateActivity: ActivityCompletion.and(described.update),
   deleteActivity: RecycleBinInput,
   restoreActivity: RecycleBinInput,
 };
@@ -103,36 +75,30 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
   // Nothing depends on an activity; it comes back only beside the record it relates to.
   const bin = recycleBinHandlers(repos.activities, toActivity, activityEvent, { restore: salesRestoreChecks(repos).activity });
 
+  // Create and get are generic; a create is reported as "logged". List (its filters that are
+  // not fields) and update (its completion) are the service's own.
+  const crud = resourceHandlers(activity, repos.activities, (kind, r, actor) => activityEvent(kind === "created" ? "logged" : kind, r, actor), {
+    async create(input, activities, ctx) {
+      return {
+        type: input.type,
+        subject: input.subject,
+        notes: input.notes,
+        relatedTo: input.relatedTo,
+        accountId: await linkedAccount(ctx, input.relatedTo),
+        ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+        ownerId: input.ownerId || activities.actor.actorId,
+      };
+    },
+  });
+
   return implement(
     ActivityServiceService,
     {
-      async createActivity(request, ctx) {
-        const input = validate(CreateActivityInput, request);
-        const activities = repos.activities.in(ctx);
-        const record = await activities.create({
-          idempotencyKey: input.idempotencyKey,
-          request: input,
-          build: async () => ({
-            type: input.type,
-            subject: input.subject,
-            notes: input.notes,
-            relatedTo: input.relatedTo,
-            accountId: await linkedAccount(ctx, input.relatedTo),
-            ...(input.dueAt ? { dueAt: input.dueAt } : {}),
-            ownerId: input.ownerId || activities.actor.actorId,
-          }),
-          events: (r, actor) => [activityEvent("logged", r, actor)],
-        });
-        return toActivity(record);
-      },
-
-      async getActivity(request, ctx) {
-        const input = validate(GetActivityInput, request);
-        return toActivity(await repos.activities.in(ctx).get(input.id));
-      },
+      createActivity: crud.create,
+      getActivity: crud.get,
 
       async listActivities(request, ctx) {
-        const input = validate(ListActivitiesInput, request);
+        const input = { ...parseRequest(described.list, request), ...parseRequest(ActivityListExtras, request) };
         const where = {
           "relatedTo.type": input.relatedTo?.type,
           "relatedTo.id": input.relatedTo?.id,
@@ -145,7 +111,7 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
       },
 
       async updateActivity(request, ctx) {
-        const input = validate(UpdateActivityInput, request);
+        const input = { ...parseRequest(described.update, request), ...parseRequest(ActivityCompletion, request) };
         const record = await repos.activities.in(ctx).update(input.id, input.expectedVersion, (current) => {
           const completion = decideCompletion(current, input.completed, new Date());
           const set: { [K in keyof ActivityRecord]?: ActivityRecord[K] | null } = changedFields(current, {

@@ -1,65 +1,31 @@
 import {
   calendarDate,
-  changedFields,
-  email,
   expectedVersion,
   id,
   implement,
   InvalidArgument,
-  optionalEmail,
   optionalId,
-  optionalText,
-  protoEnum,
   RecycleBinInput,
   recycleBinHandlers,
-  requiredText,
   text,
   validate,
   type ServiceRegistration,
 } from "@relata/platform";
+import { parseRequest, resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { LeadServiceService } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
-import { leadSource, leadStatus, toAssignmentRule, toLead } from "../codec/mappers";
+import { toAssignmentRule, toLead } from "../codec/mappers";
 import { normaliseRepIds } from "../domain/assignment";
 import { assertLeadChangeable, decideQualification } from "../domain/lead";
 import { leadEvent } from "../events/builders";
+import { lead } from "../resources";
 import type { SalesDeps } from "./context";
 import { money } from "./validation";
 
-const CreateLeadInput = z.object({
-  firstName: text(),
-  lastName: requiredText(),
-  email: email(),
-  phone: text(),
-  company: text(),
-  title: text(),
-  industry: text(),
-  source: protoEnum(leadSource, { required: false, fallback: "manual" }),
-  ownerId: text(),
-  idempotencyKey: text(),
-});
+const described = serviceSchemas(lead);
 
-const GetLeadInput = z.object({ id: id() });
-
-const ListLeadsInput = z.object({
-  status: protoEnum(leadStatus, { required: false }),
-  ownerId: text(),
-  source: protoEnum(leadSource, { required: false }),
-  company: text(),
-});
-
-const UpdateLeadInput = z.object({
-  id: id(),
-  expectedVersion: expectedVersion(),
-  firstName: optionalText(),
-  lastName: requiredText().optional(),
-  email: optionalEmail(),
-  phone: optionalText(),
-  company: optionalText(),
-  title: optionalText(),
-  industry: optionalText(),
-  score: z.number().int("must be a whole number").min(0, "must be from 0 to 100").max(100, "must be from 0 to 100").optional(),
-});
+/** A lead created with no source is a manual one (the API names partner clients' leads itself). */
+const CreateLeadInput = described.create.transform((input) => ({ ...input, source: input.source ?? ("manual" as const) }));
 
 const QualifyLeadInput = z.object({
   id: id(),
@@ -83,9 +49,9 @@ const SetAssignmentRuleInput = z.object({ repIds: z.array(z.string()).default([]
 /** The request schemas, by RPC (exported for tests). */
 export const leadSchemas = {
   createLead: CreateLeadInput,
-  getLead: GetLeadInput,
-  listLeads: ListLeadsInput,
-  updateLead: UpdateLeadInput,
+  getLead: described.get,
+  listLeads: described.list,
+  updateLead: described.update,
   qualifyLead: QualifyLeadInput,
   assignLead: AssignLeadInput,
   convertLead: ConvertLeadInput,
@@ -103,12 +69,17 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
   const bin = recycleBinHandlers(repos.leads, toLead, leadEvent, {
     delete: { refuse: (lead) => assertLeadChangeable(lead, "deleted"), ...notBeingConverted },
   });
+  // Get, list and update are generic; the create is the service's own (the round robin, a manual source).
+  const crud = resourceHandlers(lead, repos.leads, leadEvent, {
+    update: (_set, current) => assertLeadChangeable(current, "edited"),
+    updateOptions: notBeingConverted,
+  });
 
   return implement(
     LeadServiceService,
     {
       async createLead(request, ctx) {
-        const input = validate(CreateLeadInput, request);
+        const input = parseRequest(CreateLeadInput, request);
         const leads = repos.leads.in(ctx);
         const record = await leads.create({
           idempotencyKey: input.idempotencyKey,
@@ -129,32 +100,12 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
         return toLead(record);
       },
 
-      async getLead(request, ctx) {
-        const input = validate(GetLeadInput, request);
-        return toLead(await repos.leads.in(ctx).get(input.id));
+      getLead: crud.get,
+      listLeads: async (request, ctx) => {
+        const { rows, nextCursor } = await crud.list(request, ctx);
+        return { leads: rows, page: { nextCursor } };
       },
-
-      async listLeads(request, ctx) {
-        const input = validate(ListLeadsInput, request);
-        const { rows, nextCursor } = await repos.leads.in(ctx).list(input, request.page);
-        return { leads: rows.map(toLead), page: { nextCursor } };
-      },
-
-      async updateLead(request, ctx) {
-        const { id, expectedVersion, ...fields } = validate(UpdateLeadInput, request);
-        const record = await repos.leads.in(ctx).update(
-          id,
-          expectedVersion,
-          (current) => {
-            const set = changedFields(current, fields);
-            if (Object.keys(set).length === 0) return null;
-            assertLeadChangeable(current, "edited");
-            return { set, events: (next, actor) => [leadEvent("updated", next, actor)] };
-          },
-          notBeingConverted,
-        );
-        return toLead(record);
-      },
+      updateLead: crud.update,
 
       async qualifyLead(request, ctx) {
         const input = validate(QualifyLeadInput, request);

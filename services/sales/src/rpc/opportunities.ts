@@ -1,71 +1,37 @@
 import {
-  calendarDate,
-  changedFields,
   expectedVersion,
   id,
   implement,
   InvalidArgument,
-  optionalCalendarDate,
-  optionalId,
-  optionalText,
-  protoEnum,
   RecycleBinInput,
   recycleBinHandlers,
-  requiredText,
   text,
   validate,
   type ServiceRegistration,
   type TenantReads,
 } from "@relata/platform";
+import { resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
 import { z } from "zod";
-import { opportunityStatus, toOpportunity } from "../codec/mappers";
+import { toOpportunity } from "../codec/mappers";
 import { decideStageChange, openingStageChange } from "../domain/opportunity";
 import { initialStage } from "../domain/pipeline";
 import type { ContactRecord } from "../domain/types";
 import { opportunityEvent, opportunityStageEvent } from "../events/builders";
 import { salesRestoreChecks } from "../store/repositories";
+import { opportunity } from "../resources";
 import type { SalesDeps } from "./context";
-import { money } from "./validation";
 
-const CreateOpportunityInput = z.object({
-  accountId: id(),
-  contactId: optionalId(),
-  name: requiredText(),
-  stageId: text(),
-  amount: money(),
-  expectedCloseDate: calendarDate(),
-  ownerId: text(),
-  idempotencyKey: text(),
-});
-
-const GetOpportunityInput = z.object({ id: id() });
-
-const ListOpportunitiesInput = z.object({
-  accountId: text(),
-  ownerId: text(),
-  stageId: text(),
-  status: protoEnum(opportunityStatus, { required: false }),
-});
-
-const UpdateOpportunityInput = z.object({
-  id: id(),
-  expectedVersion: expectedVersion(),
-  name: requiredText().optional(),
-  amount: money(),
-  expectedCloseDate: optionalCalendarDate(),
-  ownerId: optionalText(),
-  contactId: optionalText(),
-});
+const described = serviceSchemas(opportunity);
 
 const ChangeStageInput = z.object({ id: id(), expectedVersion: expectedVersion(), stageId: id(), reason: text() });
 
 /** The request schemas, by RPC (exported for tests). */
 export const opportunitySchemas = {
-  createOpportunity: CreateOpportunityInput,
-  getOpportunity: GetOpportunityInput,
-  listOpportunities: ListOpportunitiesInput,
-  updateOpportunity: UpdateOpportunityInput,
+  createOpportunity: described.create,
+  getOpportunity: described.get,
+  listOpportunities: described.list,
+  updateOpportunity: described.update,
   changeStage: ChangeStageInput,
   deleteOpportunity: RecycleBinInput,
   restoreOpportunity: RecycleBinInput,
@@ -81,62 +47,42 @@ async function checkContact(contacts: TenantReads<ContactRecord>, contactId: str
 }
 
 export function opportunityService({ repos, pipelines, logger }: SalesDeps): ServiceRegistration {
+  const crud = resourceHandlers(opportunity, repos.opportunities, opportunityEvent, {
+    async create(input, opportunities, ctx, { now }) {
+      await repos.accounts.in(ctx).require(input.accountId, "account_id");
+      await checkContact(repos.contacts.in(ctx), input.contactId, input.accountId);
+      const stage = initialStage((await pipelines.current(ctx)).stages, input.stageId);
+      return {
+        accountId: input.accountId,
+        contactId: input.contactId,
+        name: input.name,
+        stageId: stage.id,
+        probability: stage.probability,
+        ...(input.amount ? { amount: input.amount } : {}),
+        expectedCloseDate: input.expectedCloseDate,
+        status: "open" as const,
+        closeReason: "",
+        ownerId: input.ownerId || opportunities.actor.actorId,
+        stageHistory: [openingStageChange(stage.id, opportunities.actor.actorId, now)],
+        leadId: "",
+      };
+    },
+    async update(set, current, _opportunities, ctx) {
+      if (set.contactId) await checkContact(repos.contacts.in(ctx), set.contactId, current.accountId);
+    },
+  });
   // Nothing depends on an opportunity: its activities are its history and stay with it.
   const bin = recycleBinHandlers(repos.opportunities, toOpportunity, opportunityEvent, { restore: salesRestoreChecks(repos).opportunity });
   return implement(
     OpportunityServiceService,
     {
-      async createOpportunity(request, ctx) {
-        const input = validate(CreateOpportunityInput, request);
-        const opportunities = repos.opportunities.in(ctx);
-        const record = await opportunities.create({
-          idempotencyKey: input.idempotencyKey,
-          request: input,
-          build: async ({ now }) => {
-            await repos.accounts.in(ctx).require(input.accountId, "account_id");
-            await checkContact(repos.contacts.in(ctx), input.contactId, input.accountId);
-            const stage = initialStage((await pipelines.current(ctx)).stages, input.stageId);
-            return {
-              accountId: input.accountId,
-              contactId: input.contactId,
-              name: input.name,
-              stageId: stage.id,
-              probability: stage.probability,
-              ...(input.amount ? { amount: input.amount } : {}),
-              expectedCloseDate: input.expectedCloseDate,
-              status: "open" as const,
-              closeReason: "",
-              ownerId: input.ownerId || opportunities.actor.actorId,
-              stageHistory: [openingStageChange(stage.id, opportunities.actor.actorId, now)],
-              leadId: "",
-            };
-          },
-          events: (r, actor) => [opportunityEvent("created", r, actor)],
-        });
-        return toOpportunity(record);
+      createOpportunity: crud.create,
+      getOpportunity: crud.get,
+      listOpportunities: async (request, ctx) => {
+        const { rows, nextCursor } = await crud.list(request, ctx);
+        return { opportunities: rows, page: { nextCursor } };
       },
-
-      async getOpportunity(request, ctx) {
-        const input = validate(GetOpportunityInput, request);
-        return toOpportunity(await repos.opportunities.in(ctx).get(input.id));
-      },
-
-      async listOpportunities(request, ctx) {
-        const input = validate(ListOpportunitiesInput, request);
-        const { rows, nextCursor } = await repos.opportunities.in(ctx).list(input, request.page);
-        return { opportunities: rows.map(toOpportunity), page: { nextCursor } };
-      },
-
-      async updateOpportunity(request, ctx) {
-        const { id, expectedVersion, ...fields } = validate(UpdateOpportunityInput, request);
-        const record = await repos.opportunities.in(ctx).update(id, expectedVersion, async (current) => {
-          const set = changedFields(current, fields);
-          if (Object.keys(set).length === 0) return null;
-          if (set.contactId) await checkContact(repos.contacts.in(ctx), set.contactId, current.accountId);
-          return { set, events: (next, actor) => [opportunityEvent("updated", next, actor)] };
-        });
-        return toOpportunity(record);
-      },
+      updateOpportunity: crud.update,
 
       async changeStage(request, ctx) {
         const input = validate(ChangeStageInput, request);

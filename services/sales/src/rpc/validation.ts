@@ -3,12 +3,10 @@ import { z } from "zod";
 import { moneyProblem } from "../domain/money";
 
 /**
- * Sales' own field rules; the generic ones (text, ids, email, dates, versions, proto enums)
- * and `validate` are the kit's.
+ * Checks of Sales' custom verbs that the kit does not have. The CRUD requests are checked by
+ * the descriptions (resources.ts); the generic field checks (text, ids, dates, versions, proto
+ * enums) are the kit's.
  */
-
-/** Activity notes: longer than the kit's default text. */
-export const MAX_NOTES = 10_000;
 
 /** A Money message: a decimal string amount and an ISO 4217 currency. An all-empty one is absent. */
 export const money = () =>

@@ -1,4 +1,5 @@
-import { recordFields, recycleBinFields, withTenantIndexes, type Stored } from "@relata/platform";
+import { recycleBinFields, type Stored } from "@relata/platform";
+import { mongooseSchema, type AnyResource, type Fields } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
 import type {
   AccountRecord,
@@ -10,6 +11,7 @@ import type {
   PipelineRecord,
   TimelineEntryRecord,
 } from "../domain/types";
+import { account, activity, contact, lead, opportunity } from "../resources";
 
 const options = { versionKey: false as const, strict: true, minimize: false, id: false };
 
@@ -19,40 +21,19 @@ const requiredStr = { type: String, required: true };
 const moneySchema = new Schema({ amount: requiredStr, currency: requiredStr }, { _id: false });
 const recordRefSchema = new Schema({ type: requiredStr, id: requiredStr }, { _id: false });
 
-export const accountSchema = withTenantIndexes(
-  new Schema<Stored<AccountRecord>>(
-    {
-      ...recordFields,
-      name: requiredStr,
-      parentAccountId: str,
-      industry: str,
-      territory: str,
-      ownerId: str,
-      website: str,
-    },
-    { ...options, collection: "accounts" },
-  ),
-  [{ name: 1 }, { ownerId: 1, createdAt: -1 }, { parentAccountId: 1 }, { industry: 1 }],
-);
+/** A description's collection schema, with fields the service always sets marked required. */
+function described<F extends Fields, T>(r: AnyResource<F>, alwaysSet: readonly string[] = []): Schema<Stored<T>> {
+  const schema = mongooseSchema(r);
+  for (const path of alwaysSet) schema.path(path).required(true);
+  return schema as unknown as Schema<Stored<T>>;
+}
 
-export const contactSchema = withTenantIndexes(
-  new Schema<Stored<ContactRecord>>(
-    {
-      ...recordFields,
-      accountId: str,
-      firstName: str,
-      lastName: requiredStr,
-      email: str,
-      phone: str,
-      title: str,
-      ownerId: str,
-    },
-    { ...options, collection: "contacts" },
-  ),
-  [{ accountId: 1, createdAt: -1 }, { email: 1 }, { lastName: 1 }, { ownerId: 1, createdAt: -1 }],
-);
+export const accountSchema = described<typeof account.fields, AccountRecord>(account);
 
-const conversionSchema = new Schema(
+export const contactSchema = described<typeof contact.fields, ContactRecord>(contact);
+
+/** What a lead's conversion claims before anything is made, so a crash can finish it identically. */
+const conversionPlanSchema = new Schema(
   {
     accountId: requiredStr,
     contactId: requiredStr,
@@ -71,84 +52,22 @@ const conversionSchema = new Schema(
   { _id: false },
 );
 
-export const leadSchema = withTenantIndexes(
-  new Schema<Stored<LeadRecord>>(
-    {
-      ...recordFields,
-      firstName: str,
-      lastName: requiredStr,
-      email: str,
-      phone: str,
-      company: str,
-      title: str,
-      industry: str,
-      source: requiredStr,
-      status: requiredStr,
-      ownerId: str,
-      score: { type: Number, default: 0 },
-      disqualifyReason: str,
-      conversion: { type: conversionSchema, required: false },
-    },
-    { ...options, collection: "leads" },
-  ),
-  [{ status: 1, createdAt: -1 }, { ownerId: 1, createdAt: -1 }, { lastName: 1 }, { company: 1 }],
-);
+export const leadSchema = described<typeof lead.fields, LeadRecord>(lead, ["source", "status"]);
+// The API serves the conversion's ids; the service keeps the whole plan.
+leadSchema.remove("conversion");
+leadSchema.add({ conversion: { type: conversionPlanSchema, required: false } });
 // The sweep that completes interrupted conversions looks across tenants.
 leadSchema.index({ "conversion.claimedAt": 1, status: 1 });
 
-const stageChangeSchema = new Schema(
-  { fromStageId: str, toStageId: requiredStr, changedBy: str, changedAt: { type: Date, required: true } },
-  { _id: false },
-);
+export const opportunitySchema = described<typeof opportunity.fields, OpportunityRecord>(opportunity, ["stageId", "probability", "status"]);
+// A contact's delete counts the opportunities naming it.
+opportunitySchema.index({ tenantId: 1, contactId: 1 });
 
-export const opportunitySchema = withTenantIndexes(
-  new Schema<Stored<OpportunityRecord>>(
-    {
-      ...recordFields,
-      accountId: requiredStr,
-      contactId: str,
-      name: requiredStr,
-      stageId: requiredStr,
-      probability: { type: Number, required: true },
-      amount: { type: moneySchema, required: false },
-      expectedCloseDate: str,
-      status: requiredStr,
-      closeReason: str,
-      ownerId: str,
-      stageHistory: { type: [stageChangeSchema], default: [] },
-      leadId: str,
-    },
-    { ...options, collection: "opportunities" },
-  ),
-  [
-    { accountId: 1, createdAt: -1 },
-    { stageId: 1 },
-    { status: 1, createdAt: -1 },
-    { ownerId: 1, createdAt: -1 },
-    { name: 1 },
-    { expectedCloseDate: 1 },
-    // A contact's delete counts the opportunities naming it.
-    { contactId: 1 },
-  ],
-);
-
-export const activitySchema = withTenantIndexes(
-  new Schema<Stored<ActivityRecord>>(
-    {
-      ...recordFields,
-      type: requiredStr,
-      subject: requiredStr,
-      notes: str,
-      relatedTo: { type: recordRefSchema, required: true },
-      accountId: str,
-      dueAt: { type: Date, required: false },
-      completedAt: { type: Date, required: false },
-      ownerId: str,
-    },
-    { ...options, collection: "activities" },
-  ),
-  [{ "relatedTo.id": 1, createdAt: -1 }, { ownerId: 1, createdAt: -1 }, { dueAt: 1 }, { accountId: 1, createdAt: -1 }],
-);
+export const activitySchema = described<typeof activity.fields, ActivityRecord>(activity);
+// An account's or a record's activities, and the ones due.
+activitySchema.index({ tenantId: 1, "relatedTo.id": 1, createdAt: -1 });
+activitySchema.index({ tenantId: 1, accountId: 1, createdAt: -1 });
+activitySchema.index({ tenantId: 1, dueAt: 1 });
 
 const stageSchema = new Schema(
   { id: requiredStr, name: requiredStr, probability: { type: Number, required: true }, kind: requiredStr },

@@ -1,28 +1,20 @@
 import { dependentsBy, readRepository, repository, StateConflict, type Actor, type Dependent, type PublishAfterWrite } from "@relata/platform";
+import type { AnyResource } from "@relata/platform/resource";
 import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, RecordType, TimelineEntryRecord } from "../domain/types";
+import { account, activity, contact, lead, opportunity } from "../resources";
 import type { SalesModels } from "./models";
 
-/** The fields each list may be sorted by (each has an index leading with tenantId). */
-export const SORTABLE = {
-  accounts: ["createdAt", "updatedAt", "name"],
-  contacts: ["createdAt", "updatedAt", "lastName", "email"],
-  leads: ["createdAt", "updatedAt", "lastName", "company", "score"],
-  opportunities: ["createdAt", "updatedAt", "name", "expectedCloseDate", "probability"],
-  activities: ["createdAt", "updatedAt"],
-} as const;
+/** A list's sorts and default order, as described (each sort has an index leading with tenantId). */
+const listOrder = (r: AnyResource) => ({ sortable: r.sorts, defaultSort: r.defaultSort });
 
 /** The Sales records, each bound to the caller's tenant per call (`repos.accounts.in(ctx)`). */
 export function salesRepositories(models: SalesModels, publish: PublishAfterWrite) {
   return {
-    accounts: repository<AccountRecord>(models.accounts, { what: "account", sortable: SORTABLE.accounts, publish }),
-    contacts: repository<ContactRecord>(models.contacts, { what: "contact", sortable: SORTABLE.contacts, publish }),
-    leads: repository<LeadRecord>(models.leads, { what: "lead", sortable: SORTABLE.leads, publish }),
-    opportunities: repository<OpportunityRecord>(models.opportunities, {
-      what: "opportunity",
-      sortable: SORTABLE.opportunities,
-      publish,
-    }),
-    activities: repository<ActivityRecord>(models.activities, { what: "activity", sortable: SORTABLE.activities, publish }),
+    accounts: repository<AccountRecord>(models.accounts, { what: "account", ...listOrder(account), publish }),
+    contacts: repository<ContactRecord>(models.contacts, { what: "contact", ...listOrder(contact), publish }),
+    leads: repository<LeadRecord>(models.leads, { what: "lead", ...listOrder(lead), publish }),
+    opportunities: repository<OpportunityRecord>(models.opportunities, { what: "opportunity", ...listOrder(opportunity), publish }),
+    activities: repository<ActivityRecord>(models.activities, { what: "activity", ...listOrder(activity), publish }),
     timeline: readRepository<TimelineEntryRecord>(models.timeline, { what: "timeline entry", sortable: ["occurredAt"], defaultSort: "-occurredAt" }),
   };
 }

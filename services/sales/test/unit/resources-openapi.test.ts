@@ -3,8 +3,8 @@ import { route, type RouteSpec } from "../../../../gateway/src/routes/define";
 import { named } from "../../../../gateway/src/schemas/registry";
 import { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
 import { z } from "zod";
-import { createRequest, gatewaySchemas, listRequest, updateRequest } from "../../src/resource";
-import { account } from "./resource-fixtures";
+import { createRequest, gatewaySchemas, listRequest, updateRequest } from "@relata/platform/resource";
+import { account } from "../../src/resources";
 
 /**
  * The derived schemas plug into the gateway as it is: registered with its `named()`, used by its

@@ -1,0 +1,192 @@
+import type { Role } from "@relata/platform";
+import { enumCodec, f, resource } from "@relata/platform/resource";
+import { RecordType } from "@relata/proto/common/v1/common";
+import { Account, CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
+import { Activity, ActivityType, CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
+import { Contact, CreateContactRequest, ListContactsRequest, UpdateContactRequest } from "@relata/proto/sales/v1/contact";
+import { CreateLeadRequest, Lead, LeadConversion, LeadSource, LeadStatus, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
+import {
+  CreateOpportunityRequest,
+  ListOpportunitiesRequest,
+  Opportunity,
+  OpportunityStatus,
+  StageChange,
+  UpdateOpportunityRequest,
+} from "@relata/proto/sales/v1/opportunity";
+import { z } from "zod";
+
+/**
+ * Sales' CRUD resources, described once: the API's schemas, the service's input checks, the
+ * collections and indexes, the record ↔ message codec, the event subjects and the permission
+ * rows all derive from these. This module imports no runtime of the service (no database, no
+ * gRPC server), so the gateway can import it through `@relata/sales/resources`.
+ */
+
+export const SALES_READERS: readonly Role[] = ["platform-admin", "tenant-admin", "sales-rep", "sales-manager", "marketer", "analyst"];
+const SUPPORT: readonly Role[] = ["support-agent", "support-manager"];
+export const SALES_WRITERS: readonly Role[] = ["tenant-admin", "sales-rep", "sales-manager"];
+
+export const leadStatus = enumCodec(LeadStatus, "LEAD_STATUS_");
+export const leadSource = enumCodec(LeadSource, "LEAD_SOURCE_");
+export const opportunityStatus = enumCodec(OpportunityStatus, "OPPORTUNITY_STATUS_");
+export const activityType = enumCodec(ActivityType, "ACTIVITY_TYPE_");
+export const recordType = enumCodec(RecordType, "RECORD_TYPE_");
+
+/** A pipeline stage id, as the pipeline's rules define it. */
+export const STAGE_ID = /^[a-z][a-z0-9_-]{0,49}$/;
+
+const orNull = (v: string | undefined) => (v ? v : null);
+
+export const account = resource<Account, CreateAccountRequest, UpdateAccountRequest, ListAccountsRequest>()({
+  name: "sales.account",
+  path: "/v1/accounts",
+  collection: "accounts",
+  fields: {
+    name: f.text(200).required().sortable(),
+    parentAccountId: f.ref("sales.account").clearable().filter(),
+    industry: f.text(200).clearable().filter(),
+    territory: f.text(200).clearable().filter(),
+    ownerId: f.owner().filter(),
+    website: f.httpUrl(200).clearable(),
+  },
+  access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
+  pii: ["website"],
+});
+
+export const contact = resource<Contact, CreateContactRequest, UpdateContactRequest, ListContactsRequest>()({
+  name: "sales.contact",
+  path: "/v1/contacts",
+  collection: "contacts",
+  fields: {
+    accountId: f.ref("sales.account").clearable().filter(),
+    firstName: f.text(200).clearable(),
+    lastName: f.text(200).required().sortable(),
+    email: f.email(200).clearable().sortable().filter(),
+    phone: f.phone().clearable(),
+    title: f.text(200).clearable(),
+    ownerId: f.owner().filter(),
+  },
+  access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
+  pii: ["firstName", "lastName", "email", "phone"],
+});
+
+/** A lead's conversion as the record keeps what the API serves of it (the plan has more: domain/types.ts). */
+export interface ConversionRecord {
+  accountId: string;
+  contactId: string;
+  opportunityId: string;
+  convertedAt?: Date;
+}
+
+const ConversionJson = z
+  .object({ accountId: z.string(), contactId: z.string(), opportunityId: z.string(), convertedAt: z.iso.datetime({ offset: true }).nullable() })
+  .nullable();
+
+export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLeadsRequest>()({
+  name: "sales.lead",
+  path: "/v1/leads",
+  collection: "leads",
+  fields: {
+    firstName: f.text(200).clearable(),
+    lastName: f.text(200).required().sortable(),
+    email: f.email(200).clearable(),
+    phone: f.phone().clearable(),
+    company: f.text(200).sortable().filter().describe("Exact company name."),
+    title: f.text(200).clearable(),
+    industry: f.text(200).clearable(),
+    source: f
+      .enum(leadSource)
+      .createOnly()
+      .filter()
+      .describe('Where the lead came from; partner clients default to "partner", people to "manual".'),
+    status: f.enum(leadStatus).readOnly().filter(),
+    ownerId: f.owner().createOnly().filter().describe("Empty: the tenant's round robin assigns one, or the caller owns it."),
+    score: f.int(0, 100).updateOnly().sortable(),
+    disqualifyReason: f.text(200).readOnly(),
+    // Served once the lead is converted; a claimed plan is the service's own (see toLead).
+    conversion: f.custom<{ proto: LeadConversion | undefined; json: z.output<typeof ConversionJson>; record: ConversionRecord | undefined }>({
+      output: ConversionJson,
+      toJson: (c) => (c?.accountId ? { accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId, convertedAt: orNull(c.convertedAt) } : null),
+      recordToProto: (c) =>
+        c?.convertedAt
+          ? { accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId, convertedAt: new Date(c.convertedAt).toISOString() }
+          : undefined,
+      mongo: { accountId: String, contactId: String, opportunityId: String, convertedAt: Date },
+      emptyRecord: undefined,
+    }),
+  },
+  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read", write: "sales:write" } },
+  pii: ["firstName", "lastName", "email", "phone"],
+});
+
+export interface StageChangeRecord {
+  fromStageId: string;
+  toStageId: string;
+  changedBy: string;
+  changedAt: Date;
+}
+
+const StageChangeJson = z.object({
+  fromStageId: z.string().nullable(),
+  toStageId: z.string(),
+  changedBy: z.string().nullable(),
+  changedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+
+export const opportunity = resource<Opportunity, CreateOpportunityRequest, UpdateOpportunityRequest, ListOpportunitiesRequest>()({
+  name: "sales.opportunity",
+  path: "/v1/opportunities",
+  collection: "opportunities",
+  fields: {
+    accountId: f.ref("sales.account").required().createOnly().filter(),
+    contactId: f.ref("sales.contact").clearable(),
+    name: f.text(200).required().sortable(),
+    stageId: f
+      .text(50, { pattern: { regex: STAGE_ID, message: "must be a stage id of the pipeline" } })
+      .createOnly()
+      .defaulted("Defaults to the first stage of the tenant's pipeline.")
+      .filter(),
+    probability: f.int(0, 100).readOnly().sortable(),
+    amount: f.money(),
+    expectedCloseDate: f.date().clearable().sortable(),
+    status: f.enum(opportunityStatus).readOnly().filter(),
+    closeReason: f.text(200).readOnly(),
+    ownerId: f.owner().filter(),
+    stageHistory: f.custom<{ proto: StageChange[]; json: z.output<typeof StageChangeJson>[]; record: StageChangeRecord[] }>({
+      output: z.array(StageChangeJson),
+      toJson: (history) =>
+        history.map((h) => ({ fromStageId: orNull(h.fromStageId), toStageId: h.toStageId, changedBy: orNull(h.changedBy), changedAt: orNull(h.changedAt) })),
+      recordToProto: (history) =>
+        (history ?? []).map((h) => ({
+          fromStageId: h.fromStageId ?? "",
+          toStageId: h.toStageId,
+          changedBy: h.changedBy ?? "",
+          changedAt: new Date(h.changedAt).toISOString(),
+        })),
+      mongo: [{ _id: false, fromStageId: { type: String, default: "" }, toStageId: { type: String, required: true }, changedBy: { type: String, default: "" }, changedAt: { type: Date, required: true } }],
+      emptyRecord: [],
+    }),
+    leadId: f.ref("sales.lead").readOnly(),
+  },
+  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read" } },
+});
+
+export const activity = resource<Activity, CreateActivityRequest, UpdateActivityRequest, ListActivitiesRequest>()({
+  name: "sales.activity",
+  path: "/v1/activities",
+  collection: "activities",
+  fields: {
+    type: f.enum(activityType).required().createOnly().filter(),
+    subject: f.text(200).required(),
+    notes: f.text(10_000).clearable(),
+    relatedTo: f.recordRef(recordType).required().createOnly(),
+    accountId: f.ref("sales.account").readOnly(),
+    dueAt: f.timestamp(),
+    completedAt: f.timestamp().readOnly(),
+    ownerId: f.owner().filter(),
+  },
+  access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
+});
+
+/** Every CRUD resource of Sales, in the order the API lists them. */
+export const SALES_RESOURCES = [account, contact, lead, opportunity, activity] as const;
