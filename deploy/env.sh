@@ -20,7 +20,7 @@ NATSCLI_VERSION="v0.5.1"
 OTELCOL_VERSION="v0.161.0"
 ZIPKIN_VERSION="3.6.1"
 
-# Ports. A port set in the environment wins. With RELATA_PORT_BLOCK=test (what `make test` sets,
+# Ports of the infrastructure (the workloads' are at the end). A port set in the environment wins. With RELATA_PORT_BLOCK=test (what `make test` sets,
 # with a state directory of its own) every default moves to 10000 + its last four digits
 # (27017 -> 17017): the test stack's own block, so `make test` never meets the processes `make up`
 # left running and both can run side by side (docs/local-stack.md).
@@ -36,11 +36,6 @@ relata_port NATS_PORT 4222
 relata_port NATS_MONITOR_PORT 8222
 relata_port KEYCLOAK_PORT 8180
 relata_port KEYCLOAK_MANAGEMENT_PORT 9180   # health/metrics; Keycloak's default 9000 is too common
-relata_port SALES_GRPC_PORT 50051
-relata_port GATEWAY_PORT 8080
-# Prometheus /metrics of each app (METRICS_PORT), one port each when they share a machine.
-relata_port SALES_METRICS_PORT 9464
-relata_port GATEWAY_METRICS_PORT 9465
 # Tracing (docs/tracing.md): the apps send OTLP to the collector, which forwards to Zipkin.
 relata_port OTLP_GRPC_PORT 4317
 relata_port OTLP_HTTP_PORT 4318
@@ -52,3 +47,15 @@ KEYCLOAK_ISSUER="$KEYCLOAK_URL/realms/relata"
 
 export PATH="$RELATA_BIN:$RELATA_HOME/node/bin:$PATH"
 export RELATA_ROOT RELATA_HOME RELATA_STATE RELATA_BIN
+
+# The workloads (every service, then the gateway) and their ports come from their manifests, the
+# "relata" block of each workspace's package.json (deploy/workloads.cjs), by the same port rule
+# as above: WORKLOADS in start order; WORKLOAD_KIND, WORKLOAD_MAIN, WORKLOAD_PORT and
+# WORKLOAD_METRICS_PORT by name; and every port variable, exported (<NAME>_GRPC_PORT,
+# <NAME>_METRICS_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT: each app's own metrics port).
+# Skipped until Node is installed (deploy/tools.sh, which installs it, needs no port).
+if command -v node >/dev/null 2>&1; then
+  RELATA_WORKLOAD_VARS=$(RELATA_PORT_BLOCK="${RELATA_PORT_BLOCK:-}" node "$RELATA_ROOT/deploy/workloads.cjs" vars) || return 2
+  eval "$RELATA_WORKLOAD_VARS"
+  unset RELATA_WORKLOAD_VARS
+fi

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Starts, stops and reports the local stack: PostgreSQL, FerretDB on it, NATS JetStream and Keycloak (infra), Zipkin
-# and an OpenTelemetry Collector (observability), the Sales service and the gateway (apps). Every
+# Starts, stops and reports the local stack: PostgreSQL, FerretDB on it, NATS JetStream and
+# Keycloak (infra), Zipkin and an OpenTelemetry Collector (observability), and the workloads their
+# manifests declare (apps: every service, then the gateway; deploy/workloads.cjs list). Every
 # command is safe to run twice. Each component runs in a process group of its own (setsid), so
 # `down` stops it with everything it started.
 #
 #   deploy/stack.sh up [--owned-by FILE] COMPONENT...    start what is not running yet, wait until ready
 #   deploy/stack.sh down [--owned-by FILE] [COMPONENT...] stop (all with a pid file, or those in FILE)
 #   deploy/stack.sh status                               one line per component
-#   deploy/stack.sh env sales|gateway                    the environment an app is started with
+#   deploy/stack.sh env WORKLOAD                         the environment an app is started with
 #   deploy/stack.sh banner                               addresses and demo users, for `make up`
 #
-# COMPONENT: postgres ferretdb nats keycloak zipkin collector sales gateway, or infra (postgres
-# ferretdb nats keycloak), observability (zipkin collector), apps (sales gateway), all (in that order). With
-# --owned-by, `up` appends to FILE the components this invocation started and `down` stops only
-# the components listed in FILE, then deletes it.
+# COMPONENT: postgres ferretdb nats keycloak zipkin collector, a workload (a service, the gateway),
+# or infra (postgres ferretdb nats keycloak), observability (zipkin collector), apps (the
+# workloads), all (in that order). With --owned-by, `up` appends to FILE the components this
+# invocation started and `down` stops only the components listed in FILE, then deletes it.
 # State lives in $RELATA_STATE: pids/<name>.pid, logs/<name>.log (the run before: <name>.previous.log),
 # postgres/ and nats/ data. RELATA_START_TIMEOUT (seconds) overrides every readiness timeout.
 # PostgreSQL refuses to run as root: as root, it runs as the system user relata-pg (made here).
@@ -23,7 +24,9 @@ source "$here/env.sh"
 
 PIDS="$RELATA_STATE/pids"
 LOGS="$RELATA_STATE/logs"
-COMPONENTS=(postgres ferretdb nats keycloak zipkin collector sales gateway)
+# env.sh declares the workloads once Node is there (WORKLOADS, WORKLOAD_KIND, _MAIN, _PORT...).
+if ! declare -p WORKLOADS >/dev/null 2>&1; then "$here/tools.sh" node; source "$here/env.sh"; fi
+COMPONENTS=(postgres ferretdb nats keycloak zipkin collector "${WORKLOADS[@]}")
 PG_DATA="$RELATA_STATE/postgres"
 PG_USER=relata-pg          # the unprivileged user PostgreSQL runs as when the stack runs as root
 PG_SUPERUSER=relata        # the database superuser; loopback connections are trusted (docs/local-stack.md)
@@ -36,6 +39,14 @@ COLLECTOR_CONFIG="$here/otelcol/config.yaml"
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
+is_workload() { [[ " ${WORKLOADS[*]} " == *" $1 "* ]]; }
+for w in "${WORKLOADS[@]}"; do
+  case $w in
+    postgres | ferretdb | nats | keycloak | zipkin | collector | infra | observability | apps | all)
+      die "workload '$w' takes the name of a stack component or group; rename it in its package.json" ;;
+  esac
+done
+
 port_of() {
   case $1 in
     postgres) echo "$POSTGRES_PORT" ;;
@@ -44,8 +55,7 @@ port_of() {
     keycloak) echo "$KEYCLOAK_PORT" ;;
     zipkin) echo "$ZIPKIN_PORT" ;;
     collector) echo "$OTLP_HTTP_PORT" ;;
-    sales) echo "$SALES_GRPC_PORT" ;;
-    gateway) echo "$GATEWAY_PORT" ;;
+    *) echo "${WORKLOAD_PORT[$1]}" ;;
   esac
 }
 
@@ -59,8 +69,7 @@ signature_of() {
     keycloak) echo "kc.sh|keycloak" ;;
     zipkin) echo "zipkin-server" ;;
     collector) echo "relata-otelcol" ;;
-    sales) echo "services/sales/dist/main.js" ;;
-    gateway) echo "gateway/dist/main.js" ;;
+    *) echo "${WORKLOAD_MAIN[$1]}" ;;
   esac
 }
 
@@ -72,40 +81,24 @@ timeout_of() {
   esac
 }
 
-# The environment of the apps, in one place (also printed by `stack.sh env NAME`). While this
-# stack's collector runs, the apps export their traces to it (OTLP over HTTP); otherwise they
-# export nothing (trace context still propagates).
+# The environment of the apps (also printed by `stack.sh env NAME`): what the manifests make of
+# this stack's ports (deploy/workloads.cjs env: its ports, database, NATS, issuer, the other
+# services' addresses), and the settings every app shares. While this stack's collector runs,
+# the apps export their traces to it (OTLP over HTTP); otherwise they export nothing (trace
+# context still propagates).
 app_env() {
-  case $1 in
-    sales | gateway)
-      echo "OTEL_SERVICE_NAME=$1"
-      if alive collector >/dev/null; then
-        echo "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_HTTP_PORT"
-        echo "OTEL_BSP_SCHEDULE_DELAY=1000" # spans leave the process within a second
-      fi
-      ;;
-  esac
-  case $1 in
-    sales)
-      echo "GRPC_PORT=$SALES_GRPC_PORT"
-      echo "MONGO_URI=mongodb://127.0.0.1:$FERRETDB_PORT/relata_sales"
-      echo "NATS_URL=nats://127.0.0.1:$NATS_PORT"
-      echo "METRICS_PORT=$SALES_METRICS_PORT"
-      echo "LOG_LEVEL=${LOG_LEVEL:-info}"
-      ;;
-    gateway)
-      echo "PORT=$GATEWAY_PORT"
-      echo "OIDC_ISSUER=$KEYCLOAK_ISSUER"
-      echo "OIDC_AUDIENCE=relata-api"
-      echo "SALES_GRPC_ADDR=127.0.0.1:$SALES_GRPC_PORT"
-      echo "PUBLIC_URL=http://localhost:$GATEWAY_PORT"
-      echo "METRICS_PORT=$GATEWAY_METRICS_PORT"
-      echo "LOG_LEVEL=${LOG_LEVEL:-info}"
-      # Benchmarks turn the per-caller limit off (RATE_LIMIT_PER_MINUTE=0).
-      [ -z "${RATE_LIMIT_PER_MINUTE:-}" ] || echo "RATE_LIMIT_PER_MINUTE=$RATE_LIMIT_PER_MINUTE"
-      ;;
-    *) die "no app environment for '$1' (sales, gateway)" ;;
-  esac
+  is_workload "$1" || die "no app environment for '$1' (${WORKLOADS[*]})"
+  echo "OTEL_SERVICE_NAME=$1"
+  if alive collector >/dev/null; then
+    echo "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_HTTP_PORT"
+    echo "OTEL_BSP_SCHEDULE_DELAY=1000" # spans leave the process within a second
+  fi
+  node "$here/workloads.cjs" env "$1"
+  echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+  # Benchmarks turn the gateway's per-caller limit off (RATE_LIMIT_PER_MINUTE=0).
+  if [ "${WORKLOAD_KIND[$1]}" = http-gateway ] && [ -n "${RATE_LIMIT_PER_MINUTE:-}" ]; then
+    echo "RATE_LIMIT_PER_MINUTE=$RATE_LIMIT_PER_MINUTE"
+  fi
 }
 
 # Expands groups and returns the names in start order, each once.
@@ -115,10 +108,12 @@ expand() {
     case $c in
       infra) want+="postgres ferretdb nats keycloak " ;;
       observability) want+="zipkin collector " ;;
-      apps) want+="sales gateway " ;;
+      apps) want+="${WORKLOADS[*]} " ;;
       all) want+="${COMPONENTS[*]} " ;;
-      postgres | ferretdb | nats | keycloak | zipkin | collector | sales | gateway) want+="$c " ;;
-      *) die "unknown component '$c' (postgres ferretdb nats keycloak zipkin collector sales gateway infra observability apps all)" ;;
+      *)
+        [[ " ${COMPONENTS[*]} " == *" $c "* ]] || die "unknown component '$c' (${COMPONENTS[*]} infra observability apps all)"
+        want+="$c "
+        ;;
     esac
   done
   for c in "${COMPONENTS[@]}"; do [[ $want == *" $c "* ]] && echo "$c"; done
@@ -139,8 +134,12 @@ ready() {
     keycloak) [ "$(http_code "$KEYCLOAK_ISSUER/.well-known/openid-configuration")" = 200 ] ;;
     zipkin) [ "$(http_code "http://127.0.0.1:$ZIPKIN_PORT/health")" = 200 ] ;;
     collector) port_open "$OTLP_HTTP_PORT" && grep -q 'Everything is ready' "$LOGS/collector.log" 2>/dev/null ;;
-    sales) port_open "$SALES_GRPC_PORT" && grep -q '"msg":"serving"' "$LOGS/sales.log" 2>/dev/null ;;
-    gateway) [ "$(http_code "http://127.0.0.1:$GATEWAY_PORT/readyz")" = 200 ] ;;
+    *)
+      case ${WORKLOAD_KIND[$1]} in
+        grpc-service) port_open "${WORKLOAD_PORT[$1]}" && grep -q '"msg":"serving"' "$LOGS/$1.log" 2>/dev/null ;;
+        http-gateway) [ "$(http_code "http://127.0.0.1:${WORKLOAD_PORT[$1]}/readyz")" = 200 ] ;;
+      esac
+      ;;
   esac
 }
 
@@ -309,12 +308,13 @@ launch() {
         COLLECTOR_METRICS_PORT="$COLLECTOR_METRICS_PORT" ZIPKIN_PORT="$ZIPKIN_PORT" \
         "$RELATA_BIN/relata-otelcol" --config "file:$COLLECTOR_CONFIG"
       ;;
-    sales | gateway)
+    *)
       "$here/tools.sh" node
-      local main=services/sales/dist/main.js
-      [ "$name" = gateway ] && main=gateway/dist/main.js
+      local main=${WORKLOAD_MAIN[$name]}
       [ -f "$RELATA_ROOT/$main" ] || die "$main is missing: build first (make build)"
-      local vars; mapfile -t vars < <(app_env "$name")
+      local env_lines vars
+      env_lines=$(app_env "$name") || die "no environment for $name (above)"
+      mapfile -t vars <<<"$env_lines"
       (cd "$RELATA_ROOT" && spawn "$name" env "${vars[@]}" node --enable-source-maps "$main")
       ;;
   esac
@@ -353,7 +353,7 @@ up() {
       *) break ;;
     esac
   done
-  [ $# -gt 0 ] || die "usage: stack.sh up [--owned-by FILE] COMPONENT... (postgres ferretdb nats keycloak zipkin collector sales gateway infra observability apps all)"
+  [ $# -gt 0 ] || die "usage: stack.sh up [--owned-by FILE] COMPONENT... (${COMPONENTS[*]} infra observability apps all)"
   names=$(expand "$@")
   [ -z "$owned" ] || { mkdir -p "$(dirname "$owned")"; touch "$owned"; }
   trap on_interrupt INT TERM
@@ -429,7 +429,7 @@ down() {
   done
   if [ -n "$owned" ]; then
     [ -f "$owned" ] || { say "nothing to stop: $owned does not exist"; return 0; }
-    mapfile -t list < <(grep -E '^[a-z]+$' "$owned" || true)
+    mapfile -t list < <(grep -E '^[a-z][a-z0-9-]*$' "$owned" || true)
     [ $# -eq 0 ] || die "give either --owned-by FILE or component names, not both"
   elif [ $# -gt 0 ]; then
     list=("$@")
@@ -450,17 +450,18 @@ status() {
   for c in "${COMPONENTS[@]}"; do
     if pgid=$(alive "$c"); then
       if ready "$c"; then state="ready"; else state="not ready"; fi
-      printf '%-9s running  pid %-7s port %-6s %s\n' "$c" "$pgid" "$(port_of "$c")" "$state"
+      printf '%-14s running  pid %-7s port %-6s %s\n' "$c" "$pgid" "$(port_of "$c")" "$state"
     elif port_open "$(port_of "$c")"; then
-      printf '%-9s stopped  (port %s is taken by a process this stack did not start)\n' "$c" "$(port_of "$c")"
+      printf '%-14s stopped  (port %s is taken by a process this stack did not start)\n' "$c" "$(port_of "$c")"
     else
-      printf '%-9s stopped\n' "$c"
+      printf '%-14s stopped\n' "$c"
     fi
   done
 }
 
 banner() {
-  local traces="not collected (deploy/stack.sh up observability, then restart the apps)"
+  local traces="not collected (deploy/stack.sh up observability, then restart the apps)" metrics="" w
+  for w in "${WORKLOADS[@]}"; do metrics+="${metrics:+   }$w http://localhost:${WORKLOAD_METRICS_PORT[$w]}/metrics"; done
   if alive zipkin >/dev/null && alive collector >/dev/null; then
     traces="http://localhost:$ZIPKIN_PORT/zipkin/  (Zipkin, fed by the collector: OTLP on $OTLP_GRPC_PORT, $OTLP_HTTP_PORT)"
   fi
@@ -469,7 +470,7 @@ banner() {
 Relata is running locally.
   API            http://localhost:$GATEWAY_PORT/v1
   API docs       http://localhost:$GATEWAY_PORT/docs   (OpenAPI 3.1: http://localhost:$GATEWAY_PORT/v1/openapi.json)
-  Metrics        gateway http://localhost:$GATEWAY_METRICS_PORT/metrics   sales http://localhost:$SALES_METRICS_PORT/metrics
+  Metrics        $metrics
   Keycloak       $KEYCLOAK_URL/admin/  (console: admin / admin; realm relata)
   FerretDB       mongodb://127.0.0.1:$FERRETDB_PORT       NATS: nats://127.0.0.1:$NATS_PORT
   PostgreSQL     postgres://$PG_SUPERUSER@127.0.0.1:$POSTGRES_PORT/$FERRETDB_DATABASE   (FerretDB's storage)
@@ -496,10 +497,10 @@ case $cmd in
     "$cmd" "$@"
     ;;
   status) status ;;
-  env) app_env "${1:?usage: stack.sh env sales|gateway}" ;;
+  env) app_env "${1:?usage: stack.sh env WORKLOAD (${WORKLOADS[*]})}" ;;
   banner) banner ;;
   *)
-    sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,20s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac

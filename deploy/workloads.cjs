@@ -10,9 +10,10 @@
 //   node deploy/workloads.cjs env NAME           VAR=value lines: its environment on the local stack
 //   node deploy/workloads.cjs vars               bash declarations of every workload, for `eval`
 //
-// Ports default to the manifest's and are overridden by <PREFIX>_<VARIABLE> in the environment
-// (<NAME>_GRPC_PORT, <NAME>_METRICS_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT); the infrastructure's
-// by FERRETDB_PORT, NATS_PORT and KEYCLOAK_PORT, with deploy/env.sh's defaults.
+// Ports follow deploy/env.sh's rule: a port set in the environment wins (<NAME>_GRPC_PORT,
+// <NAME>_METRICS_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT; the infrastructure's FERRETDB_PORT,
+// NATS_PORT...); otherwise the manifest's (env.sh's for the infrastructure), moved with
+// RELATA_PORT_BLOCK=test to the test block: 10000 + its last four digits (50051 -> 10051).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -35,8 +36,13 @@ const VARIABLE = /^[A-Z_][A-Z0-9_]*$/;
 /** Variables the stack derives; a manifest's static `env` may not set them. */
 const DERIVED = /^(GRPC_PORT|PORT|METRICS_PORT|MONGO_URI|NATS_URL|OIDC_ISSUER|OIDC_AUDIENCE|PUBLIC_URL|LOG_LEVEL|OTEL_[A-Z0-9_]*|[A-Z0-9_]+_GRPC_ADDR)$/;
 
-/** The local stack's infrastructure defaults: the same as deploy/env.sh. */
-const INFRA_DEFAULT_PORTS = { FERRETDB_PORT: 27017, NATS_PORT: 4222, KEYCLOAK_PORT: 8180 };
+/** The local stack's infrastructure ports that TypeScript reads: deploy/env.sh's defaults. */
+const INFRA_DEFAULT_PORTS = Object.freeze({ POSTGRES_PORT: 5433, FERRETDB_PORT: 27017, NATS_PORT: 4222, NATS_MONITOR_PORT: 8222, KEYCLOAK_PORT: 8180 });
+
+/** A default port in the test block (RELATA_PORT_BLOCK=test): 10000 + its last four digits. */
+function testBlockPort(port) {
+  return 10000 + (port % 10000);
+}
 
 class ManifestError extends Error {}
 
@@ -132,13 +138,18 @@ function readWorkloads(root = ROOT) {
     .filter((w) => w !== null);
   const byName = new Map();
   const byPort = new Map();
+  const byTestPort = new Map();
   for (const w of workloads) {
     if (byName.has(w.name)) fail(`${w.workspace}/package.json`, `workload "${w.name}" is also declared by ${byName.get(w.name).workspace}`);
     byName.set(w.name, w);
     for (const [role, port] of Object.entries(w.ports)) {
+      const file = `${w.workspace}/package.json`;
       const other = byPort.get(port);
-      if (other) fail(`${w.workspace}/package.json`, `relata.ports.${role} ${port} is also the ${other}; every workload needs ports of its own on one machine`);
+      if (other) fail(file, `relata.ports.${role} ${port} is also the ${other}; every workload needs ports of its own on one machine`);
+      const otherInTest = byTestPort.get(testBlockPort(port));
+      if (otherInTest) fail(file, `relata.ports.${role} ${port} is ${testBlockPort(port)} in the test block, as the ${otherInTest} is (the last four digits must differ)`);
       byPort.set(port, `${role} port of ${w.workspace}`);
+      byTestPort.set(testBlockPort(port), `${role} port ${port} of ${w.workspace}`);
     }
   }
   const order = Object.keys(KINDS);
@@ -158,18 +169,22 @@ function portVariable(w, role) {
   return `${w.prefix}_${variable}`;
 }
 
-function portFrom(env, variable, fallback) {
+/**
+ * A port of the local stack, by deploy/env.sh's rule (relata_port): the environment's value when
+ * set; otherwise the default, moved to the test block when RELATA_PORT_BLOCK=test.
+ */
+function stackPort(env, variable, fallback) {
   const raw = env[variable];
-  if (raw === undefined || raw === "") return fallback;
+  if (raw === undefined || raw === "") return env.RELATA_PORT_BLOCK === "test" ? testBlockPort(fallback) : fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65535) throw new ManifestError(`${variable}=${JSON.stringify(raw)} is not a TCP port`);
   return value;
 }
 
-/** A workload's ports on this machine: the manifest's, unless the environment overrides them. */
+/** A workload's ports on this machine: the manifest's, by the port-block rule of stackPort. */
 function localPorts(w, env = process.env) {
   const ports = {};
-  for (const [role, port] of Object.entries(w.ports)) ports[role] = portFrom(env, portVariable(w, role), port);
+  for (const [role, port] of Object.entries(w.ports)) ports[role] = stackPort(env, portVariable(w, role), port);
   return ports;
 }
 
@@ -180,7 +195,7 @@ function servingPort(w, env = process.env) {
 
 /** The local stack's infrastructure addresses, from deploy/env.sh's variables. */
 function localInfra(env = process.env) {
-  const port = (name) => portFrom(env, name, INFRA_DEFAULT_PORTS[name]);
+  const port = (name) => stackPort(env, name, INFRA_DEFAULT_PORTS[name]);
   return {
     mongoBaseUri: `mongodb://127.0.0.1:${port("FERRETDB_PORT")}`,
     natsUrl: `nats://127.0.0.1:${port("NATS_PORT")}`,
@@ -294,7 +309,7 @@ function cli(argv, env) {
   }
 }
 
-module.exports = { KINDS, ManifestError, readWorkloads, findWorkload, portVariable, localPorts, servingPort, localInfra, localEnv, shellVars };
+module.exports = { KINDS, INFRA_DEFAULT_PORTS, ManifestError, readWorkloads, findWorkload, portVariable, stackPort, localPorts, servingPort, localInfra, localEnv, shellVars };
 
 if (require.main === module) {
   try {

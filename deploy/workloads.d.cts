@@ -36,6 +36,9 @@ export interface LocalInfra {
 
 export const KINDS: Readonly<Record<WorkloadKind, { ports: Readonly<Record<string, string>>; serving: string; containerPorts: readonly number[] }>>;
 
+/** deploy/env.sh's defaults of the infrastructure ports that TypeScript reads. */
+export const INFRA_DEFAULT_PORTS: Readonly<{ POSTGRES_PORT: 5433; FERRETDB_PORT: 27017; NATS_PORT: 4222; NATS_MONITOR_PORT: 8222; KEYCLOAK_PORT: 8180 }>;
+
 /** A manifest that is wrong, or a name or port that is; the message names the file and field. */
 export class ManifestError extends Error {}
 
@@ -44,7 +47,12 @@ export function readWorkloads(root?: string): Workload[];
 export function findWorkload(workloads: readonly Workload[], name: string): Workload;
 /** The variable that overrides a port role: <NAME>_GRPC_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT. */
 export function portVariable(workload: Workload, role: string): string;
-/** Its ports on this machine: the manifest's, unless `env` overrides them. */
+/**
+ * A port of the local stack by deploy/env.sh's rule: `env[variable]` when set; otherwise
+ * `fallback`, or 10000 + its last four digits when `env.RELATA_PORT_BLOCK` is "test".
+ */
+export function stackPort(env: NodeJS.ProcessEnv, variable: string, fallback: number): number;
+/** Its ports on this machine: the manifest's, by the rule of stackPort. */
 export function localPorts(workload: Workload, env?: NodeJS.ProcessEnv): Record<string, number>;
 /** The port it serves gRPC or HTTP on, on this machine. */
 export function servingPort(workload: Workload, env?: NodeJS.ProcessEnv): number;

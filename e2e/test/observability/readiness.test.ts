@@ -6,11 +6,13 @@ import { jetstream, jetstreamManager, DeliverPolicy, AckPolicy } from "@nats-io/
 import { connect } from "@nats-io/transport-node";
 import { CreateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { LeadChanged } from "@relata/proto/events/v1/sales";
-import { salesClientsAt, spawnProcess, waitFor, type SpawnedProcess } from "@relata/testing";
+import { salesClientsAt, spawnProcess, testServerPort, waitFor, type SpawnedProcess } from "@relata/testing";
 import { healthClient, sample, startSales, type SalesUnderTest } from "./support";
 
-// A NATS server of this test's own, so it can be stopped under a running Sales service.
-const natsPort = 14262;
+// A NATS server of this test's own, so it can be stopped under a running Sales service, and
+// started again on the same port. Ports in the stack's block (docs/local-stack.md: test server
+// ports, 120-122 for this file).
+const natsPort = testServerPort(120);
 const natsUrl = `nats://127.0.0.1:${natsPort}`;
 const storeDir = mkdtempSync(join(tmpdir(), "relata-nats-"));
 let nats: SpawnedProcess | undefined;
@@ -27,7 +29,7 @@ async function startNats(): Promise<SpawnedProcess> {
 
 beforeAll(async () => {
   nats = await startNats();
-  sales = await startSales({ grpcPort: 50262, metricsPort: 59562, natsUrl });
+  sales = await startSales({ grpcPort: testServerPort(121), metricsPort: testServerPort(122), natsUrl });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { userToken, waitFor } from "@relata/testing";
+import { testServerPort, userToken, waitFor } from "@relata/testing";
 import { sample, SPAN_KIND, startGateway, startOtlpReceiver, startSales, type ReceivedSpan, type SalesUnderTest } from "./support";
 
 // A gateway and a Sales service of this test's own, exporting OTLP to a receiver the test
@@ -11,8 +11,9 @@ let token: string;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  sales = await startSales({ grpcPort: 50261, metricsPort: 59561, otlpUrl: receiver.url });
-  gateway = await startGateway({ port: 18261, metricsPort: 59661, salesGrpcAddr: sales.grpcAddr, otlpUrl: receiver.url });
+  // Ports in the stack's block (docs/local-stack.md: test server ports, 110-113 for this file).
+  sales = await startSales({ grpcPort: testServerPort(110), metricsPort: testServerPort(111), otlpUrl: receiver.url });
+  gateway = await startGateway({ port: testServerPort(112), metricsPort: testServerPort(113), salesGrpcAddr: sales.grpcAddr, otlpUrl: receiver.url });
   token = await userToken("acme-sales-rep");
 }, 120_000);
 

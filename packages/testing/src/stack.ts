@@ -1,11 +1,25 @@
 import { ROLES, type Role } from "@relata/platform";
+import { INFRA_DEFAULT_PORTS, localPorts, readWorkloads, servingPort, stackPort, type Workload, type WorkloadKind } from "./workloads";
 
 /**
  * Addresses of the local stack that `deploy/stack.sh` starts, and the demo identities of the
- * realm it imports (deploy/keycloak/relata-realm.json). Ports come from the same variables, with
- * the same defaults, as deploy/env.sh, including its test block: with RELATA_PORT_BLOCK=test (set
- * by `make test`) a port the environment does not set is 10000 + the last four digits of its default.
+ * realm it imports (deploy/keycloak/relata-realm.json). Ports follow deploy/env.sh's rule
+ * (deploy/workloads.cjs: stackPort): a port the environment sets wins; otherwise the default
+ * (env.sh's for the infrastructure, the manifest's for a workload), moved with
+ * RELATA_PORT_BLOCK=test (set by `make test`) to 10000 + its last four digits.
  */
+
+/** One workload (the gateway or a service) on the local stack. */
+export interface LocalWorkload {
+  kind: WorkloadKind;
+  /** The port it serves gRPC (a service) or HTTP (the gateway) on. */
+  port: number;
+  metricsPort: number;
+  /** `127.0.0.1:<port>`: a service's gRPC address. */
+  address: string;
+  /** Its Prometheus `/metrics`. */
+  metricsUrl: string;
+}
 
 export interface LocalStack {
   /** PostgreSQL, FerretDB's storage (superuser `relata`, loopback trusted). */
@@ -14,10 +28,6 @@ export interface LocalStack {
   natsPort: number;
   natsMonitorPort: number;
   keycloakPort: number;
-  salesGrpcPort: number;
-  gatewayPort: number;
-  salesMetricsPort: number;
-  gatewayMetricsPort: number;
   /** `mongodb://127.0.0.1:<port>`: append `/<database>`. */
   ferretdbUri: string;
   natsUrl: string;
@@ -27,73 +37,55 @@ export interface LocalStack {
   /** The realm's issuer, exactly as tokens carry it in `iss`. */
   keycloakIssuer: string;
   gatewayUrl: string;
-  /** `host:port` of the Sales gRPC server. */
-  salesGrpcAddr: string;
-  /** Prometheus `/metrics` of the Sales service and of the gateway. */
-  salesMetricsUrl: string;
-  gatewayMetricsUrl: string;
+  /** Every workload its manifest declares, by name: `workloads.<name>.address`. */
+  workloads: Readonly<Record<string, LocalWorkload>>;
+  /**
+   * The first of the 900 ports for servers a test starts itself (testServerPort): the lowest
+   * gRPC port of the services + 100, so it lies in the stack's port block.
+   */
+  testPortBase: number;
 }
 
-export const STACK_DEFAULT_PORTS = {
-  POSTGRES_PORT: 5433,
-  FERRETDB_PORT: 27017,
-  NATS_PORT: 4222,
-  NATS_MONITOR_PORT: 8222,
-  KEYCLOAK_PORT: 8180,
-  SALES_GRPC_PORT: 50051,
-  GATEWAY_PORT: 8080,
-  SALES_METRICS_PORT: 9464,
-  GATEWAY_METRICS_PORT: 9465,
-} as const;
+export const STACK_DEFAULT_PORTS = INFRA_DEFAULT_PORTS;
 
-function port(env: NodeJS.ProcessEnv, name: keyof typeof STACK_DEFAULT_PORTS): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") {
-    const fallback = STACK_DEFAULT_PORTS[name];
-    return env.RELATA_PORT_BLOCK === "test" ? 10000 + (fallback % 10000) : fallback;
-  }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Error(`${name}=${JSON.stringify(raw)} is not a TCP port`);
-  }
-  return value;
+function localWorkload(w: Workload, env: NodeJS.ProcessEnv): LocalWorkload {
+  const port = servingPort(w, env);
+  const metricsPort = localPorts(w, env).metrics!;
+  return { kind: w.kind, port, metricsPort, address: `127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
 /**
  * Reads the stack's addresses from an environment. Besides the ports, GATEWAY_URL, OIDC_ISSUER
  * and NATS_URL override the derived URLs (as deploy/seed.mjs and the platform tests do).
+ * `declared`: the workloads (default: this repository's manifests).
  */
-export function readLocalStack(env: NodeJS.ProcessEnv = process.env): LocalStack {
-  const postgresPort = port(env, "POSTGRES_PORT");
-  const ferretdbPort = port(env, "FERRETDB_PORT");
-  const natsPort = port(env, "NATS_PORT");
-  const natsMonitorPort = port(env, "NATS_MONITOR_PORT");
-  const keycloakPort = port(env, "KEYCLOAK_PORT");
-  const salesGrpcPort = port(env, "SALES_GRPC_PORT");
-  const gatewayPort = port(env, "GATEWAY_PORT");
-  const salesMetricsPort = port(env, "SALES_METRICS_PORT");
-  const gatewayMetricsPort = port(env, "GATEWAY_METRICS_PORT");
+export function readLocalStack(env: NodeJS.ProcessEnv = process.env, declared: readonly Workload[] = readWorkloads()): LocalStack {
+  const port = (name: keyof typeof INFRA_DEFAULT_PORTS) => stackPort(env, name, INFRA_DEFAULT_PORTS[name]);
+  const postgresPort = port("POSTGRES_PORT");
+  const ferretdbPort = port("FERRETDB_PORT");
+  const natsPort = port("NATS_PORT");
+  const natsMonitorPort = port("NATS_MONITOR_PORT");
+  const keycloakPort = port("KEYCLOAK_PORT");
+  const workloads = Object.fromEntries(declared.map((w) => [w.name, localWorkload(w, env)]));
+  const gateway = Object.values(workloads).find((w) => w.kind === "http-gateway");
+  const servicePorts = Object.values(workloads).filter((w) => w.kind === "grpc-service").map((w) => w.port);
   const keycloakUrl = `http://localhost:${keycloakPort}`;
   const trim = (url: string) => url.replace(/\/+$/, "");
+  const gatewayUrl = env.GATEWAY_URL || (gateway ? `http://localhost:${gateway.port}` : "");
   return {
     postgresPort,
     ferretdbPort,
     natsPort,
     natsMonitorPort,
     keycloakPort,
-    salesGrpcPort,
-    gatewayPort,
-    salesMetricsPort,
-    gatewayMetricsPort,
     ferretdbUri: `mongodb://127.0.0.1:${ferretdbPort}`,
     natsUrl: env.NATS_URL || `nats://127.0.0.1:${natsPort}`,
     natsMonitorUrl: `http://127.0.0.1:${natsMonitorPort}`,
     keycloakUrl,
     keycloakIssuer: trim(env.OIDC_ISSUER || `${keycloakUrl}/realms/relata`),
-    gatewayUrl: trim(env.GATEWAY_URL || `http://localhost:${gatewayPort}`),
-    salesGrpcAddr: `127.0.0.1:${salesGrpcPort}`,
-    salesMetricsUrl: `http://127.0.0.1:${salesMetricsPort}/metrics`,
-    gatewayMetricsUrl: `http://127.0.0.1:${gatewayMetricsPort}/metrics`,
+    gatewayUrl: trim(gatewayUrl),
+    workloads,
+    testPortBase: servicePorts.length > 0 ? Math.min(...servicePorts) + 100 : 0,
   };
 }
 
@@ -101,14 +93,16 @@ export function readLocalStack(env: NodeJS.ProcessEnv = process.env): LocalStack
 export const localStack: Readonly<LocalStack> = Object.freeze(readLocalStack());
 
 /**
- * A port for a server a test starts itself (a Sales process, a database of its own): the stack's
- * Sales gRPC port + 100 + offset, so it lies in the stack's port block and the test runs of two
- * stacks with different blocks never meet. Offsets 0-899: give each test file its own.
+ * A port for a server a test starts itself (a service, a gateway, a NATS of its own) when it must
+ * know the port before the server starts or keep it across a restart: testPortBase + offset, in
+ * the stack's port block, so the test runs of two stacks with different blocks never meet.
+ * Offsets 0-899: give each test file its own (docs/local-stack.md lists them).
  */
-export function testServerPort(offset: number, stack: Pick<LocalStack, "salesGrpcPort"> = localStack): number {
+export function testServerPort(offset: number, stack: Pick<LocalStack, "testPortBase"> = localStack): number {
   if (!Number.isInteger(offset) || offset < 0 || offset > 899) throw new Error(`test server port offset ${offset} is not in 0-899`);
-  const value = stack.salesGrpcPort + 100 + offset;
-  if (value > 65535) throw new Error(`test server port ${value} (Sales gRPC port ${stack.salesGrpcPort} + 100 + ${offset}) is not a TCP port`);
+  if (stack.testPortBase < 1) throw new Error("no test server ports: the stack has no gRPC service to place them after");
+  const value = stack.testPortBase + offset;
+  if (value > 65535) throw new Error(`test server port ${value} (${stack.testPortBase} + ${offset}) is not a TCP port`);
   return value;
 }
 

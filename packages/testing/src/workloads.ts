@@ -4,10 +4,12 @@
  */
 export {
   KINDS,
+  INFRA_DEFAULT_PORTS,
   ManifestError,
   readWorkloads,
   findWorkload,
   portVariable,
+  stackPort,
   localPorts,
   servingPort,
   localInfra,

@@ -1,26 +1,25 @@
 import { demoUsername, PARTNER_CLIENTS, readLocalStack, ROLES, TENANTS, testServerPort } from "../../src/stack";
+import { findWorkload, readWorkloads } from "../../src/workloads";
 
 describe("readLocalStack", () => {
-  it("uses the ports of deploy/env.sh by default", () => {
+  it("uses the ports of deploy/env.sh and of the workloads' manifests by default", () => {
     expect(readLocalStack({})).toEqual({
       postgresPort: 5433,
       ferretdbPort: 27017,
       natsPort: 4222,
       natsMonitorPort: 8222,
       keycloakPort: 8180,
-      salesGrpcPort: 50051,
-      gatewayPort: 8080,
-      salesMetricsPort: 9464,
-      gatewayMetricsPort: 9465,
       ferretdbUri: "mongodb://127.0.0.1:27017",
       natsUrl: "nats://127.0.0.1:4222",
       natsMonitorUrl: "http://127.0.0.1:8222",
       keycloakUrl: "http://localhost:8180",
       keycloakIssuer: "http://localhost:8180/realms/relata",
       gatewayUrl: "http://localhost:8080",
-      salesGrpcAddr: "127.0.0.1:50051",
-      salesMetricsUrl: "http://127.0.0.1:9464/metrics",
-      gatewayMetricsUrl: "http://127.0.0.1:9465/metrics",
+      workloads: {
+        sales: { kind: "grpc-service", port: 50051, metricsPort: 9464, address: "127.0.0.1:50051", metricsUrl: "http://127.0.0.1:9464/metrics" },
+        gateway: { kind: "http-gateway", port: 8080, metricsPort: 9465, address: "127.0.0.1:8080", metricsUrl: "http://127.0.0.1:9465/metrics" },
+      },
+      testPortBase: 50151,
     });
   });
 
@@ -34,20 +33,23 @@ describe("readLocalStack", () => {
     });
     expect(stack.ferretdbUri).toBe("mongodb://127.0.0.1:27117");
     expect(stack.keycloakIssuer).toBe("http://localhost:8280/realms/relata");
-    expect(stack.salesGrpcAddr).toBe("127.0.0.1:50151");
+    expect(stack.workloads.sales!.address).toBe("127.0.0.1:50151");
     expect(stack.gatewayUrl).toBe("http://gw.test:9999");
     expect(stack.natsUrl).toBe("nats://nats.test:4222");
     expect(readLocalStack({ OIDC_ISSUER: "http://kc.test/realms/relata/" }).keycloakIssuer).toBe("http://kc.test/realms/relata");
+    expect(readLocalStack({ GATEWAY_PORT: "8580" }).gatewayUrl).toBe("http://localhost:8580");
   });
 
   it("moves the defaults, not the ports set, to the test block as deploy/env.sh does", () => {
     const stack = readLocalStack({ RELATA_PORT_BLOCK: "test", NATS_PORT: "21222" });
     expect(stack.ferretdbPort).toBe(17017);
     expect(stack.postgresPort).toBe(15433);
-    expect(stack.salesGrpcPort).toBe(10051);
+    expect(stack.workloads.sales!.port).toBe(10051);
     expect(stack.keycloakIssuer).toBe("http://localhost:18180/realms/relata");
-    expect(stack.gatewayMetricsUrl).toBe("http://127.0.0.1:19465/metrics");
+    expect(stack.gatewayUrl).toBe("http://localhost:18080");
+    expect(stack.workloads.gateway!.metricsUrl).toBe("http://127.0.0.1:19465/metrics");
     expect(stack.natsPort).toBe(21222);
+    expect(readLocalStack({ RELATA_PORT_BLOCK: "test", SALES_GRPC_PORT: "23051" }).workloads.sales!.address).toBe("127.0.0.1:23051");
   });
 
   it("names a variable that is not a port", () => {
@@ -78,15 +80,25 @@ describe("demo identities", () => {
 });
 
 describe("testServerPort", () => {
-  it("puts a test's own servers in the stack's port block", () => {
-    expect(testServerPort(0, { salesGrpcPort: 50051 })).toBe(50151);
-    expect(testServerPort(2, { salesGrpcPort: 21051 })).toBe(21153);
+  it("puts a test's own servers in the stack's port block, after its services' gRPC ports", () => {
+    expect(testServerPort(0, readLocalStack({}))).toBe(50151);
+    expect(testServerPort(2, readLocalStack({ SALES_GRPC_PORT: "21051" }))).toBe(21153);
     expect(testServerPort(899, readLocalStack({ RELATA_PORT_BLOCK: "test" }))).toBe(11050);
   });
 
+  it("follows every service its manifest declares: the lowest gRPC port + 100", () => {
+    const declared = readWorkloads();
+    const sales = findWorkload(declared, "sales");
+    const marketing = { ...sales, name: "marketing", prefix: "MARKETING", workspace: "services/marketing", ports: { grpc: 50052, metrics: 9466 } };
+    const stack = readLocalStack({}, [marketing, ...declared]);
+    expect(stack.workloads.marketing).toEqual({ kind: "grpc-service", port: 50052, metricsPort: 9466, address: "127.0.0.1:50052", metricsUrl: "http://127.0.0.1:9466/metrics" });
+    expect(testServerPort(0, stack)).toBe(50151);
+    expect(testServerPort(0, readLocalStack({ MARKETING_GRPC_PORT: "23052", SALES_GRPC_PORT: "23051" }, [marketing, ...declared]))).toBe(23151);
+  });
+
   it("refuses an offset outside the block or a port past 65535", () => {
-    expect(() => testServerPort(900, { salesGrpcPort: 50051 })).toThrow("0-899");
-    expect(() => testServerPort(-1, { salesGrpcPort: 50051 })).toThrow("0-899");
-    expect(() => testServerPort(0, { salesGrpcPort: 65500 })).toThrow("65600");
+    expect(() => testServerPort(900, { testPortBase: 50151 })).toThrow("0-899");
+    expect(() => testServerPort(-1, { testPortBase: 50151 })).toThrow("0-899");
+    expect(() => testServerPort(0, { testPortBase: 65600 })).toThrow("65600");
   });
 });

@@ -50,6 +50,18 @@ describe("the repository's workloads", () => {
     expect(localEnv(workloads, "sales", { env, infra: { mongoBaseUri: "mongodb://127.0.0.1:5" } }).MONGO_URI).toBe("mongodb://127.0.0.1:5/relata_sales");
   });
 
+  it("move to the test block as deploy/env.sh's ports do, where the environment sets no port", () => {
+    const env = { RELATA_PORT_BLOCK: "test", KEYCLOAK_PORT: "23180", SALES_METRICS_PORT: "23464" };
+    expect(localEnv(workloads, "sales", { env })).toEqual({
+      GRPC_PORT: "10051",
+      METRICS_PORT: "23464",
+      MONGO_URI: "mongodb://127.0.0.1:17017/relata_sales",
+      NATS_URL: "nats://127.0.0.1:14222",
+    });
+    expect(localEnv(workloads, "gateway", { env })).toMatchObject({ PORT: "18080", METRICS_PORT: "19465", OIDC_ISSUER: "http://localhost:23180/realms/relata", PUBLIC_URL: "http://localhost:18080", SALES_GRPC_ADDR: "127.0.0.1:10051" });
+    expect(localPorts(findWorkload(workloads, "sales"), { RELATA_PORT_BLOCK: "other" })).toEqual({ grpc: 50051, metrics: 9464 });
+  });
+
   it("name the variable that overrides each port", () => {
     expect(workloads.flatMap((w) => Object.keys(w.ports).map((role) => portVariable(w, role)))).toEqual(["SALES_GRPC_PORT", "SALES_METRICS_PORT", "GATEWAY_PORT", "GATEWAY_METRICS_PORT"]);
     expect(() => localPorts(workloads[0]!, { SALES_GRPC_PORT: "grpc" })).toThrow('SALES_GRPC_PORT="grpc" is not a TCP port');
@@ -104,6 +116,7 @@ describe("a new service", () => {
   it.each<[string, Record<string, object>, string]>([
     ["a taken name", { "services/sales-two": service("sales", 50052, 9466) }, 'services/sales-two/package.json: workload "sales" is also declared by services/sales'],
     ["a taken port", { "services/marketing": service("marketing", 50052, 9465) }, "gateway/package.json: relata.ports.metrics 9465 is also the metrics port of services/marketing"],
+    ["a port that meets another in the test block", { "services/support": service("support", 60051, 9466) }, "services/support/package.json: relata.ports.grpc 60051 is 10051 in the test block, as the grpc port 50051 of services/sales is"],
     ["a name that is no DNS label", { "services/marketing": service("Marketing", 50052, 9466) }, "services/marketing/package.json: relata.workload must match"],
     ["an unknown kind", { "services/marketing": { ...service("marketing", 50052, 9466), relata: { workload: "marketing", kind: "worker", ports: {} } } }, "relata.kind must be one of grpc-service, http-gateway"],
     ["a missing port", { "services/marketing": { ...service("marketing", 50052, 9466), relata: { workload: "marketing", kind: "grpc-service", ports: { grpc: 50052 } } } }, "relata.ports.metrics must be a TCP port"],
@@ -153,6 +166,8 @@ describe("deploy/workloads.cjs on the command line", () => {
       bash -c 'echo "$MARKETING_METRICS_PORT"'`;
     const out = execFileSync("bash", ["-c", script], { encoding: "utf8", env: { PATH: process.env.PATH, MARKETING_GRPC_PORT: "50199" } });
     expect(out.split("\n").slice(0, 2)).toEqual(["marketing sales gateway|http-gateway|services/marketing/dist/main.js|50199|9464|50199|8080", "9466"]);
+    const test = execFileSync("bash", ["-c", script], { encoding: "utf8", env: { PATH: process.env.PATH, RELATA_PORT_BLOCK: "test", MARKETING_GRPC_PORT: "50199" } });
+    expect(test.split("\n").slice(0, 2)).toEqual(["marketing sales gateway|http-gateway|services/marketing/dist/main.js|50199|19464|50199|18080", "19466"]);
   });
 
   it("says what is wrong, on stderr, with status 2", () => {

@@ -24,13 +24,13 @@ import {
   SALES,
   eventually,
 } from "./support";
-import { salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "@relata/testing";
+import { salesClientsAt, startSalesProcess, testServerPort, type SalesClients, type SalesProcess } from "@relata/testing";
 
 jest.setTimeout(90_000);
 
 const run = runId();
 const database = `relata_sales_it_${run}`;
-const port = 50152;
+const port = testServerPort(1); // this file's own Sales process (docs/local-stack.md: test server ports)
 const timelineDurable = `sales-timeline-it-${run}`;
 const listenerDurable = `it-converted-${run}`;
 

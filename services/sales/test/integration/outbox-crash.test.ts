@@ -15,7 +15,7 @@ import {
   sleep,
   eventually,
 } from "./support";
-import { salesClientsAt, startSalesProcess, type SalesProcess } from "@relata/testing";
+import { salesClientsAt, startSalesProcess, testServerPort, type SalesProcess } from "@relata/testing";
 
 // A crash loses no event: the service publishes as it writes, and is killed with SIGKILL in
 // the middle of a burst of writes, with events in flight and others still in their outboxes.
@@ -25,7 +25,7 @@ jest.setTimeout(120_000);
 
 const run = runId();
 const database = `relata_sales_it_${run}`;
-const port = 50153;
+const port = testServerPort(2); // this file's own Sales process (docs/local-stack.md: test server ports)
 // Its own timeline durable, so that this service never takes events from another Sales process.
 const timelineDurable = `sales-timeline-it-${run}`;
 const env = { TIMELINE_DURABLE: timelineDurable };

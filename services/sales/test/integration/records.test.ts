@@ -28,13 +28,13 @@ import {
   runId,
   eventually,
 } from "./support";
-import { salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "@relata/testing";
+import { salesClientsAt, startSalesProcess, testServerPort, type SalesClients, type SalesProcess } from "@relata/testing";
 
 jest.setTimeout(90_000);
 
 const run = runId();
 const database = `relata_sales_it_${run}`;
-const port = 50151;
+const port = testServerPort(0); // this file's own Sales process (docs/local-stack.md: test server ports)
 
 let service: SalesProcess;
 let clients: SalesClients;

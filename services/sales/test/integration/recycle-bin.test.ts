@@ -8,14 +8,14 @@ import { ActivityType, CreateActivityRequest } from "@relata/proto/sales/v1/acti
 import { CreateContactRequest, ListContactsRequest } from "@relata/proto/sales/v1/contact";
 import { ConvertLeadRequest, CreateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { CreateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
-import { salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "@relata/testing";
+import { salesClientsAt, startSalesProcess, testServerPort, type SalesClients, type SalesProcess } from "@relata/testing";
 import { connectBus, createDurableFromNow, eventually, failureOf, identity, mongoBase, nextSequence, readStream, runId } from "./support";
 
 jest.setTimeout(90_000);
 
 const run = runId();
 const database = `relata_sales_bin_it_${run}`;
-const port = 50154;
+const port = testServerPort(3); // this file's own Sales process (docs/local-stack.md: test server ports)
 const timelineDurable = `sales-timeline-bin-it-${run}`;
 
 let service: SalesProcess;
