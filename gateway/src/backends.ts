@@ -1,6 +1,8 @@
 import type { Client } from "@grpc/grpc-js";
 import { checkHealth, openChannel, promiseClients, type PromiseClients } from "@relata/platform";
+import type { AnyResource } from "@relata/platform/resource";
 import { salesServices } from "@relata/proto";
+import { SALES_RESOURCES } from "@relata/sales/resources";
 import { z } from "zod";
 import type { RouteSpec } from "./routes/define";
 import type { ReadinessCheck } from "./routes/health";
@@ -24,6 +26,8 @@ export interface Backend<Name extends string = string, Clients = unknown> {
   clients: (channel: Client, defaultTimeoutMs: number) => Clients;
   /** Its REST operations. */
   routes: (clients: Clients) => RouteSpec[];
+  /** Its described CRUD resources (the conformance suite runs over every one). */
+  resources: readonly AnyResource[];
   /** The OpenAPI tags its operations use, in the order the docs page lists them. */
   tags: readonly string[];
   /** The partner scopes it defines, with what each allows (OpenAPI and docs/auth.md). */
@@ -53,6 +57,7 @@ export const BACKENDS = [
       ...pipelineRoutes(sales),
       ...activityRoutes(sales),
     ],
+    resources: SALES_RESOURCES,
     tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities"],
     scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
   }),

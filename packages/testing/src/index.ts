@@ -5,3 +5,4 @@ export * from "./process";
 export * from "./services";
 export * from "./workloads";
 export * from "./workload-process";
+export * from "./resource-samples";
