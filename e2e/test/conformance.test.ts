@@ -61,7 +61,7 @@ describe.each(describedResources.map((r) => [r.name, writerRole(r), r] as const)
     expect(read.body).toEqual(updated.body);
   });
 
-  test("Idempotency-Key: a replay answers the same record, made once; the key with another body is 409", async () => {
+  test("Idempotency-Key: a replay answers the same record, made once; the key with another body is 409; in another tenant it is unused", async () => {
     const key = `conformance-${runId}-${r.plural}`;
     const first = await createRecord(r, owner, {}, { "Idempotency-Key": key });
     const replay = await call("POST", r.path, { token: owner, body: first.body, headers: { "Idempotency-Key": key } });
@@ -77,6 +77,11 @@ describe.each(describedResources.map((r) => [r.name, writerRole(r), r] as const)
 
     const otherBody = { ...first.body, [marker]: `${first.body[marker]} other` };
     expectProblem(await call("POST", r.path, { token: owner, body: otherBody, headers: { "Idempotency-Key": key } }), 409, "Idempotency-Key");
+
+    // Keys are the tenant's own: another tenant's create with the same key is a record of its own.
+    const elsewhere = await createRecord(r, otherTenant, {}, { "Idempotency-Key": key });
+    expect(elsewhere.res.body.tenantId).toBe("globex");
+    expect(elsewhere.id).not.toBe(first.id);
   });
 
   test("delete: without If-Match 428, stale 412, current 204; then 404 and gone from the list; restore 200 and back", async () => {
