@@ -15,19 +15,33 @@ export function etagOf(version: string | number): string {
 }
 
 /**
- * Reads If-Match into the version the service checks (`expected_version`): `"7"` → "7";
- * `*` (any current version) → "0", which skips the check. Weak tags never match (RFC 9110
- * strong comparison), a list of several tags is refused.
+ * The version an If-Match names: undefined when it is absent or `*` (any current version), else
+ * the strong tag's version (`"7"` → "7", `"0"` → "0"). Weak tags never match (RFC 9110 strong
+ * comparison), a list of several tags is refused.
  */
-export function expectedVersionFrom(ifMatch: string | undefined): string | undefined {
+export function versionInIfMatch(ifMatch: string | undefined): string | undefined {
   if (ifMatch === undefined) return undefined;
   const value = ifMatch.trim();
-  if (value === "*") return "0";
+  if (value === "*") return undefined;
   if (/^W\//.test(value)) throw new HttpProblem("precondition-failed", "If-Match needs a strong entity tag; weak tags never match", { field: "If-Match" });
   if (!IF_MATCH.test(value)) {
     throw new HttpProblem("validation-error", 'If-Match must be one entity tag as served in ETag, such as "3", or *', { field: "If-Match" });
   }
   return value.slice(1, -1);
+}
+
+/**
+ * Reads a record's If-Match into the version the service checks (`expected_version`, where 0
+ * skips the check): `"7"` → "7"; `*` (any current version) → "0"; absent → undefined. Records
+ * are stored from version 1, so `"0"` matches none: 412 here, before the service would read
+ * it as "no check".
+ */
+export function expectedVersionFrom(ifMatch: string | undefined): string | undefined {
+  if (ifMatch === undefined) return undefined;
+  const version = versionInIfMatch(ifMatch);
+  if (version === undefined) return "0";
+  if (version === "0") throw new HttpProblem("precondition-failed", 'no record has version "0": versions start at 1', { field: "If-Match" });
+  return version;
 }
 
 /** Whether an If-None-Match header matches the current tag (a GET then answers 304). */

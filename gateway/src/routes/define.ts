@@ -65,6 +65,12 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   body?: B;
   /** Whether If-Match is required (428 when missing) or only honoured. */
   ifMatch?: "required" | "optional";
+  /**
+   * The resource has a version 0 that is never stored (a tenant's default pipeline), so If-Match
+   * "0" is a precondition for the service, not a stale tag: the handler reads If-Match itself
+   * (`versionInIfMatch`); `expectedVersion` is not read from it.
+   */
+  unstoredVersionZero?: boolean;
   /** Whether the operation accepts Idempotency-Key. */
   idempotencyKey?: boolean;
   responses: Record<number, ResponseSpec>;
@@ -114,7 +120,7 @@ function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
     const params = spec.params ? validate(spec.params, req.params, "path") : {};
     const query = spec.query ? validate(spec.query, { ...(req.query as object) }, "query") : {};
     let expectedVersion = "0";
-    if (spec.ifMatch) {
+    if (spec.ifMatch && !spec.unstoredVersionZero) {
       const fromHeader = expectedVersionFrom(req.get("if-match"));
       if (fromHeader === undefined && spec.ifMatch === "required") {
         throw new HttpProblem("precondition-required", "send If-Match with the ETag of the version you read (or * to overwrite)", {

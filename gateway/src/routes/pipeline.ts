@@ -1,6 +1,5 @@
 import type { SalesClients } from "../backends";
-import { HttpProblem } from "../http/problem";
-import { toVersion } from "../schemas/common";
+import { versionInIfMatch } from "../http/conditional";
 import { stageKind } from "../schemas/enums";
 import { PipelineJson, pipelineJson, PipelineUpdate } from "../schemas/pipeline";
 import { route, type RouteSpec } from "./define";
@@ -32,18 +31,14 @@ export function pipelineRoutes(sales: SalesClients): RouteSpec[] {
         'If-Match is honoured (412 when the pipeline changed since it was read) but not required. The default pipeline of a tenant that never configured one has version 0: send If-Match "0" to replace it only if nobody configured it meanwhile.',
       body: PipelineUpdate,
       ifMatch: "optional",
+      unstoredVersionZero: true,
       responses: { 200: ok(PipelineJson, "The new pipeline.") },
       handler: async (ctx) => {
-        // Sales reads expected version 0 as "no check", so the default's tag is checked here.
-        if (ctx.req.get("if-match")?.trim() === '"0"') {
-          const current = await sales.pipeline.getPipeline({}, ctx.call);
-          if (toVersion(current.version) !== 0) {
-            throw new HttpProblem("precondition-failed", "the pipeline was configured since the default was read", { field: "If-Match" });
-          }
-        }
+        // Absent or *: no check; "0": only while the default is in use; Sales decides both.
+        const expectedVersion = versionInIfMatch(ctx.req.get("if-match"));
         const pipeline = await sales.pipeline.updatePipeline(
           {
-            expectedVersion: ctx.expectedVersion,
+            expectedVersion,
             stages: ctx.body.stages.map((s) => ({ id: s.id, name: s.name, probability: s.probability, kind: stageKind.toProto(s.kind) })),
           },
           ctx.call,

@@ -200,6 +200,20 @@ describe("leads", () => {
     expectProblem(await request(app).patch(`/v1/leads/${body.id}`).set(auth("rep")).set("If-Match", 'W/"2"').send({ title: "CEO" }), 412);
     expectProblem(await request(app).patch(`/v1/leads/${body.id}`).set(auth("rep")).set("If-Match", "2").send({ title: "CEO" }), 400, "If-Match");
   });
+  test('If-Match "0" names a version no record has: 412 before any call; * overwrites any version', async () => {
+    const { body } = await createLead();
+    const callsBefore = sales.calls.length;
+    for (const write of [
+      request(app).patch(`/v1/leads/${body.id}`).set(auth("rep")).set("If-Match", '"0"').send({ title: "CEO" }),
+      request(app).post(`/v1/leads/${body.id}/qualify`).set(auth("rep")).set("If-Match", '"0"').send({ qualified: true }),
+    ]) {
+      expectProblem(await write, 412, "If-Match");
+    }
+    expect(sales.calls.length).toBe(callsBefore);
+    const overwritten = await request(app).patch(`/v1/leads/${body.id}`).set(auth("rep")).set("If-Match", "*").send({ title: "CEO" }).expect(200);
+    expect(overwritten.body.title).toBe("CEO");
+    expect((sales.calls.at(-1)!.request as { expectedVersion: string }).expectedVersion).toBe("0");
+  });
   test("PATCH null clears an optional field; an empty patch is refused", async () => {
     const { body } = await createLead();
     const res = await request(app).patch(`/v1/leads/${body.id}`).set(auth("rep")).set("If-Match", "*").send({ email: null });

@@ -1,7 +1,7 @@
 import { status } from "@grpc/grpc-js";
 import { Metadata } from "@grpc/grpc-js";
 import { LeadStatus } from "@relata/proto/sales/v1/lead";
-import { etagOf, expectedVersionFrom, idempotencyKeyFrom, ifNoneMatchHits } from "../../src/http/conditional";
+import { etagOf, expectedVersionFrom, idempotencyKeyFrom, ifNoneMatchHits, versionInIfMatch } from "../../src/http/conditional";
 import { apiFieldName, HttpProblem, problemFromGrpc } from "../../src/http/problem";
 import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
@@ -83,6 +83,15 @@ describe("ETag and If-Match", () => {
     expect(expectedVersionFrom(" \"12\" ")).toBe("12");
     expect(expectedVersionFrom("*")).toBe("0");
     expect(expectedVersionFrom(undefined)).toBeUndefined();
+  });
+  test('a record\'s If-Match "0" is stale (no record has version 0); the pipeline reads it as a version', () => {
+    const stale = failure(() => expectedVersionFrom('"0"'));
+    expect([stale.status, stale.field]).toEqual([412, "If-Match"]);
+    expect(versionInIfMatch('"0"')).toBe("0");
+    expect(versionInIfMatch('"7"')).toBe("7");
+    expect(versionInIfMatch("*")).toBeUndefined();
+    expect(versionInIfMatch(undefined)).toBeUndefined();
+    expect(failure(() => versionInIfMatch('W/"0"')).status).toBe(412);
   });
   test("weak tags never match (412); malformed or several tags are a 400", () => {
     expect(failure(() => expectedVersionFrom('W/"7"')).status).toBe(412);

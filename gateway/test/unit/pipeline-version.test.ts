@@ -1,4 +1,5 @@
-import { createLogger } from "@relata/platform";
+import { createLogger, FIELD_TRAILER, VersionConflict } from "@relata/platform";
+import { Metadata } from "@grpc/grpc-js";
 import { StageKind } from "@relata/proto/sales/v1/pipeline";
 import type { Express } from "express";
 import request from "supertest";
@@ -10,8 +11,9 @@ import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
 
 /**
  * The default pipeline of a tenant that never configured one is version 0 (Sales stores
- * nothing for it): the API shows 0, serves ETag "0", and honours If-Match "0" itself, because
- * Sales reads an expected version of 0 as "no check".
+ * nothing for it): the API shows 0, serves ETag "0", and passes If-Match "0" on as expected
+ * version 0, which Sales honours ("only while nothing is stored"); no If-Match or `*` passes no
+ * expected version (no check). The stand-in below answers as Sales does.
  */
 const stages = [
   { id: "prospecting", name: "Prospecting", probability: 10, kind: StageKind.STAGE_KIND_OPEN },
@@ -26,14 +28,24 @@ const body = {
   ],
 };
 let storedVersion = "0";
-const updates: { expectedVersion: string }[] = [];
+const updates: { expectedVersion?: string }[] = [];
+
+/** Sales' VersionConflict as a gRPC client sees it. */
+function staleVersion() {
+  const conflict = new VersionConflict("pipeline", "acme");
+  const metadata = new Metadata();
+  metadata.set(FIELD_TRAILER, conflict.field!);
+  return Object.assign(new Error(conflict.message), { code: conflict.code, details: conflict.message, metadata });
+}
 
 const sales = {
   pipeline: {
     getPipeline: async () => ({ tenantId: "acme", version: storedVersion, stages }),
-    updatePipeline: async (req: { expectedVersion: string }) => {
+    updatePipeline: async (req: { expectedVersion?: string }) => {
       updates.push(req);
-      return { tenantId: "acme", version: String(Number(storedVersion) + 1), stages };
+      if (req.expectedVersion !== undefined && req.expectedVersion !== storedVersion) throw staleVersion();
+      storedVersion = String(Number(storedVersion) + 1);
+      return { tenantId: "acme", version: storedVersion, stages };
     },
   },
 } as unknown as SalesClients;
@@ -68,11 +80,19 @@ test('If-Match "0" replaces the default while it is still the default', async ()
   expect(updates).toEqual([expect.objectContaining({ expectedVersion: "0" })]);
 });
 
-test('If-Match "0" is stale once the pipeline was configured: 412, nothing written', async () => {
+test('If-Match "0" is stale once the pipeline was configured: Sales refuses it, 412, nothing written', async () => {
   storedVersion = "1";
   const res = await request(app).put("/v1/pipeline").set("Authorization", manager).set("If-Match", '"0"').send(body).expect(412);
   expect(res.body.field).toBe("If-Match");
-  expect(updates).toHaveLength(0);
+  expect(updates).toEqual([expect.objectContaining({ expectedVersion: "0" })]);
+  expect(storedVersion).toBe("1");
+});
+
+test("without If-Match, or with *, no expected version is sent: the default or a stored pipeline is replaced", async () => {
+  await request(app).put("/v1/pipeline").set("Authorization", manager).send(body).expect(200);
+  await request(app).put("/v1/pipeline").set("Authorization", manager).set("If-Match", "*").send(body).expect(200);
+  expect(updates).toEqual([{ expectedVersion: undefined, stages: expect.any(Array) }, { expectedVersion: undefined, stages: expect.any(Array) }]);
+  expect(storedVersion).toBe("2");
 });
 
 test("a stored version is checked by Sales; weak or malformed tags never reach it", async () => {

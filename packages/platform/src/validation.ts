@@ -40,6 +40,16 @@ export function snakeCase(path: string): string {
 
 export const MAX_TEXT = 200;
 
+/**
+ * A string's length in characters (code points), as zod's `max` and JSON Schema's `maxLength`
+ * count it; `.length` counts UTF-16 units, two for a character outside the BMP.
+ */
+export function characterCount(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
 const atMost = (max: number) => `must be at most ${max} characters`;
 
 /** A string, with the kit's messages: absent is "is required", another type "must be a string". */
@@ -87,7 +97,9 @@ export function isCalendarDate(value: string): boolean {
   const m = CALENDAR_DATE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
+  // Date.UTC reads years 0-99 as 1900-1999, so the year is set on its own.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 

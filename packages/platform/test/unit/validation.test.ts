@@ -3,6 +3,7 @@ import { enumCodec } from "../../src/codec/enum";
 import { AppError, InvalidArgument } from "../../src/errors";
 import {
   calendarDate,
+  characterCount,
   email,
   expectedVersion,
   id,
@@ -72,9 +73,23 @@ describe("field helpers", () => {
     expect(fieldError(website(), "ftp://example.com")).toBe("value: must be an http(s) URL");
   });
 
+  it("counts characters as the text schemas do, not UTF-16 units", () => {
+    const emoji = "😀".repeat(200);
+    expect(characterCount(emoji)).toBe(200);
+    expect(characterCount("")).toBe(0);
+    expect(requiredText().safeParse(emoji).success).toBe(true);
+    expect(requiredText().safeParse(emoji + "x").success).toBe(false);
+  });
+
   it("accepts only real calendar days", () => {
     expect(isCalendarDate("2028-02-29")).toBe(true);
     expect(isCalendarDate("2026-02-29")).toBe(false);
+    // Years 0-99 are years of their own, not 1900-1999.
+    expect(isCalendarDate("0050-01-01")).toBe(true);
+    expect(isCalendarDate("0000-02-29")).toBe(true);
+    expect(isCalendarDate("0001-02-29")).toBe(false);
+    expect(isCalendarDate("0099-12-31")).toBe(true);
+    expect(parse(calendarDate(), "0050-01-01")).toBe("0050-01-01");
     expect(parse(calendarDate(), "2026-02-28")).toBe("2026-02-28");
     expect(fieldError(calendarDate(), "2026-02-30")).toBe("value: must be a date written YYYY-MM-DD");
   });

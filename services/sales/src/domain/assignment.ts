@@ -1,4 +1,4 @@
-import { InvalidArgument } from "@relata/platform";
+import { characterCount, InvalidArgument, MAX_TEXT } from "@relata/platform";
 
 export const MAX_REPS = 500;
 
@@ -16,7 +16,7 @@ export function normaliseRepIds(repIds: readonly string[]): string[] {
   repIds.forEach((raw, i) => {
     const id = raw.trim();
     if (!id) throw new InvalidArgument(`rep_ids.${i}`, `rep_ids.${i}: must not be empty`);
-    if (id.length > 200) throw new InvalidArgument(`rep_ids.${i}`, `rep_ids.${i}: must be at most 200 characters`);
+    if (characterCount(id) > MAX_TEXT) throw new InvalidArgument(`rep_ids.${i}`, `rep_ids.${i}: must be at most ${MAX_TEXT} characters`);
     if (out.includes(id)) throw new InvalidArgument(`rep_ids.${i}`, `rep_ids.${i}: "${id}" is listed twice`);
     out.push(id);
   });

@@ -1,4 +1,4 @@
-import { InvalidArgument } from "@relata/platform";
+import { characterCount, InvalidArgument, MAX_TEXT } from "@relata/platform";
 import type { PipelineStage } from "./types";
 
 /** The pipeline every tenant has until it configures its own. */
@@ -34,7 +34,7 @@ export function validatePipeline(stages: readonly PipelineStage[]): PipelineStag
     seen.add(id);
     const name = stage.name.trim();
     if (!name) throw new InvalidArgument(at("name"), `${at("name")}: is required`);
-    if (name.length > 200) throw new InvalidArgument(at("name"), `${at("name")}: must be at most 200 characters`);
+    if (characterCount(name) > MAX_TEXT) throw new InvalidArgument(at("name"), `${at("name")}: must be at most ${MAX_TEXT} characters`);
     if (!Number.isInteger(stage.probability) || stage.probability < 0 || stage.probability > 100) {
       throw new InvalidArgument(at("probability"), `${at("probability")}: must be an integer from 0 to 100`);
     }

@@ -3,10 +3,10 @@ import {
   expectedVersion,
   id,
   implement,
-  InvalidArgument,
   optionalId,
   RecycleBinInput,
   recycleBinHandlers,
+  StateConflict,
   text,
   validate,
   type ServiceRegistration,
@@ -135,8 +135,9 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
             assertLeadChangeable(current, "assigned");
             // The round robin moves once per call, not once per retry.
             if (!owner) owner = (await assignmentRules.next(ctx)) ?? "";
+            // Stored state decides, not the request: a conflict (409) naming what is missing.
             if (!owner) {
-              throw new InvalidArgument("owner_id", "owner_id: is required while the tenant has no round-robin assignment rule");
+              throw new StateConflict("the tenant has no round-robin assignment rule with reps: name an owner_id, or set the rule's reps first", "owner_id");
             }
             if (owner === current.ownerId) return null;
             return { set: { ownerId: owner }, events: (next, actor) => [leadEvent("assigned", next, actor)] };

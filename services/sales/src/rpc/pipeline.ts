@@ -1,4 +1,4 @@
-import { expectedVersion, implement, protoEnum, validate, type ServiceRegistration } from "@relata/platform";
+import { implement, protoEnum, validate, type ServiceRegistration } from "@relata/platform";
 import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
 import { stageKind, toPipeline } from "../codec/mappers";
@@ -6,7 +6,12 @@ import { validatePipeline } from "../domain/pipeline";
 import type { SalesDeps } from "./context";
 
 const UpdatePipelineInput = z.object({
-  expectedVersion: expectedVersion(),
+  // Absent: no check; 0: only while the tenant has the default pipeline (see the proto).
+  expectedVersion: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a whole number")
+    .transform(Number)
+    .optional(),
   stages: z
     .array(
       z.object({

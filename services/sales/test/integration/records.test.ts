@@ -221,10 +221,19 @@ describe("round-robin assignment", () => {
     const named = await clients.leads.assignLead(AssignLeadRequest.fromPartial({ id: lead.id, expectedVersion: next.version, ownerId: "zed" }), as(tenant));
     expect(named).toMatchObject({ ownerId: "zed", version: String(Number(next.version) + 1) });
     const noRule = await clients.leads.createLead(leadRequest(), as(`norule-${run}`));
+    // Stored state decides (the request is well-formed): a conflict naming the missing rule, not a bad argument.
     expect(await failureOf(clients.leads.assignLead(AssignLeadRequest.fromPartial({ id: noRule.id }), as(`norule-${run}`)))).toMatchObject({
-      code: status.INVALID_ARGUMENT,
+      code: status.ABORTED,
+      field: "owner_id",
+      details: expect.stringMatching(/no round-robin assignment rule/),
+    });
+    // A rule without reps assigns nobody either.
+    await clients.leads.setAssignmentRule({ repIds: [] }, as(`norule-${run}`));
+    expect(await failureOf(clients.leads.assignLead(AssignLeadRequest.fromPartial({ id: noRule.id }), as(`norule-${run}`)))).toMatchObject({
+      code: status.ABORTED,
       field: "owner_id",
     });
+    expect((await clients.leads.getLead({ id: noRule.id }, as(`norule-${run}`))).version).toBe(noRule.version);
   });
 });
 
@@ -322,6 +331,31 @@ describe("pipeline and opportunities", () => {
     });
     // Another tenant still has the default.
     expect((await clients.pipeline.getPipeline({}, acme())).stages[0]?.id).toBe("prospecting");
+  });
+
+  it("replaces the default on expected version 0 only while nothing is stored, decided by the database", async () => {
+    const racing = `pipe-race-${run}`;
+    // Five managers replace the default they all read: one wins, the others are stale.
+    const outcomes = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) =>
+        clients.pipeline
+          .updatePipeline({ expectedVersion: "0", stages: custom.map((s) => ({ ...s, name: `${s.name} ${i}` })) }, as(racing))
+          .then((p) => p.version, (err: unknown) => failureOf(Promise.reject(err))),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "1")).toHaveLength(1);
+    expect(outcomes.filter((o) => typeof o !== "string")).toEqual(Array(4).fill(expect.objectContaining({ code: status.FAILED_PRECONDITION })));
+    expect((await clients.pipeline.getPipeline({}, as(racing))).version).toBe("1");
+    // Once configured, 0 stays stale; no expected version replaces whatever is stored; a stored one is checked.
+    expect(await failureOf(clients.pipeline.updatePipeline({ expectedVersion: "0", stages: custom }, as(racing)))).toMatchObject({ code: status.FAILED_PRECONDITION });
+    expect((await clients.pipeline.updatePipeline({ stages: custom }, as(racing))).version).toBe("2");
+    expect((await clients.pipeline.updatePipeline({ expectedVersion: "2", stages: custom }, as(racing))).version).toBe("3");
+    // Without an expected version, the default of a tenant that never configured one is replaced too.
+    expect((await clients.pipeline.updatePipeline({ stages: custom }, as(`pipe-free-${run}`))).version).toBe("1");
+    // A stored version named while only the default exists was never stored: stale.
+    expect(await failureOf(clients.pipeline.updatePipeline({ expectedVersion: "1", stages: custom }, as(`pipe-none-${run}`)))).toMatchObject({
+      code: status.FAILED_PRECONDITION,
+    });
   });
 
   it("moves an opportunity through the stages and closes it as lost with a reason, once", async () => {

@@ -44,4 +44,9 @@ describe("round robin", () => {
     expect(() => normaliseRepIds(["ann", "bob", "ann"])).toThrow(InvalidArgument);
     expect(normaliseRepIds([])).toEqual([]);
   });
+
+  it("counts a rep id's length in characters, as the API schemas do", () => {
+    expect(normaliseRepIds(["😀".repeat(200)])).toEqual(["😀".repeat(200)]);
+    expect(() => normaliseRepIds(["😀".repeat(201)])).toThrow(expect.objectContaining({ field: "rep_ids.0" }));
+  });
 });

@@ -77,6 +77,16 @@ describe("pipeline validation", () => {
     expect(fieldOfFailure(noName)).toEqual({ field: "stages.1.name", message: "stages.1.name: is required" });
   });
 
+  it("counts a name's length in characters, as the API schemas do", () => {
+    // 200 emoji are 400 UTF-16 units but 200 characters: the limit is met, not passed.
+    const emoji = valid();
+    emoji[0] = { ...emoji[0]!, name: "😀".repeat(200) };
+    expect(validatePipeline(emoji)[0]!.name).toBe("😀".repeat(200));
+    const tooLong = valid();
+    tooLong[0] = { ...tooLong[0]!, name: "😀".repeat(201) };
+    expect(fieldOfFailure(tooLong)).toEqual({ field: "stages.0.name", message: "stages.0.name: must be at most 200 characters" });
+  });
+
   it("starts new opportunities in the first open stage, or an open stage asked for", () => {
     const stages = [valid()[2]!, ...valid().filter((s) => s.kind !== "won")];
     expect(firstOpenStage(stages).id).toBe("discovery");

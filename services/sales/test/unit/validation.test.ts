@@ -126,6 +126,13 @@ describe("request validation", () => {
     });
   });
 
+  it("keeps a pipeline update's absent expected version apart from version 0", () => {
+    expect(validate(pipelineSchemas.updatePipeline, { stages: [] }).expectedVersion).toBeUndefined();
+    expect(validate(pipelineSchemas.updatePipeline, { expectedVersion: "0", stages: [] }).expectedVersion).toBe(0);
+    expect(validate(pipelineSchemas.updatePipeline, { expectedVersion: "3", stages: [] }).expectedVersion).toBe(3);
+    expect(failure(() => validate(pipelineSchemas.updatePipeline, { expectedVersion: "-1", stages: [] })).field).toBe("expected_version");
+  });
+
   it("keeps lead scores within 0..100", () => {
     expect(failure(() => validate(leadSchemas.updateLead, { id: "l", expectedVersion: "0", score: 101 })).field).toBe("score");
     expect(validate(leadSchemas.updateLead, { id: "l", expectedVersion: "0", score: 55 }).score).toBe(55);

@@ -77,7 +77,13 @@ export interface GetPipelineRequest {
 }
 
 export interface UpdatePipelineRequest {
-  expectedVersion: string;
+  /**
+   * The version the caller read. Absent: no check. 0 (the version of a tenant's default
+   * pipeline, which is never stored): only if the tenant has not configured a pipeline yet.
+   * Unlike the records' `expected_version`, where 0 skips the check, presence tells the two
+   * apart: a pipeline's version 0 is a real one.
+   */
+  expectedVersion?: string | undefined;
   stages: PipelineStage[];
 }
 
@@ -295,12 +301,12 @@ export const GetPipelineRequest: MessageFns<GetPipelineRequest> = {
 };
 
 function createBaseUpdatePipelineRequest(): UpdatePipelineRequest {
-  return { expectedVersion: "0", stages: [] };
+  return { expectedVersion: undefined, stages: [] };
 }
 
 export const UpdatePipelineRequest: MessageFns<UpdatePipelineRequest> = {
   encode(message: UpdatePipelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.expectedVersion !== "0") {
+    if (message.expectedVersion !== undefined) {
       writer.uint32(8).int64(message.expectedVersion);
     }
     for (const v of message.stages) {
@@ -355,7 +361,7 @@ export const UpdatePipelineRequest: MessageFns<UpdatePipelineRequest> = {
   },
   fromPartial<I extends Exact<DeepPartial<UpdatePipelineRequest>, I>>(object: I): UpdatePipelineRequest {
     const message = createBaseUpdatePipelineRequest();
-    message.expectedVersion = object.expectedVersion ?? "0";
+    message.expectedVersion = object.expectedVersion ?? undefined;
     message.stages = object.stages?.map((e) => PipelineStage.fromPartial(e)) || [];
     return message;
   },
