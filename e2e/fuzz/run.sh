@@ -36,11 +36,12 @@ token=$(curl -fsS "$KEYCLOAK_ISSUER/protocol/openid-connect/token" \
   "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
 # Records of the fuzzing tenant that the operations on one record act on (otherwise every
-# generated id is a 404 and Sales' rules for changes are never reached). Fixed idempotency keys
-# make them the same records run after run on one stack.
+# generated id is a 404 and Sales' rules for changes are never reached). Each run makes its own:
+# the fuzzer deletes some of them, and a deleted record's idempotency key is not reusable.
+run_id=$(date +%s%N)
 fixture() { # <path> <key> <json body> → the record's id
   curl -fsS -X POST "$GATEWAY_URL$1" -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
-    -H "Idempotency-Key: fuzz-fixture-$2" -d "$3" |
+    -H "Idempotency-Key: fuzz-fixture-$run_id-$2" -d "$3" |
     "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["id"])'
 }
 FUZZ_ACCOUNT_ID=$(fixture /v1/accounts account '{"name": "Fuzzing fixture"}')
