@@ -1,7 +1,7 @@
 import type { Client } from "@grpc/grpc-js";
 import { checkHealth, openChannel, promiseClients, type PromiseClients } from "@relata/platform";
 import type { AnyResource } from "@relata/platform/resource";
-import { salesServices } from "@relata/proto";
+import { salesServices } from "@relata/sales/client";
 import { SALES_RESOURCES } from "@relata/sales/resources";
 import { z } from "zod";
 import type { RouteSpec } from "./routes/define";

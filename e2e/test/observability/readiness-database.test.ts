@@ -2,8 +2,8 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { randomUUID } from "node:crypto";
 import { connectMongo, createLogger } from "@relata/platform";
 import { CreateLeadRequest, GetLeadRequest } from "@relata/proto/sales/v1/lead";
-import { demoUsername, localStack, salesClientsAt, userToken, waitFor } from "@relata/testing";
-import { healthClient, sample, startGateway, startSales, type SalesUnderTest } from "./support";
+import { demoUsername, localStack, userToken, waitFor } from "@relata/testing";
+import { healthClient, salesClientsAt, sample, startGateway, startSales, type SalesUnderTest } from "./support";
 
 /**
  * The service reaches the stack's database through a relay of this test's own, which the test

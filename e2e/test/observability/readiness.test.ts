@@ -6,8 +6,8 @@ import { jetstream, jetstreamManager, DeliverPolicy, AckPolicy } from "@nats-io/
 import { connect } from "@nats-io/transport-node";
 import { CreateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { LeadChanged } from "@relata/proto/events/v1/sales";
-import { salesClientsAt, spawnProcess, testServerPort, waitFor, type SpawnedProcess } from "@relata/testing";
-import { healthClient, sample, startSales, type SalesUnderTest } from "./support";
+import { spawnProcess, testServerPort, waitFor, type SpawnedProcess } from "@relata/testing";
+import { healthClient, salesClientsAt, sample, startSales, type SalesUnderTest } from "./support";
 
 // A NATS server of this test's own, so it can be stopped under a running Sales service, and
 // started again on the same port. Ports in the stack's block (docs/local-stack.md: test server

@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import { AckPolicy, DeliverPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { checkHealth, connectMongo, createLogger, openChannel } from "@relata/platform";
-import { localStack, spawnProcess, startSalesProcess, type SalesProcess, type SpawnedProcess } from "@relata/testing";
+import { clientsAt, localStack, spawnProcess, startWorkloadProcess, type ClosableClients, type SpawnedProcess, type WorkloadProcess } from "@relata/testing";
+import { salesServices } from "@relata/sales/client";
 
 /** One span as an OTLP/HTTP JSON export carries it, with the exporting service's name. */
 export interface ReceivedSpan {
@@ -98,7 +99,7 @@ export function healthClient(addr: string): { status: () => Promise<string>; clo
 }
 
 export interface SalesUnderTest {
-  process: SalesProcess;
+  process: WorkloadProcess;
   grpcAddr: string;
   metricsUrl: string;
   /** Stops the process, then removes its timeline durable and drops its database. */
@@ -146,12 +147,12 @@ export async function startSales(options: {
   const durable = `sales-timeline-e2e-${run}`;
   const natsUrl = options.natsUrl ?? localStack.natsUrl;
   await createTimelineDurable(natsUrl, durable);
-  const child = await startSalesProcess({
-    grpcPort: options.grpcPort,
-    natsUrl,
-    mongoBaseUri: options.mongoBaseUri,
+  const child = await startWorkloadProcess("sales", {
+    port: options.grpcPort,
+    metricsPort: options.metricsPort,
     database,
-    env: { METRICS_PORT: String(options.metricsPort), LOG_LEVEL: "info", TIMELINE_DURABLE: durable, ...otelEnv(options.otlpUrl) },
+    infra: { mongoBaseUri: options.mongoBaseUri ?? localStack.ferretdbUri, natsUrl },
+    env: { LOG_LEVEL: "info", TIMELINE_DURABLE: durable, SHUTDOWN_GRACE_MS: "3000", ...otelEnv(options.otlpUrl) },
   });
   const stop = async () => {
     await child.stop();
@@ -160,6 +161,11 @@ export async function startSales(options: {
     await db.dropDatabase().finally(() => db.close());
   };
   return { process: child, grpcAddr: child.address, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`, stop };
+}
+
+/** Promise clients of every Sales service at `address`, on one channel that `close()` ends. */
+export function salesClientsAt(address: string, defaultTimeoutMs = 15_000): ClosableClients<typeof salesServices> {
+  return clientsAt(salesServices, address, defaultTimeoutMs);
 }
 
 export async function startGateway(options: {

@@ -2,7 +2,7 @@ export * from "./stack";
 export * from "./tokens";
 export * from "./wait";
 export * from "./process";
-export * from "./services";
+export * from "./clients";
 export * from "./workloads";
 export * from "./workload-process";
 export * from "./resource-samples";

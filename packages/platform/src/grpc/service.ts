@@ -40,7 +40,7 @@ export type UnaryHandlers<D extends ServiceDefinition> = {
 };
 
 export interface ServiceRegistration {
-  /** Fully qualified service name, for the health service ("relata.sales.v1.LeadService"). */
+  /** Fully qualified service name, for the health service ("relata.<name>.v1.<Thing>Service"). */
   name: string;
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { startTelemetry } from "./sdk";
 
-/** The workload's own package.json (`@relata/sales` → service "sales", its version). */
+/** The workload's own package.json (`@relata/<name>` → service "<name>", its version). */
 function ownPackage(): { name?: string; version?: string } {
   for (let dir = dirname(require.main?.filename ?? process.argv[1] ?? "."); dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, "package.json");

@@ -14,8 +14,11 @@ import {
   SALES,
   sleep,
   eventually,
+  salesClientsAt,
+  startSalesProcess,
+  type SalesProcess,
 } from "./support";
-import { salesClientsAt, startSalesProcess, testServerPort, type SalesProcess } from "@relata/testing";
+import { testServerPort } from "@relata/testing";
 
 // A crash loses no event: the service publishes as it writes, and is killed with SIGKILL in
 // the middle of a burst of writes, with events in flight and others still in their outboxes.

@@ -27,8 +27,12 @@ import {
   readStream,
   runId,
   eventually,
+  salesClientsAt,
+  startSalesProcess,
+  type SalesClients,
+  type SalesProcess,
 } from "./support";
-import { salesClientsAt, startSalesProcess, testServerPort, type SalesClients, type SalesProcess } from "@relata/testing";
+import { testServerPort } from "@relata/testing";
 
 jest.setTimeout(90_000);
 

@@ -8,8 +8,8 @@ import { ActivityType, CreateActivityRequest } from "@relata/proto/sales/v1/acti
 import { CreateContactRequest, ListContactsRequest } from "@relata/proto/sales/v1/contact";
 import { ConvertLeadRequest, CreateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { CreateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
-import { salesClientsAt, startSalesProcess, testServerPort, type SalesClients, type SalesProcess } from "@relata/testing";
-import { connectBus, createDurableFromNow, eventually, failureOf, identity, mongoBase, nextSequence, readStream, runId } from "./support";
+import { testServerPort } from "@relata/testing";
+import { connectBus, createDurableFromNow, eventually, failureOf, identity, mongoBase, nextSequence, readStream, runId, salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "./support";
 
 jest.setTimeout(90_000);
 

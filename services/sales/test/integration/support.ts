@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { DeliverPolicy, AckPolicy } from "@nats-io/jetstream";
 import { createLogger, DEAD_LETTER_STREAM, EventBus, fieldOf, isGrpcError, type Identity } from "@relata/platform";
-import { localStack, waitFor } from "@relata/testing";
+import { clientsAt, localStack, startWorkloadProcess, waitFor, type ClosableClients, type WorkloadProcess } from "@relata/testing";
+import { salesServices } from "../../src/client";
 
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import type { status as GrpcStatus } from "@grpc/grpc-js";
@@ -133,4 +134,41 @@ export async function deadLettered(bus: EventBus, durable: string): Promise<numb
 /** Removes a test durable's dead letters (the dead-letter stream outlives test runs). */
 export async function purgeDeadLetters(bus: EventBus, durable: string): Promise<void> {
   await bus.jsm.streams.purge(DEAD_LETTER_STREAM.name, { filter: `deadletter.${SALES}.${durable}` });
+}
+
+export interface SalesProcess extends WorkloadProcess {
+  database: string;
+}
+
+export interface SalesProcessOptions {
+  grpcPort: number;
+  /** Default: a fresh `relata_sales_test_<random>`. */
+  database?: string;
+  /** Added to (or, set to undefined, removed from) the process's environment. */
+  env?: Record<string, string | undefined>;
+  echo?: boolean;
+}
+
+/**
+ * Runs the built Sales service as a child process of the test (startWorkloadProcess), with its
+ * own port, database and timeline durable, and resolves once its health is SERVING (which it
+ * reports only after its handlers are registered).
+ */
+export async function startSalesProcess(options: SalesProcessOptions): Promise<SalesProcess> {
+  const run = runId();
+  const child = await startWorkloadProcess("sales", {
+    port: options.grpcPort,
+    database: options.database ?? `relata_sales_test_${run}`,
+    infra: { mongoBaseUri: mongoBase, natsUrl },
+    env: { TIMELINE_DURABLE: `sales-timeline-test-${run}`, SHUTDOWN_GRACE_MS: "3000", ...options.env },
+    echo: options.echo,
+  });
+  return Object.assign(child, { database: child.database! });
+}
+
+export type SalesClients = ClosableClients<typeof salesServices>;
+
+/** Promise clients of every Sales service at `address`, on one channel that `close()` ends. */
+export function salesClientsAt(address: string, defaultTimeoutMs = 15_000): SalesClients {
+  return clientsAt(salesServices, address, defaultTimeoutMs);
 }

@@ -1,0 +1,26 @@
+import type { PromiseClients } from "@relata/platform";
+import { AccountServiceService } from "@relata/proto/sales/v1/account";
+import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
+import { ContactServiceService } from "@relata/proto/sales/v1/contact";
+import { LeadServiceService } from "@relata/proto/sales/v1/lead";
+import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
+import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
+import { TimelineServiceService } from "@relata/proto/sales/v1/timeline";
+
+/**
+ * The Sales gRPC services by a short name: every caller (the gateway, the tests) builds its
+ * clients from this map, e.g. `promiseClients(salesServices, channel, options)`. This module
+ * imports no runtime of the service, so callers import it through `@relata/sales/client`.
+ */
+export const salesServices = {
+  accounts: AccountServiceService,
+  contacts: ContactServiceService,
+  leads: LeadServiceService,
+  opportunities: OpportunityServiceService,
+  pipeline: PipelineServiceService,
+  activities: ActivityServiceService,
+  timeline: TimelineServiceService,
+};
+
+/** Promise clients of every Sales service. */
+export type SalesClients = PromiseClients<typeof salesServices>;
