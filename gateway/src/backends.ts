@@ -1,5 +1,7 @@
 import type { Client } from "@grpc/grpc-js";
 import { checkHealth, openChannel, promiseClients, type PromiseClients } from "@relata/platform";
+import type { AnyResource } from "@relata/platform/resource";
+import { SALES_RESOURCES } from "@relata/sales/resources";
 import { salesServices } from "@relata/proto";
 import { z } from "zod";
 import type { RouteSpec } from "./routes/define";
@@ -28,6 +30,8 @@ export interface Backend<Name extends string = string, Clients = unknown> {
   tags: readonly string[];
   /** The partner scopes it defines, with what each allows (OpenAPI and docs/auth.md). */
   scopes: Readonly<Record<string, string>>;
+  /** Its described CRUD resources (routes, permissions, the conformance suite). */
+  resources: readonly AnyResource[];
 }
 
 /** Keeps an entry's exact name and scope names in its type, so the permission table is checked against them. */
@@ -55,6 +59,7 @@ export const BACKENDS = [
     ],
     tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities"],
     scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
+    resources: SALES_RESOURCES,
   }),
 ] as const;
 
