@@ -1,7 +1,7 @@
 import type { SalesClients } from "../backends";
 import { HttpProblem } from "../http/problem";
 import { toVersion } from "../schemas/common";
-import { stageKind } from "../schemas/enums";
+import { stageKind } from "@relata/sales/resources";
 import { PipelineJson, pipelineJson, PipelineUpdate } from "../schemas/pipeline";
 import { route, type RouteSpec } from "./define";
 import { ok } from "./responses";

@@ -1,11 +1,9 @@
 import type { Pipeline } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
 import { text, toVersion } from "./common";
-import { stageKind } from "./enums";
+import { STAGE_ID, stageKind } from "@relata/sales/resources";
 import { named } from "./registry";
 
-/** Stage ids as Sales accepts them: a slug starting with a letter, at most 50 characters. */
-export const STAGE_ID = /^[a-z][a-z0-9_-]{0,49}$/;
 const MAX_STAGES = 50;
 
 /** `{kind: <kind>}`, for the document's rules on stages. */

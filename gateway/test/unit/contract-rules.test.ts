@@ -5,12 +5,11 @@ import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
 import type { SalesClients } from "../../src/backends";
-import { AccountCreate, AccountUpdate } from "../../src/schemas/accounts";
-import { ActivityCreate, ActivityListQuery, ActivityUpdate } from "../../src/schemas/activities";
+import { account, activity, contact, lead, opportunity } from "@relata/sales/resources";
+import { crudSchemas } from "../../src/routes/crud";
 import { CURRENCIES, TENANT_ID } from "../../src/schemas/common";
-import { ContactCreate, ContactUpdate } from "../../src/schemas/contacts";
-import { LeadAssignmentRuleUpdate, LeadConvert, LeadCreate, LeadQualify, LeadUpdate } from "../../src/schemas/leads";
-import { OpportunityCreate, OpportunityStageChange, OpportunityUpdate } from "../../src/schemas/opportunities";
+import { LeadAssignmentRuleUpdate, LeadConvert, LeadQualify } from "../../src/schemas/leads";
+import { OpportunityStageChange } from "../../src/schemas/opportunities";
 import { PipelineJson, PipelineUpdate } from "../../src/schemas/pipeline";
 
 /**
@@ -35,6 +34,12 @@ const doc = openApiDocument(allRoutes({ sales: {} as SalesClients }), { publicUr
   paths: Record<string, Record<string, { parameters: (Json & { name: string; in: string; schema: Json })[]; responses: Record<string, Json> }>>;
   components: { schemas: Record<string, Json & { properties?: Record<string, Json> }> };
 };
+// The described resources' schemas, as the routes built and registered them.
+const [AccountCreate, AccountUpdate] = [crudSchemas(account).create, crudSchemas(account).update];
+const [ContactCreate, ContactUpdate] = [crudSchemas(contact).create, crudSchemas(contact).update];
+const [LeadCreate, LeadUpdate] = [crudSchemas(lead).create, crudSchemas(lead).update];
+const [OpportunityCreate, OpportunityUpdate] = [crudSchemas(opportunity).create, crudSchemas(opportunity).update];
+const [ActivityCreate, ActivityUpdate, ActivityListQuery] = [crudSchemas(activity).create, crudSchemas(activity).update, crudSchemas(activity).list];
 const component = (id: string) => doc.components.schemas[id]!;
 const property = (id: string, name: string) => component(id).properties![name]!;
 const parameter = (path: string, method: string, name: string) => doc.paths[path]![method]!.parameters.find((p) => p.name === name)!;
