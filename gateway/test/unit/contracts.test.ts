@@ -146,7 +146,7 @@ describe("enum words", () => {
     }
     expect(leadStatus.words).toEqual(["new", "qualified", "disqualified", "converted"]);
     expect(leadStatus.toProto("converted")).toBe(LeadStatus.LEAD_STATUS_CONVERTED);
-    expect(leadStatus.fromProto(LeadStatus.LEAD_STATUS_UNSPECIFIED)).toBeUndefined();
+    expect(leadStatus.fromProto(LeadStatus.LEAD_STATUS_UNSPECIFIED)).toBeNull();
     expect(activityType.words).toEqual(["task", "call", "meeting", "email"]);
     expect(opportunityStatus.words).toEqual(["open", "won", "lost"]);
     expect(leadSource.words).toContain("web_form");

@@ -1,6 +1,6 @@
 import { Schema } from "mongoose";
 import { z } from "zod";
-import type { EnumCodec } from "./enums";
+import type { EnumCodec } from "../codec/enum";
 
 /** A value's three forms: in the generated message, in the API's JSON, in the service's record. */
 export interface FieldTypes {
@@ -308,7 +308,7 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
     output: codec.schema,
     service: z.string(notString).transform((value, ctx) => {
       const word = codec.fromProto(value);
-      if (word !== undefined) return word;
+      if (word !== null) return word;
       // Inside a message (a record reference's type), UNSPECIFIED is a value not given.
       const given = value !== "" && value !== `${codec.prefix}UNSPECIFIED`;
       ctx.addIssue({ code: "custom", message: given ? `is not a known value: ${value}` : "is required" });
@@ -319,7 +319,7 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
     emptyProto: `${codec.prefix}UNSPECIFIED` as E,
     emptyRecord: undefined,
     clearable: false,
-    toJson: (value) => codec.fromProto(value) ?? null,
+    toJson: (value) => codec.fromProto(value),
     toProto: (value) => codec.toProto(value),
     recordToProto: (value) => (value === undefined ? (`${codec.prefix}UNSPECIFIED` as E) : codec.toProto(value)),
     mongo: String,

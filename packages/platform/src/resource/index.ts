@@ -1,5 +1,6 @@
 // One description per resource, and everything generic derived from it.
-export { enumCodec, type EnumCodec, type EnumWord } from "./enums";
+// The kit's one enum codec, for descriptions' enum fields.
+export { enumCodec, type EnumCodec, type EnumWord } from "../codec/enum";
 export {
   f,
   Field,
