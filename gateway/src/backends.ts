@@ -26,12 +26,12 @@ export interface Backend<Name extends string = string, Clients = unknown> {
   clients: (channel: Client, defaultTimeoutMs: number) => Clients;
   /** Its REST operations. */
   routes: (clients: Clients) => RouteSpec[];
-  /** Its described CRUD resources (the conformance suite runs over every one). */
-  resources: readonly AnyResource[];
   /** The OpenAPI tags its operations use, in the order the docs page lists them. */
   tags: readonly string[];
   /** The partner scopes it defines, with what each allows (OpenAPI and docs/auth.md). */
   scopes: Readonly<Record<string, string>>;
+  /** Its described CRUD resources (routes, permissions, the conformance suite). */
+  resources: readonly AnyResource[];
 }
 
 /** Keeps an entry's exact name and scope names in its type, so the permission table is checked against them. */
@@ -57,9 +57,9 @@ export const BACKENDS = [
       ...pipelineRoutes(sales),
       ...activityRoutes(sales),
     ],
-    resources: SALES_RESOURCES,
     tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities"],
     scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
+    resources: SALES_RESOURCES,
   }),
 ] as const;
 

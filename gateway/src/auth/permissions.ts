@@ -1,4 +1,6 @@
 import { ROLES, type Role } from "@relata/platform";
+import { permissionRows, type AnyResource } from "@relata/platform/resource";
+import { account, activity, contact, lead, opportunity, SALES_READERS, SALES_WRITERS } from "@relata/sales/resources";
 import type { Scope } from "../backends";
 import type { Caller } from "./verifier";
 
@@ -18,41 +20,45 @@ export interface Rule {
   description: string;
 }
 
-const SALES_READERS: Role[] = ["platform-admin", "tenant-admin", "sales-rep", "sales-manager", "marketer", "analyst"];
-const SUPPORT: Role[] = ["support-agent", "support-manager"];
-const SALES_WRITERS: Role[] = ["tenant-admin", "sales-rep", "sales-manager"];
 const SALES_CONFIGURERS: Role[] = ["tenant-admin", "sales-manager"];
 
-export const PERMISSIONS = {
-  "accounts.read": { roles: [...SALES_READERS, ...SUPPORT], scopes: ["sales:read"], description: "list and read accounts" },
-  "accounts.write": { roles: SALES_WRITERS, scopes: [], description: "create and update accounts" },
-  "accounts.delete": { roles: SALES_WRITERS, scopes: [], description: "delete accounts to the recycle bin and restore them" },
+/** The rows of a described resource's generic operations: `<plural>.read`, `.write` (or `.create` and `.update`), `.delete`. */
+const rowsOf = (r: AnyResource) => permissionRows(r) as Record<`${string}.${"read" | "write" | "create" | "update" | "delete"}`, Rule>;
+
+/** The operations of custom verbs and of what is not a described resource. */
+const CUSTOM = {
   "accounts.timeline": { roles: SALES_READERS, scopes: ["sales:read"], description: "read an account's timeline" },
-  "contacts.read": { roles: [...SALES_READERS, ...SUPPORT], scopes: ["sales:read"], description: "list and read contacts" },
-  "contacts.write": { roles: SALES_WRITERS, scopes: [], description: "create and update contacts" },
-  "contacts.delete": { roles: SALES_WRITERS, scopes: [], description: "delete contacts to the recycle bin and restore them" },
-  "leads.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "list and read leads" },
-  "leads.create": { roles: SALES_WRITERS, scopes: ["sales:write"], description: "create leads" },
-  "leads.update": { roles: SALES_WRITERS, scopes: [], description: "update, qualify and assign leads" },
   "leads.convert": { roles: SALES_WRITERS, scopes: [], description: "convert a lead into account, contact and opportunity" },
-  "leads.delete": { roles: SALES_WRITERS, scopes: [], description: "delete leads to the recycle bin and restore them" },
-  "opportunities.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "list and read opportunities" },
-  "opportunities.write": { roles: SALES_WRITERS, scopes: [], description: "create and update opportunities, change their stage" },
-  "opportunities.delete": { roles: SALES_WRITERS, scopes: [], description: "delete opportunities to the recycle bin and restore them" },
-  "activities.read": { roles: [...SALES_READERS, ...SUPPORT], scopes: ["sales:read"], description: "list and read activities" },
-  "activities.write": { roles: SALES_WRITERS, scopes: [], description: "create and update activities" },
-  "activities.delete": { roles: SALES_WRITERS, scopes: [], description: "delete activities to the recycle bin and restore them" },
   "pipeline.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read the tenant's pipeline" },
   "pipeline.write": { roles: SALES_CONFIGURERS, scopes: [], description: "configure the tenant's pipeline stages" },
   "leadAssignment.read": { roles: SALES_READERS, scopes: [], description: "read the lead assignment rule" },
   "leadAssignment.write": { roles: SALES_CONFIGURERS, scopes: [], description: "set the lead assignment rule" },
 } as const satisfies Record<string, Rule>;
 
-export type Operation = keyof typeof PERMISSIONS;
+/**
+ * An operation of the table: a custom one by name, a resource's by its pattern. A route naming a
+ * resource operation the table lacks fails the permission test (every route's operation is a row).
+ */
+export type Operation = keyof typeof CUSTOM | keyof ReturnType<typeof rowsOf>;
+
+const { "accounts.timeline": timeline, "leads.convert": convert, ...configuration } = CUSTOM;
+
+/** In the order docs/auth.md lists them: each resource's rows with its custom verbs', then the configuration. */
+export const PERMISSIONS: Readonly<Record<Operation, Rule>> = {
+  ...rowsOf(account),
+  "accounts.timeline": timeline,
+  ...rowsOf(contact),
+  ...rowsOf(lead),
+  "leads.convert": convert,
+  ...rowsOf(opportunity),
+  ...rowsOf(activity),
+  ...configuration,
+};
 
 /** Whether the caller may perform the operation: a matching role, or (partner clients) a matching scope. */
 export function isAllowed(caller: Pick<Caller, "kind" | "roles" | "scopes">, operation: Operation): boolean {
-  const rule: Rule = PERMISSIONS[operation];
+  const rule: Rule | undefined = PERMISSIONS[operation];
+  if (!rule) return false;
   if (caller.roles.some((r) => (rule.roles as readonly string[]).includes(r))) return true;
   return caller.kind === "client" && caller.scopes.some((s) => (rule.scopes as readonly string[]).includes(s));
 }

@@ -1,120 +1,53 @@
 import { CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
+import { activity, recordType } from "@relata/sales/resources";
+import { z } from "zod";
 import type { SalesClients } from "../backends";
-import { ActivityCreate, ActivityJson, activityJson, ActivityListQuery, ActivityUpdate } from "../schemas/activities";
-import { IdParams, pageOf } from "../schemas/common";
-import { activityType, recordType } from "../schemas/enums";
-import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
-import { created, ok, page } from "./responses";
+import { Id } from "../schemas/common";
+import { crudRoutes } from "./crud";
+import type { RouteSpec } from "./define";
 
-const ActivityPage = pageOf("ActivityPage", ActivityJson);
+/** List parameters that are not fields: the record the activities are linked to, and open ones only. */
+const listParams = {
+  shape: {
+    relatedType: recordType.schema.optional().meta({ description: "With relatedId: activities linked to that record." }),
+    relatedId: Id.optional(),
+    open: z.enum(["true", "false"]).optional().meta({ description: "true: only activities not completed yet." }),
+  },
+  together: [["relatedType", "relatedId"]] as const,
+  request: (q: Record<string, unknown>) => {
+    const relatedType = q.relatedType as (typeof recordType.words)[number] | undefined;
+    return {
+      relatedTo: relatedType && q.relatedId ? { type: recordType.toProto(relatedType), id: q.relatedId as string } : undefined,
+      openOnly: q.open === "true",
+    };
+  },
+};
+
+/** Completing an activity is a flag of the PATCH (the service sets completedAt). */
+const updateFields = {
+  shape: { completed: z.literal(true).optional().meta({ description: "true marks the activity completed now." }) },
+  request: (b: Record<string, unknown>) => ({ completed: b.completed as boolean | undefined }),
+};
 
 export function activityRoutes(sales: SalesClients): RouteSpec[] {
-  return [
-    route({
-      operationId: "listActivities",
-      method: "get",
-      path: "/v1/activities",
-      operation: "activities.read",
-      tag: "Activities",
-      summary: "List activities",
-      query: ActivityListQuery,
-      responses: { 200: page(ActivityPage) },
-      handler: async (ctx) => {
-        const q = ctx.query;
-        const res = await sales.activities.listActivities(
-          ListActivitiesRequest.fromPartial({
-            page: { pageSize: q.limit ?? 0, cursor: q.cursor ?? "", sort: q.sort ?? "" },
-            relatedTo: q.relatedType && q.relatedId ? { type: recordType.toProto(q.relatedType), id: q.relatedId } : undefined,
-            ownerId: q.ownerId ?? "",
-            type: q.type ? activityType.toProto(q.type) : undefined,
-            openOnly: q.open === "true",
-          }),
-          ctx.call,
-        );
-        return listReply(ctx, res.activities.map(activityJson), res.page?.nextCursor);
+  return crudRoutes(
+    activity,
+    {
+      list: async (request, call) => {
+        const res = await sales.activities.listActivities(ListActivitiesRequest.fromPartial(request), call);
+        return { records: res.activities, nextCursor: res.page?.nextCursor };
       },
-    }),
-    route({
-      operationId: "createActivity",
-      method: "post",
-      path: "/v1/activities",
-      operation: "activities.write",
+      create: (request, call) => sales.activities.createActivity(CreateActivityRequest.fromPartial(request), call),
+      get: (request, call) => sales.activities.getActivity(request, call),
+      update: (request, call) => sales.activities.updateActivity(UpdateActivityRequest.fromPartial(request), call),
+      delete: (request, call) => sales.activities.deleteActivity(request, call),
+      restore: (request, call) => sales.activities.restoreActivity(request, call),
+    },
+    {
       tag: "Activities",
-      summary: "Create a task, call, meeting or logged email linked to a record",
-      body: ActivityCreate,
-      idempotencyKey: true,
-      responses: { 201: created(ActivityJson) },
-      handler: async (ctx) => {
-        const b = ctx.body;
-        const activity = await sales.activities.createActivity(
-          CreateActivityRequest.fromPartial({
-            type: activityType.toProto(b.type),
-            subject: b.subject,
-            notes: b.notes ?? "",
-            relatedTo: { type: recordType.toProto(b.relatedTo.type), id: b.relatedTo.id },
-            dueAt: b.dueAt,
-            ownerId: b.ownerId ?? "",
-            idempotencyKey: ctx.idempotencyKey,
-          }),
-          ctx.call,
-        );
-        return { status: 201, body: activityJson(activity), version: activity.version, location: `/v1/activities/${activity.id}` };
-      },
-    }),
-    route({
-      operationId: "getActivity",
-      method: "get",
-      path: "/v1/activities/:id",
-      operation: "activities.read",
-      tag: "Activities",
-      summary: "Read an activity",
-      params: IdParams,
-      responses: { 200: ok(ActivityJson) },
-      handler: async (ctx) => {
-        const activity = await sales.activities.getActivity({ id: ctx.params.id }, ctx.call);
-        return { body: activityJson(activity), version: activity.version };
-      },
-    }),
-    route({
-      operationId: "updateActivity",
-      method: "patch",
-      path: "/v1/activities/:id",
-      operation: "activities.write",
-      tag: "Activities",
-      summary: "Change an activity or mark it completed",
-      params: IdParams,
-      body: ActivityUpdate,
-      ifMatch: "required",
-      responses: { 200: ok(ActivityJson, "The changed activity.") },
-      handler: async (ctx) => {
-        const b = ctx.body;
-        const activity = await sales.activities.updateActivity(
-          UpdateActivityRequest.fromPartial({
-            id: ctx.params.id,
-            expectedVersion: ctx.expectedVersion,
-            subject: b.subject,
-            notes: clearable(b.notes),
-            dueAt: b.dueAt,
-            ownerId: b.ownerId,
-            completed: b.completed,
-          }),
-          ctx.call,
-        );
-        return { body: activityJson(activity), version: activity.version };
-      },
-    }),
-    ...recycleBinRoutes({
-      path: "/v1/activities",
-      name: "Activity",
-      what: "activity",
-      tag: "Activities",
-      operation: "activities.delete",
-      schema: ActivityJson,
-      toJson: activityJson,
-      calls: {
-        delete: (request, call) => sales.activities.deleteActivity(request, call),
-        restore: (request, call) => sales.activities.restoreActivity(request, call),
-      },
-    }),
-  ];
+      summaries: { create: "Create a task, call, meeting or logged email linked to a record", update: "Change an activity or mark it completed" },
+      listParams,
+      updateFields,
+    },
+  );
 }

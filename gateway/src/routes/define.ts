@@ -237,7 +237,7 @@ export function recycleBinRoutes<R extends { version: string }>(spec: RecycleBin
       path: `${spec.path}/:id`,
       operation: spec.operation,
       tag: spec.tag,
-      summary: `Delete ${spec.what === "opportunity" || spec.what === "activity" ? "an" : "a"} ${spec.what} (to the recycle bin)`,
+      summary: `Delete ${/^[aeiou]/.test(spec.what) ? "an" : "a"} ${spec.what} (to the recycle bin)`,
       description:
         `The ${spec.what} is gone from reads and lists (404) and can be restored for 30 days, then it is purged.` +
         refused +

@@ -1,119 +1,40 @@
-import { ConvertLeadRequest, CreateLeadRequest, LeadSource, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
+import { ConvertLeadRequest, CreateLeadRequest, Lead, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
+import { toJson } from "@relata/platform/resource";
+import { lead } from "@relata/sales/resources";
 import type { SalesClients } from "../backends";
-import { IdParams, pageOf } from "../schemas/common";
-import { leadSource, leadStatus } from "../schemas/enums";
-import { conversionJson, LeadAssign, LeadConversionResult, LeadConvert, LeadCreate, LeadJson, leadJson, LeadListQuery, LeadQualify, LeadUpdate } from "../schemas/leads";
-import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
-import { created, ok, page } from "./responses";
+import { IdParams } from "../schemas/common";
+import { conversionResultOf, LeadAssign, LeadConvert, LeadQualify } from "../schemas/leads";
+import { crudRoutes, crudSchemas } from "./crud";
+import { route, type RouteSpec } from "./define";
+import { ok } from "./responses";
 
-const LeadPage = pageOf("LeadPage", LeadJson);
+const leadJson = (l: Lead) => toJson(lead, l);
 
 export function leadRoutes(sales: SalesClients): RouteSpec[] {
+  const crud = crudRoutes(
+    lead,
+    {
+      list: async (request, call) => {
+        const res = await sales.leads.listLeads(ListLeadsRequest.fromPartial(request), call);
+        return { records: res.leads, nextCursor: res.page?.nextCursor };
+      },
+      create: (request, call) => sales.leads.createLead(CreateLeadRequest.fromPartial(request), call),
+      get: (request, call) => sales.leads.getLead(request, call),
+      update: (request, call) => sales.leads.updateLead(UpdateLeadRequest.fromPartial(request), call),
+      delete: (request, call) => sales.leads.deleteLead(request, call),
+      restore: (request, call) => sales.leads.restoreLead(request, call),
+    },
+    {
+      tag: "Leads",
+      // A lead names where it came from: a partner client's by default "partner", a person's "manual".
+      createDefaults: (body, ctx) => ({ ...body, source: body.source ?? (ctx.caller.kind === "client" ? "partner" : "manual") }),
+      deleteNote: "A converted lead (or one being converted) cannot be deleted (409): it records where its account, contact and opportunity came from.",
+    },
+  );
+  const LeadJson = crudSchemas(lead).json;
+  const LeadConversionResult = conversionResultOf(LeadJson);
   return [
-    route({
-      operationId: "listLeads",
-      method: "get",
-      path: "/v1/leads",
-      operation: "leads.read",
-      tag: "Leads",
-      summary: "List leads",
-      query: LeadListQuery,
-      responses: { 200: page(LeadPage) },
-      handler: async (ctx) => {
-        const q = ctx.query;
-        const res = await sales.leads.listLeads(
-          ListLeadsRequest.fromPartial({
-            page: { pageSize: q.limit ?? 0, cursor: q.cursor ?? "", sort: q.sort ?? "" },
-            status: q.status ? leadStatus.toProto(q.status) : undefined,
-            ownerId: q.ownerId ?? "",
-            source: q.source ? leadSource.toProto(q.source) : undefined,
-            company: q.company ?? "",
-          }),
-          ctx.call,
-        );
-        return listReply(ctx, res.leads.map(leadJson), res.page?.nextCursor);
-      },
-    }),
-    route({
-      operationId: "createLead",
-      method: "post",
-      path: "/v1/leads",
-      operation: "leads.create",
-      tag: "Leads",
-      summary: "Create a lead",
-      body: LeadCreate,
-      idempotencyKey: true,
-      responses: { 201: created(LeadJson) },
-      handler: async (ctx) => {
-        const b = ctx.body;
-        const source = b.source
-          ? leadSource.toProto(b.source)
-          : ctx.caller.kind === "client"
-            ? LeadSource.LEAD_SOURCE_PARTNER
-            : LeadSource.LEAD_SOURCE_MANUAL;
-        const lead = await sales.leads.createLead(
-          CreateLeadRequest.fromPartial({
-            firstName: b.firstName ?? "",
-            lastName: b.lastName,
-            email: b.email ?? "",
-            phone: b.phone ?? "",
-            company: b.company ?? "",
-            title: b.title ?? "",
-            industry: b.industry ?? "",
-            source,
-            ownerId: b.ownerId ?? "",
-            idempotencyKey: ctx.idempotencyKey,
-          }),
-          ctx.call,
-        );
-        return { status: 201, body: leadJson(lead), version: lead.version, location: `/v1/leads/${lead.id}` };
-      },
-    }),
-    route({
-      operationId: "getLead",
-      method: "get",
-      path: "/v1/leads/:id",
-      operation: "leads.read",
-      tag: "Leads",
-      summary: "Read a lead",
-      params: IdParams,
-      responses: { 200: ok(LeadJson) },
-      handler: async (ctx) => {
-        const lead = await sales.leads.getLead({ id: ctx.params.id }, ctx.call);
-        return { body: leadJson(lead), version: lead.version };
-      },
-    }),
-    route({
-      operationId: "updateLead",
-      method: "patch",
-      path: "/v1/leads/:id",
-      operation: "leads.update",
-      tag: "Leads",
-      summary: "Change a lead",
-      params: IdParams,
-      body: LeadUpdate,
-      ifMatch: "required",
-      responses: { 200: ok(LeadJson, "The changed lead.") },
-      handler: async (ctx) => {
-        const b = ctx.body;
-        const lead = await sales.leads.updateLead(
-          UpdateLeadRequest.fromPartial({
-            id: ctx.params.id,
-            expectedVersion: ctx.expectedVersion,
-            firstName: clearable(b.firstName),
-            lastName: b.lastName,
-            email: clearable(b.email),
-            phone: clearable(b.phone),
-            company: b.company,
-            title: clearable(b.title),
-            industry: clearable(b.industry),
-            score: b.score,
-          }),
-          ctx.call,
-        );
-        return { body: leadJson(lead), version: lead.version };
-      },
-    }),
+    ...crud,
     route({
       operationId: "qualifyLead",
       method: "post",
@@ -175,21 +96,7 @@ export function leadRoutes(sales: SalesClients): RouteSpec[] {
           ctx.call,
         );
         if (!res.lead) throw new Error("ConvertLead answered without the lead");
-        return { body: conversionJson(res) };
-      },
-    }),
-    ...recycleBinRoutes({
-      path: "/v1/leads",
-      name: "Lead",
-      what: "lead",
-      tag: "Leads",
-      operation: "leads.delete",
-      schema: LeadJson,
-      toJson: leadJson,
-      note: "A converted lead (or one being converted) cannot be deleted (409): it records where its account, contact and opportunity came from.",
-      calls: {
-        delete: (request, call) => sales.leads.deleteLead(request, call),
-        restore: (request, call) => sales.leads.restoreLead(request, call),
+        return { body: { lead: leadJson(res.lead), accountId: res.accountId, contactId: res.contactId, opportunityId: res.opportunityId } };
       },
     }),
   ];

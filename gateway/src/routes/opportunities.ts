@@ -1,114 +1,34 @@
-import { CreateOpportunityRequest, ListOpportunitiesRequest, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
+import { CreateOpportunityRequest, ListOpportunitiesRequest, Opportunity, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
+import { opportunity } from "@relata/sales/resources";
+import { toJson } from "@relata/platform/resource";
 import type { SalesClients } from "../backends";
-import { IdParams, pageOf } from "../schemas/common";
-import { opportunityStatus } from "../schemas/enums";
-import { OpportunityCreate, OpportunityJson, opportunityJson, OpportunityListQuery, OpportunityStageChange, OpportunityUpdate } from "../schemas/opportunities";
-import { clearable, listReply, recycleBinRoutes, route, type RouteSpec } from "./define";
-import { created, ok, page } from "./responses";
+import { IdParams } from "../schemas/common";
+import { OpportunityStageChange } from "../schemas/opportunities";
+import { crudRoutes, crudSchemas } from "./crud";
+import { route, type RouteSpec } from "./define";
+import { ok } from "./responses";
 
-const OpportunityPage = pageOf("OpportunityPage", OpportunityJson);
+const opportunityJson = (o: Opportunity) => toJson(opportunity, o);
 
 export function opportunityRoutes(sales: SalesClients): RouteSpec[] {
+  const crud = crudRoutes(
+    opportunity,
+    {
+      list: async (request, call) => {
+        const res = await sales.opportunities.listOpportunities(ListOpportunitiesRequest.fromPartial(request), call);
+        return { records: res.opportunities, nextCursor: res.page?.nextCursor };
+      },
+      create: (request, call) => sales.opportunities.createOpportunity(CreateOpportunityRequest.fromPartial(request), call),
+      get: (request, call) => sales.opportunities.getOpportunity(request, call),
+      update: (request, call) => sales.opportunities.updateOpportunity(UpdateOpportunityRequest.fromPartial(request), call),
+      delete: (request, call) => sales.opportunities.deleteOpportunity(request, call),
+      restore: (request, call) => sales.opportunities.restoreOpportunity(request, call),
+    },
+  { tag: "Opportunities" },
+  );
+  const OpportunityJson = crudSchemas(opportunity).json;
   return [
-    route({
-      operationId: "listOpportunities",
-      method: "get",
-      path: "/v1/opportunities",
-      operation: "opportunities.read",
-      tag: "Opportunities",
-      summary: "List opportunities",
-      query: OpportunityListQuery,
-      responses: { 200: page(OpportunityPage) },
-      handler: async (ctx) => {
-        const q = ctx.query;
-        const res = await sales.opportunities.listOpportunities(
-          ListOpportunitiesRequest.fromPartial({
-            page: { pageSize: q.limit ?? 0, cursor: q.cursor ?? "", sort: q.sort ?? "" },
-            accountId: q.accountId ?? "",
-            ownerId: q.ownerId ?? "",
-            stageId: q.stageId ?? "",
-            status: q.status ? opportunityStatus.toProto(q.status) : undefined,
-          }),
-          ctx.call,
-        );
-        return listReply(ctx, res.opportunities.map(opportunityJson), res.page?.nextCursor);
-      },
-    }),
-    route({
-      operationId: "createOpportunity",
-      method: "post",
-      path: "/v1/opportunities",
-      operation: "opportunities.write",
-      tag: "Opportunities",
-      summary: "Create an opportunity",
-      body: OpportunityCreate,
-      idempotencyKey: true,
-      responses: { 201: created(OpportunityJson) },
-      handler: async (ctx) => {
-        const b = ctx.body;
-        const opportunity = await sales.opportunities.createOpportunity(
-          CreateOpportunityRequest.fromPartial({
-            accountId: b.accountId,
-            contactId: b.contactId ?? "",
-            name: b.name,
-            stageId: b.stageId ?? "",
-            amount: b.amount,
-            expectedCloseDate: b.expectedCloseDate ?? "",
-            ownerId: b.ownerId ?? "",
-            idempotencyKey: ctx.idempotencyKey,
-          }),
-          ctx.call,
-        );
-        return {
-          status: 201,
-          body: opportunityJson(opportunity),
-          version: opportunity.version,
-          location: `/v1/opportunities/${opportunity.id}`,
-        };
-      },
-    }),
-    route({
-      operationId: "getOpportunity",
-      method: "get",
-      path: "/v1/opportunities/:id",
-      operation: "opportunities.read",
-      tag: "Opportunities",
-      summary: "Read an opportunity",
-      params: IdParams,
-      responses: { 200: ok(OpportunityJson) },
-      handler: async (ctx) => {
-        const opportunity = await sales.opportunities.getOpportunity({ id: ctx.params.id }, ctx.call);
-        return { body: opportunityJson(opportunity), version: opportunity.version };
-      },
-    }),
-    route({
-      operationId: "updateOpportunity",
-      method: "patch",
-      path: "/v1/opportunities/:id",
-      operation: "opportunities.write",
-      tag: "Opportunities",
-      summary: "Change an opportunity",
-      params: IdParams,
-      body: OpportunityUpdate,
-      ifMatch: "required",
-      responses: { 200: ok(OpportunityJson, "The changed opportunity.") },
-      handler: async (ctx) => {
-        const b = ctx.body;
-        const opportunity = await sales.opportunities.updateOpportunity(
-          UpdateOpportunityRequest.fromPartial({
-            id: ctx.params.id,
-            expectedVersion: ctx.expectedVersion,
-            name: b.name,
-            amount: b.amount,
-            expectedCloseDate: clearable(b.expectedCloseDate),
-            ownerId: b.ownerId,
-            contactId: clearable(b.contactId),
-          }),
-          ctx.call,
-        );
-        return { body: opportunityJson(opportunity), version: opportunity.version };
-      },
-    }),
+    ...crud,
     route({
       operationId: "changeOpportunityStage",
       method: "post",
@@ -126,19 +46,6 @@ export function opportunityRoutes(sales: SalesClients): RouteSpec[] {
           ctx.call,
         );
         return { body: opportunityJson(opportunity), version: opportunity.version };
-      },
-    }),
-    ...recycleBinRoutes({
-      path: "/v1/opportunities",
-      name: "Opportunity",
-      what: "opportunity",
-      tag: "Opportunities",
-      operation: "opportunities.delete",
-      schema: OpportunityJson,
-      toJson: opportunityJson,
-      calls: {
-        delete: (request, call) => sales.opportunities.deleteOpportunity(request, call),
-        restore: (request, call) => sales.opportunities.restoreOpportunity(request, call),
       },
     }),
   ];

@@ -1,6 +1,6 @@
 import type { SalesClients } from "../backends";
 import { versionInIfMatch } from "../http/conditional";
-import { stageKind } from "../schemas/enums";
+import { stageKind } from "@relata/sales/resources";
 import { PipelineJson, pipelineJson, PipelineUpdate } from "../schemas/pipeline";
 import { route, type RouteSpec } from "./define";
 import { ok } from "./responses";

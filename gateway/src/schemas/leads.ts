@@ -1,40 +1,7 @@
-import type { AssignmentRule, ConvertLeadResponse, Lead } from "@relata/proto/sales/v1/lead";
+import type { AssignmentRule } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
-import { DateOnly, DateTime, Email, listQuery, Money, optionalText, orNull, OwnerId, patchOf, Phone, RefId, stateDependent, text, toVersion, Version } from "./common";
-import { leadSource, leadStatus } from "./enums";
+import { DateOnly, Money, OwnerId, RefId, text, toVersion } from "./common";
 import { named } from "./registry";
-
-export const LeadCreate = named(
-  "LeadCreate",
-  z.strictObject({
-    firstName: optionalText().optional(),
-    lastName: text(),
-    email: Email.optional(),
-    phone: Phone.optional(),
-    company: optionalText().optional(),
-    title: optionalText().optional(),
-    industry: optionalText().optional(),
-    source: leadSource.schema.optional().meta({ description: "Where the lead came from; partner clients default to \"partner\", people to \"manual\"." }),
-    ownerId: OwnerId.optional().meta({ description: "Empty: the tenant's round robin assigns one, or the caller owns it." }),
-  }),
-);
-
-export const LeadUpdate = named(
-  "LeadUpdate",
-  patchOf(
-    z.strictObject({
-      firstName: optionalText().nullable().optional(),
-      lastName: text().optional(),
-      email: Email.nullable().optional(),
-      phone: Phone.nullable().optional(),
-      company: text().optional(),
-      title: optionalText().nullable().optional(),
-      industry: optionalText().nullable().optional(),
-      score: z.number().int().min(0).max(100).optional(),
-    }),
-  ),
-  "Fields to change; null clears an optional field.",
-);
 
 export const LeadQualify = named(
   "LeadQualify",
@@ -53,8 +20,7 @@ export const LeadAssign = named(
   "LeadAssign",
   z.strictObject({
     ownerId: OwnerId.optional().meta({
-      description: "Omit to assign the next sales rep of the tenant's round robin.",
-      ...stateDependent("required while the tenant has no round-robin assignment rule"),
+      description: "Omit to assign the next sales rep of the tenant's round robin (409 when the tenant has none).",
     }),
   }),
 );
@@ -69,48 +35,16 @@ export const LeadConvert = named(
   }),
 );
 
-export const LeadListQuery = listQuery(["createdAt", "updatedAt", "lastName", "company", "score"], {
-  status: leadStatus.schema.optional(),
-  ownerId: OwnerId.optional(),
-  source: leadSource.schema.optional(),
-  company: text().optional().meta({ description: "Exact company name." }),
-});
+let conversionResult: z.ZodType | undefined;
 
-const LeadConversionJson = z.object({
-  accountId: z.string(),
-  contactId: z.string(),
-  opportunityId: z.string(),
-  convertedAt: DateTime.nullable(),
-});
-
-export const LeadJson = named(
-  "Lead",
-  z.object({
-    id: z.string(),
-    tenantId: z.string(),
-    firstName: z.string().nullable(),
-    lastName: z.string(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    company: z.string().nullable(),
-    title: z.string().nullable(),
-    industry: z.string().nullable(),
-    source: leadSource.schema.nullable(),
-    status: leadStatus.schema.nullable(),
-    ownerId: z.string().nullable(),
-    score: z.number().int(),
-    disqualifyReason: z.string().nullable(),
-    conversion: LeadConversionJson.nullable(),
-    version: Version,
-    createdAt: DateTime.nullable(),
-    updatedAt: DateTime.nullable(),
-  }),
-);
-
-export const LeadConversionResult = named(
-  "LeadConversionResult",
-  z.object({ lead: LeadJson, accountId: z.string(), contactId: z.string(), opportunityId: z.string() }),
-);
+/** What a conversion answers: the lead (the schema the lead's routes serve) and the ids it made. */
+export function conversionResultOf(lead: z.ZodType): z.ZodType {
+  conversionResult ??= named(
+    "LeadConversionResult",
+    z.object({ lead, accountId: z.string(), contactId: z.string(), opportunityId: z.string() }),
+  );
+  return conversionResult;
+}
 
 export const LeadAssignmentRule = named(
   "LeadAssignmentRule",
@@ -132,45 +66,6 @@ export const LeadAssignmentRuleUpdate = named(
       .meta({ uniqueItems: true }),
   }),
 );
-
-export function leadJson(lead: Lead): z.output<typeof LeadJson> {
-  return {
-    id: lead.id,
-    tenantId: lead.tenantId,
-    firstName: orNull(lead.firstName),
-    lastName: lead.lastName,
-    email: orNull(lead.email),
-    phone: orNull(lead.phone),
-    company: orNull(lead.company),
-    title: orNull(lead.title),
-    industry: orNull(lead.industry),
-    source: leadSource.fromProto(lead.source),
-    status: leadStatus.fromProto(lead.status),
-    ownerId: orNull(lead.ownerId),
-    score: lead.score,
-    disqualifyReason: orNull(lead.disqualifyReason),
-    conversion: lead.conversion?.accountId
-      ? {
-          accountId: lead.conversion.accountId,
-          contactId: lead.conversion.contactId,
-          opportunityId: lead.conversion.opportunityId,
-          convertedAt: orNull(lead.conversion.convertedAt),
-        }
-      : null,
-    version: toVersion(lead.version),
-    createdAt: orNull(lead.createdAt),
-    updatedAt: orNull(lead.updatedAt),
-  };
-}
-
-export function conversionJson(res: ConvertLeadResponse): z.output<typeof LeadConversionResult> {
-  return {
-    lead: leadJson(res.lead!),
-    accountId: res.accountId,
-    contactId: res.contactId,
-    opportunityId: res.opportunityId,
-  };
-}
 
 export function assignmentRuleJson(rule: AssignmentRule): z.output<typeof LeadAssignmentRule> {
   return { repIds: rule.repIds, version: toVersion(rule.version) };

@@ -1,11 +1,9 @@
 import type { Pipeline } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
 import { text, toVersion } from "./common";
-import { stageKind } from "./enums";
+import { STAGE_ID, stageKind } from "@relata/sales/resources";
 import { named } from "./registry";
 
-/** Stage ids as Sales accepts them: a slug starting with a letter, at most 50 characters. */
-export const STAGE_ID = /^[a-z][a-z0-9_-]{0,49}$/;
 const MAX_STAGES = 50;
 
 /** `{kind: <kind>}`, for the document's rules on stages. */
@@ -19,9 +17,7 @@ const PipelineStageJson = named(
         .string()
         .regex(STAGE_ID, "must be a slug of lower-case letters, digits, '-' or '_' starting with a letter, such as \"qualification\"")
         .meta({ "x-relata-unique": "among the stages of the pipeline" }),
-      // Sales counts a stage name's length in UTF-16 units (200), which no schema can state;
-      // 100 characters are at most 200 units, so every name the document allows is accepted.
-      name: text(100),
+      name: text(200),
       probability: z.number().int().min(0).max(100),
       kind: stageKind.schema,
     })

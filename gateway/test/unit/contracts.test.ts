@@ -1,4 +1,5 @@
 import { status } from "@grpc/grpc-js";
+import type { z } from "zod";
 import { Metadata } from "@grpc/grpc-js";
 import { LeadStatus } from "@relata/proto/sales/v1/lead";
 import { etagOf, expectedVersionFrom, idempotencyKeyFrom, ifNoneMatchHits, versionInIfMatch } from "../../src/http/conditional";
@@ -7,10 +8,16 @@ import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
 import type { BackendClients } from "../../src/backends";
-import { activityType, type EnumMap, leadSource, leadStatus, opportunityStatus, recordType, stageKind } from "../../src/schemas/enums";
-import { LeadCreate, LeadQualify } from "../../src/schemas/leads";
+import type { EnumCodec } from "@relata/platform/resource";
+import { activity, activityType, lead as leadResource, leadSource, leadStatus, opportunityStatus, recordType, stageKind } from "@relata/sales/resources";
+import { LeadQualify } from "../../src/schemas/leads";
 import { PipelineUpdate } from "../../src/schemas/pipeline";
-import { ActivityListQuery } from "../../src/schemas/activities";
+import { crudSchemas } from "../../src/routes/crud";
+
+// The routes register the described resources' schemas (with the activity list's extra parameters).
+allRoutes({ sales: {} } as BackendClients);
+const LeadCreate = crudSchemas(leadResource).create as unknown as z.ZodObject;
+const ActivityListQuery = crudSchemas(activity).list;
 
 function grpcError(code: status, details: string, field?: string) {
   const metadata = new Metadata();
@@ -139,7 +146,7 @@ describe("request schemas", () => {
 
 describe("enum words", () => {
   test("every proto value but UNSPECIFIED has a lower-case word, both ways", () => {
-    const maps: EnumMap<string>[] = [leadStatus, leadSource, opportunityStatus, stageKind, activityType, recordType];
+    const maps: EnumCodec[] = [leadStatus, leadSource, opportunityStatus, stageKind, activityType, recordType];
     for (const map of maps) {
       for (const word of map.words) {
         expect(word).toMatch(/^[a-z_]+$/);

@@ -80,15 +80,6 @@ const emailAddress = () =>
 /** An email address, stored lower-cased, or empty. */
 export const email = () => emailAddress().default("");
 
-/** A proto3 `optional string` email: absent means unchanged. */
-export const optionalEmail = () => emailAddress().optional();
-
-const httpUrl = () => trimmedText(MAX_TEXT).refine((v) => v === "" || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v), "must be an http(s) URL");
-
-/** An http(s) URL, or empty. */
-export const website = () => httpUrl().default("");
-
-export const optionalWebsite = () => httpUrl().optional();
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -107,9 +98,6 @@ export function isCalendarDate(value: string): boolean {
 const date = () => trimmedText(10).refine((v) => v === "" || isCalendarDate(v), "must be a date written YYYY-MM-DD");
 
 export const calendarDate = () => date().default("");
-
-/** A proto3 `optional string` date: absent means unchanged, empty clears it. */
-export const optionalCalendarDate = () => date().optional();
 
 /** A Timestamp (ts-proto gives it as an ISO string), or absent. */
 export const timestamp = () =>
@@ -158,7 +146,3 @@ export function protoEnum<W extends string>(
       return z.NEVER;
     }) as unknown as z.ZodType<W | undefined>;
 }
-
-/** A nested message the request must carry. */
-export const requiredMessage = <T extends z.ZodRawShape>(shape: T) =>
-  z.object(shape, { error: (issue) => (issue.input === undefined ? "is required" : undefined) });

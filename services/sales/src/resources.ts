@@ -13,6 +13,7 @@ import {
   StageChange,
   UpdateOpportunityRequest,
 } from "@relata/proto/sales/v1/opportunity";
+import { StageKind } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
 
 /**
@@ -31,6 +32,8 @@ export const leadSource = enumCodec(LeadSource, "LEAD_SOURCE_");
 export const opportunityStatus = enumCodec(OpportunityStatus, "OPPORTUNITY_STATUS_");
 export const activityType = enumCodec(ActivityType, "ACTIVITY_TYPE_");
 export const recordType = enumCodec(RecordType, "RECORD_TYPE_");
+/** The kind of a pipeline stage (the pipeline is Sales' configuration, not a CRUD resource). */
+export const stageKind = enumCodec(StageKind, "STAGE_KIND_");
 
 /** A pipeline stage id, as the pipeline's rules define it. */
 export const STAGE_ID = /^[a-z][a-z0-9_-]{0,49}$/;
@@ -115,7 +118,12 @@ export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLea
       emptyRecord: undefined,
     }),
   },
-  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read", write: "sales:write" } },
+  access: {
+    read: SALES_READERS,
+    write: SALES_WRITERS,
+    scopes: { read: "sales:read", create: "sales:write" },
+    says: { update: "update, qualify and assign leads" },
+  },
   pii: ["firstName", "lastName", "email", "phone"],
 });
 
@@ -144,7 +152,8 @@ export const opportunity = resource<Opportunity, CreateOpportunityRequest, Updat
     stageId: f
       .text(50, { pattern: { regex: STAGE_ID, message: "must be a stage id of the pipeline" } })
       .createOnly()
-      .defaulted("Defaults to the first stage of the tenant's pipeline.")
+      .defaulted("An open stage; defaults to the first open stage of the tenant's pipeline.")
+      .references("stage of the tenant's pipeline")
       .filter(),
     probability: f.int(0, 100).readOnly().sortable(),
     amount: f.money(),
@@ -168,7 +177,7 @@ export const opportunity = resource<Opportunity, CreateOpportunityRequest, Updat
     }),
     leadId: f.ref("sales.lead").readOnly(),
   },
-  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read" } },
+  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read" }, says: { write: "create and update opportunities, change their stage" } },
 });
 
 export const activity = resource<Activity, CreateActivityRequest, UpdateActivityRequest, ListActivitiesRequest>()({
@@ -179,7 +188,11 @@ export const activity = resource<Activity, CreateActivityRequest, UpdateActivity
     type: f.enum(activityType).required().createOnly().filter(),
     subject: f.text(200).required(),
     notes: f.text(10_000).clearable(),
-    relatedTo: f.recordRef(recordType).required().createOnly(),
+    relatedTo: f
+      .recordRef(recordType, ["activity"])
+      .required()
+      .createOnly()
+      .named("ActivityTarget", "The record an activity is about: an account, contact, lead or opportunity of the tenant."),
     accountId: f.ref("sales.account").readOnly(),
     dueAt: f.timestamp(),
     completedAt: f.timestamp().readOnly(),

@@ -17,7 +17,9 @@ export type EnumWord<P extends string, Prefix extends string> = P extends unknow
  * words that records, rules and the JSON API speak ("new"). Derived from the generated enum,
  * so a value added to the proto is known everywhere without a second list to keep in step.
  */
-export interface EnumCodec<P extends string, W extends string = string> {
+export interface EnumCodec<P extends string = string, W extends string = string> {
+  /** "LEAD_STATUS_": the values' common prefix (`${prefix}UNSPECIFIED` is "none"). */
+  readonly prefix: string;
   /** The words, in proto order, UNSPECIFIED left out. */
   readonly words: readonly [W, ...W[]];
   /** The words as a zod enum (JSON schemas, OpenAPI). */
@@ -41,6 +43,7 @@ export function enumCodec<P extends string, const Prefix extends string>(values:
   const words = [...toProto.keys()] as W[];
   if (words.length === 0) throw new Error(`enum ${prefix}* has no values besides UNSPECIFIED`);
   return {
+    prefix,
     words: words as [W, ...W[]],
     schema: z.enum(words as [W, ...W[]]) as unknown as z.ZodEnum<{ [K in W]: K }>,
     toProto(word) {

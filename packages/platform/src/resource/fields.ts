@@ -1,6 +1,6 @@
 import { Schema } from "mongoose";
 import { z } from "zod";
-import type { EnumCodec } from "./enums";
+import type { EnumCodec } from "../codec/enum";
 
 /** A value's three forms: in the generated message, in the API's JSON, in the service's record. */
 export interface FieldTypes {
@@ -78,8 +78,13 @@ export interface FieldRules {
   /** Whether the API serves null when the message carries "none". */
   readonly nullable: boolean;
   readonly description?: string;
-  /** The resource a `ref` field points at ("sales.account"). */
+  /**
+   * What the value must name that exists when it is written: the resource a `ref` field points
+   * at ("sales.account"), or another kind of thing ("stage of the tenant's pipeline").
+   */
   readonly references?: string;
+  /** The name of the field's input schema in the OpenAPI document, with its description. */
+  readonly schemaName?: { id: string; description?: string };
 }
 
 export type With<G extends FieldFlags, K extends keyof FieldFlags, V extends boolean> = { [P in keyof FieldFlags]: P extends K ? V : G[P] };
@@ -139,9 +144,29 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
   describe(description: string): Field<T, G> {
     return this.with({ description });
   }
+
+  /** The value must name something that exists when it is written (no schema can say so). */
+  references(what: string): Field<T, G> {
+    return this.with({ references: what });
+  }
+
+  /** The API's schema of the field's input is a named component of the OpenAPI document. */
+  named(id: string, description?: string): Field<T, G> {
+    return this.with({ schemaName: description ? { id, description } : { id } });
+  }
 }
 
 // ---- messages the API and the service share -------------------------------------------------
+
+/**
+ * Rules that no JSON schema can state are marked in the OpenAPI document, for clients and for
+ * the API fuzzing stage: `x-relata-reference` names the kind of record (or server-issued token)
+ * an input must name and that must exist; `x-relata-state-dependent` says which stored state
+ * decides whether a well-formed value is accepted. A 400 naming such a field is not a broken
+ * contract.
+ */
+export const reference = (what: string) => ({ "x-relata-reference": what });
+export const stateDependent = (rule: string) => ({ "x-relata-state-dependent": rule });
 
 const atMost = (max: number) => `must be at most ${max} characters`;
 const notString = { error: "must be a string" };
@@ -151,8 +176,20 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** A user's identity-provider subject or a partner client's id. */
 export const OWNER_ID_PATTERN = /^[A-Za-z0-9@._:-]{1,128}$/;
 export const PHONE_PATTERN = /^\+?[0-9 ()./-]{3,32}$/;
-/** http or https, any case, then a host start: the service's rule since the first release. */
-export const HTTP_URL_PATTERN = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s/$.?#][^\s]*$/;
+/**
+ * http or https, any case, then a host start: the service's rule since the first release. U+FEFF
+ * (in JavaScript's \s) is spelled out for the generators of other languages that read the pattern.
+ */
+export const HTTP_URL_PATTERN = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\uFEFF/$.?#][^\s\uFEFF]*$/;
+/**
+ * Something besides blanks: what is left of required text once the service trims it
+ * (JavaScript's trim: \s and U+FEFF, spelled out as above).
+ */
+export const NOT_BLANK_PATTERN = /[^\s\uFEFF]/;
+/** An email address as both sides check it (zod's pattern); no `format`, which would promise more. */
+export const EMAIL_PATTERN = z.regexes.email;
+/** A calendar day written YYYY-MM-DD (no 2025-02-30), as the service's isCalendarDate reads it. */
+export const CalendarDate = z.iso.date({ error: "must be a date written YYYY-MM-DD" }).meta({ example: "2026-06-30" });
 /** At most 15 integer digits and 4 decimals, no sign, no exponent. */
 export const DECIMAL_AMOUNT_PATTERN = /^\d{1,15}(\.\d{1,4})?$/;
 /** The ISO 4217 codes this runtime knows (Intl), the one list the API, OpenAPI and the service share. */
@@ -208,7 +245,7 @@ const text = (max: number, options: TextOptions = {}) => {
 };
 
 /** Fields with an `id` shaped value. */
-const refInput = () => z.string(notString).regex(ID_PATTERN, "must be a record id");
+const refInput = () => z.string(notString).regex(ID_PATTERN, "must be a record id").meta({ example: "6655f0c2a1b2c3d4e5f60718" });
 
 /** Money as the messages carry it. */
 export interface MoneyValue {
@@ -265,7 +302,7 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
     output: codec.schema,
     service: z.string(notString).transform((value, ctx) => {
       const word = codec.fromProto(value);
-      if (word !== undefined) return word;
+      if (word !== null) return word;
       // Inside a message (a record reference's type), UNSPECIFIED is a value not given.
       const given = value !== "" && value !== `${codec.prefix}UNSPECIFIED`;
       ctx.addIssue({ code: "custom", message: given ? `is not a known value: ${value}` : "is required" });
@@ -276,7 +313,7 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
     emptyProto: `${codec.prefix}UNSPECIFIED` as E,
     emptyRecord: undefined,
     clearable: false,
-    toJson: (value) => codec.fromProto(value) ?? null,
+    toJson: (value) => codec.fromProto(value),
     toProto: (value) => codec.toProto(value),
     recordToProto: (value) => (value === undefined ? (`${codec.prefix}UNSPECIFIED` as E) : codec.toProto(value)),
     mongo: String,
@@ -289,12 +326,16 @@ export type RecordRefTypes<E extends string, W extends string> = {
   record: { type: W; id: string } | undefined;
 };
 
-function recordRefCodec<E extends string, W extends string>(types: EnumCodec<E, W>): ValueCodec<RecordRefTypes<E, W>> {
-  const input = z.strictObject({ type: types.schema, id: refInput() });
+function recordRefCodec<E extends string, W extends string>(types: EnumCodec<E, W>, except: readonly W[]): ValueCodec<RecordRefTypes<E, W>> {
+  const allowed = types.words.filter((w) => !except.includes(w)) as [W, ...W[]];
+  const typeInput = except.length ? z.enum(allowed) : types.schema;
+  // The id names a record of the given type that must exist.
+  const input = z.strictObject({ type: typeInput, id: refInput().meta(reference("record of the given type")) });
   return {
     kind: "recordRef",
     input,
     output: z.object({ type: types.schema, id: z.string() }),
+    // The types left out are the service's rule to refuse (with its own message).
     service: z.object({ type: enumValueCodec(types).service, id: refInput() }) as unknown as z.ZodType<{ type: W; id: string }>,
     normalise: (value) => (value && typeof value === "object" ? { ...value, id: trimmed((value as { id?: unknown }).id) } : value),
     isEmpty: (value) => value === undefined || value === null,
@@ -391,13 +432,21 @@ export const f = {
   text,
   /** An email address; the service trims and lower-cases it. */
   email: (max = 200) =>
-    field(stringCodec("email", z.email({ error: "must be an email address" }).max(max, atMost(max)), (v) => v.toLowerCase())),
+    field(
+      stringCodec(
+        "email",
+        z.string(notString).max(max, atMost(max)).regex(EMAIL_PATTERN, "must be an email address").meta({ example: "ada@example.com" }),
+        (v) => v.toLowerCase(),
+      ),
+    ),
   phone: () => field(stringCodec("phone", z.string(notString).regex(PHONE_PATTERN, "must be a phone number"))),
   /** An http(s) URL of at most `max` characters. */
   httpUrl: (max: number) =>
-    field(stringCodec("httpUrl", z.string(notString).max(max, atMost(max)).regex(HTTP_URL_PATTERN, "must be an http(s) URL"))),
-  /** A calendar day written YYYY-MM-DD (no 2025-02-30). */
-  date: () => field(stringCodec("date", z.iso.date({ error: "must be a date written YYYY-MM-DD" }), undefined, z.iso.date())),
+    field(
+      stringCodec("httpUrl", z.string(notString).max(max, atMost(max)).regex(HTTP_URL_PATTERN, "must be an http(s) URL").meta({ example: "https://acme.example" })),
+    ),
+  /** A calendar day written YYYY-MM-DD (CalendarDate). */
+  date: () => field(stringCodec("date", CalendarDate, undefined, z.iso.date())),
   /** An instant: RFC 3339 in the API, a Timestamp in the message, a Date in the record. */
   timestamp: () => field(timestampCodec),
   /** A decimal string amount and an ISO 4217 currency. */
@@ -406,8 +455,9 @@ export const f = {
   enum: <E extends string, W extends string>(codec: EnumCodec<E, W>) => field(enumValueCodec(codec)),
   /** The id of a record of the named resource ("sales.account"). */
   ref: (resource: string) => field(stringCodec("ref", refInput()), { references: resource }),
-  /** A reference to a record of any type. */
-  recordRef: <E extends string, W extends string>(types: EnumCodec<E, W>) => field(recordRefCodec(types)),
+  /** A reference to a record of any of the types, but those named in `except`; the record must exist. */
+  recordRef: <E extends string, W extends string>(types: EnumCodec<E, W>, except: readonly W[] = []) =>
+    field(recordRefCodec(types, except)),
   int: (min: number, max: number) => field<NumberTypes, NotNull<DefaultFlags>>(intCodec(min, max), { nullable: false }),
   boolean: () => field<BooleanTypes, NotNull<DefaultFlags>>(booleanCodec, { nullable: false }),
   /** The record's owner, a user or client id; the service defaults it to the caller. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { AnyField } from "./fields";
+import { NOT_BLANK_PATTERN, reference, type AnyField } from "./fields";
+
+export { reference, stateDependent } from "./fields";
 import {
   fieldEntries,
   type AnyResource,
@@ -21,7 +23,11 @@ import {
  */
 
 export const PAGE_LIMIT = z.coerce.number().int().min(1).max(200).meta({ description: "Page size, 1..200 (default 50)." });
-export const PAGE_CURSOR = z.string().min(1).max(1024).meta({ description: "The nextCursor of the previous page." });
+export const PAGE_CURSOR = z
+  .string()
+  .min(1)
+  .max(1024)
+  .meta({ description: "The nextCursor of the previous page.", ...reference("page cursor issued by the API") });
 /** Version numbers travel as int64 strings in gRPC; the API shows them as numbers. */
 export const VERSION = z.number().int().min(1).meta({ description: "Incremented on every change; the ETag of the record." });
 const DATE_TIME = z.iso.datetime({ offset: true });
@@ -31,6 +37,14 @@ export interface NamedSchema {
   id: string;
   schema: z.ZodType;
   description?: string;
+}
+
+/** Query parameters and PATCH fields of the API that are not fields of the record (an activity's relatedType + relatedId, open, completed). */
+export interface GatewayExtras {
+  list?: Record<string, z.ZodType>;
+  /** Pairs of list parameters that go together (with the description's own). */
+  together?: readonly (readonly [string, string])[];
+  update?: Record<string, z.ZodType>;
 }
 
 export interface GatewaySchemas<F extends Fields> {
@@ -53,10 +67,22 @@ function described(schema: z.ZodType, field: AnyField): z.ZodType {
   return field.rules.description ? schema.meta({ description: field.rules.description }) : schema;
 }
 
-/** A required text must not be blank (the service trims it, then requires something). */
-function inputOf(field: AnyField): z.ZodType {
-  const input = field.codec.input;
-  if (field.rules.required && field.codec.kind === "text" && input instanceof z.ZodString) return input.regex(/\S/, "is required");
+/** Required free text of a bounded size: not blank (the service trims it, then requires something). */
+export const notBlank = (text: z.ZodString) => text.min(1).regex(NOT_BLANK_PATTERN, "must not be blank");
+
+/** "sales.account" → "account": what a reference mark says a value names. */
+const referenceName = (what: string) => (/^[a-z0-9]+\.[a-z0-9_]+$/.test(what) ? what.split(".")[1]!.replace(/_/g, " ") : what);
+
+/**
+ * A field's input on create or update: text that cannot be left empty there (required, or a
+ * PATCH of text that cannot be cleared) must not be blank; a value that must name something
+ * existing carries the reference mark.
+ */
+function inputOf(field: AnyField, on: "create" | "update"): z.ZodType {
+  let input = field.codec.input;
+  const mustHaveText = field.rules.required || (on === "update" && !field.rules.clearable);
+  if (mustHaveText && field.codec.kind === "text" && input instanceof z.ZodString) input = notBlank(input);
+  if (field.rules.references) input = input.meta(reference(referenceName(field.rules.references)));
   return input;
 }
 
@@ -82,15 +108,18 @@ function withTogether<S extends z.ZodObject>(schema: S, pairs: readonly (readonl
     .meta({ dependentRequired }) as S;
 }
 
-/** A filter as a query parameter: numbers and booleans arrive as text. */
+/** A filter as a query parameter: numbers and booleans arrive as text; text to match is not blank. */
 function queryParam(field: AnyField): z.ZodType {
+  const input = field.codec.input;
   switch (field.codec.kind) {
     case "int":
-      return z.coerce.number().pipe(field.codec.input as z.ZodNumber);
+      return z.coerce.number().pipe(input as z.ZodNumber);
     case "boolean":
       return z.enum(["true", "false"]).transform((v) => v === "true");
+    case "text":
+      return input instanceof z.ZodString ? notBlank(input) : input;
     default:
-      return field.codec.input;
+      return input;
   }
 }
 
@@ -102,24 +131,38 @@ export function sortParam(fields: readonly [string, ...string[]]) {
 
 const cache = new WeakMap<object, GatewaySchemas<Fields>>();
 
-/** The gateway's schemas of a resource (built once per resource). */
-export function gatewaySchemas<F extends Fields>(r: AnyResource<F>): GatewaySchemas<F> {
-  const known = cache.get(r);
+/**
+ * The gateway's schemas of a resource (built once per resource when there are no extras; with
+ * extras, the caller keeps what it built, as the names can be registered once).
+ */
+export function gatewaySchemas<F extends Fields>(r: AnyResource<F>, extras: GatewayExtras = {}): GatewaySchemas<F> {
+  const plain = !extras.list && !extras.update && !extras.together;
+  const known = plain ? cache.get(r) : undefined;
   if (known) return known as unknown as GatewaySchemas<F>;
   const entries = fieldEntries(r);
+  const named: NamedSchema[] = [];
 
   const createShape: Record<string, z.ZodType> = {};
   const updateShape: Record<string, z.ZodType> = {};
   const listShape: Record<string, z.ZodType> = { limit: PAGE_LIMIT.optional(), cursor: PAGE_CURSOR.optional(), sort: sortParam(r.sorts).optional() };
   const jsonShape: Record<string, z.ZodType> = { id: z.string(), tenantId: z.string() };
   for (const [key, field] of entries) {
-    const input = inputOf(field);
-    if (field.rules.create) createShape[key] = described(field.rules.required ? input : input.optional(), field);
-    if (field.rules.update) updateShape[key] = (field.rules.clearable ? input.nullable() : input).optional();
+    if (field.rules.create) {
+      const input = inputOf(field, "create");
+      if (field.rules.schemaName) named.push({ ...field.rules.schemaName, schema: input });
+      createShape[key] = described(field.rules.required ? input : input.optional(), field);
+    }
+    if (field.rules.update) {
+      const input = inputOf(field, "update");
+      updateShape[key] = (field.rules.clearable ? input.nullable() : input).optional();
+    }
     if (field.rules.filter) listShape[key] = queryParam(field).optional();
     jsonShape[key] = field.rules.nullable ? field.codec.output.nullable() : field.codec.output;
   }
+  Object.assign(listShape, extras.list);
+  Object.assign(updateShape, extras.update);
   Object.assign(jsonShape, { version: VERSION, createdAt: DATE_TIME.nullable(), updatedAt: DATE_TIME.nullable() });
+  const listTogether = [...r.together, ...(extras.together ?? [])];
 
   const update = withTogether(z.strictObject(updateShape), r.together)
     .refine((v) => Object.keys(v).length > 0, { message: "name at least one field to change" })
@@ -129,7 +172,7 @@ export function gatewaySchemas<F extends Fields>(r: AnyResource<F>): GatewaySche
   const schemas = {
     create: withTogether(z.strictObject(createShape), r.together),
     update,
-    list: withTogether(z.strictObject(listShape), r.together),
+    list: withTogether(z.strictObject(listShape), listTogether),
     json,
     page: z.object({
       data: z.array(json),
@@ -144,9 +187,10 @@ export function gatewaySchemas<F extends Fields>(r: AnyResource<F>): GatewaySche
       { id: `${t}Update`, schema: schemas.update },
       { id: t, schema: schemas.json },
       { id: `${t}Page`, schema: schemas.page },
+      ...named,
     ],
   } as unknown as GatewaySchemas<F>;
-  cache.set(r, result as unknown as GatewaySchemas<Fields>);
+  if (plain) cache.set(r, result as unknown as GatewaySchemas<Fields>);
   return result;
 }
 

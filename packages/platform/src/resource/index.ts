@@ -1,13 +1,17 @@
 // One description per resource, and everything generic derived from it.
-export { enumCodec, type EnumCodec, type EnumWord } from "./enums";
+// The kit's one enum codec, for descriptions' enum fields.
+export { enumCodec, type EnumCodec, type EnumWord } from "../codec/enum";
 export {
   f,
   Field,
+  CalendarDate,
   CURRENCY_CODES,
   DECIMAL_AMOUNT_PATTERN,
+  EMAIL_PATTERN,
   HTTP_URL_PATTERN,
   ID_PATTERN,
   MoneyInput,
+  NOT_BLANK_PATTERN,
   OWNER_ID_PATTERN,
   PHONE_PATTERN,
   type AnyField,

@@ -5,12 +5,21 @@ import type { AnyField, FieldKind } from "./fields";
 /** A resource's fields by their names in the generated message (camelCase). */
 export type Fields = Record<string, AnyField>;
 
+/** The generic operations of a resource: list and get, create, update, delete and restore. */
+export type ResourceOperation = "read" | "create" | "update" | "delete";
+
 /** Who may read and write a resource: people by role, partner clients by OAuth scope. */
 export interface Access {
   read: readonly Role[];
+  /** Create, update, delete and restore. */
   write: readonly Role[];
-  /** The scope a partner client needs; no scope: partner clients may not. */
-  scopes?: { read?: string; write?: string };
+  /** The scope a partner client needs per operation; no scope: partner clients may not. */
+  scopes?: Partial<Record<ResourceOperation, string>>;
+  /**
+   * What a permission row says, where the resource's custom verbs share it ("update, qualify and
+   * assign leads"); `write` is the row of create and update when they share one.
+   */
+  says?: Partial<Record<ResourceOperation | "write", string>>;
 }
 
 export interface ResourceDescription<F extends Fields> {

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { InvalidArgument } from "../errors";
-import { parseInput } from "../validation";
+import { validate } from "../validation";
 import { ID_PATTERN, type AnyField } from "./fields";
 import { fieldEntries, type AnyResource, type CreateInput, type Fields, type ListFilters, type UpdateInput } from "./resource";
 
@@ -115,23 +114,9 @@ export function serviceSchemas<F extends Fields>(r: AnyResource<F>): ServiceSche
   return result as unknown as ServiceSchemas<F>;
 }
 
-export function snakeCase(path: string): string {
-  return path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
 /**
- * Checks a gRPC request; a failure is an InvalidArgument naming the field as the proto does,
- * in snake_case ("amount.currency", "parent_account_id").
+ * Checks a gRPC request; a failure is an InvalidArgument naming the field as the proto does, in
+ * snake_case ("amount.currency", "parent_account_id"): the kit's `validate`, by the name the
+ * resource handlers use.
  */
-export function parseRequest<S extends z.ZodType>(schema: S, request: unknown): z.output<S> {
-  try {
-    return parseInput(schema, request);
-  } catch (err) {
-    if (err instanceof InvalidArgument && err.field) {
-      const field = snakeCase(err.field);
-      const message = err.message.startsWith(err.field) ? field + err.message.slice(err.field.length) : err.message;
-      throw new InvalidArgument(field, message);
-    }
-    throw err;
-  }
-}
+export const parseRequest = validate;

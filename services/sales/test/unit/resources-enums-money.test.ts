@@ -2,8 +2,6 @@ import { RecordType } from "@relata/proto/common/v1/common";
 import { CreateLeadRequest, Lead, LeadSource, LeadStatus, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { CreateOpportunityRequest, ListOpportunitiesRequest, Opportunity, OpportunityStatus, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
 import { z } from "zod";
-import { leadJson } from "../../../../gateway/src/schemas/leads";
-import { opportunityJson } from "../../../../gateway/src/schemas/opportunities";
 import { leadSchemas } from "../../src/rpc/leads";
 import { opportunitySchemas } from "../../src/rpc/opportunities";
 import { validate as salesValidate } from "@relata/platform";
@@ -155,12 +153,42 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
     updatedAt: "2026-01-05T03:04:05.000Z",
   };
 
+  const json = {
+    id: "o1",
+    tenantId: "t1",
+    accountId: "acc-1",
+    contactId: null,
+    name: "Deal",
+    stageId: "proposal",
+    probability: 40,
+    amount: { amount: "12500.00", currency: "EUR" },
+    expectedCloseDate: null,
+    status: "open",
+    closeReason: null,
+    ownerId: "rep-1",
+    stageHistory: [
+      { fromStageId: null, toStageId: "qualification", changedBy: "rep-1", changedAt: "2026-01-02T03:04:05.000Z" },
+      { fromStageId: "qualification", toStageId: "proposal", changedBy: null, changedAt: "2026-01-05T03:04:05.000Z" },
+    ],
+    leadId: null,
+    version: 4,
+    createdAt: "2026-01-02T03:04:05.000Z",
+    updatedAt: "2026-01-05T03:04:05.000Z",
+  };
   it.each([
-    ["a full message", message],
-    ["an empty amount and no status", { ...message, amount: { amount: "", currency: "" }, status: OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED }],
-    ["no amount, stage history or dates", Opportunity.fromPartial({ id: "o2", tenantId: "t1", accountId: "acc-1", name: "D", stageId: "s", version: "1" })],
-  ])("serves the JSON of the gateway's hand-written mapping: %s", (_what, m) => {
-    expect(toJson(opportunity, m)).toEqual(opportunityJson(m));
+    ["a full message", message, json],
+    [
+      "an empty amount and no status",
+      { ...message, amount: { amount: "", currency: "" }, status: OpportunityStatus.OPPORTUNITY_STATUS_UNSPECIFIED },
+      { ...json, amount: null, status: null },
+    ],
+    [
+      "no amount, stage history or dates",
+      Opportunity.fromPartial({ id: "o2", tenantId: "t1", accountId: "acc-1", name: "D", stageId: "s", version: "1" }),
+      { ...json, id: "o2", name: "D", stageId: "s", probability: 0, amount: null, status: null, ownerId: null, stageHistory: [], version: 1, createdAt: null, updatedAt: null },
+    ],
+  ])("serves the API's JSON: %s", (_what, m, expected) => {
+    expect(toJson(opportunity, m)).toEqual(expected);
     expect(gateway.json.safeParse(toJson(opportunity, m)).success).toBe(true);
   });
 
@@ -260,9 +288,13 @@ describe("a lead: email, phone, enum filters, a number changed only by update", 
     expect(parseRequest(service.list, request)).toEqual({ status: "qualified", source: "partner" });
   });
 
+  const none = { firstName: null, email: null, phone: null, company: null, title: null, industry: null, ownerId: null, disqualifyReason: null, updatedAt: null };
   it.each([
-    Lead.fromPartial({ id: "l1", tenantId: "t1", lastName: "Lovelace", source: LeadSource.LEAD_SOURCE_MANUAL, status: LeadStatus.LEAD_STATUS_NEW, version: "1" }),
-    Lead.fromPartial({
+    [
+      Lead.fromPartial({ id: "l1", tenantId: "t1", lastName: "Lovelace", source: LeadSource.LEAD_SOURCE_MANUAL, status: LeadStatus.LEAD_STATUS_NEW, version: "1" }),
+      { ...none, id: "l1", tenantId: "t1", lastName: "Lovelace", source: "manual", status: "new", score: 0, conversion: null, version: 1, createdAt: null },
+    ],
+    [Lead.fromPartial({
       id: "l2",
       tenantId: "t1",
       lastName: "Lovelace",
@@ -273,8 +305,21 @@ describe("a lead: email, phone, enum filters, a number changed only by update", 
       version: "5",
       createdAt: "2026-01-01T00:00:00.000Z",
     }),
-  ])("serves the JSON of the gateway's hand-written mapping (%#)", (m) => {
-    expect(toJson(lead, m)).toEqual(leadJson(m));
+    {
+      ...none,
+      id: "l2",
+      tenantId: "t1",
+      lastName: "Lovelace",
+      email: "ada@example.com",
+      source: null,
+      status: "converted",
+      score: 70,
+      conversion: { accountId: "a", contactId: "c", opportunityId: "o", convertedAt: "2026-01-02T03:04:05.000Z" },
+      version: 5,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    }],
+  ])("serves the API's JSON: words for enums, the conversion once converted, \"\" as null (%#)", (m, expected) => {
+    expect(toJson(lead, m)).toEqual(expected);
   });
 
   it("describes the filters and defaults in the OpenAPI", () => {
