@@ -1,72 +1,21 @@
 import type { Client } from "@grpc/grpc-js";
 import { checkHealth, openChannel, promiseClients, type PromiseClients } from "@relata/platform";
-import type { AnyResource } from "@relata/platform/resource";
-import { salesServices } from "@relata/sales/client";
-import { SALES_RESOURCES } from "@relata/sales/resources";
+import { salesBackend } from "@relata/sales/gateway";
 import { z } from "zod";
-import type { RouteSpec } from "./routes/define";
 import type { ReadinessCheck } from "./routes/health";
-import { accountRoutes } from "./routes/accounts";
-import { activityRoutes } from "./routes/activities";
-import { contactRoutes } from "./routes/contacts";
-import { leadAssignmentRoutes } from "./routes/lead-assignment";
-import { leadRoutes } from "./routes/leads";
-import { opportunityRoutes } from "./routes/opportunities";
-import { pipelineRoutes } from "./routes/pipeline";
 
 /**
- * Everything the gateway knows about one gRPC backend. The composition root, the config, the
- * routes, the readiness checks and the OpenAPI document all read this list; a new service is one
- * more entry (and its route files).
+ * The backends the gateway hosts: each service exports its entry (its REST face, resources,
+ * scopes and permission rows: a BackendSpec of `@relata/platform/http`) and the gateway lists it
+ * here. The composition root, the config, the routes, the permission table, the readiness checks
+ * and the OpenAPI document all read this list; a new service is one more entry.
  */
-export interface Backend<Name extends string = string, Clients = unknown> {
-  /** Lower-case: the readiness check's name, and its address variable is `<NAME>_GRPC_ADDR`. */
-  name: Name;
-  /** Promise clients of every service the backend serves, over its one channel. */
-  clients: (channel: Client, defaultTimeoutMs: number) => Clients;
-  /** Its REST operations. */
-  routes: (clients: Clients) => RouteSpec[];
-  /** The OpenAPI tags its operations use, in the order the docs page lists them. */
-  tags: readonly string[];
-  /** The partner scopes it defines, with what each allows (OpenAPI and docs/auth.md). */
-  scopes: Readonly<Record<string, string>>;
-  /** Its described CRUD resources (routes, permissions, the conformance suite). */
-  resources: readonly AnyResource[];
-}
-
-/** Keeps an entry's exact name and scope names in its type, so the permission table is checked against them. */
-function backend<const Name extends string, Clients, const Scopes extends Record<string, string>>(
-  spec: Omit<Backend<Name, Clients>, "scopes"> & { scopes: Scopes },
-): Omit<Backend<Name, Clients>, "scopes"> & { scopes: Scopes } {
-  return spec;
-}
-
-/** Promise clients of every Sales service, sharing one channel. */
-export type SalesClients = PromiseClients<typeof salesServices>;
-
-export const BACKENDS = [
-  backend({
-    name: "sales",
-    clients: (channel, defaultTimeoutMs): SalesClients => promiseClients(salesServices, channel, { defaultTimeoutMs }),
-    routes: (sales) => [
-      ...accountRoutes(sales),
-      ...contactRoutes(sales),
-      ...leadRoutes(sales),
-      ...leadAssignmentRoutes(sales),
-      ...opportunityRoutes(sales),
-      ...pipelineRoutes(sales),
-      ...activityRoutes(sales),
-    ],
-    tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities"],
-    scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
-    resources: SALES_RESOURCES,
-  }),
-] as const;
+export const BACKENDS = [salesBackend] as const;
 
 type AnyBackend = (typeof BACKENDS)[number];
 export type BackendName = AnyBackend["name"];
-/** Each backend's clients, by backend name (`{ sales: SalesClients }`). */
-export type BackendClients = { [B in AnyBackend as B["name"]]: ReturnType<B["clients"]> };
+/** Each backend's clients, by backend name (promise clients of its services). */
+export type BackendClients = { [B in AnyBackend as B["name"]]: PromiseClients<B["services"]> };
 /** Every partner scope some backend defines. */
 export type Scope = keyof AnyBackend["scopes"] & string;
 
@@ -95,7 +44,7 @@ export interface ConnectedBackends {
 
 /** Every backend's clients, each over the channel `channelOf` gives for its name. */
 export function backendClients(channelOf: (name: BackendName) => Client, defaultTimeoutMs: number): BackendClients {
-  return Object.fromEntries(BACKENDS.map((b) => [b.name, b.clients(channelOf(b.name), defaultTimeoutMs)])) as BackendClients;
+  return Object.fromEntries(BACKENDS.map((b) => [b.name, promiseClients(b.services, channelOf(b.name), { defaultTimeoutMs })])) as BackendClients;
 }
 
 /** Readiness of a backend: its gRPC health service answers SERVING for the whole server. */

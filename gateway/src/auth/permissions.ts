@@ -1,14 +1,14 @@
 import { ROLES, type Role } from "@relata/platform";
-import { permissionRows, type AnyResource } from "@relata/platform/resource";
-import { account, activity, contact, lead, opportunity, SALES_READERS, SALES_WRITERS } from "@relata/sales/resources";
-import type { Scope } from "../backends";
+import { permissionRows } from "@relata/platform/resource";
+import { BACKENDS, type Scope } from "../backends";
 import type { Caller } from "./verifier";
 
 /**
  * THE role-by-operation matrix. Every route names one operation from this table; nothing else
- * in the gateway decides who may do what. docs/auth.md shows the same table, rendered from this
- * one (`npm run docs:permissions`); a unit test fails when the two differ. Partner scopes are
- * declared by the backends (backends.ts).
+ * in the gateway decides who may do what. It is built from the backends: each described
+ * resource's generic rows and each backend's own rows (custom verbs, configuration).
+ * docs/auth.md shows the same table, rendered from this one (`npm run docs:permissions`); a unit
+ * test fails when the two differ. Partner scopes are declared by the backends too.
  */
 export { ROLES, type Role, type Scope };
 
@@ -20,40 +20,43 @@ export interface Rule {
   description: string;
 }
 
-const SALES_CONFIGURERS: Role[] = ["tenant-admin", "sales-manager"];
+/** An operation of the table: a resource's generic one (`leads.read`) or a backend's own (`leads.convert`). */
+export type Operation = string;
 
-/** The rows of a described resource's generic operations: `<plural>.read`, `.write` (or `.create` and `.update`), `.delete`. */
-const rowsOf = (r: AnyResource) => permissionRows(r) as Record<`${string}.${"read" | "write" | "create" | "update" | "delete"}`, Rule>;
-
-/** The operations of custom verbs and of what is not a described resource. */
-const CUSTOM = {
-  "accounts.timeline": { roles: SALES_READERS, scopes: ["sales:read"], description: "read an account's timeline" },
-  "leads.convert": { roles: SALES_WRITERS, scopes: [], description: "convert a lead into account, contact and opportunity" },
-  "pipeline.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read the tenant's pipeline" },
-  "pipeline.write": { roles: SALES_CONFIGURERS, scopes: [], description: "configure the tenant's pipeline stages" },
-  "leadAssignment.read": { roles: SALES_READERS, scopes: [], description: "read the lead assignment rule" },
-  "leadAssignment.write": { roles: SALES_CONFIGURERS, scopes: [], description: "set the lead assignment rule" },
-} as const satisfies Record<string, Rule>;
+type AnyBackend = (typeof BACKENDS)[number];
 
 /**
- * An operation of the table: a custom one by name, a resource's by its pattern. A route naming a
- * resource operation the table lacks fails the permission test (every route's operation is a row).
+ * A backend's rows in the order docs/auth.md lists them: each resource's generic rows followed
+ * by the backend's rows named after it (`<plural>.<verb>`), then its other rows.
  */
-export type Operation = keyof typeof CUSTOM | keyof ReturnType<typeof rowsOf>;
+function rowsOf(backend: AnyBackend): Record<Operation, Rule> {
+  const own = Object.entries(backend.permissions) as [Operation, Rule][];
+  const rows: Record<Operation, Rule> = {};
+  for (const r of backend.resources) {
+    for (const [op, rule] of Object.entries(permissionRows(r))) rows[op] = rule as Rule;
+    for (const [op, rule] of own) if (op.startsWith(`${r.plural}.`)) rows[op] = rule;
+  }
+  for (const [op, rule] of own) rows[op] ??= rule;
+  return rows;
+}
 
-const { "accounts.timeline": timeline, "leads.convert": convert, ...configuration } = CUSTOM;
+function permissionTable(): Record<Operation, Rule> {
+  const table: Record<Operation, Rule> = {};
+  for (const backend of BACKENDS) {
+    const generic = new Set(backend.resources.flatMap((r) => Object.keys(permissionRows(r))));
+    for (const op of Object.keys(backend.permissions)) {
+      if (generic.has(op)) throw new Error(`${backend.name}: permission row ${op} is a resource's generic operation`);
+    }
+    for (const [op, rule] of Object.entries(rowsOf(backend))) {
+      if (op in table) throw new Error(`${backend.name}: permission row ${op} is another backend's`);
+      table[op] = rule;
+    }
+  }
+  return table;
+}
 
-/** In the order docs/auth.md lists them: each resource's rows with its custom verbs', then the configuration. */
-export const PERMISSIONS: Readonly<Record<Operation, Rule>> = {
-  ...rowsOf(account),
-  "accounts.timeline": timeline,
-  ...rowsOf(contact),
-  ...rowsOf(lead),
-  "leads.convert": convert,
-  ...rowsOf(opportunity),
-  ...rowsOf(activity),
-  ...configuration,
-};
+/** Every backend's rows, in the order of BACKENDS. */
+export const PERMISSIONS: Readonly<Record<Operation, Rule>> = permissionTable();
 
 /** Whether the caller may perform the operation: a matching role, or (partner clients) a matching scope. */
 export function isAllowed(caller: Pick<Caller, "kind" | "roles" | "scopes">, operation: Operation): boolean {

@@ -1,4 +1,5 @@
 import { TENANT_ID_PATTERN } from "@relata/platform";
+import type { Caller } from "@relata/platform/http";
 import type * as Jose from "jose" with { "resolution-mode": "import" };
 
 // jose 6 is published as ES modules only; Node 24 loads it with require() (require(esm)),
@@ -7,26 +8,14 @@ import type * as Jose from "jose" with { "resolution-mode": "import" };
 const { createRemoteJWKSet, errors: joseErrors, jwtVerify } = require("jose") as typeof Jose;
 type JWTPayload = Jose.JWTPayload;
 
+/** Who is calling: the kit declares it, since route handlers read it. */
+export type { Caller };
+
 /**
  * Token verification with `jose` against the realm's JWKS (see docs/auth.md for why not
  * keycloak-connect): RS256 only, exact issuer, audience, expiry with a small clock tolerance,
  * and keys refetched when a token names a key id the cached set does not have (rotation).
  */
-export interface Caller {
-  /** A person (password / authorization-code token) or a partner client (client credentials). */
-  kind: "user" | "client";
-  /** Token `sub` for users; the client id for partner clients. */
-  subject: string;
-  username?: string;
-  clientId?: string;
-  /** The `tenant` claim; platform admins have none. */
-  tenant?: string;
-  /** Realm roles plus the API client's own client roles. */
-  roles: string[];
-  /** OAuth scopes granted to the token (`scope` claim). */
-  scopes: string[];
-}
-
 export interface VerifierOptions {
   issuer: string;
   audience: string;

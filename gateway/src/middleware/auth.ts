@@ -3,7 +3,7 @@ import type { RequestHandler } from "express";
 import { InvalidToken, KeysUnavailable, type Caller, type TokenVerifier } from "../auth/verifier";
 import { isAllowed, PERMISSIONS, relataRoles, type Operation } from "../auth/permissions";
 import { stateOf } from "../http/context";
-import { HttpProblem } from "../http/problem";
+import { HttpProblem } from "@relata/platform/http";
 
 export const TENANT_HEADER = "X-Relata-Tenant";
 const REALM = 'Bearer realm="relata"';
@@ -66,6 +66,8 @@ export function resolveTenant(caller: Caller, requested: string | undefined): st
 
 /** Checks the operation against the one permission table. */
 export function authorize(operation: Operation): RequestHandler {
+  // A route naming an operation the table lacks is a mistake of its backend: refuse it at start-up.
+  if (!PERMISSIONS[operation]) throw new Error(`route operation ${operation} has no row in the permission table`);
   return (_req, res, next) => {
     const { caller } = stateOf(res);
     if (!caller) throw new Error("authorize() used before authenticate()");

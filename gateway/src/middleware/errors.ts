@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "@relata/platform";
-import { HttpProblem, problemBody, problemFromGrpc } from "../http/problem";
+import { HttpProblem, problemBody } from "@relata/platform/http";
+import { problemFromGrpc } from "../http/problem";
 
 export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {
   const requestId = (res.locals.relata as { requestId?: string } | undefined)?.requestId ?? "";

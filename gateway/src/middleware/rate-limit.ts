@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { stateOf } from "../http/context";
-import { HttpProblem } from "../http/problem";
+import { HttpProblem } from "@relata/platform/http";
 
 export interface RateLimitOptions {
   /** Sustained requests per minute per caller; 0 turns limiting off. */

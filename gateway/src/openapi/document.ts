@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { PERMISSIONS } from "../auth/permissions";
 import { BACKENDS, backendScopes } from "../backends";
-import { IDEMPOTENCY_KEY, IF_MATCH } from "../http/conditional";
+import { apiSchemas, IDEMPOTENCY_KEY, IF_MATCH, schemaId, TENANT_ID, type RouteSpec } from "@relata/platform/http";
 import { TENANT_HEADER } from "../middleware/auth";
-import type { RouteSpec } from "../routes/define";
-import { TENANT_ID } from "../schemas/common";
-import { apiSchemas, schemaId } from "../schemas/registry";
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,86 +1,25 @@
-import type { CallOptions, Identity } from "@relata/platform";
-import { Router, type Request, type RequestHandler, type Response } from "express";
+import type { Request, RequestHandler } from "express";
+import { Router } from "express";
 import type { z } from "zod";
-import type { Caller } from "../auth/verifier";
-import type { Operation } from "../auth/permissions";
-import { etagOf, expectedVersionFrom, idempotencyKeyFrom, ifNoneMatchHits } from "../http/conditional";
+import {
+  etagOf,
+  expectedVersionFrom,
+  HttpProblem,
+  idempotencyKeyFrom,
+  ifNoneMatchHits,
+  type FieldError,
+  type HandlerContext,
+  type RouteSpec,
+} from "@relata/platform/http";
 import { stateOf } from "../http/context";
-import { HttpProblem, type FieldError } from "../http/problem";
-import { IdParams } from "../schemas/common";
 import { authorize } from "../middleware/auth";
 import { methodNotAllowed } from "../middleware/errors";
 
 /**
- * One declarative description per REST operation. The same description mounts the Express
- * handler (permission, validation of params, query, headers and body) and becomes the
- * operation in the OpenAPI document, so the two cannot drift apart.
+ * The mounting side of the routes the backends declare (`@relata/platform/http`): each
+ * description becomes an Express handler behind its permission check, validating params,
+ * query, headers and body before the handler runs.
  */
-export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
-
-export interface ResponseSpec {
-  description: string;
-  schema?: z.ZodType;
-  headers?: ("ETag" | "Location" | "Link")[];
-}
-
-export interface Reply {
-  status?: number;
-  body?: unknown;
-  /** The record's version: sent as ETag. */
-  version?: string | number;
-  /** Path of the created resource ("/v1/leads/123"): sent as an absolute Location. */
-  location?: string;
-  headers?: Record<string, string>;
-}
-
-export interface HandlerContext<P, Q, B> {
-  params: P;
-  query: Q;
-  body: B;
-  /** Pass to every gRPC call: the caller's identity, the request's deadline, cancellation. */
-  call: CallOptions;
-  identity: Identity;
-  caller: Caller;
-  /** From If-Match: the version the caller read, "0" when it sent none or `*`. */
-  expectedVersion: string;
-  /** From Idempotency-Key, "" when absent. */
-  idempotencyKey: string;
-  req: Request;
-  res: Response;
-  /** Absolute URL for a path of this API. */
-  url(path: string): string;
-}
-
-export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
-  operationId: string;
-  method: HttpMethod;
-  /** Express syntax: "/v1/leads/:id". */
-  path: string;
-  operation: Operation;
-  tag: string;
-  summary: string;
-  description?: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-  /** Whether If-Match is required (428 when missing) or only honoured. */
-  ifMatch?: "required" | "optional";
-  /**
-   * The resource has a version 0 that is never stored (a tenant's default pipeline), so If-Match
-   * "0" is a precondition for the service, not a stale tag: the handler reads If-Match itself
-   * (`versionInIfMatch`); `expectedVersion` is not read from it.
-   */
-  unstoredVersionZero?: boolean;
-  /** Whether the operation accepts Idempotency-Key. */
-  idempotencyKey?: boolean;
-  responses: Record<number, ResponseSpec>;
-  handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply>;
-}
-
-/** Typed constructor for a route (inference only). */
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RouteSpec {
-  return spec as unknown as RouteSpec;
-}
 
 /** The field a zod issue names: its path, plus the key for unknown keys; "body" for the whole body. */
 export function issueField(issue: z.core.$ZodIssue): string {
@@ -185,88 +124,3 @@ export function mountRoutes(specs: RouteSpec[], options: MountOptions): Router {
   return router;
 }
 
-/** A page of a list: `{data, nextCursor}` and a Link header to the next page. */
-export function listReply(ctx: HandlerContext<unknown, unknown, unknown>, data: unknown[], nextCursor: string | undefined): Reply {
-  const body = { data, nextCursor: nextCursor ? nextCursor : null };
-  if (!nextCursor) return { body };
-  const next = new URL(ctx.url(ctx.req.path));
-  for (const [key, value] of Object.entries(ctx.req.query)) if (key !== "cursor" && typeof value === "string") next.searchParams.set(key, value);
-  next.searchParams.set("cursor", nextCursor);
-  return { body, headers: { Link: `<${next.toString()}>; rel="next"` } };
-}
-
-/** PATCH semantics for an optional text field: absent → unchanged, null → cleared (""). */
-export function clearable(value: string | null | undefined): string | undefined {
-  return value === null ? "" : value;
-}
-
-/** What DeleteX and RestoreX take, and the record they answer with. */
-export interface RecycleBinCalls<R extends { version: string }> {
-  delete(request: { id: string; expectedVersion: string }, call: CallOptions): Promise<R>;
-  restore(request: { id: string; expectedVersion: string }, call: CallOptions): Promise<R>;
-}
-
-export interface RecycleBinRoutesSpec<R extends { version: string }> {
-  /** The collection's path ("/v1/accounts") and the record's name ("Account", "account"). */
-  path: string;
-  name: string;
-  what: string;
-  tag: string;
-  operation: Operation;
-  /** The record's JSON schema, and the mapping to it. */
-  schema: z.ZodType;
-  toJson: (record: R) => unknown;
-  /** What refuses a delete (409), for the description ("while contacts ... depend on it"). */
-  refusedWhen?: string;
-  /** A rule of the resource's own about deleting it. */
-  note?: string;
-  calls: RecycleBinCalls<R>;
-}
-
-/**
- * `DELETE {path}/{id}` (to the recycle bin; If-Match required; 204) and
- * `POST {path}/{id}/restore` (within 30 days; If-Match honoured; 200 with the record), the same
- * two operations for every resource.
- */
-export function recycleBinRoutes<R extends { version: string }>(spec: RecycleBinRoutesSpec<R>): RouteSpec[] {
-  const refused = spec.refusedWhen ? ` Refused (409, \`dependents\` naming them) ${spec.refusedWhen}.` : "";
-  return [
-    route({
-      operationId: `delete${spec.name}`,
-      method: "delete",
-      path: `${spec.path}/:id`,
-      operation: spec.operation,
-      tag: spec.tag,
-      summary: `Delete ${/^[aeiou]/.test(spec.what) ? "an" : "a"} ${spec.what} (to the recycle bin)`,
-      description:
-        `The ${spec.what} is gone from reads and lists (404) and can be restored for 30 days, then it is purged.` +
-        refused +
-        (spec.note ? ` ${spec.note}` : ""),
-      params: IdParams,
-      ifMatch: "required",
-      responses: { 204: { description: `Deleted; the ETag is the deleted ${spec.what}'s version, for a restore.`, headers: ["ETag"] } },
-      handler: async (ctx) => {
-        const deleted = await spec.calls.delete({ id: ctx.params.id, expectedVersion: ctx.expectedVersion }, ctx.call);
-        return { status: 204, version: deleted.version };
-      },
-    }),
-    route({
-      operationId: `restore${spec.name}`,
-      method: "post",
-      path: `${spec.path}/:id/restore`,
-      operation: spec.operation,
-      tag: spec.tag,
-      summary: `Restore a deleted ${spec.what}`,
-      description:
-        `Brings the ${spec.what} back from the recycle bin with the same id and a new version; 404 after 30 days. ` +
-        `Refused (409) while a record it refers to is itself deleted: restore that first. A ${spec.what} that is not deleted is answered as it is.`,
-      params: IdParams,
-      ifMatch: "optional",
-      responses: { 200: { description: `The restored ${spec.what}.`, schema: spec.schema, headers: ["ETag"] } },
-      handler: async (ctx) => {
-        const restored = await spec.calls.restore({ id: ctx.params.id, expectedVersion: ctx.expectedVersion }, ctx.call);
-        return { body: spec.toJson(restored), version: restored.version };
-      },
-    }),
-  ];
-}

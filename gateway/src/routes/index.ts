@@ -1,5 +1,5 @@
 import { BACKENDS, type BackendClients } from "../backends";
-import type { RouteSpec } from "./define";
+import type { RouteSpec } from "@relata/platform/http";
 
 /** Every REST operation of /v1: each backend's routes, in the order gateway/src/backends.ts lists them. */
 export function allRoutes(clients: BackendClients): RouteSpec[] {

@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { createTokenVerifier, InvalidToken, KeysUnavailable, type TokenVerifier } from "../../src/auth/verifier";
 import { resolveTenant } from "../../src/middleware/auth";
-import { HttpProblem } from "../../src/http/problem";
+import { HttpProblem } from "@relata/platform/http";
 import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
 
 let issuer: LocalIssuer;

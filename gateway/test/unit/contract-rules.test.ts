@@ -1,16 +1,11 @@
 import type { z } from "zod";
-import { expectedVersionFrom, IDEMPOTENCY_KEY, idempotencyKeyFrom, IF_MATCH, versionInIfMatch } from "../../src/http/conditional";
-import { HttpProblem } from "../../src/http/problem";
+import { crudSchemas, CURRENCIES, expectedVersionFrom, HttpProblem, IDEMPOTENCY_KEY, idempotencyKeyFrom, IF_MATCH, TENANT_ID, versionInIfMatch } from "@relata/platform/http";
 import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
-import type { SalesClients } from "../../src/backends";
+import type { SalesClients } from "@relata/sales/client";
 import { account, activity, contact, lead, opportunity } from "@relata/sales/resources";
-import { crudSchemas } from "../../src/routes/crud";
-import { CURRENCIES, TENANT_ID } from "../../src/schemas/common";
-import { LeadAssignmentRuleUpdate, LeadConvert, LeadQualify } from "../../src/schemas/leads";
-import { OpportunityStageChange } from "../../src/schemas/opportunities";
-import { PipelineJson, PipelineUpdate } from "../../src/schemas/pipeline";
+import { LeadAssignmentRuleUpdate, LeadConvert, LeadQualify, OpportunityStageChange, PipelineJson, PipelineUpdate } from "@relata/sales/http";
 
 /**
  * The gateway's schemas say what Sales accepts (services/sales rpc validation and domain

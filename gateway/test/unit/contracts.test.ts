@@ -2,17 +2,15 @@ import { status } from "@grpc/grpc-js";
 import type { z } from "zod";
 import { Metadata } from "@grpc/grpc-js";
 import { LeadStatus } from "@relata/proto/sales/v1/lead";
-import { etagOf, expectedVersionFrom, idempotencyKeyFrom, ifNoneMatchHits, versionInIfMatch } from "../../src/http/conditional";
-import { apiFieldName, HttpProblem, problemFromGrpc } from "../../src/http/problem";
+import { crudSchemas, etagOf, expectedVersionFrom, HttpProblem, idempotencyKeyFrom, ifNoneMatchHits, versionInIfMatch } from "@relata/platform/http";
+import { apiFieldName, problemFromGrpc } from "../../src/http/problem";
 import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
 import type { BackendClients } from "../../src/backends";
 import type { EnumCodec } from "@relata/platform/resource";
 import { activity, activityType, lead as leadResource, leadSource, leadStatus, opportunityStatus, recordType, stageKind } from "@relata/sales/resources";
-import { LeadQualify } from "../../src/schemas/leads";
-import { PipelineUpdate } from "../../src/schemas/pipeline";
-import { crudSchemas } from "../../src/routes/crud";
+import { LeadQualify, PipelineUpdate } from "@relata/sales/http";
 
 // The routes register the described resources' schemas (with the activity list's extra parameters).
 allRoutes({ sales: {} } as BackendClients);

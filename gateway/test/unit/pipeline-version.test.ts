@@ -5,8 +5,8 @@ import type { Express } from "express";
 import request from "supertest";
 import { createApp } from "../../src/app";
 import { createTokenVerifier } from "../../src/auth/verifier";
-import type { SalesClients } from "../../src/backends";
-import { PipelineJson } from "../../src/schemas/pipeline";
+import type { SalesClients } from "@relata/sales/client";
+import { PipelineJson } from "@relata/sales/http";
 import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
 
 /**

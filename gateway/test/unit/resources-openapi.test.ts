@@ -1,12 +1,12 @@
 import { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
 import { createRequest, gatewaySchemas, listRequest, updateRequest } from "@relata/platform/resource";
 import { account } from "@relata/sales/resources";
-import type { BackendClients, SalesClients } from "../../src/backends";
+import type { BackendClients } from "../../src/backends";
+import type { SalesClients } from "@relata/sales/client";
 import { openApiDocument } from "../../src/openapi/document";
-import { crudSchemas } from "../../src/routes/crud";
-import { route, type RouteSpec } from "../../src/routes/define";
+import { crudSchemas, route, type RouteSpec } from "@relata/platform/http";
 import { allRoutes } from "../../src/routes/index";
-import { accountRoutes } from "../../src/routes/accounts";
+import { accountRoutes } from "@relata/sales/http";
 
 /**
  * The described resources' schemas are the gateway's: registered under their names, used by

@@ -7,7 +7,7 @@ import type { Express } from "express";
 import request from "supertest";
 import { createApp } from "../../src/app";
 import { createTokenVerifier } from "../../src/auth/verifier";
-import type { SalesClients } from "../../src/backends";
+import type { SalesClients } from "@relata/sales/client";
 import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
 
 /**

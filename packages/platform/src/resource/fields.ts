@@ -1,4 +1,3 @@
-import { Schema } from "mongoose";
 import { z } from "zod";
 import type { EnumCodec } from "../codec/enum";
 
@@ -43,8 +42,17 @@ export interface ValueCodec<T extends FieldTypes> {
   toJson(value: T["proto"]): T["json"] | null;
   toProto(value: T["json"]): T["proto"];
   recordToProto(value: T["record"] | undefined): T["proto"];
-  /** The mongoose type of the stored value (required-ness and default are added per field). */
+  /**
+   * The mongoose type of the stored value (required-ness and default are added per field): a
+   * constructor (String, Date...) or a Subdocument, which store.ts makes a schema of, so that
+   * describing a field loads no database driver.
+   */
   readonly mongo: unknown;
+}
+
+/** A stored value made of several parts, kept as a subdocument without its own _id. */
+export class Subdocument {
+  constructor(readonly definition: Record<string, unknown>) {}
 }
 
 export type FieldKind =
@@ -268,7 +276,7 @@ const moneyShape = {
 /** The API's Money: strict, both parts required. */
 export const MoneyInput = z.strictObject(moneyShape).meta({ description: "A decimal amount as a string (no precision lost) in an ISO 4217 currency." });
 
-const moneyStore = new Schema({ amount: { type: String, required: true }, currency: { type: String, required: true } }, { _id: false });
+const moneyStore = new Subdocument({ amount: { type: String, required: true }, currency: { type: String, required: true } });
 
 export type MoneyTypes = { proto: MoneyValue | undefined; json: MoneyValue; record: MoneyValue | undefined };
 
@@ -348,7 +356,7 @@ function recordRefCodec<E extends string, W extends string>(types: EnumCodec<E, 
     },
     toProto: (value) => ({ type: types.toProto(value.type), id: value.id }),
     recordToProto: (value) => (value ? { type: types.toProto(value.type), id: value.id } : undefined),
-    mongo: new Schema({ type: { type: String, required: true }, id: { type: String, required: true } }, { _id: false }),
+    mongo: new Subdocument({ type: { type: String, required: true }, id: { type: String, required: true } }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Schema, type IndexDefinition } from "mongoose";
 import { recordFields } from "../store/records";
+import { Subdocument } from "./fields";
 import { fieldEntries, type AnyResource, type Fields, type Resource, type ResourceRecord } from "./resource";
 
 /**
@@ -34,7 +35,9 @@ export function mongooseSchema<F extends Fields>(r: AnyResource<F>): Schema<Reso
   const definition: Record<string, unknown> = { ...recordFields };
   for (const [key, field] of fieldEntries(r)) {
     const empty = field.codec.emptyRecord;
-    definition[key] = field.rules.required ? { type: field.codec.mongo, required: true } : { type: field.codec.mongo, required: false, ...(empty === undefined ? {} : { default: empty }) };
+    const stored = field.codec.mongo;
+    const type = stored instanceof Subdocument ? new Schema(stored.definition, { _id: false }) : stored;
+    definition[key] = field.rules.required ? { type, required: true } : { type, required: false, ...(empty === undefined ? {} : { default: empty }) };
   }
   const schema = new Schema<ResourceRecord<F>>(definition, { versionKey: false, strict: true, minimize: false, id: false, collection: r.collection });
   for (const index of resourceIndexes(r)) schema.index(index.fields, index.unique ? { unique: true } : {});

@@ -1,8 +1,7 @@
 import { CreateContactRequest, ListContactsRequest, UpdateContactRequest } from "@relata/proto/sales/v1/contact";
-import { contact } from "@relata/sales/resources";
-import type { SalesClients } from "../backends";
-import { crudRoutes } from "./crud";
-import type { RouteSpec } from "./define";
+import { contact } from "../../resources";
+import type { SalesClients } from "../../client";
+import { crudRoutes, type RouteSpec } from "@relata/platform/http";
 
 export function contactRoutes(sales: SalesClients): RouteSpec[] {
   return crudRoutes(

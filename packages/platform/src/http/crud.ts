@@ -1,24 +1,12 @@
-import type { CallOptions } from "@relata/platform";
-import {
-  createRequest,
-  gatewaySchemas,
-  listRequest,
-  operationNames,
-  toJson,
-  updateRequest,
-  type CreateBody,
-  type CreateRequest,
-  type Fields,
-  type GatewaySchemas,
-  type ListRequest,
-  type Resource,
-  type UpdateRequest,
-} from "@relata/platform/resource";
+import type { CallOptions } from "../grpc/client";
+// The resource machinery's modules that load no database driver (not the `../resource` barrel).
+import { operationNames } from "../resource/access";
+import { createRequest, gatewaySchemas, listRequest, toJson, updateRequest, type GatewaySchemas } from "../resource/gateway";
+import type { CreateBody, CreateRequest, Fields, ListRequest, Resource, UpdateRequest } from "../resource/resource";
 import type { z } from "zod";
-import type { Operation } from "../auth/permissions";
-import { IdParams } from "../schemas/common";
-import { named } from "../schemas/registry";
-import { listReply, recycleBinRoutes, route, type HandlerContext, type RouteSpec } from "./define";
+import { IdParams } from "./schemas";
+import { named } from "./registry";
+import { listReply, recycleBinRoutes, route, type HandlerContext, type RouteSpec } from "./route";
 import { created, ok, page } from "./responses";
 
 /**
@@ -95,7 +83,7 @@ export function crudRoutes<M extends { id: string; version: string }, F extends 
   hooks: CrudHooks<F>,
 ): RouteSpec[] {
   const schemas = schemasOf(r, hooks);
-  const operations = operationNames(r) as Record<"read" | "create" | "update" | "delete", Operation>;
+  const operations = operationNames(r) as Record<"read" | "create" | "update" | "delete", string>;
   const what = r.typeName.replace(/[A-Z]/g, (c, i: number) => (i ? " " : "") + c.toLowerCase());
   const a = /^[aeiou]/.test(what) ? "an" : "a";
   const Plural = capitalized(r.plural);

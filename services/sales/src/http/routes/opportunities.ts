@@ -1,12 +1,9 @@
 import { CreateOpportunityRequest, ListOpportunitiesRequest, Opportunity, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
-import { opportunity } from "@relata/sales/resources";
+import { opportunity } from "../../resources";
 import { toJson } from "@relata/platform/resource";
-import type { SalesClients } from "../backends";
-import { IdParams } from "../schemas/common";
+import type { SalesClients } from "../../client";
+import { crudRoutes, crudSchemas, IdParams, ok, route, type RouteSpec } from "@relata/platform/http";
 import { OpportunityStageChange } from "../schemas/opportunities";
-import { crudRoutes, crudSchemas } from "./crud";
-import { route, type RouteSpec } from "./define";
-import { ok } from "./responses";
 
 const opportunityJson = (o: Opportunity) => toJson(opportunity, o);
 

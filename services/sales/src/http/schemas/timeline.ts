@@ -1,8 +1,10 @@
 import type { TimelineEntry } from "@relata/proto/sales/v1/timeline";
-import { recordType } from "@relata/sales/resources";
+import { recordType } from "../../resources";
 import { z } from "zod";
-import { Cursor, DateTime, Limit, orNull, RecordRef } from "./common";
-import { named } from "./registry";
+import { Cursor, DateTime, Id, Limit, named, orNull } from "@relata/platform/http";
+
+/** A reference to a Sales record, as the timeline shows it. */
+export const RecordRef = named("RecordRef", z.strictObject({ type: recordType.schema, id: Id }), "A reference to any Sales record.");
 
 export const TimelineQuery = z.strictObject({ limit: Limit.optional(), cursor: Cursor.optional() });
 

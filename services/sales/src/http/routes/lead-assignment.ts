@@ -1,7 +1,6 @@
-import type { SalesClients } from "../backends";
+import type { SalesClients } from "../../client";
 import { assignmentRuleJson, LeadAssignmentRule, LeadAssignmentRuleUpdate } from "../schemas/leads";
-import { route, type RouteSpec } from "./define";
-import { ok } from "./responses";
+import { ok, route, type RouteSpec } from "@relata/platform/http";
 
 export function leadAssignmentRoutes(sales: SalesClients): RouteSpec[] {
   return [

@@ -1,8 +1,7 @@
 import type { Pipeline } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
-import { text, toVersion } from "./common";
-import { STAGE_ID, stageKind } from "@relata/sales/resources";
-import { named } from "./registry";
+import { named, text, toVersion } from "@relata/platform/http";
+import { STAGE_ID, stageKind } from "../../resources";
 
 const MAX_STAGES = 50;
 

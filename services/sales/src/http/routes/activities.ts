@@ -1,10 +1,8 @@
 import { CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
-import { activity, recordType } from "@relata/sales/resources";
+import { activity, recordType } from "../../resources";
 import { z } from "zod";
-import type { SalesClients } from "../backends";
-import { Id } from "../schemas/common";
-import { crudRoutes } from "./crud";
-import type { RouteSpec } from "./define";
+import type { SalesClients } from "../../client";
+import { crudRoutes, Id, type RouteSpec } from "@relata/platform/http";
 
 /** List parameters that are not fields: the record the activities are linked to, and open ones only. */
 const listParams = {

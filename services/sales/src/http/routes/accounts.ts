@@ -1,11 +1,8 @@
 import { CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
-import { account } from "@relata/sales/resources";
-import type { SalesClients } from "../backends";
+import { account } from "../../resources";
+import type { SalesClients } from "../../client";
 import { TimelineEntryJson, timelineEntryJson, TimelineQuery } from "../schemas/timeline";
-import { IdParams, pageOf } from "../schemas/common";
-import { crudRoutes } from "./crud";
-import { listReply, route, type RouteSpec } from "./define";
-import { page } from "./responses";
+import { crudRoutes, IdParams, listReply, page, pageOf, route, type RouteSpec } from "@relata/platform/http";
 
 const TimelinePage = pageOf("TimelinePage", TimelineEntryJson);
 

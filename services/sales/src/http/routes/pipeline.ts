@@ -1,9 +1,7 @@
-import type { SalesClients } from "../backends";
-import { versionInIfMatch } from "../http/conditional";
-import { stageKind } from "@relata/sales/resources";
+import type { SalesClients } from "../../client";
+import { ok, route, type RouteSpec, versionInIfMatch } from "@relata/platform/http";
+import { stageKind } from "../../resources";
 import { PipelineJson, pipelineJson, PipelineUpdate } from "../schemas/pipeline";
-import { route, type RouteSpec } from "./define";
-import { ok } from "./responses";
 
 export function pipelineRoutes(sales: SalesClients): RouteSpec[] {
   return [

@@ -1,7 +1,6 @@
-import { STAGE_ID } from "@relata/sales/resources";
+import { STAGE_ID } from "../../resources";
 import { z } from "zod";
-import { reference, stateDependent, text } from "./common";
-import { named } from "./registry";
+import { named, reference, stateDependent, text } from "@relata/platform/http";
 
 export const OpportunityStageChange = named(
   "OpportunityStageChange",

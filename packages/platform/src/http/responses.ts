@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ResponseSpec } from "./define";
+import type { ResponseSpec } from "./route";
 
 /** Response descriptions shared by the routes (errors are added by the OpenAPI builder). */
 export const ok = (schema: z.ZodType, description = "The record."): ResponseSpec => ({ description, schema, headers: ["ETag"] });

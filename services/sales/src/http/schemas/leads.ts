@@ -1,7 +1,6 @@
 import type { AssignmentRule } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
-import { DateOnly, Money, OwnerId, RefId, text, toVersion } from "./common";
-import { named } from "./registry";
+import { DateOnly, Money, named, OwnerId, RefId, text, toVersion } from "@relata/platform/http";
 
 export const LeadQualify = named(
   "LeadQualify",

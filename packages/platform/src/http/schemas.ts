@@ -1,17 +1,6 @@
-import { TENANT_ID_PATTERN } from "@relata/platform";
-import {
-  CalendarDate,
-  CURRENCY_CODES,
-  ID_PATTERN,
-  MoneyInput,
-  notBlank,
-  OWNER_ID_PATTERN,
-  PAGE_CURSOR,
-  PAGE_LIMIT,
-  reference,
-  stateDependent,
-} from "@relata/platform/resource";
-import { recordType } from "@relata/sales/resources";
+import { CalendarDate, CURRENCY_CODES, ID_PATTERN, MoneyInput, OWNER_ID_PATTERN } from "../resource/fields";
+import { notBlank, PAGE_CURSOR, PAGE_LIMIT, reference, stateDependent } from "../resource/gateway";
+import { TENANT_ID_PATTERN } from "../identity";
 import { z } from "zod";
 import { named } from "./registry";
 
@@ -22,7 +11,7 @@ import { named } from "./registry";
  */
 export { reference, stateDependent };
 
-/** Free text as Sales limits it: at most 200 characters (after trimming). */
+/** Free text as the services limit it: at most 200 characters (after trimming). */
 export const MAX_TEXT = 200;
 
 /** Record ids as the services issue them. */
@@ -42,13 +31,11 @@ export const text = (max: number = MAX_TEXT) => notBlank(z.string().max(max));
 export const DateOnly = CalendarDate;
 export const DateTime = z.iso.datetime({ offset: true });
 
-/** ISO 4217 currencies: the list the runtime knows, which is the one Sales checks against. */
+/** ISO 4217 currencies: the list the runtime knows, which is the one the services check against. */
 export const CURRENCIES = CURRENCY_CODES;
 
 /** The kit's Money (the one of every described resource), named in the document. */
 export const Money = named("Money", MoneyInput, "A decimal amount as a string (no precision lost) in an ISO 4217 currency.");
-
-export const RecordRef = named("RecordRef", z.strictObject({ type: recordType.schema, id: Id }), "A reference to any Sales record.");
 
 export const Problem = named(
   "Problem",

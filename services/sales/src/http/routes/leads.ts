@@ -1,12 +1,9 @@
 import { ConvertLeadRequest, CreateLeadRequest, Lead, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { toJson } from "@relata/platform/resource";
-import { lead } from "@relata/sales/resources";
-import type { SalesClients } from "../backends";
-import { IdParams } from "../schemas/common";
+import { lead } from "../../resources";
+import type { SalesClients } from "../../client";
+import { crudRoutes, crudSchemas, IdParams, ok, route, type RouteSpec } from "@relata/platform/http";
 import { conversionResultOf, LeadAssign, LeadConvert, LeadQualify } from "../schemas/leads";
-import { crudRoutes, crudSchemas } from "./crud";
-import { route, type RouteSpec } from "./define";
-import { ok } from "./responses";
 
 const leadJson = (l: Lead) => toJson(lead, l);
 

@@ -1,0 +1,194 @@
+import type { z } from "zod";
+import type { CallOptions } from "../grpc/client";
+import type { Identity } from "../identity";
+import { IdParams } from "./schemas";
+
+/**
+ * One declarative description per REST operation. The gateway mounts the same description as
+ * an Express handler (permission, validation of params, query, headers and body) and makes it
+ * the operation in the OpenAPI document, so the two cannot drift apart. A service declares its
+ * routes with these types in its own folder; this module loads no HTTP server.
+ */
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  headers?: ("ETag" | "Location" | "Link")[];
+}
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  /** The record's version: sent as ETag. */
+  version?: string | number;
+  /** Path of the created resource ("/v1/leads/123"): sent as an absolute Location. */
+  location?: string;
+  headers?: Record<string, string>;
+}
+
+/** Who is calling, as the gateway read it from the verified token. */
+export interface Caller {
+  /** A person (password / authorization-code token) or a partner client (client credentials). */
+  kind: "user" | "client";
+  /** Token `sub` for users; the client id for partner clients. */
+  subject: string;
+  username?: string;
+  clientId?: string;
+  /** The `tenant` claim; platform admins have none. */
+  tenant?: string;
+  /** Realm roles plus the API client's own client roles. */
+  roles: string[];
+  /** OAuth scopes granted to the token (`scope` claim). */
+  scopes: string[];
+}
+
+/** What a handler may read of the HTTP request (the gateway passes its Express request). */
+export interface HttpRequest {
+  /** The path, without the query string. */
+  readonly path: string;
+  readonly query: Record<string, unknown>;
+  /** A request header, by case-insensitive name. */
+  get(name: string): string | undefined;
+}
+
+/** What a handler may do to the HTTP response beyond its Reply (the gateway passes its Express response). */
+export interface HttpResponse {
+  setHeader(name: string, value: string | number | readonly string[]): unknown;
+}
+
+export interface HandlerContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Pass to every gRPC call: the caller's identity, the request's deadline, cancellation. */
+  call: CallOptions;
+  identity: Identity;
+  caller: Caller;
+  /** From If-Match: the version the caller read, "0" when it sent none or `*`. */
+  expectedVersion: string;
+  /** From Idempotency-Key, "" when absent. */
+  idempotencyKey: string;
+  req: HttpRequest;
+  res: HttpResponse;
+  /** Absolute URL for a path of this API. */
+  url(path: string): string;
+}
+
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  operationId: string;
+  method: HttpMethod;
+  /** Express syntax: "/v1/leads/:id". */
+  path: string;
+  /** Its row in the gateway's permission table ("leads.read", "leads.convert"). */
+  operation: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Whether If-Match is required (428 when missing) or only honoured. */
+  ifMatch?: "required" | "optional";
+  /**
+   * The resource has a version 0 that is never stored (a tenant's default pipeline), so If-Match
+   * "0" is a precondition for the service, not a stale tag: the handler reads If-Match itself
+   * (`versionInIfMatch`); `expectedVersion` is not read from it.
+   */
+  unstoredVersionZero?: boolean;
+  /** Whether the operation accepts Idempotency-Key. */
+  idempotencyKey?: boolean;
+  responses: Record<number, ResponseSpec>;
+  handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply>;
+}
+
+/** Typed constructor for a route (inference only). */
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+/** A page of a list: `{data, nextCursor}` and a Link header to the next page. */
+export function listReply(ctx: HandlerContext<unknown, unknown, unknown>, data: unknown[], nextCursor: string | undefined): Reply {
+  const body = { data, nextCursor: nextCursor ? nextCursor : null };
+  if (!nextCursor) return { body };
+  const next = new URL(ctx.url(ctx.req.path));
+  for (const [key, value] of Object.entries(ctx.req.query)) if (key !== "cursor" && typeof value === "string") next.searchParams.set(key, value);
+  next.searchParams.set("cursor", nextCursor);
+  return { body, headers: { Link: `<${next.toString()}>; rel="next"` } };
+}
+
+/** PATCH semantics for an optional text field: absent → unchanged, null → cleared (""). */
+export function clearable(value: string | null | undefined): string | undefined {
+  return value === null ? "" : value;
+}
+
+/** What DeleteX and RestoreX take, and the record they answer with. */
+export interface RecycleBinCalls<R extends { version: string }> {
+  delete(request: { id: string; expectedVersion: string }, call: CallOptions): Promise<R>;
+  restore(request: { id: string; expectedVersion: string }, call: CallOptions): Promise<R>;
+}
+
+export interface RecycleBinRoutesSpec<R extends { version: string }> {
+  /** The collection's path ("/v1/accounts") and the record's name ("Account", "account"). */
+  path: string;
+  name: string;
+  what: string;
+  tag: string;
+  operation: string;
+  /** The record's JSON schema, and the mapping to it. */
+  schema: z.ZodType;
+  toJson: (record: R) => unknown;
+  /** What refuses a delete (409), for the description ("while contacts ... depend on it"). */
+  refusedWhen?: string;
+  /** A rule of the resource's own about deleting it. */
+  note?: string;
+  calls: RecycleBinCalls<R>;
+}
+
+/**
+ * `DELETE {path}/{id}` (to the recycle bin; If-Match required; 204) and
+ * `POST {path}/{id}/restore` (within 30 days; If-Match honoured; 200 with the record), the same
+ * two operations for every resource.
+ */
+export function recycleBinRoutes<R extends { version: string }>(spec: RecycleBinRoutesSpec<R>): RouteSpec[] {
+  const refused = spec.refusedWhen ? ` Refused (409, \`dependents\` naming them) ${spec.refusedWhen}.` : "";
+  return [
+    route({
+      operationId: `delete${spec.name}`,
+      method: "delete",
+      path: `${spec.path}/:id`,
+      operation: spec.operation,
+      tag: spec.tag,
+      summary: `Delete ${/^[aeiou]/.test(spec.what) ? "an" : "a"} ${spec.what} (to the recycle bin)`,
+      description:
+        `The ${spec.what} is gone from reads and lists (404) and can be restored for 30 days, then it is purged.` +
+        refused +
+        (spec.note ? ` ${spec.note}` : ""),
+      params: IdParams,
+      ifMatch: "required",
+      responses: { 204: { description: `Deleted; the ETag is the deleted ${spec.what}'s version, for a restore.`, headers: ["ETag"] } },
+      handler: async (ctx) => {
+        const deleted = await spec.calls.delete({ id: ctx.params.id, expectedVersion: ctx.expectedVersion }, ctx.call);
+        return { status: 204, version: deleted.version };
+      },
+    }),
+    route({
+      operationId: `restore${spec.name}`,
+      method: "post",
+      path: `${spec.path}/:id/restore`,
+      operation: spec.operation,
+      tag: spec.tag,
+      summary: `Restore a deleted ${spec.what}`,
+      description:
+        `Brings the ${spec.what} back from the recycle bin with the same id and a new version; 404 after 30 days. ` +
+        `Refused (409) while a record it refers to is itself deleted: restore that first. A ${spec.what} that is not deleted is answered as it is.`,
+      params: IdParams,
+      ifMatch: "optional",
+      responses: { 200: { description: `The restored ${spec.what}.`, schema: spec.schema, headers: ["ETag"] } },
+      handler: async (ctx) => {
+        const restored = await spec.calls.restore({ id: ctx.params.id, expectedVersion: ctx.expectedVersion }, ctx.call);
+        return { body: spec.toJson(restored), version: restored.version };
+      },
+    }),
+  ];
+}

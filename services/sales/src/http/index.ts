@@ -1,0 +1,13 @@
+// Sales' REST face: its routes per resource (the kit's crudRoutes plus custom verbs) and the
+// custom verbs' schemas. The gateway hosts them through `@relata/sales/gateway`.
+export * from "./routes/accounts";
+export * from "./routes/activities";
+export * from "./routes/contacts";
+export * from "./routes/lead-assignment";
+export * from "./routes/leads";
+export * from "./routes/opportunities";
+export * from "./routes/pipeline";
+export * from "./schemas/leads";
+export * from "./schemas/opportunities";
+export * from "./schemas/pipeline";
+export * from "./schemas/timeline";
