@@ -361,13 +361,14 @@ export class OutboxRelay {
             this.bus.publish(entry.subject, bytesOf(entry.data), { msgId: entry.id, headers: { ...entry.headers, "Relata-Event-Id": entry.id } }),
           );
           published.push(entry);
+          // Published is no longer pending, even before the pull below removes it.
+          this.inFlight.set(key, waitingIn(entries.slice(published.length)));
         }
       } finally {
         if (published.length > 0) {
           // The raw driver, so the entries go back exactly as they were read (no casting).
           await model.collection.updateOne({ _id: doc._id } as never, { $pullAll: { outbox: published } } as never);
           this.published += published.length;
-          this.inFlight.set(key, waitingIn(entries.slice(published.length)));
         }
       }
       this.leftovers.delete(key);
