@@ -139,6 +139,8 @@ describe("request schemas", () => {
   test("query parameters: related record filter needs both parts", () => {
     expect(failure(() => validate(ActivityListQuery, { relatedType: "sales.lead" }, "query")).field).toBe("relatedId");
     expect(validate(ActivityListQuery, { relatedType: "sales.lead", relatedId: "abc", limit: "10" }, "query").limit).toBe(10);
+    // The record's resource in full: the short word is not a type.
+    expect(failure(() => validate(ActivityListQuery, { relatedType: "lead", relatedId: "abc" }, "query")).field).toBe("relatedType");
   });
 });
 

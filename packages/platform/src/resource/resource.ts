@@ -171,7 +171,6 @@ export interface Resource<M, C, U, F extends Fields, N extends string = string> 
 /** Kinds whose value fits one query parameter. */
 const QUERY_KINDS = new Set<FieldKind>(["text", "email", "phone", "httpUrl", "date", "timestamp", "enum", "ref", "int", "boolean", "owner"]);
 
-
 /**
  * Describes a resource, checked at compile time against its generated message M, create
  * request C, update request U and (optionally) list request L: a field that is not in the

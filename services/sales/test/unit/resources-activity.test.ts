@@ -1,4 +1,4 @@
-import { Activity, ActivityType, CreateActivityRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
+import { Activity, ActivityType, CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
 import { activitySchemas } from "../../src/rpc/activities";
 import { validate as salesValidate } from "@relata/platform";
@@ -78,7 +78,18 @@ describe("an activity: a record reference, timestamps, a required enum, long not
     );
   });
 
-  it("keeps what the record keeps: a Date, the reference's type as a word", () => {
+  it("names the record's resource in full: a short word, another service's record or an activity is refused on both sides", () => {
+    for (const type of ["account", "service.case", "sales.activity"]) {
+      expect(gatewayVerdict(gateway.create, { ...body, relatedTo: { type, id: "x1" } })).toBe("relatedTo.type");
+      const request = CreateActivityRequest.fromPartial({ type: ActivityType.ACTIVITY_TYPE_CALL, subject: "x", relatedTo: { type, id: "x1" } });
+      expect(verdict(() => parseRequest(service.create, request))).toBe("related_to.type");
+      expect(verdict(() => salesValidate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type, id: "x1" } })))).toBe("related_to.type");
+    }
+    const listed = salesValidate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type: "sales.lead", id: "l1" } }));
+    expect(listed.relatedTo).toEqual({ type: "sales.lead", id: "l1" });
+  });
+
+  it("keeps what the record keeps: a Date, the reference's type as its resource name", () => {
     const input = parseRequest(service.create, CreateActivityRequest.fromPartial(createRequest(activity, { ...body, dueAt: "2026-03-01T09:30:00+01:00" } as CreateBody<typeof activity.fields>, "k")));
     expect(input).toMatchObject({ type: "call", relatedTo: { type: "sales.account", id: "acc-1" }, dueAt: new Date("2026-03-01T08:30:00Z"), notes: "" });
   });
