@@ -50,7 +50,7 @@ FUZZ_LEAD_ID=$(fixture /v1/leads lead '{"lastName": "Fixture", "company": "Fuzzi
 # Converting is final: the conversion gets a lead of its own, so the other lead stays editable.
 FUZZ_CONVERT_LEAD_ID=$(fixture /v1/leads lead-to-convert '{"lastName": "Fixture", "company": "Fuzzing conversion"}')
 FUZZ_OPPORTUNITY_ID=$(fixture /v1/opportunities opportunity "{\"name\": \"Fuzzing fixture\", \"accountId\": \"$FUZZ_ACCOUNT_ID\"}")
-FUZZ_ACTIVITY_ID=$(fixture /v1/activities activity "{\"type\": \"task\", \"subject\": \"Fixture\", \"relatedTo\": {\"type\": \"account\", \"id\": \"$FUZZ_ACCOUNT_ID\"}}")
+FUZZ_ACTIVITY_ID=$(fixture /v1/activities activity "{\"type\": \"task\", \"subject\": \"Fixture\", \"relatedTo\": {\"type\": \"sales.account\", \"id\": \"$FUZZ_ACCOUNT_ID\"}}")
 export FUZZ_ACCOUNT_ID FUZZ_CONTACT_ID FUZZ_LEAD_ID FUZZ_CONVERT_LEAD_ID FUZZ_OPPORTUNITY_ID FUZZ_ACTIVITY_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 

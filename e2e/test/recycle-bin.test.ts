@@ -73,7 +73,7 @@ describe("recycle bin through the gateway", () => {
   test("opportunities and activities: delete and restore", async () => {
     const account = await created("/v1/accounts", { name: `Bin Deals ${runId}` });
     const opportunity = await created("/v1/opportunities", { accountId: account.body.id, name: `Bin Deal ${runId}` });
-    const activity = await created("/v1/activities", { type: "call", subject: "Intro", relatedTo: { type: "opportunity", id: opportunity.body.id } });
+    const activity = await created("/v1/activities", { type: "call", subject: "Intro", relatedTo: { type: "sales.opportunity", id: opportunity.body.id } });
     for (const path of [`/v1/activities/${activity.body.id}`, `/v1/opportunities/${opportunity.body.id}`]) {
       expect((await call("DELETE", path, { token: rep, headers: { "if-match": '"1"' } })).status).toBe(204);
       expectProblem(await call("GET", path, { token: rep }), 404);

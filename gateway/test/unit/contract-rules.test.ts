@@ -61,7 +61,7 @@ describe("field limits are Sales' limits", () => {
     expect(refusal(() => body(LeadCreate, { lastName: "Lovelace", email: "ada@localhost" })).field).toBe("email");
   });
   test("activity notes: at most 10,000 characters", () => {
-    const activity = { type: "call", subject: "Intro", relatedTo: { type: "lead", id: "l1" } };
+    const activity = { type: "call", subject: "Intro", relatedTo: { type: "sales.lead", id: "l1" } };
     expect(body(ActivityCreate, { ...activity, notes: "n".repeat(10_000) }).notes).toHaveLength(10_000);
     expect(refusal(() => body(ActivityCreate, { ...activity, notes: "n".repeat(10_001) })).field).toBe("notes");
     expect(refusal(() => body(ActivityUpdate, { notes: "n".repeat(10_001) })).field).toBe("notes");
@@ -161,8 +161,8 @@ describe("rules across fields are in the document", () => {
     expect(refusal(() => body(LeadQualify, { qualified: false, reason: "  " })).field).toBe("reason");
   });
   test("an activity is linked to a record that is not an activity", () => {
-    expect(refusal(() => body(ActivityCreate, { type: "call", subject: "x", relatedTo: { type: "activity", id: "a1" } })).field).toBe("relatedTo.type");
-    expect((component("ActivityTarget").properties!.type as Json).enum).toEqual(["account", "contact", "lead", "opportunity"]);
+    expect(refusal(() => body(ActivityCreate, { type: "call", subject: "x", relatedTo: { type: "sales.activity", id: "a1" } })).field).toBe("relatedTo.type");
+    expect((component("ActivityTarget").properties!.type as Json).enum).toEqual(["sales.account", "sales.contact", "sales.lead", "sales.opportunity"]);
   });
   test("ids that must name an existing record are marked as references", () => {
     expect(property("ContactCreate", "accountId")).toMatchObject({ "x-relata-reference": "account" });

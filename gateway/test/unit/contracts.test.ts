@@ -9,7 +9,7 @@ import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
 import type { BackendClients } from "../../src/backends";
 import type { EnumCodec } from "@relata/platform/resource";
-import { activity, activityType, lead as leadResource, leadSource, leadStatus, opportunityStatus, recordType, stageKind } from "@relata/sales/resources";
+import { activity, activityType, lead as leadResource, leadSource, leadStatus, opportunityStatus, stageKind } from "@relata/sales/resources";
 import { LeadQualify, PipelineUpdate } from "@relata/sales/http";
 
 // The routes register the described resources' schemas (with the activity list's extra parameters).
@@ -137,14 +137,16 @@ describe("request schemas", () => {
     expect(failure(() => validate(PipelineUpdate, { stages: [stage("a", "open"), stage("w", "won"), { ...stage("l", "lost"), probability: 101 }] }, "body")).field).toBe("stages.2.probability");
   });
   test("query parameters: related record filter needs both parts", () => {
-    expect(failure(() => validate(ActivityListQuery, { relatedType: "lead" }, "query")).field).toBe("relatedId");
-    expect(validate(ActivityListQuery, { relatedType: "lead", relatedId: "abc", limit: "10" }, "query").limit).toBe(10);
+    expect(failure(() => validate(ActivityListQuery, { relatedType: "sales.lead" }, "query")).field).toBe("relatedId");
+    expect(validate(ActivityListQuery, { relatedType: "sales.lead", relatedId: "abc", limit: "10" }, "query").limit).toBe(10);
+    // The record's resource in full: the short word is not a type.
+    expect(failure(() => validate(ActivityListQuery, { relatedType: "lead", relatedId: "abc" }, "query")).field).toBe("relatedType");
   });
 });
 
 describe("enum words", () => {
   test("every proto value but UNSPECIFIED has a lower-case word, both ways", () => {
-    const maps: EnumCodec[] = [leadStatus, leadSource, opportunityStatus, stageKind, activityType, recordType];
+    const maps: EnumCodec[] = [leadStatus, leadSource, opportunityStatus, stageKind, activityType];
     for (const map of maps) {
       for (const word of map.words) {
         expect(word).toMatch(/^[a-z_]+$/);

@@ -1,5 +1,4 @@
 import { createLogger } from "@relata/platform";
-import { RecordType } from "@relata/proto/common/v1/common";
 import { ActivityType } from "@relata/proto/sales/v1/activity";
 import { OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
 import { StageKind } from "@relata/proto/sales/v1/pipeline";
@@ -27,7 +26,7 @@ const opportunity = {
   leadId: "", version: "3", createdAt: now, updatedAt: now,
 };
 const activity = {
-  id: "act1", tenantId: "acme", type: ActivityType.ACTIVITY_TYPE_CALL, subject: "Intro call", notes: "", relatedTo: { type: RecordType.RECORD_TYPE_LEAD, id: "lead1" },
+  id: "act1", tenantId: "acme", type: ActivityType.ACTIVITY_TYPE_CALL, subject: "Intro call", notes: "", relatedTo: { type: "sales.lead", id: "lead1" },
   accountId: "", dueAt: now, completedAt: "", ownerId: "u1", version: "1", createdAt: now, updatedAt: now,
 };
 const pipeline = {
@@ -42,7 +41,7 @@ const pipeline = {
 function recorder(): SalesClients {
   const answers: Record<string, unknown> = {
     createAccount: account, getAccount: account, updateAccount: account, listAccounts: { accounts: [account], page: { nextCursor: "" } },
-    listAccountTimeline: { entries: [{ id: "ev1", tenantId: "acme", accountId: "acc1", kind: "sales.lead.converted", summary: "Lead converted", record: { type: RecordType.RECORD_TYPE_LEAD, id: "lead1" }, actorId: "u1", occurredAt: now }], page: { nextCursor: "abc" } },
+    listAccountTimeline: { entries: [{ id: "ev1", tenantId: "acme", accountId: "acc1", kind: "sales.lead.converted", summary: "Lead converted", record: { type: "sales.lead", id: "lead1" }, actorId: "u1", occurredAt: now }], page: { nextCursor: "abc" } },
     createContact: contact, getContact: contact, updateContact: contact, listContacts: { contacts: [contact], page: { nextCursor: "" } },
     createOpportunity: opportunity, getOpportunity: opportunity, updateOpportunity: opportunity, changeStage: opportunity, listOpportunities: { opportunities: [opportunity], page: { nextCursor: "" } },
     createActivity: activity, getActivity: activity, updateActivity: activity, listActivities: { activities: [activity], page: { nextCursor: "" } },
@@ -107,7 +106,7 @@ describe("accounts", () => {
   test("timeline: entries with record words and a Link to the next page", async () => {
     const res = await request(app).get("/v1/accounts/acc1/timeline?limit=1").set("Authorization", rep).expect(200);
     expect(last()).toMatchObject({ method: "listAccountTimeline", request: { accountId: "acc1", page: { pageSize: 1 } } });
-    expect(res.body.data[0]).toEqual({ id: "ev1", kind: "sales.lead.converted", summary: "Lead converted", record: { type: "lead", id: "lead1" }, actorId: "u1", occurredAt: now });
+    expect(res.body.data[0]).toEqual({ id: "ev1", kind: "sales.lead.converted", summary: "Lead converted", record: { type: "sales.lead", id: "lead1" }, actorId: "u1", occurredAt: now });
     expect(res.headers.link).toBe('<http://gw.test/v1/accounts/acc1/timeline?limit=1&cursor=abc>; rel="next"');
     await request(app).get("/v1/accounts/acc1/timeline").set("Authorization", support).expect(403);
   });
@@ -146,16 +145,16 @@ describe("opportunities", () => {
 
 describe("activities", () => {
   test("create linked to a record, type words both ways", async () => {
-    const res = await request(app).post("/v1/activities").set("Authorization", rep).send({ type: "call", subject: "Intro call", relatedTo: { type: "lead", id: "lead1" }, dueAt: now }).expect(201);
-    expect(last().request).toMatchObject({ type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: { type: RecordType.RECORD_TYPE_LEAD, id: "lead1" }, dueAt: now });
-    expect(res.body).toMatchObject({ type: "call", relatedTo: { type: "lead", id: "lead1" }, completedAt: null });
+    const res = await request(app).post("/v1/activities").set("Authorization", rep).send({ type: "call", subject: "Intro call", relatedTo: { type: "sales.lead", id: "lead1" }, dueAt: now }).expect(201);
+    expect(last().request).toMatchObject({ type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: { type: "sales.lead", id: "lead1" }, dueAt: now });
+    expect(res.body).toMatchObject({ type: "call", relatedTo: { type: "sales.lead", id: "lead1" }, completedAt: null });
   });
   test("list by related record and open only; complete with PATCH", async () => {
-    await request(app).get("/v1/activities?relatedType=account&relatedId=acc1&open=true").set("Authorization", support).expect(200);
-    expect(last().request).toMatchObject({ relatedTo: { type: RecordType.RECORD_TYPE_ACCOUNT, id: "acc1" }, openOnly: true });
+    await request(app).get("/v1/activities?relatedType=sales.account&relatedId=acc1&open=true").set("Authorization", support).expect(200);
+    expect(last().request).toMatchObject({ relatedTo: { type: "sales.account", id: "acc1" }, openOnly: true });
     await request(app).patch("/v1/activities/act1").set("Authorization", rep).set("If-Match", '"1"').send({ completed: true }).expect(200);
     expect(last().request).toMatchObject({ id: "act1", expectedVersion: "1", completed: true });
-    const bad = await request(app).post("/v1/activities").set("Authorization", rep).send({ type: "fax", subject: "x", relatedTo: { type: "lead", id: "l" } });
+    const bad = await request(app).post("/v1/activities").set("Authorization", rep).send({ type: "fax", subject: "x", relatedTo: { type: "sales.lead", id: "l" } });
     expect(bad.body.field).toBe("type");
   });
 });

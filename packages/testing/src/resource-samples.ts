@@ -51,16 +51,9 @@ export function references(resources: readonly AnyResource[]): Reference[] {
   );
 }
 
-/** The type words a `recordRef` field accepts (its enum's values, or resource names). */
-function recordRefTypes(field: AnyField): string[] {
-  const type = (field.codec.input as unknown as { shape?: { type?: { options?: unknown } } }).shape?.type?.options;
-  if (!Array.isArray(type)) throw new Error("a recordRef field's input has no enum of types");
-  return type as string[];
-}
-
-/** The resource a record reference's type names: `account` or `sales.account`. */
-function resourceOfType(resources: readonly AnyResource[], type: string): AnyResource | undefined {
-  return resources.find((r) => r.name === type || r.name.split(".")[1] === type);
+/** The resources a `recordRef` field may point at: its targets, or any described resource. */
+function recordRefTypes(resources: readonly AnyResource[], field: AnyField): readonly string[] {
+  return field.rules.targets ?? resources.map((r) => r.name);
 }
 
 /** How many records a create of `r` makes first (itself included), through its required references. */
@@ -75,8 +68,8 @@ function cost(resources: readonly AnyResource[], r: AnyResource, seen: ReadonlyS
  * never the resource itself (an activity is not linked to another activity).
  */
 export function recordRefTarget(resources: readonly AnyResource[], r: AnyResource, field: AnyField, seen: ReadonlySet<string> = new Set([r.name])): { type: string; resource: AnyResource } {
-  const candidates = recordRefTypes(field)
-    .map((type) => ({ type, resource: resourceOfType(resources, type) }))
+  const candidates = recordRefTypes(resources, field)
+    .map((type) => ({ type, resource: resources.find((x) => x.name === type) }))
     .filter((c): c is { type: string; resource: AnyResource } => c.resource !== undefined && !seen.has(c.resource.name));
   if (candidates.length === 0) throw new Error(`${r.name}: no described resource for its record reference to point at`);
   return candidates.map((c) => ({ ...c, cost: cost(resources, c.resource, seen) })).sort((a, b) => a.cost - b.cost)[0]!;

@@ -1,6 +1,5 @@
 import type { Role } from "@relata/platform";
 import { enumCodec, f, resource } from "@relata/platform/resource";
-import { RecordType } from "@relata/proto/common/v1/common";
 import { Account, CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
 import { Activity, ActivityType, CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { Contact, CreateContactRequest, ListContactsRequest, UpdateContactRequest } from "@relata/proto/sales/v1/contact";
@@ -31,7 +30,6 @@ export const leadStatus = enumCodec(LeadStatus, "LEAD_STATUS_");
 export const leadSource = enumCodec(LeadSource, "LEAD_SOURCE_");
 export const opportunityStatus = enumCodec(OpportunityStatus, "OPPORTUNITY_STATUS_");
 export const activityType = enumCodec(ActivityType, "ACTIVITY_TYPE_");
-export const recordType = enumCodec(RecordType, "RECORD_TYPE_");
 /** The kind of a pipeline stage (the pipeline is Sales' configuration, not a CRUD resource). */
 export const stageKind = enumCodec(StageKind, "STAGE_KIND_");
 
@@ -180,6 +178,12 @@ export const opportunity = resource<Opportunity, CreateOpportunityRequest, Updat
   access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read" }, says: { write: "create and update opportunities, change their stage" } },
 });
 
+/**
+ * What an activity may be about: the Sales records it can check exist in the tenant (not another
+ * activity), by their resource names.
+ */
+export const ACTIVITY_TARGETS = [account.name, contact.name, lead.name, opportunity.name] as const;
+
 export const activity = resource<Activity, CreateActivityRequest, UpdateActivityRequest, ListActivitiesRequest>()({
   name: "sales.activity",
   path: "/v1/activities",
@@ -189,7 +193,7 @@ export const activity = resource<Activity, CreateActivityRequest, UpdateActivity
     subject: f.text(200).required(),
     notes: f.text(10_000).clearable(),
     relatedTo: f
-      .recordRef(recordType, ["activity"])
+      .recordRef(ACTIVITY_TARGETS)
       .required()
       .createOnly()
       .named("ActivityTarget", "The record an activity is about: an account, contact, lead or opportunity of the tenant."),
@@ -203,3 +207,6 @@ export const activity = resource<Activity, CreateActivityRequest, UpdateActivity
 
 /** Every CRUD resource of Sales, in the order the API lists them. */
 export const SALES_RESOURCES = [account, contact, lead, opportunity, activity] as const;
+
+/** The resource names of Sales' records, as a record reference's type names them ("sales.account"). */
+export const SALES_RECORD_TYPES = SALES_RESOURCES.map((r) => r.name);

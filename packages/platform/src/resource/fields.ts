@@ -91,6 +91,8 @@ export interface FieldRules {
    * at ("sales.account"), or another kind of thing ("stage of the tenant's pipeline").
    */
   readonly references?: string;
+  /** The resources a `recordRef` field may point at, by name; none: any resource. */
+  readonly targets?: readonly string[];
   /** The name of the field's input schema in the OpenAPI document, with its description. */
   readonly schemaName?: { id: string; description?: string };
 }
@@ -179,6 +181,11 @@ export const stateDependent = (rule: string) => ({ "x-relata-state-dependent": r
 const atMost = (max: number) => `must be at most ${max} characters`;
 const notString = { error: "must be a string" };
 
+/**
+ * A resource's name, `<service>.<resource>` in lower case ("sales.account",
+ * "knowledge-base.article"): how descriptions name themselves and record references name a type.
+ */
+export const RESOURCE_NAME_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9_]*$/;
 /** Record ids as services issue them (UUIDs) or accept them. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** A user's identity-provider subject or a partner client's id. */
@@ -311,7 +318,7 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
     service: z.string(notString).transform((value, ctx) => {
       const word = codec.fromProto(value);
       if (word !== null) return word;
-      // Inside a message (a record reference's type), UNSPECIFIED is a value not given.
+      // Inside a message (a pipeline stage's kind), UNSPECIFIED is a value not given.
       const given = value !== "" && value !== `${codec.prefix}UNSPECIFIED`;
       ctx.addIssue({ code: "custom", message: given ? `is not a known value: ${value}` : "is required" });
       return z.NEVER;
@@ -328,34 +335,52 @@ function enumValueCodec<E extends string, W extends string>(codec: EnumCodec<E, 
   };
 }
 
-export type RecordRefTypes<E extends string, W extends string> = {
-  proto: { type: E; id: string } | undefined;
-  json: { type: W; id: string };
-  record: { type: W; id: string } | undefined;
+const RESOURCE_NAME_MESSAGE = "must be a resource name such as sales.account";
+
+/** The API's schema of a resource name: one of `targets`, or any well-formed name when none are given. */
+export function resourceNameInput<const N extends string>(targets: readonly N[] = []): z.ZodType<N> {
+  const schema = targets.length ? z.enum(targets as unknown as [N, ...N[]]) : z.string(notString).regex(RESOURCE_NAME_PATTERN, RESOURCE_NAME_MESSAGE);
+  return (schema as z.ZodType<N>).meta({ example: targets[0] ?? "sales.account" });
+}
+
+/**
+ * Service: a resource name in a message, with the API's limits; "" is a name not given, which
+ * is refused as missing when `required` and is undefined otherwise.
+ */
+export function resourceNameValue<N extends string>(targets: readonly N[], options: { required: boolean }): z.ZodType<N | undefined> {
+  return z.string(notString).transform((value, ctx) => {
+    if (value === "" && !options.required) return undefined;
+    const known = targets.length ? (targets as readonly string[]).includes(value) : RESOURCE_NAME_PATTERN.test(value);
+    if (value !== "" && known) return value as N;
+    ctx.addIssue({ code: "custom", message: value === "" ? "is required" : targets.length ? `must be one of ${targets.join(", ")}` : RESOURCE_NAME_MESSAGE });
+    return z.NEVER;
+  });
+}
+
+/** A reference names its record's resource in full ("sales.account") everywhere: message, JSON and record. */
+export type RecordRefTypes<N extends string> = {
+  proto: { type: string; id: string } | undefined;
+  json: { type: N; id: string };
+  record: { type: N; id: string } | undefined;
 };
 
-function recordRefCodec<E extends string, W extends string>(types: EnumCodec<E, W>, except: readonly W[]): ValueCodec<RecordRefTypes<E, W>> {
-  const allowed = types.words.filter((w) => !except.includes(w)) as [W, ...W[]];
-  const typeInput = except.length ? z.enum(allowed) : types.schema;
+function recordRefCodec<N extends string>(targets: readonly N[]): ValueCodec<RecordRefTypes<N>> {
+  const type = resourceNameInput(targets);
   // The id names a record of the given type that must exist.
-  const input = z.strictObject({ type: typeInput, id: refInput().meta(reference("record of the given type")) });
+  const input = z.strictObject({ type, id: refInput().meta(reference("record of the given type")) });
   return {
     kind: "recordRef",
     input,
-    output: z.object({ type: types.schema, id: z.string() }),
-    // The types left out are the service's rule to refuse (with its own message).
-    service: z.object({ type: enumValueCodec(types).service, id: refInput() }) as unknown as z.ZodType<{ type: W; id: string }>,
+    output: z.object({ type, id: z.string() }),
+    service: z.object({ type: resourceNameValue(targets, { required: true }), id: refInput() }) as unknown as z.ZodType<{ type: N; id: string }>,
     normalise: (value) => (value && typeof value === "object" ? { ...value, id: trimmed((value as { id?: unknown }).id) } : value),
     isEmpty: (value) => value === undefined || value === null,
     emptyProto: undefined,
     emptyRecord: undefined,
     clearable: false,
-    toJson: (value) => {
-      const type = value ? types.fromProto(value.type) : undefined;
-      return value && type ? { type, id: value.id } : null;
-    },
-    toProto: (value) => ({ type: types.toProto(value.type), id: value.id }),
-    recordToProto: (value) => (value ? { type: types.toProto(value.type), id: value.id } : undefined),
+    toJson: (value) => (value && value.type ? { type: value.type as N, id: value.id } : null),
+    toProto: (value) => ({ type: value.type, id: value.id }),
+    recordToProto: (value) => (value ? { type: value.type, id: value.id } : undefined),
     mongo: new Subdocument({ type: { type: String, required: true }, id: { type: String, required: true } }),
   };
 }
@@ -463,9 +488,12 @@ export const f = {
   enum: <E extends string, W extends string>(codec: EnumCodec<E, W>) => field(enumValueCodec(codec)),
   /** The id of a record of the named resource ("sales.account"). */
   ref: (resource: string) => field(stringCodec("ref", refInput()), { references: resource }),
-  /** A reference to a record of any of the types, but those named in `except`; the record must exist. */
-  recordRef: <E extends string, W extends string>(types: EnumCodec<E, W>, except: readonly W[] = []) =>
-    field(recordRefCodec(types, except)),
+  /**
+   * A reference to a record of another resource, `{type, id}`, the type being the resource's
+   * name: one of `targets` (the resources the service can check the record exists in), or any
+   * resource when none are given.
+   */
+  recordRef: <const N extends string>(targets: readonly N[] = []) => field(recordRefCodec(targets), targets.length ? { targets } : {}),
   int: (min: number, max: number) => field<NumberTypes, NotNull<DefaultFlags>>(intCodec(min, max), { nullable: false }),
   boolean: () => field<BooleanTypes, NotNull<DefaultFlags>>(booleanCodec, { nullable: false }),
   /** The record's owner, a user or client id; the service defaults it to the caller. */

@@ -1,6 +1,6 @@
 import type { Role } from "../identity";
 import type { BaseRecord } from "../store/records";
-import type { AnyField, FieldKind } from "./fields";
+import { RESOURCE_NAME_PATTERN, type AnyField, type FieldKind } from "./fields";
 
 /** A resource's fields by their names in the generated message (camelCase). */
 export type Fields = Record<string, AnyField>;
@@ -158,8 +158,9 @@ export interface AnyResource<F extends Fields = Fields> {
   readonly filters: readonly string[];
 }
 
-/** A described resource, with the messages it was checked against. */
-export interface Resource<M, C, U, F extends Fields> extends AnyResource<F> {
+/** A described resource, with the messages it was checked against (and its name as a literal type). */
+export interface Resource<M, C, U, F extends Fields, N extends string = string> extends AnyResource<F> {
+  readonly name: N;
   readonly pii: readonly (keyof F & string)[];
   readonly together: readonly (readonly [keyof F & string, keyof F & string])[];
   readonly filters: readonly (keyof F & string)[];
@@ -170,8 +171,6 @@ export interface Resource<M, C, U, F extends Fields> extends AnyResource<F> {
 /** Kinds whose value fits one query parameter. */
 const QUERY_KINDS = new Set<FieldKind>(["text", "email", "phone", "httpUrl", "date", "timestamp", "enum", "ref", "int", "boolean", "owner"]);
 
-const NAME = /^[a-z][a-z0-9]*\.[a-z][a-z0-9_]*$/;
-
 /**
  * Describes a resource, checked at compile time against its generated message M, create
  * request C, update request U and (optionally) list request L: a field that is not in the
@@ -179,13 +178,13 @@ const NAME = /^[a-z][a-z0-9]*\.[a-z][a-z0-9_]*$/;
  * to compile, and so does a message field left undescribed.
  */
 export function resource<M, C, U, L = never>() {
-  return <F extends Fields>(
-    description: ResourceDescription<F> & { fields: NoInfer<Checked<M, C, U, L, F>> } & ([Undescribed<M, F>] extends [never]
+  return <F extends Fields, const N extends string>(
+    description: ResourceDescription<F> & { name: N; fields: NoInfer<Checked<M, C, U, L, F>> } & ([Undescribed<M, F>] extends [never]
         ? unknown
         : { undescribed: Undescribed<M, F> }),
-  ): Resource<M, C, U, F> => {
+  ): Resource<M, C, U, F, N> => {
     const d: ResourceDescription<F> = description;
-    if (!NAME.test(d.name)) throw new Error(`resource name ${d.name} must be <service>.<resource> in lower case`);
+    if (!RESOURCE_NAME_PATTERN.test(d.name)) throw new Error(`resource name ${d.name} must be <service>.<resource> in lower case`);
     const plural = d.path.split("/").filter(Boolean).pop() ?? "";
     const resourcePart = d.name.split(".")[1]!;
     const typeName = resourcePart
@@ -198,7 +197,7 @@ export function resource<M, C, U, L = never>() {
       if (field.rules.filter && !QUERY_KINDS.has(field.codec.kind)) throw new Error(`${d.name}.${key}: a ${field.codec.kind} field cannot be a query parameter`);
     }
     return {
-      name: d.name,
+      name: description.name,
       path: d.path,
       collection: d.collection,
       fields: d.fields,

@@ -1,7 +1,19 @@
-import { RecordType } from "@relata/proto/common/v1/common";
 import { Activity, CreateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
-import { createRequest, enumCodec, f, gatewaySchemas, listRequest, parseRequest, resource, serviceSchemas, updateRequest, type BaseKey } from "../../src/resource";
+import {
+  createRequest,
+  enumCodec,
+  f,
+  gatewaySchemas,
+  listRequest,
+  parseRequest,
+  resource,
+  RESOURCE_NAME_PATTERN,
+  serviceSchemas,
+  toJson,
+  updateRequest,
+  type BaseKey,
+} from "../../src/resource";
 
 /**
  * The kit's own machinery on a small local resource (a note about any record), the kind a new
@@ -28,14 +40,21 @@ function gatewayVerdict(schema: z.ZodType, body: unknown): string {
   return path.join(".") || "body";
 }
 
+/** An enum as the generated code spells one: string values, an UNSPECIFIED "none". */
+enum AboutType {
+  ABOUT_TYPE_UNSPECIFIED = "ABOUT_TYPE_UNSPECIFIED",
+  ABOUT_TYPE_ACCOUNT = "ABOUT_TYPE_ACCOUNT",
+  ABOUT_TYPE_LEAD = "ABOUT_TYPE_LEAD",
+}
+
 describe("fields that go together", () => {
   // A resource of the kind a new service will add, over hand-written message types.
-  const recordType = enumCodec(RecordType, "RECORD_TYPE_");
+  const aboutType = enumCodec(AboutType, "ABOUT_TYPE_");
   interface Note {
     id: string;
     tenantId: string;
     body: string;
-    aboutType: RecordType;
+    aboutType: AboutType;
     aboutId: string;
     pinned: boolean;
     priority: number;
@@ -43,15 +62,15 @@ describe("fields that go together", () => {
     createdAt?: string;
     updatedAt?: string;
   }
-  type NoteCreate = { body: string; aboutType: RecordType; aboutId: string; pinned: boolean; priority: number };
-  type NoteUpdate = { body?: string; aboutType?: RecordType; aboutId?: string; pinned?: boolean; priority?: number };
+  type NoteCreate = { body: string; aboutType: AboutType; aboutId: string; pinned: boolean; priority: number };
+  type NoteUpdate = { body?: string; aboutType?: AboutType; aboutId?: string; pinned?: boolean; priority?: number };
   const note = resource<Note, NoteCreate, NoteUpdate>()({
     name: "kb.note",
     path: "/v1/notes",
     collection: "notes",
     fields: {
       body: f.text(10_000).required(),
-      aboutType: f.enum(recordType).filter(),
+      aboutType: f.enum(aboutType).filter(),
       aboutId: f.ref("any").filter(),
       pinned: f.boolean().filter(),
       priority: f.int(1, 5).sortable().filter(),
@@ -92,9 +111,9 @@ describe("fields that go together", () => {
     expect(gatewayVerdict(gateway.create, { body: "x", aboutId: "a1" })).toBe("aboutType");
     const json = z.toJSONSchema(gateway.list, { io: "input" }) as { dependentRequired?: Record<string, string[]> };
     expect(json.dependentRequired).toEqual({ aboutType: ["aboutId"], aboutId: ["aboutType"] });
-    expect(verdict(() => parseRequest(serviceSchemas(note).list, { aboutType: "RECORD_TYPE_ACCOUNT", aboutId: "" }))).toBe("about_id");
+    expect(verdict(() => parseRequest(serviceSchemas(note).list, { aboutType: "ABOUT_TYPE_ACCOUNT", aboutId: "" }))).toBe("about_id");
     expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutId: "a1" }))).toBe("about_type");
-    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutType: "RECORD_TYPE_ACCOUNT", aboutId: "a1" }))).toBe("ok");
+    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutType: "ABOUT_TYPE_ACCOUNT", aboutId: "a1" }))).toBe("ok");
   });
 
   it("reads numbers and booleans from the query; the message's default is no filter", () => {
@@ -129,9 +148,72 @@ describe("descriptions the kit refuses when it loads them", () => {
         name: "sales.activity",
         path: "/v1/activities",
         collection: "activities",
-        fields: { relatedTo: f.recordRef(enumCodec(RecordType, "RECORD_TYPE_")).createOnly().filter() },
+        fields: { relatedTo: f.recordRef(["sales.account"]).createOnly().filter() },
         access: { read: [], write: [] },
       }),
     ).toThrow("sales.activity.relatedTo: a recordRef field cannot be a query parameter");
+  });
+});
+
+describe("record references name the resource of their record", () => {
+  // A comment about any record of the platform, and about a task of one service's resources.
+  type Ref = { type: string; id: string } | undefined;
+  interface Comment {
+    id: string;
+    tenantId: string;
+    about?: Ref;
+    task?: Ref;
+    version: string;
+    createdAt?: string;
+    updatedAt?: string;
+  }
+  type CommentCreate = { about?: Ref; task?: Ref };
+  const description = {
+    path: "/v1/comments",
+    collection: "comments",
+    fields: { about: f.recordRef().required().createOnly(), task: f.recordRef(["service.case", "service.task"]).createOnly() },
+    access: { read: [], write: [] },
+  };
+  const comment = resource<Comment, CommentCreate, unknown>()({ ...description, name: "knowledge-base.comment" });
+  const gateway = gatewaySchemas(comment);
+  const service = serviceSchemas(comment);
+  const about = { type: "sales.account", id: "a1" };
+
+  it("is a resource name, the pattern descriptions' own names follow", () => {
+    for (const name of ["sales.account", "knowledge-base.article", "service.case_note"]) expect(RESOURCE_NAME_PATTERN.test(name)).toBe(true);
+    for (const name of ["account", "Sales.account", "sales.", ".account", "sales.account.x", "1sales.account", "sales.case-note"]) {
+      expect(RESOURCE_NAME_PATTERN.test(name)).toBe(false);
+    }
+    expect(() => resource<Comment, CommentCreate, unknown>()({ ...description, name: "Comments" })).toThrow(
+      "resource name Comments must be <service>.<resource> in lower case",
+    );
+  });
+
+  it("any resource by its name when the field names no targets; one of the targets when it does", () => {
+    expect(gatewayVerdict(gateway.create, { about })).toBe("ok");
+    expect(gatewayVerdict(gateway.create, { about: { type: "service.case", id: "c1" } })).toBe("ok");
+    expect(gatewayVerdict(gateway.create, { about: { type: "account", id: "a1" } })).toBe("about.type");
+    expect(gatewayVerdict(gateway.create, { about, task: { type: "service.task", id: "t1" } })).toBe("ok");
+    expect(gatewayVerdict(gateway.create, { about, task: { type: "sales.account", id: "a1" } })).toBe("task.type");
+    const create = z.toJSONSchema(gateway.create, { io: "input" }) as { properties: Record<string, { properties?: Record<string, { enum?: string[]; pattern?: string }> }> };
+    expect(create.properties.about!.properties!.type!.pattern).toBe(RESOURCE_NAME_PATTERN.source);
+    expect(create.properties.task!.properties!.type!.enum).toEqual(["service.case", "service.task"]);
+    expect(comment.fields.task.rules.targets).toEqual(["service.case", "service.task"]);
+    expect(comment.fields.about.rules.targets).toBeUndefined();
+  });
+
+  it("the service holds the message to the same limits, and names what is wrong", () => {
+    expect(parseRequest(service.create, { about: { type: "service.case", id: "c1" } })).toMatchObject({ about: { type: "service.case", id: "c1" } });
+    expect(verdict(() => parseRequest(service.create, { about: { type: "", id: "c1" } }))).toBe("about.type");
+    expect(verdict(() => parseRequest(service.create, { about: { type: "case", id: "c1" } }))).toBe("about.type");
+    expect(verdict(() => parseRequest(service.create, { about, task: { type: "sales.account", id: "a1" } }))).toBe("task.type");
+    expect(verdict(() => parseRequest(service.create, { about, task: { type: "service.task", id: "t1" } }))).toBe("ok");
+  });
+
+  it("is the same full name in the message, the JSON and the record", () => {
+    const at = "2026-01-01T00:00:00.000Z";
+    const message: Comment = { id: "c1", tenantId: "t1", about: { type: "sales.lead", id: "l1" }, task: undefined, version: "1", createdAt: at, updatedAt: at };
+    expect(toJson(comment, message)).toMatchObject({ about: { type: "sales.lead", id: "l1" }, task: null });
+    expect(createRequest(comment, { about }, "")).toMatchObject({ about: { type: "sales.account", id: "a1" } });
   });
 });

@@ -52,7 +52,7 @@ describe("references and prerequisites", () => {
     };
     const { record, body } = await createSample(resources, byName("sales.activity"), "run1-9", create);
     expect(made.map((m) => m.resource)).toEqual(["sales.account", "sales.activity"]);
-    expect(body.relatedTo).toEqual({ type: "account", id: made[0]!.id });
+    expect(body.relatedTo).toEqual({ type: "sales.account", id: made[0]!.id });
     expect(record.id).toBe(made[1]!.id);
 
     made.length = 0;

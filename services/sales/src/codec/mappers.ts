@@ -20,7 +20,7 @@ import type {
   StageKind,
   TimelineEntryRecord,
 } from "../domain/types";
-import { account, activity, contact, lead, opportunity, recordType } from "../resources";
+import { account, activity, contact, lead, opportunity } from "../resources";
 
 /**
  * Records to proto messages, for the gRPC responses and the event payloads alike. The CRUD
@@ -29,8 +29,9 @@ import { account, activity, contact, lead, opportunity, recordType } from "../re
  */
 export const stageKind = enumCodec(StageKindMsg, "STAGE_KIND_") satisfies EnumCodec<StageKindMsg, StageKind>;
 
+/** The message names the record's resource in full, as the record does. */
 export function toRecordRef(ref: RecordRef): RecordRefMsg {
-  return { type: recordType.toProto(ref.type), id: ref.id };
+  return { type: ref.type, id: ref.id };
 }
 
 // The CRUD records as their messages, from the descriptions.

@@ -20,7 +20,7 @@ export function decideCompletion(
 
 /** Records an activity may be linked to: anything but another activity. */
 export function assertLinkable(type: RecordType): void {
-  if (type === "activity") throw new InvalidArgument("related_to.type", "related_to.type: an activity cannot be linked to another activity");
+  if (type === "sales.activity") throw new InvalidArgument("related_to.type", "related_to.type: an activity cannot be linked to another activity");
 }
 
 /** What the account resolution needs to know about the record an activity is linked to. */

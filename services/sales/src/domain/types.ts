@@ -1,5 +1,5 @@
 import type { ResourceRecord } from "@relata/platform/resource";
-import type { account, activity, activityType, contact, lead, leadSource, leadStatus, opportunity, opportunityStatus, recordType } from "../resources";
+import type { account, activity, activityType, contact, lead, leadSource, leadStatus, opportunity, opportunityStatus, SALES_RESOURCES } from "../resources";
 
 /**
  * The Sales records as the service keeps them. Enumerations are short lowercase names here
@@ -11,7 +11,8 @@ export type LeadStatus = (typeof leadStatus.words)[number];
 export type LeadSource = (typeof leadSource.words)[number];
 export type OpportunityStatus = (typeof opportunityStatus.words)[number];
 export type ActivityType = (typeof activityType.words)[number];
-export type RecordType = (typeof recordType.words)[number];
+/** A Sales record's resource name ("sales.account"), from the descriptions. */
+export type RecordType = (typeof SALES_RESOURCES)[number]["name"];
 
 export const STAGE_KINDS = ["open", "won", "lost"] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
@@ -23,6 +24,7 @@ export interface Money {
   currency: string;
 }
 
+/** A reference to a Sales record: its resource name and its id. */
 export interface RecordRef {
   type: RecordType;
   id: string;
@@ -69,8 +71,14 @@ export type OpportunityRecord = Omit<ResourceRecord<typeof opportunity.fields>, 
   amount?: Money;
 };
 
-/** An activity: always a type and the record it relates to; `accountId` is the account whose timeline it belongs to, or empty. */
-export type ActivityRecord = Omit<ResourceRecord<typeof activity.fields>, "type" | "relatedTo"> & { type: ActivityType; relatedTo: RecordRef };
+/**
+ * An activity: always a type and the record it relates to (one of the targets its description
+ * names); `accountId` is the account whose timeline it belongs to, or empty.
+ */
+export type ActivityRecord = Omit<ResourceRecord<typeof activity.fields>, "type" | "relatedTo"> & {
+  type: ActivityType;
+  relatedTo: NonNullable<ResourceRecord<typeof activity.fields>["relatedTo"]>;
+};
 
 export interface PipelineStage {
   /** A slug unique in the pipeline. */

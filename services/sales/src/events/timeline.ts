@@ -34,20 +34,20 @@ const quoted = (s: string) => `"${s}"`;
 
 /** The records whose entries a delete hides: those that appear on an account's timeline. */
 const VISIBILITY_SUBJECTS: Record<string, { type: RecordType; deleted: boolean }> = {
-  [RESOURCE_SUBJECTS.contact.deleted]: { type: "contact", deleted: true },
-  [RESOURCE_SUBJECTS.contact.restored]: { type: "contact", deleted: false },
-  [RESOURCE_SUBJECTS.opportunity.deleted]: { type: "opportunity", deleted: true },
-  [RESOURCE_SUBJECTS.opportunity.restored]: { type: "opportunity", deleted: false },
-  [RESOURCE_SUBJECTS.activity.deleted]: { type: "activity", deleted: true },
-  [RESOURCE_SUBJECTS.activity.restored]: { type: "activity", deleted: false },
+  [RESOURCE_SUBJECTS.contact.deleted]: { type: "sales.contact", deleted: true },
+  [RESOURCE_SUBJECTS.contact.restored]: { type: "sales.contact", deleted: false },
+  [RESOURCE_SUBJECTS.opportunity.deleted]: { type: "sales.opportunity", deleted: true },
+  [RESOURCE_SUBJECTS.opportunity.restored]: { type: "sales.opportunity", deleted: false },
+  [RESOURCE_SUBJECTS.activity.deleted]: { type: "sales.activity", deleted: true },
+  [RESOURCE_SUBJECTS.activity.restored]: { type: "sales.activity", deleted: false },
 };
 
 function visibilityFacts(subject: string, data: Uint8Array): TimelineFacts | null {
   const change = VISIBILITY_SUBJECTS[subject]!;
   let meta: EventMeta | undefined;
   let record: { id: string; accountId: string; version: string } | undefined;
-  if (change.type === "contact") ({ meta, contact: record } = ContactChanged.decode(data));
-  else if (change.type === "opportunity") ({ meta, opportunity: record } = OpportunityChanged.decode(data));
+  if (change.type === "sales.contact") ({ meta, contact: record } = ContactChanged.decode(data));
+  else if (change.type === "sales.opportunity") ({ meta, opportunity: record } = OpportunityChanged.decode(data));
   else ({ meta, activity: record } = ActivityChanged.decode(data));
   if (!record) return null;
   return {
@@ -72,7 +72,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
     case RESOURCE_SUBJECTS.account.updated: {
       const e = AccountChanged.decode(data);
       const a = e.account;
-      return a ? { meta: e.meta, accountId: a.id, record: { type: "account", id: a.id }, summary: `Account ${quoted(a.name)} ${verb}` } : null;
+      return a ? { meta: e.meta, accountId: a.id, record: { type: "sales.account", id: a.id }, summary: `Account ${quoted(a.name)} ${verb}` } : null;
     }
     case RESOURCE_SUBJECTS.contact.created:
     case RESOURCE_SUBJECTS.contact.updated: {
@@ -82,7 +82,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
         ? {
             meta: e.meta,
             accountId: c.accountId,
-            record: { type: "contact", id: c.id },
+            record: { type: "sales.contact", id: c.id },
             summary: `Contact ${fullName(c)} ${verb === "created" ? "added" : "updated"}`,
           }
         : null;
@@ -91,7 +91,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
       const e = LeadConverted.decode(data);
       const l = e.lead;
       const who = l ? fullName(l) + (l.company ? ` (${l.company})` : "") : "";
-      return { meta: e.meta, accountId: e.accountId, record: { type: "lead", id: l?.id ?? e.meta?.entityId ?? "" }, summary: `Lead ${who} converted` };
+      return { meta: e.meta, accountId: e.accountId, record: { type: "sales.lead", id: l?.id ?? e.meta?.entityId ?? "" }, summary: `Lead ${who} converted` };
     }
     case RESOURCE_SUBJECTS.lead.created:
     case RESOURCE_SUBJECTS.lead.updated:
@@ -100,7 +100,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
     case SUBJECTS.leadAssigned: {
       // A lead belongs to no account until it is converted.
       const e = LeadChanged.decode(data);
-      return { meta: e.meta, accountId: "", record: { type: "lead", id: e.lead?.id ?? "" }, summary: "" };
+      return { meta: e.meta, accountId: "", record: { type: "sales.lead", id: e.lead?.id ?? "" }, summary: "" };
     }
     case RESOURCE_SUBJECTS.opportunity.created:
     case RESOURCE_SUBJECTS.opportunity.updated: {
@@ -108,7 +108,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
       const o = e.opportunity;
       if (!o) return null;
       const summary = verb === "created" ? `Opportunity ${quoted(o.name)} opened in stage ${o.stageId}` : `Opportunity ${quoted(o.name)} updated`;
-      return { meta: e.meta, accountId: o.accountId, record: { type: "opportunity", id: o.id }, summary };
+      return { meta: e.meta, accountId: o.accountId, record: { type: "sales.opportunity", id: o.id }, summary };
     }
     case SUBJECTS.opportunityStageChanged:
     case SUBJECTS.opportunityWon:
@@ -122,7 +122,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
           : verb === "lost"
             ? `Opportunity ${quoted(o.name)} lost: ${o.closeReason}`
             : `Opportunity ${quoted(o.name)} moved from ${e.fromStageId} to ${e.toStageId}`;
-      return { meta: e.meta, accountId: o.accountId, record: { type: "opportunity", id: o.id }, summary };
+      return { meta: e.meta, accountId: o.accountId, record: { type: "sales.opportunity", id: o.id }, summary };
     }
     case SUBJECTS.activityLogged:
     case RESOURCE_SUBJECTS.activity.updated:
@@ -132,7 +132,7 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
       if (!a) return null;
       const type = activityTypeCodec.fromProto(a.type) ?? "activity";
       const label = type.charAt(0).toUpperCase() + type.slice(1);
-      return { meta: e.meta, accountId: a.accountId, record: { type: "activity", id: a.id }, summary: `${label} ${verb}: ${a.subject}` };
+      return { meta: e.meta, accountId: a.accountId, record: { type: "sales.activity", id: a.id }, summary: `${label} ${verb}: ${a.subject}` };
     }
     default:
       return null;

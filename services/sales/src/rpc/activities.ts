@@ -1,14 +1,13 @@
 import {
   changedFields,
   implement,
-  protoEnum,
   RecycleBinInput,
   recycleBinHandlers,
   text,
   type CallerOrActor,
   type ServiceRegistration,
 } from "@relata/platform";
-import { parseRequest, resourceHandlers, serviceSchemas } from "@relata/platform/resource";
+import { parseRequest, resourceHandlers, resourceNameValue, serviceSchemas } from "@relata/platform/resource";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
 import { toActivity } from "../codec/mappers";
@@ -16,14 +15,14 @@ import { accountForTimeline, assertLinkable, decideCompletion, type LinkedRecord
 import type { ActivityRecord, RecordRef } from "../domain/types";
 import { activityEvent } from "../events/builders";
 import { salesRestoreChecks } from "../store/repositories";
-import { activity, recordType } from "../resources";
+import { activity, ACTIVITY_TARGETS } from "../resources";
 import type { SalesDeps } from "./context";
 
 const described = serviceSchemas(activity);
 
 /** The list's filters that are not fields: the record it relates to, and open ones only. */
 const ActivityListExtras = z.object({
-  relatedTo: z.object({ type: protoEnum(recordType, { required: false }), id: text() }).optional(),
+  relatedTo: z.object({ type: resourceNameValue(ACTIVITY_TARGETS, { required: false }), id: text() }).optional(),
   openOnly: z.boolean().default(false),
 });
 
@@ -47,21 +46,21 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
     const field = "related_to.id";
     let linked: LinkedRecord;
     switch (ref.type) {
-      case "account":
+      case "sales.account":
         await repos.accounts.in(ctx).require(ref.id, field);
         linked = { type: "account", id: ref.id };
         break;
-      case "contact": {
+      case "sales.contact": {
         const c = await repos.contacts.in(ctx).require(ref.id, field);
         linked = { type: "contact", accountId: c.accountId };
         break;
       }
-      case "opportunity": {
+      case "sales.opportunity": {
         const o = await repos.opportunities.in(ctx).require(ref.id, field);
         linked = { type: "opportunity", accountId: o.accountId };
         break;
       }
-      case "lead": {
+      case "sales.lead": {
         const l = await repos.leads.in(ctx).require(ref.id, field);
         linked = { type: "lead", status: l.status, conversion: l.conversion };
         break;

@@ -62,11 +62,11 @@ export function salesRestoreChecks(repos: SalesRepositories) {
     }
   };
   const byType: Record<RecordType, Findable> = {
-    account: repos.accounts,
-    contact: repos.contacts,
-    lead: repos.leads,
-    opportunity: repos.opportunities,
-    activity: repos.activities,
+    "sales.account": repos.accounts,
+    "sales.contact": repos.contacts,
+    "sales.lead": repos.leads,
+    "sales.opportunity": repos.opportunities,
+    "sales.activity": repos.activities,
   };
   return {
     account: { refuse: (a: AccountRecord, actor: Actor) => live(repos.accounts, actor, a.parentAccountId, "parent_account_id") },

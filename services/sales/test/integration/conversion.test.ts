@@ -6,7 +6,6 @@ import { LeadConverted } from "@relata/proto/events/v1/sales";
 import { CreateLeadRequest, ConvertLeadRequest, LeadStatus, QualifyLeadRequest, type ConvertLeadResponse } from "@relata/proto/sales/v1/lead";
 import { CreateAccountRequest } from "@relata/proto/sales/v1/account";
 import { ActivityType, CreateActivityRequest } from "@relata/proto/sales/v1/activity";
-import { RecordType } from "@relata/proto/common/v1/common";
 import { OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
 import {
   connectBus,
@@ -210,7 +209,7 @@ describe("lead conversion", () => {
     // Newest first: the lead is marked converted after its records are created.
     expect(first[0]!.kind).toBe("sales.lead.converted");
     const converted = first.find((e) => e.kind === "sales.lead.converted")!;
-    expect(converted).toMatchObject({ tenantId: "acme", accountId, record: { type: RecordType.RECORD_TYPE_LEAD, id: once.lead!.id } });
+    expect(converted).toMatchObject({ tenantId: "acme", accountId, record: { type: "sales.lead", id: once.lead!.id } });
 
     // A redelivery after the de-duplication window: the same event, under a new message id.
     const stored = await readStream(bus, fromSeq, "sales.lead.converted", (d) => LeadConverted.decode(d).meta);
@@ -240,7 +239,7 @@ describe("lead conversion", () => {
       CreateActivityRequest.fromPartial({
         type: ActivityType.ACTIVITY_TYPE_CALL,
         subject: "Kick-off call",
-        relatedTo: { type: RecordType.RECORD_TYPE_LEAD, id: once.lead!.id },
+        relatedTo: { type: "sales.lead", id: once.lead!.id },
       }),
       acme(),
     );

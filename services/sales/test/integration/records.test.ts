@@ -2,7 +2,6 @@ import mongoose from "mongoose";
 import { status } from "@grpc/grpc-js";
 import type { EventBus } from "@relata/platform";
 import { LeadChanged, OpportunityStageChanged } from "@relata/proto/events/v1/sales";
-import { RecordType } from "@relata/proto/common/v1/common";
 import { CreateAccountRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
 import { ActivityType, CreateActivityRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { CreateContactRequest } from "@relata/proto/sales/v1/contact";
@@ -280,7 +279,7 @@ describe("accounts, contacts and activities", () => {
       CreateActivityRequest.fromPartial({
         type: ActivityType.ACTIVITY_TYPE_TASK,
         subject: "Send the proposal",
-        relatedTo: { type: RecordType.RECORD_TYPE_CONTACT, id: contact.id },
+        relatedTo: { type: "sales.contact", id: contact.id },
         dueAt: "2026-07-01T09:00:00.000Z",
       }),
       acme(),
@@ -288,7 +287,7 @@ describe("accounts, contacts and activities", () => {
     expect(task).toMatchObject({ accountId: account.id, dueAt: "2026-07-01T09:00:00.000Z", ownerId: "it-user" });
     expect(task.completedAt).toBeUndefined();
     const open = async () =>
-      (await clients.activities.listActivities({ relatedTo: { type: RecordType.RECORD_TYPE_CONTACT, id: contact.id }, ownerId: "", type: ActivityType.ACTIVITY_TYPE_UNSPECIFIED, openOnly: true }, acme()))
+      (await clients.activities.listActivities({ relatedTo: { type: "sales.contact", id: contact.id }, ownerId: "", type: ActivityType.ACTIVITY_TYPE_UNSPECIFIED, openOnly: true }, acme()))
         .activities;
     expect((await open()).map((a) => a.id)).toEqual([task.id]);
     const done = await clients.activities.updateActivity(UpdateActivityRequest.fromPartial({ id: task.id, expectedVersion: "1", completed: true }), acme());
@@ -297,7 +296,7 @@ describe("accounts, contacts and activities", () => {
     expect(
       await failureOf(
         clients.activities.createActivity(
-          CreateActivityRequest.fromPartial({ type: ActivityType.ACTIVITY_TYPE_CALL, subject: "x", relatedTo: { type: RecordType.RECORD_TYPE_ACCOUNT, id: account.id } }),
+          CreateActivityRequest.fromPartial({ type: ActivityType.ACTIVITY_TYPE_CALL, subject: "x", relatedTo: { type: "sales.account", id: account.id } }),
           globex(),
         ),
       ),

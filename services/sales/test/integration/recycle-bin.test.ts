@@ -1,7 +1,6 @@
 import mongoose, { type Connection } from "mongoose";
 import { status } from "@grpc/grpc-js";
 import { dependentsOf, isGrpcError, RECYCLE_BIN_RETENTION_MS, type DependentCount, type EventBus } from "@relata/platform";
-import { RecordType } from "@relata/proto/common/v1/common";
 import { AccountChanged, ContactChanged } from "@relata/proto/events/v1/sales";
 import { CreateAccountRequest, ListAccountsRequest } from "@relata/proto/sales/v1/account";
 import { ActivityType, CreateActivityRequest } from "@relata/proto/sales/v1/activity";
@@ -197,7 +196,7 @@ describe("recycle bin", () => {
     const account = await newAccount("Timeline");
     const contact = await newContact(account.id, "Timeline");
     const activity = await clients.activities.createActivity(
-      CreateActivityRequest.fromPartial({ type: ActivityType.ACTIVITY_TYPE_CALL, subject: "Intro", relatedTo: { type: RecordType.RECORD_TYPE_ACCOUNT, id: account.id } }),
+      CreateActivityRequest.fromPartial({ type: ActivityType.ACTIVITY_TYPE_CALL, subject: "Intro", relatedTo: { type: "sales.account", id: account.id } }),
       acme(),
     );
     const entries = async () => (await clients.timeline.listAccountTimeline({ accountId: account.id, page: { pageSize: 50, cursor: "", sort: "" } }, acme())).entries;

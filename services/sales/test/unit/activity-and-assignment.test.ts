@@ -26,8 +26,8 @@ describe("activities", () => {
   });
 
   it("cannot link an activity to another activity", () => {
-    expect(() => assertLinkable("activity")).toThrow(expect.objectContaining({ field: "related_to.type" }));
-    expect(() => assertLinkable("lead")).not.toThrow();
+    expect(() => assertLinkable("sales.activity")).toThrow(expect.objectContaining({ field: "related_to.type" }));
+    expect(() => assertLinkable("sales.lead")).not.toThrow();
   });
 });
 

@@ -91,7 +91,7 @@ describe("timeline entries", () => {
       accountId: "acc-1",
       kind: "sales.lead.converted",
       summary: "Lead Grace Hopper (Navy) converted",
-      record: { type: "lead", id: "lead-1" },
+      record: { type: "sales.lead", id: "lead-1" },
       actorId: "user-7",
       occurredAt: at,
     });
@@ -138,7 +138,7 @@ describe("timeline entries", () => {
     const deleted = contactEvent("deleted", contact, actor);
     expect(deleted.subject).toBe("sales.contact.deleted");
     const facts = timelineFacts(deleted.subject, deleted.data);
-    expect(facts).toMatchObject({ accountId: "acc-9", record: { type: "contact", id: "con-9" }, visibility: { deleted: true, version: 4 } });
+    expect(facts).toMatchObject({ accountId: "acc-9", record: { type: "sales.contact", id: "con-9" }, visibility: { deleted: true, version: 4 } });
     expect(timelineEntryFor(deleted.subject, facts)).toBeNull();
     const restored = contactEvent("restored", { ...contact, version: 5, deletedAt: undefined }, actor);
     expect(timelineFacts(restored.subject, restored.data)).toMatchObject({ visibility: { deleted: false, version: 5 } });

@@ -1,5 +1,4 @@
-import { RecordType } from "@relata/proto/common/v1/common";
-import { Activity, ActivityType, CreateActivityRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
+import { Activity, ActivityType, CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
 import { activitySchemas } from "../../src/rpc/activities";
 import { validate as salesValidate } from "@relata/platform";
@@ -18,7 +17,7 @@ import {
   type CreateBody,
   type ResourceRecord,
 } from "@relata/platform/resource";
-import { activity, recordType } from "../../src/resources";
+import { activity } from "../../src/resources";
 
 const gateway = gatewaySchemas(activity);
 const service = serviceSchemas(activity);
@@ -47,7 +46,7 @@ function gatewayVerdict(schema: z.ZodType, body: unknown): string {
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 describe("an activity: a record reference, timestamps, a required enum, long notes", () => {
-  const body = { type: "call", subject: "Intro call", relatedTo: { type: "account", id: "acc-1" } };
+  const body = { type: "call", subject: "Intro call", relatedTo: { type: "sales.account", id: "acc-1" } };
 
   // The last column is Sales' service; "tighter": the API's format, which the service now checks too.
   const cases: [string, Record<string, unknown>, string, string][] = [
@@ -57,7 +56,7 @@ describe("an activity: a record reference, timestamps, a required enum, long not
     ["a due time with an offset", { ...body, dueAt: "2026-03-01T09:30:00+01:00" }, "ok", "ok"],
     ["a due date without a time", { ...body, dueAt: "2026-03-01" }, "dueAt", "tighter"],
     ["no subject", { type: "call", relatedTo: body.relatedTo }, "subject", "subject"],
-    ["a reference without a usable id", { ...body, relatedTo: { type: "account", id: "a b" } }, "relatedTo.id", "tighter"],
+    ["a reference without a usable id", { ...body, relatedTo: { type: "sales.account", id: "a b" } }, "relatedTo.id", "tighter"],
   ];
 
   it.each(cases)("%s", (_what, b, expected, sales) => {
@@ -70,18 +69,29 @@ describe("an activity: a record reference, timestamps, a required enum, long not
   it("requires the type and the record reference, in the API and the service", () => {
     expect(gatewayVerdict(gateway.create, { subject: "x", relatedTo: body.relatedTo })).toBe("type");
     expect(gatewayVerdict(gateway.create, { type: "call", subject: "x" })).toBe("relatedTo");
-    expect(gatewayVerdict(gateway.create, { ...body, relatedTo: { type: "invoice", id: "i1" } })).toBe("relatedTo.type");
-    const request = CreateActivityRequest.fromPartial({ subject: "x", relatedTo: { type: RecordType.RECORD_TYPE_ACCOUNT, id: "a1" } });
+    expect(gatewayVerdict(gateway.create, { ...body, relatedTo: { type: "sales.invoice", id: "i1" } })).toBe("relatedTo.type");
+    const request = CreateActivityRequest.fromPartial({ subject: "x", relatedTo: { type: "sales.account", id: "a1" } });
     expect(verdict(() => parseRequest(service.create, request))).toBe("type");
     expect(verdict(() => parseRequest(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: undefined }))).toBe("related_to");
-    expect(verdict(() => parseRequest(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: { type: "RECORD_TYPE_INVOICE", id: "i1" } }))).toBe(
+    expect(verdict(() => parseRequest(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: { type: "sales.invoice", id: "i1" } }))).toBe(
       "related_to.type",
     );
   });
 
-  it("keeps what the record keeps: a Date, the reference's type as a word", () => {
+  it("names the record's resource in full: a short word, another service's record or an activity is refused on both sides", () => {
+    for (const type of ["account", "service.case", "sales.activity"]) {
+      expect(gatewayVerdict(gateway.create, { ...body, relatedTo: { type, id: "x1" } })).toBe("relatedTo.type");
+      const request = CreateActivityRequest.fromPartial({ type: ActivityType.ACTIVITY_TYPE_CALL, subject: "x", relatedTo: { type, id: "x1" } });
+      expect(verdict(() => parseRequest(service.create, request))).toBe("related_to.type");
+      expect(verdict(() => salesValidate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type, id: "x1" } })))).toBe("related_to.type");
+    }
+    const listed = salesValidate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type: "sales.lead", id: "l1" } }));
+    expect(listed.relatedTo).toEqual({ type: "sales.lead", id: "l1" });
+  });
+
+  it("keeps what the record keeps: a Date, the reference's type as its resource name", () => {
     const input = parseRequest(service.create, CreateActivityRequest.fromPartial(createRequest(activity, { ...body, dueAt: "2026-03-01T09:30:00+01:00" } as CreateBody<typeof activity.fields>, "k")));
-    expect(input).toMatchObject({ type: "call", relatedTo: { type: "account", id: "acc-1" }, dueAt: new Date("2026-03-01T08:30:00Z"), notes: "" });
+    expect(input).toMatchObject({ type: "call", relatedTo: { type: "sales.account", id: "acc-1" }, dueAt: new Date("2026-03-01T08:30:00Z"), notes: "" });
   });
 
   it("changes the due time only when sent, and clears notes with null", () => {
@@ -99,7 +109,7 @@ describe("an activity: a record reference, timestamps, a required enum, long not
     };
     expect(create.required).toEqual(["type", "subject", "relatedTo"]);
     // An activity is about a record that is not an activity.
-    expect(create.properties.relatedTo!.properties!.type!.enum).toEqual(["account", "contact", "lead", "opportunity"]);
+    expect(create.properties.relatedTo!.properties!.type!.enum).toEqual(["sales.account", "sales.contact", "sales.lead", "sales.opportunity"]);
     expect(create.properties.dueAt!.format).toBe("date-time");
   });
 
@@ -109,7 +119,7 @@ describe("an activity: a record reference, timestamps, a required enum, long not
     type: ActivityType.ACTIVITY_TYPE_MEETING,
     subject: "Review",
     notes: "",
-    relatedTo: { type: RecordType.RECORD_TYPE_OPPORTUNITY, id: "o1" },
+    relatedTo: { type: "sales.opportunity", id: "o1" },
     accountId: "acc-1",
     dueAt: "2026-03-01T08:30:00.000Z",
     completedAt: undefined,
@@ -126,7 +136,7 @@ describe("an activity: a record reference, timestamps, a required enum, long not
       type: "meeting",
       subject: "Review",
       notes: null,
-      relatedTo: { type: "opportunity", id: "o1" },
+      relatedTo: { type: "sales.opportunity", id: "o1" },
       accountId: "acc-1",
       dueAt: "2026-03-01T08:30:00.000Z",
       completedAt: null,
@@ -150,7 +160,7 @@ describe("an activity: a record reference, timestamps, a required enum, long not
       type: "meeting",
       subject: "Review",
       notes: "",
-      relatedTo: { type: "opportunity", id: "o1" },
+      relatedTo: { type: "sales.opportunity", id: "o1" },
       accountId: "acc-1",
       dueAt: new Date("2026-03-01T08:30:00Z"),
       completedAt: undefined,

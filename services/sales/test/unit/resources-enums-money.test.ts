@@ -1,4 +1,3 @@
-import { RecordType } from "@relata/proto/common/v1/common";
 import { CreateLeadRequest, Lead, LeadSource, LeadStatus, ListLeadsRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { CreateOpportunityRequest, ListOpportunitiesRequest, Opportunity, OpportunityStatus, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
 import { z } from "zod";

@@ -1,7 +1,6 @@
 import { AppError, InvalidArgument, snakeCase, validate } from "@relata/platform";
 import { LeadSource, LeadStatus } from "@relata/proto/sales/v1/lead";
 import { ActivityType } from "@relata/proto/sales/v1/activity";
-import { RecordType } from "@relata/proto/common/v1/common";
 import { StageKind } from "@relata/proto/sales/v1/pipeline";
 import { accountSchemas } from "../../src/rpc/accounts";
 import { activitySchemas } from "../../src/rpc/activities";
@@ -108,10 +107,10 @@ describe("request validation", () => {
     const activity = { type: ActivityType.ACTIVITY_TYPE_CALL, subject: "Intro call", notes: "", ownerId: "", idempotencyKey: "" };
     expect(failure(() => validate(activitySchemas.createActivity, activity))).toEqual({ field: "related_to", message: "related_to: is required" });
     expect(
-      failure(() => validate(activitySchemas.createActivity, { ...activity, relatedTo: { type: RecordType.RECORD_TYPE_ACCOUNT, id: "" } })).field,
+      failure(() => validate(activitySchemas.createActivity, { ...activity, relatedTo: { type: "sales.account", id: "" } })).field,
     ).toBe("related_to.id");
     expect(
-      failure(() => validate(activitySchemas.createActivity, { ...activity, relatedTo: { type: RecordType.RECORD_TYPE_UNSPECIFIED, id: "x" } })),
+      failure(() => validate(activitySchemas.createActivity, { ...activity, relatedTo: { type: "", id: "x" } })),
     ).toEqual({ field: "related_to.type", message: "related_to.type: is required" });
     expect(failure(() => validate(activitySchemas.createActivity, { ...activity, type: ActivityType.ACTIVITY_TYPE_UNSPECIFIED })).field).toBe(
       "type",

@@ -1,24 +1,22 @@
 import { CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
-import { activity, recordType } from "../../resources";
+import { activity, ACTIVITY_TARGETS } from "../../resources";
 import { z } from "zod";
 import type { SalesClients } from "../../client";
 import { crudRoutes, Id, type RouteSpec } from "@relata/platform/http";
+import { resourceNameInput } from "@relata/platform/resource";
 
 /** List parameters that are not fields: the record the activities are linked to, and open ones only. */
 const listParams = {
   shape: {
-    relatedType: recordType.schema.optional().meta({ description: "With relatedId: activities linked to that record." }),
+    relatedType: resourceNameInput(ACTIVITY_TARGETS).optional().meta({ description: "With relatedId: activities linked to that record (its resource name, such as sales.account)." }),
     relatedId: Id.optional(),
     open: z.enum(["true", "false"]).optional().meta({ description: "true: only activities not completed yet." }),
   },
   together: [["relatedType", "relatedId"]] as const,
-  request: (q: Record<string, unknown>) => {
-    const relatedType = q.relatedType as (typeof recordType.words)[number] | undefined;
-    return {
-      relatedTo: relatedType && q.relatedId ? { type: recordType.toProto(relatedType), id: q.relatedId as string } : undefined,
-      openOnly: q.open === "true",
-    };
-  },
+  request: (q: Record<string, unknown>) => ({
+    relatedTo: q.relatedType && q.relatedId ? { type: q.relatedType as string, id: q.relatedId as string } : undefined,
+    openOnly: q.open === "true",
+  }),
 };
 
 /** Completing an activity is a flag of the PATCH (the service sets completedAt). */

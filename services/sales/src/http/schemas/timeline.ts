@@ -1,10 +1,15 @@
 import type { TimelineEntry } from "@relata/proto/sales/v1/timeline";
-import { recordType } from "../../resources";
+import { SALES_RECORD_TYPES } from "../../resources";
 import { z } from "zod";
 import { Cursor, DateTime, Id, Limit, named, orNull } from "@relata/platform/http";
+import { resourceNameInput } from "@relata/platform/resource";
 
 /** A reference to a Sales record, as the timeline shows it. */
-export const RecordRef = named("RecordRef", z.strictObject({ type: recordType.schema, id: Id }), "A reference to any Sales record.");
+export const RecordRef = named(
+  "RecordRef",
+  z.strictObject({ type: resourceNameInput(SALES_RECORD_TYPES), id: Id }),
+  "A reference to any Sales record: its resource name (sales.account) and its id.",
+);
 
 export const TimelineQuery = z.strictObject({ limit: Limit.optional(), cursor: Cursor.optional() });
 
@@ -21,12 +26,11 @@ export const TimelineEntryJson = named(
 );
 
 export function timelineEntryJson(e: TimelineEntry): z.output<typeof TimelineEntryJson> {
-  const type = e.record ? recordType.fromProto(e.record.type) : null;
   return {
     id: e.id,
     kind: e.kind,
     summary: e.summary,
-    record: e.record && type ? { type, id: e.record.id } : null,
+    record: e.record && e.record.type ? { type: e.record.type as (typeof SALES_RECORD_TYPES)[number], id: e.record.id } : null,
     actorId: orNull(e.actorId),
     occurredAt: orNull(e.occurredAt),
   };

@@ -4,59 +4,6 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
-export enum RecordType {
-  RECORD_TYPE_UNSPECIFIED = "RECORD_TYPE_UNSPECIFIED",
-  RECORD_TYPE_ACCOUNT = "RECORD_TYPE_ACCOUNT",
-  RECORD_TYPE_CONTACT = "RECORD_TYPE_CONTACT",
-  RECORD_TYPE_LEAD = "RECORD_TYPE_LEAD",
-  RECORD_TYPE_OPPORTUNITY = "RECORD_TYPE_OPPORTUNITY",
-  RECORD_TYPE_ACTIVITY = "RECORD_TYPE_ACTIVITY",
-}
-
-export function recordTypeFromJSON(object: any): RecordType {
-  switch (object) {
-    case 0:
-    case "RECORD_TYPE_UNSPECIFIED":
-      return RecordType.RECORD_TYPE_UNSPECIFIED;
-    case 1:
-    case "RECORD_TYPE_ACCOUNT":
-      return RecordType.RECORD_TYPE_ACCOUNT;
-    case 2:
-    case "RECORD_TYPE_CONTACT":
-      return RecordType.RECORD_TYPE_CONTACT;
-    case 3:
-    case "RECORD_TYPE_LEAD":
-      return RecordType.RECORD_TYPE_LEAD;
-    case 4:
-    case "RECORD_TYPE_OPPORTUNITY":
-      return RecordType.RECORD_TYPE_OPPORTUNITY;
-    case 5:
-    case "RECORD_TYPE_ACTIVITY":
-      return RecordType.RECORD_TYPE_ACTIVITY;
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum RecordType");
-  }
-}
-
-export function recordTypeToNumber(object: RecordType): number {
-  switch (object) {
-    case RecordType.RECORD_TYPE_UNSPECIFIED:
-      return 0;
-    case RecordType.RECORD_TYPE_ACCOUNT:
-      return 1;
-    case RecordType.RECORD_TYPE_CONTACT:
-      return 2;
-    case RecordType.RECORD_TYPE_LEAD:
-      return 3;
-    case RecordType.RECORD_TYPE_OPPORTUNITY:
-      return 4;
-    case RecordType.RECORD_TYPE_ACTIVITY:
-      return 5;
-    default:
-      throw new globalThis.Error("Unrecognized enum value " + object + " for enum RecordType");
-  }
-}
-
 /** Cursor pagination shared by every List call. */
 export interface PageRequest {
   /** 1..200; the service applies 50 when it is 0. */
@@ -84,7 +31,8 @@ export interface Money {
 
 /** A reference to any record of the platform, used to link activities and timeline entries. */
 export interface RecordRef {
-  type: RecordType;
+  /** The record's resource name, "<service>.<resource>": "sales.account", "service.case". */
+  type: string;
   id: string;
 }
 
@@ -290,13 +238,13 @@ export const Money: MessageFns<Money> = {
 };
 
 function createBaseRecordRef(): RecordRef {
-  return { type: RecordType.RECORD_TYPE_UNSPECIFIED, id: "" };
+  return { type: "", id: "" };
 }
 
 export const RecordRef: MessageFns<RecordRef> = {
   encode(message: RecordRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.type !== RecordType.RECORD_TYPE_UNSPECIFIED) {
-      writer.uint32(8).int32(recordTypeToNumber(message.type));
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
     }
     if (message.id !== "") {
       writer.uint32(18).string(message.id);
@@ -317,12 +265,12 @@ export const RecordRef: MessageFns<RecordRef> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 8) {
+          case 3: {
+            if (tag !== 26) {
               break;
             }
 
-            message.type = recordTypeFromJSON(reader.int32());
+            message.type = reader.string();
             continue;
           }
           case 2: {
@@ -350,7 +298,7 @@ export const RecordRef: MessageFns<RecordRef> = {
   },
   fromPartial<I extends Exact<DeepPartial<RecordRef>, I>>(object: I): RecordRef {
     const message = createBaseRecordRef();
-    message.type = object.type ?? RecordType.RECORD_TYPE_UNSPECIFIED;
+    message.type = object.type ?? "";
     message.id = object.id ?? "";
     return message;
   },
