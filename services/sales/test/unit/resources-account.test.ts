@@ -3,8 +3,6 @@ import { CreateOpportunityRequest, Opportunity, UpdateOpportunityRequest } from 
 import { createConnection } from "mongoose";
 import { z } from "zod";
 import { accountSchemas } from "../../src/rpc/accounts";
-import { validate as salesValidate } from "@relata/platform";
-import { InvalidArgument } from "@relata/platform";
 import {
   createRequest,
   eventSubjects,
@@ -26,6 +24,8 @@ import {
   type UpdateBody,
 } from "@relata/platform/resource";
 import { account, opportunity } from "../../src/resources";
+import { InvalidArgument, snakeCase, validate as salesValidate } from "@relata/platform";
+import { gatewayVerdict, verdict } from "./support/verdicts";
 
 const gateway = gatewaySchemas(account);
 const service = serviceSchemas(account);
@@ -51,28 +51,8 @@ function serviceCreate(body: Record<string, unknown>): string {
   }
 }
 
-function gatewayVerdict(schema: z.ZodType, body: unknown): string {
-  const result = schema.safeParse(body);
-  if (result.success) return "ok";
-  const issue = result.error.issues[0]!;
-  const path = issue.path.map(String);
-  if (issue.code === "unrecognized_keys") path.push(issue.keys[0]!);
-  return path.join(".") || "body";
-}
 
-/** The field an error names, or "ok". */
-function salesVerdict(run: () => unknown): string {
-  try {
-    run();
-    return "ok";
-  } catch (err) {
-    const field = (err as { field?: unknown }).field;
-    if (typeof field === "string") return field;
-    throw err;
-  }
-}
 
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const chars = (n: number) => "x".repeat(n);
 
 describe("an account description: the compile-time check against the generated messages", () => {
@@ -154,9 +134,9 @@ describe("an account: the gateway's create body accepts what the service accepts
 
   it.each(cases)("%s", (_what, body, expected, sales) => {
     expect(gatewayVerdict(gateway.create, body)).toBe(expected);
-    expect(serviceCreate(body)).toBe(expected === "ok" ? "ok" : snake(expected));
+    expect(serviceCreate(body)).toBe(expected === "ok" ? "ok" : snakeCase(expected));
     const request = CreateAccountRequest.fromPartial(createRequest(account, body as CreateBody<typeof account.fields>, ""));
-    expect(salesVerdict(() => salesValidate(accountSchemas.createAccount, request))).toBe(sales === "ok" ? "ok" : snake(sales === "tighter" ? expected : sales));
+    expect(verdict(() => salesValidate(accountSchemas.createAccount, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("refuses unknown fields and values of another type", () => {
@@ -184,7 +164,7 @@ describe("an account: the update body", () => {
     } catch (err) {
       verdict = (err as InvalidArgument).field!;
     }
-    expect(verdict).toBe(expected === "ok" ? "ok" : snake(expected));
+    expect(verdict).toBe(expected === "ok" ? "ok" : snakeCase(expected));
   });
 
   it("refuses an empty patch (the gateway's rule: the service treats it as no change)", () => {

@@ -1,7 +1,6 @@
 import { Activity, ActivityType, CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
 import { activitySchemas } from "../../src/rpc/activities";
-import { validate as salesValidate } from "@relata/platform";
 import {
   createRequest,
   f,
@@ -18,32 +17,14 @@ import {
   type ResourceRecord,
 } from "@relata/platform/resource";
 import { activity } from "../../src/resources";
+import { snakeCase, validate as salesValidate } from "@relata/platform";
+import { gatewayVerdict, verdict } from "./support/verdicts";
 
 const gateway = gatewaySchemas(activity);
 const service = serviceSchemas(activity);
 
-function verdict(run: () => unknown): string {
-  try {
-    run();
-    return "ok";
-  } catch (err) {
-    // The field an error names (the verdict), whatever the error's class.
-    const field = (err as { field?: unknown }).field;
-    if (typeof field === "string") return field;
-    throw err;
-  }
-}
 
-function gatewayVerdict(schema: z.ZodType, body: unknown): string {
-  const result = schema.safeParse(body);
-  if (result.success) return "ok";
-  const issue = result.error.issues[0]!;
-  const path = issue.path.map(String);
-  if (issue.code === "unrecognized_keys") path.push(issue.keys[0]!);
-  return path.join(".") || "body";
-}
 
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 describe("an activity: a record reference, timestamps, a required enum, long notes", () => {
   const body = { type: "call", subject: "Intro call", relatedTo: { type: "sales.account", id: "acc-1" } };
@@ -62,8 +43,8 @@ describe("an activity: a record reference, timestamps, a required enum, long not
   it.each(cases)("%s", (_what, b, expected, sales) => {
     expect(gatewayVerdict(gateway.create, b)).toBe(expected);
     const request = CreateActivityRequest.fromPartial(createRequest(activity, b as CreateBody<typeof activity.fields>, ""));
-    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snake(expected));
-    expect(verdict(() => salesValidate(activitySchemas.createActivity, request))).toBe(sales === "ok" ? "ok" : snake(sales === "tighter" ? expected : sales));
+    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
+    expect(verdict(() => salesValidate(activitySchemas.createActivity, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("requires the type and the record reference, in the API and the service", () => {

@@ -3,8 +3,6 @@ import { CreateOpportunityRequest, ListOpportunitiesRequest, Opportunity, Opport
 import { z } from "zod";
 import { leadSchemas } from "../../src/rpc/leads";
 import { opportunitySchemas } from "../../src/rpc/opportunities";
-import { validate as salesValidate } from "@relata/platform";
-import { InvalidArgument } from "@relata/platform";
 import {
   createRequest,
   CURRENCY_CODES,
@@ -24,29 +22,11 @@ import {
   type UpdateBody,
 } from "@relata/platform/resource";
 import { lead, leadSource, opportunity } from "../../src/resources";
+import { InvalidArgument, snakeCase, validate as salesValidate } from "@relata/platform";
+import { gatewayVerdict, verdict } from "./support/verdicts";
 
-function verdict(run: () => unknown): string {
-  try {
-    run();
-    return "ok";
-  } catch (err) {
-    // The field an error names (the verdict), whatever the error's class.
-    const field = (err as { field?: unknown }).field;
-    if (typeof field === "string") return field;
-    throw err;
-  }
-}
 
-function gatewayVerdict(schema: z.ZodType, body: unknown): string {
-  const result = schema.safeParse(body);
-  if (result.success) return "ok";
-  const issue = result.error.issues[0]!;
-  const path = issue.path.map(String);
-  if (issue.code === "unrecognized_keys") path.push(issue.keys[0]!);
-  return path.join(".") || "body";
-}
 
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 describe("an opportunity: enums, money, dates and read-only fields", () => {
   const gateway = gatewaySchemas(opportunity);
@@ -76,8 +56,8 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
   it.each(cases)("%s", (_what, b, expected, sales) => {
     expect(gatewayVerdict(gateway.create, b)).toBe(expected);
     const request = toRequest(b);
-    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snake(expected));
-    expect(verdict(() => salesValidate(opportunitySchemas.createOpportunity, request))).toBe(sales === "ok" ? "ok" : snake(sales === "tighter" ? expected : sales));
+    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
+    expect(verdict(() => salesValidate(opportunitySchemas.createOpportunity, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("gives the service's messages for money", () => {
@@ -256,8 +236,8 @@ describe("a lead: email, phone, enum filters, a number changed only by update", 
   it.each(cases)("%s", (_what, b, expected, sales) => {
     expect(gatewayVerdict(gateway.create, b)).toBe(expected);
     const request = toRequest(b);
-    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snake(expected));
-    expect(verdict(() => salesValidate(leadSchemas.createLead, request))).toBe(sales === "ok" ? "ok" : snake(sales === "tighter" ? expected : sales));
+    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
+    expect(verdict(() => salesValidate(leadSchemas.createLead, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("lower-cases the email and carries the source as a word", () => {
