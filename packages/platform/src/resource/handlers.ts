@@ -6,8 +6,9 @@ import { changedFields } from "../store/queries";
 import type { BaseRecord } from "../store/records";
 import type { NewFields, Repository, TenantRecords, UpdateOptions } from "../store/repository";
 import type { CreateInput, Fields, Resource, ResourceRecord } from "./resource";
-import { parseRequest, serviceSchemas } from "./service";
+import { serviceSchemas } from "./service";
 import { toMessage } from "./store";
+import { validate } from "../validation";
 
 /** What only the service knows about a resource's create and update: its rules and defaults. */
 export interface ResourceRules<F extends Fields, T extends BaseRecord> {
@@ -52,7 +53,7 @@ export function resourceHandlers<M, F extends Fields, T extends BaseRecord>(
   const toProto = (record: T) => toMessage(r, record as unknown as ResourceRecord<F>);
   return {
     async create(request, ctx) {
-      const input = parseRequest(schemas.create, request);
+      const input = validate(schemas.create, request);
       const tenant = records.in(ctx);
       const record = await tenant.create({
         idempotencyKey: input.idempotencyKey,
@@ -67,18 +68,18 @@ export function resourceHandlers<M, F extends Fields, T extends BaseRecord>(
     },
 
     async get(request, ctx) {
-      const input = parseRequest(schemas.get, request);
+      const input = validate(schemas.get, request);
       return toProto(await records.in(ctx).get(input.id));
     },
 
     async list(request, ctx) {
-      const filters = parseRequest(schemas.list, request);
+      const filters = validate(schemas.list, request);
       const { rows, nextCursor } = await records.in(ctx).list(filters, request.page);
       return { rows: rows.map(toProto), nextCursor };
     },
 
     async update(request, ctx) {
-      const { id, expectedVersion, ...fields } = parseRequest(schemas.update, request);
+      const { id, expectedVersion, ...fields } = validate(schemas.update, request);
       const tenant = records.in(ctx);
       const record = await tenant.update(
         id,

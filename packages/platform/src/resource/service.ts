@@ -114,9 +114,3 @@ export function serviceSchemas<F extends Fields>(r: AnyResource<F>): ServiceSche
   return result as unknown as ServiceSchemas<F>;
 }
 
-/**
- * Checks a gRPC request; a failure is an InvalidArgument naming the field as the proto does, in
- * snake_case ("amount.currency", "parent_account_id"): the kit's `validate`, by the name the
- * resource handlers use.
- */
-export const parseRequest = validate;

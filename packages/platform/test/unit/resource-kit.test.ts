@@ -6,7 +6,6 @@ import {
   f,
   gatewaySchemas,
   listRequest,
-  parseRequest,
   resource,
   RESOURCE_NAME_PATTERN,
   serviceSchemas,
@@ -14,6 +13,7 @@ import {
   updateRequest,
   type BaseKey,
 } from "../../src/resource";
+import { validate } from "../../src/validation";
 
 /**
  * The kit's own machinery on a small local resource (a note about any record), the kind a new
@@ -111,9 +111,9 @@ describe("fields that go together", () => {
     expect(gatewayVerdict(gateway.create, { body: "x", aboutId: "a1" })).toBe("aboutType");
     const json = z.toJSONSchema(gateway.list, { io: "input" }) as { dependentRequired?: Record<string, string[]> };
     expect(json.dependentRequired).toEqual({ aboutType: ["aboutId"], aboutId: ["aboutType"] });
-    expect(verdict(() => parseRequest(serviceSchemas(note).list, { aboutType: "ABOUT_TYPE_ACCOUNT", aboutId: "" }))).toBe("about_id");
-    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutId: "a1" }))).toBe("about_type");
-    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x", aboutType: "ABOUT_TYPE_ACCOUNT", aboutId: "a1" }))).toBe("ok");
+    expect(verdict(() => validate(serviceSchemas(note).list, { aboutType: "ABOUT_TYPE_ACCOUNT", aboutId: "" }))).toBe("about_id");
+    expect(verdict(() => validate(serviceSchemas(note).create, { body: "x", aboutId: "a1" }))).toBe("about_type");
+    expect(verdict(() => validate(serviceSchemas(note).create, { body: "x", aboutType: "ABOUT_TYPE_ACCOUNT", aboutId: "a1" }))).toBe("ok");
   });
 
   it("reads numbers and booleans from the query; the message's default is no filter", () => {
@@ -124,19 +124,19 @@ describe("fields that go together", () => {
     expect(gatewayVerdict(gateway.list, { pinned: "yes" })).toBe("pinned");
     const request = listRequest(note, query);
     expect(request).toMatchObject({ pinned: true, priority: 3, aboutId: "" });
-    expect(parseRequest(serviceSchemas(note).list, request)).toEqual({ pinned: true, priority: 3 });
-    expect(parseRequest(serviceSchemas(note).list, listRequest(note, {}))).toEqual({});
+    expect(validate(serviceSchemas(note).list, request)).toEqual({ pinned: true, priority: 3 });
+    expect(validate(serviceSchemas(note).list, listRequest(note, {}))).toEqual({});
     expect(gatewayVerdict(gateway.create, { body: "x", pinned: "true" })).toBe("pinned");
     expect(gatewayVerdict(gateway.create, { body: "x", pinned: true, priority: 5 })).toBe("ok");
     // A create without the number: the request carries 0, which the service reads as not given.
-    expect(parseRequest(serviceSchemas(note).create, createRequest(note, { body: "x" }, ""))).toMatchObject({ body: "x", priority: 0, pinned: false });
-    expect(verdict(() => parseRequest(serviceSchemas(note).update, updateRequest(note, "n1", "1", { priority: 0 as number })))).toBe("priority");
+    expect(validate(serviceSchemas(note).create, createRequest(note, { body: "x" }, ""))).toMatchObject({ body: "x", priority: 0, pinned: false });
+    expect(verdict(() => validate(serviceSchemas(note).update, updateRequest(note, "n1", "1", { priority: 0 as number })))).toBe("priority");
   });
 
   it("holds a long text to its limit in both places (notes: 10,000 characters)", () => {
     expect(gatewayVerdict(gatewaySchemas(note).create, { body: "x".repeat(10_001) })).toBe("body");
-    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x".repeat(10_001) }))).toBe("body");
-    expect(verdict(() => parseRequest(serviceSchemas(note).create, { body: "x".repeat(10_000) }))).toBe("ok");
+    expect(verdict(() => validate(serviceSchemas(note).create, { body: "x".repeat(10_001) }))).toBe("body");
+    expect(verdict(() => validate(serviceSchemas(note).create, { body: "x".repeat(10_000) }))).toBe("ok");
   });
 });
 
@@ -203,11 +203,11 @@ describe("record references name the resource of their record", () => {
   });
 
   it("the service holds the message to the same limits, and names what is wrong", () => {
-    expect(parseRequest(service.create, { about: { type: "service.case", id: "c1" } })).toMatchObject({ about: { type: "service.case", id: "c1" } });
-    expect(verdict(() => parseRequest(service.create, { about: { type: "", id: "c1" } }))).toBe("about.type");
-    expect(verdict(() => parseRequest(service.create, { about: { type: "case", id: "c1" } }))).toBe("about.type");
-    expect(verdict(() => parseRequest(service.create, { about, task: { type: "sales.account", id: "a1" } }))).toBe("task.type");
-    expect(verdict(() => parseRequest(service.create, { about, task: { type: "service.task", id: "t1" } }))).toBe("ok");
+    expect(validate(service.create, { about: { type: "service.case", id: "c1" } })).toMatchObject({ about: { type: "service.case", id: "c1" } });
+    expect(verdict(() => validate(service.create, { about: { type: "", id: "c1" } }))).toBe("about.type");
+    expect(verdict(() => validate(service.create, { about: { type: "case", id: "c1" } }))).toBe("about.type");
+    expect(verdict(() => validate(service.create, { about, task: { type: "sales.account", id: "a1" } }))).toBe("task.type");
+    expect(verdict(() => validate(service.create, { about, task: { type: "service.task", id: "t1" } }))).toBe("ok");
   });
 
   it("is the same full name in the message, the JSON and the record", () => {

@@ -4,10 +4,11 @@ import {
   RecycleBinInput,
   recycleBinHandlers,
   text,
+  validate,
   type CallerOrActor,
   type ServiceRegistration,
 } from "@relata/platform";
-import { parseRequest, resourceHandlers, resourceNameValue, serviceSchemas } from "@relata/platform/resource";
+import { resourceHandlers, resourceNameValue, serviceSchemas } from "@relata/platform/resource";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
 import { z } from "zod";
 import { toActivity } from "../codec/mappers";
@@ -97,7 +98,7 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
       getActivity: crud.get,
 
       async listActivities(request, ctx) {
-        const input = { ...parseRequest(described.list, request), ...parseRequest(ActivityListExtras, request) };
+        const input = { ...validate(described.list, request), ...validate(ActivityListExtras, request) };
         const where = {
           "relatedTo.type": input.relatedTo?.type,
           "relatedTo.id": input.relatedTo?.id,
@@ -110,7 +111,7 @@ export function activityService({ repos, logger }: SalesDeps): ServiceRegistrati
       },
 
       async updateActivity(request, ctx) {
-        const input = { ...parseRequest(described.update, request), ...parseRequest(ActivityCompletion, request) };
+        const input = { ...validate(described.update, request), ...validate(ActivityCompletion, request) };
         const record = await repos.activities.in(ctx).update(input.id, input.expectedVersion, (current) => {
           const completion = decideCompletion(current, input.completed, new Date());
           const set: { [K in keyof ActivityRecord]?: ActivityRecord[K] | null } = changedFields(current, {

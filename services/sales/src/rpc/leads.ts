@@ -11,7 +11,7 @@ import {
   validate,
   type ServiceRegistration,
 } from "@relata/platform";
-import { parseRequest, resourceHandlers, serviceSchemas } from "@relata/platform/resource";
+import { resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { LeadServiceService } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
 import { toAssignmentRule, toLead } from "../codec/mappers";
@@ -79,7 +79,7 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
     LeadServiceService,
     {
       async createLead(request, ctx) {
-        const input = parseRequest(CreateLeadInput, request);
+        const input = validate(CreateLeadInput, request);
         const leads = repos.leads.in(ctx);
         const record = await leads.create({
           idempotencyKey: input.idempotencyKey,

@@ -10,7 +10,6 @@ import {
   gatewaySchemas,
   listRequest,
   mongooseSchema,
-  parseRequest,
   partnerScopes,
   permissionRows,
   resource,
@@ -24,7 +23,7 @@ import {
   type UpdateBody,
 } from "@relata/platform/resource";
 import { account, opportunity } from "../../src/resources";
-import { InvalidArgument, snakeCase, validate as salesValidate } from "@relata/platform";
+import { InvalidArgument, snakeCase, validate } from "@relata/platform";
 import { gatewayVerdict, verdict } from "./support/verdicts";
 
 const gateway = gatewaySchemas(account);
@@ -43,7 +42,7 @@ function components(): Record<string, Record<string, unknown>> {
 /** The service's verdict on the request the gateway would send for a body: the failing proto field, or "ok". */
 function serviceCreate(body: Record<string, unknown>): string {
   try {
-    parseRequest(service.create, CreateAccountRequest.fromPartial(createRequest(account, body as CreateBody<typeof account.fields>, "")));
+    validate(service.create, CreateAccountRequest.fromPartial(createRequest(account, body as CreateBody<typeof account.fields>, "")));
     return "ok";
   } catch (err) {
     if (err instanceof InvalidArgument) return err.field!;
@@ -136,7 +135,7 @@ describe("an account: the gateway's create body accepts what the service accepts
     expect(gatewayVerdict(gateway.create, body)).toBe(expected);
     expect(serviceCreate(body)).toBe(expected === "ok" ? "ok" : snakeCase(expected));
     const request = CreateAccountRequest.fromPartial(createRequest(account, body as CreateBody<typeof account.fields>, ""));
-    expect(verdict(() => salesValidate(accountSchemas.createAccount, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
+    expect(verdict(() => validate(accountSchemas.createAccount, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("refuses unknown fields and values of another type", () => {
@@ -160,7 +159,7 @@ describe("an account: the update body", () => {
     expect(gatewayVerdict(gateway.update, body)).toBe(expected);
     let verdict = "ok";
     try {
-      parseRequest(service.update, UpdateAccountRequest.fromPartial(updateRequest(account, "a1", "3", body as UpdateBody<typeof account.fields>)));
+      validate(service.update, UpdateAccountRequest.fromPartial(updateRequest(account, "a1", "3", body as UpdateBody<typeof account.fields>)));
     } catch (err) {
       verdict = (err as InvalidArgument).field!;
     }
@@ -169,12 +168,12 @@ describe("an account: the update body", () => {
 
   it("refuses an empty patch (the gateway's rule: the service treats it as no change)", () => {
     expect(gateway.update.safeParse({}).success).toBe(false);
-    expect(parseRequest(service.update, UpdateAccountRequest.fromPartial({ id: "a1", expectedVersion: "3" }))).toEqual({ id: "a1", expectedVersion: 3 });
+    expect(validate(service.update, UpdateAccountRequest.fromPartial({ id: "a1", expectedVersion: "3" }))).toEqual({ id: "a1", expectedVersion: 3 });
   });
 
   it("builds a request with only the fields sent, null as an empty string, and the expected version", () => {
     expect(updateRequest(account, "a1", "3", { name: "Acme 2", website: null })).toEqual({ id: "a1", expectedVersion: "3", name: "Acme 2", website: "" });
-    const input = parseRequest(service.update, UpdateAccountRequest.fromPartial(updateRequest(account, "a1", "3", { website: null, industry: " Retail " })));
+    const input = validate(service.update, UpdateAccountRequest.fromPartial(updateRequest(account, "a1", "3", { website: null, industry: " Retail " })));
     expect(input).toEqual({ id: "a1", expectedVersion: 3, website: "", industry: "Retail" });
   });
 });
@@ -193,19 +192,19 @@ describe("an account: the create request and the service's input", () => {
   });
 
   it("trims what it keeps and names a failing field in snake_case", () => {
-    const input = parseRequest(service.create, CreateAccountRequest.fromPartial({ name: "  Acme  ", industry: " Retail", idempotencyKey: "k" }));
+    const input = validate(service.create, CreateAccountRequest.fromPartial({ name: "  Acme  ", industry: " Retail", idempotencyKey: "k" }));
     expect(input).toEqual({ name: "Acme", parentAccountId: "", industry: "Retail", territory: "", ownerId: "", website: "", idempotencyKey: "k" });
-    expect(() => parseRequest(service.create, CreateAccountRequest.fromPartial({ name: "Acme", parentAccountId: "no such id!" }))).toThrow(
+    expect(() => validate(service.create, CreateAccountRequest.fromPartial({ name: "Acme", parentAccountId: "no such id!" }))).toThrow(
       new InvalidArgument("parent_account_id", "parent_account_id: must be a record id"),
     );
-    expect(() => parseRequest(service.create, CreateAccountRequest.fromPartial({ name: "Acme", website: `https://${chars(193)}` }))).toThrow(
+    expect(() => validate(service.create, CreateAccountRequest.fromPartial({ name: "Acme", website: `https://${chars(193)}` }))).toThrow(
       "website: must be at most 200 characters",
     );
   });
 
   it("checks a get's id", () => {
-    expect(parseRequest(service.get, { id: " a1 " })).toEqual({ id: "a1" });
-    expect(() => parseRequest(service.get, { id: "" })).toThrow("id: is required");
+    expect(validate(service.get, { id: " a1 " })).toEqual({ id: "a1" });
+    expect(() => validate(service.get, { id: "" })).toThrow("id: is required");
   });
 });
 
@@ -220,7 +219,7 @@ describe("an account: the list", () => {
   it("builds the list request and the service reads its filters", () => {
     const request = listRequest(account, { limit: 20, sort: "-name", ownerId: "rep-1" });
     expect(request).toEqual({ page: { pageSize: 20, cursor: "", sort: "-name" }, parentAccountId: "", industry: "", territory: "", ownerId: "rep-1" });
-    expect(parseRequest(serviceSchemas(account).list, request)).toEqual({ ownerId: "rep-1" });
+    expect(validate(serviceSchemas(account).list, request)).toEqual({ ownerId: "rep-1" });
   });
 });
 
@@ -313,7 +312,7 @@ describe("an account: the store", () => {
   it("validates a record built from the service's checked input, and defaults what the create left empty", async () => {
     const db = createConnection(); // never connected: validation only
     const Accounts = db.model("Account", mongooseSchema(account));
-    const input = parseRequest(service.create, CreateAccountRequest.fromPartial({ name: "Acme", idempotencyKey: "k1" }));
+    const input = validate(service.create, CreateAccountRequest.fromPartial({ name: "Acme", idempotencyKey: "k1" }));
     const now = new Date();
     const doc = new Accounts({ _id: "a1", tenantId: "t1", version: 1, createdAt: now, updatedAt: now, requestHash: "", ...input });
     await expect(doc.validate()).resolves.toBeUndefined();

@@ -6,7 +6,6 @@ import {
   f,
   gatewaySchemas,
   mongooseSchema,
-  parseRequest,
   resource,
   serviceSchemas,
   toJson,
@@ -17,7 +16,7 @@ import {
   type ResourceRecord,
 } from "@relata/platform/resource";
 import { activity } from "../../src/resources";
-import { snakeCase, validate as salesValidate } from "@relata/platform";
+import { snakeCase, validate } from "@relata/platform";
 import { gatewayVerdict, verdict } from "./support/verdicts";
 
 const gateway = gatewaySchemas(activity);
@@ -43,8 +42,8 @@ describe("an activity: a record reference, timestamps, a required enum, long not
   it.each(cases)("%s", (_what, b, expected, sales) => {
     expect(gatewayVerdict(gateway.create, b)).toBe(expected);
     const request = CreateActivityRequest.fromPartial(createRequest(activity, b as CreateBody<typeof activity.fields>, ""));
-    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
-    expect(verdict(() => salesValidate(activitySchemas.createActivity, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
+    expect(verdict(() => validate(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
+    expect(verdict(() => validate(activitySchemas.createActivity, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("requires the type and the record reference, in the API and the service", () => {
@@ -52,9 +51,9 @@ describe("an activity: a record reference, timestamps, a required enum, long not
     expect(gatewayVerdict(gateway.create, { type: "call", subject: "x" })).toBe("relatedTo");
     expect(gatewayVerdict(gateway.create, { ...body, relatedTo: { type: "sales.invoice", id: "i1" } })).toBe("relatedTo.type");
     const request = CreateActivityRequest.fromPartial({ subject: "x", relatedTo: { type: "sales.account", id: "a1" } });
-    expect(verdict(() => parseRequest(service.create, request))).toBe("type");
-    expect(verdict(() => parseRequest(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: undefined }))).toBe("related_to");
-    expect(verdict(() => parseRequest(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: { type: "sales.invoice", id: "i1" } }))).toBe(
+    expect(verdict(() => validate(service.create, request))).toBe("type");
+    expect(verdict(() => validate(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: undefined }))).toBe("related_to");
+    expect(verdict(() => validate(service.create, { ...request, type: ActivityType.ACTIVITY_TYPE_CALL, relatedTo: { type: "sales.invoice", id: "i1" } }))).toBe(
       "related_to.type",
     );
   });
@@ -63,22 +62,22 @@ describe("an activity: a record reference, timestamps, a required enum, long not
     for (const type of ["account", "service.case", "sales.activity"]) {
       expect(gatewayVerdict(gateway.create, { ...body, relatedTo: { type, id: "x1" } })).toBe("relatedTo.type");
       const request = CreateActivityRequest.fromPartial({ type: ActivityType.ACTIVITY_TYPE_CALL, subject: "x", relatedTo: { type, id: "x1" } });
-      expect(verdict(() => parseRequest(service.create, request))).toBe("related_to.type");
-      expect(verdict(() => salesValidate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type, id: "x1" } })))).toBe("related_to.type");
+      expect(verdict(() => validate(service.create, request))).toBe("related_to.type");
+      expect(verdict(() => validate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type, id: "x1" } })))).toBe("related_to.type");
     }
-    const listed = salesValidate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type: "sales.lead", id: "l1" } }));
+    const listed = validate(activitySchemas.listActivities, ListActivitiesRequest.fromPartial({ relatedTo: { type: "sales.lead", id: "l1" } }));
     expect(listed.relatedTo).toEqual({ type: "sales.lead", id: "l1" });
   });
 
   it("keeps what the record keeps: a Date, the reference's type as its resource name", () => {
-    const input = parseRequest(service.create, CreateActivityRequest.fromPartial(createRequest(activity, { ...body, dueAt: "2026-03-01T09:30:00+01:00" } as CreateBody<typeof activity.fields>, "k")));
+    const input = validate(service.create, CreateActivityRequest.fromPartial(createRequest(activity, { ...body, dueAt: "2026-03-01T09:30:00+01:00" } as CreateBody<typeof activity.fields>, "k")));
     expect(input).toMatchObject({ type: "call", relatedTo: { type: "sales.account", id: "acc-1" }, dueAt: new Date("2026-03-01T08:30:00Z"), notes: "" });
   });
 
   it("changes the due time only when sent, and clears notes with null", () => {
     const request = UpdateActivityRequest.fromPartial(updateRequest(activity, "x1", "2", { notes: null }));
     expect(request.dueAt).toBeUndefined();
-    expect(parseRequest(service.update, request)).toEqual({ id: "x1", expectedVersion: 2, notes: "" });
+    expect(validate(service.update, request)).toEqual({ id: "x1", expectedVersion: 2, notes: "" });
     expect(gatewayVerdict(gateway.update, { dueAt: null })).toBe("dueAt");
     expect(gatewayVerdict(gateway.update, { relatedTo: body.relatedTo })).toBe("relatedTo");
   });

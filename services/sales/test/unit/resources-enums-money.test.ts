@@ -11,7 +11,6 @@ import {
   gatewaySchemas,
   listRequest,
   mongooseSchema,
-  parseRequest,
   resource,
   serviceSchemas,
   toJson,
@@ -22,7 +21,7 @@ import {
   type UpdateBody,
 } from "@relata/platform/resource";
 import { lead, leadSource, opportunity } from "../../src/resources";
-import { InvalidArgument, snakeCase, validate as salesValidate } from "@relata/platform";
+import { InvalidArgument, snakeCase, validate } from "@relata/platform";
 import { gatewayVerdict, verdict } from "./support/verdicts";
 
 
@@ -56,14 +55,14 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
   it.each(cases)("%s", (_what, b, expected, sales) => {
     expect(gatewayVerdict(gateway.create, b)).toBe(expected);
     const request = toRequest(b);
-    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
-    expect(verdict(() => salesValidate(opportunitySchemas.createOpportunity, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
+    expect(verdict(() => validate(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
+    expect(verdict(() => validate(opportunitySchemas.createOpportunity, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("gives the service's messages for money", () => {
     const request = toRequest({ ...body, amount: { amount: "1", currency: "ABC" } });
-    expect(() => parseRequest(service.create, request)).toThrow(new InvalidArgument("amount.currency", "amount.currency: ABC is not an ISO 4217 currency"));
-    expect(() => parseRequest(service.create, toRequest({ ...body, amount: { amount: "1", currency: "eur" } }))).toThrow(
+    expect(() => validate(service.create, request)).toThrow(new InvalidArgument("amount.currency", "amount.currency: ABC is not an ISO 4217 currency"));
+    expect(() => validate(service.create, toRequest({ ...body, amount: { amount: "1", currency: "eur" } }))).toThrow(
       "amount.currency: must be an ISO 4217 code of 3 upper-case letters",
     );
   });
@@ -80,8 +79,8 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
   it("keeps an absent or all-empty amount unchanged on update, and clears a date with null", () => {
     const request = UpdateOpportunityRequest.fromPartial(updateRequest(opportunity, "o1", "2", { expectedCloseDate: null } as UpdateBody<typeof opportunity.fields>));
     expect(request.amount).toBeUndefined();
-    expect(parseRequest(service.update, request)).toEqual({ id: "o1", expectedVersion: 2, expectedCloseDate: "" });
-    expect(parseRequest(service.update, { id: "o1", expectedVersion: "2", amount: { amount: "", currency: "" } })).toEqual({ id: "o1", expectedVersion: 2 });
+    expect(validate(service.update, request)).toEqual({ id: "o1", expectedVersion: 2, expectedCloseDate: "" });
+    expect(validate(service.update, { id: "o1", expectedVersion: "2", amount: { amount: "", currency: "" } })).toEqual({ id: "o1", expectedVersion: 2 });
   });
 
   it("filters by status as a word in the API, a proto value in the request, a word in the service", () => {
@@ -89,9 +88,9 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
     const request = ListOpportunitiesRequest.fromPartial(listRequest(opportunity, query));
     expect(request.status).toBe(OpportunityStatus.OPPORTUNITY_STATUS_WON);
     expect(request.page).toEqual({ pageSize: 0, cursor: "", sort: "-probability" });
-    expect(parseRequest(service.list, request)).toEqual({ status: "won" });
-    expect(parseRequest(service.list, ListOpportunitiesRequest.fromPartial({}))).toEqual({});
-    expect(verdict(() => parseRequest(service.list, { status: "OPPORTUNITY_STATUS_MAYBE" }))).toBe("status");
+    expect(validate(service.list, request)).toEqual({ status: "won" });
+    expect(validate(service.list, ListOpportunitiesRequest.fromPartial({}))).toEqual({});
+    expect(verdict(() => validate(service.list, { status: "OPPORTUNITY_STATUS_MAYBE" }))).toBe("status");
     expect(gatewayVerdict(gateway.list, { status: "maybe" })).toBe("status");
   });
 
@@ -236,15 +235,15 @@ describe("a lead: email, phone, enum filters, a number changed only by update", 
   it.each(cases)("%s", (_what, b, expected, sales) => {
     expect(gatewayVerdict(gateway.create, b)).toBe(expected);
     const request = toRequest(b);
-    expect(verdict(() => parseRequest(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
-    expect(verdict(() => salesValidate(leadSchemas.createLead, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
+    expect(verdict(() => validate(service.create, request))).toBe(expected === "ok" ? "ok" : snakeCase(expected));
+    expect(verdict(() => validate(leadSchemas.createLead, request))).toBe(sales === "ok" ? "ok" : snakeCase(sales === "tighter" ? expected : sales));
   });
 
   it("lower-cases the email and carries the source as a word", () => {
-    const input = parseRequest(service.create, toRequest({ ...body, email: " Ada@Example.com ", source: "web_form" }));
+    const input = validate(service.create, toRequest({ ...body, email: " Ada@Example.com ", source: "web_form" }));
     expect(input).toMatchObject({ email: "ada@example.com", source: "web_form" });
     expect(toRequest({ ...body, source: "web_form" }).source).toBe(LeadSource.LEAD_SOURCE_WEB_FORM);
-    expect(parseRequest(service.create, toRequest(body)).source).toBeUndefined();
+    expect(validate(service.create, toRequest(body)).source).toBeUndefined();
   });
 
   it("changes the score only by update, within 0..100, in the API and the service alike", () => {
@@ -252,19 +251,19 @@ describe("a lead: email, phone, enum filters, a number changed only by update", 
     expect(gatewayVerdict(gateway.update, { score: 101 })).toBe("score");
     expect(gatewayVerdict(gateway.update, { score: 1.5 })).toBe("score");
     const request = UpdateLeadRequest.fromPartial(updateRequest(lead, "l1", "0", { score: 101 }));
-    expect(() => parseRequest(service.update, request)).toThrow(new InvalidArgument("score", "score: must be from 0 to 100"));
-    expect(parseRequest(service.update, UpdateLeadRequest.fromPartial(updateRequest(lead, "l1", "0", { score: 0 })))).toEqual({ id: "l1", expectedVersion: 0, score: 0 });
+    expect(() => validate(service.update, request)).toThrow(new InvalidArgument("score", "score: must be from 0 to 100"));
+    expect(validate(service.update, UpdateLeadRequest.fromPartial(updateRequest(lead, "l1", "0", { score: 0 })))).toEqual({ id: "l1", expectedVersion: 0, score: 0 });
   });
 
   it("refuses to clear the company, which has no null in the API", () => {
     expect(gatewayVerdict(gateway.update, { company: null })).toBe("company");
-    expect(verdict(() => parseRequest(service.update, { id: "l1", company: "  " }))).toBe("company");
+    expect(verdict(() => validate(service.update, { id: "l1", company: "  " }))).toBe("company");
   });
 
   it("reads enum filters from the query", () => {
     const request = ListLeadsRequest.fromPartial(listRequest(lead, { status: "qualified", source: "partner" }));
     expect(request).toMatchObject({ status: LeadStatus.LEAD_STATUS_QUALIFIED, source: LeadSource.LEAD_SOURCE_PARTNER });
-    expect(parseRequest(service.list, request)).toEqual({ status: "qualified", source: "partner" });
+    expect(validate(service.list, request)).toEqual({ status: "qualified", source: "partner" });
   });
 
   const none = { firstName: null, email: null, phone: null, company: null, title: null, industry: null, ownerId: null, disqualifyReason: null, updatedAt: null };

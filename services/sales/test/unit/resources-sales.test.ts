@@ -1,5 +1,6 @@
 import { Contact, ListContactsRequest } from "@relata/proto/sales/v1/contact";
-import { gatewaySchemas, listRequest, parseRequest, serviceSchemas, toJson, type AnyResource } from "@relata/platform/resource";
+import { gatewaySchemas, listRequest, serviceSchemas, toJson, type AnyResource } from "@relata/platform/resource";
+import { validate } from "@relata/platform";
 import { account, activity, contact, lead, opportunity } from "../../src/resources";
 
 /** Every CRUD resource of Sales, described: the lists sort and filter as Sales' do today. */
@@ -54,6 +55,6 @@ describe("Sales' CRUD resources as descriptions", () => {
       updatedAt: null,
     });
     const query = gatewaySchemas(contact).list.parse({ email: "Ada@Example.com" });
-    expect(parseRequest(serviceSchemas(contact).list, ListContactsRequest.fromPartial(listRequest(contact, query)))).toEqual({ email: "ada@example.com" });
+    expect(validate(serviceSchemas(contact).list, ListContactsRequest.fromPartial(listRequest(contact, query)))).toEqual({ email: "ada@example.com" });
   });
 });
