@@ -1,4 +1,4 @@
-import { enumCodec, isoTimestamp as iso, type EnumCodec } from "@relata/platform";
+import { isoTimestamp as iso, type EnumCodec } from "@relata/platform";
 import { toMessage } from "@relata/platform/resource";
 import type { RecordRef as RecordRefMsg } from "@relata/proto/common/v1/common";
 import { Account } from "@relata/proto/sales/v1/account";
@@ -20,14 +20,14 @@ import type {
   StageKind,
   TimelineEntryRecord,
 } from "../domain/types";
-import { account, activity, contact, lead, opportunity } from "../resources";
+import { account, activity, contact, lead, opportunity, stageKind as salesStageKind } from "../resources";
 
 /**
  * Records to proto messages, for the gRPC responses and the event payloads alike. The CRUD
- * records' codecs and enums come from the descriptions; the pipeline's stage kind is the kit's
- * enum codec, and `satisfies` keeps the domain's words and the proto's values the same set.
+ * records' codecs and enums come from the descriptions, the pipeline's stage kind too;
+ * `satisfies` keeps the domain's words and the proto's values the same set.
  */
-export const stageKind = enumCodec(StageKindMsg, "STAGE_KIND_") satisfies EnumCodec<StageKindMsg, StageKind>;
+export const stageKind = salesStageKind satisfies EnumCodec<StageKindMsg, StageKind>;
 
 /** The message names the record's resource in full, as the record does. */
 export function toRecordRef(ref: RecordRef): RecordRefMsg {
