@@ -14,17 +14,34 @@ source deploy/env.sh
 
 SCHEMATHESIS_VERSION=4.32.5
 RELATA_HOME="${RELATA_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/relata}"
-VENV="$RELATA_HOME/schemathesis-$SCHEMATHESIS_VERSION"
+# The interpreter: the first that runs and is at least 3.11.5. Earlier 3.11 releases (Debian 12
+# ships 3.11.2) can crash schemathesis' test generation with "AST constructor recursion depth
+# mismatch" (CPython gh-106905); one of them is used only when nothing newer is there. Besides
+# the PATH, the interpreters a pyenv installed are looked at too, newest first.
+pick_python() {
+  local c p fallback=""
+  for c in python3.13 python3.12 python3 $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.*/bin/python3 2>/dev/null | sort -rV) /usr/bin/python3; do
+    p=$(command -v "$c" 2>/dev/null) || continue
+    "$p" -c 'import venv' 2>/dev/null || continue
+    if "$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11, 5) else 1)'; then echo "$p"; return; fi
+    [ -n "$fallback" ] || fallback=$p
+  done
+  [ -z "$fallback" ] || echo "fuzz: only Python $("$fallback" -c 'import platform; print(platform.python_version())') found; releases before 3.11.5 can crash schemathesis (CPython gh-106905)" >&2
+  echo "$fallback"
+}
+python=$(pick_python)
+[ -n "$python" ] || { echo "fuzz: python3 (with venv) is needed to run schemathesis (Debian: apt-get install python3-venv)" >&2; exit 1; }
+VENV="$RELATA_HOME/schemathesis-$SCHEMATHESIS_VERSION-py$("$python" -c 'import platform; print(platform.python_version())')"
 
-# Install schemathesis once into the tools cache (a venv of its own, pinned).
-if [ ! -x "$VENV/bin/st" ]; then
-  python=$(command -v python3 || true)
-  [ -n "$python" ] || { echo "fuzz: python3 is needed to run schemathesis" >&2; exit 1; }
+# Install schemathesis once into the tools cache (a venv of its own, pinned, per interpreter).
+# Made in place (a venv's scripts name its path) and marked complete last, so an interrupted
+# install is started again.
+if [ ! -f "$VENV/.complete" ]; then
   echo "fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
-  rm -rf "$VENV.tmp"
-  "$python" -m venv "$VENV.tmp" || { echo "fuzz: python3 cannot make a venv (Debian: apt-get install python3-venv)" >&2; exit 1; }
-  "$VENV.tmp/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
-  mv "$VENV.tmp" "$VENV"
+  rm -rf "$VENV"
+  "$python" -m venv "$VENV" || { echo "fuzz: $python cannot make a venv (Debian: apt-get install python3-venv)" >&2; exit 1; }
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  touch "$VENV/.complete"
 fi
 
 GATEWAY_URL="${GATEWAY_URL:-http://localhost:$GATEWAY_PORT}"
