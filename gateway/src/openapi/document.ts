@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { PERMISSIONS } from "../auth/permissions";
 import { BACKENDS, backendScopes } from "../backends";
-import { apiSchemas, IDEMPOTENCY_KEY, IF_MATCH, schemaId, TENANT_ID, type RouteSpec } from "@relata/platform/http";
+import { apiSchemas, IDEMPOTENCY_KEY, IF_MATCH, schemaId, type RouteSpec } from "@relata/platform/http";
+import { TENANT_ID_PATTERN } from "@relata/platform";
 import { TENANT_HEADER } from "../middleware/auth";
 
 type JsonSchema = Record<string, unknown>;
@@ -97,7 +98,7 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       in: "header",
       required: false,
       description: "Platform admins only: the tenant to act on. Anyone else may only name their own tenant.",
-      schema: { type: "string", pattern: TENANT_ID.source },
+      schema: { type: "string", pattern: TENANT_ID_PATTERN.source },
     });
 
     const responses: Record<string, unknown> = {};

@@ -46,8 +46,6 @@ export interface LocalStack {
   testPortBase: number;
 }
 
-export const STACK_DEFAULT_PORTS = INFRA_DEFAULT_PORTS;
-
 function localWorkload(w: Workload, env: NodeJS.ProcessEnv): LocalWorkload {
   const port = servingPort(w, env);
   const metricsPort = localPorts(w, env).metrics!;

@@ -1,6 +1,5 @@
 import { CalendarDate, CURRENCY_CODES, ID_PATTERN, MoneyInput, OWNER_ID_PATTERN } from "../resource/fields";
 import { notBlank, PAGE_CURSOR, PAGE_LIMIT, reference, stateDependent } from "../resource/gateway";
-import { TENANT_ID_PATTERN } from "../identity";
 import { z } from "zod";
 import { named } from "./registry";
 
@@ -9,7 +8,7 @@ import { named } from "./registry";
  * and limits, so a request valid by the published OpenAPI is not refused for a rule the document
  * could state. Rules no schema can state carry the kit's marks (`reference`, `stateDependent`).
  */
-export { reference, stateDependent };
+export { CalendarDate, CURRENCY_CODES, PAGE_CURSOR, PAGE_LIMIT, reference, stateDependent };
 
 /** Free text as the services limit it: at most 200 characters (after trimming). */
 export const MAX_TEXT = 200;
@@ -20,19 +19,12 @@ export const Id = z.string().regex(ID_PATTERN, "must be a record id").meta({ exa
 export const RefId = (what: string) => Id.meta(reference(what));
 /** A user's Keycloak subject or a partner client's id. */
 export const OwnerId = z.string().regex(OWNER_ID_PATTERN, "must be a user or client id");
-/** A tenant id as the platform accepts it in call metadata (X-Relata-Tenant). */
-export const TENANT_ID = TENANT_ID_PATTERN;
-
 export const IdParams = z.strictObject({ id: Id });
 
 /** Required free text of a bounded size: not blank; surrounding blanks are trimmed by the service. */
 export const text = (max: number = MAX_TEXT) => notBlank(z.string().max(max));
 
-export const DateOnly = CalendarDate;
 export const DateTime = z.iso.datetime({ offset: true });
-
-/** ISO 4217 currencies: the list the runtime knows, which is the one the services check against. */
-export const CURRENCIES = CURRENCY_CODES;
 
 /** The kit's Money (the one of every described resource), named in the document. */
 export const Money = named("Money", MoneyInput, "A decimal amount as a string (no precision lost) in an ISO 4217 currency.");
@@ -58,9 +50,6 @@ export const Problem = named(
   }),
   "RFC 9457 problem details, the body of every error.",
 );
-
-export const Limit = PAGE_LIMIT;
-export const Cursor = PAGE_CURSOR;
 
 /** The page envelope of every list. */
 export function pageOf<S extends z.ZodType>(id: string, item: S) {

@@ -1,13 +1,14 @@
+import { CURRENCY_CODES, DECIMAL_AMOUNT_PATTERN } from "@relata/platform/resource";
 import type { Money } from "./types";
 
-/** At most 15 integer digits and 4 decimals, no sign, no exponent: "12500", "12500.5", "0.0001". */
-export const DECIMAL_AMOUNT = /^\d{1,15}(\.\d{1,4})?$/;
-
+// The amount's shape and the currency list are the kit's, the ones every described Money field
+// and the published OpenAPI use: one rule on both sides.
 const CURRENCY_SHAPE = /^[A-Z]{3}$/;
-const KNOWN_CURRENCIES = new Set<string>(Intl.supportedValuesOf("currency"));
+const KNOWN_CURRENCIES = new Set<string>(CURRENCY_CODES);
 
+/** At most 15 integer digits and 4 decimals, no sign, no exponent: "12500", "12500.5", "0.0001". */
 export function isDecimalAmount(value: string): boolean {
-  return DECIMAL_AMOUNT.test(value);
+  return DECIMAL_AMOUNT_PATTERN.test(value);
 }
 
 /**

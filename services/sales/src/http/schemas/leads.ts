@@ -1,6 +1,6 @@
 import type { AssignmentRule } from "@relata/proto/sales/v1/lead";
 import { z } from "zod";
-import { DateOnly, Money, named, OwnerId, RefId, text, toVersion } from "@relata/platform/http";
+import { CalendarDate, Money, named, OwnerId, RefId, text, toVersion } from "@relata/platform/http";
 
 export const LeadQualify = named(
   "LeadQualify",
@@ -29,7 +29,7 @@ export const LeadConvert = named(
   z.strictObject({
     opportunityName: text().optional().meta({ description: 'Defaults to "<company> deal".' }),
     amount: Money.optional(),
-    expectedCloseDate: DateOnly.optional(),
+    expectedCloseDate: CalendarDate.optional(),
     existingAccountId: RefId("account").optional().meta({ description: "Attach to this account instead of creating one." }),
   }),
 );

@@ -1,7 +1,7 @@
 import type { TimelineEntry } from "@relata/proto/sales/v1/timeline";
 import { SALES_RECORD_TYPES } from "../../resources";
 import { z } from "zod";
-import { Cursor, DateTime, Id, Limit, named, orNull } from "@relata/platform/http";
+import { DateTime, Id, named, orNull, PAGE_CURSOR, PAGE_LIMIT } from "@relata/platform/http";
 import { resourceNameInput } from "@relata/platform/resource";
 
 /** A reference to a Sales record, as the timeline shows it. */
@@ -11,7 +11,7 @@ export const RecordRef = named(
   "A reference to any Sales record: its resource name (sales.account) and its id.",
 );
 
-export const TimelineQuery = z.strictObject({ limit: Limit.optional(), cursor: Cursor.optional() });
+export const TimelineQuery = z.strictObject({ limit: PAGE_LIMIT.optional(), cursor: PAGE_CURSOR.optional() });
 
 export const TimelineEntryJson = named(
   "TimelineEntry",
