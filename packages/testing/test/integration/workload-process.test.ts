@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import mongoose from "mongoose";
-import { localStack, startWorkloadProcess, waitFor, type WorkloadProcess } from "../../src";
+import { dropDatabase, freePort, localStack, startWorkloadProcess, waitFor, type WorkloadProcess } from "../../src";
 
 // Any workload, started by name from its manifest, against the stack's FerretDB, NATS and
 // Keycloak (which `make test` starts): here a Sales service of the test's own, and a gateway
@@ -11,22 +10,16 @@ import { localStack, startWorkloadProcess, waitFor, type WorkloadProcess } from 
 
 jest.setTimeout(120_000);
 
-/** A port nothing listens on now, for a server this test starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const timelineDurable = `sales-timeline-kit-${randomUUID().slice(0, 8)}`;
 let sales: WorkloadProcess | undefined;
+let service: WorkloadProcess | undefined;
 let gateway: WorkloadProcess | undefined;
 
 afterAll(async () => {
   await gateway?.stop();
   await sales?.stop();
+  await service?.stop();
+  if (service?.database) await dropDatabase(service.database);
   const nc = await connect({ servers: localStack.natsUrl });
   await (await jetstreamManager(nc)).consumers.delete("SALES", timelineDurable).catch(() => undefined);
   await nc.close();
@@ -42,10 +35,15 @@ test("a service starts on the test's port with a fresh database, and the gateway
   expect(sales.database).toMatch(/^relata_sales_test_[0-9a-f]{10}$/);
   expect(sales.logs()).toContain(`"port":${sales.address.split(":")[1]}`);
 
-  gateway = await startWorkloadProcess("gateway", { port: await freePort(), addresses: { sales: sales.address } });
+  // The gateway hosts every backend and is ready only when it reaches each: the Service too.
+  service = await startWorkloadProcess("service", { port: await freePort() });
+  gateway = await startWorkloadProcess("gateway", { port: await freePort(), addresses: { sales: sales.address, service: service.address } });
   expect(gateway.database).toBeUndefined();
   const ready = await fetch(`${gateway.url}/readyz`);
-  expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up" } } });
+  expect({ status: ready.status, body: await ready.json() }).toEqual({
+    status: 200,
+    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up" } },
+  });
 
   // Stopping the test's Sales is what the gateway's readiness follows: it was reaching that one.
   await sales.stop();
