@@ -117,22 +117,27 @@ function weekdayOf(date: string): Weekday {
 
 // ---- validation ----------------------------------------------------------------------------
 
-const CLOCK_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
-
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
-/** Checks weekly working hours; the field named is e.g. `working_hours[2].end`. */
-export function assertWorkingHours(hours: readonly WorkingHours[], field = "working_hours"): void {
+const OPENING = /^(sunday|monday|tuesday|wednesday|thursday|friday|saturday) ((?:[01]\d|2[0-3]):[0-5]\d|24:00)-((?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+/**
+ * Weekly working hours as the API writes them, one opening a line: "monday 09:00-17:00". Each
+ * must end after it starts (hours across midnight are two openings); the field named is e.g.
+ * `working_hours[2]`.
+ */
+export function parseWorkingHours(lines: readonly string[], field = "working_hours"): WorkingHours[] {
+  const hours = lines.map((line, i) => {
+    const m = OPENING.exec(line.trim().toLowerCase());
+    if (!m) throw new InvalidArgument(`${field}[${i}]`, `${field}[${i}]: an opening such as "monday 09:00-17:00"`);
+    return { weekday: m[1] as Weekday, start: m[2]!, end: m[3]! };
+  });
   hours.forEach((h, i) => {
-    const at = `${field}[${i}]`;
-    if (!WEEKDAYS.includes(h.weekday)) throw new InvalidArgument(`${at}.weekday`, `${at}.weekday: one of ${WEEKDAYS.join(", ")}`);
-    for (const side of ["start", "end"] as const) {
-      if (!CLOCK_TIME.test(h[side])) throw new InvalidArgument(`${at}.${side}`, `${at}.${side}: a time "HH:MM" from 00:00 to 24:00`);
-    }
     if (minutesOf(h.end) <= minutesOf(h.start)) {
-      throw new InvalidArgument(`${at}.end`, `${at}.end: must be after ${at}.start (split hours that cross midnight into two days)`);
+      throw new InvalidArgument(`${field}[${i}]`, `${field}[${i}]: must end after it starts (split hours that cross midnight into two days)`);
     }
   });
+  return hours;
 }
 
 /** Checks an appointment's times: end after start, at most MAX_APPOINTMENT_MS long, a known time zone. */

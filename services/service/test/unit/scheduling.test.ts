@@ -1,10 +1,10 @@
 import {
   assertAppointmentTimes,
   assertAvailabilityRange,
-  assertWorkingHours,
   availability,
   isTimeZone,
   mergeIntervals,
+  parseWorkingHours,
   slotKeys,
   slotOfKey,
   slotsCovered,
@@ -180,15 +180,16 @@ describe("validation", () => {
     return undefined;
   };
 
-  it("checks working hours, naming the entry and side that fail", () => {
-    expect(field(() => assertWorkingHours(weekdays("09:00", "17:00")))).toBeUndefined();
-    expect(field(() => assertWorkingHours([{ weekday: "monday", start: "00:00", end: "24:00" }]))).toBeUndefined();
-    expect(field(() => assertWorkingHours([{ weekday: "monday", start: "09:00", end: "17:00" }, { weekday: "funday" as "monday", start: "09:00", end: "17:00" }]))).toBe(
-      "working_hours[1].weekday",
-    );
-    expect(field(() => assertWorkingHours([{ weekday: "monday", start: "9:00", end: "17:00" }]))).toBe("working_hours[0].start");
-    expect(field(() => assertWorkingHours([{ weekday: "monday", start: "09:00", end: "24:30" }]))).toBe("working_hours[0].end");
-    expect(field(() => assertWorkingHours([{ weekday: "monday", start: "22:00", end: "06:00" }]))).toBe("working_hours[0].end");
+  it("reads working hours written one opening a line, naming the line that fails", () => {
+    expect(parseWorkingHours(["monday 09:00-12:00", " Monday 13:00-17:00", "friday 00:00-24:00"])).toEqual([
+      { weekday: "monday", start: "09:00", end: "12:00" },
+      { weekday: "monday", start: "13:00", end: "17:00" },
+      { weekday: "friday", start: "00:00", end: "24:00" },
+    ]);
+    expect(field(() => parseWorkingHours(["monday 09:00-17:00", "mon 09:00-17:00"]))).toBe("working_hours[1]");
+    expect(field(() => parseWorkingHours(["monday 9:00-17:00"]))).toBe("working_hours[0]");
+    expect(field(() => parseWorkingHours(["monday 22:00-06:00"]))).toBe("working_hours[0]");
+    expect(field(() => parseWorkingHours(["monday 24:00-24:00"]))).toBe("working_hours[0]");
   });
 
   it("checks an appointment's times and time zone", () => {
