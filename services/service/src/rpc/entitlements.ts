@@ -30,7 +30,6 @@ export function entitlementService({ repos, models, logger }: ServiceDeps): Serv
         // None given: it covers every channel.
         channels: input.channels.length ? input.channels : [...caseChannel.words],
         unit: input.unit ?? "cases",
-        active: input.active ?? true,
       };
       assertEntitlementTerms(terms);
       return { ...terms, unitsUsed: 0, unitsLeft: terms.allowance };
@@ -49,7 +48,8 @@ export function entitlementService({ repos, models, logger }: ServiceDeps): Serv
   return implement(
     EntitlementServiceService,
     {
-      createEntitlement: async (request, ctx) => withUnits(await crud.create(request, ctx)),
+      // The request's active has presence (proto3 optional): absent is true, which the generic create would read as false.
+      createEntitlement: async (request, ctx) => withUnits(await crud.create({ ...request, active: request.active ?? true }, ctx)),
       getEntitlement: async (request, ctx) => withUnits(await crud.get(request, ctx)),
       listEntitlements: async (request, ctx) => {
         const { rows, nextCursor } = await crud.list(request, ctx);

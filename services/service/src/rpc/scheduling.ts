@@ -56,7 +56,7 @@ export function bookableResourceService({ repos, logger }: ServiceDeps, slots: A
       const timeZone = input.timeZone || "UTC";
       assertTimeZone(timeZone, "time_zone");
       parseWorkingHours(input.workingHours);
-      return { ...input, timeZone, active: input.active ?? true };
+      return { ...input, timeZone };
     },
     update(set) {
       if (typeof set.timeZone === "string") assertTimeZone(set.timeZone, "time_zone");
@@ -69,7 +69,8 @@ export function bookableResourceService({ repos, logger }: ServiceDeps, slots: A
   return implement(
     BookableResourceServiceService,
     {
-      createBookableResource: crud.create,
+      // The request's active has presence (proto3 optional): absent is true, which the generic create would read as false.
+      createBookableResource: (request, ctx) => crud.create({ ...request, active: request.active ?? true }, ctx),
       getBookableResource: crud.get,
       listBookableResources: async (request, ctx) => {
         const { rows, nextCursor } = await crud.list(request, ctx);

@@ -17,6 +17,6 @@ export function entitlementRoutes(service: ServiceClients): RouteSpec[] {
       delete: (request, call) => service.entitlements.deleteEntitlement(request, call),
       restore: (request, call) => service.entitlements.restoreEntitlement(request, call),
     },
-    { tag: "Entitlements" },
+    { tag: "Entitlements", createDefaults: (body) => ({ ...body, active: body.active ?? true }) },
   );
 }
