@@ -122,7 +122,7 @@ export const bookableResource = resource<BookableResource, CreateBookableResourc
       .list(f.text(24, { pattern: { regex: WORKING_HOURS_OPENING, message: 'must be an opening such as "monday 09:00-17:00"' } }), 28)
       .describe('Weekly openings, "monday 09:00-17:00", in its time zone; none: bookable around the clock.'),
     userId: f.owner().clearable().filter().describe("The agent's user id (kind agent)."),
-    active: f.boolean().defaulted("Only an active resource takes new appointments; defaults to true."),
+    active: f.boolean().updateOnly().defaulted("Only an active resource takes new appointments; a new one is active, an update retires it."),
   },
   access: { read: SERVICE_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
 });

@@ -56,7 +56,7 @@ export function bookableResourceService({ repos, logger }: ServiceDeps, slots: A
       const timeZone = input.timeZone || "UTC";
       assertTimeZone(timeZone, "time_zone");
       parseWorkingHours(input.workingHours);
-      return { ...input, timeZone };
+      return { ...input, timeZone, active: true };
     },
     update(set) {
       if (typeof set.timeZone === "string") assertTimeZone(set.timeZone, "time_zone");
@@ -69,8 +69,7 @@ export function bookableResourceService({ repos, logger }: ServiceDeps, slots: A
   return implement(
     BookableResourceServiceService,
     {
-      // The request's active has presence (proto3 optional): absent is true, which the generic create would read as false.
-      createBookableResource: (request, ctx) => crud.create({ ...request, active: request.active ?? true }, ctx),
+      createBookableResource: crud.create,
       getBookableResource: crud.get,
       listBookableResources: async (request, ctx) => {
         const { rows, nextCursor } = await crud.list(request, ctx);

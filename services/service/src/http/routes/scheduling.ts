@@ -27,7 +27,7 @@ export function bookableResourceRoutes(service: ServiceClients): RouteSpec[] {
         delete: (request, call) => service.bookableResources.deleteBookableResource(request, call),
         restore: (request, call) => service.bookableResources.restoreBookableResource(request, call),
       },
-      { tag: "Scheduling", refusedWhen: "while appointments of it exist", createDefaults: (body) => ({ ...body, active: body.active ?? true }) },
+      { tag: "Scheduling", refusedWhen: "while appointments of it exist" },
     ),
     route({
       operationId: "getResourceAvailability",

@@ -161,8 +161,6 @@ export interface CreateBookableResourceRequest {
   timeZone: string;
   workingHours?: WorkingHours | undefined;
   userId: string;
-  /** Defaults to true. */
-  active?: boolean | undefined;
   idempotencyKey: string;
 }
 
@@ -749,7 +747,6 @@ function createBaseCreateBookableResourceRequest(): CreateBookableResourceReques
     timeZone: "",
     workingHours: undefined,
     userId: "",
-    active: undefined,
     idempotencyKey: "",
   };
 }
@@ -770,9 +767,6 @@ export const CreateBookableResourceRequest: MessageFns<CreateBookableResourceReq
     }
     if (message.userId !== "") {
       writer.uint32(42).string(message.userId);
-    }
-    if (message.active !== undefined) {
-      writer.uint32(48).bool(message.active);
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(58).string(message.idempotencyKey);
@@ -833,14 +827,6 @@ export const CreateBookableResourceRequest: MessageFns<CreateBookableResourceReq
             message.userId = reader.string();
             continue;
           }
-          case 6: {
-            if (tag !== 48) {
-              break;
-            }
-
-            message.active = reader.bool();
-            continue;
-          }
           case 7: {
             if (tag !== 58) {
               break;
@@ -875,7 +861,6 @@ export const CreateBookableResourceRequest: MessageFns<CreateBookableResourceReq
       ? WorkingHours.fromPartial(object.workingHours)
       : undefined;
     message.userId = object.userId ?? "";
-    message.active = object.active ?? undefined;
     message.idempotencyKey = object.idempotencyKey ?? "";
     return message;
   },
