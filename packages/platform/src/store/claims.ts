@@ -83,9 +83,10 @@ export const claimSchema = new Schema<Claim>(
   },
   { versionKey: false },
 );
-// The sweep looks for old claims; releasing looks up a holder's claims.
+// The sweep looks for old claims; releasing looks up a holder's claims; counts and ranges read keys by prefix.
 claimSchema.index({ tenantId: 1, holder: 1 });
 claimSchema.index({ claimedAt: 1 });
+claimSchema.index({ tenantId: 1, key: 1 });
 
 /** The model of a collection of claims (one collection per kind of key, e.g. "slot_claims"). */
 export function claimModel(connection: Connection, collection: string): Model<Claim> {
