@@ -1,5 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { CaseServiceService } from "@relata/proto/service/v1/case";
+import { EntitlementServiceService } from "@relata/proto/service/v1/entitlement";
+import { AppointmentServiceService, BookableResourceServiceService } from "@relata/proto/service/v1/scheduling";
 
 /**
  * The Service's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -8,6 +10,9 @@ import { CaseServiceService } from "@relata/proto/service/v1/case";
  */
 export const serviceServices = {
   cases: CaseServiceService,
+  entitlements: EntitlementServiceService,
+  bookableResources: BookableResourceServiceService,
+  appointments: AppointmentServiceService,
 };
 
 /** Promise clients of every Service gRPC service. */

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
-import { caseRoutes } from "./http";
-import { SERVICE_RESOURCES } from "./resources";
+import { appointmentRoutes, bookableResourceRoutes, caseRoutes, entitlementRoutes } from "./http";
+import { SERVICE_READERS, SERVICE_RESOURCES } from "./resources";
 
 /**
  * The Service as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -12,9 +12,11 @@ import { SERVICE_RESOURCES } from "./resources";
 export const serviceBackend = defineBackend({
   name: "service",
   services: serviceServices,
-  routes: (service) => [...caseRoutes(service)],
-  tags: ["Cases"],
+  routes: (service) => [...caseRoutes(service), ...entitlementRoutes(service), ...bookableResourceRoutes(service), ...appointmentRoutes(service)],
+  tags: ["Cases", "Entitlements", "Scheduling"],
   scopes: { "service:read": "read cases and the Service's records", "service:write": "open cases" },
   resources: SERVICE_RESOURCES,
-  permissions: {},
+  permissions: {
+    "resources.availability": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read when a resource can be booked" },
+  },
 });

@@ -1,11 +1,17 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
+import { z } from "zod";
 import { env, ensureIndexes, OutboxRelay, runService, Sequence, type PublishAfterWrite, type RunningService } from "@relata/platform";
 import { SERVICE_STREAM } from "./events/stream";
 import { caseService } from "./rpc/cases";
 import type { ServiceDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { purgeRecycleBin, serviceRepositories } from "./store/repositories";
+import { ENTITLEMENT_DURABLE, startEntitlementConsumer } from "./events/entitlements";
+import { entitlementService } from "./rpc/entitlements";
+import { appointmentService, bookableResourceService } from "./rpc/scheduling";
+import { AppointmentSlots } from "./store/appointment-slots";
+import { EntitlementUnits } from "./store/entitlement-units";
 
 /** Variables the Service reads beyond the platform's common ones. */
 export const serviceEnv = {
@@ -18,6 +24,15 @@ export const serviceEnv = {
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /** How often the recycle bin is purged of what was deleted more than 30 days ago (also at start). */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** The durable name of the consumer that gives new cases their entitlement (replicas share it). */
+  ENTITLEMENT_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(ENTITLEMENT_DURABLE),
+  /**
+   * How long a booking may take between claiming its slots and writing its appointment: a claim
+   * older than this whose appointment does not exist is left over from a crash, and released.
+   */
+  APPOINTMENT_CLAIM_GRACE_MS: env.durationMs(60_000),
+  /** How often slots left over from a crash (or a cancel or delete cut short) are released. */
+  APPOINTMENT_SWEEP_INTERVAL_MS: env.durationMs(60_000),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -45,7 +60,7 @@ export function startService(): Promise<ServiceService> {
       const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = serviceRepositories(models, publish);
-      const deps: ServiceDeps = { repos, sequence: new Sequence(db), logger };
+      const deps: ServiceDeps = { repos, sequence: new Sequence(db), logger, models };
 
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       const purge = () => void purgeRecycleBin(repos).then(
@@ -56,10 +71,27 @@ export function startService(): Promise<ServiceService> {
       purger.unref();
       purge();
 
+      const entitlements = await startEntitlementConsumer(
+        bus,
+        { repos, entitlements: models.entitlements, units: new EntitlementUnits(models.entitlementUnitClaims) },
+        logger.child({ component: "entitlements" }),
+        config.ENTITLEMENT_DURABLE,
+      );
+      const slots = new AppointmentSlots(models.appointmentSlotClaims, models.appointments, config.APPOINTMENT_CLAIM_GRACE_MS);
+      const slotLogger = logger.child({ component: "appointment-slots" });
+      const sweepSlots = () => void slots.sweep().then(
+        (released) => released && slotLogger.info({ released }, "released slots left over from interrupted bookings, cancels or deletes"),
+        (err: unknown) => slotLogger.warn({ err: String(err) }, "slot sweep failed; will retry"),
+      );
+      const slotSweeper = setInterval(sweepSlots, config.APPOINTMENT_SWEEP_INTERVAL_MS);
+      slotSweeper.unref();
+
       return {
-        services: [caseService(deps)],
+        services: [caseService(deps), entitlementService(deps), bookableResourceService(deps, slots), appointmentService(deps, slots)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
+          clearInterval(slotSweeper);
+          await entitlements.stop();
           clearInterval(purger);
           await relay.stop();
         },

@@ -1,6 +1,19 @@
 import type { Role } from "@relata/platform";
 import { enumCodec, f, resource } from "@relata/platform/resource";
 import { Case, CaseChannel, CasePriority, CaseStatus, CreateCaseRequest, ListCasesRequest, UpdateCaseRequest } from "@relata/proto/service/v1/case";
+import { CreateEntitlementRequest, Entitlement, EntitlementUnit, ListEntitlementsRequest, UpdateEntitlementRequest } from "@relata/proto/service/v1/entitlement";
+import {
+  Appointment,
+  AppointmentStatus,
+  BookableKind,
+  BookableResource,
+  CreateAppointmentRequest,
+  CreateBookableResourceRequest,
+  ListAppointmentsRequest,
+  ListBookableResourcesRequest,
+  UpdateAppointmentRequest,
+  UpdateBookableResourceRequest,
+} from "@relata/proto/service/v1/scheduling";
 
 /**
  * The Service's CRUD resources, described once: the API's schemas, the service's input checks,
@@ -66,5 +79,76 @@ export const supportCase = resource<Case, CreateCaseRequest, UpdateCaseRequest, 
   pii: ["subject", "description"],
 });
 
+// ---- entitlements and scheduling ----
+
+export const entitlementUnit = enumCodec(EntitlementUnit, "ENTITLEMENT_UNIT_");
+
+export const entitlement = resource<Entitlement, CreateEntitlementRequest, UpdateEntitlementRequest, ListEntitlementsRequest>()({
+  name: "service.entitlement",
+  path: "/v1/entitlements",
+  collection: "entitlements",
+  fields: {
+    accountId: f.ref("sales.account").required().createOnly().filter().describe("The Sales account the contract is with."),
+    name: f.text(200).required().sortable(),
+    startDate: f.date().defaulted("First day it applies (UTC); defaults to the day it is created.").sortable(),
+    endDate: f.date().required().sortable().describe("Last day it applies (UTC), included."),
+    channels: f.list(f.enum(caseChannel), 5).describe("The case channels it covers; defaults to every channel."),
+    allowance: f.int(1, 1_000_000).required().describe("How many units (cases or hours) it gives."),
+    unit: f.enum(entitlementUnit).createOnly().defaulted('What the allowance counts: "cases" (default) or "hours" (a case uses one hour when it opens).'),
+    slaLevel: f.text(50).required().filter().describe('The SLA level of its cases ("gold"): the SLA policies key their targets by it.'),
+    active: f.boolean().defaulted("Only an active entitlement is taken by new cases; defaults to true."),
+    unitsUsed: f.int(0, 1_000_000).readOnly().describe("Units the cases that took it have used."),
+    unitsLeft: f.int(0, 1_000_000).readOnly().describe("What is left of the allowance."),
+  },
+  access: { read: SERVICE_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
+});
+
+export const bookableKind = enumCodec(BookableKind, "BOOKABLE_KIND_");
+
+/** One weekly opening, "monday 09:00-17:00" (24:00 ends at midnight). */
+export const WORKING_HOURS_OPENING = /^(sunday|monday|tuesday|wednesday|thursday|friday|saturday) ((?:[01]\d|2[0-3]):[0-5]\d|24:00)-((?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
+/** An IANA time zone name's shape ("Europe/Paris", "UTC"); the service checks that the zone exists. */
+const TIME_ZONE_NAME = { regex: /^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/, message: 'must be an IANA time zone such as "Europe/Paris"' };
+
+export const bookableResource = resource<BookableResource, CreateBookableResourceRequest, UpdateBookableResourceRequest, ListBookableResourcesRequest>()({
+  name: "service.bookable_resource",
+  path: "/v1/resources",
+  collection: "bookable_resources",
+  fields: {
+    name: f.text(200).required().sortable(),
+    kind: f.enum(bookableKind).required().createOnly().filter().describe("room, technician, vehicle or agent."),
+    timeZone: f.text(64, { pattern: TIME_ZONE_NAME }).defaulted('The IANA time zone its working hours are read in; defaults to "UTC".'),
+    workingHours: f
+      .list(f.text(24, { pattern: { regex: WORKING_HOURS_OPENING, message: 'must be an opening such as "monday 09:00-17:00"' } }), 28)
+      .describe('Weekly openings, "monday 09:00-17:00", in its time zone; none: bookable around the clock.'),
+    userId: f.owner().clearable().filter().describe("The agent's user id (kind agent)."),
+    active: f.boolean().updateOnly().defaulted("Only an active resource takes new appointments; a new one is active, an update retires it."),
+  },
+  access: { read: SERVICE_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
+});
+
+export const appointmentStatus = enumCodec(AppointmentStatus, "APPOINTMENT_STATUS_");
+
+/** Who books and cancels appointments (the manager first: the one who may also make the resources). */
+export const APPOINTMENT_BOOKERS: readonly Role[] = ["support-manager", "support-agent"];
+
+export const appointment = resource<Appointment, CreateAppointmentRequest, UpdateAppointmentRequest, ListAppointmentsRequest>()({
+  name: "service.appointment",
+  path: "/v1/appointments",
+  collection: "appointments",
+  fields: {
+    resourceId: f.ref("service.bookable_resource").required().createOnly().filter().describe("The resource (or agent) booked."),
+    caseId: f.ref("service.case").clearable().filter().describe("The case it serves."),
+    start: f.timestamp().required().createOnly().sortable(),
+    end: f.timestamp().createOnly().defaulted("When it ends; defaults to 30 minutes after start."),
+    timeZone: f.text(64, { pattern: TIME_ZONE_NAME }).createOnly().defaulted("The IANA time zone it was made in; defaults to the resource's."),
+    title: f.text(200).required(),
+    status: f.enum(appointmentStatus).readOnly().filter(),
+    cancelledAt: f.timestamp().readOnly(),
+    cancelReason: f.text(500).readOnly(),
+  },
+  access: { read: SERVICE_READERS, write: APPOINTMENT_BOOKERS, scopes: { read: "service:read" }, says: { update: "change and cancel appointments" } },
+});
+
 /** Every CRUD resource of the Service, in the order the API lists them. */
-export const SERVICE_RESOURCES = [supportCase] as const;
+export const SERVICE_RESOURCES = [supportCase, entitlement, bookableResource, appointment] as const;

@@ -5,6 +5,7 @@ import { toCase } from "../codec/mappers";
 import { caseNumberKey, formatCaseNumber } from "../domain/case-number";
 import { caseEvent } from "../events/builders";
 import { supportCase } from "../resources";
+import { caseDependents } from "../store/repositories";
 import type { ServiceDeps } from "./context";
 
 const described = serviceSchemas(supportCase);
@@ -34,13 +35,14 @@ export function caseService({ repos, sequence, logger }: ServiceDeps): ServiceRe
         ownerId: input.ownerId || (input.queueId ? "" : cases.actor.actorId),
         // Filled in by the entitlement and SLA consumers once the case is opened.
         entitlementId: "",
-        entitlementMissing: false,
+        // A case without an account has no entitlement: flagged now, not by a later update.
+        entitlementMissing: !input.accountId,
         slaLevel: "",
         slaBreached: false,
       };
     },
   });
-  const bin = recycleBinHandlers(repos.cases, toCase, caseEvent, {});
+  const bin = recycleBinHandlers(repos.cases, toCase, caseEvent, { delete: { dependents: caseDependents(repos) } });
   return implement(
     CaseServiceService,
     {

@@ -1,7 +1,7 @@
-import { repository, type PublishAfterWrite } from "@relata/platform";
+import { dependentsBy, repository, type PublishAfterWrite } from "@relata/platform";
 import type { AnyResource } from "@relata/platform/resource";
-import type { CaseRecord } from "../domain/types";
-import { supportCase } from "../resources";
+import type { AppointmentRecord, BookableResourceRecord, CaseRecord, EntitlementRecord } from "../domain/types";
+import { appointment, bookableResource, entitlement, supportCase } from "../resources";
 import type { ServiceModels } from "./models";
 
 /** A list's sorts and default order, as described (each sort has an index leading with tenantId). */
@@ -11,6 +11,9 @@ const listOrder = (r: AnyResource) => ({ sortable: r.sorts, defaultSort: r.defau
 export function serviceRepositories(models: ServiceModels, publish: PublishAfterWrite) {
   return {
     cases: repository<CaseRecord>(models.cases, { what: "case", ...listOrder(supportCase), publish }),
+    entitlements: repository<EntitlementRecord>(models.entitlements, { what: "entitlement", ...listOrder(entitlement), publish }),
+    bookableResources: repository<BookableResourceRecord>(models.bookableResources, { what: "resource", ...listOrder(bookableResource), publish }),
+    appointments: repository<AppointmentRecord>(models.appointments, { what: "appointment", ...listOrder(appointment), publish }),
   };
 }
 
@@ -20,5 +23,9 @@ export type ServiceRepositories = ReturnType<typeof serviceRepositories>;
 export async function purgeRecycleBin(repos: ServiceRepositories, olderThan?: Date): Promise<number> {
   let purged = 0;
   for (const records of [repos.cases]) purged += await records.purgeDeleted(olderThan);
+  for (const records of [repos.entitlements, repos.bookableResources, repos.appointments]) purged += await records.purgeDeleted(olderThan);
   return purged;
 }
+
+/** The records that keep a case from being deleted while they are live: its appointments. */
+export const caseDependents = (repos: ServiceRepositories) => [dependentsBy(repos.appointments, "caseId")];

@@ -5,6 +5,8 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Case, CasePriority, casePriorityFromJSON, casePriorityToNumber } from "../../service/v1/case";
+import { Entitlement } from "../../service/v1/entitlement";
+import { Appointment, BookableResource } from "../../service/v1/scheduling";
 import { EventMeta } from "./meta";
 
 export enum SlaMetric {
@@ -72,6 +74,33 @@ export interface SlaAlert {
   priority: CasePriority;
   category: string;
   queueId: string;
+}
+
+/**
+ * service.entitlement.created, service.entitlement.updated, service.entitlement.deleted,
+ * service.entitlement.restored
+ */
+export interface EntitlementChanged {
+  meta?: EventMeta | undefined;
+  entitlement?: Entitlement | undefined;
+}
+
+/**
+ * service.bookable_resource.created, service.bookable_resource.updated,
+ * service.bookable_resource.deleted, service.bookable_resource.restored
+ */
+export interface BookableResourceChanged {
+  meta?: EventMeta | undefined;
+  resource?: BookableResource | undefined;
+}
+
+/**
+ * service.appointment.booked, service.appointment.cancelled, service.appointment.updated,
+ * service.appointment.deleted, service.appointment.restored
+ */
+export interface AppointmentChanged {
+  meta?: EventMeta | undefined;
+  appointment?: Appointment | undefined;
 }
 
 function createBaseCaseChanged(): CaseChanged {
@@ -285,6 +314,213 @@ export const SlaAlert: MessageFns<SlaAlert> = {
     message.priority = object.priority ?? CasePriority.CASE_PRIORITY_UNSPECIFIED;
     message.category = object.category ?? "";
     message.queueId = object.queueId ?? "";
+    return message;
+  },
+};
+
+function createBaseEntitlementChanged(): EntitlementChanged {
+  return { meta: undefined, entitlement: undefined };
+}
+
+export const EntitlementChanged: MessageFns<EntitlementChanged> = {
+  encode(message: EntitlementChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.entitlement !== undefined) {
+      Entitlement.encode(message.entitlement, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EntitlementChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEntitlementChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.entitlement = Entitlement.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<EntitlementChanged>, I>>(base?: I): EntitlementChanged {
+    return EntitlementChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EntitlementChanged>, I>>(object: I): EntitlementChanged {
+    const message = createBaseEntitlementChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.entitlement = (object.entitlement !== undefined && object.entitlement !== null)
+      ? Entitlement.fromPartial(object.entitlement)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBookableResourceChanged(): BookableResourceChanged {
+  return { meta: undefined, resource: undefined };
+}
+
+export const BookableResourceChanged: MessageFns<BookableResourceChanged> = {
+  encode(message: BookableResourceChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.resource !== undefined) {
+      BookableResource.encode(message.resource, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BookableResourceChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBookableResourceChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.resource = BookableResource.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<BookableResourceChanged>, I>>(base?: I): BookableResourceChanged {
+    return BookableResourceChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BookableResourceChanged>, I>>(object: I): BookableResourceChanged {
+    const message = createBaseBookableResourceChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.resource = (object.resource !== undefined && object.resource !== null)
+      ? BookableResource.fromPartial(object.resource)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAppointmentChanged(): AppointmentChanged {
+  return { meta: undefined, appointment: undefined };
+}
+
+export const AppointmentChanged: MessageFns<AppointmentChanged> = {
+  encode(message: AppointmentChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.appointment !== undefined) {
+      Appointment.encode(message.appointment, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AppointmentChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppointmentChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.appointment = Appointment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<AppointmentChanged>, I>>(base?: I): AppointmentChanged {
+    return AppointmentChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AppointmentChanged>, I>>(object: I): AppointmentChanged {
+    const message = createBaseAppointmentChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.appointment = (object.appointment !== undefined && object.appointment !== null)
+      ? Appointment.fromPartial(object.appointment)
+      : undefined;
     return message;
   },
 };
