@@ -58,15 +58,33 @@ export async function nextSequence(bus: EventBus, stream: string): Promise<numbe
   }
 }
 
-export interface StoredMessage {
+export interface StreamMessage {
   seq: number;
   subject: string;
   msgId: string;
-  meta: EventMeta;
   data: Uint8Array;
 }
 
-/** Every message on `stream` from `fromSeq` on whose subject is `subject`, in order. */
+export interface StoredMessage extends StreamMessage {
+  meta: EventMeta;
+}
+
+/** Every message on `stream` from `fromSeq` on whose subject is one of `subjects`, in order. */
+export async function readStreamMessages(bus: EventBus, stream: string, fromSeq: number, subjects: readonly string[]): Promise<StreamMessage[]> {
+  const last = (await bus.jsm.streams.info(stream)).state.last_seq;
+  const out: StreamMessage[] = [];
+  for (let seq = fromSeq; seq <= last; seq++) {
+    // A sequence can be missing (deleted); any other failure must show.
+    const m = await bus.jsm.streams.getMessage(stream, { seq }).catch((err: unknown) => {
+      if (/no message found/i.test(String(err))) return null;
+      throw err;
+    });
+    if (m && subjects.includes(m.subject)) out.push({ seq, subject: m.subject, msgId: m.header.get("Nats-Msg-Id") ?? "", data: m.data });
+  }
+  return out;
+}
+
+/** Every event on `stream` from `fromSeq` on whose subject is `subject`, with its decoded EventMeta, in order. */
 export async function readStream(
   bus: EventBus,
   stream: string,
@@ -74,17 +92,10 @@ export async function readStream(
   subject: string,
   decodeMeta: (data: Uint8Array) => EventMeta | undefined,
 ): Promise<StoredMessage[]> {
-  const last = (await bus.jsm.streams.info(stream)).state.last_seq;
   const out: StoredMessage[] = [];
-  for (let seq = fromSeq; seq <= last; seq++) {
-    // A sequence can be missing (deleted); any other failure must show.
-    const m = await bus.jsm.streams.getMessage(stream, { seq }).catch((err: unknown) => {
-      if (/no message found/i.test(String(err))) return null;
-      throw err;
-    });
-    if (!m || m.subject !== subject) continue;
+  for (const m of await readStreamMessages(bus, stream, fromSeq, [subject])) {
     const meta = decodeMeta(m.data);
-    if (meta) out.push({ seq, subject: m.subject, msgId: m.header.get("Nats-Msg-Id") ?? "", meta, data: m.data });
+    if (meta) out.push({ ...m, meta });
   }
   return out;
 }

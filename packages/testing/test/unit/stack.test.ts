@@ -75,8 +75,8 @@ describe("demo identities", () => {
   });
 
   it("describes one partner client per tenant", () => {
-    expect(PARTNER_CLIENTS.acme).toMatchObject({ clientId: "acme-partner", tenant: "acme", scopes: ["sales:read", "sales:write"] });
-    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read"]);
+    expect(PARTNER_CLIENTS.acme).toMatchObject({ clientId: "acme-partner", tenant: "acme", scopes: ["sales:read", "sales:write", "service:read", "service:write"] });
+    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read"]);
   });
 });
 

@@ -14,13 +14,13 @@ import {
   failureOf,
   mongoBase,
   nextSequence,
-  readStream,
+  readStreamMessages,
   runId,
   SERVICE,
   startReplicas,
   type Replicas,
   type ServiceClients,
-} from "./scheduling-support";
+} from "./support";
 
 jest.setTimeout(120_000);
 
@@ -108,7 +108,7 @@ describe("a new case", () => {
     expect(await getEntitlement(ent.id)).toMatchObject({ unitsUsed: 1, unitsLeft: 2 });
 
     const updates = await eventually(
-      async () => (await readStream(bus, fromSeq, ["service.case.updated"])).map((m) => CaseChanged.decode(m.data).case).filter((x) => x?.id === opened.id),
+      async () => (await readStreamMessages(bus, fromSeq, ["service.case.updated"])).map((m) => CaseChanged.decode(m.data).case).filter((x) => x?.id === opened.id),
       (xs) => xs.length >= 1,
       "the case's updated event",
     );
@@ -161,7 +161,7 @@ describe("once per case", () => {
     const first = await decided(opened.id);
     await consumerIdle();
 
-    const [message] = (await readStream(bus, fromSeq, ["service.case.opened"])).filter((m) => CaseChanged.decode(m.data).case?.id === opened.id);
+    const [message] = (await readStreamMessages(bus, fromSeq, ["service.case.opened"])).filter((m) => CaseChanged.decode(m.data).case?.id === opened.id);
     expect(message).toBeDefined();
     // The same event again (as a redelivery would bring it), past the stream's de-duplication.
     await bus.js.publish(message!.subject, message!.data, { msgID: `redelivery-${randomUUID()}` });
@@ -179,7 +179,7 @@ describe("once per case", () => {
     await consumerIdle();
     // As if the process had died after the claim and before the case's update.
     await db.collection("cases").updateOne({ _id: opened.id as unknown as never }, { $set: { entitlementId: "", slaLevel: "" } });
-    const [message] = (await readStream(bus, fromSeq, ["service.case.opened"])).filter((m) => CaseChanged.decode(m.data).case?.id === opened.id);
+    const [message] = (await readStreamMessages(bus, fromSeq, ["service.case.opened"])).filter((m) => CaseChanged.decode(m.data).case?.id === opened.id);
     await bus.js.publish(message!.subject, message!.data, { msgID: `redelivery-${randomUUID()}` });
     const again = await eventually(
       () => service.cases.getCase({ id: opened.id }, as("acme")),

@@ -20,13 +20,13 @@ import {
   failureOf,
   mongoBase,
   nextSequence,
-  readStream,
+  readStreamMessages,
   runId,
   SERVICE,
   startReplicas,
   type Replicas,
   type ServiceClients,
-} from "./scheduling-support";
+} from "./support";
 
 jest.setTimeout(120_000);
 
@@ -174,7 +174,7 @@ describe("cancel, delete and restore", () => {
     expect((await appointmentsOf(room.id)).map((x) => x.id)).toEqual([again.id]);
 
     const events = await eventually(
-      async () => (await readStream(bus, fromSeq, ["service.appointment.booked", "service.appointment.cancelled"])).map((m) => [m.subject, AppointmentChanged.decode(m.data).appointment?.id]),
+      async () => (await readStreamMessages(bus, fromSeq, ["service.appointment.booked", "service.appointment.cancelled"])).map((m) => [m.subject, AppointmentChanged.decode(m.data).appointment?.id]),
       (es) => es.filter(([, id]) => id === a.id).length >= 2,
       "the booked and cancelled events",
     );

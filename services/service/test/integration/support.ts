@@ -1,21 +1,27 @@
 import type { EventBus, Role } from "@relata/platform";
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import * as kit from "@relata/testing";
-import { clientsAt, localStack, runId, startWorkloadProcess, type ClosableClients, type WorkloadProcess } from "@relata/testing";
+import { clientsAt, localStack, runId, startWorkloadProcess, testServerPort, type ClosableClients, type WorkloadProcess } from "@relata/testing";
 import { serviceServices } from "../../src/client";
 import { SERVICE_STREAM } from "../../src/events/stream";
 
 // Real FerretDB and NATS JetStream (`make test` starts them with deploy/stack.sh). The kit's
 // helpers for any service's tests, and those bound to the SERVICE stream.
-export { connectBus, consumerFailures, dropDatabase, eventually, failureOf, freePort, runId, type GrpcFailure, type StoredMessage } from "@relata/testing";
+export { connectBus, consumerFailures, dropDatabase, eventually, failureOf, freePort, runId, type GrpcFailure, type StoredMessage, type StreamMessage } from "@relata/testing";
+export const mongoBase = localStack.ferretdbUri;
 
 /** A support agent of `tenantId` (or whoever `roles` make them), as the gateway forwards them. */
 export const identity = (tenantId = "acme", subject = "it-agent", roles: Role[] = ["support-agent"]) => kit.identity(tenantId, subject, roles);
+
+/** Call options of a support manager of `tenantId` (who may configure as well as work cases). */
+export const as = (tenantId: string) => ({ identity: identity(tenantId, "it-agent", ["support-manager"]) });
 
 export const SERVICE = SERVICE_STREAM.name;
 export const nextSequence = (bus: EventBus) => kit.nextSequence(bus, SERVICE);
 export const readStream = (bus: EventBus, fromSeq: number, subject: string, decodeMeta: (data: Uint8Array) => EventMeta | undefined) =>
   kit.readStream(bus, SERVICE, fromSeq, subject, decodeMeta);
+/** The messages on the SERVICE stream from `fromSeq` whose subject is one of `subjects`. */
+export const readStreamMessages = (bus: EventBus, fromSeq: number, subjects: readonly string[]) => kit.readStreamMessages(bus, SERVICE, fromSeq, subjects);
 export const createDurableFromNow = (bus: EventBus, durable: string, filterSubjects: string[]) => kit.createDurableFromNow(bus, SERVICE_STREAM, durable, filterSubjects);
 
 export type ServiceClients = ClosableClients<typeof serviceServices>;
@@ -42,4 +48,33 @@ export async function startServiceProcess(options: { port: number; database?: st
     echo: options.echo,
   });
   return Object.assign(child, { database: child.database! });
+}
+
+export interface Replicas {
+  processes: WorkloadProcess[];
+  clients: ServiceClients[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Replicas of the built Service on one database, each on its own port from the offsets given
+ * (each process keeps one connection to FerretDB, so replicas are what meet concurrently there).
+ */
+export async function startReplicas(offsets: number[], database: string, env: Record<string, string>): Promise<Replicas> {
+  const processes: WorkloadProcess[] = [];
+  try {
+    for (const offset of offsets) processes.push(await startWorkloadProcess("service", { port: testServerPort(offset), database, env }));
+  } catch (err) {
+    await Promise.all(processes.map((p) => p.stop()));
+    throw err;
+  }
+  const clients = processes.map((p) => serviceClientsAt(p.address));
+  return {
+    processes,
+    clients,
+    async stop() {
+      for (const c of clients) c.close();
+      await Promise.all(processes.map((p) => p.stop()));
+    },
+  };
 }
