@@ -1,0 +1,119 @@
+import { InvalidArgument } from "@relata/platform";
+
+/** Case priorities from lowest to highest: a raise moves right, never left. */
+export const PRIORITY_ORDER = ["low", "normal", "high", "urgent"] as const;
+export type Priority = (typeof PRIORITY_ORDER)[number];
+
+/** What an SLA alert reports: the warning share of a target reached, or the target missed. */
+export const SLA_ALERT_KINDS = ["warning", "breach"] as const;
+export type SlaAlertKind = (typeof SLA_ALERT_KINDS)[number];
+
+/** The SLA targets a case has. */
+export const SLA_TARGETS = ["first_response", "resolution"] as const;
+export type SlaTarget = (typeof SLA_TARGETS)[number];
+
+/** How a rule raises the priority: one step up, or up to a level (never down). */
+export const PRIORITY_RAISES = ["one_step", "to_level"] as const;
+export type PriorityRaise = (typeof PRIORITY_RAISES)[number];
+
+/** An escalation rule as matching and acting need it. */
+export interface EscalationRuleShape {
+  _id: string;
+  active: boolean;
+  /** The alert that fires it. */
+  alert: SlaAlertKind;
+  /** The target whose alert fires it; undefined: either target. */
+  target?: SlaTarget;
+  /** Only cases of these priorities / categories; empty: any. */
+  priorities: readonly Priority[];
+  categories: readonly string[];
+  raisePriority?: PriorityRaise;
+  /** The level of a `to_level` raise. */
+  priorityLevel?: Priority;
+  /** The queue the case moves to (and is assigned by its rule). */
+  moveToQueueId?: string;
+  notifyManager: boolean;
+  createdAt: Date;
+}
+
+/** An SLA alert about one case, with the case as it is now. */
+export interface AlertOnCase {
+  alert: SlaAlertKind;
+  target: SlaTarget;
+  priority: Priority;
+  category: string;
+}
+
+export function ruleMatches(rule: EscalationRuleShape, on: AlertOnCase): boolean {
+  return (
+    rule.active &&
+    rule.alert === on.alert &&
+    (rule.target === undefined || rule.target === on.target) &&
+    (rule.priorities.length === 0 || rule.priorities.includes(on.priority)) &&
+    (rule.categories.length === 0 || rule.categories.some((category) => sameCategory(category, on.category)))
+  );
+}
+
+/** Categories are free text the tenant types: compared trimmed and without regard to case. */
+function sameCategory(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The rules an alert fires, oldest first (ties by id), so their actions apply in one known order. */
+export function matchingRules<R extends EscalationRuleShape>(rules: readonly R[], on: AlertOnCase): R[] {
+  return rules
+    .filter((rule) => ruleMatches(rule, on))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+}
+
+/** The priority after a raise; the same when the case is there or higher already. */
+export function raisedPriority(current: Priority, raise: PriorityRaise, level?: Priority): Priority {
+  const at = PRIORITY_ORDER.indexOf(current);
+  if (raise === "one_step") return PRIORITY_ORDER[Math.min(at + 1, PRIORITY_ORDER.length - 1)]!;
+  if (!level) throw new Error("a to_level raise needs its level");
+  return PRIORITY_ORDER.indexOf(level) > at ? level : current;
+}
+
+/** What one rule does to a case: only what changes it is set. */
+export interface EscalationPlan {
+  priority?: Priority;
+  queueId?: string;
+  /** The manager to notify: the manager of the queue the case was in when the alert came. */
+  notifyManagerId?: string;
+}
+
+export function escalationPlan(
+  rule: EscalationRuleShape,
+  current: { priority: Priority; queueId: string },
+  managerOfCurrentQueue: string | undefined,
+): EscalationPlan {
+  const plan: EscalationPlan = {};
+  if (rule.raisePriority) {
+    const priority = raisedPriority(current.priority, rule.raisePriority, rule.priorityLevel);
+    if (priority !== current.priority) plan.priority = priority;
+  }
+  if (rule.moveToQueueId && rule.moveToQueueId !== current.queueId) plan.queueId = rule.moveToQueueId;
+  if (rule.notifyManager && managerOfCurrentQueue) plan.notifyManagerId = managerOfCurrentQueue;
+  return plan;
+}
+
+/** A rule must act: raise, move or notify, and a `to_level` raise names its level. */
+export function assertRuleActs(rule: Pick<EscalationRuleShape, "raisePriority" | "priorityLevel" | "moveToQueueId" | "notifyManager">): void {
+  if (rule.raisePriority === "to_level" && !rule.priorityLevel) {
+    throw new InvalidArgument("priority_level", "priority_level: required when raise_priority is to_level");
+  }
+  if (rule.raisePriority !== "to_level" && rule.priorityLevel) {
+    throw new InvalidArgument("priority_level", "priority_level: only with raise_priority to_level");
+  }
+  if (!rule.raisePriority && !rule.moveToQueueId && !rule.notifyManager) {
+    throw new InvalidArgument("raise_priority", "raise_priority, move_to_queue_id or notify_manager: a rule must do something");
+  }
+}
+
+/**
+ * The `_id` of the claim that makes one alert fire one rule once: inserting it is the one
+ * atomic step, so a redelivered alert (same event id) finds it taken.
+ */
+export function escalationClaimId(alertEventId: string, ruleId: string): string {
+  return `${alertEventId}:${ruleId}`;
+}
