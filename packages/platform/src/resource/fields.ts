@@ -69,6 +69,7 @@ export type FieldKind =
   | "int"
   | "boolean"
   | "owner"
+  | "list"
   | "custom";
 
 export interface FieldRules {
@@ -444,6 +445,67 @@ const booleanCodec: ValueCodec<BooleanTypes> = {
   mongo: Boolean,
 };
 
+/**
+ * A list as the messages carry it: a message wrapping the repeated values (`message MemberIds
+ * { repeated string values = 1; }`), so that an update can tell "unchanged" (absent) from
+ * "emptied" (an empty list), which a bare proto3 `repeated` field cannot.
+ */
+export interface ListValue<P> {
+  values: P[];
+}
+
+export type ListTypes<T extends FieldTypes> = { proto: ListValue<T["proto"]> | undefined; json: T["json"][]; record: NonNullable<T["record"]>[] };
+
+function listCodec<T extends FieldTypes>(item: ValueCodec<T>, maxItems: number): ValueCodec<ListTypes<T>> {
+  const tooMany = `must have at most ${maxItems} items`;
+  const input = z
+    .array(item.input, { error: "must be a list" })
+    .max(maxItems, tooMany)
+    .superRefine((values, ctx) => {
+      values.forEach((value, i) => {
+        if (values.indexOf(value) !== i) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice" });
+      });
+    });
+  return {
+    kind: "list",
+    input: input as unknown as z.ZodType<T["json"][]>,
+    output: z.array(item.output),
+    // Each item as the item's kind checks it (trimmed, then its rule), named by position; no blanks, no repeats.
+    service: z.object({ values: z.array(z.unknown(), { error: "must be a list" }) }).transform((list, ctx) => {
+      if (list.values.length > maxItems) {
+        ctx.addIssue({ code: "custom", message: tooMany });
+        return z.NEVER;
+      }
+      const out: NonNullable<T["record"]>[] = [];
+      list.values.forEach((raw, i) => {
+        const value = item.normalise(raw);
+        if (item.isEmpty(value)) {
+          ctx.addIssue({ code: "custom", path: [i], message: "must not be empty" });
+          return;
+        }
+        const result = item.service.safeParse(value);
+        if (!result.success) {
+          for (const issue of result.error.issues) ctx.addIssue({ code: "custom", path: [i, ...issue.path], message: issue.message });
+          return;
+        }
+        const checked = result.data as NonNullable<T["record"]>;
+        if (out.includes(checked)) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice" });
+        else out.push(checked);
+      });
+      return out;
+    }),
+    normalise: (value) => value,
+    isEmpty: (value) => value === undefined || value === null,
+    emptyProto: undefined,
+    emptyRecord: [],
+    clearable: false,
+    toJson: (value) => (value?.values ?? []).map((v) => item.toJson(v)).filter((v): v is T["json"] => v !== null),
+    toProto: (value) => ({ values: value.map((v) => item.toProto(v)) }),
+    recordToProto: (value) => ({ values: (value ?? []).map((v) => item.recordToProto(v)) }),
+    mongo: [item.mongo],
+  };
+}
+
 /** A value the generic machinery serves but never writes: a nested message, a list of them. */
 export interface CustomValue<T extends FieldTypes> {
   output: z.ZodType<T["json"]>;
@@ -499,6 +561,13 @@ export const f = {
   /** The record's owner, a user or client id; the service defaults it to the caller. */
   owner: () =>
     field(stringCodec("owner", z.string(notString).regex(OWNER_ID_PATTERN, "must be a user or client id")), { description: "Defaults to the caller." }),
+  /**
+   * At most `maxItems` distinct values of one kind (`f.list(f.owner(), 200)`, `f.list(f.enum(codec), 4)`),
+   * carried in a wrapper message (ListValue); a create without it stores an empty list, an
+   * update with an empty list empties it.
+   */
+  list: <T extends FieldTypes>(item: Field<T, FieldFlags>, maxItems: number) =>
+    field<ListTypes<T>, NotNull<DefaultFlags>>(listCodec(item.codec, maxItems), { nullable: false }),
   /** Served as is, written only by the service's own rules. */
   custom: <T extends FieldTypes>(value: CustomValue<T>) =>
     field<T, ReadOnlyFlags>(

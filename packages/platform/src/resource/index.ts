@@ -23,6 +23,8 @@ export {
   type FieldKind,
   type FieldRules,
   type FieldTypes,
+  type ListTypes,
+  type ListValue,
   type MoneyValue,
   type TextOptions,
   type ValueCodec,
