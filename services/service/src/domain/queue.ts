@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
-import { AppError, characterCount, InvalidArgument, StateConflict } from "@relata/platform";
+import { AppError, InvalidArgument, StateConflict } from "@relata/platform";
 
 /** How a queue picks the agent of a case created into it without an owner. */
 export const ASSIGNMENT_RULES = ["round_robin", "fewest_open"] as const;
@@ -7,7 +7,6 @@ export type AssignmentRule = (typeof ASSIGNMENT_RULES)[number];
 
 /** A queue holds at most this many agents (the fewest-open count is one query over them). */
 export const MAX_QUEUE_MEMBERS = 200;
-const MAX_MEMBER_ID = 128;
 
 /** What assignment needs to know of a queue. */
 export interface QueueForAssignment {
@@ -58,21 +57,6 @@ export function chooseAssignee(queue: QueueForAssignment, inputs: AssignmentInpu
     case "fewest_open":
       return memberWithFewestOpen(queue.memberIds, inputs.openCounts ?? new Map(), inputs.turn);
   }
-}
-
-/** A queue's members: trimmed, non-empty, each once, in the order given (the round-robin order). */
-export function normaliseMemberIds(memberIds: readonly string[], field = "member_ids"): string[] {
-  if (memberIds.length > MAX_QUEUE_MEMBERS) throw new InvalidArgument(field, `${field}: at most ${MAX_QUEUE_MEMBERS} members`);
-  const out: string[] = [];
-  memberIds.forEach((raw, i) => {
-    const id = raw.trim();
-    const at = `${field}.${i}`;
-    if (!id) throw new InvalidArgument(at, `${at}: must not be empty`);
-    if (characterCount(id) > MAX_MEMBER_ID) throw new InvalidArgument(at, `${at}: must be at most ${MAX_MEMBER_ID} characters`);
-    if (out.includes(id)) throw new InvalidArgument(at, `${at}: "${id}" is listed twice`);
-    out.push(id);
-  });
-  return out;
 }
 
 /** Who holds a case and where it waits. "" is none. */
