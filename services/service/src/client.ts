@@ -1,5 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { CaseServiceService } from "@relata/proto/service/v1/case";
+import { EscalationRuleServiceService } from "@relata/proto/service/v1/escalation";
+import { CaseAssignmentServiceService, QueueServiceService } from "@relata/proto/service/v1/queue";
 
 /**
  * The Service's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -8,6 +10,9 @@ import { CaseServiceService } from "@relata/proto/service/v1/case";
  */
 export const serviceServices = {
   cases: CaseServiceService,
+  queues: QueueServiceService,
+  caseAssignment: CaseAssignmentServiceService,
+  escalationRules: EscalationRuleServiceService,
 };
 
 /** Promise clients of every Service gRPC service. */

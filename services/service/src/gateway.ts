@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
-import { caseRoutes } from "./http";
-import { SERVICE_RESOURCES } from "./resources";
+import { assignmentRoutes, caseRoutes, escalationRuleRoutes, queueRoutes } from "./http";
+import { SERVICE_RESOURCES, SUPPORT_STAFF } from "./resources";
 
 /**
  * The Service as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -12,9 +12,12 @@ import { SERVICE_RESOURCES } from "./resources";
 export const serviceBackend = defineBackend({
   name: "service",
   services: serviceServices,
-  routes: (service) => [...caseRoutes(service)],
-  tags: ["Cases"],
+  routes: (service) => [...caseRoutes(service), ...queueRoutes(service), ...escalationRuleRoutes(service), ...assignmentRoutes(service)],
+  tags: ["Cases", "Queues", "Escalation rules"],
   scopes: { "service:read": "read cases and the Service's records", "service:write": "open cases" },
   resources: SERVICE_RESOURCES,
-  permissions: {},
+  permissions: {
+    "cases.take": { roles: SUPPORT_STAFF, scopes: [], description: "take a case from a queue one is a member of" },
+    "cases.assign": { roles: ["support-manager"], scopes: [], description: "assign a case to an agent or another queue" },
+  },
 });

@@ -1,11 +1,20 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { env, ensureIndexes, OutboxRelay, runService, Sequence, type PublishAfterWrite, type RunningService } from "@relata/platform";
+import { z } from "zod";
 import { SERVICE_STREAM } from "./events/stream";
 import { caseService } from "./rpc/cases";
 import type { ServiceDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { purgeRecycleBin, serviceRepositories } from "./store/repositories";
+import { ASSIGNMENT_DURABLE, startAssignmentConsumer } from "./events/assignment";
+import { ESCALATION_DURABLE, startEscalationConsumer } from "./events/escalation";
+import { caseAssignmentService } from "./rpc/assignment";
+import { escalationRuleService } from "./rpc/escalation-rules";
+import { queueService } from "./rpc/queues";
+import { OwnershipClaims } from "./store/assignment";
+import { Assignment } from "./workflows/assignment";
+import { Escalation } from "./workflows/escalation";
 
 /** Variables the Service reads beyond the platform's common ones. */
 export const serviceEnv = {
@@ -18,6 +27,13 @@ export const serviceEnv = {
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /** How often the recycle bin is purged of what was deleted more than 30 days ago (also at start). */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /**
+   * The durable names of the queue-assignment and escalation consumers. Replicas of one
+   * deployment share them (each event is handled by one of them); a second deployment on the
+   * same NATS needs its own.
+   */
+  ASSIGNMENT_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(ASSIGNMENT_DURABLE),
+  ESCALATION_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(ESCALATION_DURABLE),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -47,6 +63,11 @@ export function startService(): Promise<ServiceService> {
       const repos = serviceRepositories(models, publish);
       const deps: ServiceDeps = { repos, sequence: new Sequence(db), logger };
 
+      const assignment = new Assignment(repos, deps.sequence, new OwnershipClaims(db));
+      const escalation = new Escalation(repos, models, assignment, publish);
+      const assigning = await startAssignmentConsumer(bus, assignment, logger.child({ component: "assignment" }), config.ASSIGNMENT_DURABLE);
+      const escalating = await startEscalationConsumer(bus, escalation, logger.child({ component: "escalation" }), config.ESCALATION_DURABLE);
+
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       const purge = () => void purgeRecycleBin(repos).then(
         (purged) => purged && purgeLogger.info({ purged }, "purged records deleted more than 30 days ago"),
@@ -57,10 +78,12 @@ export function startService(): Promise<ServiceService> {
       purge();
 
       return {
-        services: [caseService(deps)],
+        services: [caseService(deps), queueService(deps), escalationRuleService(deps), caseAssignmentService(deps, assignment)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
+          await assigning.stop();
+          await escalating.stop();
           await relay.stop();
         },
       };

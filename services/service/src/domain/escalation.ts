@@ -1,32 +1,31 @@
 import { InvalidArgument } from "@relata/platform";
+import type { CasePriority } from "./types";
 
 /** Case priorities from lowest to highest: a raise moves right, never left. */
-export const PRIORITY_ORDER = ["low", "normal", "high", "urgent"] as const;
-export type Priority = (typeof PRIORITY_ORDER)[number];
+export const PRIORITY_ORDER: readonly CasePriority[] = ["low", "normal", "high", "urgent"];
+export type Priority = CasePriority;
 
 /** What an SLA alert reports: the warning share of a target reached, or the target missed. */
-export const SLA_ALERT_KINDS = ["warning", "breach"] as const;
-export type SlaAlertKind = (typeof SLA_ALERT_KINDS)[number];
+export type SlaAlertKind = "warning" | "breach";
 
 /** The SLA targets a case has. */
-export const SLA_TARGETS = ["first_response", "resolution"] as const;
-export type SlaTarget = (typeof SLA_TARGETS)[number];
+export type SlaTarget = "first_response" | "resolution";
 
-/** How a rule raises the priority: one step up, or up to a level (never down). */
-export const PRIORITY_RAISES = ["one_step", "to_level"] as const;
-export type PriorityRaise = (typeof PRIORITY_RAISES)[number];
+/** How a rule raises the priority: not at all, one step up, or up to a level (never down). */
+export type PriorityRaise = "none" | "one_step" | "to_level";
 
 /** An escalation rule as matching and acting need it. */
 export interface EscalationRuleShape {
   _id: string;
   active: boolean;
   /** The alert that fires it. */
-  alert: SlaAlertKind;
-  /** The target whose alert fires it; undefined: either target. */
-  target?: SlaTarget;
+  alert?: SlaAlertKind;
+  /** The target whose alert fires it; undefined as "any". */
+  target?: SlaTarget | "any";
   /** Only cases of these priorities / categories; empty: any. */
   priorities: readonly Priority[];
   categories: readonly string[];
+  /** Undefined as "none". */
   raisePriority?: PriorityRaise;
   /** The level of a `to_level` raise. */
   priorityLevel?: Priority;
@@ -48,7 +47,7 @@ export function ruleMatches(rule: EscalationRuleShape, on: AlertOnCase): boolean
   return (
     rule.active &&
     rule.alert === on.alert &&
-    (rule.target === undefined || rule.target === on.target) &&
+    (rule.target === undefined || rule.target === "any" || rule.target === on.target) &&
     (rule.priorities.length === 0 || rule.priorities.includes(on.priority)) &&
     (rule.categories.length === 0 || rule.categories.some((category) => sameCategory(category, on.category)))
   );
@@ -69,6 +68,7 @@ export function matchingRules<R extends EscalationRuleShape>(rules: readonly R[]
 /** The priority after a raise; the same when the case is there or higher already. */
 export function raisedPriority(current: Priority, raise: PriorityRaise, level?: Priority): Priority {
   const at = PRIORITY_ORDER.indexOf(current);
+  if (raise === "none") return current;
   if (raise === "one_step") return PRIORITY_ORDER[Math.min(at + 1, PRIORITY_ORDER.length - 1)]!;
   if (!level) throw new Error("a to_level raise needs its level");
   return PRIORITY_ORDER.indexOf(level) > at ? level : current;
@@ -88,7 +88,7 @@ export function escalationPlan(
   managerOfCurrentQueue: string | undefined,
 ): EscalationPlan {
   const plan: EscalationPlan = {};
-  if (rule.raisePriority) {
+  if (rule.raisePriority && rule.raisePriority !== "none") {
     const priority = raisedPriority(current.priority, rule.raisePriority, rule.priorityLevel);
     if (priority !== current.priority) plan.priority = priority;
   }
@@ -97,15 +97,12 @@ export function escalationPlan(
   return plan;
 }
 
-/** A rule must act: raise, move or notify, and a `to_level` raise names its level. */
+/** A rule must act (raise, move or notify), and a `to_level` raise names its level. */
 export function assertRuleActs(rule: Pick<EscalationRuleShape, "raisePriority" | "priorityLevel" | "moveToQueueId" | "notifyManager">): void {
   if (rule.raisePriority === "to_level" && !rule.priorityLevel) {
     throw new InvalidArgument("priority_level", "priority_level: required when raise_priority is to_level");
   }
-  if (rule.raisePriority !== "to_level" && rule.priorityLevel) {
-    throw new InvalidArgument("priority_level", "priority_level: only with raise_priority to_level");
-  }
-  if (!rule.raisePriority && !rule.moveToQueueId && !rule.notifyManager) {
+  if ((rule.raisePriority ?? "none") === "none" && !rule.moveToQueueId && !rule.notifyManager) {
     throw new InvalidArgument("raise_priority", "raise_priority, move_to_queue_id or notify_manager: a rule must do something");
   }
 }

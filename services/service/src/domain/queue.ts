@@ -1,17 +1,16 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { AppError, InvalidArgument, StateConflict } from "@relata/platform";
+import type { CaseStatus } from "./types";
 
 /** How a queue picks the agent of a case created into it without an owner. */
 export const ASSIGNMENT_RULES = ["round_robin", "fewest_open"] as const;
 export type AssignmentRule = (typeof ASSIGNMENT_RULES)[number];
 
-/** A queue holds at most this many agents (the fewest-open count is one query over them). */
-export const MAX_QUEUE_MEMBERS = 200;
-
 /** What assignment needs to know of a queue. */
 export interface QueueForAssignment {
   memberIds: readonly string[];
-  assignmentRule: AssignmentRule;
+  /** Undefined as round robin. */
+  assignmentRule?: AssignmentRule;
   active: boolean;
 }
 
@@ -51,12 +50,9 @@ export interface AssignmentInputs {
 /** The agent a case created into `queue` goes to, or undefined (an inactive or empty queue keeps it unassigned). */
 export function chooseAssignee(queue: QueueForAssignment, inputs: AssignmentInputs): string | undefined {
   if (!queue.active || queue.memberIds.length === 0) return undefined;
-  switch (queue.assignmentRule) {
-    case "round_robin":
-      return memberForTurn(queue.memberIds, inputs.turn);
-    case "fewest_open":
-      return memberWithFewestOpen(queue.memberIds, inputs.openCounts ?? new Map(), inputs.turn);
-  }
+  return queue.assignmentRule === "fewest_open"
+    ? memberWithFewestOpen(queue.memberIds, inputs.openCounts ?? new Map(), inputs.turn)
+    : memberForTurn(queue.memberIds, inputs.turn);
 }
 
 /** Who holds a case and where it waits. "" is none. */
@@ -92,4 +88,11 @@ export function decideAssignment(current: Placement, target: { ownerId?: string;
   const ownerId = target.ownerId || (movesQueue ? "" : current.ownerId);
   if (ownerId === current.ownerId && queueId === current.queueId) return null;
   return { next: { ownerId, queueId }, reassignByQueue: !ownerId };
+}
+
+/** The statuses of a case still being worked: it counts towards its owner's open cases. */
+export const OPEN_CASE_STATUSES = ["new", "in_progress", "waiting_on_customer"] as const satisfies readonly CaseStatus[];
+
+export function isOpenCase(status: CaseStatus | undefined): boolean {
+  return (OPEN_CASE_STATUSES as readonly string[]).includes(status ?? "");
 }

@@ -1,5 +1,5 @@
 import type { ResourceRecord } from "@relata/platform/resource";
-import type { caseChannel, casePriority, caseStatus, supportCase } from "../resources";
+import type { caseChannel, casePriority, caseStatus, escalationRule, queue, supportCase } from "../resources";
 
 /**
  * The Service's records as the service keeps them. Enumerations are short lowercase names here
@@ -11,3 +11,29 @@ export type CasePriority = (typeof casePriority.words)[number];
 export type CaseChannel = (typeof caseChannel.words)[number];
 
 export type CaseRecord = ResourceRecord<typeof supportCase.fields>;
+
+export type QueueRecord = ResourceRecord<typeof queue.fields>;
+export type EscalationRuleRecord = ResourceRecord<typeof escalationRule.fields>;
+
+/**
+ * One escalation rule fired by one SLA alert (`_id` "<alert event id>:<rule id>"): inserted
+ * once, it is at once the claim that makes a redelivered alert fire the rule no second time,
+ * the plan (absolute values, so applying it again changes nothing more) and the carrier of the
+ * service.case.escalated event.
+ */
+export interface EscalationRecord {
+  _id: string;
+  tenantId: string;
+  caseId: string;
+  ruleId: string;
+  alertEventId: string;
+  reason: string;
+  previousPriority: CasePriority;
+  priority?: CasePriority;
+  previousQueueId: string;
+  queueId?: string;
+  managerId?: string;
+  /** Set once the plan is applied to the case. */
+  appliedAt?: Date;
+  createdAt: Date;
+}

@@ -1,6 +1,6 @@
 import type { StreamSpec } from "@relata/platform";
 import { eventSubjects } from "@relata/platform/resource";
-import { supportCase } from "../resources";
+import { escalationRule, queue, supportCase } from "../resources";
 
 /** The stream every Service event is published on. */
 export const SERVICE_STREAM: StreamSpec = { name: "SERVICE", subjects: ["service.>"] };
@@ -8,6 +8,8 @@ export const SERVICE_STREAM: StreamSpec = { name: "SERVICE", subjects: ["service
 /** The generic changes of each CRUD resource, from its description: `service.<resource>.created|updated|deleted|restored`. */
 export const RESOURCE_SUBJECTS = {
   case: eventSubjects(supportCase),
+  queue: eventSubjects(queue),
+  escalationRule: eventSubjects(escalationRule),
 };
 
 /** The rest of the event catalogue (docs/events.md). A case's create is reported as "opened". */

@@ -1,7 +1,7 @@
 import { repository, type PublishAfterWrite } from "@relata/platform";
 import type { AnyResource } from "@relata/platform/resource";
-import type { CaseRecord } from "../domain/types";
-import { supportCase } from "../resources";
+import type { CaseRecord, EscalationRuleRecord, QueueRecord } from "../domain/types";
+import { escalationRule, queue, supportCase } from "../resources";
 import type { ServiceModels } from "./models";
 
 /** A list's sorts and default order, as described (each sort has an index leading with tenantId). */
@@ -11,6 +11,8 @@ const listOrder = (r: AnyResource) => ({ sortable: r.sorts, defaultSort: r.defau
 export function serviceRepositories(models: ServiceModels, publish: PublishAfterWrite) {
   return {
     cases: repository<CaseRecord>(models.cases, { what: "case", ...listOrder(supportCase), publish }),
+    queues: repository<QueueRecord>(models.queues, { what: "queue", ...listOrder(queue), publish }),
+    escalationRules: repository<EscalationRuleRecord>(models.escalationRules, { what: "escalation rule", ...listOrder(escalationRule), publish }),
   };
 }
 
@@ -19,6 +21,6 @@ export type ServiceRepositories = ReturnType<typeof serviceRepositories>;
 /** Removes, across tenants, every record deleted before `olderThan` (by default the retention window ago). */
 export async function purgeRecycleBin(repos: ServiceRepositories, olderThan?: Date): Promise<number> {
   let purged = 0;
-  for (const records of [repos.cases]) purged += await records.purgeDeleted(olderThan);
+  for (const records of [repos.cases, repos.queues, repos.escalationRules]) purged += await records.purgeDeleted(olderThan);
   return purged;
 }

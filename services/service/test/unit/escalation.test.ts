@@ -4,6 +4,8 @@ const rule = (over: Partial<EscalationRuleShape> = {}): EscalationRuleShape => (
   _id: "r1",
   active: true,
   alert: "breach",
+  target: "any",
+  raisePriority: "none",
   priorities: [],
   categories: [],
   notifyManager: true,
@@ -50,6 +52,10 @@ describe("raising the priority", () => {
     expect(raisedPriority("urgent", "one_step")).toBe("urgent");
   });
 
+  it("stays when the rule raises nothing", () => {
+    expect(raisedPriority("low", "none")).toBe("low");
+  });
+
   it("goes up to a level, never down", () => {
     expect(raisedPriority("low", "to_level", "high")).toBe("high");
     expect(raisedPriority("urgent", "to_level", "high")).toBe("urgent");
@@ -71,11 +77,11 @@ describe("what a rule does to a case", () => {
 
 describe("an escalation rule's actions", () => {
   it("must do something, and a raise to a level names it", () => {
-    expect(() => assertRuleActs({ notifyManager: false })).toThrow(expect.objectContaining({ field: "raise_priority" }));
+    expect(() => assertRuleActs({ raisePriority: "none", notifyManager: false })).toThrow(expect.objectContaining({ field: "raise_priority" }));
     expect(() => assertRuleActs({ raisePriority: "to_level", notifyManager: false })).toThrow(expect.objectContaining({ field: "priority_level" }));
-    expect(() => assertRuleActs({ raisePriority: "one_step", priorityLevel: "high", notifyManager: false })).toThrow(expect.objectContaining({ field: "priority_level" }));
-    expect(() => assertRuleActs({ moveToQueueId: "q2", notifyManager: false })).not.toThrow();
-    expect(() => assertRuleActs({ notifyManager: true })).not.toThrow();
+    expect(() => assertRuleActs({ raisePriority: "to_level", priorityLevel: "high", notifyManager: false })).not.toThrow();
+    expect(() => assertRuleActs({ raisePriority: "none", moveToQueueId: "q2", notifyManager: false })).not.toThrow();
+    expect(() => assertRuleActs({ raisePriority: "none", notifyManager: true })).not.toThrow();
   });
 });
 
