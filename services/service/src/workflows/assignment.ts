@@ -18,6 +18,9 @@ export interface Placement {
 /** Decides the case's new placement from the case as it is; null: nothing to change. May refuse by throwing. */
 export type DecidePlacement = (current: CaseRecord) => Placement | null | Promise<Placement | null>;
 
+/** How long a placement waits for the relay to pull the case's published events before writing anyway. */
+const OUTBOX_WAIT_MS = 2_000;
+
 /** The key of a queue's round-robin turns in the kit's Sequence. */
 export const queueTurnKey = (tenantId: string, queueId: string) => `queue-turn:${tenantId}:${queueId}`;
 
@@ -56,6 +59,7 @@ export class Assignment {
     const actor = actorOf(caller);
     const cases = this.repos.cases.in(actor);
     for (let attempt = 1; attempt <= 10; attempt++) {
+      await this.outboxSettled(actor.tenantId, caseId);
       const current = await cases.get(caseId);
       if (expectedVersion > 0 && current.version !== expectedVersion) throw new VersionConflict("case", caseId);
       const placement = await decide(current);
@@ -83,6 +87,22 @@ export class Assignment {
       }
     }
     throw new StateConflict(`case ${caseId} is changing too often to assign; retry`);
+  }
+
+  /**
+   * Waits (a little) until the relay has pulled the case's published events. On FerretDB the
+   * relay's pull rewrites the whole document without regard to a write between its read and its
+   * write, so a placement written just then is lost; the case just opened (or just changed) is
+   * exactly when the relay pulls. Past OUTBOX_WAIT_MS (the relay off or NATS away) the write
+   * goes ahead.
+   */
+  private async outboxSettled(tenantId: string, caseId: string): Promise<void> {
+    const deadline = Date.now() + OUTBOX_WAIT_MS;
+    for (;;) {
+      const doc = await this.repos.cases.model.findOne({ _id: caseId, tenantId }, { outbox: 1 }).lean<{ outbox?: unknown[] }>();
+      if (!doc?.outbox?.length || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   /**

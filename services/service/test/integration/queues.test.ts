@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import { buildEvent, type EventBus } from "@relata/platform";
+import { buildEvent, type EventBus, type Role } from "@relata/platform";
 import { AssignmentReason, CaseAssigned, CaseEscalated, SlaAlert, SlaMetric } from "@relata/proto/events/v1/service";
 import { CasePriority, CreateCaseRequest, type Case } from "@relata/proto/service/v1/case";
 import { CreateEscalationRuleRequest, EscalationAlert, EscalationTarget, PriorityRaise } from "@relata/proto/service/v1/escalation";
@@ -7,48 +7,68 @@ import { AssignmentRule, CreateQueueRequest, type Queue } from "@relata/proto/se
 import { testServerPort } from "@relata/testing";
 import { SUBJECTS } from "../../src/events/stream";
 import {
-  as,
   connectBus,
-  createDurablesFromNow,
+  createDurableFromNow,
+  dropDatabase,
   eventually,
   failureOf,
+  identity,
   nextSequence,
   readStream,
   runId,
   SERVICE,
+  serviceClientsAt,
   startServiceProcess,
-  type ServiceUnderTest,
-} from "./queue-support";
+  type ServiceClients,
+  type ServiceProcess,
+} from "./support";
 
 jest.setTimeout(120_000);
 
 const run = runId();
 const durables = { assignment: `service-assignment-it-${run}`, escalation: `service-escalation-it-${run}` };
-let service: ServiceUnderTest;
+/** A process of the Service and its clients. */
+interface Replica {
+  process: ServiceProcess;
+  clients: ServiceClients;
+}
+
+let service: Replica;
 /** A second replica on the same database and durables: work spreads over both, as in a deployment. */
-let replica: ServiceUnderTest;
+let replica: Replica;
 let bus: EventBus;
 let fromSeq: number;
+
+async function startReplica(offset: number, database?: string): Promise<Replica> {
+  const process = await startServiceProcess({
+    port: testServerPort(offset),
+    database,
+    env: { ASSIGNMENT_DURABLE: durables.assignment, ESCALATION_DURABLE: durables.escalation },
+  });
+  return { process, clients: serviceClientsAt(process.address) };
+}
 
 beforeAll(async () => {
   bus = await connectBus("service-it-queues");
   fromSeq = await nextSequence(bus);
-  await createDurablesFromNow(bus, {
-    [durables.assignment]: [SUBJECTS.caseOpened],
-    [durables.escalation]: [SUBJECTS.slaWarning, SUBJECTS.slaBreached],
-  });
-  const env = { ASSIGNMENT_DURABLE: durables.assignment, ESCALATION_DURABLE: durables.escalation };
-  service = await startServiceProcess(testServerPort(220), env);
-  replica = await startServiceProcess(testServerPort(221), env, service.database);
+  await createDurableFromNow(bus, durables.assignment, [SUBJECTS.caseOpened]);
+  await createDurableFromNow(bus, durables.escalation, [SUBJECTS.slaWarning, SUBJECTS.slaBreached]);
+  service = await startReplica(220);
+  replica = await startReplica(221, service.process.database);
 });
 
 afterAll(async () => {
-  await replica?.stop();
-  await service?.stop();
+  for (const r of [replica, service]) {
+    r?.clients.close();
+    await r?.process.stop();
+  }
   for (const durable of Object.values(durables)) await bus?.jsm.consumers.delete(SERVICE, durable).catch(() => undefined);
   await bus?.close();
+  if (service) await dropDatabase(service.process.database);
 });
 
+/** Call options of a caller (the gateway has checked the roles; the service sees them). */
+const as = (tenant: string, subject = "it-manager", roles: Role[] = ["support-manager"]) => ({ identity: identity(tenant, subject, roles) });
 const manager = () => as("acme", "it-manager", ["support-manager"]);
 const agent = (subject: string, tenant = "acme") => as(tenant, subject, ["support-agent"]);
 
@@ -59,7 +79,7 @@ async function createQueue(name: string, memberIds: string[], rule: AssignmentRu
   );
 }
 
-function openCase(queueId: string, overrides: Partial<CreateCaseRequest> = {}, caller = manager(), through = service): Promise<Case> {
+function openCase(queueId: string, overrides: Partial<CreateCaseRequest> = {}, caller = manager(), through: Replica = service): Promise<Case> {
   return through.clients.cases.createCase(CreateCaseRequest.fromPartial({ subject: `Printer on fire ${run}`, queueId, ...overrides }), caller);
 }
 
@@ -71,7 +91,7 @@ const assigned = (id: string) => eventually(() => getCase(id), (c) => c.ownerId 
 /** The service.case.assigned events that match, once there are `count` of them (the relay publishes right after each write). */
 const assignedEvents = (match: (e: CaseAssigned) => boolean, count: number) =>
   eventually(
-    async () => (await readStream(bus, fromSeq, SUBJECTS.caseAssigned, (d) => CaseAssigned.decode(d))).filter(match),
+    async () => (await readStream(bus, fromSeq, SUBJECTS.caseAssigned, (d) => CaseAssigned.decode(d).meta)).map((m) => CaseAssigned.decode(m.data)).filter(match),
     (events) => events.length >= count,
     `${count} service.case.assigned events`,
   );
@@ -239,7 +259,7 @@ describe("escalation on SLA alerts", () => {
     expect(await getCase(c.id)).toMatchObject({ priority: CasePriority.CASE_PRIORITY_HIGH, version: escalated.version });
 
     const notices = await eventually(
-      async () => (await readStream(bus, fromSeq, SUBJECTS.caseEscalated, (d) => CaseEscalated.decode(d))).filter((e) => e.caseId === c.id),
+      async () => (await readStream(bus, fromSeq, SUBJECTS.caseEscalated, (d) => CaseEscalated.decode(d).meta)).map((m) => CaseEscalated.decode(m.data)).filter((e) => e.caseId === c.id),
       (e) => e.length >= 1,
       "service.case.escalated published",
     );
