@@ -107,7 +107,7 @@ describe("escalation rules through the gateway", () => {
     expect(rule).toMatchObject({ active: true, alert: "breach", priorities: ["high", "urgent"], categories: [], moveToQueueId: target.id });
     await created("/v1/escalation-rules", { name: `Warn ${runId}`, alert: "warning", notifyManager: true }, admin);
     expectProblem(await call("POST", "/v1/escalation-rules", { token: agent, body: { name: "x", alert: "warning", notifyManager: true } }), 403);
-    expectProblem(await call("POST", "/v1/escalation-rules", { token: manager, body: { name: "x", alert: "warning" } }), 400, "raisePriority");
+    expectProblem(await call("POST", "/v1/escalation-rules", { token: manager, body: { name: "x", alert: "warning", raisePriority: "to_level" } }), 400, "priorityLevel");
     expect((await call("GET", `/v1/escalation-rules/${rule.id}`, { token: agent })).status).toBe(200);
     expectProblem(await call("GET", `/v1/escalation-rules/${rule.id}`, { token: rep }), 403);
     expectProblem(await call("GET", `/v1/escalation-rules/${rule.id}`, { token: globexManager }), 404);

@@ -97,13 +97,13 @@ export function escalationPlan(
   return plan;
 }
 
-/** A rule must act (raise, move or notify), and a `to_level` raise names its level. */
-export function assertRuleActs(rule: Pick<EscalationRuleShape, "raisePriority" | "priorityLevel" | "moveToQueueId" | "notifyManager">): void {
+/**
+ * A `to_level` raise names its level. (A rule without a raise, a move or a notification still
+ * does something: every firing is reported as service.case.escalated.)
+ */
+export function assertRuleActs(rule: Pick<EscalationRuleShape, "raisePriority" | "priorityLevel">): void {
   if (rule.raisePriority === "to_level" && !rule.priorityLevel) {
     throw new InvalidArgument("priority_level", "priority_level: required when raise_priority is to_level");
-  }
-  if ((rule.raisePriority ?? "none") === "none" && !rule.moveToQueueId && !rule.notifyManager) {
-    throw new InvalidArgument("raise_priority", "raise_priority, move_to_queue_id or notify_manager: a rule must do something");
   }
 }
 

@@ -30,12 +30,7 @@ export function escalationRuleService({ repos, logger }: ServiceDeps): ServiceRe
       return rule;
     },
     async update(set, current, _rules, ctx) {
-      assertRuleActs({
-        raisePriority: set.raisePriority ?? current.raisePriority,
-        priorityLevel: set.priorityLevel ?? current.priorityLevel,
-        moveToQueueId: set.moveToQueueId === null ? "" : (set.moveToQueueId ?? current.moveToQueueId),
-        notifyManager: set.notifyManager ?? current.notifyManager,
-      });
+      assertRuleActs({ raisePriority: set.raisePriority ?? current.raisePriority, priorityLevel: set.priorityLevel ?? current.priorityLevel });
       if (set.moveToQueueId) await repos.queues.in(ctx).require(set.moveToQueueId, "move_to_queue_id");
     },
   });

@@ -278,11 +278,12 @@ describe("escalation on SLA alerts", () => {
     expect(moves.map((e) => e.reason)).toEqual([AssignmentReason.ASSIGNMENT_REASON_QUEUE_RULE, AssignmentReason.ASSIGNMENT_REASON_ESCALATION]);
   });
 
-  it("refuses a rule that does nothing, or moves cases to a queue the tenant does not have", async () => {
+  it("refuses a raise to a level without the level, or a move to a queue the tenant does not have", async () => {
     const base = { name: `Idle ${run}`, alert: EscalationAlert.ESCALATION_ALERT_WARNING };
-    expect(await failureOf(service.clients.escalationRules.createEscalationRule(CreateEscalationRuleRequest.fromPartial(base), manager()))).toMatchObject({
+    const toLevel = { ...base, raisePriority: PriorityRaise.PRIORITY_RAISE_TO_LEVEL };
+    expect(await failureOf(service.clients.escalationRules.createEscalationRule(CreateEscalationRuleRequest.fromPartial(toLevel), manager()))).toMatchObject({
       code: status.INVALID_ARGUMENT,
-      field: "raise_priority",
+      field: "priority_level",
     });
     const elsewhere = await service.clients.queues.createQueue(CreateQueueRequest.fromPartial({ name: `Globex ${run}` }), as("globex"));
     expect(
