@@ -7,14 +7,12 @@ import { caseService } from "./rpc/cases";
 import type { ServiceDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { purgeRecycleBin, serviceRepositories } from "./store/repositories";
-import { ASSIGNMENT_DURABLE, startAssignmentConsumer } from "./events/assignment";
-import { ESCALATION_DURABLE, startEscalationConsumer } from "./events/escalation";
 import { caseAssignmentService } from "./rpc/assignment";
 import { escalationRuleService } from "./rpc/escalation-rules";
 import { queueService } from "./rpc/queues";
 import { OwnershipClaims } from "./store/assignment";
-import { Assignment } from "./workflows/assignment";
-import { Escalation } from "./workflows/escalation";
+import { Assignment, ASSIGNMENT_DURABLE, startAssignmentConsumer } from "./workflows/assignment";
+import { Escalation, ESCALATION_DURABLE, startEscalationConsumer } from "./workflows/escalation";
 
 /** Variables the Service reads beyond the platform's common ones. */
 export const serviceEnv = {
