@@ -1,10 +1,11 @@
 import { status } from "@grpc/grpc-js";
-import { buildEvent, type EventBus, type Role } from "@relata/platform";
+import { buildEvent, connectMongo, createLogger, type EventBus, type Role } from "@relata/platform";
+import type { Connection } from "mongoose";
 import { AssignmentReason, CaseAssigned, CaseEscalated, SlaAlert, SlaMetric } from "@relata/proto/events/v1/service";
 import { CasePriority, CreateCaseRequest, type Case } from "@relata/proto/service/v1/case";
 import { CreateEscalationRuleRequest, EscalationAlert, EscalationTarget, PriorityRaise } from "@relata/proto/service/v1/escalation";
 import { AssignmentRule, CreateQueueRequest, type Queue } from "@relata/proto/service/v1/queue";
-import { testServerPort } from "@relata/testing";
+import { localStack, testServerPort } from "@relata/testing";
 import { SUBJECTS } from "../../src/events/stream";
 import {
   connectBus,
@@ -38,6 +39,8 @@ let service: Replica;
 let replica: Replica;
 let bus: EventBus;
 let fromSeq: number;
+/** The service's database, to leave what a writer that died would have left. */
+let db: Connection;
 
 async function startReplica(offset: number, database?: string): Promise<Replica> {
   const process = await startServiceProcess({
@@ -55,9 +58,11 @@ beforeAll(async () => {
   await createDurableFromNow(bus, durables.escalation, [SUBJECTS.slaWarning, SUBJECTS.slaBreached]);
   service = await startReplica(220);
   replica = await startReplica(221, service.process.database);
+  db = await connectMongo(`${localStack.ferretdbUri}/${service.process.database}`, createLogger("queues-it", "silent"));
 });
 
 afterAll(async () => {
+  await db?.close();
   for (const r of [replica, service]) {
     r?.clients.close();
     await r?.process.stop();
@@ -184,6 +189,19 @@ describe("taking a case", () => {
   });
 });
 
+describe("a writer that died", () => {
+  it("holds a case's ownership for its lease only: a fresh claim refuses a take, an expired one is overtaken", async () => {
+    const q = await createQueue("Crashed", ["t-1"], AssignmentRule.ASSIGNMENT_RULE_ROUND_ROBIN, { active: false });
+    const claims = db.collection<{ _id: string; at: Date }>("assignment_claims");
+    const fresh = await openCase(q.id);
+    await claims.insertOne({ _id: `acme:${fresh.id}:1:1`, at: new Date() });
+    expect((await failureOf(service.clients.caseAssignment.takeCase({ id: fresh.id, expectedVersion: "0" }, agent("t-1")))).code).toBe(status.ABORTED);
+    const stale = await openCase(q.id);
+    await claims.insertOne({ _id: `acme:${stale.id}:1:1`, at: new Date(Date.now() - 60_000) });
+    expect(await service.clients.caseAssignment.takeCase({ id: stale.id, expectedVersion: "0" }, agent("t-1"))).toMatchObject({ ownerId: "t-1", version: "2" });
+  });
+});
+
 describe("a manager's assignment", () => {
   it("gives a case to an agent, or moves it to a queue whose rule assigns it, reporting the previous placement", async () => {
     const from = await createQueue("From", ["m-1"], AssignmentRule.ASSIGNMENT_RULE_ROUND_ROBIN, { active: false });
@@ -276,6 +294,38 @@ describe("escalation on SLA alerts", () => {
     });
     const moves = await assignedEvents((e) => e.case?.id === c.id, 2);
     expect(moves.map((e) => e.reason)).toEqual([AssignmentReason.ASSIGNMENT_REASON_QUEUE_RULE, AssignmentReason.ASSIGNMENT_REASON_ESCALATION]);
+  });
+
+  it("applies an escalation whose process died after recording it and before changing the case, once the alert comes again", async () => {
+    const q = await createQueue("Interrupted", ["i-1"], AssignmentRule.ASSIGNMENT_RULE_ROUND_ROBIN);
+    const rule = await service.clients.escalationRules.createEscalationRule(
+      CreateEscalationRuleRequest.fromPartial({ name: `Warned ${run}`, alert: EscalationAlert.ESCALATION_ALERT_WARNING, raisePriority: PriorityRaise.PRIORITY_RAISE_ONE_STEP }),
+      manager(),
+    );
+    const c = await assigned((await openCase(q.id, { priority: CasePriority.CASE_PRIORITY_LOW })).id);
+    const alertId = `interrupted-${run}`;
+    // What the first delivery wrote before the process died: the firing, its event already published.
+    await db.collection("escalations").insertOne({
+      _id: `${alertId}:${rule.id}`,
+      tenantId: "acme",
+      caseId: c.id,
+      ruleId: rule.id,
+      alertEventId: alertId,
+      reason: "sla warning of resolution",
+      previousPriority: "low",
+      priority: "normal",
+      previousQueueId: q.id,
+      createdAt: new Date(),
+      outbox: [],
+    } as never);
+    await publishAlert(SUBJECTS.slaWarning, c.id, SlaMetric.SLA_METRIC_RESOLUTION, alertId);
+    await settled();
+    expect(await getCase(c.id)).toMatchObject({ priority: CasePriority.CASE_PRIORITY_NORMAL });
+    // Applied and marked: the alert once more changes nothing (it is not raised a second step).
+    await publishAlert(SUBJECTS.slaWarning, c.id, SlaMetric.SLA_METRIC_RESOLUTION, alertId);
+    await settled();
+    expect(await getCase(c.id)).toMatchObject({ priority: CasePriority.CASE_PRIORITY_NORMAL });
+    expect(await db.collection("escalations").findOne({ _id: `${alertId}:${rule.id}` as never })).toMatchObject({ appliedAt: expect.any(Date) });
   });
 
   it("refuses a raise to a level without the level, or a move to a queue the tenant does not have", async () => {
