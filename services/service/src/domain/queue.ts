@@ -1,10 +1,6 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { AppError, InvalidArgument, StateConflict } from "@relata/platform";
-import type { CaseStatus } from "./types";
-
-/** How a queue picks the agent of a case created into it without an owner. */
-export const ASSIGNMENT_RULES = ["round_robin", "fewest_open"] as const;
-export type AssignmentRule = (typeof ASSIGNMENT_RULES)[number];
+import type { AssignmentRule, CaseStatus } from "./types";
 
 /** What assignment needs to know of a queue. */
 export interface QueueForAssignment {

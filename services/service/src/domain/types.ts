@@ -1,5 +1,5 @@
 import type { ResourceRecord } from "@relata/platform/resource";
-import type { caseChannel, casePriority, caseStatus, escalationRule, queue, supportCase } from "../resources";
+import type { assignmentRule, caseChannel, casePriority, caseStatus, escalationRule, queue, supportCase } from "../resources";
 
 /**
  * The Service's records as the service keeps them. Enumerations are short lowercase names here
@@ -12,6 +12,8 @@ export type CaseChannel = (typeof caseChannel.words)[number];
 
 export type CaseRecord = ResourceRecord<typeof supportCase.fields>;
 
+/** How a queue picks the agent of a case that arrives without one. */
+export type AssignmentRule = (typeof assignmentRule.words)[number];
 export type QueueRecord = ResourceRecord<typeof queue.fields>;
 export type EscalationRuleRecord = ResourceRecord<typeof escalationRule.fields>;
 
