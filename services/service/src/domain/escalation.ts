@@ -1,18 +1,18 @@
 import { InvalidArgument } from "@relata/platform";
-import type { CasePriority } from "./types";
+import type { CasePriority, EscalationAlert, EscalationTarget, PriorityRaise } from "./types";
 
 /** Case priorities from lowest to highest: a raise moves right, never left. */
 export const PRIORITY_ORDER: readonly CasePriority[] = ["low", "normal", "high", "urgent"];
 export type Priority = CasePriority;
 
 /** What an SLA alert reports: the warning share of a target reached, or the target missed. */
-export type SlaAlertKind = "warning" | "breach";
+export type SlaAlertKind = EscalationAlert;
 
 /** The SLA targets a case has. */
-export type SlaTarget = "first_response" | "resolution";
+export type SlaTarget = Exclude<EscalationTarget, "any">;
 
 /** How a rule raises the priority: not at all, one step up, or up to a level (never down). */
-export type PriorityRaise = "none" | "one_step" | "to_level";
+export type { PriorityRaise };
 
 /** An escalation rule as matching and acting need it. */
 export interface EscalationRuleShape {
@@ -21,7 +21,7 @@ export interface EscalationRuleShape {
   /** The alert that fires it. */
   alert?: SlaAlertKind;
   /** The target whose alert fires it; undefined as "any". */
-  target?: SlaTarget | "any";
+  target?: EscalationTarget;
   /** Only cases of these priorities / categories; empty: any. */
   priorities: readonly Priority[];
   categories: readonly string[];

@@ -1,5 +1,5 @@
 import type { ResourceRecord } from "@relata/platform/resource";
-import type { assignmentRule, caseChannel, casePriority, caseStatus, escalationRule, queue, supportCase } from "../resources";
+import type { assignmentRule, caseChannel, casePriority, caseStatus, escalationAlert, escalationRule, escalationTarget, priorityRaise, queue, supportCase } from "../resources";
 
 /**
  * The Service's records as the service keeps them. Enumerations are short lowercase names here
@@ -16,6 +16,10 @@ export type CaseRecord = ResourceRecord<typeof supportCase.fields>;
 export type AssignmentRule = (typeof assignmentRule.words)[number];
 export type QueueRecord = ResourceRecord<typeof queue.fields>;
 export type EscalationRuleRecord = ResourceRecord<typeof escalationRule.fields>;
+/** The SLA alert that fires an escalation rule, the target it is about ("any" in a rule), how a rule raises the priority. */
+export type EscalationAlert = (typeof escalationAlert.words)[number];
+export type EscalationTarget = (typeof escalationTarget.words)[number];
+export type PriorityRaise = (typeof priorityRaise.words)[number];
 
 /**
  * One escalation rule fired by one SLA alert (`_id` "<alert event id>:<rule id>"): inserted
