@@ -2,6 +2,8 @@ import type { PromiseClients } from "@relata/platform";
 import { CaseServiceService } from "@relata/proto/service/v1/case";
 import { EntitlementServiceService } from "@relata/proto/service/v1/entitlement";
 import { AppointmentServiceService, BookableResourceServiceService } from "@relata/proto/service/v1/scheduling";
+import { EscalationRuleServiceService } from "@relata/proto/service/v1/escalation";
+import { CaseAssignmentServiceService, QueueServiceService } from "@relata/proto/service/v1/queue";
 
 /**
  * The Service's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -13,6 +15,9 @@ export const serviceServices = {
   entitlements: EntitlementServiceService,
   bookableResources: BookableResourceServiceService,
   appointments: AppointmentServiceService,
+  queues: QueueServiceService,
+  caseAssignment: CaseAssignmentServiceService,
+  escalationRules: EscalationRuleServiceService,
 };
 
 /** Promise clients of every Service gRPC service. */

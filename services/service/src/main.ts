@@ -12,6 +12,12 @@ import { entitlementService } from "./rpc/entitlements";
 import { appointmentService, bookableResourceService } from "./rpc/scheduling";
 import { AppointmentSlots } from "./store/appointment-slots";
 import { EntitlementUnits } from "./store/entitlement-units";
+import { caseAssignmentService } from "./rpc/assignment";
+import { escalationRuleService } from "./rpc/escalation-rules";
+import { queueService } from "./rpc/queues";
+import { OwnershipClaims } from "./store/assignment";
+import { Assignment, ASSIGNMENT_DURABLE, startAssignmentConsumer } from "./workflows/assignment";
+import { Escalation, ESCALATION_DURABLE, startEscalationConsumer } from "./workflows/escalation";
 
 /** Variables the Service reads beyond the platform's common ones. */
 export const serviceEnv = {
@@ -33,6 +39,13 @@ export const serviceEnv = {
   APPOINTMENT_CLAIM_GRACE_MS: env.durationMs(60_000),
   /** How often slots left over from a crash (or a cancel or delete cut short) are released. */
   APPOINTMENT_SWEEP_INTERVAL_MS: env.durationMs(60_000),
+  /**
+   * The durable names of the queue-assignment and escalation consumers. Replicas of one
+   * deployment share them (each event is handled by one of them); a second deployment on the
+   * same NATS needs its own.
+   */
+  ASSIGNMENT_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(ASSIGNMENT_DURABLE),
+  ESCALATION_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(ESCALATION_DURABLE),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -62,6 +75,11 @@ export function startService(): Promise<ServiceService> {
       const repos = serviceRepositories(models, publish);
       const deps: ServiceDeps = { repos, sequence: new Sequence(db), logger, models };
 
+      const assignment = new Assignment(repos, deps.sequence, new OwnershipClaims(db));
+      const escalation = new Escalation(repos, models, assignment, publish);
+      const assigning = await startAssignmentConsumer(bus, assignment, logger.child({ component: "assignment" }), config.ASSIGNMENT_DURABLE);
+      const escalating = await startEscalationConsumer(bus, escalation, logger.child({ component: "escalation" }), config.ESCALATION_DURABLE);
+
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       const purge = () => void purgeRecycleBin(repos).then(
         (purged) => purged && purgeLogger.info({ purged }, "purged records deleted more than 30 days ago"),
@@ -87,12 +105,22 @@ export function startService(): Promise<ServiceService> {
       slotSweeper.unref();
 
       return {
-        services: [caseService(deps), entitlementService(deps), bookableResourceService(deps, slots), appointmentService(deps, slots)],
+        services: [
+          caseService(deps),
+          entitlementService(deps),
+          bookableResourceService(deps, slots),
+          appointmentService(deps, slots),
+          queueService(deps),
+          escalationRuleService(deps),
+          caseAssignmentService(deps, assignment),
+        ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(slotSweeper);
           await entitlements.stop();
           clearInterval(purger);
+          await assigning.stop();
+          await escalating.stop();
           await relay.stop();
         },
       };

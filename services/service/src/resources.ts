@@ -14,6 +14,16 @@ import {
   UpdateAppointmentRequest,
   UpdateBookableResourceRequest,
 } from "@relata/proto/service/v1/scheduling";
+import {
+  CreateEscalationRuleRequest,
+  EscalationAlert,
+  EscalationRule,
+  EscalationTarget,
+  ListEscalationRulesRequest,
+  PriorityRaise,
+  UpdateEscalationRuleRequest,
+} from "@relata/proto/service/v1/escalation";
+import { AssignmentRule, CreateQueueRequest, ListQueuesRequest, Queue, UpdateQueueRequest } from "@relata/proto/service/v1/queue";
 
 /**
  * The Service's CRUD resources, described once: the API's schemas, the service's input checks,
@@ -150,5 +160,54 @@ export const appointment = resource<Appointment, CreateAppointmentRequest, Updat
   access: { read: SERVICE_READERS, write: APPOINTMENT_BOOKERS, scopes: { read: "service:read" }, says: { update: "change and cancel appointments" } },
 });
 
+// ---- queues and escalation rules ------------------------------------------------------------
+
+export const assignmentRule = enumCodec(AssignmentRule, "ASSIGNMENT_RULE_");
+export const escalationAlert = enumCodec(EscalationAlert, "ESCALATION_ALERT_");
+export const escalationTarget = enumCodec(EscalationTarget, "ESCALATION_TARGET_");
+export const priorityRaise = enumCodec(PriorityRaise, "PRIORITY_RAISE_");
+
+/** Who reads queues and escalation rules: the support staff and the tenant's admins. */
+const SUPPORT_CONFIGURATION_READERS: readonly Role[] = ["platform-admin", "tenant-admin", ...SUPPORT_STAFF];
+
+/** A queue holds at most this many agents (the fewest-open count is one query over them). */
+export const MAX_QUEUE_MEMBERS = 200;
+
+export const queue = resource<Queue, CreateQueueRequest, UpdateQueueRequest, ListQueuesRequest>()({
+  name: "service.queue",
+  path: "/v1/queues",
+  collection: "queues",
+  fields: {
+    name: f.text(200).required().sortable(),
+    memberIds: f.list(f.owner(), MAX_QUEUE_MEMBERS).describe("The agents (user ids) who work the queue's cases, in round-robin order."),
+    assignmentRule: f
+      .enum(assignmentRule)
+      .defaulted('How a case without an agent gets one: "round_robin" (the default) or "fewest_open".')
+      .filter(),
+    managerId: f.owner().clearable().filter().describe("The support manager told of the queue's escalations."),
+    active: f.boolean().describe("An inactive queue assigns nobody. Defaults to true."),
+  },
+  access: { read: SUPPORT_CONFIGURATION_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
+});
+
+export const escalationRule = resource<EscalationRule, CreateEscalationRuleRequest, UpdateEscalationRuleRequest, ListEscalationRulesRequest>()({
+  name: "service.escalation_rule",
+  path: "/v1/escalation-rules",
+  collection: "escalation_rules",
+  fields: {
+    name: f.text(200).required().sortable(),
+    active: f.boolean().describe("An inactive rule never fires. Defaults to true."),
+    alert: f.enum(escalationAlert).required().filter().describe('The SLA alert that fires the rule: "warning" or "breach".'),
+    target: f.enum(escalationTarget).defaulted('The SLA target whose alert fires it: "first_response", "resolution" or "any" (the default).'),
+    priorities: f.list(f.enum(casePriority), 4).describe("Only cases of these priorities; empty: any."),
+    categories: f.list(f.text(100), 50).describe("Only cases of these categories (compared without regard to case); empty: any."),
+    raisePriority: f.enum(priorityRaise).defaulted('"one_step", "to_level" (priorityLevel) or "none" (the default).'),
+    priorityLevel: f.enum(casePriority).describe('The level a "to_level" raise goes up to.'),
+    moveToQueueId: f.ref("service.queue").clearable().filter().describe("The queue the case moves to; its rule assigns the case."),
+    notifyManager: f.boolean().describe("Tell the manager of the case's queue (the event service.case.escalated names them)."),
+  },
+  access: { read: SUPPORT_CONFIGURATION_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
+});
+
 /** Every CRUD resource of the Service, in the order the API lists them. */
-export const SERVICE_RESOURCES = [supportCase, entitlement, bookableResource, appointment] as const;
+export const SERVICE_RESOURCES = [supportCase, queue, escalationRule, entitlement, bookableResource, appointment] as const;

@@ -1,7 +1,9 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import { AppointmentChanged, BookableResourceChanged, CaseChanged, EntitlementChanged } from "@relata/proto/events/v1/service";
-import { toAppointment, toBookableResource, toCase, toEntitlement } from "../codec/mappers";
-import type { AppointmentRecord, BookableResourceRecord, CaseRecord, EntitlementRecord } from "../domain/types";
+import { AppointmentChanged, AssignmentReason, BookableResourceChanged, CaseAssigned, CaseChanged, CaseEscalated, EntitlementChanged, EscalationRuleChanged, QueueChanged } from "@relata/proto/events/v1/service";
+import { toAppointment, toBookableResource, toCase, toEntitlement, toEscalationRule, toQueue } from "../codec/mappers";
+import type { AppointmentRecord, BookableResourceRecord, CaseRecord, EntitlementRecord, EscalationRecord, EscalationRuleRecord, QueueRecord } from "../domain/types";
+import type { ResourceEvent } from "@relata/platform/resource";
+import { casePriority } from "../resources";
 import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
 /**
@@ -51,4 +53,56 @@ export type AppointmentChangeKind = keyof typeof APPOINTMENT_SUBJECTS;
 
 export function appointmentEvent(kind: AppointmentChangeKind, r: AppointmentRecord, actor: Actor, at = r.updatedAt): PendingEvent {
   return buildEvent(APPOINTMENT_SUBJECTS[kind], r._id, actor, at, (meta) => AppointmentChanged.encode({ meta, appointment: toAppointment(r) }).finish());
+}
+
+export function queueEvent(kind: ResourceEvent, r: QueueRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(RESOURCE_SUBJECTS.queue[kind], r._id, actor, at, (meta) => QueueChanged.encode({ meta, queue: toQueue(r) }).finish());
+}
+
+export function escalationRuleEvent(kind: ResourceEvent, r: EscalationRuleRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(RESOURCE_SUBJECTS.escalationRule[kind], r._id, actor, at, (meta) =>
+    EscalationRuleChanged.encode({ meta, escalationRule: toEscalationRule(r) }).finish(),
+  );
+}
+
+/** Why a case changed hands, as service.case.assigned says. */
+export type AssignmentCause = "queue_rule" | "taken" | "assigned" | "escalation";
+
+const ASSIGNMENT_REASONS: Record<AssignmentCause, AssignmentReason> = {
+  queue_rule: AssignmentReason.ASSIGNMENT_REASON_QUEUE_RULE,
+  taken: AssignmentReason.ASSIGNMENT_REASON_TAKEN,
+  assigned: AssignmentReason.ASSIGNMENT_REASON_ASSIGNED,
+  escalation: AssignmentReason.ASSIGNMENT_REASON_ESCALATION,
+};
+
+/** service.case.assigned: the case after the change, with its owner and queue before it. */
+export function caseAssignedEvent(r: CaseRecord, previous: { ownerId: string; queueId: string }, cause: AssignmentCause, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(SUBJECTS.caseAssigned, r._id, actor, at, (meta) =>
+    CaseAssigned.encode({
+      meta,
+      case: toCase(r),
+      previousOwnerId: previous.ownerId,
+      previousQueueId: previous.queueId,
+      reason: ASSIGNMENT_REASONS[cause],
+    }).finish(),
+  );
+}
+
+/** service.case.escalated: one rule fired by one SLA alert, with what it did and whom to notify. */
+export function caseEscalatedEvent(r: EscalationRecord, actor: Actor): PendingEvent {
+  const priority = (word: NonNullable<EscalationRecord["priority"]>) => casePriority.toProto(word);
+  return buildEvent(SUBJECTS.caseEscalated, r.caseId, actor, r.createdAt, (meta) =>
+    CaseEscalated.encode({
+      meta,
+      caseId: r.caseId,
+      ruleId: r.ruleId,
+      managerId: r.managerId ?? "",
+      reason: r.reason,
+      alertEventId: r.alertEventId,
+      previousPriority: priority(r.previousPriority),
+      priority: priority(r.priority ?? r.previousPriority),
+      previousQueueId: r.previousQueueId,
+      queueId: r.queueId ?? r.previousQueueId,
+    }).finish(),
+  );
 }

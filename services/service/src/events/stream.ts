@@ -1,6 +1,6 @@
 import type { StreamSpec } from "@relata/platform";
 import { eventSubjects } from "@relata/platform/resource";
-import { appointment, bookableResource, entitlement, supportCase } from "../resources";
+import { appointment, bookableResource, entitlement, escalationRule, queue, supportCase } from "../resources";
 
 /** The stream every Service event is published on. */
 export const SERVICE_STREAM: StreamSpec = { name: "SERVICE", subjects: ["service.>"] };
@@ -11,6 +11,8 @@ export const RESOURCE_SUBJECTS = {
   entitlement: eventSubjects(entitlement),
   bookableResource: eventSubjects(bookableResource),
   appointment: eventSubjects(appointment),
+  queue: eventSubjects(queue),
+  escalationRule: eventSubjects(escalationRule),
 };
 
 /** The rest of the event catalogue (docs/events.md). A case's create is reported as "opened". */

@@ -4,3 +4,6 @@ export * from "./routes/cases";
 export * from "./routes/entitlements";
 export * from "./routes/scheduling";
 export * from "./schemas/scheduling";
+export * from "./routes/queues";
+export * from "./routes/escalation-rules";
+export * from "./routes/assignment";

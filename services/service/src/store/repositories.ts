@@ -1,7 +1,7 @@
 import { dependentsBy, repository, type PublishAfterWrite } from "@relata/platform";
 import type { AnyResource } from "@relata/platform/resource";
-import type { AppointmentRecord, BookableResourceRecord, CaseRecord, EntitlementRecord } from "../domain/types";
-import { appointment, bookableResource, entitlement, supportCase } from "../resources";
+import type { AppointmentRecord, BookableResourceRecord, CaseRecord, EntitlementRecord, EscalationRuleRecord, QueueRecord } from "../domain/types";
+import { appointment, bookableResource, entitlement, escalationRule, queue, supportCase } from "../resources";
 import type { ServiceModels } from "./models";
 
 /** A list's sorts and default order, as described (each sort has an index leading with tenantId). */
@@ -14,6 +14,8 @@ export function serviceRepositories(models: ServiceModels, publish: PublishAfter
     entitlements: repository<EntitlementRecord>(models.entitlements, { what: "entitlement", ...listOrder(entitlement), publish }),
     bookableResources: repository<BookableResourceRecord>(models.bookableResources, { what: "resource", ...listOrder(bookableResource), publish }),
     appointments: repository<AppointmentRecord>(models.appointments, { what: "appointment", ...listOrder(appointment), publish }),
+    queues: repository<QueueRecord>(models.queues, { what: "queue", ...listOrder(queue), publish }),
+    escalationRules: repository<EscalationRuleRecord>(models.escalationRules, { what: "escalation rule", ...listOrder(escalationRule), publish }),
   };
 }
 
@@ -22,8 +24,9 @@ export type ServiceRepositories = ReturnType<typeof serviceRepositories>;
 /** Removes, across tenants, every record deleted before `olderThan` (by default the retention window ago). */
 export async function purgeRecycleBin(repos: ServiceRepositories, olderThan?: Date): Promise<number> {
   let purged = 0;
-  for (const records of [repos.cases]) purged += await records.purgeDeleted(olderThan);
-  for (const records of [repos.entitlements, repos.bookableResources, repos.appointments]) purged += await records.purgeDeleted(olderThan);
+  for (const records of [repos.appointments, repos.cases, repos.queues, repos.escalationRules, repos.entitlements, repos.bookableResources]) {
+    purged += await records.purgeDeleted(olderThan);
+  }
   return purged;
 }
 

@@ -6,6 +6,8 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Case, CasePriority, casePriorityFromJSON, casePriorityToNumber } from "../../service/v1/case";
 import { Entitlement } from "../../service/v1/entitlement";
+import { EscalationRule } from "../../service/v1/escalation";
+import { Queue } from "../../service/v1/queue";
 import { Appointment, BookableResource } from "../../service/v1/scheduling";
 import { EventMeta } from "./meta";
 
@@ -41,6 +43,58 @@ export function slaMetricToNumber(object: SlaMetric): number {
       return 2;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum SlaMetric");
+  }
+}
+
+/** Why a case changed hands. */
+export enum AssignmentReason {
+  ASSIGNMENT_REASON_UNSPECIFIED = "ASSIGNMENT_REASON_UNSPECIFIED",
+  /** ASSIGNMENT_REASON_QUEUE_RULE - The queue's rule chose the agent (a new case, or a move to the queue). */
+  ASSIGNMENT_REASON_QUEUE_RULE = "ASSIGNMENT_REASON_QUEUE_RULE",
+  /** ASSIGNMENT_REASON_TAKEN - An agent took it from the queue. */
+  ASSIGNMENT_REASON_TAKEN = "ASSIGNMENT_REASON_TAKEN",
+  /** ASSIGNMENT_REASON_ASSIGNED - A manager assigned it. */
+  ASSIGNMENT_REASON_ASSIGNED = "ASSIGNMENT_REASON_ASSIGNED",
+  /** ASSIGNMENT_REASON_ESCALATION - An escalation rule moved it to another queue. */
+  ASSIGNMENT_REASON_ESCALATION = "ASSIGNMENT_REASON_ESCALATION",
+}
+
+export function assignmentReasonFromJSON(object: any): AssignmentReason {
+  switch (object) {
+    case 0:
+    case "ASSIGNMENT_REASON_UNSPECIFIED":
+      return AssignmentReason.ASSIGNMENT_REASON_UNSPECIFIED;
+    case 1:
+    case "ASSIGNMENT_REASON_QUEUE_RULE":
+      return AssignmentReason.ASSIGNMENT_REASON_QUEUE_RULE;
+    case 2:
+    case "ASSIGNMENT_REASON_TAKEN":
+      return AssignmentReason.ASSIGNMENT_REASON_TAKEN;
+    case 3:
+    case "ASSIGNMENT_REASON_ASSIGNED":
+      return AssignmentReason.ASSIGNMENT_REASON_ASSIGNED;
+    case 4:
+    case "ASSIGNMENT_REASON_ESCALATION":
+      return AssignmentReason.ASSIGNMENT_REASON_ESCALATION;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AssignmentReason");
+  }
+}
+
+export function assignmentReasonToNumber(object: AssignmentReason): number {
+  switch (object) {
+    case AssignmentReason.ASSIGNMENT_REASON_UNSPECIFIED:
+      return 0;
+    case AssignmentReason.ASSIGNMENT_REASON_QUEUE_RULE:
+      return 1;
+    case AssignmentReason.ASSIGNMENT_REASON_TAKEN:
+      return 2;
+    case AssignmentReason.ASSIGNMENT_REASON_ASSIGNED:
+      return 3;
+    case AssignmentReason.ASSIGNMENT_REASON_ESCALATION:
+      return 4;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AssignmentReason");
   }
 }
 
@@ -101,6 +155,49 @@ export interface BookableResourceChanged {
 export interface AppointmentChanged {
   meta?: EventMeta | undefined;
   appointment?: Appointment | undefined;
+}
+
+/** service.queue.created, service.queue.updated, service.queue.deleted, service.queue.restored */
+export interface QueueChanged {
+  meta?: EventMeta | undefined;
+  queue?: Queue | undefined;
+}
+
+/** service.escalation_rule.created, .updated, .deleted, .restored */
+export interface EscalationRuleChanged {
+  meta?: EventMeta | undefined;
+  escalationRule?: EscalationRule | undefined;
+}
+
+/**
+ * service.case.assigned: the case's owner or queue changed. Fields 1 and 2 are CaseChanged's,
+ * so a consumer may read it as one.
+ */
+export interface CaseAssigned {
+  meta?: EventMeta | undefined;
+  case?: Case | undefined;
+  previousOwnerId: string;
+  previousQueueId: string;
+  reason: AssignmentReason;
+}
+
+/**
+ * service.case.escalated: an escalation rule fired for a case on an SLA alert (once per alert
+ * and rule); manager_id, when set, is the manager to notify.
+ */
+export interface CaseEscalated {
+  meta?: EventMeta | undefined;
+  caseId: string;
+  ruleId: string;
+  managerId: string;
+  /** "sla breach of resolution", "sla warning of first_response". */
+  reason: string;
+  /** The SlaAlert's event id. */
+  alertEventId: string;
+  previousPriority: CasePriority;
+  priority: CasePriority;
+  previousQueueId: string;
+  queueId: string;
 }
 
 function createBaseCaseChanged(): CaseChanged {
@@ -521,6 +618,425 @@ export const AppointmentChanged: MessageFns<AppointmentChanged> = {
     message.appointment = (object.appointment !== undefined && object.appointment !== null)
       ? Appointment.fromPartial(object.appointment)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseQueueChanged(): QueueChanged {
+  return { meta: undefined, queue: undefined };
+}
+
+export const QueueChanged: MessageFns<QueueChanged> = {
+  encode(message: QueueChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.queue !== undefined) {
+      Queue.encode(message.queue, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.queue = Queue.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<QueueChanged>, I>>(base?: I): QueueChanged {
+    return QueueChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueChanged>, I>>(object: I): QueueChanged {
+    const message = createBaseQueueChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.queue = (object.queue !== undefined && object.queue !== null) ? Queue.fromPartial(object.queue) : undefined;
+    return message;
+  },
+};
+
+function createBaseEscalationRuleChanged(): EscalationRuleChanged {
+  return { meta: undefined, escalationRule: undefined };
+}
+
+export const EscalationRuleChanged: MessageFns<EscalationRuleChanged> = {
+  encode(message: EscalationRuleChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.escalationRule !== undefined) {
+      EscalationRule.encode(message.escalationRule, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EscalationRuleChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEscalationRuleChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.escalationRule = EscalationRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<EscalationRuleChanged>, I>>(base?: I): EscalationRuleChanged {
+    return EscalationRuleChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EscalationRuleChanged>, I>>(object: I): EscalationRuleChanged {
+    const message = createBaseEscalationRuleChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.escalationRule = (object.escalationRule !== undefined && object.escalationRule !== null)
+      ? EscalationRule.fromPartial(object.escalationRule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCaseAssigned(): CaseAssigned {
+  return {
+    meta: undefined,
+    case: undefined,
+    previousOwnerId: "",
+    previousQueueId: "",
+    reason: AssignmentReason.ASSIGNMENT_REASON_UNSPECIFIED,
+  };
+}
+
+export const CaseAssigned: MessageFns<CaseAssigned> = {
+  encode(message: CaseAssigned, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(18).fork()).join();
+    }
+    if (message.previousOwnerId !== "") {
+      writer.uint32(26).string(message.previousOwnerId);
+    }
+    if (message.previousQueueId !== "") {
+      writer.uint32(34).string(message.previousQueueId);
+    }
+    if (message.reason !== AssignmentReason.ASSIGNMENT_REASON_UNSPECIFIED) {
+      writer.uint32(40).int32(assignmentReasonToNumber(message.reason));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CaseAssigned {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCaseAssigned();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.previousOwnerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.previousQueueId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.reason = assignmentReasonFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CaseAssigned>, I>>(base?: I): CaseAssigned {
+    return CaseAssigned.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CaseAssigned>, I>>(object: I): CaseAssigned {
+    const message = createBaseCaseAssigned();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    message.previousOwnerId = object.previousOwnerId ?? "";
+    message.previousQueueId = object.previousQueueId ?? "";
+    message.reason = object.reason ?? AssignmentReason.ASSIGNMENT_REASON_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseCaseEscalated(): CaseEscalated {
+  return {
+    meta: undefined,
+    caseId: "",
+    ruleId: "",
+    managerId: "",
+    reason: "",
+    alertEventId: "",
+    previousPriority: CasePriority.CASE_PRIORITY_UNSPECIFIED,
+    priority: CasePriority.CASE_PRIORITY_UNSPECIFIED,
+    previousQueueId: "",
+    queueId: "",
+  };
+}
+
+export const CaseEscalated: MessageFns<CaseEscalated> = {
+  encode(message: CaseEscalated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.caseId !== "") {
+      writer.uint32(18).string(message.caseId);
+    }
+    if (message.ruleId !== "") {
+      writer.uint32(26).string(message.ruleId);
+    }
+    if (message.managerId !== "") {
+      writer.uint32(34).string(message.managerId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    if (message.alertEventId !== "") {
+      writer.uint32(50).string(message.alertEventId);
+    }
+    if (message.previousPriority !== CasePriority.CASE_PRIORITY_UNSPECIFIED) {
+      writer.uint32(56).int32(casePriorityToNumber(message.previousPriority));
+    }
+    if (message.priority !== CasePriority.CASE_PRIORITY_UNSPECIFIED) {
+      writer.uint32(64).int32(casePriorityToNumber(message.priority));
+    }
+    if (message.previousQueueId !== "") {
+      writer.uint32(74).string(message.previousQueueId);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(82).string(message.queueId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CaseEscalated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCaseEscalated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.managerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.alertEventId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.previousPriority = casePriorityFromJSON(reader.int32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.priority = casePriorityFromJSON(reader.int32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.previousQueueId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CaseEscalated>, I>>(base?: I): CaseEscalated {
+    return CaseEscalated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CaseEscalated>, I>>(object: I): CaseEscalated {
+    const message = createBaseCaseEscalated();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.caseId = object.caseId ?? "";
+    message.ruleId = object.ruleId ?? "";
+    message.managerId = object.managerId ?? "";
+    message.reason = object.reason ?? "";
+    message.alertEventId = object.alertEventId ?? "";
+    message.previousPriority = object.previousPriority ?? CasePriority.CASE_PRIORITY_UNSPECIFIED;
+    message.priority = object.priority ?? CasePriority.CASE_PRIORITY_UNSPECIFIED;
+    message.previousQueueId = object.previousQueueId ?? "";
+    message.queueId = object.queueId ?? "";
     return message;
   },
 };
