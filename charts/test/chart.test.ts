@@ -215,8 +215,10 @@ describe("network paths", () => {
   });
 
   test("a service accepts gRPC only from its calledBy workloads", () => {
-    expect(policy("relata-sales").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
+    // The Service asks Sales about an account or contact its copy has not heard of yet.
+    expect(policy("relata-sales").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway", "service"]]);
     expect(policy("relata-marketing").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
+    expect(policy("relata-service").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
     // reporting is called by nobody: no gRPC ingress at all.
     expect(policy("relata-reporting").ingress.filter((r: any) => r.ports[0].port === 50051)).toEqual([]);
   });
@@ -227,12 +229,12 @@ describe("network paths", () => {
     expect(env.MARKETING_GRPC_ADDR).toBe("relata-marketing:50051");
     expect(env.REPORTING_GRPC_ADDR).toBeUndefined();
     const grpcEgress = policy("relata-gateway").egress.filter((r: any) => r.ports[0].port === 50051).flatMap(components);
-    expect(grpcEgress.sort()).toEqual(["marketing", "sales"]);
+    expect(grpcEgress.sort()).toEqual(["marketing", "sales", "service"]);
   });
 
   test("only the services reach the bundled MongoDB and NATS; only the gateway and tests reach Keycloak", () => {
-    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["marketing", "mongodb-users", "reporting", "sales"]);
-    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["marketing", "reporting", "sales"]);
+    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["marketing", "mongodb-users", "reporting", "sales", "service"]);
+    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["marketing", "reporting", "sales", "service"]);
     expect(components(policy("relata-keycloak").ingress[0]).sort()).toEqual(["gateway", "tests"]);
     for (const dep of ["relata-mongodb", "relata-nats", "relata-keycloak"]) expect(policy(dep).egress).toEqual([]);
   });
@@ -243,19 +245,19 @@ describe("network paths", () => {
   });
 
   test("each service has its own database, user and Secret on the bundled MongoDB", () => {
-    for (const svc of ["sales", "marketing", "reporting"]) {
+    for (const svc of ["sales", "service", "marketing", "reporting"]) {
       const secret = named(ms, "Secret", `relata-${svc}-mongodb`).stringData!;
       expect(secret.database).toBe(svc);
       expect(secret.uri).toMatch(new RegExp(`^mongodb://${svc}:[A-Za-z0-9]+@relata-mongodb:27017/${svc}\\?authSource=${svc}$`));
     }
     const job = ms.find((m) => m.kind === "Job" && m.metadata.name.startsWith("relata-mongodb-users-"))!;
     const users = JSON.parse(containersOf(job)[0]!.env!.find((e: any) => e.name === "RELATA_USERS").value);
-    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["marketing", "reporting", "sales"]);
+    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["marketing", "reporting", "sales", "service"]);
   });
 
   test("a ServiceMonitor per workload when asked, and the metrics port is opened for it", () => {
     const monitors = ms.filter((m) => m.kind === "ServiceMonitor").map((m) => m.metadata.name).sort();
-    expect(monitors).toEqual(["relata-gateway", "relata-marketing", "relata-reporting", "relata-sales"]);
+    expect(monitors).toEqual(["relata-gateway", "relata-marketing", "relata-reporting", "relata-sales", "relata-service"]);
     expect(policy("relata-sales").ingress.some((r: any) => r.ports[0].port === 9464)).toBe(true);
   });
 });
@@ -272,7 +274,14 @@ describe("configuration", () => {
   });
 
   test("an inline external URI goes into a chart-made Secret", () => {
-    const ms = render("--set", "mongodb.enabled=false", "--set", "services.sales.mongodb.uri=mongodb://u:p@db.example.com:27017/sales");
+    const ms = render(
+      "--set",
+      "mongodb.enabled=false",
+      "--set",
+      "services.sales.mongodb.uri=mongodb://u:p@db.example.com:27017/sales",
+      "--set",
+      "services.service.mongodb.uri=mongodb://u:p@db.example.com:27017/service",
+    );
     expect(named(ms, "Secret", "relata-sales-mongodb").stringData).toEqual({ uri: "mongodb://u:p@db.example.com:27017/sales" });
   });
 

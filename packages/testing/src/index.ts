@@ -6,3 +6,4 @@ export * from "./clients";
 export * from "./workloads";
 export * from "./workload-process";
 export * from "./resource-samples";
+export * from "./service-tests";
