@@ -1,5 +1,8 @@
 import type { PromiseClients } from "@relata/platform";
 import { CaseServiceService } from "@relata/proto/service/v1/case";
+import { CaseCommentServiceService } from "@relata/proto/service/v1/comment";
+import { CaseFeedbackServiceService } from "@relata/proto/service/v1/feedback";
+import { ServiceSettingsServiceService } from "@relata/proto/service/v1/settings";
 
 /**
  * The Service's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -8,6 +11,9 @@ import { CaseServiceService } from "@relata/proto/service/v1/case";
  */
 export const serviceServices = {
   cases: CaseServiceService,
+  comments: CaseCommentServiceService,
+  feedback: CaseFeedbackServiceService,
+  settings: ServiceSettingsServiceService,
 };
 
 /** Promise clients of every Service gRPC service. */

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
-import { caseRoutes } from "./http";
-import { SERVICE_RESOURCES } from "./resources";
+import { caseExtraRoutes, caseRoutes } from "./http";
+import { SERVICE_READERS, SERVICE_RESOURCES, SERVICE_WRITERS, SUPPORT_STAFF } from "./resources";
 
 /**
  * The Service as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -12,9 +12,18 @@ import { SERVICE_RESOURCES } from "./resources";
 export const serviceBackend = defineBackend({
   name: "service",
   services: serviceServices,
-  routes: (service) => [...caseRoutes(service)],
+  routes: (service) => [...caseRoutes(service), ...caseExtraRoutes(service)],
   tags: ["Cases"],
   scopes: { "service:read": "read cases and the Service's records", "service:write": "open cases" },
   resources: SERVICE_RESOURCES,
-  permissions: {},
+  permissions: {
+    "cases.transition": { roles: SERVICE_WRITERS, scopes: [], description: "move cases through their lifecycle (start, wait, resolve, close, reopen)" },
+    "cases.history": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read a case's history" },
+    "cases.comments.read": { roles: SERVICE_READERS, scopes: [], description: "read a case's internal notes and public replies" },
+    "cases.comments.write": { roles: SERVICE_WRITERS, scopes: [], description: "add internal notes and public replies to cases" },
+    "cases.feedback.read": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read a case's customer feedback" },
+    "cases.feedback.write": { roles: SERVICE_WRITERS, scopes: ["service:write"], description: "record a resolved case's customer feedback (CSAT)" },
+    "serviceSettings.read": { roles: ["tenant-admin", ...SUPPORT_STAFF], scopes: [], description: "read the tenant's Service settings" },
+    "serviceSettings.write": { roles: ["tenant-admin"], scopes: [], description: "configure the tenant's Service settings (the reopen window)" },
+  },
 });

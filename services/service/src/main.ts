@@ -1,6 +1,15 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
-import { env, ensureIndexes, OutboxRelay, runService, Sequence, type PublishAfterWrite, type RunningService } from "@relata/platform";
+import { env, ensureIndexes, openChannel, OutboxRelay, promiseClients, runService, Sequence, type PublishAfterWrite, type RunningService } from "@relata/platform";
+import { salesServices } from "@relata/sales/client";
+import { z } from "zod";
+import { CASE_HISTORY_DURABLE, startCaseHistoryConsumer } from "./events/case-history";
+import { SALES_REFS_DURABLE, startSalesRefsConsumer } from "./events/sales-refs";
+import { commentService } from "./rpc/comments";
+import { feedbackService } from "./rpc/feedback";
+import { settingsService } from "./rpc/settings";
+import { SalesRefs } from "./store/sales-refs";
+import { ServiceSettingsStore } from "./store/settings";
 import { SERVICE_STREAM } from "./events/stream";
 import { caseService } from "./rpc/cases";
 import type { ServiceDeps } from "./rpc/context";
@@ -18,6 +27,11 @@ export const serviceEnv = {
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /** How often the recycle bin is purged of what was deleted more than 30 days ago (also at start). */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** Sales' gRPC address: a case's account and contact missing from the local copy are asked there. */
+  SALES_GRPC_ADDR: z.string().min(1).default("127.0.0.1:50051"),
+  /** The durable names of the case history's and the Sales copy's consumers (replicas share them; tests take their own). */
+  CASE_HISTORY_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(CASE_HISTORY_DURABLE),
+  SALES_REFS_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(SALES_REFS_DURABLE),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -45,7 +59,19 @@ export function startService(): Promise<ServiceService> {
       const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = serviceRepositories(models, publish);
-      const deps: ServiceDeps = { repos, sequence: new Sequence(db), logger };
+      const salesChannel = openChannel(config.SALES_GRPC_ADDR);
+      const salesRefs = new SalesRefs(models.caseExtras.salesRefs, promiseClients(salesServices, salesChannel, { defaultTimeoutMs: 5_000 }), logger.child({ component: "sales-refs" }));
+      const deps: ServiceDeps = {
+        repos,
+        sequence: new Sequence(db),
+        logger,
+        models,
+        publish,
+        settings: new ServiceSettingsStore(models.caseExtras.settings),
+        salesRefs,
+      };
+      const caseHistory = await startCaseHistoryConsumer(bus, models.caseExtras.history, logger.child({ component: "case-history" }), config.CASE_HISTORY_DURABLE);
+      const salesCopy = await startSalesRefsConsumer(bus, salesRefs, logger.child({ component: "sales-refs" }), config.SALES_REFS_DURABLE);
 
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       const purge = () => void purgeRecycleBin(repos).then(
@@ -57,10 +83,13 @@ export function startService(): Promise<ServiceService> {
       purge();
 
       return {
-        services: [caseService(deps)],
+        services: [caseService(deps), commentService(deps), feedbackService(deps), settingsService(deps)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
+          await caseHistory.stop();
+          await salesCopy.stop();
+          salesChannel.close();
           await relay.stop();
         },
       };

@@ -56,6 +56,8 @@ export const supportCase = resource<Case, CreateCaseRequest, UpdateCaseRequest, 
     firstResponseDueAt: f.timestamp().readOnly(),
     resolutionDueAt: f.timestamp().readOnly(),
     slaBreached: f.boolean().readOnly().filter(),
+    resolution: f.text(5_000).readOnly().describe("The note the case was resolved with; empty while it is not resolved."),
+    reopenedAt: f.timestamp().readOnly(),
   },
   access: {
     read: SERVICE_READERS,

@@ -1,4 +1,5 @@
 import { InvalidArgument, StateConflict } from "@relata/platform";
+import type { CaseStatus } from "./types";
 
 /**
  * A case's lifecycle:
@@ -14,8 +15,8 @@ import { InvalidArgument, StateConflict } from "@relata/platform";
  * back only by a reopen, to in progress, and only within the tenant's reopen window counted
  * from the moment the case was resolved or closed.
  */
-export const CASE_STATUSES = ["new", "in_progress", "waiting_on_customer", "resolved", "closed"] as const;
-export type CaseLifecycleStatus = (typeof CASE_STATUSES)[number];
+export const CASE_STATUSES = ["new", "in_progress", "waiting_on_customer", "resolved", "closed"] as const satisfies readonly CaseStatus[];
+export type CaseLifecycleStatus = CaseStatus;
 
 /** The verbs that move a case, each to one status, from the statuses it may leave. */
 export const CASE_ACTIONS = {

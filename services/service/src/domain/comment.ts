@@ -1,3 +1,5 @@
+import type { BaseRecord } from "@relata/platform";
+
 /** Who sees a comment: an internal note stays with the agents, a public reply goes to the customer. */
 export const COMMENT_VISIBILITIES = ["internal", "public"] as const;
 export type CommentVisibility = (typeof COMMENT_VISIBILITIES)[number];
@@ -12,4 +14,12 @@ export const MAX_COMMENT_BODY = 10_000;
 export function firstResponseAt(current: { firstRespondedAt?: Date | null }, visibility: CommentVisibility, at: Date): Date | null {
   if (visibility !== "public" || current.firstRespondedAt) return null;
   return at;
+}
+
+/** A comment as the Service keeps it: never edited (its version stays 1). */
+export interface CommentRecord extends BaseRecord {
+  caseId: string;
+  visibility: CommentVisibility;
+  authorId: string;
+  body: string;
 }

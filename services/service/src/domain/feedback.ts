@@ -19,3 +19,13 @@ export function assertFeedbackAllowed(status: string): void {
     throw new StateConflict(`feedback is given on a resolved or closed case; this case is ${status}`, "status");
   }
 }
+
+/** A case's feedback; `_id` is the case's id, so a second one cannot be inserted. */
+export interface FeedbackRecord {
+  _id: string;
+  tenantId: string;
+  score: number;
+  comment: string;
+  givenBy: string;
+  givenAt: Date;
+}

@@ -31,3 +31,15 @@ export function resolveParties(asked: CaseParties, account: SalesRef | null, con
   }
   return { ...asked };
 }
+
+/** The local copy of a Sales account or contact, built from Sales' events (`_id` is the record's id). */
+export interface SalesRefRecord {
+  _id: string;
+  tenantId: string;
+  type: "account" | "contact";
+  accountId: string;
+  deleted: boolean;
+  /** The Sales record's version the copy was last written from: an older event changes nothing. */
+  version: number;
+  updatedAt: Date;
+}

@@ -5,6 +5,7 @@ import { toCase } from "../codec/mappers";
 import { caseNumberKey, formatCaseNumber } from "../domain/case-number";
 import { caseEvent } from "../events/builders";
 import { supportCase } from "../resources";
+import { caseLifecycleHandlers, caseLifecycleSchemas } from "./case-lifecycle";
 import type { ServiceDeps } from "./context";
 
 const described = serviceSchemas(supportCase);
@@ -17,15 +18,20 @@ export const caseSchemas = {
   updateCase: described.update,
   deleteCase: RecycleBinInput,
   restoreCase: RecycleBinInput,
+  ...caseLifecycleSchemas,
 };
 
-export function caseService({ repos, sequence, logger }: ServiceDeps): ServiceRegistration {
+export function caseService(deps: ServiceDeps): ServiceRegistration {
+  const { repos, sequence, logger, salesRefs } = deps;
   const crud = resourceHandlers(supportCase, repos.cases, (kind, r, actor) => caseEvent(kind === "created" ? "opened" : kind, r, actor), {
-    async create(input, cases) {
+    async create(input, cases, ctx) {
+      // The account and contact must exist in Sales, the contact on the account (400 naming the field).
+      const parties = await salesRefs.resolve(ctx, { accountId: input.accountId ?? "", contactId: input.contactId ?? "" });
       // Claimed before the insert: a create that fails afterwards leaves a gap, never a duplicate.
       const number = formatCaseNumber(await sequence.next(caseNumberKey(cases.tenantId)));
       return {
         ...input,
+        ...parties,
         number,
         channel: input.channel ?? "web",
         priority: input.priority ?? "normal",
@@ -37,9 +43,18 @@ export function caseService({ repos, sequence, logger }: ServiceDeps): ServiceRe
         entitlementMissing: false,
         slaLevel: "",
         slaBreached: false,
+        resolution: "",
       };
     },
+    async update(set, current, _cases, ctx) {
+      if (set.accountId === undefined && set.contactId === undefined) return;
+      // The case as the update leaves it names a live account and a contact of it.
+      const asked = { accountId: set.accountId === undefined ? current.accountId ?? "" : set.accountId ?? "", contactId: set.contactId === undefined ? current.contactId ?? "" : set.contactId ?? "" };
+      const parties = await salesRefs.resolve(ctx, asked);
+      if (parties.accountId !== (current.accountId ?? "")) set.accountId = parties.accountId;
+    },
   });
+  const lifecycle = caseLifecycleHandlers(deps);
   const bin = recycleBinHandlers(repos.cases, toCase, caseEvent, {});
   return implement(
     CaseServiceService,
@@ -53,6 +68,8 @@ export function caseService({ repos, sequence, logger }: ServiceDeps): ServiceRe
       updateCase: crud.update,
       deleteCase: bin.delete,
       restoreCase: bin.restore,
+      transitionCase: lifecycle.transitionCase,
+      listCaseHistory: lifecycle.listCaseHistory,
     },
     logger,
   );

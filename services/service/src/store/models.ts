@@ -3,6 +3,7 @@ import { mongooseSchema, type AnyResource, type Fields } from "@relata/platform/
 import type { Connection, Model, Schema } from "mongoose";
 import type { CaseRecord } from "../domain/types";
 import { supportCase } from "../resources";
+import { createCaseModels, type CaseModels } from "./case-models";
 
 /** A description's collection schema, with fields the service always sets marked required. */
 function described<F extends Fields, T>(r: AnyResource<F>, alwaysSet: readonly string[] = []): Schema<Stored<T>> {
@@ -17,16 +18,19 @@ caseSchema.index({ tenantId: 1, number: 1 }, { unique: true });
 
 export interface ServiceModels {
   cases: Model<Stored<CaseRecord>>;
+  /** Comments, feedback, history, settings and the copy of Sales' accounts and contacts. */
+  caseExtras: CaseModels;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
 export function createModels(db: Connection): ServiceModels {
   return {
     cases: db.model<Stored<CaseRecord>>("Case", caseSchema),
+    caseExtras: createCaseModels(db),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: ServiceModels): Model<unknown>[] {
-  return [models.cases] as unknown as Model<unknown>[];
+  return [models.cases, models.caseExtras.feedback] as unknown as Model<unknown>[];
 }

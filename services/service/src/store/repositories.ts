@@ -1,4 +1,6 @@
-import { repository, type PublishAfterWrite } from "@relata/platform";
+import { readRepository, repository, type PublishAfterWrite } from "@relata/platform";
+import type { HistoryEntryRecord } from "../domain/case-history";
+import type { CommentRecord } from "../domain/comment";
 import type { AnyResource } from "@relata/platform/resource";
 import type { CaseRecord } from "../domain/types";
 import { supportCase } from "../resources";
@@ -11,6 +13,8 @@ const listOrder = (r: AnyResource) => ({ sortable: r.sorts, defaultSort: r.defau
 export function serviceRepositories(models: ServiceModels, publish: PublishAfterWrite) {
   return {
     cases: repository<CaseRecord>(models.cases, { what: "case", ...listOrder(supportCase), publish }),
+    comments: repository<CommentRecord>(models.caseExtras.comments, { what: "comment", sortable: ["createdAt"], defaultSort: "createdAt", publish }),
+    caseHistory: readRepository<HistoryEntryRecord>(models.caseExtras.history, { what: "history entry", sortable: ["occurredAt"], defaultSort: "occurredAt" }),
   };
 }
 
