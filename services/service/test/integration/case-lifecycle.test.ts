@@ -1,4 +1,5 @@
 import { status } from "@grpc/grpc-js";
+import mongoose from "mongoose";
 import type { EventBus } from "@relata/platform";
 import { CaseChanged, CaseCsatGiven, CasePublicReplyAdded } from "@relata/proto/events/v1/service";
 import { CaseAction, CaseStatus, CreateCaseRequest, type Case } from "@relata/proto/service/v1/case";
@@ -6,7 +7,7 @@ import { CommentVisibility } from "@relata/proto/service/v1/comment";
 import { CreateAccountRequest } from "@relata/proto/sales/v1/account";
 import { CreateContactRequest } from "@relata/proto/sales/v1/contact";
 import { salesServices } from "@relata/sales/client";
-import { clientsAt, startWorkloadProcess, testServerPort, type ClosableClients, type WorkloadProcess } from "@relata/testing";
+import { clientsAt, localStack, startWorkloadProcess, testServerPort, type ClosableClients, type WorkloadProcess } from "@relata/testing";
 import {
   connectBus,
   dropDatabase,
@@ -330,5 +331,23 @@ describe("the case's account and contact", () => {
     await salesClients.contacts.restoreContact({ id: contact.id, expectedVersion: "0" }, salesCall());
     const updated = await clients.cases.updateCase({ id: c.id, expectedVersion: "0", contactId: contact.id }, agent());
     expect(updated.contactId).toBe(contact.id);
+  });
+
+  test("the copy answers while Sales is down: a copied account is accepted, one the copy lacks is UNAVAILABLE", async () => {
+    const account = await salesClients.accounts.createAccount(CreateAccountRequest.fromPartial({ name: `Vandelay ${run}` }), salesCall());
+    const db = mongoose.createConnection(`${localStack.ferretdbUri}/${service.database}`);
+    try {
+      await eventually(
+        () => db.collection("sales_refs").findOne({ _id: account.id as never, tenantId: tenant }),
+        (doc) => doc !== null && doc.type === "account" && doc.deleted === false,
+        "the account in the local copy",
+      );
+    } finally {
+      await db.close();
+    }
+    // Sales stops for good (the last test of the file).
+    await sales.stop();
+    expect((await open({ accountId: account.id })).accountId).toBe(account.id);
+    expect(await failureOf(open({ accountId: "00000000-0000-4000-8000-000000000001" }))).toMatchObject({ code: status.UNAVAILABLE });
   });
 });
