@@ -10,6 +10,7 @@ import { feedbackService } from "./rpc/feedback";
 import { settingsService } from "./rpc/settings";
 import { SalesRefs } from "./store/sales-refs";
 import { ServiceSettingsStore } from "./store/settings";
+import { CommentReplies } from "./workflows/comment-replies";
 import { SERVICE_STREAM } from "./events/stream";
 import { caseService } from "./rpc/cases";
 import type { ServiceDeps } from "./rpc/context";
@@ -32,6 +33,8 @@ export const serviceEnv = {
   /** The durable names of the case history's and the Sales copy's consumers (replicas share them; tests take their own). */
   CASE_HISTORY_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(CASE_HISTORY_DURABLE),
   SALES_REFS_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(SALES_REFS_DURABLE),
+  /** A public reply whose case step is still pending this long after it was written is finished by the sweep. */
+  REPLY_SWEEP_AFTER_MS: env.durationMs(30_000),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -69,7 +72,15 @@ export function startService(): Promise<ServiceService> {
         publish,
         settings: new ServiceSettingsStore(models.caseExtras.settings),
         salesRefs,
+        replies: new CommentReplies(repos, models.caseExtras.comments),
       };
+      const replyLogger = logger.child({ component: "reply-sweep" });
+      const sweepReplies = () => void deps.replies.resumePending(config.REPLY_SWEEP_AFTER_MS, replyLogger).catch((err: unknown) => {
+        replyLogger.warn({ err: String(err) }, "reply sweep failed; will retry");
+      });
+      const replySweeper = setInterval(sweepReplies, Math.max(1_000, config.REPLY_SWEEP_AFTER_MS));
+      replySweeper.unref();
+      sweepReplies();
       const caseHistory = await startCaseHistoryConsumer(bus, models.caseExtras.history, logger.child({ component: "case-history" }), config.CASE_HISTORY_DURABLE);
       const salesCopy = await startSalesRefsConsumer(bus, salesRefs, logger.child({ component: "sales-refs" }), config.SALES_REFS_DURABLE);
 
@@ -87,6 +98,7 @@ export function startService(): Promise<ServiceService> {
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
+          clearInterval(replySweeper);
           await caseHistory.stop();
           await salesCopy.stop();
           salesChannel.close();

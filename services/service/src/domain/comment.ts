@@ -22,4 +22,9 @@ export interface CommentRecord extends BaseRecord {
   visibility: CommentVisibility;
   authorId: string;
   body: string;
+  /**
+   * Set on a public reply until the case has taken it (first response, the reply's event): a
+   * reply whose process stopped in between is finished by the sweep.
+   */
+  replyPending?: boolean;
 }

@@ -2,8 +2,7 @@ import { id, implement, protoEnum, requiredText, validate, type ServiceRegistrat
 import { CaseCommentServiceService } from "@relata/proto/service/v1/comment";
 import { z } from "zod";
 import { commentVisibility, toComment } from "../codec/case-mappers";
-import { firstResponseAt, MAX_COMMENT_BODY } from "../domain/comment";
-import { publicReplyEvent } from "../events/case-events";
+import { MAX_COMMENT_BODY } from "../domain/comment";
 import type { ServiceDeps } from "./context";
 
 const AddCaseCommentInput = z.object({
@@ -18,16 +17,13 @@ const ListCaseCommentsInput = z.object({ caseId: id(), visibility: protoEnum(com
 /** The request schemas, by RPC (exported for tests). */
 export const commentSchemas = { addCaseComment: AddCaseCommentInput, listCaseComments: ListCaseCommentsInput };
 
-export function commentService({ repos, logger }: ServiceDeps): ServiceRegistration {
+export function commentService({ repos, replies, logger }: ServiceDeps): ServiceRegistration {
   return implement(
     CaseCommentServiceService,
     {
       /**
-       * The comment first, then, for a public reply, the case: the first reply sets its
-       * first_responded_at, and every reply is reported from the case's document (the event
-       * carries the case as the SLA clocks read it). A retry with the same Idempotency-Key finds
-       * the comment and does the second step again, which sets nothing twice and publishes the
-       * same event id.
+       * The comment first, then, for a public reply, the case (CommentReplies): a retry with the
+       * same Idempotency-Key finds the comment and does the second step again, harmlessly.
        */
       async addCaseComment(request, ctx) {
         const input = validate(AddCaseCommentInput, request);
@@ -36,20 +32,16 @@ export function commentService({ repos, logger }: ServiceDeps): ServiceRegistrat
         const comment = await repos.comments.in(ctx).create({
           idempotencyKey: input.idempotencyKey,
           request: input,
-          build: () => ({ caseId: input.caseId, visibility: input.visibility, body: input.body, authorId: ctx.identity.subject }),
+          build: () => ({
+            caseId: input.caseId,
+            visibility: input.visibility,
+            body: input.body,
+            authorId: ctx.identity.subject,
+            ...(input.visibility === "public" ? { replyPending: true } : {}),
+          }),
           events: () => [],
         });
-        if (comment.visibility === "public") {
-          await cases.update(input.caseId, 0, (current) => {
-            const respondedAt = firstResponseAt(current, "public", comment.createdAt);
-            // Later replies change nothing clients see: the case's version (its ETag) stays.
-            return {
-              set: respondedAt ? { firstRespondedAt: respondedAt } : {},
-              events: (next, actor) => [publicReplyEvent(next, comment, actor)],
-              internal: !respondedAt,
-            };
-          });
-        }
+        if (comment.visibility === "public") await replies.applyToCase(ctx, comment);
         return toComment(comment);
       },
 

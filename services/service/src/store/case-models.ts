@@ -21,11 +21,14 @@ export const commentSchema = withTenantIndexes(
       visibility: { type: String, enum: COMMENT_VISIBILITIES, required: true },
       authorId: requiredStr,
       body: requiredStr,
+      replyPending: { type: Boolean, required: false },
     },
     { ...options, collection: "case_comments" },
   ),
   [{ caseId: 1, createdAt: 1, _id: 1 }],
 );
+// The sweep of replies a stopped process left half done looks for these, across tenants.
+commentSchema.index({ replyPending: 1, createdAt: 1 }, { sparse: true });
 
 // One per case: `_id` is the case's id, so a second insert fails (atomic under concurrency).
 export const feedbackSchema = new Schema<Stored<FeedbackRecord>>(

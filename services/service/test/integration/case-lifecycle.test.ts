@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import mongoose from "mongoose";
 import type { EventBus } from "@relata/platform";
@@ -47,7 +48,7 @@ beforeAll(async () => {
   fromSeq = await nextSequence(bus);
   sales = await startWorkloadProcess("sales", { port: testServerPort(201), env: { TIMELINE_DURABLE: `sales-timeline-cases-it-${run}`, SHUTDOWN_GRACE_MS: "3000" } });
   salesClients = clientsAt(salesServices, sales.address);
-  service = await startServiceProcess({ port: testServerPort(200), addresses: { sales: sales.address } });
+  service = await startServiceProcess({ port: testServerPort(200), addresses: { sales: sales.address }, env: { REPLY_SWEEP_AFTER_MS: "1000" } });
   clients = serviceClientsAt(service.address);
 });
 
@@ -202,6 +203,40 @@ describe("comments and the first response", () => {
     const first = CasePublicReplyAdded.decode(replies[0]!.data);
     expect(first.case?.firstRespondedAt).toBe(reply.createdAt);
     expect(first.comment).toMatchObject({ id: reply.id, body: "We are on it" });
+  });
+
+  test("a public reply whose process stopped before the case took it is finished by the sweep: first response and event", async () => {
+    const c = await open();
+    // What a process leaves when it stops between the comment's insert and the case's update.
+    const commentId = randomUUID();
+    const writtenAt = new Date(Date.now() - 60_000);
+    const db = mongoose.createConnection(`${localStack.ferretdbUri}/${service.database}`);
+    try {
+      await db.collection("case_comments").insertOne({
+        _id: commentId as never,
+        tenantId: tenant,
+        caseId: c.id,
+        visibility: "public",
+        authorId: "agent-1",
+        body: "Sorry for the wait",
+        replyPending: true,
+        version: 1,
+        createdAt: writtenAt,
+        updatedAt: writtenAt,
+        idempotencyKey: randomUUID(),
+        requestHash: "",
+        outbox: [],
+      });
+      const responded = await eventually(() => clients.cases.getCase({ id: c.id }, agent()), (x) => x.firstRespondedAt !== undefined, "the first response");
+      expect(responded.firstRespondedAt).toBe(writtenAt.toISOString());
+      const replies = await eventually(() => caseEvents(c.id, "service.case.public_reply_added"), (e) => e.length >= 1, "the reply's event");
+      expect(CasePublicReplyAdded.decode(replies[0]!.data).comment?.id).toBe(commentId);
+      await eventually(() => db.collection("case_comments").findOne({ _id: commentId as never }), (doc) => doc !== null && doc.replyPending === undefined, "the flag cleared");
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(await caseEvents(c.id, "service.case.public_reply_added")).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
   });
 
   test("an empty body or no visibility is INVALID_ARGUMENT naming the field", async () => {
