@@ -1,5 +1,5 @@
 import { enumCodec } from "@relata/platform";
-import { CaseAction, type CaseHistoryEntry } from "@relata/proto/service/v1/case";
+import { CaseAction, CasePriority, CaseStatus, type CaseHistoryEntry } from "@relata/proto/service/v1/case";
 import { CommentVisibility, type CaseComment } from "@relata/proto/service/v1/comment";
 import type { CaseFeedback } from "@relata/proto/service/v1/feedback";
 import type { ServiceSettings } from "@relata/proto/service/v1/settings";
@@ -38,11 +38,11 @@ export function toHistoryEntry(r: HistoryEntryRecord): CaseHistoryEntry {
     summary: r.summary,
     actorId: r.actorId,
     occurredAt: r.occurredAt.toISOString(),
-    status: r.status ? caseStatus.toProto(r.status) : caseStatus.prefix + "UNSPECIFIED",
+    status: r.status ? caseStatus.toProto(r.status) : CaseStatus.CASE_STATUS_UNSPECIFIED,
     ownerId: r.ownerId ?? "",
     queueId: r.queueId ?? "",
-    priority: r.priority ? casePriority.toProto(r.priority) : casePriority.prefix + "UNSPECIFIED",
-  } as CaseHistoryEntry;
+    priority: r.priority ? casePriority.toProto(r.priority) : CasePriority.CASE_PRIORITY_UNSPECIFIED,
+  };
 }
 
 export function toSettings(tenantId: string, s: CurrentSettings): ServiceSettings {

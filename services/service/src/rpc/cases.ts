@@ -49,8 +49,8 @@ export function caseService(deps: ServiceDeps): ServiceRegistration {
     async update(set, current, _cases, ctx) {
       if (set.accountId === undefined && set.contactId === undefined) return;
       // The case as the update leaves it names a live account and a contact of it.
-      const asked = { accountId: set.accountId === undefined ? current.accountId ?? "" : set.accountId ?? "", contactId: set.contactId === undefined ? current.contactId ?? "" : set.contactId ?? "" };
-      const parties = await salesRefs.resolve(ctx, asked);
+      const after = (changed: string | null | undefined, stored: string | undefined) => (changed === undefined ? (stored ?? "") : (changed ?? ""));
+      const parties = await salesRefs.resolve(ctx, { accountId: after(set.accountId, current.accountId), contactId: after(set.contactId, current.contactId) });
       if (parties.accountId !== (current.accountId ?? "")) set.accountId = parties.accountId;
     },
   });

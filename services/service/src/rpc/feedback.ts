@@ -1,4 +1,4 @@
-import { AlreadyExists, id, implement, insertOnce, NotFound, text, validate, type ServiceRegistration } from "@relata/platform";
+import { actorOf, AlreadyExists, id, implement, insertOnce, NotFound, text, validate, type ServiceRegistration } from "@relata/platform";
 import { CaseFeedbackServiceService } from "@relata/proto/service/v1/feedback";
 import { z } from "zod";
 import { toFeedback } from "../codec/case-mappers";
@@ -35,8 +35,7 @@ export function feedbackService({ repos, models, publish, logger }: ServiceDeps)
           givenBy: ctx.identity.subject,
           givenAt: new Date(),
         };
-        const actor = repos.cases.in(ctx).actor;
-        const inserted = await insertOnce(feedback, { record, actor, events: (r, a) => [csatGivenEvent(c, r, a)] }, publish);
+        const inserted = await insertOnce(feedback, { record, actor: actorOf(ctx), events: (r, a) => [csatGivenEvent(c, r, a)] }, publish);
         if (!inserted) throw new AlreadyExists(`case ${c._id} already has its feedback`, "case_id");
         return toFeedback(record);
       },

@@ -1,11 +1,10 @@
-import { recordFields, withTenantIndexes, type Stored } from "@relata/platform";
+import { outboxFields, recordFields, withTenantIndexes, type Stored } from "@relata/platform";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { HistoryEntryRecord } from "../domain/case-history";
 import { COMMENT_VISIBILITIES, type CommentRecord } from "../domain/comment";
 import type { FeedbackRecord } from "../domain/feedback";
 import type { SalesRefRecord } from "../domain/sales-refs";
 import type { SettingsRecord } from "../domain/settings";
-import { outboxFields } from "@relata/platform";
 
 /** The collections of a case's conversation, feedback, history, the tenant's settings and the copy of Sales' records. */
 

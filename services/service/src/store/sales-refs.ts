@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
-import { DependencyUnavailable, isGrpcError, type CallContext, type Logger } from "@relata/platform";
+import { DependencyUnavailable, isDuplicateKey, isGrpcError, type CallContext, type Logger } from "@relata/platform";
 import type { SalesClients } from "@relata/sales/client";
 import type { Model } from "mongoose";
 import { resolveParties, type CaseParties, type SalesRef, type SalesRefRecord } from "../domain/sales-refs";
@@ -36,7 +36,7 @@ export class SalesRefs {
       );
       return result.modifiedCount + result.upsertedCount > 0;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
