@@ -4,6 +4,9 @@ import { EntitlementServiceService } from "@relata/proto/service/v1/entitlement"
 import { AppointmentServiceService, BookableResourceServiceService } from "@relata/proto/service/v1/scheduling";
 import { EscalationRuleServiceService } from "@relata/proto/service/v1/escalation";
 import { CaseAssignmentServiceService, QueueServiceService } from "@relata/proto/service/v1/queue";
+import { CaseCommentServiceService } from "@relata/proto/service/v1/comment";
+import { CaseFeedbackServiceService } from "@relata/proto/service/v1/feedback";
+import { ServiceSettingsServiceService } from "@relata/proto/service/v1/settings";
 
 /**
  * The Service's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -18,6 +21,9 @@ export const serviceServices = {
   queues: QueueServiceService,
   caseAssignment: CaseAssignmentServiceService,
   escalationRules: EscalationRuleServiceService,
+  comments: CaseCommentServiceService,
+  feedback: CaseFeedbackServiceService,
+  settings: ServiceSettingsServiceService,
 };
 
 /** Promise clients of every Service gRPC service. */

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
-import { appointmentRoutes, assignmentRoutes, bookableResourceRoutes, caseRoutes, entitlementRoutes, escalationRuleRoutes, queueRoutes } from "./http";
-import { SERVICE_READERS, SERVICE_RESOURCES, SUPPORT_STAFF } from "./resources";
+import { appointmentRoutes, assignmentRoutes, bookableResourceRoutes, caseExtraRoutes, caseRoutes, entitlementRoutes, escalationRuleRoutes, queueRoutes } from "./http";
+import { SERVICE_READERS, SERVICE_RESOURCES, SERVICE_WRITERS, SUPPORT_STAFF } from "./resources";
 
 /**
  * The Service as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -14,6 +14,7 @@ export const serviceBackend = defineBackend({
   services: serviceServices,
   routes: (service) => [
     ...caseRoutes(service),
+    ...caseExtraRoutes(service),
     ...assignmentRoutes(service),
     ...queueRoutes(service),
     ...escalationRuleRoutes(service),
@@ -25,8 +26,16 @@ export const serviceBackend = defineBackend({
   scopes: { "service:read": "read cases and the Service's records", "service:write": "open cases" },
   resources: SERVICE_RESOURCES,
   permissions: {
+    "cases.transition": { roles: SERVICE_WRITERS, scopes: [], description: "move cases through their lifecycle (start, wait, resolve, close, reopen)" },
+    "cases.history": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read a case's history" },
+    "cases.comments.read": { roles: SERVICE_READERS, scopes: [], description: "read a case's internal notes and public replies" },
+    "cases.comments.write": { roles: SERVICE_WRITERS, scopes: [], description: "add internal notes and public replies to cases" },
+    "cases.feedback.read": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read a case's customer feedback" },
+    "cases.feedback.write": { roles: SERVICE_WRITERS, scopes: ["service:write"], description: "record a resolved case's customer feedback (CSAT)" },
     "cases.take": { roles: SUPPORT_STAFF, scopes: [], description: "take a case from a queue one is a member of" },
     "cases.assign": { roles: ["support-manager"], scopes: [], description: "assign a case to an agent or another queue" },
+    "serviceSettings.read": { roles: ["tenant-admin", ...SUPPORT_STAFF], scopes: [], description: "read the tenant's Service settings" },
+    "serviceSettings.write": { roles: ["tenant-admin"], scopes: [], description: "configure the tenant's Service settings (the reopen window)" },
     "resources.availability": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read when a resource can be booked" },
   },
 });

@@ -1,7 +1,16 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { env, ensureIndexes, OutboxRelay, runService, Sequence, type PublishAfterWrite, type RunningService } from "@relata/platform";
+import { ensureIndexes, env, openChannel, OutboxRelay, promiseClients, type PublishAfterWrite, type RunningService, runService, Sequence } from "@relata/platform";
+import { salesServices } from "@relata/sales/client";
+import { CASE_HISTORY_DURABLE, startCaseHistoryConsumer } from "./events/case-history";
+import { SALES_REFS_DURABLE, startSalesRefsConsumer } from "./events/sales-refs";
+import { commentService } from "./rpc/comments";
+import { feedbackService } from "./rpc/feedback";
+import { settingsService } from "./rpc/settings";
+import { SalesRefs } from "./store/sales-refs";
+import { ServiceSettingsStore } from "./store/settings";
+import { CommentReplies } from "./workflows/comment-replies";
 import { SERVICE_STREAM } from "./events/stream";
 import { caseService } from "./rpc/cases";
 import type { ServiceDeps } from "./rpc/context";
@@ -46,6 +55,13 @@ export const serviceEnv = {
    */
   ASSIGNMENT_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(ASSIGNMENT_DURABLE),
   ESCALATION_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(ESCALATION_DURABLE),
+  /** Sales' gRPC address: a case's account and contact missing from the local copy are asked there. */
+  SALES_GRPC_ADDR: z.string().min(1).default("127.0.0.1:50051"),
+  /** The durable names of the case history's and the Sales copy's consumers (replicas share them; tests take their own). */
+  CASE_HISTORY_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(CASE_HISTORY_DURABLE),
+  SALES_REFS_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(SALES_REFS_DURABLE),
+  /** A public reply whose case step is still pending this long after it was written is finished by the sweep. */
+  REPLY_SWEEP_AFTER_MS: env.durationMs(30_000),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -73,12 +89,32 @@ export function startService(): Promise<ServiceService> {
       const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = serviceRepositories(models, publish);
-      const deps: ServiceDeps = { repos, sequence: new Sequence(db), logger, models };
 
+      const salesChannel = openChannel(config.SALES_GRPC_ADDR);
+      const salesRefs = new SalesRefs(models.caseExtras.salesRefs, promiseClients(salesServices, salesChannel, { defaultTimeoutMs: 5_000 }), logger.child({ component: "sales-refs" }));
+      const deps: ServiceDeps = {
+        repos,
+        sequence: new Sequence(db),
+        logger,
+        models,
+        publish,
+        settings: new ServiceSettingsStore(models.caseExtras.settings),
+        salesRefs,
+        replies: new CommentReplies(repos, models.caseExtras.comments),
+      };
+      const replyLogger = logger.child({ component: "reply-sweep" });
+      const sweepReplies = () => void deps.replies.resumePending(config.REPLY_SWEEP_AFTER_MS, replyLogger).catch((err: unknown) => {
+        replyLogger.warn({ err: String(err) }, "reply sweep failed; will retry");
+      });
+      const replySweeper = setInterval(sweepReplies, Math.max(1_000, config.REPLY_SWEEP_AFTER_MS));
+      replySweeper.unref();
+      sweepReplies();
       const assignment = new Assignment(repos, deps.sequence, new OwnershipClaims(db));
       const escalation = new Escalation(repos, models, assignment, publish);
       const assigning = await startAssignmentConsumer(bus, assignment, logger.child({ component: "assignment" }), config.ASSIGNMENT_DURABLE);
       const escalating = await startEscalationConsumer(bus, escalation, logger.child({ component: "escalation" }), config.ESCALATION_DURABLE);
+      const caseHistory = await startCaseHistoryConsumer(bus, models.caseExtras.history, logger.child({ component: "case-history" }), config.CASE_HISTORY_DURABLE);
+      const salesCopy = await startSalesRefsConsumer(bus, salesRefs, logger.child({ component: "sales-refs" }), config.SALES_REFS_DURABLE);
 
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       const purge = () => void purgeRecycleBin(repos).then(
@@ -113,6 +149,9 @@ export function startService(): Promise<ServiceService> {
           queueService(deps),
           escalationRuleService(deps),
           caseAssignmentService(deps, assignment),
+          commentService(deps),
+          feedbackService(deps),
+          settingsService(deps),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
@@ -121,6 +160,10 @@ export function startService(): Promise<ServiceService> {
           clearInterval(purger);
           await assigning.stop();
           await escalating.stop();
+          clearInterval(replySweeper);
+          await caseHistory.stop();
+          await salesCopy.stop();
+          salesChannel.close();
           await relay.stop();
         },
       };

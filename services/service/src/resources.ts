@@ -68,7 +68,7 @@ export const supportCase = resource<Case, CreateCaseRequest, UpdateCaseRequest, 
       .createOnly()
       .filter()
       .describe("The agent working the case. Empty with a queue: the queue's rule assigns one; empty without: the caller."),
-    queueId: f.text(64, { pattern: { regex: /^[A-Za-z0-9_-]{1,64}$/, message: "must be a queue id" } }).createOnly().filter(),
+    queueId: f.ref("service.queue").createOnly().filter().describe("The queue the case waits in; its rule assigns an agent when no owner is given."),
     status: f.enum(caseStatus).readOnly().filter(),
     firstRespondedAt: f.timestamp().readOnly(),
     resolvedAt: f.timestamp().readOnly(),
@@ -79,6 +79,8 @@ export const supportCase = resource<Case, CreateCaseRequest, UpdateCaseRequest, 
     firstResponseDueAt: f.timestamp().readOnly(),
     resolutionDueAt: f.timestamp().readOnly(),
     slaBreached: f.boolean().readOnly().filter(),
+    resolution: f.text(5_000).readOnly().describe("The note the case was resolved with; empty while it is not resolved."),
+    reopenedAt: f.timestamp().readOnly(),
   },
   access: {
     read: SERVICE_READERS,

@@ -59,6 +59,11 @@ export interface ConsumerSpec<T> {
   ackWaitMs?: number;
   /** Delay before redelivery after a failure, by attempt (1-based). */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * The stream is another service's, which may not have created it yet: instead of failing,
+   * the consumer is made (and starts) once the stream exists.
+   */
+  awaitStream?: boolean;
 }
 
 export interface NatsAuth {
@@ -181,6 +186,31 @@ export class EventBus {
   }
 
   async consume<T>(spec: ConsumerSpec<T>): Promise<ConsumerLoop<T>> {
+    const loop = new ConsumerLoop(this, spec, this.logger.child({ consumer: spec.durable }));
+    if (spec.awaitStream && !(await this.streamExists(spec.stream))) {
+      this.logger.info({ stream: spec.stream, consumer: spec.durable }, "stream not there yet; the consumer starts once it is");
+      this.consumers.push(loop as ConsumerLoop<unknown>);
+      loop.start(() => this.ensureConsumer(spec));
+      return loop;
+    }
+    await this.ensureConsumer(spec);
+    this.consumers.push(loop as ConsumerLoop<unknown>);
+    loop.start();
+    return loop;
+  }
+
+  private async streamExists(stream: string): Promise<boolean> {
+    try {
+      await this.jsm.streams.info(stream);
+      return true;
+    } catch (err) {
+      if (String(err).includes("not found")) return false;
+      throw err;
+    }
+  }
+
+  /** Creates the durable consumer, or updates what may change of an existing one. */
+  private async ensureConsumer<T>(spec: ConsumerSpec<T>): Promise<void> {
     const config = {
       durable_name: spec.durable,
       ack_policy: AckPolicy.Explicit,
@@ -199,10 +229,6 @@ export class EventBus {
       if (!String(err).includes("not found")) throw err;
       await this.jsm.consumers.add(spec.stream, config);
     }
-    const loop = new ConsumerLoop(this, spec, this.logger.child({ consumer: spec.durable }));
-    this.consumers.push(loop as ConsumerLoop<unknown>);
-    loop.start();
-    return loop;
   }
 
   /** Messages a durable has not yet had acknowledged (its lag). */
@@ -232,8 +258,9 @@ export class ConsumerLoop<T> {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
-    this.done = this.run();
+  /** Starts consuming; `prepare` (making the consumer) is tried first, again every few seconds until it succeeds. */
+  start(prepare?: () => Promise<void>): void {
+    this.done = this.run(prepare);
   }
 
   async stop(): Promise<void> {
@@ -243,7 +270,16 @@ export class ConsumerLoop<T> {
     await this.inFlight;
   }
 
-  private async run(): Promise<void> {
+  private async run(prepare?: () => Promise<void>): Promise<void> {
+    while (prepare && !this.stopped) {
+      try {
+        await prepare();
+        break;
+      } catch (err) {
+        this.logger.debug({ err: String(err) }, "consumer not ready yet; retrying");
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    }
     while (!this.stopped) {
       try {
         const consumer = await this.bus.js.consumers.get(this.spec.stream, this.spec.durable);

@@ -25,10 +25,18 @@ export interface EventMeta {
 /**
  * A pending event about one record, for the record's own outbox. One fresh id is at once
  * EventMeta.id, the outbox entry id and the JetStream Nats-Msg-Id; `encode` builds the payload
- * (its EventMeta first) from the envelope.
+ * (its EventMeta first) from the envelope. An `id` fixed by the caller (derived from what the
+ * event reports) makes a repeated attempt publish the same event, which JetStream and the
+ * consumers drop as a duplicate.
  */
-export function buildEvent(subject: string, entityId: string, actor: Actor, at: Date, encode: (meta: EventMeta) => Uint8Array): PendingEvent {
-  const id = randomUUID();
+export function buildEvent(
+  subject: string,
+  entityId: string,
+  actor: Actor,
+  at: Date,
+  encode: (meta: EventMeta) => Uint8Array,
+  id: string = randomUUID(),
+): PendingEvent {
   const meta: EventMeta = {
     id,
     type: subject,

@@ -19,6 +19,7 @@ import type {
   RecordRef,
   StageKind,
   TimelineEntryRecord,
+  TimelineRecordRef,
 } from "../domain/types";
 import { account, activity, contact, lead, opportunity, stageKind as salesStageKind } from "../resources";
 
@@ -30,7 +31,7 @@ import { account, activity, contact, lead, opportunity, stageKind as salesStageK
 export const stageKind = salesStageKind satisfies EnumCodec<StageKindMsg, StageKind>;
 
 /** The message names the record's resource in full, as the record does. */
-export function toRecordRef(ref: RecordRef): RecordRefMsg {
+export function toRecordRef(ref: RecordRef | TimelineRecordRef): RecordRefMsg {
   return { type: ref.type, id: ref.id };
 }
 

@@ -109,6 +109,9 @@ export interface AssignmentRuleRecord {
   updatedAt: Date;
 }
 
+/** What a timeline entry is about: a Sales record, or another service's ("service.case"). */
+export type TimelineRecordRef = RecordRef | { type: "service.case"; id: string };
+
 export interface TimelineEntryRecord {
   /** The id of the event the entry was made from. */
   _id: string;
@@ -117,7 +120,7 @@ export interface TimelineEntryRecord {
   /** The event type ("sales.lead.converted"). */
   kind: string;
   summary: string;
-  record: RecordRef;
+  record: TimelineRecordRef;
   actorId: string;
   occurredAt: Date;
   /** Set while the record the entry is about is in the recycle bin: the entry is hidden. */

@@ -9,19 +9,36 @@ import {
   OpportunityChanged,
   OpportunityStageChanged,
 } from "@relata/proto/events/v1/sales";
+import { CaseChanged, CaseCsatGiven } from "@relata/proto/events/v1/service";
 import type { Model } from "mongoose";
 import { activityType as activityTypeCodec } from "../resources";
-import { fullName, type RecordRef, type RecordType, type TimelineEntryRecord } from "../domain/types";
+import { fullName, type RecordType, type TimelineEntryRecord, type TimelineRecordRef } from "../domain/types";
 import { RESOURCE_SUBJECTS, SALES_STREAM, SUBJECTS } from "./stream";
 
 /** The durable consumer that builds the account timelines from the SALES stream. */
 export const TIMELINE_DURABLE = "sales-timeline";
 
+/** The Service's stream, whose case events (those about an account) the timeline shows too. */
+export const SERVICE_STREAM_NAME = "SERVICE";
+
+/** The Service's case events a timeline shows, and what each says (its payload starts as a CaseChanged). */
+export const SERVICE_CASE_SUBJECTS = {
+  "service.case.opened": "opened",
+  "service.case.resolved": "resolved",
+  "service.case.closed": "closed",
+  "service.case.reopened": "reopened",
+  "service.case.public_reply_added": "public reply",
+  "service.case.csat_given": "csat",
+} as const;
+
+/** The durable of the timeline's consumer of the SERVICE stream: the SALES one's name with "-service". */
+export const serviceTimelineDurable = (durable: string) => `${durable}-service`;
+
 /** A decoded Sales event: its meta, and what the timeline needs from its payload. */
 export interface TimelineFacts {
   meta: EventMeta | undefined;
   accountId: string;
-  record: RecordRef;
+  record: TimelineRecordRef;
   summary: string;
   /**
    * Set for a record's delete or restore: the event makes no entry, it hides (deleted) or
@@ -67,6 +84,7 @@ function visibilityFacts(subject: string, data: Uint8Array): TimelineFacts | nul
 export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts | null {
   const verb = subject.split(".").pop() ?? "";
   if (subject in VISIBILITY_SUBJECTS) return visibilityFacts(subject, data);
+  if (subject in SERVICE_CASE_SUBJECTS) return caseFacts(subject as keyof typeof SERVICE_CASE_SUBJECTS, data);
   switch (subject) {
     case RESOURCE_SUBJECTS.account.created:
     case RESOURCE_SUBJECTS.account.updated: {
@@ -139,6 +157,24 @@ export function timelineFacts(subject: string, data: Uint8Array): TimelineFacts 
   }
 }
 
+/**
+ * A Service case event about an account: the case is the record, the line names its number.
+ * A case on no account makes no entry (accountId "").
+ */
+function caseFacts(subject: keyof typeof SERVICE_CASE_SUBJECTS, data: Uint8Array): TimelineFacts | null {
+  const { meta, case: c } = CaseChanged.decode(data);
+  if (!c) return null;
+  const name = `Case ${c.number || c.id}`;
+  const what = SERVICE_CASE_SUBJECTS[subject];
+  let summary: string;
+  if (what === "opened") summary = `${name} opened: ${quoted(c.subject)}`;
+  else if (what === "resolved") summary = `${name} resolved${c.resolution ? `: ${c.resolution}` : ""}`;
+  else if (what === "public reply") summary = `Public reply on case ${c.number || c.id}`;
+  else if (what === "csat") summary = `${name} rated ${CaseCsatGiven.decode(data).feedback?.score ?? "?"}/5 by the customer`;
+  else summary = `${name} ${what}`;
+  return { meta, accountId: c.accountId, record: { type: "service.case", id: c.id }, summary };
+}
+
 /** The timeline entry an event makes, or null when it concerns no account. */
 export function timelineEntryFor(subject: string, facts: TimelineFacts | null): TimelineEntryRecord | null {
   const meta = facts?.meta;
@@ -189,27 +225,46 @@ export async function applyRecordVisibility(model: Model<TimelineEntryRecord>, f
   return result.modifiedCount;
 }
 
-export function startTimelineConsumer(
+/** The timeline's consumers: Sales' own events, and the Service's case events. */
+export interface TimelineConsumers {
+  sales: ConsumerLoop<TimelineFacts | null>;
+  service: ConsumerLoop<TimelineFacts | null>;
+  stop(): Promise<void>;
+}
+
+export async function startTimelineConsumer(
   bus: EventBus,
   model: Model<TimelineEntryRecord>,
   logger: Logger,
   durable = TIMELINE_DURABLE,
-): Promise<ConsumerLoop<TimelineFacts | null>> {
-  return bus.consume<TimelineFacts | null>({
-    stream: SALES_STREAM.name,
-    durable,
-    filterSubjects: ["sales.>"],
-    decode: (data, subject) => timelineFacts(subject, data),
-    handle: async ({ subject, event }) => {
-      if (event?.visibility) {
-        const changed = await applyRecordVisibility(model, event);
-        logger.debug({ subject, record: event.record.id, changed }, "timeline entries of a deleted or restored record");
-        return;
-      }
-      const entry = timelineEntryFor(subject, event);
-      if (!entry) return;
-      const created = await recordTimelineEntry(model, entry);
-      if (!created) logger.debug({ event: entry._id, subject }, "timeline entry already recorded");
-    },
+): Promise<TimelineConsumers> {
+  const handle = async ({ subject, event }: { subject: string; event: TimelineFacts | null }) => {
+    if (event?.visibility) {
+      const changed = await applyRecordVisibility(model, event);
+      logger.debug({ subject, record: event.record.id, changed }, "timeline entries of a deleted or restored record");
+      return;
+    }
+    const entry = timelineEntryFor(subject, event);
+    if (!entry) return;
+    const created = await recordTimelineEntry(model, entry);
+    if (!created) logger.debug({ event: entry._id, subject }, "timeline entry already recorded");
+  };
+  const decode = (data: Uint8Array, subject: string) => timelineFacts(subject, data);
+  const sales = await bus.consume<TimelineFacts | null>({ stream: SALES_STREAM.name, durable, filterSubjects: ["sales.>"], decode, handle });
+  // The Service creates its stream; until it has, this consumer waits for it.
+  const service = await bus.consume<TimelineFacts | null>({
+    stream: SERVICE_STREAM_NAME,
+    durable: serviceTimelineDurable(durable),
+    filterSubjects: Object.keys(SERVICE_CASE_SUBJECTS),
+    awaitStream: true,
+    decode,
+    handle,
   });
+  return {
+    sales,
+    service,
+    stop: async () => {
+      await Promise.all([sales.stop(), service.stop()]);
+    },
+  };
 }

@@ -7,3 +7,4 @@ export * from "./schemas/scheduling";
 export * from "./routes/queues";
 export * from "./routes/escalation-rules";
 export * from "./routes/assignment";
+export * from "./routes/case-extras";

@@ -1,6 +1,9 @@
-import type { Logger, Sequence } from "@relata/platform";
+import type { Logger, PublishAfterWrite, Sequence } from "@relata/platform";
 import type { ServiceModels } from "../store/models";
 import type { ServiceRepositories } from "../store/repositories";
+import type { SalesRefs } from "../store/sales-refs";
+import type { CommentReplies } from "../workflows/comment-replies";
+import type { ServiceSettingsStore } from "../store/settings";
 
 /** What the gRPC handlers are built from (wired in main.ts). */
 export interface ServiceDeps {
@@ -8,6 +11,13 @@ export interface ServiceDeps {
   /** Per-key numbers unique across replicas: case numbers, round-robin turns. */
   sequence: Sequence;
   logger: Logger;
-  /** The models, for what is not a repository's: claims of entitlement units and appointment slots. */
+  /** The models, and the relay's nudge after a write, for stores written outside a repository (a case's feedback). */
   models: ServiceModels;
+  publish: PublishAfterWrite;
+  /** The tenant's settings (the reopen window). */
+  settings: ServiceSettingsStore;
+  /** A case's account and contact: the local copy of Sales' records, and Sales where it lags. */
+  salesRefs: SalesRefs;
+  /** A public reply's second step (the case), and the sweep that finishes interrupted ones. */
+  replies: CommentReplies;
 }

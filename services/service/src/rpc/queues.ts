@@ -27,7 +27,8 @@ export function queueService({ repos, logger }: ServiceDeps): ServiceRegistratio
   });
   // Escalation rules that move cases to a queue keep it from the recycle bin.
   const bin = recycleBinHandlers(repos.queues, toQueue, queueEvent, {
-    delete: { dependents: [dependentsBy(repos.escalationRules, "moveToQueueId")] },
+    // A queue that cases were routed through stays (deactivate it instead): its cases name it.
+    delete: { dependents: [dependentsBy(repos.cases, "queueId"), dependentsBy(repos.escalationRules, "moveToQueueId")] },
   });
   return implement(
     QueueServiceService,

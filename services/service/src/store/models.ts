@@ -3,6 +3,7 @@ import { type AnyResource, type Fields, mongooseSchema } from "@relata/platform/
 import type { AppointmentRecord, BookableResourceRecord, CaseRecord, EntitlementRecord, EscalationRecord, EscalationRuleRecord, QueueRecord } from "../domain/types";
 import { appointment, bookableResource, entitlement, escalationRule, queue, supportCase } from "../resources";
 import { Schema as MongooseSchema, type Connection, type Model, type Schema } from "mongoose";
+import { createCaseModels, type CaseModels } from "./case-models";
 
 /** A description's collection schema, with fields the service always sets marked required. */
 function described<F extends Fields, T>(r: AnyResource<F>, alwaysSet: readonly string[] = []): Schema<Stored<T>> {
@@ -66,6 +67,8 @@ export interface ServiceModels {
   entitlementUnitClaims: Model<Claim>;
   /** A slot of a resource, `<resourceId>:<slotStartISO>`, held by the appointment that books it. */
   appointmentSlotClaims: Model<Claim>;
+  /** Comments, feedback, history, settings and the copy of Sales' accounts and contacts. */
+  caseExtras: CaseModels;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -80,6 +83,7 @@ export function createModels(db: Connection): ServiceModels {
     queues: db.model<Stored<QueueRecord>>("Queue", queueSchema),
     escalationRules: db.model<Stored<EscalationRuleRecord>>("EscalationRule", escalationRuleSchema),
     escalations: db.model<Stored<EscalationRecord>>("Escalation", escalationSchema),
+    caseExtras: createCaseModels(db),
   };
 }
 
@@ -93,5 +97,6 @@ export function outboxModels(models: ServiceModels): Model<unknown>[] {
     models.entitlements,
     models.bookableResources,
     models.appointments,
+    models.caseExtras.feedback,
   ] as unknown as Model<unknown>[];
 }

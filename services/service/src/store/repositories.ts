@@ -1,4 +1,6 @@
-import { dependentsBy, repository, type PublishAfterWrite } from "@relata/platform";
+import { dependentsBy, type PublishAfterWrite, readRepository, repository } from "@relata/platform";
+import type { HistoryEntryRecord } from "../domain/case-history";
+import type { CommentRecord } from "../domain/comment";
 import type { AnyResource } from "@relata/platform/resource";
 import type { AppointmentRecord, BookableResourceRecord, CaseRecord, EntitlementRecord, EscalationRuleRecord, QueueRecord } from "../domain/types";
 import { appointment, bookableResource, entitlement, escalationRule, queue, supportCase } from "../resources";
@@ -16,6 +18,8 @@ export function serviceRepositories(models: ServiceModels, publish: PublishAfter
     appointments: repository<AppointmentRecord>(models.appointments, { what: "appointment", ...listOrder(appointment), publish }),
     queues: repository<QueueRecord>(models.queues, { what: "queue", ...listOrder(queue), publish }),
     escalationRules: repository<EscalationRuleRecord>(models.escalationRules, { what: "escalation rule", ...listOrder(escalationRule), publish }),
+    comments: repository<CommentRecord>(models.caseExtras.comments, { what: "comment", sortable: ["createdAt"], defaultSort: "createdAt", publish }),
+    caseHistory: readRepository<HistoryEntryRecord>(models.caseExtras.history, { what: "history entry", sortable: ["occurredAt"], defaultSort: "occurredAt" }),
   };
 }
 

@@ -39,12 +39,28 @@ export interface ServiceProcess extends WorkloadProcess {
  * Runs the built Service as a child process of the test (startWorkloadProcess) on `port`
  * (testServerPort of the file's own offsets), with a fresh database, on the stack's NATS.
  */
-export async function startServiceProcess(options: { port: number; database?: string; env?: Record<string, string | undefined>; echo?: boolean }): Promise<ServiceProcess> {
+export async function startServiceProcess(options: {
+  port: number;
+  database?: string;
+  env?: Record<string, string | undefined>;
+  echo?: boolean;
+  /** Where the other services are (`{ sales: "127.0.0.1:..." }`); the local stack's otherwise. */
+  addresses?: Record<string, string>;
+}): Promise<ServiceProcess> {
+  const database = options.database ?? `relata_service_test_${runId()}`;
   const child = await startWorkloadProcess("service", {
     port: options.port,
-    database: options.database ?? `relata_service_test_${runId()}`,
+    database,
     infra: { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl },
-    env: { SHUTDOWN_GRACE_MS: "3000", ...options.env },
+    addresses: options.addresses,
+    // The durable consumers are the database's: replicas on one database share them, and no
+    // other test's process takes their messages.
+    env: {
+      SHUTDOWN_GRACE_MS: "3000",
+      CASE_HISTORY_DURABLE: `service-case-history-${database}`.slice(0, 64),
+      SALES_REFS_DURABLE: `service-sales-refs-${database}`.slice(0, 64),
+      ...options.env,
+    },
     echo: options.echo,
   });
   return Object.assign(child, { database: child.database! });

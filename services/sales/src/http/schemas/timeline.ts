@@ -4,11 +4,14 @@ import { z } from "zod";
 import { DateTime, Id, named, orNull, PAGE_CURSOR, PAGE_LIMIT } from "@relata/platform/http";
 import { resourceNameInput } from "@relata/platform/resource";
 
-/** A reference to a Sales record, as the timeline shows it. */
+/** What a timeline entry is about: a Sales record or another service's (a Service case). */
+const TIMELINE_RECORD_TYPES = [...SALES_RECORD_TYPES, "service.case"] as const;
+
+/** A reference to a record, as the timeline shows it. */
 export const RecordRef = named(
   "RecordRef",
-  z.strictObject({ type: resourceNameInput(SALES_RECORD_TYPES), id: Id }),
-  "A reference to any Sales record: its resource name (sales.account) and its id.",
+  z.strictObject({ type: resourceNameInput(TIMELINE_RECORD_TYPES), id: Id }),
+  "A reference to a record on an account's timeline: its resource name (sales.account, service.case) and its id.",
 );
 
 export const TimelineQuery = z.strictObject({ limit: PAGE_LIMIT.optional(), cursor: PAGE_CURSOR.optional() });
@@ -30,7 +33,7 @@ export function timelineEntryJson(e: TimelineEntry): z.output<typeof TimelineEnt
     id: e.id,
     kind: e.kind,
     summary: e.summary,
-    record: e.record && e.record.type ? { type: e.record.type as (typeof SALES_RECORD_TYPES)[number], id: e.record.id } : null,
+    record: e.record && e.record.type ? { type: e.record.type as (typeof TIMELINE_RECORD_TYPES)[number], id: e.record.id } : null,
     actorId: orNull(e.actorId),
     occurredAt: orNull(e.occurredAt),
   };

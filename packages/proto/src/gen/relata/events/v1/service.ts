@@ -5,8 +5,10 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Case, CasePriority, casePriorityFromJSON, casePriorityToNumber } from "../../service/v1/case";
+import { CaseComment } from "../../service/v1/comment";
 import { Entitlement } from "../../service/v1/entitlement";
 import { EscalationRule } from "../../service/v1/escalation";
+import { CaseFeedback } from "../../service/v1/feedback";
 import { Queue } from "../../service/v1/queue";
 import { Appointment, BookableResource } from "../../service/v1/scheduling";
 import { EventMeta } from "./meta";
@@ -198,6 +200,31 @@ export interface CaseEscalated {
   priority: CasePriority;
   previousQueueId: string;
   queueId: string;
+}
+
+/**
+ * service.case.public_reply_added: the case after the reply (first_responded_at set by the
+ * first one) and the reply. Fields 1 and 2 are CaseChanged's: a consumer may read it as one.
+ */
+export interface CasePublicReplyAdded {
+  meta?: EventMeta | undefined;
+  case?: Case | undefined;
+  comment?: CaseComment | undefined;
+}
+
+/** service.case.csat_given: the case and its feedback. Fields 1 and 2 are CaseChanged's. */
+export interface CaseCsatGiven {
+  meta?: EventMeta | undefined;
+  case?: Case | undefined;
+  feedback?: CaseFeedback | undefined;
+}
+
+/**
+ * Any Service event read for its envelope only (every event's field 1 is its EventMeta): the
+ * case history reads events whose payload it does not know this way.
+ */
+export interface ServiceEventEnvelope {
+  meta?: EventMeta | undefined;
 }
 
 function createBaseCaseChanged(): CaseChanged {
@@ -1037,6 +1064,223 @@ export const CaseEscalated: MessageFns<CaseEscalated> = {
     message.priority = object.priority ?? CasePriority.CASE_PRIORITY_UNSPECIFIED;
     message.previousQueueId = object.previousQueueId ?? "";
     message.queueId = object.queueId ?? "";
+    return message;
+  },
+};
+
+function createBaseCasePublicReplyAdded(): CasePublicReplyAdded {
+  return { meta: undefined, case: undefined, comment: undefined };
+}
+
+export const CasePublicReplyAdded: MessageFns<CasePublicReplyAdded> = {
+  encode(message: CasePublicReplyAdded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(18).fork()).join();
+    }
+    if (message.comment !== undefined) {
+      CaseComment.encode(message.comment, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CasePublicReplyAdded {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCasePublicReplyAdded();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = CaseComment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CasePublicReplyAdded>, I>>(base?: I): CasePublicReplyAdded {
+    return CasePublicReplyAdded.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CasePublicReplyAdded>, I>>(object: I): CasePublicReplyAdded {
+    const message = createBaseCasePublicReplyAdded();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    message.comment = (object.comment !== undefined && object.comment !== null)
+      ? CaseComment.fromPartial(object.comment)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCaseCsatGiven(): CaseCsatGiven {
+  return { meta: undefined, case: undefined, feedback: undefined };
+}
+
+export const CaseCsatGiven: MessageFns<CaseCsatGiven> = {
+  encode(message: CaseCsatGiven, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(18).fork()).join();
+    }
+    if (message.feedback !== undefined) {
+      CaseFeedback.encode(message.feedback, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CaseCsatGiven {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCaseCsatGiven();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.feedback = CaseFeedback.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CaseCsatGiven>, I>>(base?: I): CaseCsatGiven {
+    return CaseCsatGiven.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CaseCsatGiven>, I>>(object: I): CaseCsatGiven {
+    const message = createBaseCaseCsatGiven();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    message.feedback = (object.feedback !== undefined && object.feedback !== null)
+      ? CaseFeedback.fromPartial(object.feedback)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseServiceEventEnvelope(): ServiceEventEnvelope {
+  return { meta: undefined };
+}
+
+export const ServiceEventEnvelope: MessageFns<ServiceEventEnvelope> = {
+  encode(message: ServiceEventEnvelope, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServiceEventEnvelope {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServiceEventEnvelope();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ServiceEventEnvelope>, I>>(base?: I): ServiceEventEnvelope {
+    return ServiceEventEnvelope.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ServiceEventEnvelope>, I>>(object: I): ServiceEventEnvelope {
+    const message = createBaseServiceEventEnvelope();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
     return message;
   },
 };

@@ -171,6 +171,65 @@ export function caseChannelToNumber(object: CaseChannel): number {
   }
 }
 
+/** The verbs of a case's lifecycle, each to one status. */
+export enum CaseAction {
+  CASE_ACTION_UNSPECIFIED = "CASE_ACTION_UNSPECIFIED",
+  /** CASE_ACTION_START - To in progress, from new or waiting on the customer. */
+  CASE_ACTION_START = "CASE_ACTION_START",
+  /** CASE_ACTION_WAIT - To waiting on the customer (the SLA clocks pause), from new or in progress. */
+  CASE_ACTION_WAIT = "CASE_ACTION_WAIT",
+  /** CASE_ACTION_RESOLVE - To resolved, from any open status, with a resolution note. */
+  CASE_ACTION_RESOLVE = "CASE_ACTION_RESOLVE",
+  /** CASE_ACTION_CLOSE - To closed, from any open status or resolved. */
+  CASE_ACTION_CLOSE = "CASE_ACTION_CLOSE",
+  /** CASE_ACTION_REOPEN - Back to in progress, from resolved or closed, within the tenant's reopen window. */
+  CASE_ACTION_REOPEN = "CASE_ACTION_REOPEN",
+}
+
+export function caseActionFromJSON(object: any): CaseAction {
+  switch (object) {
+    case 0:
+    case "CASE_ACTION_UNSPECIFIED":
+      return CaseAction.CASE_ACTION_UNSPECIFIED;
+    case 1:
+    case "CASE_ACTION_START":
+      return CaseAction.CASE_ACTION_START;
+    case 2:
+    case "CASE_ACTION_WAIT":
+      return CaseAction.CASE_ACTION_WAIT;
+    case 3:
+    case "CASE_ACTION_RESOLVE":
+      return CaseAction.CASE_ACTION_RESOLVE;
+    case 4:
+    case "CASE_ACTION_CLOSE":
+      return CaseAction.CASE_ACTION_CLOSE;
+    case 5:
+    case "CASE_ACTION_REOPEN":
+      return CaseAction.CASE_ACTION_REOPEN;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CaseAction");
+  }
+}
+
+export function caseActionToNumber(object: CaseAction): number {
+  switch (object) {
+    case CaseAction.CASE_ACTION_UNSPECIFIED:
+      return 0;
+    case CaseAction.CASE_ACTION_START:
+      return 1;
+    case CaseAction.CASE_ACTION_WAIT:
+      return 2;
+    case CaseAction.CASE_ACTION_RESOLVE:
+      return 3;
+    case CaseAction.CASE_ACTION_CLOSE:
+      return 4;
+    case CaseAction.CASE_ACTION_REOPEN:
+      return 5;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CaseAction");
+  }
+}
+
 /** A customer's request for help: a question, a problem or a complaint. */
 export interface Case {
   id: string;
@@ -211,6 +270,10 @@ export interface Case {
   firstResponseDueAt?: string | undefined;
   resolutionDueAt?: string | undefined;
   slaBreached: boolean;
+  /** The lifecycle's (40-59). The note the case was resolved with ("" while it is not resolved). */
+  resolution: string;
+  /** When the case was last reopened (from resolved or closed, back to in progress). */
+  reopenedAt?: string | undefined;
 }
 
 export interface CreateCaseRequest {
@@ -273,6 +336,45 @@ export interface RestoreCaseRequest {
   expectedVersion: string;
 }
 
+export interface TransitionCaseRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the case has moved on. 0 skips the check. */
+  expectedVersion: string;
+  action: CaseAction;
+  /** Required to resolve. */
+  resolution: string;
+}
+
+/** One thing that happened to a case, made from one Service event. */
+export interface CaseHistoryEntry {
+  /** The id of the event the entry was made from. */
+  id: string;
+  tenantId: string;
+  caseId: string;
+  /** The event type ("service.case.assigned"). */
+  kind: string;
+  summary: string;
+  actorId: string;
+  occurredAt?:
+    | string
+    | undefined;
+  /** The case as the event left it (empty for an SLA alert): status, owner, queue, priority. */
+  status: CaseStatus;
+  ownerId: string;
+  queueId: string;
+  priority: CasePriority;
+}
+
+export interface ListCaseHistoryRequest {
+  caseId: string;
+  page?: PageRequest | undefined;
+}
+
+export interface ListCaseHistoryResponse {
+  entries: CaseHistoryEntry[];
+  page?: PageInfo | undefined;
+}
+
 function createBaseCase(): Case {
   return {
     id: "",
@@ -301,6 +403,8 @@ function createBaseCase(): Case {
     firstResponseDueAt: undefined,
     resolutionDueAt: undefined,
     slaBreached: false,
+    resolution: "",
+    reopenedAt: undefined,
   };
 }
 
@@ -383,6 +487,12 @@ export const Case: MessageFns<Case> = {
     }
     if (message.slaBreached !== false) {
       writer.uint32(208).bool(message.slaBreached);
+    }
+    if (message.resolution !== "") {
+      writer.uint32(322).string(message.resolution);
+    }
+    if (message.reopenedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reopenedAt), writer.uint32(330).fork()).join();
     }
     return writer;
   },
@@ -608,6 +718,22 @@ export const Case: MessageFns<Case> = {
             message.slaBreached = reader.bool();
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.resolution = reader.string();
+            continue;
+          }
+          case 41: {
+            if (tag !== 330) {
+              break;
+            }
+
+            message.reopenedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -651,6 +777,8 @@ export const Case: MessageFns<Case> = {
     message.firstResponseDueAt = object.firstResponseDueAt ?? undefined;
     message.resolutionDueAt = object.resolutionDueAt ?? undefined;
     message.slaBreached = object.slaBreached ?? false;
+    message.resolution = object.resolution ?? "";
+    message.reopenedAt = object.reopenedAt ?? undefined;
     return message;
   },
 };
@@ -1422,6 +1550,420 @@ export const RestoreCaseRequest: MessageFns<RestoreCaseRequest> = {
   },
 };
 
+function createBaseTransitionCaseRequest(): TransitionCaseRequest {
+  return { id: "", expectedVersion: "0", action: CaseAction.CASE_ACTION_UNSPECIFIED, resolution: "" };
+}
+
+export const TransitionCaseRequest: MessageFns<TransitionCaseRequest> = {
+  encode(message: TransitionCaseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.action !== CaseAction.CASE_ACTION_UNSPECIFIED) {
+      writer.uint32(24).int32(caseActionToNumber(message.action));
+    }
+    if (message.resolution !== "") {
+      writer.uint32(34).string(message.resolution);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransitionCaseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransitionCaseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.action = caseActionFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.resolution = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<TransitionCaseRequest>, I>>(base?: I): TransitionCaseRequest {
+    return TransitionCaseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransitionCaseRequest>, I>>(object: I): TransitionCaseRequest {
+    const message = createBaseTransitionCaseRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    message.action = object.action ?? CaseAction.CASE_ACTION_UNSPECIFIED;
+    message.resolution = object.resolution ?? "";
+    return message;
+  },
+};
+
+function createBaseCaseHistoryEntry(): CaseHistoryEntry {
+  return {
+    id: "",
+    tenantId: "",
+    caseId: "",
+    kind: "",
+    summary: "",
+    actorId: "",
+    occurredAt: undefined,
+    status: CaseStatus.CASE_STATUS_UNSPECIFIED,
+    ownerId: "",
+    queueId: "",
+    priority: CasePriority.CASE_PRIORITY_UNSPECIFIED,
+  };
+}
+
+export const CaseHistoryEntry: MessageFns<CaseHistoryEntry> = {
+  encode(message: CaseHistoryEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.caseId !== "") {
+      writer.uint32(26).string(message.caseId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(34).string(message.kind);
+    }
+    if (message.summary !== "") {
+      writer.uint32(42).string(message.summary);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(50).string(message.actorId);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(58).fork()).join();
+    }
+    if (message.status !== CaseStatus.CASE_STATUS_UNSPECIFIED) {
+      writer.uint32(64).int32(caseStatusToNumber(message.status));
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(74).string(message.ownerId);
+    }
+    if (message.queueId !== "") {
+      writer.uint32(82).string(message.queueId);
+    }
+    if (message.priority !== CasePriority.CASE_PRIORITY_UNSPECIFIED) {
+      writer.uint32(88).int32(casePriorityToNumber(message.priority));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CaseHistoryEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCaseHistoryEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.status = caseStatusFromJSON(reader.int32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.queueId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.priority = casePriorityFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CaseHistoryEntry>, I>>(base?: I): CaseHistoryEntry {
+    return CaseHistoryEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CaseHistoryEntry>, I>>(object: I): CaseHistoryEntry {
+    const message = createBaseCaseHistoryEntry();
+    message.id = object.id ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.caseId = object.caseId ?? "";
+    message.kind = object.kind ?? "";
+    message.summary = object.summary ?? "";
+    message.actorId = object.actorId ?? "";
+    message.occurredAt = object.occurredAt ?? undefined;
+    message.status = object.status ?? CaseStatus.CASE_STATUS_UNSPECIFIED;
+    message.ownerId = object.ownerId ?? "";
+    message.queueId = object.queueId ?? "";
+    message.priority = object.priority ?? CasePriority.CASE_PRIORITY_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseListCaseHistoryRequest(): ListCaseHistoryRequest {
+  return { caseId: "", page: undefined };
+}
+
+export const ListCaseHistoryRequest: MessageFns<ListCaseHistoryRequest> = {
+  encode(message: ListCaseHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCaseHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCaseHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCaseHistoryRequest>, I>>(base?: I): ListCaseHistoryRequest {
+    return ListCaseHistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCaseHistoryRequest>, I>>(object: I): ListCaseHistoryRequest {
+    const message = createBaseListCaseHistoryRequest();
+    message.caseId = object.caseId ?? "";
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCaseHistoryResponse(): ListCaseHistoryResponse {
+  return { entries: [], page: undefined };
+}
+
+export const ListCaseHistoryResponse: MessageFns<ListCaseHistoryResponse> = {
+  encode(message: ListCaseHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      CaseHistoryEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageInfo.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCaseHistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCaseHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(CaseHistoryEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCaseHistoryResponse>, I>>(base?: I): ListCaseHistoryResponse {
+    return ListCaseHistoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCaseHistoryResponse>, I>>(object: I): ListCaseHistoryResponse {
+    const message = createBaseListCaseHistoryResponse();
+    message.entries = object.entries?.map((e) => CaseHistoryEntry.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null) ? PageInfo.fromPartial(object.page) : undefined;
+    return message;
+  },
+};
+
 export type CaseServiceService = typeof CaseServiceService;
 export const CaseServiceService = {
   createCase: {
@@ -1480,6 +2022,36 @@ export const CaseServiceService = {
     responseSerialize: (value: Case): Buffer => Buffer.from(Case.encode(value).finish()),
     responseDeserialize: (value: Buffer): Case => Case.decode(value),
   },
+  /**
+   * Moves the case through its lifecycle; a move the lifecycle does not allow (or a reopen
+   * past the tenant's reopen window) is ABORTED naming it. Asking for the status the case is
+   * already in changes nothing.
+   */
+  transitionCase: {
+    path: "/relata.service.v1.CaseService/TransitionCase" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TransitionCaseRequest): Buffer =>
+      Buffer.from(TransitionCaseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TransitionCaseRequest => TransitionCaseRequest.decode(value),
+    responseSerialize: (value: Case): Buffer => Buffer.from(Case.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Case => Case.decode(value),
+  },
+  /**
+   * What happened to the case (opened, updated, assigned, status changes, replies, feedback,
+   * SLA alerts, escalations), oldest first.
+   */
+  listCaseHistory: {
+    path: "/relata.service.v1.CaseService/ListCaseHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCaseHistoryRequest): Buffer =>
+      Buffer.from(ListCaseHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCaseHistoryRequest => ListCaseHistoryRequest.decode(value),
+    responseSerialize: (value: ListCaseHistoryResponse): Buffer =>
+      Buffer.from(ListCaseHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCaseHistoryResponse => ListCaseHistoryResponse.decode(value),
+  },
 } as const;
 
 export interface CaseServiceServer extends UntypedServiceImplementation {
@@ -1491,6 +2063,17 @@ export interface CaseServiceServer extends UntypedServiceImplementation {
   deleteCase: handleUnaryCall<DeleteCaseRequest, Case>;
   /** Brings the case back from the recycle bin (NOT_FOUND after 30 days). */
   restoreCase: handleUnaryCall<RestoreCaseRequest, Case>;
+  /**
+   * Moves the case through its lifecycle; a move the lifecycle does not allow (or a reopen
+   * past the tenant's reopen window) is ABORTED naming it. Asking for the status the case is
+   * already in changes nothing.
+   */
+  transitionCase: handleUnaryCall<TransitionCaseRequest, Case>;
+  /**
+   * What happened to the case (opened, updated, assigned, status changes, replies, feedback,
+   * SLA alerts, escalations), oldest first.
+   */
+  listCaseHistory: handleUnaryCall<ListCaseHistoryRequest, ListCaseHistoryResponse>;
 }
 
 export interface CaseServiceClient extends Client {
@@ -1582,6 +2165,45 @@ export interface CaseServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Case) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the case through its lifecycle; a move the lifecycle does not allow (or a reopen
+   * past the tenant's reopen window) is ABORTED naming it. Asking for the status the case is
+   * already in changes nothing.
+   */
+  transitionCase(
+    request: TransitionCaseRequest,
+    callback: (error: ServiceError | null, response: Case) => void,
+  ): ClientUnaryCall;
+  transitionCase(
+    request: TransitionCaseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Case) => void,
+  ): ClientUnaryCall;
+  transitionCase(
+    request: TransitionCaseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Case) => void,
+  ): ClientUnaryCall;
+  /**
+   * What happened to the case (opened, updated, assigned, status changes, replies, feedback,
+   * SLA alerts, escalations), oldest first.
+   */
+  listCaseHistory(
+    request: ListCaseHistoryRequest,
+    callback: (error: ServiceError | null, response: ListCaseHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listCaseHistory(
+    request: ListCaseHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCaseHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listCaseHistory(
+    request: ListCaseHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCaseHistoryResponse) => void,
   ): ClientUnaryCall;
 }
 
