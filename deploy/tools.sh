@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
-# Usage: deploy/tools.sh [node|postgres|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6-mongo|natscli|kubevalidate|hadolint|all]...
+# Usage: deploy/tools.sh [node|postgres|ferretdb|nats|keycloak|java|opensearch|otelcol|zipkin|helm|k6-mongo|natscli|kubevalidate|hadolint|all]...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$RELATA_BIN"
@@ -113,6 +113,30 @@ install_keycloak() {
   rm -rf "$tmp"
 }
 
+# OpenSearch, the knowledge base's search engine: the integration-test distribution from Maven
+# Central (no bundled JDK, no security plugin; its modules carry the language analyzers and fuzzy
+# queries), checked against its published SHA-512. Prints its directory. It refuses to run as
+# root, so as root it goes to /opt/relata, where the unprivileged user that runs it can read it
+# (as PostgreSQL's npm build does). It runs on java_home's JDK (21 or newer).
+opensearch_home() {
+  local dir="$RELATA_HOME/opensearch-$OPENSEARCH_VERSION"
+  [ "$(id -u)" != 0 ] || dir="/opt/relata/opensearch-$OPENSEARCH_VERSION"
+  if [ ! -x "$dir/bin/opensearch" ]; then
+    local url="https://repo1.maven.org/maven2/org/opensearch/distribution/integ-test-zip/opensearch/$OPENSEARCH_VERSION/opensearch-$OPENSEARCH_VERSION.zip"
+    log "downloading OpenSearch $OPENSEARCH_VERSION from Maven Central (160 MB)"
+    local tmp; tmp=$(mktemp -d)
+    curl -fsSL -o "$tmp/opensearch.zip" "$url"
+    echo "$(curl -fsSL "$url.sha512" | cut -c1-128)  $tmp/opensearch.zip" | sha512sum --check --quiet - >&2 ||
+      { rm -rf "$tmp"; log "the OpenSearch download does not match its SHA-512"; return 1; }
+    (cd "$tmp" && python3 -m zipfile -e opensearch.zip .)
+    chmod +x "$tmp/opensearch-$OPENSEARCH_VERSION/bin/"*
+    chmod -R a+rX "$tmp/opensearch-$OPENSEARCH_VERSION"
+    rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && mv "$tmp/opensearch-$OPENSEARCH_VERSION" "$dir"
+    rm -rf "$tmp"
+  fi
+  echo "$dir"
+}
+
 # The local stack's trace store (docs/tracing.md). The OpenTelemetry Collector is built by the
 # collector's builder from deploy/otelcol/builder-config.yaml, cached under a name keyed by the
 # builder's version and the manifest; the builder writes its sources into a scratch directory.
@@ -194,6 +218,7 @@ for t in "$@"; do
     nats) install_nats ;;
     keycloak) install_keycloak ;;
     java) java_home ;;
+    opensearch) opensearch_home ;;
     otelcol) install_otelcol ;;
     zipkin) install_zipkin ;;
     helm) install_helm ;;
@@ -201,7 +226,7 @@ for t in "$@"; do
     natscli) install_natscli ;;
     kubevalidate) install_kubevalidate ;;
     hadolint) install_hadolint ;;
-    all) install_node; postgres_bin >/dev/null; install_ferretdb >/dev/null; install_nats; install_keycloak; java_home >/dev/null ;;
+    all) install_node; postgres_bin >/dev/null; install_ferretdb >/dev/null; install_nats; install_keycloak; java_home >/dev/null; opensearch_home >/dev/null ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
 done
