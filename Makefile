@@ -22,7 +22,7 @@ test test-integration test-e2e test-fuzz: export RELATA_PORT_BLOCK := test
 # Every recipe of a test target begins with this: the ports for jest and the seed, a clean start
 # (fresh PostgreSQL, NATS and OpenSearch data: no run sees what an earlier one wrote), and the stack stopped
 # whatever happens.
-TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgres" "$$RELATA_STATE/nats" "$$RELATA_STATE/opensearch"; \
+TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgres" "$$RELATA_STATE/nats" "$$RELATA_STATE/opensearch/data"; \
 	trap '$(STACK) down' EXIT
 
 .PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \

@@ -247,10 +247,10 @@ user_state_dir() { # USER DIR
 
 # OpenSearch's configuration, written at every start into DIR/config from the distribution's (whose
 # directory stays read-only, shared by every checkout): one node on 127.0.0.1, data and logs in DIR,
-# a small heap. The transport port (cluster-internal, unused by one node) is the first free one of
-# OPENSEARCH_PORT + 100-199, so stacks of different port blocks never meet. The disk thresholds are
-# off: a nearly full disk must not block the index under the tests. The integration-test
-# distribution has no security plugin: plain HTTP, no credentials.
+# a small heap (OPENSEARCH_HEAP, default 512m). The transport port (cluster-internal, unused by one
+# node) is the first free one of OPENSEARCH_PORT + 100-199, so stacks of different port blocks never
+# meet. The disk thresholds are off: a nearly full disk must not block the index under the tests.
+# The integration-test distribution has no security plugin: plain HTTP, no credentials.
 opensearch_config() { # HOME DIR
   local home=$1 dir=$2
   rm -rf "$dir/config" && mkdir -p "$dir/config/jvm.options.d" "$dir/data" "$dir/logs"
@@ -259,6 +259,10 @@ opensearch_config() { # HOME DIR
   sed -e "s|file=logs/|file=$dir/logs/|; s|ErrorFile=logs/|ErrorFile=$dir/logs/|; s|HeapDumpPath=data|HeapDumpPath=$dir/data|" \
     "$home/config/jvm.options" >"$dir/config/jvm.options"
   printf '%s\n' "-Xms$OS_HEAP" "-Xmx$OS_HEAP" >"$dir/config/jvm.options.d/heap.options"
+  # A class data sharing archive, written when the JVM first exits and mapped at every later
+  # start (its agent needs AllowArchivingWithJavaAgent): starts about a fifth quicker.
+  printf '%s\n' "-XX:+UnlockDiagnosticVMOptions" "-XX:+AllowArchivingWithJavaAgent" \
+    "-XX:+AutoCreateSharedArchive" "-XX:SharedArchiveFile=$dir/opensearch.jsa" "-Xlog:cds=off" >"$dir/config/jvm.options.d/cds.options"
   cat >"$dir/config/opensearch.yml" <<EOF
 cluster.name: relata-local
 node.name: relata-local
