@@ -340,8 +340,11 @@ launch() {
       java_home=$("$here/tools.sh" java)
       mkdir -p "$RELATA_STATE"
       run_as "$OS_USER" OpenSearch
-      if [ ${#as_user[@]} -gt 0 ] && ! "${as_user[@]}" test -x "$home/bin/opensearch"; then
-        die "the user $OS_USER cannot run $home/bin/opensearch (a parent directory closed to other users?)"
+      if [ ${#as_user[@]} -gt 0 ]; then
+        local f
+        for f in "$home/bin/opensearch" "$java_home/bin/java"; do
+          "${as_user[@]}" test -x "$f" || die "the user $OS_USER cannot run $f (a parent directory closed to other users?)"
+        done
       fi
       dir=$(user_state_dir "$OS_USER" "$OS_STATE")
       opensearch_config "$home" "$dir"
@@ -533,6 +536,7 @@ Relata is running locally.
   Keycloak       $KEYCLOAK_URL/admin/  (console: admin / admin; realm relata)
   FerretDB       mongodb://127.0.0.1:$FERRETDB_PORT       NATS: nats://127.0.0.1:$NATS_PORT
   PostgreSQL     postgres://$PG_SUPERUSER@127.0.0.1:$POSTGRES_PORT/$FERRETDB_DATABASE   (FerretDB's storage)
+  OpenSearch     $OPENSEARCH_URL   (no credentials)
   Demo users     <tenant>-<role>, password relata-demo, tenants acme and globex, e.g. acme-sales-rep,
                  acme-sales-rep-2, acme-sales-manager, globex-support-agent; platform-admin (no tenant)
   Partner apps   acme-partner / acme-partner-secret, globex-partner / globex-partner-secret

