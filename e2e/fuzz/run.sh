@@ -68,7 +68,16 @@ FUZZ_LEAD_ID=$(fixture /v1/leads lead '{"lastName": "Fixture", "company": "Fuzzi
 FUZZ_CONVERT_LEAD_ID=$(fixture /v1/leads lead-to-convert '{"lastName": "Fixture", "company": "Fuzzing conversion"}')
 FUZZ_OPPORTUNITY_ID=$(fixture /v1/opportunities opportunity "{\"name\": \"Fuzzing fixture\", \"accountId\": \"$FUZZ_ACCOUNT_ID\"}")
 FUZZ_ACTIVITY_ID=$(fixture /v1/activities activity "{\"type\": \"task\", \"subject\": \"Fixture\", \"relatedTo\": {\"type\": \"sales.account\", \"id\": \"$FUZZ_ACCOUNT_ID\"}}")
+# The Service's: a queue, a case of the account in it, an escalation rule, an entitlement of the
+# account, a bookable room and an appointment on it for the case.
+FUZZ_QUEUE_ID=$(fixture /v1/queues queue '{"name": "Fuzzing fixture"}')
+FUZZ_CASE_ID=$(fixture /v1/cases case "{\"subject\": \"Fuzzing fixture\", \"accountId\": \"$FUZZ_ACCOUNT_ID\", \"contactId\": \"$FUZZ_CONTACT_ID\", \"queueId\": \"$FUZZ_QUEUE_ID\"}")
+FUZZ_ESCALATION_RULE_ID=$(fixture /v1/escalation-rules escalation-rule '{"name": "Fuzzing fixture", "alert": "breach"}')
+FUZZ_ENTITLEMENT_ID=$(fixture /v1/entitlements entitlement "{\"accountId\": \"$FUZZ_ACCOUNT_ID\", \"name\": \"Fuzzing fixture\", \"endDate\": \"2099-12-31\", \"allowance\": 1000, \"slaLevel\": \"gold\"}")
+FUZZ_RESOURCE_ID=$(fixture /v1/resources resource '{"name": "Fuzzing fixture", "kind": "room"}')
+FUZZ_APPOINTMENT_ID=$(fixture /v1/appointments appointment "{\"resourceId\": \"$FUZZ_RESOURCE_ID\", \"caseId\": \"$FUZZ_CASE_ID\", \"start\": \"2031-01-06T10:00:00Z\", \"title\": \"Fuzzing fixture\"}")
 export FUZZ_ACCOUNT_ID FUZZ_CONTACT_ID FUZZ_LEAD_ID FUZZ_CONVERT_LEAD_ID FUZZ_OPPORTUNITY_ID FUZZ_ACTIVITY_ID
+export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FUZZ_RESOURCE_ID FUZZ_APPOINTMENT_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 report_dir=.run/fuzz

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
 import { appointmentRoutes, assignmentRoutes, bookableResourceRoutes, caseExtraRoutes, caseRoutes, entitlementRoutes, escalationRuleRoutes, queueRoutes } from "./http";
-import { SERVICE_READERS, SERVICE_RESOURCES, SERVICE_WRITERS, SUPPORT_STAFF } from "./resources";
+import { SERVICE_CONFIGURERS, SERVICE_READERS, SERVICE_RESOURCES, SERVICE_WRITERS, SUPPORT_STAFF } from "./resources";
 
 /**
  * The Service as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -32,8 +32,8 @@ export const serviceBackend = defineBackend({
     "cases.comments.write": { roles: SERVICE_WRITERS, scopes: [], description: "add internal notes and public replies to cases" },
     "cases.feedback.read": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read a case's customer feedback" },
     "cases.feedback.write": { roles: SERVICE_WRITERS, scopes: ["service:write"], description: "record a resolved case's customer feedback (CSAT)" },
-    "cases.take": { roles: SUPPORT_STAFF, scopes: [], description: "take a case from a queue one is a member of" },
-    "cases.assign": { roles: ["support-manager"], scopes: [], description: "assign a case to an agent or another queue" },
+    "cases.take": { roles: SERVICE_WRITERS, scopes: [], description: "take a case from a queue one is a member of" },
+    "cases.assign": { roles: SERVICE_CONFIGURERS, scopes: [], description: "assign a case to an agent or another queue" },
     "serviceSettings.read": { roles: ["tenant-admin", ...SUPPORT_STAFF], scopes: [], description: "read the tenant's Service settings" },
     "serviceSettings.write": { roles: ["tenant-admin"], scopes: [], description: "configure the tenant's Service settings (the reopen window)" },
     "resources.availability": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read when a resource can be booked" },

@@ -358,7 +358,14 @@ describe("the case's account and contact", () => {
     const contact = await salesClients.contacts.createContact(CreateContactRequest.fromPartial({ accountId: account.id, firstName: "Milton", lastName: "Waddams" }), salesCall());
     const c = await open({ accountId: account.id });
     await salesClients.contacts.deleteContact({ id: contact.id, expectedVersion: "0" }, salesCall());
-    // Whether the copy has caught up or not, Sales confirms the refusal.
+    // The copy follows Sales' events: until the delete's event arrives it may still accept the
+    // contact (docs/service.md); once it has, the contact is refused.
+    const db = await mongoose.createConnection(`${localStack.ferretdbUri}/${service.database}`).asPromise();
+    try {
+      await eventually(() => db.collection("sales_refs").findOne({ _id: contact.id as never }), (ref) => ref?.deleted === true, "the copy to hear of the delete");
+    } finally {
+      await db.close();
+    }
     expect(await failureOf(clients.cases.updateCase({ id: c.id, expectedVersion: "0", contactId: contact.id }, agent()))).toMatchObject({
       code: status.INVALID_ARGUMENT,
       field: "contact_id",

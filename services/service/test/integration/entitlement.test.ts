@@ -17,6 +17,7 @@ import {
   readStreamMessages,
   runId,
   SERVICE,
+  accountKnownToService,
   startReplicas,
   type Replicas,
   type ServiceClients,
@@ -56,7 +57,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-const newAccount = () => `acc-${randomUUID()}`;
+/** An account of the tenant that the Service's copy of Sales knows (cases may name it). */
+const newAccount = (tenant = "acme") => accountKnownToService(bus, db, tenant);
 
 function newEntitlement(accountId: string, extra: Partial<CreateEntitlementRequest> = {}, tenant = "acme"): Promise<Entitlement> {
   return service.entitlements.createEntitlement(
@@ -98,7 +100,7 @@ const consumerIdle = () =>
 
 describe("a new case", () => {
   it("takes the applicable entitlement and uses one unit: the case gets its id and SLA level, reported as service.case.updated", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     const ent = await newEntitlement(account);
     expect(ent).toMatchObject({ unitsUsed: 0, unitsLeft: 3, active: true, unit: EntitlementUnit.ENTITLEMENT_UNIT_CASES });
     const opened = await openCase(account);
@@ -117,11 +119,11 @@ describe("a new case", () => {
   });
 
   it("is allowed and flagged when no entitlement applies: another channel, another account, none at all", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     await newEntitlement(account);
     const chat = await decided((await openCase(account, CaseChannel.CASE_CHANNEL_CHAT)).id);
     expect(chat).toMatchObject({ entitlementId: "", entitlementMissing: true, slaLevel: "" });
-    const other = await decided((await openCase(newAccount())).id);
+    const other = await decided((await openCase(await newAccount())).id);
     expect(other).toMatchObject({ entitlementId: "", entitlementMissing: true });
     // Without an account the case is flagged as it is opened, with no later update.
     const none = await openCase("");
@@ -129,7 +131,7 @@ describe("a new case", () => {
   });
 
   it("takes the entitlement that ends soonest, and never an inactive, expired, not yet started or deleted one", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     await newEntitlement(account, { endDate: "2026-06-30", startDate: "2026-01-01" });
     await newEntitlement(account, { startDate: "2035-01-01", endDate: "2035-12-31" });
     await newEntitlement(account, { endDate: "2030-01-31", active: false });
@@ -143,7 +145,7 @@ describe("a new case", () => {
   });
 
   it("uses the next entitlement once the first is used up", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     const small = await newEntitlement(account, { allowance: 1, endDate: "2030-01-31" });
     const big = await newEntitlement(account, { allowance: 10, endDate: "2031-01-31", unit: EntitlementUnit.ENTITLEMENT_UNIT_HOURS });
     expect((await decided((await openCase(account)).id)).entitlementId).toBe(small.id);
@@ -155,7 +157,7 @@ describe("a new case", () => {
 
 describe("once per case", () => {
   it("a redelivered case.opened event uses no second unit and changes nothing", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     const ent = await newEntitlement(account);
     const opened = await openCase(account);
     const first = await decided(opened.id);
@@ -172,7 +174,7 @@ describe("once per case", () => {
   });
 
   it("a case that claimed its unit but was not updated (a crash in between) takes that unit when the event comes again", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     const ent = await newEntitlement(account);
     const opened = await openCase(account);
     await decided(opened.id);
@@ -191,7 +193,7 @@ describe("once per case", () => {
   });
 
   it("20 concurrent cases on an entitlement of 5 units: 5 entitled, 15 flagged", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     const ent = await newEntitlement(account, { allowance: 5 });
     const cases = await Promise.all(Array.from({ length: 20 }, () => openCase(account, CaseChannel.CASE_CHANNEL_EMAIL)));
     const outcomes = await Promise.all(cases.map((c) => decided(c.id)));
@@ -208,16 +210,16 @@ describe("once per case", () => {
 describe("entitlements", () => {
   it("default to every channel, cases as the unit, today as the start; their terms are checked naming the field", async () => {
     const e = await service.entitlements.createEntitlement(
-      CreateEntitlementRequest.fromPartial({ accountId: newAccount(), name: "Defaults", endDate: "2036-12-31", allowance: 2, slaLevel: "bronze" }),
+      CreateEntitlementRequest.fromPartial({ accountId: await newAccount(), name: "Defaults", endDate: "2036-12-31", allowance: 2, slaLevel: "bronze" }),
       as("acme"),
     );
     expect(e.channels?.values).toHaveLength(5);
     expect(e).toMatchObject({ unit: EntitlementUnit.ENTITLEMENT_UNIT_CASES, startDate: new Date().toISOString().slice(0, 10), active: true });
-    expect(await failureOf(newEntitlement(newAccount(), { startDate: "2030-01-01", endDate: "2029-12-31" }))).toMatchObject({
+    expect(await failureOf(newEntitlement(await newAccount(), { startDate: "2030-01-01", endDate: "2029-12-31" }))).toMatchObject({
       code: status.INVALID_ARGUMENT,
       field: "end_date",
     });
-    expect(await failureOf(newEntitlement(newAccount(), { allowance: 0 }))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "allowance" });
+    expect(await failureOf(newEntitlement(await newAccount(), { allowance: 0 }))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "allowance" });
     expect(await failureOf(service.entitlements.updateEntitlement({ id: e.id, expectedVersion: "0", channels: { values: [] } }, as("acme")))).toMatchObject({
       code: status.INVALID_ARGUMENT,
       field: "channels",
@@ -229,12 +231,13 @@ describe("entitlements", () => {
   });
 
   it("are the tenant's own: another tenant neither reads them nor has its cases take them", async () => {
-    const account = newAccount();
+    const account = await newAccount();
     const ent = await newEntitlement(account);
     expect(await failureOf(service.entitlements.getEntitlement({ id: ent.id }, as("globex")))).toMatchObject({ code: status.NOT_FOUND });
     const listed = await service.entitlements.listEntitlements({ accountId: account, slaLevel: "" }, as("globex"));
     expect(listed.entitlements).toEqual([]);
-    const theirs = await decided((await openCase(account, CaseChannel.CASE_CHANNEL_PHONE, { tenant: "globex" })).id, "globex");
+    // Globex's own customer: account ids are unique across tenants, so its cases never name acme's.
+    const theirs = await decided((await openCase(await newAccount("globex"), CaseChannel.CASE_CHANNEL_PHONE, { tenant: "globex" })).id, "globex");
     expect(theirs).toMatchObject({ entitlementId: "", entitlementMissing: true });
     expect((await getEntitlement(ent.id)).unitsUsed).toBe(0);
   });

@@ -1,4 +1,7 @@
-import type { EventBus, Role } from "@relata/platform";
+import { randomUUID } from "node:crypto";
+import type { Connection } from "mongoose";
+import { EVENT_HEADERS, type EventBus, type Role } from "@relata/platform";
+import { AccountChanged } from "@relata/proto/events/v1/sales";
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import * as kit from "@relata/testing";
 import { clientsAt, localStack, runId, startWorkloadProcess, testServerPort, type ClosableClients, type WorkloadProcess } from "@relata/testing";
@@ -31,6 +34,15 @@ export function serviceClientsAt(address: string, defaultTimeoutMs = 15_000): Se
   return clientsAt(serviceServices, address, defaultTimeoutMs);
 }
 
+/**
+ * The Service's durable consumers as a test's processes name them: the database's own, so
+ * replicas on one database share them and no other test's process takes their messages.
+ */
+export function durablesOf(database: string): Record<string, string> {
+  const consumers = { CASE_HISTORY_DURABLE: "case-history", SALES_REFS_DURABLE: "sales-refs", ENTITLEMENT_DURABLE: "entitlements", ASSIGNMENT_DURABLE: "assignment", ESCALATION_DURABLE: "escalation" };
+  return Object.fromEntries(Object.entries(consumers).map(([variable, purpose]) => [variable, `service-${purpose}-${database}`.slice(0, 64)]));
+}
+
 export interface ServiceProcess extends WorkloadProcess {
   database: string;
 }
@@ -53,14 +65,7 @@ export async function startServiceProcess(options: {
     database,
     infra: { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl },
     addresses: options.addresses,
-    // The durable consumers are the database's: replicas on one database share them, and no
-    // other test's process takes their messages.
-    env: {
-      SHUTDOWN_GRACE_MS: "3000",
-      CASE_HISTORY_DURABLE: `service-case-history-${database}`.slice(0, 64),
-      SALES_REFS_DURABLE: `service-sales-refs-${database}`.slice(0, 64),
-      ...options.env,
-    },
+    env: { SHUTDOWN_GRACE_MS: "3000", ...durablesOf(database), ...options.env },
     echo: options.echo,
   });
   return Object.assign(child, { database: child.database! });
@@ -79,7 +84,9 @@ export interface Replicas {
 export async function startReplicas(offsets: number[], database: string, env: Record<string, string>): Promise<Replicas> {
   const processes: WorkloadProcess[] = [];
   try {
-    for (const offset of offsets) processes.push(await startWorkloadProcess("service", { port: testServerPort(offset), database, env }));
+    for (const offset of offsets) {
+      processes.push(await startWorkloadProcess("service", { port: testServerPort(offset), database, env: { SHUTDOWN_GRACE_MS: "3000", ...durablesOf(database), ...env } }));
+    }
   } catch (err) {
     await Promise.all(processes.map((p) => p.stop()));
     throw err;
@@ -93,4 +100,21 @@ export async function startReplicas(offsets: number[], database: string, env: Re
       await Promise.all(processes.map((p) => p.stop()));
     },
   };
+}
+
+/**
+ * A Sales account of `tenantId` that the Service has heard of: its `sales.account.created`
+ * event published on the SALES stream as Sales would, and read into the Service's copy of
+ * Sales' records (`db`: the Service's database), so a case may name it without Sales running.
+ */
+export async function accountKnownToService(bus: EventBus, db: Connection, tenantId: string): Promise<string> {
+  const id = `acc-${randomUUID()}`;
+  const meta = { id: randomUUID(), type: "sales.account.created", tenantId, entityId: id, actorId: "it-sales", requestId: "", occurredAt: new Date().toISOString() };
+  await bus.ensureStream({ name: "SALES", subjects: ["sales.>"] });
+  await bus.publish("sales.account.created", AccountChanged.encode({ meta, account: { id, tenantId, name: `Account ${id}`, version: "1" } as never }).finish(), {
+    msgId: meta.id,
+    headers: { [EVENT_HEADERS.tenant]: tenantId },
+  });
+  await kit.eventually(() => db.collection("sales_refs").findOne({ _id: id as never }), Boolean, `the Service's copy of Sales to know account ${id}`);
+  return id;
 }
