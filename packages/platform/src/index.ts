@@ -25,3 +25,4 @@ export * from "./store/recycle-bin";
 export * from "./store/write";
 export * from "./store/repository";
 export * from "./store/recycle-bin-rpc";
+export * from "./events/schedules";
