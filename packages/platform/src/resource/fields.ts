@@ -50,9 +50,12 @@ export interface ValueCodec<T extends FieldTypes> {
   readonly mongo: unknown;
 }
 
-/** A stored value made of several parts, kept as a subdocument without its own _id. */
+/** A stored value made of several parts, kept as a subdocument without its own _id (`many`: a list of them). */
 export class Subdocument {
-  constructor(readonly definition: Record<string, unknown>) {}
+  constructor(
+    readonly definition: Record<string, unknown>,
+    readonly many = false,
+  ) {}
 }
 
 export type FieldKind =
@@ -69,6 +72,7 @@ export type FieldKind =
   | "int"
   | "boolean"
   | "owner"
+  | "list"
   | "custom";
 
 export interface FieldRules {
@@ -444,6 +448,47 @@ const booleanCodec: ValueCodec<BooleanTypes> = {
   mongo: Boolean,
 };
 
+/**
+ * A list of items (a calendar's opening hours, a policy's targets): a JSON array in the API, in
+ * the message a field of a wrapper message whose one field is `repeated ... items = 1`, so that
+ * an update can tell "unchanged" (absent) from an emptied list (`{items: []}`). Items have the
+ * same shape in JSON, message and record (strings, numbers, booleans: no enums or timestamps),
+ * so one item schema checks the API's body and the service's request alike.
+ */
+export type ListTypes<I> = { proto: { items: I[] } | undefined; json: I[]; record: I[] };
+
+export interface ListOptions {
+  min?: number;
+  max: number;
+  /** How the record keeps an item: a constructor (String) or a Subdocument of its parts. */
+  mongo: unknown;
+}
+
+function listCodec<I>(item: z.ZodType<I>, options: ListOptions): ValueCodec<ListTypes<I>> {
+  const min = options.min ?? 0;
+  const input = z
+    .array(item, { error: "must be a list" })
+    .min(min, `must have at least ${min} item${min === 1 ? "" : "s"}`)
+    .max(options.max, `must have at most ${options.max} items`) as unknown as z.ZodType<I[]>;
+  const stored = options.mongo instanceof Subdocument ? new Subdocument(options.mongo.definition, true) : [options.mongo];
+  return {
+    kind: "list",
+    input,
+    output: input,
+    service: input,
+    // The service checks the items themselves (the wrapper is only the message's way to be absent).
+    normalise: (value) => (value && typeof value === "object" && "items" in value ? (value as { items: unknown }).items : value),
+    isEmpty: (value) => value === undefined || value === null,
+    emptyProto: undefined,
+    emptyRecord: [],
+    clearable: false,
+    toJson: (value) => value?.items ?? [],
+    toProto: (value) => ({ items: value }),
+    recordToProto: (value) => ({ items: value ?? [] }),
+    mongo: stored,
+  };
+}
+
 /** A value the generic machinery serves but never writes: a nested message, a list of them. */
 export interface CustomValue<T extends FieldTypes> {
   output: z.ZodType<T["json"]>;
@@ -499,6 +544,8 @@ export const f = {
   /** The record's owner, a user or client id; the service defaults it to the caller. */
   owner: () =>
     field(stringCodec("owner", z.string(notString).regex(OWNER_ID_PATTERN, "must be a user or client id")), { description: "Defaults to the caller." }),
+  /** A list of items of one shape (see ListTypes), always served ([] when empty). */
+  list: <I>(item: z.ZodType<I>, options: ListOptions) => field<ListTypes<I>, NotNull<DefaultFlags>>(listCodec(item, options), { nullable: false }),
   /** Served as is, written only by the service's own rules. */
   custom: <T extends FieldTypes>(value: CustomValue<T>) =>
     field<T, ReadOnlyFlags>(

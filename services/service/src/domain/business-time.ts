@@ -67,9 +67,9 @@ export function calendarProblem(calendar: BusinessCalendar): { field: string; re
   if (!isTimeZone(calendar.timeZone)) return { field: "time_zone", reason: `unknown IANA time zone "${calendar.timeZone}"` };
   if (calendar.weeklyHours.length === 0) return { field: "weekly_hours", reason: "a calendar needs at least one opening" };
   for (const [i, h] of calendar.weeklyHours.entries()) {
-    if (!Number.isInteger(h.day) || h.day < 1 || h.day > 7) return { field: `weekly_hours[${i}].day`, reason: "not a weekday" };
+    if (!Number.isInteger(h.day) || h.day < 1 || h.day > 7) return { field: `weekly_hours.${i}.day`, reason: "not a weekday" };
     if (!(h.opensAt >= 0 && h.closesAt <= MINUTES_PER_DAY && h.opensAt < h.closesAt)) {
-      return { field: `weekly_hours[${i}]`, reason: "opens before it closes, within the day" };
+      return { field: `weekly_hours.${i}`, reason: "opens before it closes, within the day" };
     }
   }
   for (const [i, a] of calendar.weeklyHours.entries()) {

@@ -152,7 +152,7 @@ describe("calendar checks", () => {
     expect(calendarProblem(berlin)).toBeUndefined();
     expect(calendarProblem({ ...berlin, timeZone: "Europe/Atlantis" })?.field).toBe("time_zone");
     expect(calendarProblem({ ...berlin, weeklyHours: [] })?.field).toBe("weekly_hours");
-    expect(calendarProblem({ ...berlin, weeklyHours: [{ day: 1, opensAt: 600, closesAt: 540 }] })?.field).toBe("weekly_hours[0]");
+    expect(calendarProblem({ ...berlin, weeklyHours: [{ day: 1, opensAt: 600, closesAt: 540 }] })?.field).toBe("weekly_hours.0");
     expect(calendarProblem({ ...berlin, weeklyHours: [...weekdays("09:00", "12:00"), { day: 2, opensAt: 660, closesAt: 800 }] })).toEqual({
       field: "weekly_hours",
       reason: "openings overlap on weekday 2",
