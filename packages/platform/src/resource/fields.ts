@@ -544,8 +544,13 @@ export const f = {
   /** The record's owner, a user or client id; the service defaults it to the caller. */
   owner: () =>
     field(stringCodec("owner", z.string(notString).regex(OWNER_ID_PATTERN, "must be a user or client id")), { description: "Defaults to the caller." }),
-  /** A list of items of one shape (see ListTypes), always served ([] when empty). */
-  list: <I>(item: z.ZodType<I>, options: ListOptions) => field<ListTypes<I>, NotNull<DefaultFlags>>(listCodec(item, options), { nullable: false }),
+  /**
+   * A list of items of one shape (see ListTypes), always served ([] when empty). `P` is the
+   * message's item type (the item schema may be narrower: a word of an enum in a string),
+   * always named: `f.list<OpeningHours>(OpeningHoursItem, ...)`, `f.list<string>(CalendarDate, ...)`.
+   */
+  list: <P, I extends P = P>(item: z.ZodType<I>, options: ListOptions) =>
+    field<ListTypes<P>, NotNull<DefaultFlags>>(listCodec<P>(item as unknown as z.ZodType<P>, options), { nullable: false }),
   /** Served as is, written only by the service's own rules. */
   custom: <T extends FieldTypes>(value: CustomValue<T>) =>
     field<T, ReadOnlyFlags>(

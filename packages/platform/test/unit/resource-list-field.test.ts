@@ -28,8 +28,8 @@ const rota = resource<Rota, RotaCreate, RotaUpdate>()({
   collection: "rotas",
   fields: {
     name: f.text(100).required(),
-    shifts: f.list(ShiftItem, { min: 1, max: 3, mongo: new Subdocument({ day: String, starts: String }) }).required(),
-    daysOff: f.list(z.iso.date(), { max: 5, mongo: String }),
+    shifts: f.list<Shift>(ShiftItem, { min: 1, max: 3, mongo: new Subdocument({ day: String, starts: String }) }).required(),
+    daysOff: f.list<string>(z.iso.date(), { max: 5, mongo: String }),
   },
   access: { read: ["kb-editor"], write: ["kb-editor"] },
 });
