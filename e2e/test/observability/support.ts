@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { AckPolicy, DeliverPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { checkHealth, connectMongo, createLogger, openChannel } from "@relata/platform";
-import { clientsAt, localStack, spawnProcess, startWorkloadProcess, type ClosableClients, type SpawnedProcess, type WorkloadProcess } from "@relata/testing";
+import { clientsAt, localStack, readWorkloads, spawnProcess, startWorkloadProcess, type ClosableClients, type SpawnedProcess, type WorkloadProcess } from "@relata/testing";
 import { salesServices } from "@relata/sales/client";
 
 /** One span as an OTLP/HTTP JSON export carries it, with the exporting service's name. */
@@ -187,6 +187,12 @@ export async function startGateway(options: {
       METRICS_PORT: String(options.metricsPort),
       OIDC_ISSUER: localStack.keycloakIssuer,
       SALES_GRPC_ADDR: options.salesGrpcAddr,
+      // The other backends are the stack's: these tests look at Sales' path only.
+      ...Object.fromEntries(
+        readWorkloads()
+          .filter((w) => w.kind === "grpc-service" && w.name !== "sales")
+          .map((w) => [`${w.prefix}_GRPC_ADDR`, localStack.workloads[w.name]!.address]),
+      ),
       PUBLIC_URL: url,
       LOG_LEVEL: "info",
       ...(options.requestTimeoutMs ? { REQUEST_TIMEOUT_MS: String(options.requestTimeoutMs) } : {}),

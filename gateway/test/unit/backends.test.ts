@@ -48,6 +48,11 @@ describe("the backend list drives the gateway", () => {
     expect(doc.tags.map((t) => t.name)).toEqual(declared);
     expect(new Set(routes.map((r) => r.tag))).toEqual(new Set(declared));
     expect(doc.components.securitySchemes.keycloak.flows.clientCredentials.scopes).toEqual(backendScopes());
-    expect(backendScopes()).toEqual({ "sales:read": "read Sales records", "sales:write": "create leads" });
+    expect(backendScopes()).toEqual({
+      "sales:read": "read Sales records",
+      "sales:write": "create leads",
+      "service:read": "read cases and the Service's records",
+      "service:write": "open cases",
+    });
   });
 });

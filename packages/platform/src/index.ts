@@ -25,4 +25,5 @@ export * from "./store/recycle-bin";
 export * from "./store/write";
 export * from "./store/repository";
 export * from "./store/recycle-bin-rpc";
+export * from "./store/claims";
 export * from "./events/schedules";

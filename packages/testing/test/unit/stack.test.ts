@@ -17,6 +17,7 @@ describe("readLocalStack", () => {
       gatewayUrl: "http://localhost:8080",
       workloads: {
         sales: { kind: "grpc-service", port: 50051, metricsPort: 9464, address: "127.0.0.1:50051", metricsUrl: "http://127.0.0.1:9464/metrics" },
+        service: { kind: "grpc-service", port: 50052, metricsPort: 9467, address: "127.0.0.1:50052", metricsUrl: "http://127.0.0.1:9467/metrics" },
         gateway: { kind: "http-gateway", port: 8080, metricsPort: 9465, address: "127.0.0.1:8080", metricsUrl: "http://127.0.0.1:9465/metrics" },
       },
       testPortBase: 50151,

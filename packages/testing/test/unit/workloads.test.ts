@@ -10,9 +10,10 @@ const READER = join(REPO, "deploy/workloads.cjs");
 describe("the repository's workloads", () => {
   const workloads = readWorkloads();
 
-  it("are Sales and the gateway, services first (the order they start in)", () => {
+  it("are Sales, the Service and the gateway, services first (the order they start in)", () => {
     expect(workloads.map((w) => [w.name, w.kind, w.workspace])).toEqual([
       ["sales", "grpc-service", "services/sales"],
+      ["service", "grpc-service", "services/service"],
       ["gateway", "http-gateway", "gateway"],
     ]);
   });
@@ -32,6 +33,7 @@ describe("the repository's workloads", () => {
       METRICS_PORT: "9464",
       MONGO_URI: "mongodb://127.0.0.1:27017/relata_sales",
       NATS_URL: "nats://127.0.0.1:4222",
+      SERVICE_GRPC_ADDR: "127.0.0.1:50052",
     });
     expect(localEnv(workloads, "gateway", { env: {} })).toEqual({
       PORT: "8080",
@@ -40,6 +42,7 @@ describe("the repository's workloads", () => {
       OIDC_AUDIENCE: "relata-api",
       PUBLIC_URL: "http://localhost:8080",
       SALES_GRPC_ADDR: "127.0.0.1:50051",
+      SERVICE_GRPC_ADDR: "127.0.0.1:50052",
     });
   });
 
@@ -57,13 +60,21 @@ describe("the repository's workloads", () => {
       METRICS_PORT: "23464",
       MONGO_URI: "mongodb://127.0.0.1:17017/relata_sales",
       NATS_URL: "nats://127.0.0.1:14222",
+      SERVICE_GRPC_ADDR: "127.0.0.1:10052",
     });
     expect(localEnv(workloads, "gateway", { env })).toMatchObject({ PORT: "18080", METRICS_PORT: "19465", OIDC_ISSUER: "http://localhost:23180/realms/relata", PUBLIC_URL: "http://localhost:18080", SALES_GRPC_ADDR: "127.0.0.1:10051" });
     expect(localPorts(findWorkload(workloads, "sales"), { RELATA_PORT_BLOCK: "other" })).toEqual({ grpc: 50051, metrics: 9464 });
   });
 
   it("name the variable that overrides each port", () => {
-    expect(workloads.flatMap((w) => Object.keys(w.ports).map((role) => portVariable(w, role)))).toEqual(["SALES_GRPC_PORT", "SALES_METRICS_PORT", "GATEWAY_PORT", "GATEWAY_METRICS_PORT"]);
+    expect(workloads.flatMap((w) => Object.keys(w.ports).map((role) => portVariable(w, role)))).toEqual([
+      "SALES_GRPC_PORT",
+      "SALES_METRICS_PORT",
+      "SERVICE_GRPC_PORT",
+      "SERVICE_METRICS_PORT",
+      "GATEWAY_PORT",
+      "GATEWAY_METRICS_PORT",
+    ]);
     expect(() => localPorts(workloads[0]!, { SALES_GRPC_PORT: "grpc" })).toThrow('SALES_GRPC_PORT="grpc" is not a TCP port');
   });
 });
