@@ -1,5 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { CaseServiceService } from "@relata/proto/service/v1/case";
+import { BusinessCalendarServiceService } from "@relata/proto/service/v1/calendar";
+import { SlaPolicyServiceService } from "@relata/proto/service/v1/sla";
 
 /**
  * The Service's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -8,6 +10,8 @@ import { CaseServiceService } from "@relata/proto/service/v1/case";
  */
 export const serviceServices = {
   cases: CaseServiceService,
+  businessCalendars: BusinessCalendarServiceService,
+  slaPolicies: SlaPolicyServiceService,
 };
 
 /** Promise clients of every Service gRPC service. */

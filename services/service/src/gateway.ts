@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
-import { caseRoutes } from "./http";
+import { caseRoutes, slaRoutes, SLA_TAGS } from "./http";
 import { SERVICE_RESOURCES } from "./resources";
 
 /**
@@ -12,8 +12,8 @@ import { SERVICE_RESOURCES } from "./resources";
 export const serviceBackend = defineBackend({
   name: "service",
   services: serviceServices,
-  routes: (service) => [...caseRoutes(service)],
-  tags: ["Cases"],
+  routes: (service) => [...caseRoutes(service), ...slaRoutes(service)],
+  tags: ["Cases", ...SLA_TAGS],
   scopes: { "service:read": "read cases and the Service's records", "service:write": "open cases" },
   resources: SERVICE_RESOURCES,
   permissions: {},

@@ -6,6 +6,10 @@ import { caseService } from "./rpc/cases";
 import type { ServiceDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { purgeRecycleBin, serviceRepositories } from "./store/repositories";
+import { SlaClock, SLA_DURABLE_PREFIX } from "./events/sla-clock";
+import { z } from "zod";
+import { businessCalendarService, slaPolicyService } from "./rpc/sla-config";
+import { createSlaModels, slaOutboxModels, slaRepositories } from "./store/sla-models";
 
 /** Variables the Service reads beyond the platform's common ones. */
 export const serviceEnv = {
@@ -18,6 +22,8 @@ export const serviceEnv = {
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /** How often the recycle bin is purged of what was deleted more than 30 days ago (also at start). */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** The SLA clock's durable consumers are `<prefix>-clock`, `-alerts` and `-config` (tests give their own). */
+  SLA_DURABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, "letters, digits, '-' and '_' only").default(SLA_DURABLE_PREFIX),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -33,10 +39,11 @@ export function startService(): Promise<ServiceService> {
     env: serviceEnv,
     start: async ({ config, db, bus, logger }) => {
       const models = createModels(db);
+      const slaModels = createSlaModels(db);
       await ensureIndexes(db);
       await bus.ensureStream(SERVICE_STREAM);
 
-      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), {
+      const relay = new OutboxRelay(bus, [...outboxModels(models), ...slaOutboxModels(slaModels)], logger.child({ component: "outbox-relay" }), {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
@@ -46,6 +53,8 @@ export function startService(): Promise<ServiceService> {
 
       const repos = serviceRepositories(models, publish);
       const deps: ServiceDeps = { repos, sequence: new Sequence(db), logger };
+      const slaRepos = slaRepositories(slaModels, publish);
+      await new SlaClock(bus, slaModels, repos, logger.child({ component: "sla-clock" }), config.SLA_DURABLE_PREFIX).start();
 
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       const purge = () => void purgeRecycleBin(repos).then(
@@ -57,7 +66,7 @@ export function startService(): Promise<ServiceService> {
       purge();
 
       return {
-        services: [caseService(deps)],
+        services: [caseService(deps), businessCalendarService(slaRepos, logger), slaPolicyService(slaRepos, logger)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);

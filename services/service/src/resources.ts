@@ -1,6 +1,7 @@
 import type { Role } from "@relata/platform";
 import { enumCodec, f, resource } from "@relata/platform/resource";
 import { Case, CaseChannel, CasePriority, CaseStatus, CreateCaseRequest, ListCasesRequest, UpdateCaseRequest } from "@relata/proto/service/v1/case";
+import { SLA_RESOURCES } from "./sla-resources";
 
 /**
  * The Service's CRUD resources, described once: the API's schemas, the service's input checks,
@@ -67,4 +68,4 @@ export const supportCase = resource<Case, CreateCaseRequest, UpdateCaseRequest, 
 });
 
 /** Every CRUD resource of the Service, in the order the API lists them. */
-export const SERVICE_RESOURCES = [supportCase] as const;
+export const SERVICE_RESOURCES = [supportCase, ...SLA_RESOURCES] as const;
