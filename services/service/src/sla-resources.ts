@@ -24,6 +24,8 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** The case priorities a policy sets targets for (the case's priority words). */
 export const SLA_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 
+/** "Area/Location" names and the few single names ("UTC"); whether the zone exists is the service's check. */
+const TIME_ZONE_PATTERN = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 const CLOCK_TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const clockTime = (what: string) =>
   z
@@ -69,12 +71,20 @@ export const businessCalendar = resource<BusinessCalendar, CreateBusinessCalenda
   collection: "business_calendars",
   fields: {
     name: f.text(200).required().sortable(),
-    timeZone: f.text(64).required().describe('An IANA time zone, e.g. "Europe/Berlin".'),
+    timeZone: f
+      .text(64, { pattern: { regex: TIME_ZONE_PATTERN, message: 'must be an IANA time zone such as "Europe/Berlin"' } })
+      .required()
+      .describe("An IANA time zone; the service refuses one it does not know.")
+      .example("Europe/Berlin"),
     weeklyHours: f
       .list<OpeningHours>(OpeningHoursItem, { min: 1, max: 70, mongo: new Subdocument({ day: String, opens: String, closes: String }) })
       .required()
-      .describe("Weekly openings; a weekday may have several, which may not overlap."),
-    holidays: f.list<string>(CalendarDate, { max: 400, mongo: String }).describe("Local dates closed all day."),
+      .describe("Weekly openings; a weekday may have several, which may not overlap.")
+      .example(["monday", "tuesday", "wednesday", "thursday", "friday"].map((day) => ({ day, opens: "09:00", closes: "17:00" }))),
+    holidays: f
+      .list<string>(CalendarDate, { max: 400, mongo: String })
+      .describe("Local dates closed all day.")
+      .example(["2026-12-25", "2026-12-26"]),
   },
   access: { read: SLA_CONFIG_READERS, write: SLA_CONFIG_WRITERS },
   defaultSort: "name",
@@ -100,7 +110,11 @@ export const slaPolicy = resource<SlaPolicy, CreateSlaPolicyRequest, UpdateSlaPo
         mongo: new Subdocument({ priority: String, slaLevel: String, firstResponseMinutes: Number, resolutionMinutes: Number }),
       })
       .required()
-      .describe("One row per priority and entitlement level (at most one each)."),
+      .describe("One row per priority and entitlement level (at most one each).")
+      .example([
+        { priority: "normal", slaLevel: "", firstResponseMinutes: 240, resolutionMinutes: 2400 },
+        { priority: "urgent", slaLevel: "", firstResponseMinutes: 30, resolutionMinutes: 480 },
+      ]),
   },
   access: { read: SLA_CONFIG_READERS, write: SLA_CONFIG_WRITERS },
   defaultSort: "name",

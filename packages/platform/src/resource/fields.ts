@@ -99,6 +99,8 @@ export interface FieldRules {
   readonly targets?: readonly string[];
   /** The name of the field's input schema in the OpenAPI document, with its description. */
   readonly schemaName?: { id: string; description?: string };
+  /** A valid value, for the OpenAPI document and for generated samples where the kind has none of its own. */
+  readonly example?: unknown;
 }
 
 export type With<G extends FieldFlags, K extends keyof FieldFlags, V extends boolean> = { [P in keyof FieldFlags]: P extends K ? V : G[P] };
@@ -157,6 +159,11 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
 
   describe(description: string): Field<T, G> {
     return this.with({ description });
+  }
+
+  /** A valid value (the OpenAPI document shows it; generated samples use it where the kind has no value of its own). */
+  example(value: T["json"]): Field<T, G> {
+    return this.with({ example: value });
   }
 
   /** The value must name something that exists when it is written (no schema can say so). */
