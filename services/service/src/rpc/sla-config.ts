@@ -43,7 +43,8 @@ export function businessCalendarService(repos: SlaRepositories, logger: Logger):
     },
   });
   const bin = recycleBinHandlers(repos.businessCalendars, toBusinessCalendar, businessCalendarEvent, {
-    delete: { dependents: [dependentsBy(repos.slaPolicies, "calendarId")] },
+    // A refusal names dependents by the resource's own name (service.sla_policy: "sla policy").
+    delete: { dependents: [dependentsBy(repos.slaPolicies, "calendarId", "sla policy")] },
   });
   return implement(
     BusinessCalendarServiceService,
