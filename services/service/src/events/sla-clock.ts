@@ -149,7 +149,12 @@ export class SlaClock {
   async recomputeTenant(tenantId: string): Promise<void> {
     const states = await this.models.caseSlas.find({ tenantId, deleted: false, status: { $ne: "closed" } }).lean<CaseSlaRecord[]>();
     for (const state of states) {
-      await this.recompute(tenantId, state._id, historyOf(state), state, state, undefined);
+      try {
+        await this.recompute(tenantId, state._id, historyOf(state), state, state, undefined);
+      } catch (err) {
+        // A case event moved the clock meanwhile: it was computed with the configuration as it is now.
+        if (!(err instanceof ClockMoved)) throw err;
+      }
     }
   }
 
@@ -202,8 +207,14 @@ export class SlaClock {
       applied: before?.applied ?? [],
       updatedAt: new Date(),
     };
-    // The clock is written before the schedules go out, so an alert that fires at once finds it.
-    await this.models.caseSlas.replaceOne({ _id: caseId, tenantId }, state, { upsert: true });
+    // The clock is written before the schedules go out, so an alert that fires at once finds it;
+    // only over the state it was computed from (another replica may have moved it meanwhile).
+    if (before) {
+      const written = await this.models.caseSlas.replaceOne({ _id: caseId, tenantId, caseVersion: before.caseVersion, updatedAt: before.updatedAt }, state);
+      if (written.matchedCount === 0) throw new ClockMoved(caseId);
+    } else {
+      await this.models.caseSlas.create(state);
+    }
     for (const c of changes.cancel) await cancelSchedules(this.bus, SERVICE_STREAM.name, slaTimerSubject(tenantId, caseId, c.metric, c.kind));
     const fresh = scheduled.filter((s) => changes.publish.some((p) => p.metric === s.metric && p.kind === s.kind));
     await this.publish(state, fresh, false);
@@ -311,7 +322,15 @@ export class SlaClock {
         if (!(err instanceof NotFound)) throw err;
       }
     }
-    await this.models.caseSlas.updateOne({ _id: alert.caseId, tenantId }, { $addToSet: { applied: eventId } });
+    // updatedAt moves too, so a clock recomputed from the state read before does not drop the id.
+    await this.models.caseSlas.updateOne({ _id: alert.caseId, tenantId }, { $addToSet: { applied: eventId }, $set: { updatedAt: new Date() } });
+  }
+}
+
+/** The clock was written by someone else since it was read: the event is handled again (redelivery). */
+class ClockMoved extends Error {
+  constructor(caseId: string) {
+    super(`the SLA clock of case ${caseId} moved while it was recomputed`);
   }
 }
 
