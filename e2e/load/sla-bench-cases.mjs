@@ -23,7 +23,7 @@ export async function realCases(bus, { cases, run, say }) {
   const clients = clientsAt(serviceServices, address, 15_000);
   try {
     const calendar = await clients.businessCalendars.createBusinessCalendar(
-      { name: "Around the clock", timeZone: "UTC", weeklyHours: { items: WEEK.map((day) => ({ day, opens: "00:00", closes: "24:00" })) }, holidays: { items: [] }, idempotencyKey: "" },
+      { name: "Around the clock", timeZone: "UTC", weeklyHours: { values: WEEK.map((day) => ({ day, opens: "00:00", closes: "24:00" })) }, holidays: { values: [] }, idempotencyKey: "" },
       as(),
     );
     await clients.slaPolicies.createSlaPolicy(
@@ -32,7 +32,7 @@ export async function realCases(bus, { cases, run, say }) {
         calendarId: calendar.id,
         category: "",
         warningPercent: 50,
-        targets: { items: [{ priority: "normal", slaLevel: "", firstResponseMinutes: 1, resolutionMinutes: 0 }] },
+        targets: { values: [{ priority: "normal", slaLevel: "", firstResponseMinutes: 1, resolutionMinutes: 0 }] },
         idempotencyKey: "",
       },
       as(),

@@ -77,12 +77,12 @@ export const businessCalendar = resource<BusinessCalendar, CreateBusinessCalenda
       .describe("An IANA time zone; the service refuses one it does not know.")
       .example("Europe/Berlin"),
     weeklyHours: f
-      .list<OpeningHours>(OpeningHoursItem, { min: 1, max: 70, mongo: new Subdocument({ day: String, opens: String, closes: String }) })
+      .rows<OpeningHours>(OpeningHoursItem, { min: 1, max: 70, mongo: new Subdocument({ day: String, opens: String, closes: String }) })
       .required()
       .describe("Weekly openings; a weekday may have several, which may not overlap.")
       .example(["monday", "tuesday", "wednesday", "thursday", "friday"].map((day) => ({ day, opens: "09:00", closes: "17:00" }))),
     holidays: f
-      .list<string>(CalendarDate, { max: 400, mongo: String })
+      .rows<string>(CalendarDate, { max: 400, mongo: String })
       .describe("Local dates closed all day.")
       .example(["2026-12-25", "2026-12-26"]),
   },
@@ -104,7 +104,7 @@ export const slaPolicy = resource<SlaPolicy, CreateSlaPolicyRequest, UpdateSlaPo
       .describe("The case category it alone applies to, where it wins over the default policy; empty for the default policy."),
     warningPercent: f.int(1, 99).defaulted("The warning comes at this share of each target; 80 when not given."),
     targets: f
-      .list<SlaTarget>(SlaTargetItem, {
+      .rows<SlaTarget>(SlaTargetItem, {
         min: 1,
         max: 100,
         mongo: new Subdocument({ priority: String, slaLevel: String, firstResponseMinutes: Number, resolutionMinutes: Number }),

@@ -72,7 +72,7 @@ export type FieldKind =
   | "int"
   | "boolean"
   | "owner"
-  | "list"
+  | "rows"
   | "custom";
 
 export interface FieldRules {
@@ -456,42 +456,42 @@ const booleanCodec: ValueCodec<BooleanTypes> = {
 };
 
 /**
- * A list of items (a calendar's opening hours, a policy's targets): a JSON array in the API, in
- * the message a field of a wrapper message whose one field is `repeated ... items = 1`, so that
- * an update can tell "unchanged" (absent) from an emptied list (`{items: []}`). Items have the
- * same shape in JSON, message and record (strings, numbers, booleans: no enums or timestamps),
- * so one item schema checks the API's body and the service's request alike.
+ * Rows of one shape (a calendar's opening hours, a policy's targets): a JSON array in the API, in
+ * the message a field of a wrapper message whose one field is `repeated ... values = 1`, so that
+ * an update can tell "unchanged" (absent) from emptied (`{values: []}`). Rows have the same
+ * shape in JSON, message and record (strings, numbers, booleans: no enums or timestamps), so one
+ * row schema checks the API's body and the service's request alike.
  */
-export type ListTypes<I> = { proto: { items: I[] } | undefined; json: I[]; record: I[] };
+export type RowTypes<I> = { proto: { values: I[] } | undefined; json: I[]; record: I[] };
 
-export interface ListOptions {
+export interface RowOptions {
   min?: number;
   max: number;
   /** How the record keeps an item: a constructor (String) or a Subdocument of its parts. */
   mongo: unknown;
 }
 
-function listCodec<I>(item: z.ZodType<I>, options: ListOptions): ValueCodec<ListTypes<I>> {
+function rowsCodec<I>(item: z.ZodType<I>, options: RowOptions): ValueCodec<RowTypes<I>> {
   const min = options.min ?? 0;
   const input = z
     .array(item, { error: "must be a list" })
     .min(min, `must have at least ${min} item${min === 1 ? "" : "s"}`)
-    .max(options.max, `must have at most ${options.max} items`) as unknown as z.ZodType<I[]>;
+    .max(options.max, `must have at most ${options.max} rows`) as unknown as z.ZodType<I[]>;
   const stored = options.mongo instanceof Subdocument ? new Subdocument(options.mongo.definition, true) : [options.mongo];
   return {
-    kind: "list",
+    kind: "rows",
     input,
     output: input,
     service: input,
-    // The service checks the items themselves (the wrapper is only the message's way to be absent).
-    normalise: (value) => (value && typeof value === "object" && "items" in value ? (value as { items: unknown }).items : value),
+    // The service checks the rows themselves (the wrapper is only the message's way to be absent).
+    normalise: (value) => (value && typeof value === "object" && "values" in value ? (value as { values: unknown }).values : value),
     isEmpty: (value) => value === undefined || value === null,
     emptyProto: undefined,
     emptyRecord: [],
     clearable: false,
-    toJson: (value) => value?.items ?? [],
-    toProto: (value) => ({ items: value }),
-    recordToProto: (value) => ({ items: value ?? [] }),
+    toJson: (value) => value?.values ?? [],
+    toProto: (value) => ({ values: value }),
+    recordToProto: (value) => ({ values: value ?? [] }),
     mongo: stored,
   };
 }
@@ -552,12 +552,12 @@ export const f = {
   owner: () =>
     field(stringCodec("owner", z.string(notString).regex(OWNER_ID_PATTERN, "must be a user or client id")), { description: "Defaults to the caller." }),
   /**
-   * A list of items of one shape (see ListTypes), always served ([] when empty). `P` is the
-   * message's item type (the item schema may be narrower: a word of an enum in a string),
-   * always named: `f.list<OpeningHours>(OpeningHoursItem, ...)`, `f.list<string>(CalendarDate, ...)`.
+   * Rows of one shape (see RowTypes), always served ([] when empty). `P` is the message's row
+   * type (the row schema may be narrower: a word of an enum in a string), always named:
+   * `f.rows<OpeningHours>(OpeningHoursRow, ...)`, `f.rows<string>(CalendarDate, ...)`.
    */
-  list: <P, I extends P = P>(item: z.ZodType<I>, options: ListOptions) =>
-    field<ListTypes<P>, NotNull<DefaultFlags>>(listCodec<P>(item as unknown as z.ZodType<P>, options), { nullable: false }),
+  rows: <P, I extends P = P>(item: z.ZodType<I>, options: RowOptions) =>
+    field<RowTypes<P>, NotNull<DefaultFlags>>(rowsCodec<P>(item as unknown as z.ZodType<P>, options), { nullable: false }),
   /** Served as is, written only by the service's own rules. */
   custom: <T extends FieldTypes>(value: CustomValue<T>) =>
     field<T, ReadOnlyFlags>(

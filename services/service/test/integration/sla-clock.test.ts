@@ -115,18 +115,18 @@ describe("SLA warnings and breaches at the right instants", () => {
         : [{ day, opens: "00:00", closes: "24:00" }],
     );
     const calendarRecord = await clients.businessCalendars.createBusinessCalendar(
-      { name: "Closes for a minute", timeZone: "UTC", weeklyHours: { items: weeklyHours }, holidays: { items: [] }, idempotencyKey: "" },
+      { name: "Closes for a minute", timeZone: "UTC", weeklyHours: { values: weeklyHours }, holidays: { values: [] }, idempotencyKey: "" },
       as(),
     );
     const calendar: BusinessCalendar = calendarOf({ timeZone: "UTC", weeklyHours, holidays: [] });
     const target = (priority: string, firstResponseMinutes: number) => ({ priority, slaLevel: "", firstResponseMinutes, resolutionMinutes: 0 });
     await clients.slaPolicies.createSlaPolicy(
-      { name: "Default", calendarId: calendarRecord.id, category: "", warningPercent: 50, targets: { items: [target("normal", 1)] }, idempotencyKey: "" },
+      { name: "Default", calendarId: calendarRecord.id, category: "", warningPercent: 50, targets: { values: [target("normal", 1)] }, idempotencyKey: "" },
       as(),
     );
     // Complaints have their own policy, which wins over the default for them.
     await clients.slaPolicies.createSlaPolicy(
-      { name: "Complaints", calendarId: calendarRecord.id, category: "complaint", warningPercent: 50, targets: { items: [target("normal", 2)] }, idempotencyKey: "" },
+      { name: "Complaints", calendarId: calendarRecord.id, category: "complaint", warningPercent: 50, targets: { values: [target("normal", 2)] }, idempotencyKey: "" },
       as(),
     );
 

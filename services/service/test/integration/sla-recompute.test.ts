@@ -66,7 +66,7 @@ describe("the SLA clock recomputes", () => {
   beforeAll(async () => {
     const days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map((day) => ({ day, opens: "00:00", closes: "24:00" }));
     const calendar = await clients.businessCalendars.createBusinessCalendar(
-      { name: "Always", timeZone: "UTC", weeklyHours: { items: days }, holidays: { items: [] }, idempotencyKey: "" },
+      { name: "Always", timeZone: "UTC", weeklyHours: { values: days }, holidays: { values: [] }, idempotencyKey: "" },
       as(),
     );
     const policy = await clients.slaPolicies.createSlaPolicy(
@@ -76,7 +76,7 @@ describe("the SLA clock recomputes", () => {
         category: "",
         warningPercent: 50,
         targets: {
-          items: [
+          values: [
             { priority: "normal", slaLevel: "", firstResponseMinutes: 600, resolutionMinutes: 0 },
             { priority: "urgent", slaLevel: "", firstResponseMinutes: 1, resolutionMinutes: 0 },
           ],
@@ -129,7 +129,7 @@ describe("the SLA clock recomputes", () => {
         id: policyId,
         expectedVersion: policyVersion,
         targets: {
-          items: [
+          values: [
             { priority: "normal", slaLevel: "", firstResponseMinutes: 700, resolutionMinutes: 0 },
             { priority: "urgent", slaLevel: "", firstResponseMinutes: 1, resolutionMinutes: 0 },
           ],

@@ -41,7 +41,7 @@ describe("business calendars in the API and the service", () => {
   });
 
   it("is checked by the service with the same limits, naming the proto field", () => {
-    const request = { name: "x", timeZone: "UTC", weeklyHours: { items: [{ day: "monday", opens: "24:00", closes: "24:00" }] }, holidays: { items: [] } };
+    const request = { name: "x", timeZone: "UTC", weeklyHours: { values: [{ day: "monday", opens: "24:00", closes: "24:00" }] }, holidays: { values: [] } };
     expect(serviceVerdict(() => validate(service.create, request))).toBe("weekly_hours.0.closes");
     expect(serviceVerdict(() => validate(service.create, { ...request, weeklyHours: undefined }))).toBe("weekly_hours");
   });
@@ -70,7 +70,7 @@ describe("SLA policies in the API and the service", () => {
     expect(apiVerdict(api.create, { name: "Default", calendarId: "cal-1", targets: [{ ...row, priority: "critical" }] })).toBe("targets.0.priority");
     expect(apiVerdict(api.create, { name: "Default", calendarId: "cal-1", targets: [{ ...row, resolutionMinutes: -1 }] })).toBe("targets.0.resolutionMinutes");
     expect(apiVerdict(api.create, { name: "Default", calendarId: "cal-1", warningPercent: 100, targets: [row] })).toBe("warningPercent");
-    expect(serviceVerdict(() => validate(service.create, { name: "x", calendarId: "cal-1", targets: { items: [{ ...row, slaLevel: "", priority: "" }] } }))).toBe(
+    expect(serviceVerdict(() => validate(service.create, { name: "x", calendarId: "cal-1", targets: { values: [{ ...row, slaLevel: "", priority: "" }] } }))).toBe(
       "targets.0.priority",
     );
   });

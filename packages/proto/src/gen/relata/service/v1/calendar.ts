@@ -30,12 +30,12 @@ export interface OpeningHours {
 
 /** A list in a wrapper, so that an update tells "unchanged" (absent) from a new list. */
 export interface OpeningHoursList {
-  items: OpeningHours[];
+  values: OpeningHours[];
 }
 
 export interface HolidayList {
   /** Local calendar dates, YYYY-MM-DD, closed all day. */
-  items: string[];
+  values: string[];
 }
 
 /** Business hours that SLA targets count: an IANA time zone, weekly openings and holidays. */
@@ -174,12 +174,12 @@ export const OpeningHours: MessageFns<OpeningHours> = {
 };
 
 function createBaseOpeningHoursList(): OpeningHoursList {
-  return { items: [] };
+  return { values: [] };
 }
 
 export const OpeningHoursList: MessageFns<OpeningHoursList> = {
   encode(message: OpeningHoursList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.items) {
+    for (const v of message.values) {
       OpeningHours.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
@@ -203,7 +203,7 @@ export const OpeningHoursList: MessageFns<OpeningHoursList> = {
               break;
             }
 
-            message.items.push(OpeningHours.decode(reader, reader.uint32()));
+            message.values.push(OpeningHours.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -223,18 +223,18 @@ export const OpeningHoursList: MessageFns<OpeningHoursList> = {
   },
   fromPartial<I extends Exact<DeepPartial<OpeningHoursList>, I>>(object: I): OpeningHoursList {
     const message = createBaseOpeningHoursList();
-    message.items = object.items?.map((e) => OpeningHours.fromPartial(e)) || [];
+    message.values = object.values?.map((e) => OpeningHours.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseHolidayList(): HolidayList {
-  return { items: [] };
+  return { values: [] };
 }
 
 export const HolidayList: MessageFns<HolidayList> = {
   encode(message: HolidayList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.items) {
+    for (const v of message.values) {
       writer.uint32(10).string(v!);
     }
     return writer;
@@ -258,7 +258,7 @@ export const HolidayList: MessageFns<HolidayList> = {
               break;
             }
 
-            message.items.push(reader.string());
+            message.values.push(reader.string());
             continue;
           }
         }
@@ -278,7 +278,7 @@ export const HolidayList: MessageFns<HolidayList> = {
   },
   fromPartial<I extends Exact<DeepPartial<HolidayList>, I>>(object: I): HolidayList {
     const message = createBaseHolidayList();
-    message.items = object.items?.map((e) => e) || [];
+    message.values = object.values?.map((e) => e) || [];
     return message;
   },
 };

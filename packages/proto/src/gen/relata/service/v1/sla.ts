@@ -31,7 +31,7 @@ export interface SlaTarget {
 }
 
 export interface SlaTargetList {
-  items: SlaTarget[];
+  values: SlaTarget[];
 }
 
 /**
@@ -196,12 +196,12 @@ export const SlaTarget: MessageFns<SlaTarget> = {
 };
 
 function createBaseSlaTargetList(): SlaTargetList {
-  return { items: [] };
+  return { values: [] };
 }
 
 export const SlaTargetList: MessageFns<SlaTargetList> = {
   encode(message: SlaTargetList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.items) {
+    for (const v of message.values) {
       SlaTarget.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
@@ -225,7 +225,7 @@ export const SlaTargetList: MessageFns<SlaTargetList> = {
               break;
             }
 
-            message.items.push(SlaTarget.decode(reader, reader.uint32()));
+            message.values.push(SlaTarget.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -245,7 +245,7 @@ export const SlaTargetList: MessageFns<SlaTargetList> = {
   },
   fromPartial<I extends Exact<DeepPartial<SlaTargetList>, I>>(object: I): SlaTargetList {
     const message = createBaseSlaTargetList();
-    message.items = object.items?.map((e) => SlaTarget.fromPartial(e)) || [];
+    message.values = object.values?.map((e) => SlaTarget.fromPartial(e)) || [];
     return message;
   },
 };
