@@ -148,9 +148,11 @@ export class SlaClock {
   /** A policy or calendar of the tenant changed: every clock of its live cases is computed again. */
   async recomputeTenant(tenantId: string): Promise<void> {
     const states = await this.models.caseSlas.find({ tenantId, deleted: false, status: { $ne: "closed" } }).lean<CaseSlaRecord[]>();
+    // One read of the tenant's configuration for all its cases.
+    const config = await this.configOf(tenantId);
     for (const state of states) {
       try {
-        await this.recompute(tenantId, state._id, historyOf(state), state, state, undefined);
+        await this.recompute(tenantId, state._id, historyOf(state), state, state, undefined, config);
       } catch (err) {
         // A case event moved the clock meanwhile: it was computed with the configuration as it is now.
         if (!(err instanceof ClockMoved)) throw err;
@@ -165,6 +167,7 @@ export class SlaClock {
     seen: Pick<CaseSlaRecord, "status" | "priority" | "category" | "slaLevel" | "queueId" | "openedAt" | "firstRespondedAt" | "deleted">,
     before: CaseSlaRecord | null,
     fromEvent: Case | undefined,
+    tenantConfig?: TenantConfig,
   ): Promise<void> {
     const snapshot: CaseSnapshot = {
       id: caseId,
@@ -178,7 +181,7 @@ export class SlaClock {
       changedAt: seen.openedAt,
       ...(seen.firstRespondedAt ? { firstRespondedAt: seen.firstRespondedAt } : {}),
     };
-    const config = seen.deleted ? undefined : await this.targetsFor(tenantId, snapshot);
+    const config = seen.deleted ? undefined : targetsFor(tenantConfig ?? (await this.configOf(tenantId)), snapshot);
     const clocks = config ? computeClocks(history, snapshot, config.targets) : [];
     const wanted = plannedAlerts(clocks);
     const previous = before?.scheduled ?? [];
@@ -250,29 +253,13 @@ export class SlaClock {
     }
   }
 
-  /** The policy, its targets and calendar for the case, or undefined when no policy applies. */
-  private async targetsFor(tenantId: string, snapshot: CaseSnapshot): Promise<{ targets: SlaTargets; stamp: string } | undefined> {
-    const policies = await this.models.slaPolicies.find({ tenantId, ...NOT_DELETED }).lean<SlaPolicyRecord[]>();
-    const policy = choosePolicy(
-      policies.map((p) => ({ ...p, id: p._id })),
-      snapshot.category,
-    );
-    if (!policy) return undefined;
-    const target = chooseTarget(policy, snapshot.priority, snapshot.slaLevel);
-    if (!target) return undefined;
-    const calendar = await this.models.businessCalendars.findOne({ _id: policy.calendarId, tenantId, ...NOT_DELETED }).lean<BusinessCalendarRecord>();
-    if (!calendar) return undefined;
-    return {
-      targets: {
-        policyId: policy._id,
-        calendarId: calendar._id,
-        calendar: calendarOf(calendar),
-        firstResponseMinutes: target.firstResponseMinutes,
-        resolutionMinutes: target.resolutionMinutes,
-        warningPercent: policy.warningPercent || 80,
-      },
-      stamp: `${policy._id}@${policy.version}/${calendar._id}@${calendar.version}`,
-    };
+  /** The tenant's live policies and calendars. */
+  private async configOf(tenantId: string): Promise<TenantConfig> {
+    const [policies, calendars] = await Promise.all([
+      this.models.slaPolicies.find({ tenantId, ...NOT_DELETED }).lean<SlaPolicyRecord[]>(),
+      this.models.businessCalendars.find({ tenantId, ...NOT_DELETED }).lean<BusinessCalendarRecord[]>(),
+    ]);
+    return { policies: policies.map((p) => ({ ...p, id: p._id })), calendars: new Map(calendars.map((c) => [c._id, c])) };
   }
 
   /** The case's due instants kept current through the repository (with its case.updated event), when they changed. */
@@ -325,6 +312,32 @@ export class SlaClock {
     // updatedAt moves too, so a clock recomputed from the state read before does not drop the id.
     await this.models.caseSlas.updateOne({ _id: alert.caseId, tenantId }, { $addToSet: { applied: eventId }, $set: { updatedAt: new Date() } });
   }
+}
+
+interface TenantConfig {
+  policies: (SlaPolicyRecord & { id: string })[];
+  calendars: Map<string, BusinessCalendarRecord>;
+}
+
+/** The policy, its targets and calendar for the case, or undefined when none applies. */
+function targetsFor(config: TenantConfig, snapshot: CaseSnapshot): { targets: SlaTargets; stamp: string } | undefined {
+  const policy = choosePolicy(config.policies, snapshot.category);
+  if (!policy) return undefined;
+  const target = chooseTarget(policy, snapshot.priority, snapshot.slaLevel);
+  if (!target) return undefined;
+  const calendar = config.calendars.get(policy.calendarId);
+  if (!calendar) return undefined;
+  return {
+    targets: {
+      policyId: policy._id,
+      calendarId: calendar._id,
+      calendar: calendarOf(calendar),
+      firstResponseMinutes: target.firstResponseMinutes,
+      resolutionMinutes: target.resolutionMinutes,
+      warningPercent: policy.warningPercent || 80,
+    },
+    stamp: `${policy._id}@${policy.version}/${calendar._id}@${calendar.version}`,
+  };
 }
 
 /** The clock was written by someone else since it was read: the event is handled again (redelivery). */
