@@ -111,6 +111,8 @@ export class SlaClock {
       stream: SERVICE_STREAM.name,
       durable: `${this.durablePrefix}-config`,
       filterSubjects: CONFIG_SUBJECTS,
+      // One change recomputes every live case of the tenant: give it time before redelivery.
+      ackWaitMs: 10 * 60_000,
       decode: (data, subject) => (subject.startsWith("service.business_calendar.") ? BusinessCalendarChanged.decode(data) : SlaPolicyChanged.decode(data)),
       handle: async ({ event }) => {
         const tenantId = event.meta?.tenantId;
