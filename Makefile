@@ -106,9 +106,9 @@ chart-check: install ## helm lint, render and validate the chart offline, and th
 	@deploy/chart-check.sh
 	npx jest --selectProjects charts
 
-bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB (not part of test)
+bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB, then SLA firing accuracy (not part of test)
 	@rm -f .run/bench-owned; trap '$(STACK) down --owned-by .run/bench-owned' EXIT; \
-	RATE_LIMIT_PER_MINUTE=0 $(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh
+	RATE_LIMIT_PER_MINUTE=0 $(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh && e2e/load/sla-bench.sh
 
 images: ## build the container images (needs a Docker engine)
 	@deploy/images.sh

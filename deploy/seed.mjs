@@ -71,3 +71,17 @@ for (const [tenant, data] of Object.entries(DEMO)) {
   });
   console.log(`seeded ${tenant}: ${data.accounts.length} accounts, ${data.leads.length} leads (one converted)`);
 }
+
+// SLA configuration: office hours in each tenant's zone and a policy for complaints. No default
+// policy: the clock would then write due instants on every new case (a new version shortly after
+// the create), which the end-to-end suites, run on the seeded tenants, do not expect.
+const SLA_CALENDARS = { acme: { name: "Berlin office", timeZone: "Europe/Berlin" }, globex: { name: "New York office", timeZone: "America/New_York" } };
+for (const [tenant, { name, timeZone }] of Object.entries(SLA_CALENDARS)) {
+  const supportManager = await token(`${tenant}-support-manager`);
+  const weeklyHours = ["monday", "tuesday", "wednesday", "thursday", "friday"].map((day) => ({ day, opens: "09:00", closes: "17:00" }));
+  const calendar = await call(supportManager, "POST", "/v1/business-calendars", { name, timeZone, weeklyHours, holidays: ["2026-12-25", "2027-01-01"] }, `seed-${tenant}-calendar`);
+  const row = (priority, firstResponseMinutes, resolutionMinutes) => ({ priority, firstResponseMinutes, resolutionMinutes });
+  const complaints = [...["low", "normal", "high", "urgent"].map((p) => row(p, 60, 960)), { ...row("urgent", 15, 240), slaLevel: "gold" }];
+  await call(supportManager, "POST", "/v1/sla-policies", { name: "Complaints", calendarId: calendar.id, category: "complaint", warningPercent: 75, targets: complaints }, `seed-${tenant}-sla-complaints`);
+  console.log(`seeded ${tenant}: a business calendar (${timeZone}) and an SLA policy for complaints`);
+}

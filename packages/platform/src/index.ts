@@ -26,3 +26,4 @@ export * from "./store/write";
 export * from "./store/repository";
 export * from "./store/recycle-bin-rpc";
 export * from "./store/claims";
+export * from "./events/schedules";

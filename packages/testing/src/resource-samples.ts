@@ -149,10 +149,13 @@ export function sampleValue(key: string, field: AnyField, unique: string): unkno
       value = n % 2 === 0;
       break;
     default:
-      return undefined;
+      value = undefined;
   }
-  // A kind with a rule the generic value misses (a text with a pattern) gets no sample.
-  return field.codec.input.safeParse(value).success ? value : undefined;
+  if (value !== undefined && field.codec.input.safeParse(value).success) return value;
+  // A kind without a value of its own (a list), or with a rule the generic value misses (a
+  // text with a pattern), takes the description's example, if it gives one.
+  const example = field.rules.example;
+  return example !== undefined && field.codec.input.safeParse(example).success ? example : undefined;
 }
 
 /**

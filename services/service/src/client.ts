@@ -7,6 +7,8 @@ import { CaseAssignmentServiceService, QueueServiceService } from "@relata/proto
 import { CaseCommentServiceService } from "@relata/proto/service/v1/comment";
 import { CaseFeedbackServiceService } from "@relata/proto/service/v1/feedback";
 import { ServiceSettingsServiceService } from "@relata/proto/service/v1/settings";
+import { BusinessCalendarServiceService } from "@relata/proto/service/v1/calendar";
+import { SlaPolicyServiceService } from "@relata/proto/service/v1/sla";
 
 /**
  * The Service's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -24,6 +26,8 @@ export const serviceServices = {
   comments: CaseCommentServiceService,
   feedback: CaseFeedbackServiceService,
   settings: ServiceSettingsServiceService,
+  businessCalendars: BusinessCalendarServiceService,
+  slaPolicies: SlaPolicyServiceService,
 };
 
 /** Promise clients of every Service gRPC service. */

@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
-import { appointmentRoutes, assignmentRoutes, bookableResourceRoutes, caseExtraRoutes, caseRoutes, entitlementRoutes, escalationRuleRoutes, queueRoutes } from "./http";
+import { appointmentRoutes, assignmentRoutes, bookableResourceRoutes, caseExtraRoutes, caseRoutes, entitlementRoutes, escalationRuleRoutes, queueRoutes, slaRoutes, SLA_TAGS } from "./http";
 import { SERVICE_CONFIGURERS, SERVICE_READERS, SERVICE_RESOURCES, SERVICE_WRITERS, SUPPORT_STAFF } from "./resources";
 
 /**
@@ -18,11 +18,12 @@ export const serviceBackend = defineBackend({
     ...assignmentRoutes(service),
     ...queueRoutes(service),
     ...escalationRuleRoutes(service),
+    ...slaRoutes(service),
     ...entitlementRoutes(service),
     ...bookableResourceRoutes(service),
     ...appointmentRoutes(service),
   ],
-  tags: ["Cases", "Queues", "Escalation rules", "Entitlements", "Scheduling"],
+  tags: ["Cases", "Queues", "Escalation rules", ...SLA_TAGS, "Entitlements", "Scheduling"],
   scopes: { "service:read": "read cases and the Service's records", "service:write": "open cases" },
   resources: SERVICE_RESOURCES,
   permissions: {

@@ -27,6 +27,9 @@ import { queueService } from "./rpc/queues";
 import { OwnershipClaims } from "./store/assignment";
 import { Assignment, ASSIGNMENT_DURABLE, startAssignmentConsumer } from "./workflows/assignment";
 import { Escalation, ESCALATION_DURABLE, startEscalationConsumer } from "./workflows/escalation";
+import { SlaClock, SLA_DURABLE_PREFIX } from "./events/sla-clock";
+import { businessCalendarService, slaPolicyService } from "./rpc/sla-config";
+import { createSlaModels, slaOutboxModels, slaRepositories } from "./store/sla-models";
 
 /** Variables the Service reads beyond the platform's common ones. */
 export const serviceEnv = {
@@ -62,6 +65,8 @@ export const serviceEnv = {
   SALES_REFS_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(SALES_REFS_DURABLE),
   /** A public reply whose case step is still pending this long after it was written is finished by the sweep. */
   REPLY_SWEEP_AFTER_MS: env.durationMs(30_000),
+  /** The SLA clock's durable consumers are `<prefix>-clock`, `-alerts` and `-config` (tests give their own). */
+  SLA_DURABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, "letters, digits, '-' and '_' only").default(SLA_DURABLE_PREFIX),
 };
 
 export type ServiceService = RunningService<typeof serviceEnv>;
@@ -77,10 +82,11 @@ export function startService(): Promise<ServiceService> {
     env: serviceEnv,
     start: async ({ config, db, bus, logger }) => {
       const models = createModels(db);
+      const slaModels = createSlaModels(db);
       await ensureIndexes(db);
       await bus.ensureStream(SERVICE_STREAM);
 
-      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), {
+      const relay = new OutboxRelay(bus, [...outboxModels(models), ...slaOutboxModels(slaModels)], logger.child({ component: "outbox-relay" }), {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
@@ -115,6 +121,8 @@ export function startService(): Promise<ServiceService> {
       const escalating = await startEscalationConsumer(bus, escalation, logger.child({ component: "escalation" }), config.ESCALATION_DURABLE);
       const caseHistory = await startCaseHistoryConsumer(bus, models.caseExtras.history, logger.child({ component: "case-history" }), config.CASE_HISTORY_DURABLE);
       const salesCopy = await startSalesRefsConsumer(bus, salesRefs, logger.child({ component: "sales-refs" }), config.SALES_REFS_DURABLE);
+      const slaRepos = slaRepositories(slaModels, publish);
+      const slaClock = await new SlaClock(bus, slaModels, repos, logger.child({ component: "sla-clock" }), config.SLA_DURABLE_PREFIX).start();
 
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       const purge = () => void purgeRecycleBin(repos).then(
@@ -152,9 +160,12 @@ export function startService(): Promise<ServiceService> {
           commentService(deps),
           feedbackService(deps),
           settingsService(deps),
+          businessCalendarService(slaRepos, logger),
+          slaPolicyService(slaRepos, logger),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
+          for (const consumer of slaClock) await consumer.stop();
           clearInterval(slotSweeper);
           await entitlements.stop();
           clearInterval(purger);

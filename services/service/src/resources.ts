@@ -24,6 +24,7 @@ import {
   UpdateEscalationRuleRequest,
 } from "@relata/proto/service/v1/escalation";
 import { AssignmentRule, CreateQueueRequest, ListQueuesRequest, Queue, UpdateQueueRequest } from "@relata/proto/service/v1/queue";
+import { SLA_RESOURCES } from "./sla-resources";
 
 /**
  * The Service's CRUD resources, described once: the API's schemas, the service's input checks,
@@ -212,4 +213,4 @@ export const escalationRule = resource<EscalationRule, CreateEscalationRuleReque
 });
 
 /** Every CRUD resource of the Service, in the order the API lists them. */
-export const SERVICE_RESOURCES = [supportCase, queue, escalationRule, entitlement, bookableResource, appointment] as const;
+export const SERVICE_RESOURCES = [supportCase, queue, escalationRule, ...SLA_RESOURCES, entitlement, bookableResource, appointment] as const;

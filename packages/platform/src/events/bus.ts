@@ -30,12 +30,19 @@ export interface StreamSpec {
   /** Window in which JetStream drops a second message with the same Nats-Msg-Id. */
   duplicateWindowMs?: number;
   maxAgeMs?: number;
+  /** Lets the stream hold message schedules (nats-server 2.12+; see ./schedules). */
+  allowMsgSchedules?: boolean;
 }
 
 export interface PublishOptions {
   /** The event id: JetStream de-duplicates on it (Nats-Msg-Id). */
   msgId: string;
   headers?: Record<string, string>;
+  /**
+   * Publish a message schedule instead of a message: the stream (allowMsgSchedules) holds it on
+   * `subject` and publishes its data and headers onto `target` at `at` (see ./schedules).
+   */
+  schedule?: { at: Date; target: string };
 }
 
 export interface ReceivedEvent<T> {
@@ -159,6 +166,7 @@ export class EventBus {
       subjects: spec.subjects,
       duplicate_window: nanos(spec.duplicateWindowMs ?? 2 * 3600 * 1000),
       max_age: spec.maxAgeMs ? nanos(spec.maxAgeMs) : 0,
+      ...(spec.allowMsgSchedules ? { allow_msg_schedules: true } : {}),
     };
     try {
       await this.jsm.streams.info(spec.name);
@@ -178,7 +186,8 @@ export class EventBus {
       // The producer span becomes the parent of whatever consumes the message.
       propagation.inject(context.active(), carrier);
       for (const [k, v] of Object.entries(carrier)) h.set(k, v);
-      const ack = await this.js.publish(subject, data, { msgID: options.msgId, headers: h });
+      const schedule = options.schedule && { specification: options.schedule.at, target: options.schedule.target };
+      const ack = await this.js.publish(subject, data, { msgID: options.msgId, headers: h, ...(schedule ? { schedule } : {}) });
       span.setAttribute("messaging.nats.duplicate", ack.duplicate);
       metrics.eventsPublished.inc({ subject });
       return { seq: ack.seq, duplicate: ack.duplicate };

@@ -50,9 +50,12 @@ export interface ValueCodec<T extends FieldTypes> {
   readonly mongo: unknown;
 }
 
-/** A stored value made of several parts, kept as a subdocument without its own _id. */
+/** A stored value made of several parts, kept as a subdocument without its own _id (`many`: a list of them). */
 export class Subdocument {
-  constructor(readonly definition: Record<string, unknown>) {}
+  constructor(
+    readonly definition: Record<string, unknown>,
+    readonly many = false,
+  ) {}
 }
 
 export type FieldKind =
@@ -70,6 +73,7 @@ export type FieldKind =
   | "boolean"
   | "owner"
   | "list"
+  | "rows"
   | "custom";
 
 export interface FieldRules {
@@ -96,6 +100,8 @@ export interface FieldRules {
   readonly targets?: readonly string[];
   /** The name of the field's input schema in the OpenAPI document, with its description. */
   readonly schemaName?: { id: string; description?: string };
+  /** A valid value, for the OpenAPI document and for generated samples where the kind has none of its own. */
+  readonly example?: unknown;
 }
 
 export type With<G extends FieldFlags, K extends keyof FieldFlags, V extends boolean> = { [P in keyof FieldFlags]: P extends K ? V : G[P] };
@@ -154,6 +160,11 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
 
   describe(description: string): Field<T, G> {
     return this.with({ description });
+  }
+
+  /** A valid value (the OpenAPI document shows it; generated samples use it where the kind has no value of its own). */
+  example(value: T["json"]): Field<T, G> {
+    return this.with({ example: value });
   }
 
   /** The value must name something that exists when it is written (no schema can say so). */
@@ -506,6 +517,47 @@ function listCodec<T extends FieldTypes>(item: ValueCodec<T>, maxItems: number):
   };
 }
 
+/**
+ * Rows of one shape (a calendar's opening hours, a policy's targets): a JSON array in the API, in
+ * the message a field of a wrapper message whose one field is `repeated ... values = 1`, so that
+ * an update can tell "unchanged" (absent) from emptied (`{values: []}`). Rows have the same
+ * shape in JSON, message and record (strings, numbers, booleans: no enums or timestamps), so one
+ * row schema checks the API's body and the service's request alike.
+ */
+export type RowTypes<I> = { proto: { values: I[] } | undefined; json: I[]; record: I[] };
+
+export interface RowOptions {
+  min?: number;
+  max: number;
+  /** How the record keeps an item: a constructor (String) or a Subdocument of its parts. */
+  mongo: unknown;
+}
+
+function rowsCodec<I>(item: z.ZodType<I>, options: RowOptions): ValueCodec<RowTypes<I>> {
+  const min = options.min ?? 0;
+  const input = z
+    .array(item, { error: "must be a list" })
+    .min(min, `must have at least ${min} item${min === 1 ? "" : "s"}`)
+    .max(options.max, `must have at most ${options.max} rows`) as unknown as z.ZodType<I[]>;
+  const stored = options.mongo instanceof Subdocument ? new Subdocument(options.mongo.definition, true) : [options.mongo];
+  return {
+    kind: "rows",
+    input,
+    output: input,
+    service: input,
+    // The service checks the rows themselves (the wrapper is only the message's way to be absent).
+    normalise: (value) => (value && typeof value === "object" && "values" in value ? (value as { values: unknown }).values : value),
+    isEmpty: (value) => value === undefined || value === null,
+    emptyProto: undefined,
+    emptyRecord: [],
+    clearable: false,
+    toJson: (value) => value?.values ?? [],
+    toProto: (value) => ({ values: value }),
+    recordToProto: (value) => ({ values: value ?? [] }),
+    mongo: stored,
+  };
+}
+
 /** A value the generic machinery serves but never writes: a nested message, a list of them. */
 export interface CustomValue<T extends FieldTypes> {
   output: z.ZodType<T["json"]>;
@@ -568,6 +620,13 @@ export const f = {
    */
   list: <T extends FieldTypes>(item: Field<T, FieldFlags>, maxItems: number) =>
     field<ListTypes<T>, NotNull<DefaultFlags>>(listCodec(item.codec, maxItems), { nullable: false }),
+  /**
+   * Rows of one shape (see RowTypes), always served ([] when empty). `P` is the message's row
+   * type (the row schema may be narrower: a word of an enum in a string), always named:
+   * `f.rows<OpeningHours>(OpeningHoursRow, ...)`, `f.rows<string>(CalendarDate, ...)`.
+   */
+  rows: <P, I extends P = P>(item: z.ZodType<I>, options: RowOptions) =>
+    field<RowTypes<P>, NotNull<DefaultFlags>>(rowsCodec<P>(item as unknown as z.ZodType<P>, options), { nullable: false }),
   /** Served as is, written only by the service's own rules. */
   custom: <T extends FieldTypes>(value: CustomValue<T>) =>
     field<T, ReadOnlyFlags>(

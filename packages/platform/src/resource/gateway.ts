@@ -64,7 +64,9 @@ export interface GatewaySchemas<F extends Fields> {
 
 /** A field's description for the OpenAPI document. */
 function described(schema: z.ZodType, field: AnyField): z.ZodType {
-  return field.rules.description ? schema.meta({ description: field.rules.description }) : schema;
+  const { description, example } = field.rules;
+  if (description === undefined && example === undefined) return schema;
+  return schema.meta({ ...(description === undefined ? {} : { description }), ...(example === undefined ? {} : { example }) });
 }
 
 /** Required free text of a bounded size: not blank (the service trims it, then requires something). */

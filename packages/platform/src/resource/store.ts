@@ -36,7 +36,8 @@ export function mongooseSchema<F extends Fields>(r: AnyResource<F>): Schema<Reso
   for (const [key, field] of fieldEntries(r)) {
     const empty = field.codec.emptyRecord;
     const stored = field.codec.mongo;
-    const type = stored instanceof Subdocument ? new Schema(stored.definition, { _id: false }) : stored;
+    const sub = stored instanceof Subdocument ? new Schema(stored.definition, { _id: false }) : undefined;
+    const type = stored instanceof Subdocument ? (stored.many ? [sub] : sub) : stored;
     definition[key] = field.rules.required ? { type, required: true } : { type, required: false, ...(empty === undefined ? {} : { default: empty }) };
   }
   const schema = new Schema<ResourceRecord<F>>(definition, { versionKey: false, strict: true, minimize: false, id: false, collection: r.collection });

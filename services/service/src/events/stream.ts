@@ -3,7 +3,8 @@ import { eventSubjects } from "@relata/platform/resource";
 import { appointment, bookableResource, entitlement, escalationRule, queue, supportCase } from "../resources";
 
 /** The stream every Service event is published on. */
-export const SERVICE_STREAM: StreamSpec = { name: "SERVICE", subjects: ["service.>"] };
+// allowMsgSchedules: the SLA clock sets its warnings and breaches as JetStream message schedules.
+export const SERVICE_STREAM: StreamSpec = { name: "SERVICE", subjects: ["service.>"], allowMsgSchedules: true };
 
 /** The generic changes of each CRUD resource, from its description: `service.<resource>.created|updated|deleted|restored`. */
 export const RESOURCE_SUBJECTS = {

@@ -8,3 +8,4 @@ export * from "./routes/queues";
 export * from "./routes/escalation-rules";
 export * from "./routes/assignment";
 export * from "./routes/case-extras";
+export * from "./routes/sla";

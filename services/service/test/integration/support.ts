@@ -40,7 +40,9 @@ export function serviceClientsAt(address: string, defaultTimeoutMs = 15_000): Se
  */
 export function durablesOf(database: string): Record<string, string> {
   const consumers = { CASE_HISTORY_DURABLE: "case-history", SALES_REFS_DURABLE: "sales-refs", ENTITLEMENT_DURABLE: "entitlements", ASSIGNMENT_DURABLE: "assignment", ESCALATION_DURABLE: "escalation" };
-  return Object.fromEntries(Object.entries(consumers).map(([variable, purpose]) => [variable, `service-${purpose}-${database}`.slice(0, 64)]));
+  const named = Object.entries(consumers).map(([variable, purpose]) => [variable, `service-${purpose}-${database}`.slice(0, 64)]);
+  // The SLA clock's three consumers share a prefix (`<prefix>-clock`, `-alerts`, `-config`).
+  return Object.fromEntries([...named, ["SLA_DURABLE_PREFIX", `service-sla-${database}`.slice(0, 50)]]);
 }
 
 export interface ServiceProcess extends WorkloadProcess {

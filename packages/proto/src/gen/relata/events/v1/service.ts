@@ -4,6 +4,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { BusinessCalendar } from "../../service/v1/calendar";
 import { Case, CasePriority, casePriorityFromJSON, casePriorityToNumber } from "../../service/v1/case";
 import { CaseComment } from "../../service/v1/comment";
 import { Entitlement } from "../../service/v1/entitlement";
@@ -11,6 +12,7 @@ import { EscalationRule } from "../../service/v1/escalation";
 import { CaseFeedback } from "../../service/v1/feedback";
 import { Queue } from "../../service/v1/queue";
 import { Appointment, BookableResource } from "../../service/v1/scheduling";
+import { SlaPolicy } from "../../service/v1/sla";
 import { EventMeta } from "./meta";
 
 export enum SlaMetric {
@@ -225,6 +227,18 @@ export interface CaseCsatGiven {
  */
 export interface ServiceEventEnvelope {
   meta?: EventMeta | undefined;
+}
+
+/** service.business_calendar.created, .updated, .deleted, .restored */
+export interface BusinessCalendarChanged {
+  meta?: EventMeta | undefined;
+  businessCalendar?: BusinessCalendar | undefined;
+}
+
+/** service.sla_policy.created, .updated, .deleted, .restored */
+export interface SlaPolicyChanged {
+  meta?: EventMeta | undefined;
+  slaPolicy?: SlaPolicy | undefined;
 }
 
 function createBaseCaseChanged(): CaseChanged {
@@ -1281,6 +1295,144 @@ export const ServiceEventEnvelope: MessageFns<ServiceEventEnvelope> = {
   fromPartial<I extends Exact<DeepPartial<ServiceEventEnvelope>, I>>(object: I): ServiceEventEnvelope {
     const message = createBaseServiceEventEnvelope();
     message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    return message;
+  },
+};
+
+function createBaseBusinessCalendarChanged(): BusinessCalendarChanged {
+  return { meta: undefined, businessCalendar: undefined };
+}
+
+export const BusinessCalendarChanged: MessageFns<BusinessCalendarChanged> = {
+  encode(message: BusinessCalendarChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.businessCalendar !== undefined) {
+      BusinessCalendar.encode(message.businessCalendar, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BusinessCalendarChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBusinessCalendarChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.businessCalendar = BusinessCalendar.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<BusinessCalendarChanged>, I>>(base?: I): BusinessCalendarChanged {
+    return BusinessCalendarChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BusinessCalendarChanged>, I>>(object: I): BusinessCalendarChanged {
+    const message = createBaseBusinessCalendarChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.businessCalendar = (object.businessCalendar !== undefined && object.businessCalendar !== null)
+      ? BusinessCalendar.fromPartial(object.businessCalendar)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSlaPolicyChanged(): SlaPolicyChanged {
+  return { meta: undefined, slaPolicy: undefined };
+}
+
+export const SlaPolicyChanged: MessageFns<SlaPolicyChanged> = {
+  encode(message: SlaPolicyChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.slaPolicy !== undefined) {
+      SlaPolicy.encode(message.slaPolicy, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaPolicyChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaPolicyChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.slaPolicy = SlaPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SlaPolicyChanged>, I>>(base?: I): SlaPolicyChanged {
+    return SlaPolicyChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaPolicyChanged>, I>>(object: I): SlaPolicyChanged {
+    const message = createBaseSlaPolicyChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.slaPolicy = (object.slaPolicy !== undefined && object.slaPolicy !== null)
+      ? SlaPolicy.fromPartial(object.slaPolicy)
+      : undefined;
     return message;
   },
 };
