@@ -77,7 +77,9 @@ FUZZ_ENTITLEMENT_ID=$(fixture /v1/entitlements entitlement "{\"accountId\": \"$F
 FUZZ_RESOURCE_ID=$(fixture /v1/resources resource '{"name": "Fuzzing fixture", "kind": "room"}')
 FUZZ_APPOINTMENT_ID=$(fixture /v1/appointments appointment "{\"resourceId\": \"$FUZZ_RESOURCE_ID\", \"caseId\": \"$FUZZ_CASE_ID\", \"start\": \"2031-01-06T10:00:00Z\", \"title\": \"Fuzzing fixture\"}")
 export FUZZ_ACCOUNT_ID FUZZ_CONTACT_ID FUZZ_LEAD_ID FUZZ_CONVERT_LEAD_ID FUZZ_OPPORTUNITY_ID FUZZ_ACTIVITY_ID
-export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FUZZ_RESOURCE_ID FUZZ_APPOINTMENT_ID
+FUZZ_CALENDAR_ID=$(fixture /v1/business-calendars calendar '{"name": "Fuzzing fixture", "timeZone": "Europe/Berlin", "weeklyHours": [{"day": "monday", "opens": "09:00", "closes": "17:00"}]}')
+FUZZ_SLA_POLICY_ID=$(fixture /v1/sla-policies sla-policy "{\"name\": \"Fuzzing fixture\", \"calendarId\": \"$FUZZ_CALENDAR_ID\", \"category\": \"fuzzing\", \"targets\": [{\"priority\": \"normal\", \"slaLevel\": \"\", \"firstResponseMinutes\": 60, \"resolutionMinutes\": 600}]}")
+export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FUZZ_RESOURCE_ID FUZZ_APPOINTMENT_ID FUZZ_CALENDAR_ID FUZZ_SLA_POLICY_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 report_dir=.run/fuzz
