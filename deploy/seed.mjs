@@ -52,12 +52,16 @@ const DEMO = {
   },
 };
 
+/** The accounts seeded per tenant, for the Service's demo cases. */
+const SEEDED_ACCOUNTS = {};
+
 for (const [tenant, data] of Object.entries(DEMO)) {
   const manager = await token(`${tenant}-sales-manager`);
   const reps = [await token(`${tenant}-sales-rep`), await token(`${tenant}-sales-rep-2`)];
   await call(manager, "PUT", "/v1/lead-assignment", { repIds: reps.map((r) => r.subject) });
   for (const [i, account] of data.accounts.entries()) {
-    await call(reps[i % reps.length], "POST", "/v1/accounts", account, `seed-${tenant}-account-${i}`);
+    const made = await call(reps[i % reps.length], "POST", "/v1/accounts", account, `seed-${tenant}-account-${i}`);
+    (SEEDED_ACCOUNTS[tenant] ??= []).push(made);
   }
   const leads = [];
   for (const [i, lead] of data.leads.entries()) {
@@ -84,4 +88,21 @@ for (const [tenant, { name, timeZone }] of Object.entries(SLA_CALENDARS)) {
   const complaints = [...["low", "normal", "high", "urgent"].map((p) => row(p, 60, 960)), { ...row("urgent", 15, 240), slaLevel: "gold" }];
   await call(supportManager, "POST", "/v1/sla-policies", { name: "Complaints", calendarId: calendar.id, category: "complaint", warningPercent: 75, targets: complaints }, `seed-${tenant}-sla-complaints`);
   console.log(`seeded ${tenant}: a business calendar (${timeZone}) and an SLA policy for complaints`);
+}
+
+// Support: a queue the tenant's support agent works (round robin) and two cases in it, one of them
+// a complaint (the SLA policy above applies to it).
+for (const tenant of Object.keys(DEMO)) {
+  const supportManager = await token(`${tenant}-support-manager`);
+  const agent = await token(`${tenant}-support-agent`);
+  const queue = await call(supportManager, "POST", "/v1/queues", { name: "First line", memberIds: [agent.subject], assignmentRule: "round_robin" }, `seed-${tenant}-queue`);
+  const [account] = SEEDED_ACCOUNTS[tenant];
+  const cases = [
+    { subject: "Invoice shows the wrong VAT rate", channel: "email", priority: "normal", category: "billing" },
+    { subject: "Delivery arrived damaged", channel: "phone", priority: "high", category: "complaint" },
+  ];
+  for (const [i, c] of cases.entries()) {
+    await call(agent, "POST", "/v1/cases", { ...c, accountId: account.id, queueId: queue.id }, `seed-${tenant}-case-${i}`);
+  }
+  console.log(`seeded ${tenant}: a support queue and ${cases.length} cases`);
 }

@@ -1,4 +1,4 @@
-import type { Role } from "@relata/platform";
+import { CONFIGURATION_READERS, SERVICE_CONFIGURERS, SERVICE_READERS, SERVICE_WRITERS } from "./roles";
 import { enumCodec, f, resource } from "@relata/platform/resource";
 import { Case, CaseChannel, CasePriority, CaseStatus, CreateCaseRequest, ListCasesRequest, UpdateCaseRequest } from "@relata/proto/service/v1/case";
 import { CreateEntitlementRequest, Entitlement, EntitlementUnit, ListEntitlementsRequest, UpdateEntitlementRequest } from "@relata/proto/service/v1/entitlement";
@@ -33,14 +33,7 @@ import { SLA_RESOURCES } from "./sla-resources";
  * gateway can import it through `@relata/service/resources`.
  */
 
-/** Who works cases every day. */
-export const SUPPORT_STAFF: readonly Role[] = ["support-agent", "support-manager"];
-/** Who reads the Service's records: support, the tenant's admins, and Sales and analysts (an account's cases). */
-export const SERVICE_READERS: readonly Role[] = ["platform-admin", "tenant-admin", ...SUPPORT_STAFF, "sales-rep", "sales-manager", "analyst"];
-/** Who opens and works cases. */
-export const SERVICE_WRITERS: readonly Role[] = ["tenant-admin", ...SUPPORT_STAFF];
-/** Who configures the Service for the tenant (queues, policies, calendars, rules). */
-export const SERVICE_CONFIGURERS: readonly Role[] = ["tenant-admin", "support-manager"];
+export { CONFIGURATION_READERS, SERVICE_CONFIGURERS, SERVICE_READERS, SERVICE_WRITERS, SUPPORT_STAFF } from "./roles";
 
 export const caseStatus = enumCodec(CaseStatus, "CASE_STATUS_");
 export const casePriority = enumCodec(CasePriority, "CASE_PRIORITY_");
@@ -142,8 +135,6 @@ export const bookableResource = resource<BookableResource, CreateBookableResourc
 
 export const appointmentStatus = enumCodec(AppointmentStatus, "APPOINTMENT_STATUS_");
 
-/** Who books and cancels appointments (the manager first: the one who may also make the resources). */
-export const APPOINTMENT_BOOKERS: readonly Role[] = ["support-manager", "support-agent"];
 
 export const appointment = resource<Appointment, CreateAppointmentRequest, UpdateAppointmentRequest, ListAppointmentsRequest>()({
   name: "service.appointment",
@@ -160,7 +151,7 @@ export const appointment = resource<Appointment, CreateAppointmentRequest, Updat
     cancelledAt: f.timestamp().readOnly(),
     cancelReason: f.text(500).readOnly(),
   },
-  access: { read: SERVICE_READERS, write: APPOINTMENT_BOOKERS, scopes: { read: "service:read" }, says: { update: "change and cancel appointments" } },
+  access: { read: SERVICE_READERS, write: SERVICE_WRITERS, scopes: { read: "service:read" }, says: { update: "change and cancel appointments" } },
 });
 
 // ---- queues and escalation rules ------------------------------------------------------------
@@ -170,8 +161,6 @@ export const escalationAlert = enumCodec(EscalationAlert, "ESCALATION_ALERT_");
 export const escalationTarget = enumCodec(EscalationTarget, "ESCALATION_TARGET_");
 export const priorityRaise = enumCodec(PriorityRaise, "PRIORITY_RAISE_");
 
-/** Who reads queues and escalation rules: the support staff and the tenant's admins. */
-const SUPPORT_CONFIGURATION_READERS: readonly Role[] = ["platform-admin", "tenant-admin", ...SUPPORT_STAFF];
 
 /** A queue holds at most this many agents (the fewest-open count is one query over them). */
 export const MAX_QUEUE_MEMBERS = 200;
@@ -190,7 +179,7 @@ export const queue = resource<Queue, CreateQueueRequest, UpdateQueueRequest, Lis
     managerId: f.owner().clearable().filter().describe("The support manager told of the queue's escalations."),
     active: f.boolean().describe("An inactive queue assigns nobody. Defaults to true."),
   },
-  access: { read: SUPPORT_CONFIGURATION_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
+  access: { read: CONFIGURATION_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
 });
 
 export const escalationRule = resource<EscalationRule, CreateEscalationRuleRequest, UpdateEscalationRuleRequest, ListEscalationRulesRequest>()({
@@ -209,7 +198,7 @@ export const escalationRule = resource<EscalationRule, CreateEscalationRuleReque
     moveToQueueId: f.ref("service.queue").clearable().filter().describe("The queue the case moves to; its rule assigns the case."),
     notifyManager: f.boolean().describe("Tell the manager of the case's queue (the event service.case.escalated names them)."),
   },
-  access: { read: SUPPORT_CONFIGURATION_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
+  access: { read: CONFIGURATION_READERS, write: SERVICE_CONFIGURERS, scopes: { read: "service:read" } },
 });
 
 /** Every CRUD resource of the Service, in the order the API lists them. */

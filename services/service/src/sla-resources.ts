@@ -1,4 +1,4 @@
-import type { Role } from "@relata/platform";
+import { CONFIGURATION_READERS, SERVICE_CONFIGURERS } from "./roles";
 import { CalendarDate, f, resource, Subdocument } from "@relata/platform/resource";
 import {
   BusinessCalendar,
@@ -16,8 +16,6 @@ import { z } from "zod";
  * Imports no runtime of the service, as resources.ts.
  */
 
-export const SLA_CONFIG_READERS: readonly Role[] = ["platform-admin", "tenant-admin", "support-agent", "support-manager"];
-export const SLA_CONFIG_WRITERS: readonly Role[] = ["tenant-admin", "support-manager"];
 
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -86,7 +84,7 @@ export const businessCalendar = resource<BusinessCalendar, CreateBusinessCalenda
       .describe("Local dates closed all day.")
       .example(["2026-12-25", "2026-12-26"]),
   },
-  access: { read: SLA_CONFIG_READERS, write: SLA_CONFIG_WRITERS },
+  access: { read: CONFIGURATION_READERS, write: SERVICE_CONFIGURERS },
   defaultSort: "name",
 });
 
@@ -116,7 +114,7 @@ export const slaPolicy = resource<SlaPolicy, CreateSlaPolicyRequest, UpdateSlaPo
         { priority: "urgent", slaLevel: "", firstResponseMinutes: 30, resolutionMinutes: 480 },
       ]),
   },
-  access: { read: SLA_CONFIG_READERS, write: SLA_CONFIG_WRITERS },
+  access: { read: CONFIGURATION_READERS, write: SERVICE_CONFIGURERS },
   defaultSort: "name",
 });
 
