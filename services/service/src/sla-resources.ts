@@ -9,6 +9,7 @@ import {
 } from "@relata/proto/service/v1/calendar";
 import { CreateSlaPolicyRequest, ListSlaPoliciesRequest, SlaPolicy, SlaTarget, UpdateSlaPolicyRequest } from "@relata/proto/service/v1/sla";
 import { z } from "zod";
+import { WEEKDAYS } from "./domain/time-zone";
 
 /**
  * The SLA configuration's resources, described once (docs/resources.md): business calendars
@@ -16,9 +17,6 @@ import { z } from "zod";
  * Imports no runtime of the service, as resources.ts.
  */
 
-
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 /** The case priorities a policy sets targets for (the case's priority words). */
 export const SLA_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 

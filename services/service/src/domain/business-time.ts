@@ -1,17 +1,10 @@
+import { addDays, formatLocalDate, isoWeekdayOf, isTimeZone, localDateOf, localTimeToInstant, type IsoWeekday } from "./time-zone";
+
 /**
  * Business time: instants counted only while a business calendar is open (its weekly hours, in
  * its IANA time zone, minus its holidays) and the clock is not paused. Pure: no clock, no I/O.
- *
- * Time zones come from the platform's Intl (ICU's tz database, as shipped with Node): a local
- * wall-clock time becomes an instant through the zone's offset at that instant, so days of 23
- * or 25 hours (DST changes) count what the clocks on the wall show. A local time the spring
- * change skips (02:30 in Berlin on its last Sunday of March) is read as the same time under the
- * offset before the change (03:30 local), and a time the autumn change repeats as its first
- * occurrence.
+ * Local wall-clock times become instants as time-zone.ts reads them (DST changes included).
  */
-
-/** ISO weekday: 1 is Monday, 7 is Sunday. */
-export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 /** One opening on a weekday, in minutes after local midnight: 540-1020 is 09:00-17:00; 1440 is midnight at the end of the day. */
 export interface OpeningHours {
@@ -35,8 +28,6 @@ export interface Interval {
 }
 
 const MINUTES_PER_DAY = 1440;
-const MS_PER_MINUTE = 60_000;
-const MS_PER_DAY = 86_400_000;
 /** How far ahead a calendar is searched for open time before it is taken as never open. */
 const MAX_DAYS_AHEAD = 3 * 366;
 
@@ -50,16 +41,6 @@ export function parseClockTime(text: string): number | undefined {
 
 export function formatClockTime(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
-}
-
-/** True when the platform knows the IANA zone. */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return name.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 /** What is wrong with a calendar (the field and why), or undefined when it can be counted on. */
@@ -82,84 +63,6 @@ export function calendarProblem(calendar: BusinessCalendar): { field: string; re
   return undefined;
 }
 
-// ---- time zone arithmetic -------------------------------------------------------------------
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-/** The wall clock of `instant` in the zone, as if it were UTC (milliseconds). */
-function wallClockMs(timeZone: string, instantMs: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
-    if (p.type !== "literal") parts[p.type] = Number(p.value);
-  }
-  const wholeSeconds = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return wholeSeconds + (((instantMs % 1000) + 1000) % 1000);
-}
-
-/** Offset of the zone from UTC at `instant`, in milliseconds (Berlin in summer: +7,200,000). */
-function offsetMs(timeZone: string, instantMs: number): number {
-  return wallClockMs(timeZone, instantMs) - instantMs;
-}
-
-/** The instant at which the zone's wall clock shows `minutes` after midnight of `date`. */
-export function localTimeToInstant(timeZone: string, date: LocalDate, minutes: number): Date {
-  const wall = Date.UTC(date.year, date.month - 1, date.day) + minutes * MS_PER_MINUTE;
-  // The offset before the wall time (taken a day earlier) decides skipped and repeated times.
-  const before = offsetMs(timeZone, wall - MS_PER_DAY);
-  let instant = wall - before;
-  const at = offsetMs(timeZone, instant);
-  if (at !== before) {
-    // The offset changed between: a time after the change reads under the new offset, unless
-    // that lands before the change (the skipped hour), where the old one applies.
-    const candidate = wall - at;
-    if (offsetMs(timeZone, candidate) === at) instant = candidate;
-  }
-  return new Date(instant);
-}
-
-function localDateOf(timeZone: string, instant: Date): LocalDate {
-  const wall = new Date(wallClockMs(timeZone, instant.getTime()));
-  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
-}
-
-function addDays(date: LocalDate, days: number): LocalDate {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-function isoDate(date: LocalDate): string {
-  return `${String(date.year).padStart(4, "0")}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
-}
-
-function isoWeekday(date: LocalDate): IsoWeekday {
-  const sundayZero = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
-  return (((sundayZero + 6) % 7) + 1) as IsoWeekday;
-}
-
 // ---- open time ------------------------------------------------------------------------------
 
 /**
@@ -175,8 +78,8 @@ export function* openIntervals(calendar: BusinessCalendar, from: Date): Generato
   const first = addDays(localDateOf(calendar.timeZone, from), -1);
   for (let i = 0; i <= MAX_DAYS_AHEAD; i++) {
     const date = addDays(first, i);
-    if (holidays.has(isoDate(date))) continue;
-    for (const h of byDay.get(isoWeekday(date)) ?? []) {
+    if (holidays.has(formatLocalDate(date))) continue;
+    for (const h of byDay.get(isoWeekdayOf(date)) ?? []) {
       const start = localTimeToInstant(calendar.timeZone, date, h.opensAt);
       const end = localTimeToInstant(calendar.timeZone, date, h.closesAt);
       if (end.getTime() <= from.getTime()) continue;

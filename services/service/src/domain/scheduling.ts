@@ -1,4 +1,5 @@
 import { InvalidArgument } from "@relata/platform";
+import { addDays, assertTimeZone, formatLocalDate, localDateOf, localTimeToInstant, weekdayOf, WEEKDAYS, type Weekday } from "./time-zone";
 
 /**
  * Scheduling: appointments of bookable resources (rooms, field technicians, vehicles, agents).
@@ -22,9 +23,6 @@ export interface Interval {
   end: Date;
 }
 
-export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
 /** Hours of one weekday in the resource's time zone, "HH:MM" (end may be "24:00"); several per day are allowed. */
 export interface WorkingHours {
   weekday: Weekday;
@@ -32,94 +30,11 @@ export interface WorkingHours {
   end: string;
 }
 
-// ---- time zones ----------------------------------------------------------------------------
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Whether the name is an IANA time zone this runtime knows ("Europe/Paris", "UTC"). */
-export function isTimeZone(name: string): boolean {
-  if (!name) return false;
-  try {
-    formatter(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function assertTimeZone(name: string, field: string): void {
-  if (!isTimeZone(name)) throw new InvalidArgument(field, `${field}: "${name}" is not an IANA time zone (e.g. "Europe/Paris")`);
-}
-
-/** The wall-clock fields of an instant in a time zone. */
-function wallClock(instant: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) if (p.type !== "literal") parts[p.type] = Number(p.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
-}
-
-/** How far the time zone's wall clock is ahead of UTC at an instant, in ms. */
-function offsetAt(instant: Date, timeZone: string): number {
-  const w = wallClock(instant, timeZone);
-  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return wallAsUtc - Math.floor(instant.getTime() / 1_000) * 1_000;
-}
-
-/**
- * The instant a wall-clock time of a calendar date has in a time zone. A time the clock skips
- * (spring forward) lands after the gap; a time it shows twice (fall back) is the earlier one.
- */
-export function zonedInstant(date: string, time: string, timeZone: string): Date {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const [hh, mm] = time.split(":").map(Number) as [number, number];
-  const wall = Date.UTC(y, m - 1, d, hh, mm);
-  // The offsets a day either side (an offset changes at most once within them): the instant is
-  // one of wall - offset, unless the wall time falls in the gap of a change.
-  const offsets = [offsetAt(new Date(wall - 86_400_000), timeZone), offsetAt(new Date(wall + 86_400_000), timeZone)];
-  const readings = offsets.map((o) => wall - o).sort((a, b) => a - b);
-  const exact = readings.find((t) => t + offsetAt(new Date(t), timeZone) === wall);
-  return new Date(exact ?? wall - Math.min(...offsets));
-}
-
-/** The calendar date ("YYYY-MM-DD") an instant has in a time zone. */
-export function zonedDate(instant: Date, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  return `${String(w.year).padStart(4, "0")}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
-}
-
-function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-function weekdayOf(date: string): Weekday {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]!;
-}
-
 // ---- validation ----------------------------------------------------------------------------
 
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
-const OPENING = /^(sunday|monday|tuesday|wednesday|thursday|friday|saturday) ((?:[01]\d|2[0-3]):[0-5]\d|24:00)-((?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const OPENING = new RegExp(`^(${WEEKDAYS.join("|")}) ((?:[01]\\d|2[0-3]):[0-5]\\d|24:00)-((?:[01]\\d|2[0-3]):[0-5]\\d|24:00)$`);
 
 /**
  * Weekly working hours as the API writes them, one opening a line: "monday 09:00-17:00". Each
@@ -237,13 +152,13 @@ export function coversInterval(intervals: readonly Interval[], inner: Interval):
 export function workingIntervals(hours: readonly WorkingHours[], timeZone: string, range: Interval): Interval[] {
   if (hours.length === 0) return [{ start: range.start, end: range.end }];
   const intervals: Interval[] = [];
-  const last = addDays(zonedDate(range.end, timeZone), 1);
-  for (let date = addDays(zonedDate(range.start, timeZone), -1); date <= last; date = addDays(date, 1)) {
+  const last = formatLocalDate(addDays(localDateOf(timeZone, range.end), 1));
+  for (let date = addDays(localDateOf(timeZone, range.start), -1); formatLocalDate(date) <= last; date = addDays(date, 1)) {
     const weekday = weekdayOf(date);
     for (const h of hours) {
       if (h.weekday !== weekday) continue;
-      const start = Math.max(zonedInstant(date, h.start, timeZone).getTime(), range.start.getTime());
-      const end = Math.min(zonedInstant(date, h.end, timeZone).getTime(), range.end.getTime());
+      const start = Math.max(localTimeToInstant(timeZone, date, minutesOf(h.start)).getTime(), range.start.getTime());
+      const end = Math.min(localTimeToInstant(timeZone, date, minutesOf(h.end)).getTime(), range.end.getTime());
       if (end > start) intervals.push({ start: new Date(start), end: new Date(end) });
     }
   }

@@ -11,7 +11,8 @@ import {
 } from "@relata/platform";
 import { BusinessCalendarChanged, CaseChanged, SlaAlert, SlaPolicyChanged } from "@relata/proto/events/v1/service";
 import type { Case } from "@relata/proto/service/v1/case";
-import { parseClockTime, type BusinessCalendar, type IsoWeekday } from "../domain/business-time";
+import { parseClockTime, type BusinessCalendar } from "../domain/business-time";
+import { WEEKDAYS, type IsoWeekday } from "../domain/time-zone";
 import {
   applySnapshot,
   choosePolicy,
@@ -30,7 +31,6 @@ import {
 } from "../domain/sla-clock";
 import type { CaseRecord } from "../domain/types";
 import { casePriority, caseStatus } from "../resources";
-import { WEEKDAYS } from "../sla-resources";
 import type { ServiceRepositories } from "../store/repositories";
 import type { BusinessCalendarRecord, CaseSlaRecord, ScheduledAlert, SlaModels, SlaPolicyRecord } from "../store/sla-models";
 import { caseEvent, CASE_SUBJECTS } from "./builders";

@@ -7,7 +7,7 @@ import mongoose from "mongoose";
 import { serviceServices } from "../../src/client";
 import { addBusinessTime, type BusinessCalendar } from "../../src/domain/business-time";
 import { calendarOf } from "../../src/events/sla-clock";
-import { WEEKDAYS } from "../../src/sla-resources";
+import { WEEKDAYS } from "../../src/domain/time-zone";
 
 /**
  * The SLA clock end to end against the real servers: the built Service (its own process), real

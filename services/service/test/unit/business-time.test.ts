@@ -2,12 +2,11 @@ import {
   addBusinessTime,
   businessSecondsBetween,
   calendarProblem,
-  localTimeToInstant,
   parseClockTime,
   type BusinessCalendar,
-  type IsoWeekday,
   type OpeningHours,
 } from "../../src/domain/business-time";
+import type { IsoWeekday } from "../../src/domain/time-zone";
 
 const HOUR = 3600;
 const at = (iso: string) => new Date(iso);
@@ -135,15 +134,6 @@ describe("business time elapsed", () => {
         }
       }
     }
-  });
-});
-
-describe("local wall-clock times", () => {
-  it("reads a time the spring change skips under the offset before it, and a repeated time as its first occurrence", () => {
-    expect(localTimeToInstant("Europe/Berlin", { year: 2026, month: 3, day: 29 }, 150)).toEqual(at("2026-03-29T01:30:00Z"));
-    expect(localTimeToInstant("Europe/Berlin", { year: 2026, month: 10, day: 25 }, 150)).toEqual(at("2026-10-25T00:30:00Z"));
-    expect(localTimeToInstant("Europe/Berlin", { year: 2026, month: 10, day: 25 }, 9 * 60)).toEqual(at("2026-10-25T08:00:00Z"));
-    expect(localTimeToInstant("America/New_York", { year: 2026, month: 3, day: 8 }, 9 * 60)).toEqual(at("2026-03-08T13:00:00Z"));
   });
 });
 

@@ -2,7 +2,6 @@ import {
   assertAppointmentTimes,
   assertAvailabilityRange,
   availability,
-  isTimeZone,
   mergeIntervals,
   parseWorkingHours,
   slotKeys,
@@ -11,8 +10,6 @@ import {
   subtractIntervals,
   withinWorkingHours,
   workingIntervals,
-  zonedDate,
-  zonedInstant,
   type Interval,
   type WorkingHours,
 } from "../../src/domain/scheduling";
@@ -54,37 +51,6 @@ describe("slots", () => {
     const adjacent = slotKeys("r", iv("2026-03-02T11:00:00Z", "2026-03-02T11:30:00Z"));
     expect(overlapping.filter((k) => a.includes(k))).toEqual(["r:2026-03-02T10:45:00.000Z"]);
     expect(adjacent.filter((k) => a.includes(k))).toEqual([]);
-  });
-});
-
-describe("time zones", () => {
-  it("knows IANA names and refuses others", () => {
-    expect(isTimeZone("Europe/Paris")).toBe(true);
-    expect(isTimeZone("UTC")).toBe(true);
-    expect(isTimeZone("Mars/Olympus")).toBe(false);
-    expect(isTimeZone("")).toBe(false);
-  });
-
-  it("turns a wall-clock time into an instant, in winter and in summer", () => {
-    expect(zonedInstant("2026-01-15", "09:00", "Europe/Paris").toISOString()).toBe("2026-01-15T08:00:00.000Z");
-    expect(zonedInstant("2026-07-15", "09:00", "Europe/Paris").toISOString()).toBe("2026-07-15T07:00:00.000Z");
-    expect(zonedInstant("2026-07-15", "09:00", "America/New_York").toISOString()).toBe("2026-07-15T13:00:00.000Z");
-    expect(zonedInstant("2026-07-15", "09:00", "Asia/Kathmandu").toISOString()).toBe("2026-07-15T03:15:00.000Z");
-    expect(zonedInstant("2026-07-15", "24:00", "UTC").toISOString()).toBe("2026-07-16T00:00:00.000Z");
-  });
-
-  it("puts a skipped time after the gap and a repeated time at its first reading", () => {
-    // Paris: 2026-03-29 02:00 -> 03:00; 2026-10-25 03:00 -> 02:00.
-    expect(zonedInstant("2026-03-29", "02:30", "Europe/Paris").toISOString()).toBe("2026-03-29T01:30:00.000Z");
-    expect(zonedInstant("2026-10-25", "02:30", "Europe/Paris").toISOString()).toBe("2026-10-25T00:30:00.000Z");
-    // New York: 2026-03-08 02:00 -> 03:00.
-    expect(zonedInstant("2026-03-08", "02:30", "America/New_York").toISOString()).toBe("2026-03-08T07:30:00.000Z");
-  });
-
-  it("reads the calendar date of an instant in a time zone", () => {
-    expect(zonedDate(at("2026-03-02T23:30:00Z"), "UTC")).toBe("2026-03-02");
-    expect(zonedDate(at("2026-03-02T23:30:00Z"), "Europe/Paris")).toBe("2026-03-03");
-    expect(zonedDate(at("2026-03-02T03:30:00Z"), "America/Los_Angeles")).toBe("2026-03-01");
   });
 });
 
