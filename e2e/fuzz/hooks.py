@@ -16,7 +16,7 @@ import schemathesis
 REFUSED_AS_INVALID = (400, 422)
 # The rules no schema can state: a reference to a record that must exist, a value whose
 # acceptance depends on stored state, a value that must be unique among its siblings.
-MARKERS = ("x-relata-reference", "x-relata-state-dependent", "x-relata-unique")
+MARKERS = ("x-relata-reference", "x-relata-state-dependent", "x-relata-unique", "x-relata-relation")
 
 
 def _resolve(document: dict[str, Any], schema: Any) -> Any:

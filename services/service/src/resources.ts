@@ -123,9 +123,12 @@ export const bookableResource = resource<BookableResource, CreateBookableResourc
   fields: {
     name: f.text(200).required().sortable(),
     kind: f.enum(bookableKind).required().createOnly().filter().describe("room, technician, vehicle or agent."),
-    timeZone: f.text(64, { pattern: TIME_ZONE_NAME }).defaulted('The IANA time zone its working hours are read in; defaults to "UTC".'),
+    timeZone: f
+      .text(64, { pattern: TIME_ZONE_NAME })
+      .references("IANA time zone")
+      .defaulted('The IANA time zone its working hours are read in; defaults to "UTC".'),
     workingHours: f
-      .list(f.text(24, { pattern: { regex: WORKING_HOURS_OPENING, message: 'must be an opening such as "monday 09:00-17:00"' } }), 28)
+      .list(f.text(24, { pattern: { regex: WORKING_HOURS_OPENING, message: 'must be an opening such as "monday 09:00-17:00"' } }).relatesTo("its end after its start"), 28)
       .describe('Weekly openings, "monday 09:00-17:00", in its time zone; none: bookable around the clock.'),
     userId: f.owner().clearable().filter().describe("The agent's user id (kind agent)."),
     active: f.boolean().updateOnly().defaulted("Only an active resource takes new appointments; a new one is active, an update retires it."),
@@ -144,8 +147,12 @@ export const appointment = resource<Appointment, CreateAppointmentRequest, Updat
     resourceId: f.ref("service.bookable_resource").required().createOnly().filter().describe("The resource (or agent) booked."),
     caseId: f.ref("service.case").clearable().filter().describe("The case it serves."),
     start: f.timestamp().required().createOnly().sortable(),
-    end: f.timestamp().createOnly().defaulted("When it ends; defaults to 30 minutes after start."),
-    timeZone: f.text(64, { pattern: TIME_ZONE_NAME }).createOnly().defaulted("The IANA time zone it was made in; defaults to the resource's."),
+    end: f.timestamp().createOnly().relatesTo("after start, at most 14 days").defaulted("When it ends; defaults to 30 minutes after start."),
+    timeZone: f
+      .text(64, { pattern: TIME_ZONE_NAME })
+      .references("IANA time zone")
+      .createOnly()
+      .defaulted("The IANA time zone it was made in; defaults to the resource's."),
     title: f.text(200).required(),
     status: f.enum(appointmentStatus).readOnly().filter(),
     cancelledAt: f.timestamp().readOnly(),

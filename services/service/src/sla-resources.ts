@@ -36,7 +36,7 @@ export const OpeningHoursItem = z
     closes: clockTime("Local time it closes; 24:00 is midnight at the end of the day."),
   })
   .refine((h) => h.opens < h.closes, { message: "must be after opens", path: ["closes"] })
-  .meta({ id: "OpeningHours", description: "One opening on a weekday, wall-clock time in the calendar's zone." });
+  .meta({ description: "One opening on a weekday, wall-clock time in the calendar's zone." });
 
 export const SlaTargetItem = z
   .strictObject({
@@ -59,7 +59,7 @@ export const SlaTargetItem = z
       .max(525_600, "must be from 0 to 525600")
       .meta({ description: "Business minutes to resolution; 0: no target." }),
   })
-  .meta({ id: "SlaTarget", description: "The targets of one priority and entitlement level, in business minutes." });
+  .meta({ description: "The targets of one priority and entitlement level, in business minutes." });
 
 export const businessCalendar = resource<BusinessCalendar, CreateBusinessCalendarRequest, UpdateBusinessCalendarRequest, ListBusinessCalendarsRequest>()({
   name: "service.business_calendar",
@@ -70,6 +70,7 @@ export const businessCalendar = resource<BusinessCalendar, CreateBusinessCalenda
     timeZone: f
       .text(64, { pattern: { regex: TIME_ZONE_PATTERN, message: 'must be an IANA time zone such as "Europe/Berlin"' } })
       .required()
+      .references("IANA time zone")
       .describe("An IANA time zone; the service refuses one it does not know.")
       .example("Europe/Berlin"),
     weeklyHours: f

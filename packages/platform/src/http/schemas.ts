@@ -1,5 +1,5 @@
 import { CalendarDate, CURRENCY_CODES, ID_PATTERN, MoneyInput, OWNER_ID_PATTERN } from "../resource/fields";
-import { notBlank, PAGE_CURSOR, PAGE_LIMIT, reference, stateDependent } from "../resource/gateway";
+import { notBlank, PAGE_CURSOR, PAGE_LIMIT, reference, relation, stateDependent } from "../resource/gateway";
 import { z } from "zod";
 import { named } from "./registry";
 
@@ -8,7 +8,7 @@ import { named } from "./registry";
  * and limits, so a request valid by the published OpenAPI is not refused for a rule the document
  * could state. Rules no schema can state carry the kit's marks (`reference`, `stateDependent`).
  */
-export { CalendarDate, CURRENCY_CODES, PAGE_CURSOR, PAGE_LIMIT, reference, stateDependent };
+export { CalendarDate, CURRENCY_CODES, PAGE_CURSOR, PAGE_LIMIT, reference, relation, stateDependent };
 
 /** Free text as the services limit it: at most 200 characters (after trimming). */
 export const MAX_TEXT = 200;

@@ -96,6 +96,8 @@ export interface FieldRules {
    * at ("sales.account"), or another kind of thing ("stage of the tenant's pipeline").
    */
   readonly references?: string;
+  /** A rule between this value and another that no schema can state ("after start"). */
+  readonly relation?: string;
   /** The resources a `recordRef` field may point at, by name; none: any resource. */
   readonly targets?: readonly string[];
   /** The name of the field's input schema in the OpenAPI document, with its description. */
@@ -172,6 +174,11 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
     return this.with({ references: what });
   }
 
+  /** The value must stand in a relation to another that no schema can state ("after start"). */
+  relatesTo(rule: string): Field<T, G> {
+    return this.with({ relation: rule });
+  }
+
   /** The API's schema of the field's input is a named component of the OpenAPI document. */
   named(id: string, description?: string): Field<T, G> {
     return this.with({ schemaName: description ? { id, description } : { id } });
@@ -184,11 +191,13 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
  * Rules that no JSON schema can state are marked in the OpenAPI document, for clients and for
  * the API fuzzing stage: `x-relata-reference` names the kind of record (or server-issued token)
  * an input must name and that must exist; `x-relata-state-dependent` says which stored state
- * decides whether a well-formed value is accepted. A 400 naming such a field is not a broken
+ * decides whether a well-formed value is accepted; `x-relata-relation` states a rule between the
+ * value and another (an end after its start). A 400 naming such a field is not a broken
  * contract.
  */
 export const reference = (what: string) => ({ "x-relata-reference": what });
 export const stateDependent = (rule: string) => ({ "x-relata-state-dependent": rule });
+export const relation = (rule: string) => ({ "x-relata-relation": rule });
 
 const atMost = (max: number) => `must be at most ${max} characters`;
 const notString = { error: "must be a string" };
@@ -467,11 +476,14 @@ export interface ListValue<P> {
 
 export type ListTypes<T extends FieldTypes> = { proto: ListValue<T["proto"]> | undefined; json: T["json"][]; record: NonNullable<T["record"]>[] };
 
-function listCodec<T extends FieldTypes>(item: ValueCodec<T>, maxItems: number): ValueCodec<ListTypes<T>> {
+function listCodec<T extends FieldTypes>(item: ValueCodec<T>, maxItems: number, itemMarks: Record<string, string> = {}): ValueCodec<ListTypes<T>> {
   const tooMany = `must have at most ${maxItems} items`;
+  // The schema says the items are distinct (uniqueItems); items that differ only in what the kind
+  // normalises away (spaces around a text) are refused too, which the unique mark tells.
   const input = z
-    .array(item.input, { error: "must be a list" })
+    .array(item.input.meta({ "x-relata-unique": "among the list's items, after trimming", ...itemMarks }), { error: "must be a list" })
     .max(maxItems, tooMany)
+    .meta({ uniqueItems: true })
     .superRefine((values, ctx) => {
       values.forEach((value, i) => {
         if (values.indexOf(value) !== i) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice" });
@@ -619,7 +631,13 @@ export const f = {
    * update with an empty list empties it.
    */
   list: <T extends FieldTypes>(item: Field<T, FieldFlags>, maxItems: number) =>
-    field<ListTypes<T>, NotNull<DefaultFlags>>(listCodec(item.codec, maxItems), { nullable: false }),
+    field<ListTypes<T>, NotNull<DefaultFlags>>(
+      listCodec(item.codec, maxItems, {
+        ...(item.rules.references ? reference(item.rules.references) : {}),
+        ...(item.rules.relation ? relation(item.rules.relation) : {}),
+      }),
+      { nullable: false },
+    ),
   /**
    * Rows of one shape (see RowTypes), always served ([] when empty). `P` is the message's row
    * type (the row schema may be narrower: a word of an enum in a string), always named:

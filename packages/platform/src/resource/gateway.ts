@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { NOT_BLANK_PATTERN, reference, type AnyField } from "./fields";
+import { NOT_BLANK_PATTERN, reference, relation, type AnyField } from "./fields";
 
-export { reference, stateDependent } from "./fields";
+export { reference, relation, stateDependent } from "./fields";
 import {
   fieldEntries,
   type AnyResource,
@@ -85,6 +85,7 @@ function inputOf(field: AnyField, on: "create" | "update"): z.ZodType {
   const mustHaveText = field.rules.required || (on === "update" && !field.rules.clearable);
   if (mustHaveText && field.codec.kind === "text" && input instanceof z.ZodString) input = notBlank(input);
   if (field.rules.references) input = input.meta(reference(referenceName(field.rules.references)));
+  if (field.rules.relation) input = input.meta(relation(field.rules.relation));
   return input;
 }
 

@@ -1,10 +1,10 @@
 import type { Availability } from "@relata/proto/service/v1/scheduling";
 import { z } from "zod";
-import { DateTime, named } from "@relata/platform/http";
+import { DateTime, named, relation } from "@relata/platform/http";
 
 export const AvailabilityQuery = z.strictObject({
   from: DateTime.meta({ description: "Start of the range (RFC 3339)." }),
-  to: DateTime.meta({ description: "End of the range (RFC 3339), at most 31 days after from." }),
+  to: DateTime.meta({ description: "End of the range (RFC 3339), at most 31 days after from.", ...relation("after from, at most 31 days") }),
 });
 
 const TimeInterval = z.object({ start: DateTime, end: DateTime });
