@@ -97,7 +97,7 @@ export const entitlement = resource<Entitlement, CreateEntitlementRequest, Updat
     accountId: f.ref("sales.account").required().createOnly().filter().describe("The Sales account the contract is with."),
     name: f.text(200).required().sortable(),
     startDate: f.date().defaulted("First day it applies (UTC); defaults to the day it is created.").sortable(),
-    endDate: f.date().required().sortable().describe("Last day it applies (UTC), included."),
+    endDate: f.date().required().sortable().relatesTo("not before startDate").describe("Last day it applies (UTC), included."),
     channels: f.list(f.enum(caseChannel), 5).describe("The case channels it covers; defaults to every channel."),
     allowance: f.int(1, 1_000_000).required().describe("How many units (cases or hours) it gives."),
     unit: f.enum(entitlementUnit).createOnly().defaulted('What the allowance counts: "cases" (default) or "hours" (a case uses one hour when it opens).'),

@@ -1,5 +1,5 @@
 import { CONFIGURATION_READERS, SERVICE_CONFIGURERS } from "./roles";
-import { CalendarDate, f, resource, Subdocument } from "@relata/platform/resource";
+import { CalendarDate, f, relation, resource, Subdocument, unique } from "@relata/platform/resource";
 import {
   BusinessCalendar,
   OpeningHours,
@@ -33,7 +33,7 @@ export const OpeningHoursItem = z
   .strictObject({
     day: z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(", ")}` }),
     opens: clockTime("Local time it opens."),
-    closes: clockTime("Local time it closes; 24:00 is midnight at the end of the day."),
+    closes: clockTime("Local time it closes; 24:00 is midnight at the end of the day.").meta(relation("after opens")),
   })
   .refine((h) => h.opens < h.closes, { message: "must be after opens", path: ["closes"] })
   .meta({ description: "One opening on a weekday, wall-clock time in the calendar's zone." });
@@ -59,6 +59,7 @@ export const SlaTargetItem = z
       .max(525_600, "must be from 0 to 525600")
       .meta({ description: "Business minutes to resolution; 0: no target." }),
   })
+  .meta(unique("one row per priority and SLA level"))
   .meta({ description: "The targets of one priority and entitlement level, in business minutes." });
 
 export const businessCalendar = resource<BusinessCalendar, CreateBusinessCalendarRequest, UpdateBusinessCalendarRequest, ListBusinessCalendarsRequest>()({

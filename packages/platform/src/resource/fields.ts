@@ -192,12 +192,14 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
  * the API fuzzing stage: `x-relata-reference` names the kind of record (or server-issued token)
  * an input must name and that must exist; `x-relata-state-dependent` says which stored state
  * decides whether a well-formed value is accepted; `x-relata-relation` states a rule between the
- * value and another (an end after its start). A 400 naming such a field is not a broken
+ * value and another (an end after its start); `x-relata-unique` one among its siblings. A 400 naming such a field is not a broken
  * contract.
  */
 export const reference = (what: string) => ({ "x-relata-reference": what });
 export const stateDependent = (rule: string) => ({ "x-relata-state-dependent": rule });
 export const relation = (rule: string) => ({ "x-relata-relation": rule });
+/** `x-relata-unique`: a value must differ from its siblings in a way no schema states (after trimming, by a key). */
+export const unique = (rule: string) => ({ "x-relata-unique": rule });
 
 const atMost = (max: number) => `must be at most ${max} characters`;
 const notString = { error: "must be a string" };
@@ -481,7 +483,7 @@ function listCodec<T extends FieldTypes>(item: ValueCodec<T>, maxItems: number, 
   // The schema says the items are distinct (uniqueItems); items that differ only in what the kind
   // normalises away (spaces around a text) are refused too, which the unique mark tells.
   const input = z
-    .array(item.input.meta({ "x-relata-unique": "among the list's items, after trimming", ...itemMarks }), { error: "must be a list" })
+    .array(item.input.meta({ ...unique("among the list's items, after trimming"), ...itemMarks }), { error: "must be a list" })
     .max(maxItems, tooMany)
     .meta({ uniqueItems: true })
     .superRefine((values, ctx) => {

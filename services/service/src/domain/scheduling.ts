@@ -39,17 +39,17 @@ const OPENING = new RegExp(`^(${WEEKDAYS.join("|")}) ((?:[01]\\d|2[0-3]):[0-5]\\
 /**
  * Weekly working hours as the API writes them, one opening a line: "monday 09:00-17:00". Each
  * must end after it starts (hours across midnight are two openings); the field named is e.g.
- * `working_hours[2]`.
+ * `working_hours.2` (as the kit names a list item).
  */
 export function parseWorkingHours(lines: readonly string[], field = "working_hours"): WorkingHours[] {
   const hours = lines.map((line, i) => {
     const m = OPENING.exec(line.trim().toLowerCase());
-    if (!m) throw new InvalidArgument(`${field}[${i}]`, `${field}[${i}]: an opening such as "monday 09:00-17:00"`);
+    if (!m) throw new InvalidArgument(`${field}.${i}`, `${field}.${i}: an opening such as "monday 09:00-17:00"`);
     return { weekday: m[1] as Weekday, start: m[2]!, end: m[3]! };
   });
   hours.forEach((h, i) => {
     if (minutesOf(h.end) <= minutesOf(h.start)) {
-      throw new InvalidArgument(`${field}[${i}]`, `${field}[${i}]: must end after it starts (split hours that cross midnight into two days)`);
+      throw new InvalidArgument(`${field}.${i}`, `${field}.${i}: must end after it starts (split hours that cross midnight into two days)`);
     }
   });
   return hours;

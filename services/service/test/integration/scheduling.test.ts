@@ -289,7 +289,7 @@ describe("resources", () => {
     expect(await failureOf(newResource("acme", { timeZone: "Mars/Olympus" }))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "time_zone" });
     expect(await failureOf(newResource("acme", { workingHours: { values: ["monday 17:00-09:00"] } }))).toMatchObject({
       code: status.INVALID_ARGUMENT,
-      field: "working_hours[0]",
+      field: "working_hours.0",
     });
     const room = await newResource();
     expect(room).toMatchObject({ timeZone: "UTC", active: true, workingHours: { values: [] } });

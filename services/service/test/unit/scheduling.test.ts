@@ -152,10 +152,10 @@ describe("validation", () => {
       { weekday: "monday", start: "13:00", end: "17:00" },
       { weekday: "friday", start: "00:00", end: "24:00" },
     ]);
-    expect(field(() => parseWorkingHours(["monday 09:00-17:00", "mon 09:00-17:00"]))).toBe("working_hours[1]");
-    expect(field(() => parseWorkingHours(["monday 9:00-17:00"]))).toBe("working_hours[0]");
-    expect(field(() => parseWorkingHours(["monday 22:00-06:00"]))).toBe("working_hours[0]");
-    expect(field(() => parseWorkingHours(["monday 24:00-24:00"]))).toBe("working_hours[0]");
+    expect(field(() => parseWorkingHours(["monday 09:00-17:00", "mon 09:00-17:00"]))).toBe("working_hours.1");
+    expect(field(() => parseWorkingHours(["monday 9:00-17:00"]))).toBe("working_hours.0");
+    expect(field(() => parseWorkingHours(["monday 22:00-06:00"]))).toBe("working_hours.0");
+    expect(field(() => parseWorkingHours(["monday 24:00-24:00"]))).toBe("working_hours.0");
   });
 
   it("checks an appointment's times and time zone", () => {
