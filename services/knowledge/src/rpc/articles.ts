@@ -150,8 +150,8 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
               category: fields.category ?? "",
               product: fields.product ?? "",
               tags: fields.tags ?? [],
-              language: fields.language ?? "en",
-              visibility: fields.visibility ?? ("internal" as const),
+              language: fields.language || "en",
+              visibility: fields.visibility || ("internal" as const),
             };
             await keepVersion(tenant.tenantId, articleId, 1, content, authorId, now);
             return {
