@@ -1,6 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { ArticleServiceService } from "@relata/proto/knowledge/v1/article";
 import { CaseArticleServiceService } from "@relata/proto/knowledge/v1/case_link";
+import { ArticleSearchServiceService } from "@relata/proto/knowledge/v1/search";
 
 /**
  * The Knowledge-Base's gRPC services by a short name: every caller (the gateway, the tests)
@@ -10,6 +11,7 @@ import { CaseArticleServiceService } from "@relata/proto/knowledge/v1/case_link"
 export const knowledgeServices = {
   articles: ArticleServiceService,
   caseArticles: CaseArticleServiceService,
+  search: ArticleSearchServiceService,
 };
 
 /** Promise clients of every Knowledge-Base gRPC service. */

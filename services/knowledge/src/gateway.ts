@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { knowledgeServices } from "./client";
-import { ARTICLE_OPERATIONS, articleRoutes, CASE_ARTICLE_OPERATIONS, caseArticleRoutes } from "./http";
+import { ARTICLE_OPERATIONS, articleRoutes, CASE_ARTICLE_OPERATIONS, caseArticleRoutes, SEARCH_OPERATIONS, searchRoutes, suggestionRoutes } from "./http";
 import { CASE_WORKERS, KB_EDITORS, KB_READERS, KNOWLEDGE_RESOURCES } from "./resources";
 
 /**
@@ -12,7 +12,8 @@ import { CASE_WORKERS, KB_EDITORS, KB_READERS, KNOWLEDGE_RESOURCES } from "./res
 export const knowledgeBackend = defineBackend({
   name: "knowledge",
   services: knowledgeServices,
-  routes: (knowledge) => [...articleRoutes(knowledge), ...caseArticleRoutes(knowledge)],
+  // Search first: /v1/articles/search is not an article's id.
+  routes: (knowledge) => [...searchRoutes(knowledge), ...articleRoutes(knowledge), ...caseArticleRoutes(knowledge), ...suggestionRoutes(knowledge)],
   tags: ["Articles"],
   scopes: { "knowledge:read": "read published public articles", "knowledge:write": "write articles" },
   resources: KNOWLEDGE_RESOURCES,
@@ -23,5 +24,7 @@ export const knowledgeBackend = defineBackend({
     [ARTICLE_OPERATIONS.feedback]: { roles: KB_READERS, scopes: [], description: "say whether a published article helped" },
     [CASE_ARTICLE_OPERATIONS.link]: { roles: CASE_WORKERS, scopes: [], description: "link an article to the case it solved" },
     [CASE_ARTICLE_OPERATIONS.linked]: { roles: KB_READERS, scopes: [], description: "read the articles linked to a case" },
+    [SEARCH_OPERATIONS.search]: { roles: KB_READERS, scopes: ["knowledge:read"], description: "search the published articles" },
+    [SEARCH_OPERATIONS.suggest]: { roles: KB_READERS, scopes: [], description: "read the articles suggested for a case" },
   },
 });

@@ -8,6 +8,10 @@ import { articleService } from "./rpc/articles";
 import { caseArticleService } from "./rpc/case-links";
 import type { KnowledgeDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
+import { SEARCH_INDEX_DURABLE, startSearchIndexConsumer } from "./events/search-index";
+import { searchService } from "./rpc/search";
+import { searchClient } from "./search/engine";
+import { ArticleIndex } from "./search/index";
 import { knowledgeRepositories } from "./store/repositories";
 
 const durableName = (fallback: string) => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(fallback);
@@ -25,6 +29,15 @@ export const knowledgeEnv = {
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
   /** The durable name of the consumer that keeps the local copy of the Service's cases (replicas share it). */
   CASE_COPY_DURABLE: durableName(CASE_COPY_DURABLE),
+  /** The OpenSearch cluster the articles are searched in (the local stack's, or the chart's). */
+  OPENSEARCH_URL: env.url().default("http://127.0.0.1:9200"),
+  /** Basic-auth credentials of the cluster, when it asks for them (both or neither). */
+  OPENSEARCH_USERNAME: z.string().default(""),
+  OPENSEARCH_PASSWORD: z.string().default(""),
+  /** The alias searches and the index consumer use; a rebuild moves it to a new index. */
+  SEARCH_INDEX_ALIAS: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,100}$/, "lower-case letters, digits, '-' and '_'").default("relata-knowledge-articles"),
+  /** The durable name of the consumer that feeds the search index (replicas share it). */
+  SEARCH_INDEX_DURABLE: durableName(SEARCH_INDEX_DURABLE),
 };
 
 export type KnowledgeService = RunningService<typeof knowledgeEnv>;
@@ -66,13 +79,23 @@ export function startKnowledge(): Promise<KnowledgeService> {
 
       const caseCopies = await startCaseCopyConsumer(bus, models.caseCopies, logger.child({ component: "case-copy" }), config.CASE_COPY_DURABLE);
 
+      // The engine may be down now: nothing here waits for it; the consumer makes the index when it can.
+      const engine = searchClient(
+        config.OPENSEARCH_URL,
+        config.OPENSEARCH_USERNAME ? { username: config.OPENSEARCH_USERNAME, password: config.OPENSEARCH_PASSWORD } : undefined,
+      );
+      const index = new ArticleIndex(engine, config.SEARCH_INDEX_ALIAS);
+      const indexer = await startSearchIndexConsumer(bus, index, logger.child({ component: "search-index" }), config.SEARCH_INDEX_DURABLE);
+
       return {
-        services: [articleService(deps), caseArticleService(deps)],
+        services: [articleService(deps), caseArticleService(deps), searchService(deps, index, bus)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
+          await indexer.stop();
           await caseCopies.stop();
           clearInterval(purger);
           await relay.stop();
+          await engine.close();
         },
       };
     },

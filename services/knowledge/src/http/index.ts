@@ -3,3 +3,5 @@
 export * from "./routes/articles";
 export * from "./routes/cases";
 export * from "./schemas/articles";
+export * from "./routes/search";
+export * from "./schemas/search";
