@@ -5,6 +5,7 @@ import {
   implement,
   isDuplicateKey,
   InvalidArgument,
+  NOT_DELETED,
   NotFound,
   RecycleBinInput,
   recycleBinHandlers,
@@ -13,6 +14,7 @@ import {
   validate,
   VersionConflict,
   type CallContext,
+  type Dependent,
   type ServiceRegistration,
 } from "@relata/platform";
 import { serviceSchemas } from "@relata/platform/resource";
@@ -128,7 +130,12 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
     return toArticle(updated, await countsOf(updated.tenantId, updated._id));
   }
 
-  const bin = recycleBinHandlers(repos.articles, (r) => toArticle(r), (kind, r, actor) => articleEvent(kind, r, actor));
+  // The article a variant group is named after stays while other articles are in its group.
+  const variants: Dependent = {
+    what: "article (language variant)",
+    count: (tenantId, articleId) => models.articles.countDocuments({ tenantId, variantGroup: articleId, _id: { $ne: articleId }, ...NOT_DELETED }),
+  };
+  const bin = recycleBinHandlers(repos.articles, (r) => toArticle(r), (kind, r, actor) => articleEvent(kind, r, actor), { delete: { dependents: [variants] } });
 
   return implement(
     ArticleServiceService,
