@@ -64,7 +64,7 @@ describe("the review workflow", () => {
     expectProblem(await call("GET", `/v1/articles/${a.id}`, { token: agent }), 404);
 
     ok(await step(a.id, "submit", editor));
-    expectProblem(await step(a.id, "approve", editor), 409, "author_id");
+    expectProblem(await step(a.id, "approve", editor), 409, "authorId");
     expectProblem(await step(a.id, "reject", admin, ""), 400, "comment");
     const approved = ok(await step(a.id, "approve", admin, "clear and short"));
     expect(approved).toMatchObject({ status: "published", publishedVersion: 1 });
