@@ -1,5 +1,7 @@
+import { status as GrpcStatus } from "@grpc/grpc-js";
 import {
   actorOf,
+  AppError,
   expectedVersion,
   id,
   implement,
@@ -67,17 +69,26 @@ const contentOf = (r: ArticleContent): ArticleContent => ({
 const EVENT_OF: Record<ArticleTransition, ArticleChangeKind> = { submit: "submitted", approve: "approved", reject: "rejected", archive: "archived" };
 
 export function articleService({ repos, models, publish, logger }: KnowledgeDeps): ServiceRegistration {
-  /** The counts an article's answer carries, counted from the links, feedback and views. */
-  async function countsOf(tenantId: string, articleId: string): Promise<ArticleCounts> {
-    const scope = { tenantId, articleId };
-    const [casesSolved, helpfulCount, notHelpfulCount, viewCount] = await Promise.all([
-      models.caseLinks.countDocuments(scope),
-      models.feedback.countDocuments({ ...scope, helpful: true }),
-      models.feedback.countDocuments({ ...scope, helpful: false }),
-      models.views.countDocuments(scope),
+  /** The counts of each article of a page, counted from the links, feedback and views (three aggregations). */
+  async function countsOf(tenantId: string, articleIds: string[]): Promise<Map<string, ArticleCounts>> {
+    const scope = { tenantId, articleId: { $in: articleIds } };
+    const [links, feedback, views] = await Promise.all([
+      models.caseLinks.aggregate<{ _id: string; n: number }>([{ $match: scope }, { $group: { _id: "$articleId", n: { $sum: 1 } } }]),
+      models.feedback.aggregate<{ _id: { articleId: string; helpful: boolean }; n: number }>([
+        { $match: scope },
+        { $group: { _id: { articleId: "$articleId", helpful: "$helpful" }, n: { $sum: 1 } } },
+      ]),
+      models.views.aggregate<{ _id: string; n: number }>([{ $match: scope }, { $group: { _id: "$articleId", n: { $sum: 1 } } }]),
     ]);
-    return { casesSolved, helpfulCount, notHelpfulCount, viewCount };
+    const counts = new Map(articleIds.map((id) => [id, { casesSolved: 0, helpfulCount: 0, notHelpfulCount: 0, viewCount: 0 }]));
+    for (const l of links) counts.get(l._id)!.casesSolved = l.n;
+    for (const v of views) counts.get(v._id)!.viewCount = v.n;
+    for (const f of feedback) counts.get(f._id.articleId)![f._id.helpful ? "helpfulCount" : "notHelpfulCount"] = f.n;
+    return counts;
   }
+
+  /** An article's answer with its counts. */
+  const answer = async (r: ArticleRecord): Promise<Article> => toArticle(r, (await countsOf(r.tenantId, [r._id])).get(r._id));
 
   /** The article as the caller may see it; NotFound when they may not (as for another tenant's). */
   async function visible(ctx: CallContext, articleId: string): Promise<{ record: ArticleRecord; served: ArticleRecord; who: ArticleAudience }> {
@@ -108,6 +119,10 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
   async function transition(which: ArticleTransition, request: unknown, ctx: CallContext): Promise<Article> {
     const input = validate(ReviewInput, request);
     const actor = actorOf(ctx);
+    // The gateway lets only editors review; a direct gRPC caller is held to the same rule.
+    if ((which === "approve" || which === "reject") && audience(ctx) !== "editor") {
+      throw new AppError(GrpcStatus.PERMISSION_DENIED, "only editors approve or reject articles");
+    }
     const updated = await repos.articles.in(ctx).update(input.id, input.expectedVersion, (current) => {
       checkTransition(which, current, actor.actorId, input.comment);
       const now = new Date();
@@ -127,7 +142,7 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
       }
       return { set, events: (next, a) => [articleEvent(EVENT_OF[which], next, a, input.comment)] };
     });
-    return toArticle(updated, await countsOf(updated.tenantId, updated._id));
+    return answer(updated);
   }
 
   // The article a variant group is named after stays while other articles are in its group.
@@ -182,7 +197,7 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
         const input = validate(described.get, request);
         const { served, who } = await visible(ctx, input.id);
         if (who !== "editor") await countView(ctx, served._id);
-        return toArticle(served, await countsOf(served.tenantId, served._id));
+        return answer(served);
       },
 
       async listArticles(request, ctx) {
@@ -195,13 +210,14 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
           // Readers list what is published, filtered on the published version.
           const published = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k === "variantGroup" ? k : `published.${k}`, v]));
           where = { ...published, "published.contentVersion": { $gte: 1 } };
+          // Partner clients list public articles only; nobody but editors lists another status.
           if (who === "public") where["published.visibility"] = "public";
-          if (status && status !== "published") where._id = { $in: [] };
+          const nothing = (status && status !== "published") || (who === "public" && filters.visibility === "internal");
+          if (nothing) where._id = { $in: [] };
         }
         const { rows, nextCursor } = await repos.articles.in(ctx).list(where, request.page);
-        const articles = await Promise.all(
-          rows.map(async (r) => toArticle(servedRecord(r, who) ?? r, await countsOf(r.tenantId, r._id))),
-        );
+        const counts = await countsOf(repos.articles.in(ctx).tenantId, rows.map((r) => r._id));
+        const articles = rows.map((r) => toArticle(servedRecord(r, who) ?? r, counts.get(r._id)));
         return { articles, page: { nextCursor } };
       },
 
@@ -221,7 +237,7 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
           if (JSON.stringify(value) !== JSON.stringify(base[key] ?? "")) Object.assign(changed, { [key]: value });
         }
         const behind = latest !== null && latest.number > current.contentVersion;
-        if (Object.keys(changed).length === 0 && !behind) return toArticle(current, await countsOf(current.tenantId, current._id));
+        if (Object.keys(changed).length === 0 && !behind) return answer(current);
         const next = { ...base, ...changed };
         const n = (latest?.number ?? current.contentVersion) + 1;
         const authorId = tenant.actor.actorId;
@@ -232,7 +248,7 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
           const set: Partial<ArticleRecord> = { ...next, summary: next.summary ?? "", category: next.category ?? "", product: next.product ?? "", bodyHtml: renderArticleBody(next.body), contentVersion: n, authorId, status: "draft", reviewVersion: 0 };
           return { set, events: (r, a) => [articleEvent("updated", r, a)] };
         });
-        return toArticle(updated, await countsOf(updated.tenantId, updated._id));
+        return answer(updated);
       },
 
       deleteArticle: bin.delete,

@@ -114,6 +114,9 @@ test("review: submit, the author cannot approve, another editor approves and rea
   expect((await failureOf(client.articles.approveArticle({ id: a.id, expectedVersion: "0", comment: "" }, bob))).code).toBe(GrpcStatus.ABORTED);
   const submitted = await client.articles.submitArticle({ id: a.id, expectedVersion: "0", comment: "" }, ann);
   expect(submitted.status).toBe(ArticleStatus.ARTICLE_STATUS_IN_REVIEW);
+  // Only editors review, whatever reaches the service.
+  expect((await failureOf(client.articles.approveArticle({ id: a.id, expectedVersion: "0", comment: "" }, agent))).code).toBe(GrpcStatus.PERMISSION_DENIED);
+  expect((await failureOf(client.articles.rejectArticle({ id: a.id, expectedVersion: "0", comment: "no" }, partner))).code).toBe(GrpcStatus.PERMISSION_DENIED);
   const own = await failureOf(client.articles.approveArticle({ id: a.id, expectedVersion: "0", comment: "" }, ann));
   expect(own.code).toBe(GrpcStatus.ABORTED);
   expect(own.field).toBe("author_id");
@@ -188,6 +191,12 @@ test("feedback once per reader per published version; views once per reader per 
   expect([seen.helpfulCount, seen.notHelpfulCount, seen.viewCount]).toEqual([1, 1, 2]);
   // An editor reading the draft counts no view.
   expect((await client.articles.getArticle({ id: a.id }, ann)).viewCount).toBe(2);
+  // Lists count too.
+  const listed = await client.articles.listArticles(
+    { category: "", language: "", product: "", visibility: ArticleVisibility.ARTICLE_VISIBILITY_UNSPECIFIED, status: ArticleStatus.ARTICLE_STATUS_UNSPECIFIED, variantGroup: a.variantGroup },
+    agent,
+  );
+  expect(listed.articles.map((x) => [x.id, x.helpfulCount, x.notHelpfulCount, x.viewCount])).toEqual([[a.id, 1, 1, 2]]);
 });
 
 test("articles are linked to cases the Service reported; an article counts the cases it solved", async () => {
