@@ -20,9 +20,9 @@ TEST_STATE ?= $(CURDIR)/.run/test
 test test-integration test-e2e test-fuzz: export RELATA_STATE := $(TEST_STATE)
 test test-integration test-e2e test-fuzz: export RELATA_PORT_BLOCK := test
 # Every recipe of a test target begins with this: the ports for jest and the seed, a clean start
-# (fresh PostgreSQL and NATS data: no run sees what an earlier one wrote), and the stack stopped
+# (fresh PostgreSQL, NATS and OpenSearch data: no run sees what an earlier one wrote), and the stack stopped
 # whatever happens.
-TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgres" "$$RELATA_STATE/nats"; \
+TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgres" "$$RELATA_STATE/nats" "$$RELATA_STATE/opensearch/data"; \
 	trap '$(STACK) down' EXIT
 
 .PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \
@@ -31,7 +31,7 @@ TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgr
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
-tools: ## install Node 24, PostgreSQL (unless the machine has one), FerretDB, NATS, Keycloak and a JDK into the tools cache
+tools: ## install Node 24, PostgreSQL (unless the machine has one), FerretDB, NATS, Keycloak, a JDK and OpenSearch into the tools cache
 	@deploy/tools.sh all
 
 WORKSPACE_MANIFESTS := $(wildcard packages/*/package.json services/*/package.json gateway/package.json e2e/package.json)
@@ -93,7 +93,7 @@ test: build proto-check typecheck ## every test: unit, integration, end-to-end, 
 test-unit: build ## unit tests only (no servers)
 	npx jest --selectProjects unit
 
-test-integration: build ## integration tests against real FerretDB (on PostgreSQL), NATS and Keycloak (on a stack of their own)
+test-integration: build ## integration tests against real FerretDB (on PostgreSQL), NATS, Keycloak and OpenSearch (on a stack of their own)
 	@$(TEST_STACK); $(STACK) up infra; npx jest --selectProjects integration --runInBand
 
 test-e2e: build ## end-to-end tests through the gateway (on a stack of their own, started from this build)

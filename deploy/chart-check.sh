@@ -10,7 +10,8 @@ cd "$RELATA_ROOT"
 
 CHART=charts/relata
 KUBE_VERSIONS=${KUBE_VERSIONS:-"1.30.0 1.37.0"}
-VALUE_SETS=(default deploy/values/minimal.yaml deploy/values/production.yaml)
+# The last: a service that searches, so the bundled OpenSearch node is checked too.
+VALUE_SETS=(default deploy/values/minimal.yaml deploy/values/production.yaml charts/test/values-opensearch.yaml)
 
 log() { printf '[chart-check] %s\n' "$*"; }
 start=$(date +%s)

@@ -19,6 +19,8 @@ NATSCLI_VERSION="v0.5.1"
 # The collector's builder; deploy/otelcol/builder-config.yaml pins its components to the same release.
 OTELCOL_VERSION="v0.161.0"
 ZIPKIN_VERSION="3.6.1"
+# The knowledge base's search engine (Maven Central's integ-test-zip distribution; Java 21 or newer).
+OPENSEARCH_VERSION="3.6.0"
 
 # Ports of the infrastructure (the workloads' are at the end). A port set in the environment wins. With RELATA_PORT_BLOCK=test (what `make test` sets,
 # with a state directory of its own) every default moves to 10000 + its last four digits
@@ -36,6 +38,7 @@ relata_port NATS_PORT 4222
 relata_port NATS_MONITOR_PORT 8222
 relata_port KEYCLOAK_PORT 8180
 relata_port KEYCLOAK_MANAGEMENT_PORT 9180   # health/metrics; Keycloak's default 9000 is too common
+relata_port OPENSEARCH_PORT 9200   # HTTP; the transport port is one of OPENSEARCH_PORT + 100-199
 # Tracing (docs/tracing.md): the apps send OTLP to the collector, which forwards to Zipkin.
 relata_port OTLP_GRPC_PORT 4317
 relata_port OTLP_HTTP_PORT 4318
@@ -44,6 +47,7 @@ relata_port ZIPKIN_PORT 9411   # API and web UI (/zipkin/)
 
 KEYCLOAK_URL="http://localhost:$KEYCLOAK_PORT"
 KEYCLOAK_ISSUER="$KEYCLOAK_URL/realms/relata"
+OPENSEARCH_URL="http://127.0.0.1:$OPENSEARCH_PORT"
 
 export PATH="$RELATA_BIN:$RELATA_HOME/node/bin:$PATH"
 export RELATA_ROOT RELATA_HOME RELATA_STATE RELATA_BIN

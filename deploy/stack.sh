@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts, stops and reports the local stack: PostgreSQL, FerretDB on it, NATS JetStream and
-# Keycloak (infra), Zipkin and an OpenTelemetry Collector (observability), and the workloads their
+# Starts, stops and reports the local stack: PostgreSQL, FerretDB on it, NATS JetStream, Keycloak
+# and OpenSearch (infra), Zipkin and an OpenTelemetry Collector (observability), and the workloads their
 # manifests declare (apps: every service, then the gateway; deploy/workloads.cjs list). Every
 # command is safe to run twice. Each component runs in a process group of its own (setsid), so
 # `down` stops it with everything it started.
@@ -11,13 +11,14 @@
 #   deploy/stack.sh env WORKLOAD                         the environment an app is started with
 #   deploy/stack.sh banner                               addresses and demo users, for `make up`
 #
-# COMPONENT: postgres ferretdb nats keycloak zipkin collector, a workload (a service, the gateway),
-# or infra (postgres ferretdb nats keycloak), observability (zipkin collector), apps (the
+# COMPONENT: postgres ferretdb nats keycloak opensearch zipkin collector, a workload (a service, the
+# gateway), or infra (postgres ferretdb nats keycloak opensearch), observability (zipkin collector), apps (the
 # workloads), all (in that order). With --owned-by, `up` appends to FILE the components this
 # invocation started and `down` stops only the components listed in FILE, then deletes it.
 # State lives in $RELATA_STATE: pids/<name>.pid, logs/<name>.log (the run before: <name>.previous.log),
-# postgres/ and nats/ data. RELATA_START_TIMEOUT (seconds) overrides every readiness timeout.
-# PostgreSQL refuses to run as root: as root, it runs as the system user relata-pg (made here).
+# postgres/, nats/ and opensearch/ data. RELATA_START_TIMEOUT (seconds) overrides every readiness
+# timeout. PostgreSQL and OpenSearch refuse to run as root: as root, they run as the system users
+# relata-pg and relata-opensearch (made here).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
@@ -26,11 +27,14 @@ PIDS="$RELATA_STATE/pids"
 LOGS="$RELATA_STATE/logs"
 # env.sh declares the workloads once Node is there (WORKLOADS, WORKLOAD_KIND, _MAIN, _PORT...).
 if ! declare -p WORKLOADS >/dev/null 2>&1; then "$here/tools.sh" node; source "$here/env.sh"; fi
-COMPONENTS=(postgres ferretdb nats keycloak zipkin collector "${WORKLOADS[@]}")
+COMPONENTS=(postgres ferretdb nats keycloak opensearch zipkin collector "${WORKLOADS[@]}")
 PG_DATA="$RELATA_STATE/postgres"
 PG_USER=relata-pg          # the unprivileged user PostgreSQL runs as when the stack runs as root
+OS_USER=relata-opensearch  # the same for OpenSearch
 PG_SUPERUSER=relata        # the database superuser; loopback connections are trusted (docs/local-stack.md)
 FERRETDB_DATABASE=ferretdb # the PostgreSQL database FerretDB keeps its schemas (MongoDB databases) in
+OS_STATE="$RELATA_STATE/opensearch" # its config/, data/ and logs/
+OS_HEAP="${OPENSEARCH_HEAP:-512m}"
 KEYCLOAK_HOME="$RELATA_HOME/keycloak-$KEYCLOAK_VERSION"
 REALM_FILE="$here/keycloak/relata-realm.json"
 ZIPKIN_JAR="$RELATA_HOME/zipkin-$ZIPKIN_VERSION/zipkin-server.jar"
@@ -42,7 +46,7 @@ die() { say "error: $*"; exit 1; }
 is_workload() { [[ " ${WORKLOADS[*]} " == *" $1 "* ]]; }
 for w in "${WORKLOADS[@]}"; do
   case $w in
-    postgres | ferretdb | nats | keycloak | zipkin | collector | infra | observability | apps | all)
+    postgres | ferretdb | nats | keycloak | opensearch | zipkin | collector | infra | observability | apps | all)
       die "workload '$w' takes the name of a stack component or group; rename it in its package.json" ;;
   esac
 done
@@ -53,6 +57,7 @@ port_of() {
     ferretdb) echo "$FERRETDB_PORT" ;;
     nats) echo "$NATS_PORT" ;;
     keycloak) echo "$KEYCLOAK_PORT" ;;
+    opensearch) echo "$OPENSEARCH_PORT" ;;
     zipkin) echo "$ZIPKIN_PORT" ;;
     collector) echo "$OTLP_HTTP_PORT" ;;
     *) echo "${WORKLOAD_PORT[$1]}" ;;
@@ -67,6 +72,7 @@ signature_of() {
     ferretdb) echo "relata-ferretdb" ;;
     nats) echo "nats-server" ;;
     keycloak) echo "kc.sh|keycloak" ;;
+    opensearch) echo "org.opensearch.bootstrap.OpenSearch|bin/opensearch" ;;
     zipkin) echo "zipkin-server" ;;
     collector) echo "relata-otelcol" ;;
     *) echo "${WORKLOAD_MAIN[$1]}" ;;
@@ -77,6 +83,7 @@ timeout_of() {
   if [ -n "${RELATA_START_TIMEOUT:-}" ]; then echo "$RELATA_START_TIMEOUT"; return; fi
   case $1 in
     keycloak) echo 240 ;; # 10-25 s usually; the first start after an install also re-augments it
+    opensearch) echo 180 ;; # 30-50 s on 2 busy cores
     *) echo 60 ;;
   esac
 }
@@ -106,7 +113,7 @@ expand() {
   local want=" " c
   for c in "$@"; do
     case $c in
-      infra) want+="postgres ferretdb nats keycloak " ;;
+      infra) want+="postgres ferretdb nats keycloak opensearch " ;;
       observability) want+="zipkin collector " ;;
       apps) want+="${WORKLOADS[*]} " ;;
       all) want+="${COMPONENTS[*]} " ;;
@@ -132,6 +139,8 @@ ready() {
     ferretdb) port_open "$FERRETDB_PORT" ;;
     nats) [[ $(curl -sf --max-time 3 "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true" 2>/dev/null) == *'"ok"'* ]] ;;
     keycloak) [ "$(http_code "$KEYCLOAK_ISSUER/.well-known/openid-configuration")" = 200 ] ;;
+    # 200 once the cluster is yellow or green (408 while it is red).
+    opensearch) [ "$(http_code "$OPENSEARCH_URL/_cluster/health?wait_for_status=yellow&timeout=0s")" = 200 ] ;;
     zipkin) [ "$(http_code "http://127.0.0.1:$ZIPKIN_PORT/health")" = 200 ] ;;
     collector) port_open "$OTLP_HTTP_PORT" && grep -q 'Everything is ready' "$LOGS/collector.log" 2>/dev/null ;;
     *)
@@ -181,17 +190,20 @@ spawn() { # name command...: own session and process group, output to the log, f
   echo $! >"$PIDS/$name.pid"
 }
 
-# As root, PostgreSQL's commands run as $PG_USER (setpriv execs in place: the pid and the
-# process group stay those spawn made); otherwise as the caller.
-as_pg=()
-postgres_user() {
+# As root, the servers that refuse root (PostgreSQL, OpenSearch) run as a system user of their own,
+# made here: `run_as USER WHAT` sets as_user to the command prefix (setpriv execs in place: the pid
+# and the process group stay those spawn made); otherwise they run as the caller (as_user empty).
+as_user=()
+run_as() {
+  local user=$1 what=$2
+  as_user=()
   [ "$(id -u)" = 0 ] || return 0
-  if ! id -u "$PG_USER" >/dev/null 2>&1; then
-    say "creating the system user $PG_USER, which runs PostgreSQL"
-    useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin "$PG_USER" 2>/dev/null ||
-      id -u "$PG_USER" >/dev/null 2>&1 || die "cannot create the user $PG_USER"
+  if ! id -u "$user" >/dev/null 2>&1; then
+    say "creating the system user $user, which runs $what"
+    useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin "$user" 2>/dev/null ||
+      id -u "$user" >/dev/null 2>&1 || die "cannot create the user $user"
   fi
-  as_pg=(setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups --)
+  as_user=(setpriv --reuid="$user" --regid="$user" --init-groups --)
 }
 
 # The data directory ($1), made once by initdb (into a scratch directory renamed when complete, so
@@ -210,25 +222,59 @@ postgres_init() {
   rm -rf "$data.init" && mkdir -p "$data.init" && chmod 700 "$data.init"
   [ "$(id -u)" != 0 ] || chown "$PG_USER:" "$data.init"
   mkdir -p "$LOGS"
-  "${as_pg[@]}" "$bin/initdb" -D "$data.init" -U "$PG_SUPERUSER" --auth=trust --encoding=UTF8 --locale=C --no-sync \
+  "${as_user[@]}" "$bin/initdb" -D "$data.init" -U "$PG_SUPERUSER" --auth=trust --encoding=UTF8 --locale=C --no-sync \
     >"$LOGS/postgres-initdb.log" 2>&1 || { log_tail postgres-initdb; die "initdb failed (log: $LOGS/postgres-initdb.log)"; }
   # Loopback TCP only (listen_addresses below) plus the socket in the data directory.
   printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" >"$data.init/pg_hba.conf"
   mv "$data.init" "$data"
 }
 
-# Where the data really lives: $PG_DATA, unless the stack runs as root in a directory that $PG_USER
-# cannot enter (a checkout in root's home). Then in /var/lib/relata-pg/<hash of $PG_DATA>, with
-# $PG_DATA a link to it; a link that is gone (make clean, a fresh test stack) takes the data along.
-postgres_data() {
-  if [ ${#as_pg[@]} -eq 0 ] || "${as_pg[@]}" test -x "$RELATA_STATE"; then echo "$PG_DATA"; return; fi
-  local data; data="/var/lib/relata-pg/$(printf '%s' "$PG_DATA" | sha256sum | cut -c1-16)"
-  [ -L "$PG_DATA" ] || [ ! -e "$PG_DATA" ] || die "$PG_DATA exists but the user $PG_USER cannot enter $RELATA_STATE: move it away or set RELATA_STATE"
-  say "the user $PG_USER cannot enter $RELATA_STATE: PostgreSQL's data lives in $data ($PG_DATA links to it)"
-  mkdir -p /var/lib/relata-pg && chmod 755 /var/lib/relata-pg
-  [ -L "$PG_DATA" ] || rm -rf "$data"
-  ln -sfn "$data" "$PG_DATA"
+# Where the state of a server that run_as runs as USER really lives: DIR (in $RELATA_STATE), unless
+# the stack runs as root in a directory that USER cannot enter (a checkout in root's home). Then in
+# /var/lib/USER/<hash of DIR>, with DIR a link to it; a link that is gone (make clean, a fresh test
+# stack) takes the data along.
+user_state_dir() { # USER DIR
+  local user=$1 dir=$2
+  if [ ${#as_user[@]} -eq 0 ] || "${as_user[@]}" test -x "$RELATA_STATE"; then echo "$dir"; return; fi
+  local data; data="/var/lib/$user/$(printf '%s' "$dir" | sha256sum | cut -c1-16)"
+  [ -L "$dir" ] || [ ! -e "$dir" ] || die "$dir exists but the user $user cannot enter $RELATA_STATE: move it away or set RELATA_STATE"
+  say "the user $user cannot enter $RELATA_STATE: $(basename "$dir")'s data lives in $data ($dir links to it)"
+  mkdir -p "/var/lib/$user" && chmod 755 "/var/lib/$user"
+  [ -L "$dir" ] || rm -rf "$data"
+  ln -sfn "$data" "$dir"
   echo "$data"
+}
+
+# OpenSearch's configuration, written at every start into DIR/config from the distribution's (whose
+# directory stays read-only, shared by every checkout): one node on 127.0.0.1, data and logs in DIR,
+# a small heap (OPENSEARCH_HEAP, default 512m). The transport port (cluster-internal, unused by one
+# node) is the first free one of OPENSEARCH_PORT + 100-199, so stacks of different port blocks never
+# meet. The disk thresholds are off: a nearly full disk must not block the index under the tests.
+# The integration-test distribution has no security plugin: plain HTTP, no credentials.
+opensearch_config() { # HOME DIR
+  local home=$1 dir=$2
+  rm -rf "$dir/config" && mkdir -p "$dir/config/jvm.options.d" "$dir/data" "$dir/logs"
+  cp "$home/config/log4j2.properties" "$dir/config/"
+  # Its JVM options name files relative to the distribution's directory (the working directory).
+  sed -e "s|file=logs/|file=$dir/logs/|; s|ErrorFile=logs/|ErrorFile=$dir/logs/|; s|HeapDumpPath=data|HeapDumpPath=$dir/data|" \
+    "$home/config/jvm.options" >"$dir/config/jvm.options"
+  printf '%s\n' "-Xms$OS_HEAP" "-Xmx$OS_HEAP" >"$dir/config/jvm.options.d/heap.options"
+  # A class data sharing archive, written when the JVM first exits and mapped at every later
+  # start (its agent needs AllowArchivingWithJavaAgent): starts about a fifth quicker.
+  printf '%s\n' "-XX:+UnlockDiagnosticVMOptions" "-XX:+AllowArchivingWithJavaAgent" \
+    "-XX:+AutoCreateSharedArchive" "-XX:SharedArchiveFile=$dir/opensearch.jsa" "-Xlog:cds=off" >"$dir/config/jvm.options.d/cds.options"
+  cat >"$dir/config/opensearch.yml" <<EOF
+cluster.name: relata-local
+node.name: relata-local
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: $OPENSEARCH_PORT
+transport.port: $((OPENSEARCH_PORT + 100))-$((OPENSEARCH_PORT + 199))
+path.data: $dir/data
+path.logs: $dir/logs
+cluster.routing.allocation.disk.threshold_enabled: false
+EOF
+  [ "$(id -u)" != 0 ] || chown -R "$OS_USER:" "$dir"
 }
 
 launch() {
@@ -237,16 +283,16 @@ launch() {
     postgres)
       local bin data; bin=$("$here/tools.sh" postgres)
       mkdir -p "$RELATA_STATE"
-      postgres_user
-      if [ ${#as_pg[@]} -gt 0 ] && ! "${as_pg[@]}" test -x "$bin/postgres"; then
+      run_as "$PG_USER" PostgreSQL
+      if [ ${#as_user[@]} -gt 0 ] && ! "${as_user[@]}" test -x "$bin/postgres"; then
         die "the user $PG_USER cannot run $bin/postgres (a parent directory closed to other users?)"
       fi
-      data=$(postgres_data)
+      data=$(user_state_dir "$PG_USER" "$PG_DATA")
       postgres_init "$data" "$bin"
       # The socket lives in the data directory unless its path is too long for a socket (107 bytes).
       local socket_dir="$data"
       [ ${#socket_dir} -le 90 ] || socket_dir=""
-      spawn postgres "${as_pg[@]}" "$bin/postgres" -D "$data" -p "$POSTGRES_PORT" \
+      spawn postgres "${as_user[@]}" "$bin/postgres" -D "$data" -p "$POSTGRES_PORT" \
         -c listen_addresses=127.0.0.1 -c unix_socket_directories="$socket_dir" -c max_connections=200
       ;;
     ferretdb)
@@ -288,6 +334,22 @@ launch() {
         -Dkeycloak.migration.provider=singleFile \
         -Dkeycloak.migration.file="$REALM_FILE" \
         -Dkeycloak.migration.strategy=OVERWRITE_EXISTING
+      ;;
+    opensearch)
+      local home java_home dir; home=$("$here/tools.sh" opensearch)
+      java_home=$("$here/tools.sh" java)
+      mkdir -p "$RELATA_STATE"
+      run_as "$OS_USER" OpenSearch
+      if [ ${#as_user[@]} -gt 0 ]; then
+        local f
+        for f in "$home/bin/opensearch" "$java_home/bin/java"; do
+          "${as_user[@]}" test -x "$f" || die "the user $OS_USER cannot run $f (a parent directory closed to other users?)"
+        done
+      fi
+      dir=$(user_state_dir "$OS_USER" "$OS_STATE")
+      opensearch_config "$home" "$dir"
+      spawn opensearch "${as_user[@]}" env OPENSEARCH_JAVA_HOME="$java_home" OPENSEARCH_PATH_CONF="$dir/config" \
+        "$home/bin/opensearch"
       ;;
     zipkin)
       "$here/tools.sh" zipkin
@@ -474,6 +536,7 @@ Relata is running locally.
   Keycloak       $KEYCLOAK_URL/admin/  (console: admin / admin; realm relata)
   FerretDB       mongodb://127.0.0.1:$FERRETDB_PORT       NATS: nats://127.0.0.1:$NATS_PORT
   PostgreSQL     postgres://$PG_SUPERUSER@127.0.0.1:$POSTGRES_PORT/$FERRETDB_DATABASE   (FerretDB's storage)
+  OpenSearch     $OPENSEARCH_URL   (no credentials)
   Demo users     <tenant>-<role>, password relata-demo, tenants acme and globex, e.g. acme-sales-rep,
                  acme-sales-rep-2, acme-sales-manager, globex-support-agent; platform-admin (no tenant)
   Partner apps   acme-partner / acme-partner-secret, globex-partner / globex-partner-secret

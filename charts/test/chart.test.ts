@@ -48,6 +48,8 @@ const VALUE_SETS: Record<string, string[]> = {
     "--set", "services.reporting.enabled=true",
     "--set", "metrics.serviceMonitor.enabled=true",
   ],
+  // A service that searches: the bundled OpenSearch node comes with it.
+  "with OpenSearch": ["-f", "charts/test/values-opensearch.yaml"],
 };
 
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet"];
@@ -325,6 +327,82 @@ describe("configuration", () => {
     expect(partner).toMatchObject({ serviceAccountsEnabled: true, publicClient: false, secret: "${RELATA_CLIENT_SECRET_0}" });
     expect(partner.protocolMappers[0].config).toMatchObject({ "claim.name": "tenant", "claim.value": "demo" });
     expect(realm.clients.find((c: { clientId: string }) => c.clientId === "relata-cli").publicClient).toBe(true);
+  });
+});
+
+describe("OpenSearch", () => {
+  const SEARCHER = ["--set", "services.reporting.connectOpensearch=true"];
+  const EXTERNAL = ["--set", "opensearch.enabled=false"];
+  const env = (m: Manifest) => containersOf(m, false)[0]!.env!;
+  const policy = (ms: Manifest[], name: string) => named(ms, "NetworkPolicy", name).spec;
+  const egressPorts = (ms: Manifest[], name: string) => policy(ms, name).egress.map((r: any) => r.ports.map((p: any) => p.port)).flat();
+
+  test("nothing of it is rendered or required while no workload connects to it", () => {
+    expect(render().some((m) => m.metadata.name === "relata-opensearch")).toBe(false);
+    expect(refusal(...EXTERNAL)).toBe("");
+    expect(envOf(render(), "sales").OPENSEARCH_URL).toBeUndefined();
+  });
+
+  test("bundled: one node for trials, single-node discovery, security off, on a volume; reached only by the workloads that connect", () => {
+    const ms = render(...SEARCHER);
+    const sts = named(ms, "StatefulSet", "relata-opensearch");
+    const c = containersOf(sts, false)[0]!;
+    expect(c.image).toBe("docker.io/opensearchproject/opensearch:3.6.0");
+    const settings = Object.fromEntries(c.env!.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    expect(settings).toMatchObject({ "discovery.type": "single-node", DISABLE_SECURITY_PLUGIN: "true", OPENSEARCH_JAVA_OPTS: "-Xms512m -Xmx512m" });
+    expect(c.readinessProbe.httpGet.path).toBe("/_cluster/health?wait_for_status=yellow&timeout=1s");
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("8Gi");
+    expect(c.resources.limits).toEqual({ cpu: "1", memory: "1536Mi" });
+
+    expect(envOf(ms, "reporting").OPENSEARCH_URL).toBe("http://relata-opensearch:9200");
+    expect(envOf(ms, "sales").OPENSEARCH_URL).toBeUndefined();
+    expect(envOf(ms, "gateway").OPENSEARCH_URL).toBeUndefined();
+    expect(env(named(ms, "Deployment", "relata-reporting")).some((e: any) => e.name.startsWith("OPENSEARCH_"))).toBe(false);
+
+    const ingress = policy(ms, "relata-opensearch").ingress;
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0].ports).toEqual([{ port: 9200, protocol: "TCP" }]);
+    expect(ingress[0].from[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["reporting"]);
+    expect(policy(ms, "relata-opensearch").egress).toEqual([]);
+    const toOpensearch = policy(ms, "relata-reporting").egress.find((r: any) => r.ports[0].port === 9200);
+    expect(toOpensearch.to[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["opensearch"]);
+    expect(egressPorts(ms, "relata-sales")).not.toContain(9200);
+  });
+
+  test("external by URL: no node of its own, the URL in the ConfigMap, egress to the configured ports", () => {
+    const ms = render(...SEARCHER, ...EXTERNAL, "--set", "opensearch.url=https://search.example.com:9200/");
+    expect(ms.some((m) => m.metadata.name === "relata-opensearch")).toBe(false);
+    expect(envOf(ms, "reporting").OPENSEARCH_URL).toBe("https://search.example.com:9200");
+    expect(egressPorts(ms, "relata-reporting")).toEqual(expect.arrayContaining([443, 9200]));
+    expect(JSON.stringify(ms)).not.toContain("DISABLE_SECURITY_PLUGIN");
+  });
+
+  test("external with a Secret: credentials (and the URL when no url is set) from its keys", () => {
+    const withUrl = render(...SEARCHER, ...EXTERNAL, "--set", "opensearch.url=https://search.example.com", "--set", "opensearch.existingSecret=relata-opensearch");
+    const refs = (ms: Manifest[]) => Object.fromEntries(env(named(ms, "Deployment", "relata-reporting")).filter((e: any) => e.name.startsWith("OPENSEARCH_")).map((e: any) => [e.name, e.valueFrom.secretKeyRef]));
+    expect(refs(withUrl)).toEqual({
+      OPENSEARCH_USERNAME: { name: "relata-opensearch", key: "username", optional: true },
+      OPENSEARCH_PASSWORD: { name: "relata-opensearch", key: "password", optional: true },
+    });
+    expect(envOf(withUrl, "reporting").OPENSEARCH_URL).toBe("https://search.example.com");
+
+    // The production value set: a Secret only, egress to the namespace of the cluster.
+    const secretOnly = render("-f", "deploy/values/production.yaml", "--set", "services.sales.connectOpensearch=true");
+    const salesRefs = Object.fromEntries(env(named(secretOnly, "Deployment", "relata-sales")).filter((e: any) => e.name.startsWith("OPENSEARCH_")).map((e: any) => [e.name, e.valueFrom.secretKeyRef]));
+    expect(salesRefs.OPENSEARCH_URL).toEqual({ name: "relata-opensearch", key: "url" });
+    expect(Object.keys(salesRefs).sort()).toEqual(["OPENSEARCH_PASSWORD", "OPENSEARCH_URL", "OPENSEARCH_USERNAME"]);
+    expect(envOf(secretOnly, "sales").OPENSEARCH_URL).toBeUndefined();
+    const toCluster = policy(secretOnly, "relata-sales").egress.find((r: any) => r.ports[0].port === 9200);
+    expect(toCluster.to).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "opensearch" } } }]);
+  });
+
+  test.each([
+    [[...SEARCHER, ...EXTERNAL], /opensearch\.enabled is false, so set opensearch\.url or opensearch\.existingSecret/],
+    [["--set", "opensearch.url=https://admin:secret@search.example.com"], /opensearch\/url': 'https:\/\/admin:secret@search\.example\.com' does not match/],
+    [["--set", "services.sales.connectOpensearch=yes"], /services\/sales\/connectOpensearch': got string, want boolean/],
+    [["--set", "opensearch.javaHeap=1gb"], /opensearch\/javaHeap': '1gb' does not match/],
+  ])("refuses %j", (args, message) => {
+    expect(refusal(...args)).toMatch(message);
   });
 });
 

@@ -195,6 +195,30 @@ key: uri
 {{- end -}}
 {{- end -}}
 
+{{/* The workloads with connectOpensearch. Input: the workloads map. Output: a JSON list of names. */}}
+{{- define "relata.opensearch.clients" -}}
+{{- $clients := list -}}
+{{- range $name, $w := . -}}
+{{- if $w.connectOpensearch -}}{{- $clients = append $clients $name -}}{{- end -}}
+{{- end -}}
+{{- toJson $clients -}}
+{{- end -}}
+
+{{/*
+OPENSEARCH_URL when it is not a secret: the bundled node's Service, or opensearch.url; empty when
+it comes from opensearch.existingSecret (key url). Fails when neither says where OpenSearch is.
+*/}}
+{{- define "relata.opensearch.url" -}}
+{{- $o := .Values.opensearch -}}
+{{- if $o.enabled -}}
+{{- printf "http://%s:9200" (include "relata.componentName" (dict "root" . "component" "opensearch")) -}}
+{{- else if $o.url -}}
+{{- $o.url | trimSuffix "/" -}}
+{{- else if not $o.existingSecret -}}
+{{- fail "opensearch: opensearch.enabled is false, so set opensearch.url or opensearch.existingSecret (a Secret with key url, and optional username and password)" -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "relata.keycloak.hostname" -}}
 {{- .Values.keycloak.hostname | default (printf "http://%s:8080" (include "relata.componentName" (dict "root" . "component" "keycloak"))) | trimSuffix "/" -}}
 {{- end -}}
@@ -300,7 +324,7 @@ seccompProfile:
 {{- $root := .root -}}
 {{- $v := index $root.Values .dep -}}
 {{- if $v.enabled -}}
-{{- $port := dict "mongodb" 27017 "nats" 4222 "keycloak" 8080 -}}
+{{- $port := dict "mongodb" 27017 "nats" 4222 "keycloak" 8080 "opensearch" 9200 -}}
 - to:
     {{- include "relata.peersOf" (dict "root" $root "components" (list .dep)) | nindent 4 }}
   ports:
@@ -336,6 +360,11 @@ GRPC_PORT: "50051"
 METRICS_PORT: {{ $root.Values.metrics.port | quote }}
 {{- if and $w.connectNats (not $root.Values.nats.existingSecret) }}
 NATS_URL: {{ include "relata.nats.url" $root | quote }}
+{{- end }}
+{{- if $w.connectOpensearch }}
+{{- with include "relata.opensearch.url" $root }}
+OPENSEARCH_URL: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- range $callee := $w.callees }}
 {{ (index $workloads $callee).envPrefix }}_GRPC_ADDR: {{ printf "%s:50051" (index $workloads $callee).fullname | quote }}

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
 import { ROLES, type Role } from "@relata/platform";
 import { INFRA_DEFAULT_PORTS, localPorts, readWorkloads, servingPort, stackPort, type Workload, type WorkloadKind } from "./workloads";
 
@@ -28,10 +30,14 @@ export interface LocalStack {
   natsPort: number;
   natsMonitorPort: number;
   keycloakPort: number;
+  /** OpenSearch's HTTP port (the knowledge base's search engine). */
+  opensearchPort: number;
   /** `mongodb://127.0.0.1:<port>`: append `/<database>`. */
   ferretdbUri: string;
   natsUrl: string;
   natsMonitorUrl: string;
+  /** `http://127.0.0.1:<port>`: OpenSearch, plain HTTP without credentials (no security plugin). */
+  opensearchUrl: string;
   /** Keycloak's fixed public address (its `--hostname`): `http://localhost:<port>`. */
   keycloakUrl: string;
   /** The realm's issuer, exactly as tokens carry it in `iss`. */
@@ -53,8 +59,8 @@ function localWorkload(w: Workload, env: NodeJS.ProcessEnv): LocalWorkload {
 }
 
 /**
- * Reads the stack's addresses from an environment. Besides the ports, GATEWAY_URL, OIDC_ISSUER
- * and NATS_URL override the derived URLs (as deploy/seed.mjs and the platform tests do).
+ * Reads the stack's addresses from an environment. Besides the ports, GATEWAY_URL, OIDC_ISSUER,
+ * NATS_URL and OPENSEARCH_URL override the derived URLs (as deploy/seed.mjs and the platform tests do).
  * `declared`: the workloads (default: this repository's manifests).
  */
 export function readLocalStack(env: NodeJS.ProcessEnv = process.env, declared: readonly Workload[] = readWorkloads()): LocalStack {
@@ -64,6 +70,7 @@ export function readLocalStack(env: NodeJS.ProcessEnv = process.env, declared: r
   const natsPort = port("NATS_PORT");
   const natsMonitorPort = port("NATS_MONITOR_PORT");
   const keycloakPort = port("KEYCLOAK_PORT");
+  const opensearchPort = port("OPENSEARCH_PORT");
   const workloads = Object.fromEntries(declared.map((w) => [w.name, localWorkload(w, env)]));
   const gateway = Object.values(workloads).find((w) => w.kind === "http-gateway");
   const servicePorts = Object.values(workloads).filter((w) => w.kind === "grpc-service").map((w) => w.port);
@@ -76,9 +83,11 @@ export function readLocalStack(env: NodeJS.ProcessEnv = process.env, declared: r
     natsPort,
     natsMonitorPort,
     keycloakPort,
+    opensearchPort,
     ferretdbUri: `mongodb://127.0.0.1:${ferretdbPort}`,
     natsUrl: env.NATS_URL || `nats://127.0.0.1:${natsPort}`,
     natsMonitorUrl: `http://127.0.0.1:${natsMonitorPort}`,
+    opensearchUrl: trim(env.OPENSEARCH_URL || `http://127.0.0.1:${opensearchPort}`),
     keycloakUrl,
     keycloakIssuer: trim(env.OIDC_ISSUER || `${keycloakUrl}/realms/relata`),
     gatewayUrl: trim(gatewayUrl),
@@ -150,3 +159,49 @@ export const PARTNER_CLIENTS: Readonly<Record<Tenant, PartnerClient>> = Object.f
 export const CLI_CLIENT_ID = "relata-cli";
 /** The audience (`aud`) of every token the gateway accepts. */
 export const API_AUDIENCE = "relata-api";
+
+/** The servers of the local stack that a test may stop and start again (deploy/stack.sh's components). */
+export const STACK_COMPONENTS = ["postgres", "ferretdb", "nats", "keycloak", "opensearch", "zipkin", "collector"] as const;
+export type StackComponent = (typeof STACK_COMPONENTS)[number];
+
+const STACK_SCRIPT = path.resolve(__dirname, "../../../deploy/stack.sh");
+
+/**
+ * Runs `deploy/stack.sh <command> <component>` with this process's environment, so it acts on the
+ * stack the test runs against (its RELATA_STATE and ports: under `make test`, the test stack).
+ */
+async function stackCommand(command: "up" | "down", component: StackComponent): Promise<void> {
+  if (!(STACK_COMPONENTS as readonly string[]).includes(component)) {
+    throw new Error(`"${component}" is not a stack component (${STACK_COMPONENTS.join(", ")})`);
+  }
+  await new Promise<void>((resolve, reject) => {
+    execFile("bash", [STACK_SCRIPT, command, component], { env: process.env, maxBuffer: 4 * 1024 * 1024 }, (err, _stdout, stderr) => {
+      if (err) reject(new Error(`deploy/stack.sh ${command} ${component} failed (${err.message.split("\n")[0]})\n${stderr}`));
+      else resolve();
+    });
+  });
+}
+
+/**
+ * Stops one server of the local stack (`stopComponent("opensearch")`), as `deploy/stack.sh down`
+ * does: resolves when its processes are gone. For tests of what happens while it is down; start
+ * it again with {@link startComponent}, or use {@link withComponentStopped}, which always does.
+ */
+export function stopComponent(component: StackComponent): Promise<void> {
+  return stackCommand("down", component);
+}
+
+/** Starts one server of the local stack again and resolves once it is ready (OpenSearch: 30-60 s). */
+export function startComponent(component: StackComponent): Promise<void> {
+  return stackCommand("up", component);
+}
+
+/** Runs `use` while the component is stopped, and starts it again (ready) whatever `use` does. */
+export async function withComponentStopped<T>(component: StackComponent, use: () => Promise<T>): Promise<T> {
+  await stopComponent(component);
+  try {
+    return await use();
+  } finally {
+    await startComponent(component);
+  }
+}

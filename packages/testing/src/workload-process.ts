@@ -47,7 +47,7 @@ export async function startWorkloadProcess(name: string, options: WorkloadProces
   const workload = findWorkload(workloads, name);
   const main = path.join(repoRoot, workload.main);
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -b)`);
-  const infra: LocalInfra = { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl, oidcIssuer: localStack.keycloakIssuer, ...options.infra };
+  const infra: LocalInfra = { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl, opensearchUrl: localStack.opensearchUrl, oidcIssuer: localStack.keycloakIssuer, ...options.infra };
   const servingVariable = portVariable(workload, KINDS[workload.kind].serving);
   const env: Record<string, string | undefined> = localEnv(workloads, name, { env: { ...process.env, [servingVariable]: String(options.port) }, infra });
   env.METRICS_PORT = String(options.metricsPort ?? 0);

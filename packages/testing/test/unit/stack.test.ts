@@ -9,9 +9,11 @@ describe("readLocalStack", () => {
       natsPort: 4222,
       natsMonitorPort: 8222,
       keycloakPort: 8180,
+      opensearchPort: 9200,
       ferretdbUri: "mongodb://127.0.0.1:27017",
       natsUrl: "nats://127.0.0.1:4222",
       natsMonitorUrl: "http://127.0.0.1:8222",
+      opensearchUrl: "http://127.0.0.1:9200",
       keycloakUrl: "http://localhost:8180",
       keycloakIssuer: "http://localhost:8180/realms/relata",
       gatewayUrl: "http://localhost:8080",
@@ -31,12 +33,16 @@ describe("readLocalStack", () => {
       SALES_GRPC_PORT: "50151",
       GATEWAY_URL: "http://gw.test:9999/",
       NATS_URL: "nats://nats.test:4222",
+      OPENSEARCH_PORT: "9300",
     });
     expect(stack.ferretdbUri).toBe("mongodb://127.0.0.1:27117");
     expect(stack.keycloakIssuer).toBe("http://localhost:8280/realms/relata");
     expect(stack.workloads.sales!.address).toBe("127.0.0.1:50151");
     expect(stack.gatewayUrl).toBe("http://gw.test:9999");
     expect(stack.natsUrl).toBe("nats://nats.test:4222");
+    expect(stack.opensearchPort).toBe(9300);
+    expect(stack.opensearchUrl).toBe("http://127.0.0.1:9300");
+    expect(readLocalStack({ OPENSEARCH_URL: "https://search.test:9200/" }).opensearchUrl).toBe("https://search.test:9200");
     expect(readLocalStack({ OIDC_ISSUER: "http://kc.test/realms/relata/" }).keycloakIssuer).toBe("http://kc.test/realms/relata");
     expect(readLocalStack({ GATEWAY_PORT: "8580" }).gatewayUrl).toBe("http://localhost:8580");
   });
@@ -50,6 +56,7 @@ describe("readLocalStack", () => {
     expect(stack.gatewayUrl).toBe("http://localhost:18080");
     expect(stack.workloads.gateway!.metricsUrl).toBe("http://127.0.0.1:19465/metrics");
     expect(stack.natsPort).toBe(21222);
+    expect(stack.opensearchUrl).toBe("http://127.0.0.1:19200");
     expect(readLocalStack({ RELATA_PORT_BLOCK: "test", SALES_GRPC_PORT: "23051" }).workloads.sales!.address).toBe("127.0.0.1:23051");
   });
 

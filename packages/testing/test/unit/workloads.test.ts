@@ -33,6 +33,7 @@ describe("the repository's workloads", () => {
       METRICS_PORT: "9464",
       MONGO_URI: "mongodb://127.0.0.1:27017/relata_sales",
       NATS_URL: "nats://127.0.0.1:4222",
+      OPENSEARCH_URL: "http://127.0.0.1:9200",
       SERVICE_GRPC_ADDR: "127.0.0.1:50052",
     });
     expect(localEnv(workloads, "gateway", { env: {} })).toEqual({
@@ -47,8 +48,8 @@ describe("the repository's workloads", () => {
   });
 
   it("follow a port block given by the environment", () => {
-    const env = { FERRETDB_PORT: "23017", NATS_PORT: "23222", KEYCLOAK_PORT: "23180", SALES_GRPC_PORT: "23051", SALES_METRICS_PORT: "23464", GATEWAY_PORT: "23080", GATEWAY_METRICS_PORT: "23465" };
-    expect(localEnv(workloads, "sales", { env })).toMatchObject({ GRPC_PORT: "23051", METRICS_PORT: "23464", MONGO_URI: "mongodb://127.0.0.1:23017/relata_sales", NATS_URL: "nats://127.0.0.1:23222" });
+    const env = { FERRETDB_PORT: "23017", NATS_PORT: "23222", OPENSEARCH_PORT: "23200", KEYCLOAK_PORT: "23180", SALES_GRPC_PORT: "23051", SALES_METRICS_PORT: "23464", GATEWAY_PORT: "23080", GATEWAY_METRICS_PORT: "23465" };
+    expect(localEnv(workloads, "sales", { env })).toMatchObject({ GRPC_PORT: "23051", METRICS_PORT: "23464", MONGO_URI: "mongodb://127.0.0.1:23017/relata_sales", NATS_URL: "nats://127.0.0.1:23222", OPENSEARCH_URL: "http://127.0.0.1:23200" });
     expect(localEnv(workloads, "gateway", { env })).toMatchObject({ PORT: "23080", METRICS_PORT: "23465", OIDC_ISSUER: "http://localhost:23180/realms/relata", PUBLIC_URL: "http://localhost:23080", SALES_GRPC_ADDR: "127.0.0.1:23051" });
     expect(localEnv(workloads, "sales", { env, infra: { mongoBaseUri: "mongodb://127.0.0.1:5" } }).MONGO_URI).toBe("mongodb://127.0.0.1:5/relata_sales");
   });
@@ -60,6 +61,7 @@ describe("the repository's workloads", () => {
       METRICS_PORT: "23464",
       MONGO_URI: "mongodb://127.0.0.1:17017/relata_sales",
       NATS_URL: "nats://127.0.0.1:14222",
+      OPENSEARCH_URL: "http://127.0.0.1:19200",
       SERVICE_GRPC_ADDR: "127.0.0.1:10052",
     });
     expect(localEnv(workloads, "gateway", { env })).toMatchObject({ PORT: "18080", METRICS_PORT: "19465", OIDC_ISSUER: "http://localhost:23180/realms/relata", PUBLIC_URL: "http://localhost:18080", SALES_GRPC_ADDR: "127.0.0.1:10051" });
@@ -118,6 +120,7 @@ describe("a new service", () => {
       METRICS_PORT: "9466",
       MONGO_URI: "mongodb://127.0.0.1:27017/relata_knowledge_base",
       NATS_URL: "nats://127.0.0.1:4222",
+      OPENSEARCH_URL: "http://127.0.0.1:9200",
       SALES_GRPC_ADDR: "127.0.0.1:50051",
       SEARCH_LIMIT: "50",
     });
@@ -134,6 +137,7 @@ describe("a new service", () => {
     ["a port of another kind", { "services/marketing": service("marketing", 50052, 9466, { ports: { grpc: 50052, metrics: 9466, http: 8081 } }) }, "relata.ports.http: a grpc-service has ports grpc, metrics"],
     ["an unknown field", { "services/marketing": service("marketing", 50052, 9466, { database: "mkt" }) }, "relata.database is not a manifest field"],
     ["a variable the stack sets", { "services/marketing": service("marketing", 50052, 9466, { env: { MONGO_URI: "mongodb://x/y" } }) }, "relata.env.MONGO_URI: the stack sets this one"],
+    ["OpenSearch's address, which the stack sets", { "services/marketing": service("marketing", 50052, 9466, { env: { OPENSEARCH_URL: "http://x:9200" } }) }, "relata.env.OPENSEARCH_URL: the stack sets this one"],
     ["no main", { "services/marketing": { ...service("marketing", 50052, 9466), main: undefined } }, '"main" (the compiled entry point, e.g. dist/main.js) is required'],
   ])("is refused with %s, naming the file and the field", (_what, extra, message) => {
     root = fixture({ ...PLATFORM, ...extra });
