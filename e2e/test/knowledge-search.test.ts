@@ -65,7 +65,7 @@ test("written, reviewed by another editor, published, found in its language with
   // A distractor in English that mentions the printer in passing.
   await publish({ title: "Printer cables", body: "Which cable a printer needs.", language: "en" });
 
-  const hit = await eventually(() => search(`q=Druckers&language=de&product=${product}`), (r) => r.status === 200 && found(r.body).includes(draft.id), "the article found in German");
+  const hit = await eventually(() => search(`q=Druckern&language=de&product=${product}`), (r) => r.status === 200 && found(r.body).includes(draft.id), "the article found in German");
   expect(found(hit.body)).toEqual([draft.id]);
   expect(hit.body.data[0].highlights.title).toEqual(["<mark>Drucker</mark> zeigt offline an"]);
   expect(hit.body.data[0].highlights.body.join(" ")).toContain("<mark>Drucker</mark>");
