@@ -108,9 +108,10 @@ test("typos are forgiven, filters and counts per category, pages by cursor, part
     seen.push(...found(page));
     cursor = page.nextCursor;
   }
-  expect(seen.sort()).toEqual(made.sort());
-  expect(found(ok(await search(`q=password&product=${product}`, acmePartner)))).toEqual([made[0]]);
-  expect(found(ok(await search(`q=password&product=${product}&visibility=public`)))).toEqual([made[0]]);
+  const publicOne = made[0];
+  expect([...seen].sort()).toEqual([...made].sort());
+  expect(found(ok(await search(`q=password&product=${product}`, acmePartner)))).toEqual([publicOne]);
+  expect(found(ok(await search(`q=password&product=${product}&visibility=public`)))).toEqual([publicOne]);
   expectProblem(await search(`product=${product}`), 400, "q");
   expectProblem(await search(`q=x&cursor=garbage`), 400, "cursor");
 });
@@ -119,9 +120,9 @@ test("two tenants with identical text never see each other's articles in search,
   const text = { title: `Twin article ${runId}`, body: "Identical words in both tenants about router firmware.", language: "en", category: `${category}-twins` };
   const mine = await publish(text);
   const theirs = await publish(text, [globexEditor, globexAdmin]);
-  const q = `q=${encodeURIComponent(`Twin article ${runId}`)}&product=${product}`;
-  const acme = await eventually(() => search(q), (r) => r.status === 200 && r.body.total >= 1, "acme's indexed");
-  const globex = await eventually(() => search(q, globexAgent), (r) => r.status === 200 && r.body.total >= 1, "globex's indexed");
+  const q = `q=${encodeURIComponent("Twin article router firmware")}&product=${product}`;
+  const acme = await eventually(() => search(q), (r) => r.status === 200 && found(r.body).includes(mine.id), "acme's indexed");
+  const globex = await eventually(() => search(q, globexAgent), (r) => r.status === 200 && found(r.body).includes(theirs.id), "globex's indexed");
   expect([found(acme.body), acme.body.total, acme.body.categories]).toEqual([[mine.id], 1, [{ category: text.category, count: 1 }]]);
   expect([found(globex.body), globex.body.total, globex.body.categories]).toEqual([[theirs.id], 1, [{ category: text.category, count: 1 }]]);
 
