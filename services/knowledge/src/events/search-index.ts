@@ -2,6 +2,7 @@ import type { ConsumerLoop, EventBus, Logger } from "@relata/platform";
 import { ArticleChanged } from "@relata/proto/events/v1/knowledge";
 import type { ArticleIndex } from "../search/index";
 import { indexOperation } from "../search/index";
+import { statusOf } from "../search/engine";
 import { ARTICLE_CHANGED_SUBJECTS } from "./builders";
 import { KNOWLEDGE_STREAM } from "./stream";
 
@@ -32,7 +33,13 @@ export function startSearchIndexConsumer(bus: EventBus, index: ArticleIndex, log
       }
       const op = indexOperation(event);
       if (!op) return;
-      await index.apply(op);
+      try {
+        await index.apply(op);
+      } catch (err) {
+        // The alias is gone (a cluster emptied by hand): made again on the next delivery.
+        if (statusOf(err) === 404) ready = false;
+        throw err;
+      }
       logger.debug({ subject, id: op.id, version: op.version, kind: op.kind }, "search index updated");
     },
   });

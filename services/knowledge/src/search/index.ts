@@ -129,7 +129,8 @@ export class ArticleIndex {
   async apply(op: IndexOperation, index = this.alias): Promise<void> {
     try {
       if (op.kind === "index") {
-        await this.client.index({ index, id: op.id, version: op.version, version_type: "external", body: op.document });
+        // Through the alias only while it exists: never an index made on the fly with guessed mappings.
+        await this.client.index({ index, id: op.id, version: op.version, version_type: "external", body: op.document, require_alias: index === this.alias });
       } else {
         await this.client.delete({ index, id: op.id, version: op.version, version_type: "external" });
       }
@@ -149,7 +150,7 @@ export class ArticleIndex {
       if (op.kind === "index") body.push({ index: meta }, op.document);
       else body.push({ delete: meta });
     }
-    const res = await this.client.bulk({ body: body as never, refresh: false });
+    const res = await this.client.bulk({ body: body as never, refresh: false, require_alias: index === this.alias });
     const result = res.body as { errors: boolean; items: Record<string, { status: number; error?: unknown }>[] };
     if (!result.errors) return;
     for (const item of result.items) {
