@@ -13,7 +13,7 @@
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { VOCABULARY, CATEGORIES, PRODUCT, LANGUAGES } from "./knowledge-vocabulary.js";
+import { VOCABULARY, CATEGORIES, PRODUCT, LANGUAGES } from "./knowledge-vocabulary.mjs";
 
 const require = createRequire(fileURLToPath(new URL("../../package.json", import.meta.url)));
 const { openChannel, promiseClients } = require("@relata/platform");

@@ -8,7 +8,7 @@ import { check } from "k6";
 import http from "k6/http";
 import { Counter } from "k6/metrics";
 import { token } from "./layers/gateway.js";
-import { LANGUAGES, VOCABULARY } from "./knowledge-vocabulary.js";
+import { LANGUAGES, VOCABULARY } from "./knowledge-vocabulary.mjs";
 
 const BASE = __ENV.BENCH_GATEWAY_URL || `http://localhost:${__ENV.GATEWAY_PORT || "8080"}`;
 const DURATION = __ENV.BENCH_DURATION || "15s";

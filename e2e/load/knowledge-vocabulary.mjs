@@ -1,5 +1,6 @@
 // The words of the search benchmark's articles and queries, shared by knowledge-articles.mjs
-// (which writes the articles) and knowledge-search.js (k6, which searches them).
+// (which writes the articles) and knowledge-search.js (k6, which searches them). An .mjs file:
+// node reads it as an ES module without guessing; k6 reads every file as one.
 export const PRODUCT = "bench-kb";
 export const CATEGORIES = ["billing", "login", "printing", "network", "email", "mobile", "reports", "security", "setup", "updates"];
 export const LANGUAGES = ["en", "en", "de", "ru"];
