@@ -8,10 +8,12 @@ import { localStack, testServerPort } from "@relata/testing";
 import { rebuildSearchIndex } from "../../src/search/rebuild";
 import { searchClient } from "../../src/search/engine";
 import { ArticleIndex } from "../../src/search/index";
+import { ARTICLE_CHANGED_SUBJECTS } from "../../src/events/builders";
 import {
   as,
   asPartner,
   connectBus,
+  createDurableFromNow,
   dropDatabase,
   eventually,
   failureOf,
@@ -42,13 +44,16 @@ const reviewer = (t = tenant) => as(t, "bob", ["kb-editor"]);
 const agent = (t = tenant) => as(t, "agent", ["support-agent"]);
 
 beforeAll(async () => {
+  bus = await connectBus("knowledge-search-test");
+  // The index of this file is fed from now on (the stack's stream may hold many other articles).
+  const durable = `knowledge-search-${runId()}`;
+  await createDurableFromNow(bus, durable, ARTICLE_CHANGED_SUBJECTS);
   server = await startKnowledgeProcess({
     port: testServerPort(301),
-    env: { SEARCH_INDEX_ALIAS: alias, SEARCH_INDEX_DURABLE: `knowledge-search-${runId()}`, OPENSEARCH_URL: localStack.opensearchUrl },
+    env: { SEARCH_INDEX_ALIAS: alias, SEARCH_INDEX_DURABLE: durable, OPENSEARCH_URL: localStack.opensearchUrl },
     echo: process.env.ECHO_SERVER === "1",
   });
   client = knowledgeClientsAt(server.address);
-  bus = await connectBus("knowledge-search-test");
 });
 
 afterAll(async () => {

@@ -27,6 +27,9 @@ export const nextSequence = (bus: EventBus) => kit.nextSequence(bus, KNOWLEDGE);
 export const readStream = (bus: EventBus, fromSeq: number, subject: string, decodeMeta: (data: Uint8Array) => EventMeta | undefined) =>
   kit.readStream(bus, KNOWLEDGE, fromSeq, subject, decodeMeta);
 
+/** A durable of the KNOWLEDGE stream that starts at the stream's end: a test's consumer reads what the test causes, not the stack's history. */
+export const createDurableFromNow = (bus: EventBus, durable: string, filterSubjects: string[]) => kit.createDurableFromNow(bus, KNOWLEDGE_STREAM, durable, filterSubjects);
+
 export type KnowledgeClients = ClosableClients<typeof knowledgeServices>;
 
 /** Promise clients of every Knowledge-Base gRPC service at `address`, on one channel that `close()` ends. */
