@@ -8,8 +8,6 @@ import { SearchQuery, searchHitJson, searchResultJson, SearchResultJson, Suggest
 /** The permission rows of search and suggestions. */
 export const SEARCH_OPERATIONS = { search: "articles.search", suggest: "cases.suggested_articles" } as const;
 
-const UNAVAILABLE = { description: "The search engine is down: retry after the Retry-After seconds (everything else keeps working)." };
-
 /** Search; listed before the article's own routes, so that /v1/articles/search is not read as an id. */
 export function searchRoutes(knowledge: KnowledgeClients): RouteSpec[] {
   return [
@@ -20,8 +18,9 @@ export function searchRoutes(knowledge: KnowledgeClients): RouteSpec[] {
       operation: SEARCH_OPERATIONS.search,
       tag: "Articles",
       summary: "Search the published articles: ranked, highlighted, with counts per category (partner clients: public articles only)",
+      description: "While the search engine is down: 503 with Retry-After; every other route keeps working.",
       query: SearchQuery,
-      responses: { 200: { description: "The matches, best first.", schema: SearchResultJson }, 503: UNAVAILABLE },
+      responses: { 200: { description: "The matches, best first.", schema: SearchResultJson } },
       handler: async (ctx) => {
         const q = ctx.query;
         const res = await knowledge.search.searchArticles(
@@ -51,9 +50,10 @@ export function suggestionRoutes(knowledge: KnowledgeClients): RouteSpec[] {
       operation: SEARCH_OPERATIONS.suggest,
       tag: "Articles",
       summary: "The published articles most like a case's subject and description, filtered by its product (and a language)",
+      description: "While the search engine is down: 503 with Retry-After.",
       params: CaseIdParams,
       query: SuggestQuery,
-      responses: { 200: { description: "The suggestions, best first.", schema: SuggestionsJson }, 503: UNAVAILABLE },
+      responses: { 200: { description: "The suggestions, best first.", schema: SuggestionsJson } },
       handler: async (ctx) => {
         const res = await knowledge.search.suggestArticles({ caseId: ctx.params.id, language: ctx.query.language ?? "", limit: ctx.query.limit ?? 0 }, ctx.call);
         return { body: { data: res.hits.map(searchHitJson) } };
