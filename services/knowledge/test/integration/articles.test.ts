@@ -6,7 +6,9 @@ import type { EventBus } from "@relata/platform";
 import {
   as,
   asPartner,
+  caseCopyDurable,
   connectBus,
+  deleteDurables,
   dropDatabase,
   eventually,
   failureOf,
@@ -15,6 +17,7 @@ import {
   publishCase,
   readStream,
   runId,
+  SERVICE,
   startKnowledgeProcess,
   type KnowledgeClients,
   type KnowledgeProcess,
@@ -41,8 +44,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.close();
-  await bus?.close();
   await server?.stop();
+  if (bus) await deleteDurables(bus, [{ stream: SERVICE, name: caseCopyDurable }]);
+  await bus?.close();
   if (server) await dropDatabase(server.database);
 });
 

@@ -12,9 +12,12 @@ import { ARTICLE_CHANGED_SUBJECTS } from "../../src/events/builders";
 import {
   as,
   asPartner,
+  caseCopyDurable,
   connectBus,
+  deleteDurables,
   createDurableFromNow,
   dropDatabase,
+  KNOWLEDGE,
   eventually,
   failureOf,
   knowledgeClientsAt,
@@ -22,6 +25,7 @@ import {
   publishCase,
   readStream,
   runId,
+  SERVICE,
   startKnowledgeProcess,
   type KnowledgeClients,
   type KnowledgeProcess,
@@ -32,6 +36,7 @@ jest.setTimeout(120_000);
 // The built service against real FerretDB, NATS and OpenSearch, with an index alias and
 // consumers of its own (names of this run), so other test files never meet its index.
 const alias = `relata-knowledge-test-${runId()}`;
+const durable = `knowledge-search-${runId()}`;
 let server: KnowledgeProcess;
 let client: KnowledgeClients;
 let bus: EventBus;
@@ -46,7 +51,6 @@ const agent = (t = tenant) => as(t, "agent", ["support-agent"]);
 beforeAll(async () => {
   bus = await connectBus("knowledge-search-test");
   // The index of this file is fed from now on (the stack's stream may hold many other articles).
-  const durable = `knowledge-search-${runId()}`;
   await createDurableFromNow(bus, durable, ARTICLE_CHANGED_SUBJECTS);
   server = await startKnowledgeProcess({
     port: testServerPort(301),
@@ -58,8 +62,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.close();
-  await bus?.close();
   await server?.stop();
+  if (bus) await deleteDurables(bus, [{ stream: KNOWLEDGE, name: durable }, { stream: SERVICE, name: caseCopyDurable }]);
+  await bus?.close();
   if (server) await dropDatabase(server.database);
   const engine = searchClient(localStack.opensearchUrl);
   await engine.indices.delete({ index: `${alias}*` }).catch(() => undefined);

@@ -5,7 +5,7 @@ import * as kit from "@relata/testing";
 import { clientsAt, localStack, runId, startWorkloadProcess, type ClosableClients, type WorkloadProcess } from "@relata/testing";
 import { randomUUID } from "node:crypto";
 import { knowledgeServices } from "../../src/client";
-import { KNOWLEDGE_STREAM } from "../../src/events/stream";
+import { KNOWLEDGE_STREAM, SERVICE_STREAM } from "../../src/events/stream";
 
 // Real FerretDB and NATS JetStream (`make test` starts them with deploy/stack.sh). The kit's
 // helpers for any service's tests, and those bound to the KNOWLEDGE stream.
@@ -23,6 +23,7 @@ export const asPartner = (tenantId: string) => ({
 });
 
 export const KNOWLEDGE = KNOWLEDGE_STREAM.name;
+export const SERVICE = SERVICE_STREAM.name;
 export const nextSequence = (bus: EventBus) => kit.nextSequence(bus, KNOWLEDGE);
 export const readStream = (bus: EventBus, fromSeq: number, subject: string, decodeMeta: (data: Uint8Array) => EventMeta | undefined) =>
   kit.readStream(bus, KNOWLEDGE, fromSeq, subject, decodeMeta);
@@ -41,17 +42,25 @@ export interface KnowledgeProcess extends WorkloadProcess {
   database: string;
 }
 
+/** Removes the durables a test's Knowledge-Base made on the stack's streams (their names are the run's own). */
+export async function deleteDurables(bus: EventBus, durables: { stream: string; name: string }[]): Promise<void> {
+  for (const d of durables) await bus.jsm.consumers.delete(d.stream, d.name).catch(() => undefined);
+}
+
 /**
  * Runs the built Knowledge-Base as a child process of the test (startWorkloadProcess) on
  * `port` (testServerPort of the file's own offsets), with a fresh database, on the stack's NATS.
  * Its durable consumers get names of their own, so test files never share a position.
  */
+/** The case-copy durable of this test file's Knowledge-Base. */
+export const caseCopyDurable = `knowledge-cases-${runId()}`;
+
 export async function startKnowledgeProcess(options: { port: number; database?: string; env?: Record<string, string | undefined>; echo?: boolean }): Promise<KnowledgeProcess> {
   const child = await startWorkloadProcess("knowledge", {
     port: options.port,
     database: options.database ?? `relata_knowledge_test_${runId()}`,
     infra: { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl },
-    env: { SHUTDOWN_GRACE_MS: "3000", CASE_COPY_DURABLE: `knowledge-cases-${runId()}`, ...options.env },
+    env: { SHUTDOWN_GRACE_MS: "3000", CASE_COPY_DURABLE: caseCopyDurable, ...options.env },
     echo: options.echo,
   });
   return Object.assign(child, { database: child.database! });
