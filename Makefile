@@ -26,7 +26,7 @@ TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgr
 	trap '$(STACK) down' EXIT
 
 .PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \
-        test-integration test-e2e test-fuzz chart-check bench images clean
+        test-integration test-e2e test-fuzz chart-check bench knowledge-reindex images clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -109,6 +109,9 @@ chart-check: install ## helm lint, render and validate the chart offline, and th
 bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB, then SLA firing accuracy (not part of test)
 	@rm -f .run/bench-owned; trap '$(STACK) down --owned-by .run/bench-owned' EXIT; \
 	RATE_LIMIT_PER_MINUTE=0 $(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh && e2e/load/sla-bench.sh
+
+knowledge-reindex: build ## rebuild the Knowledge-Base's search index from its events (a new index, then the alias moved to it)
+	@set -a; source <($(STACK) env knowledge); set +a; node services/knowledge/dist/reindex.js
 
 images: ## build the container images (needs a Docker engine)
 	@deploy/images.sh

@@ -231,12 +231,12 @@ describe("network paths", () => {
     expect(env.MARKETING_GRPC_ADDR).toBe("relata-marketing:50051");
     expect(env.REPORTING_GRPC_ADDR).toBeUndefined();
     const grpcEgress = policy("relata-gateway").egress.filter((r: any) => r.ports[0].port === 50051).flatMap(components);
-    expect(grpcEgress.sort()).toEqual(["marketing", "sales", "service"]);
+    expect(grpcEgress.sort()).toEqual(["knowledge", "marketing", "sales", "service"]);
   });
 
   test("only the services reach the bundled MongoDB and NATS; only the gateway and tests reach Keycloak", () => {
-    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["marketing", "mongodb-users", "reporting", "sales", "service"]);
-    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["marketing", "reporting", "sales", "service"]);
+    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["knowledge", "marketing", "mongodb-users", "reporting", "sales", "service"]);
+    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["knowledge", "marketing", "reporting", "sales", "service"]);
     expect(components(policy("relata-keycloak").ingress[0]).sort()).toEqual(["gateway", "tests"]);
     for (const dep of ["relata-mongodb", "relata-nats", "relata-keycloak"]) expect(policy(dep).egress).toEqual([]);
   });
@@ -254,12 +254,12 @@ describe("network paths", () => {
     }
     const job = ms.find((m) => m.kind === "Job" && m.metadata.name.startsWith("relata-mongodb-users-"))!;
     const users = JSON.parse(containersOf(job)[0]!.env!.find((e: any) => e.name === "RELATA_USERS").value);
-    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["marketing", "reporting", "sales", "service"]);
+    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["knowledge", "marketing", "reporting", "sales", "service"]);
   });
 
   test("a ServiceMonitor per workload when asked, and the metrics port is opened for it", () => {
     const monitors = ms.filter((m) => m.kind === "ServiceMonitor").map((m) => m.metadata.name).sort();
-    expect(monitors).toEqual(["relata-gateway", "relata-marketing", "relata-reporting", "relata-sales", "relata-service"]);
+    expect(monitors).toEqual(["relata-gateway", "relata-knowledge", "relata-marketing", "relata-reporting", "relata-sales", "relata-service"]);
     expect(policy("relata-sales").ingress.some((r: any) => r.ports[0].port === 9464)).toBe(true);
   });
 });
@@ -283,6 +283,8 @@ describe("configuration", () => {
       "services.sales.mongodb.uri=mongodb://u:p@db.example.com:27017/sales",
       "--set",
       "services.service.mongodb.uri=mongodb://u:p@db.example.com:27017/service",
+      "--set",
+      "services.knowledge.mongodb.uri=mongodb://u:p@db.example.com:27017/knowledge",
     );
     expect(named(ms, "Secret", "relata-sales-mongodb").stringData).toEqual({ uri: "mongodb://u:p@db.example.com:27017/sales" });
   });
@@ -337,10 +339,13 @@ describe("OpenSearch", () => {
   const policy = (ms: Manifest[], name: string) => named(ms, "NetworkPolicy", name).spec;
   const egressPorts = (ms: Manifest[], name: string) => policy(ms, name).egress.map((r: any) => r.ports.map((p: any) => p.port)).flat();
 
+  // The Knowledge-Base connects by default; these cases are about the workloads they name.
+  const NONE = ["--set", "services.knowledge.connectOpensearch=false"];
+
   test("nothing of it is rendered or required while no workload connects to it", () => {
-    expect(render().some((m) => m.metadata.name === "relata-opensearch")).toBe(false);
-    expect(refusal(...EXTERNAL)).toBe("");
-    expect(envOf(render(), "sales").OPENSEARCH_URL).toBeUndefined();
+    expect(render(...NONE).some((m) => m.metadata.name === "relata-opensearch")).toBe(false);
+    expect(refusal(...NONE, ...EXTERNAL)).toBe("");
+    expect(envOf(render(...NONE), "sales").OPENSEARCH_URL).toBeUndefined();
   });
 
   test("bundled: one node for trials, single-node discovery, security off, on a volume; reached only by the workloads that connect", () => {
@@ -362,7 +367,7 @@ describe("OpenSearch", () => {
     const ingress = policy(ms, "relata-opensearch").ingress;
     expect(ingress).toHaveLength(1);
     expect(ingress[0].ports).toEqual([{ port: 9200, protocol: "TCP" }]);
-    expect(ingress[0].from[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["reporting"]);
+    expect(ingress[0].from[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["knowledge", "reporting"]);
     expect(policy(ms, "relata-opensearch").egress).toEqual([]);
     const toOpensearch = policy(ms, "relata-reporting").egress.find((r: any) => r.ports[0].port === 9200);
     expect(toOpensearch.to[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["opensearch"]);
@@ -416,7 +421,7 @@ describe("values the schema or the chart refuse, with a message that names them"
     [["--set", "image.tag=latest"], /\/image\/tag': 'latest' does not match/],
     [["--set", "services.Sales.enabled=true"], /services': additional properties 'Sales' not allowed/],
     [["--set", "services.sales.calledBy={gatewy}"], /services\.sales\.calledBy: "gatewy" is not a workload/],
-    [["--set", "mongodb.enabled=false"], /services\.sales\.mongodb: mongodb\.enabled is false/],
+    [["--set", "mongodb.enabled=false"], /services\.knowledge\.mongodb: mongodb\.enabled is false/],
     [["--set", "keycloak.enabled=false"], /keycloak\.issuer/],
     [["--set", "nats.enabled=false"], /nats\.url or nats\.existingSecret/],
     [["--set", "default.autoscaling.enabled=true", "--set", "default.autoscaling.minReplicas=5", "--set", "default.autoscaling.maxReplicas=2"], /autoscaling: minReplicas \(5\) is above maxReplicas \(2\)/],

@@ -8,8 +8,13 @@
 # the creates left, and the leads they made are deleted, so the next layer starts from the
 # same collection. At the end the leads the run made are deleted again.
 #
+# Then the search benchmark: knowledge-articles.mjs makes sure 10,000 published articles are
+# there and indexed (kept between runs), and knowledge-search.js searches them through the
+# gateway.
+#
 # Environment (all optional): BENCH_DURATION (15s), BENCH_VUS (4), BENCH_PRELOAD (100),
-# BENCH_COMPANIES (5), BENCH_LAYERS (gateway,grpc,ferretdb), BENCH_OPS (get,list,create),
+# BENCH_COMPANIES (5), BENCH_LAYERS (gateway,grpc,ferretdb), BENCH_OPS (get,list,create,search),
+# BENCH_KB_ARTICLES (10000, the articles searched),
 # BENCH_RELAY_WAIT (150, seconds), BENCH_KEEP_DATA=1 to keep the leads the run made; the ports
 # come from deploy/env.sh.
 set -euo pipefail
@@ -42,7 +47,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 export FERRETDB_PORT SALES_GRPC_PORT GATEWAY_PORT KEYCLOAK_ISSUER
 export BENCH_PROTO_DIR="$RELATA_ROOT/proto" BENCH_RUN="$stamp"
 selected_layers=${BENCH_LAYERS:-gateway,grpc,ferretdb}
-selected_ops=${BENCH_OPS:-get,list,create}
+selected_ops=${BENCH_OPS:-get,list,create,search}
 relay="$out/relay-$stamp.jsonl"
 cpu="$out/cpu-$stamp.tsv"
 k6log="$out/k6-$stamp.log"
@@ -89,9 +94,25 @@ if [[ ,$selected_ops, == *,create,* ]]; then
     fi
   done
 fi
+search_md=""
+if [[ ,$selected_ops, == *,search,* ]]; then
+  port_open "$KNOWLEDGE_GRPC_PORT" || die "the Knowledge-Base is not listening on 127.0.0.1:$KNOWLEDGE_GRPC_PORT (deploy/stack.sh up knowledge)"
+  export KNOWLEDGE_GRPC_PORT OPENSEARCH_URL BENCH_KB_ARTICLES=${BENCH_KB_ARTICLES:-10000}
+  kb=$(node "$here/knowledge-articles.mjs" preload "$BENCH_KB_ARTICLES") || die "the search benchmark's articles are not all made and indexed: $kb"
+  say "knowledge articles: $kb"
+  search_md="$out/search-$stamp.md"
+  say "k6: search (gateway)"
+  # The gateway layer's token() comes with lib.js, which checks BENCH_OPS: give it one it knows
+  # (knowledge-search.js has its own single scenario).
+  (cd "$here" && BENCH_OPS=get BENCH_OUT="$out/summary-$stamp-search.json" BENCH_OUT_MD="$search_md" "$K6" run --quiet --no-color knowledge-search.js 2>&1) | tee -a "$k6log" ||
+    die "k6 failed in 'search'; its output is in $k6log"
+fi
 say "k6 runs took $((SECONDS - start)) s"
 
-node "$here/report.mjs" "${summaries[@]}" --relay "$relay" --cpu "$cpu" --marks "$k6log" --md "$out/results-$stamp.md" --json "$out/results-$stamp.json"
+if [ ${#summaries[@]} -gt 0 ]; then
+  node "$here/report.mjs" "${summaries[@]}" --relay "$relay" --cpu "$cpu" --marks "$k6log" --md "$out/results-$stamp.md" --json "$out/results-$stamp.json"
+  cp "$out/results-$stamp.json" "$out/latest.json"
+fi
+if [ -n "$search_md" ]; then cat "$search_md" >>"$out/results-$stamp.md"; fi
 cp "$out/results-$stamp.md" "$out/latest.md"
-cp "$out/results-$stamp.json" "$out/latest.json"
 say "results: $out/results-$stamp.md (also latest.md); k6 summaries: $out/summary-$stamp-*.json"

@@ -53,6 +53,8 @@ describe("the backend list drives the gateway", () => {
       "sales:write": "create leads",
       "service:read": "read cases and the Service's records",
       "service:write": "open cases",
+      "knowledge:read": "read published public articles",
+      "knowledge:write": "write articles",
     });
   });
 });

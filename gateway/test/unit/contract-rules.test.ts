@@ -8,6 +8,7 @@ import type { SalesClients } from "@relata/sales/client";
 import { account, activity, contact, lead, opportunity } from "@relata/sales/resources";
 import { LeadAssignmentRuleUpdate, LeadConvert, LeadQualify, OpportunityStageChange, PipelineJson, PipelineUpdate } from "@relata/sales/http";
 import type { ServiceClients } from "@relata/service/client";
+import type { KnowledgeClients } from "@relata/knowledge/client";
 
 /**
  * The gateway's schemas say what Sales accepts (services/sales rpc validation and domain
@@ -27,7 +28,7 @@ function refusal(fn: () => unknown): HttpProblem {
 }
 
 const body = <S extends z.ZodType>(schema: S, value: unknown) => validate(schema, value, "body");
-const doc = openApiDocument(allRoutes({ sales: {} as SalesClients, service: {} as ServiceClients }), { publicUrl: "https://api.example.test", issuer: "https://id.example.test/realms/relata" }) as {
+const doc = openApiDocument(allRoutes({ sales: {} as SalesClients, service: {} as ServiceClients, knowledge: {} as KnowledgeClients }), { publicUrl: "https://api.example.test", issuer: "https://id.example.test/realms/relata" }) as {
   paths: Record<string, Record<string, { parameters: (Json & { name: string; in: string; schema: Json })[]; responses: Record<string, Json> }>>;
   components: { schemas: Record<string, Json & { properties?: Record<string, Json> }> };
 };

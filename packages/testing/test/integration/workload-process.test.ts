@@ -11,17 +11,27 @@ import { dropDatabase, freePort, localStack, startWorkloadProcess, waitFor, type
 jest.setTimeout(120_000);
 
 const timelineDurable = `sales-timeline-kit-${randomUUID().slice(0, 8)}`;
+// The Knowledge-Base's consumers and search index of this test's own, apart from the stack's.
+const kit = randomUUID().slice(0, 8);
+const knowledgeEnv = { CASE_COPY_DURABLE: `knowledge-cases-kit-${kit}`, SEARCH_INDEX_DURABLE: `knowledge-search-kit-${kit}`, SEARCH_INDEX_ALIAS: `relata-knowledge-kit-${kit}` };
 let sales: WorkloadProcess | undefined;
 let service: WorkloadProcess | undefined;
+let knowledge: WorkloadProcess | undefined;
 let gateway: WorkloadProcess | undefined;
 
 afterAll(async () => {
   await gateway?.stop();
   await sales?.stop();
   await service?.stop();
+  await knowledge?.stop();
   if (service?.database) await dropDatabase(service.database);
+  if (knowledge?.database) await dropDatabase(knowledge.database);
   const nc = await connect({ servers: localStack.natsUrl });
-  await (await jetstreamManager(nc)).consumers.delete("SALES", timelineDurable).catch(() => undefined);
+  const jsm = await jetstreamManager(nc);
+  await jsm.consumers.delete("SALES", timelineDurable).catch(() => undefined);
+  await jsm.consumers.delete("SERVICE", knowledgeEnv.CASE_COPY_DURABLE).catch(() => undefined);
+  await jsm.consumers.delete("KNOWLEDGE", knowledgeEnv.SEARCH_INDEX_DURABLE).catch(() => undefined);
+  await fetch(`${localStack.opensearchUrl}/${knowledgeEnv.SEARCH_INDEX_ALIAS}-*`, { method: "DELETE" }).catch(() => undefined);
   await nc.close();
   if (sales?.database) {
     const db = await mongoose.createConnection(`${localStack.ferretdbUri}/${sales.database}`).asPromise();
@@ -35,14 +45,15 @@ test("a service starts on the test's port with a fresh database, and the gateway
   expect(sales.database).toMatch(/^relata_sales_test_[0-9a-f]{10}$/);
   expect(sales.logs()).toContain(`"port":${sales.address.split(":")[1]}`);
 
-  // The gateway hosts every backend and is ready only when it reaches each: the Service too.
+  // The gateway hosts every backend and is ready only when it reaches each: the Service and the Knowledge-Base too.
   service = await startWorkloadProcess("service", { port: await freePort() });
-  gateway = await startWorkloadProcess("gateway", { port: await freePort(), addresses: { sales: sales.address, service: service.address } });
+  knowledge = await startWorkloadProcess("knowledge", { port: await freePort(), env: knowledgeEnv });
+  gateway = await startWorkloadProcess("gateway", { port: await freePort(), addresses: { sales: sales.address, service: service.address, knowledge: knowledge.address } });
   expect(gateway.database).toBeUndefined();
   const ready = await fetch(`${gateway.url}/readyz`);
   expect({ status: ready.status, body: await ready.json() }).toEqual({
     status: 200,
-    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up" } },
+    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up", knowledge: "up" } },
   });
 
   // Stopping the test's Sales is what the gateway's readiness follows: it was reaching that one.

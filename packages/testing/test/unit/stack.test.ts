@@ -20,6 +20,7 @@ describe("readLocalStack", () => {
       workloads: {
         sales: { kind: "grpc-service", port: 50051, metricsPort: 9464, address: "127.0.0.1:50051", metricsUrl: "http://127.0.0.1:9464/metrics" },
         service: { kind: "grpc-service", port: 50052, metricsPort: 9467, address: "127.0.0.1:50052", metricsUrl: "http://127.0.0.1:9467/metrics" },
+        knowledge: { kind: "grpc-service", port: 50053, metricsPort: 9468, address: "127.0.0.1:50053", metricsUrl: "http://127.0.0.1:9468/metrics" },
         gateway: { kind: "http-gateway", port: 8080, metricsPort: 9465, address: "127.0.0.1:8080", metricsUrl: "http://127.0.0.1:9465/metrics" },
       },
       testPortBase: 50151,
@@ -82,8 +83,12 @@ describe("demo identities", () => {
   });
 
   it("describes one partner client per tenant", () => {
-    expect(PARTNER_CLIENTS.acme).toMatchObject({ clientId: "acme-partner", tenant: "acme", scopes: ["sales:read", "sales:write", "service:read", "service:write"] });
-    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read"]);
+    expect(PARTNER_CLIENTS.acme).toMatchObject({
+      clientId: "acme-partner",
+      tenant: "acme",
+      scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write"],
+    });
+    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read", "knowledge:read"]);
   });
 });
 

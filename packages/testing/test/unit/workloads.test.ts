@@ -10,8 +10,9 @@ const READER = join(REPO, "deploy/workloads.cjs");
 describe("the repository's workloads", () => {
   const workloads = readWorkloads();
 
-  it("are Sales, the Service and the gateway, services first (the order they start in)", () => {
+  it("are the Knowledge-Base, Sales, the Service and the gateway, services first (the order they start in)", () => {
     expect(workloads.map((w) => [w.name, w.kind, w.workspace])).toEqual([
+      ["knowledge", "grpc-service", "services/knowledge"],
       ["sales", "grpc-service", "services/sales"],
       ["service", "grpc-service", "services/service"],
       ["gateway", "http-gateway", "gateway"],
@@ -30,6 +31,7 @@ describe("the repository's workloads", () => {
     expect(localPorts(sales, {})).toEqual({ grpc: 50051, metrics: 9464 });
     expect(localEnv(workloads, "sales", { env: {} })).toEqual({
       GRPC_PORT: "50051",
+      KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
       METRICS_PORT: "9464",
       MONGO_URI: "mongodb://127.0.0.1:27017/relata_sales",
       NATS_URL: "nats://127.0.0.1:4222",
@@ -42,6 +44,7 @@ describe("the repository's workloads", () => {
       OIDC_ISSUER: "http://localhost:8180/realms/relata",
       OIDC_AUDIENCE: "relata-api",
       PUBLIC_URL: "http://localhost:8080",
+      KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
       SALES_GRPC_ADDR: "127.0.0.1:50051",
       SERVICE_GRPC_ADDR: "127.0.0.1:50052",
     });
@@ -58,6 +61,7 @@ describe("the repository's workloads", () => {
     const env = { RELATA_PORT_BLOCK: "test", KEYCLOAK_PORT: "23180", SALES_METRICS_PORT: "23464" };
     expect(localEnv(workloads, "sales", { env })).toEqual({
       GRPC_PORT: "10051",
+      KNOWLEDGE_GRPC_ADDR: "127.0.0.1:10053",
       METRICS_PORT: "23464",
       MONGO_URI: "mongodb://127.0.0.1:17017/relata_sales",
       NATS_URL: "nats://127.0.0.1:14222",
@@ -70,6 +74,8 @@ describe("the repository's workloads", () => {
 
   it("name the variable that overrides each port", () => {
     expect(workloads.flatMap((w) => Object.keys(w.ports).map((role) => portVariable(w, role)))).toEqual([
+      "KNOWLEDGE_GRPC_PORT",
+      "KNOWLEDGE_METRICS_PORT",
       "SALES_GRPC_PORT",
       "SALES_METRICS_PORT",
       "SERVICE_GRPC_PORT",
@@ -77,7 +83,7 @@ describe("the repository's workloads", () => {
       "GATEWAY_PORT",
       "GATEWAY_METRICS_PORT",
     ]);
-    expect(() => localPorts(workloads[0]!, { SALES_GRPC_PORT: "grpc" })).toThrow('SALES_GRPC_PORT="grpc" is not a TCP port');
+    expect(() => localPorts(findWorkload(workloads, "sales"), { SALES_GRPC_PORT: "grpc" })).toThrow('SALES_GRPC_PORT="grpc" is not a TCP port');
   });
 });
 
