@@ -79,7 +79,10 @@ FUZZ_APPOINTMENT_ID=$(fixture /v1/appointments appointment "{\"resourceId\": \"$
 export FUZZ_ACCOUNT_ID FUZZ_CONTACT_ID FUZZ_LEAD_ID FUZZ_CONVERT_LEAD_ID FUZZ_OPPORTUNITY_ID FUZZ_ACTIVITY_ID
 FUZZ_CALENDAR_ID=$(fixture /v1/business-calendars calendar '{"name": "Fuzzing fixture", "timeZone": "Europe/Berlin", "weeklyHours": [{"day": "monday", "opens": "09:00", "closes": "17:00"}]}')
 FUZZ_SLA_POLICY_ID=$(fixture /v1/sla-policies sla-policy "{\"name\": \"Fuzzing fixture\", \"calendarId\": \"$FUZZ_CALENDAR_ID\", \"category\": \"fuzzing\", \"targets\": [{\"priority\": \"normal\", \"slaLevel\": \"\", \"firstResponseMinutes\": 60, \"resolutionMinutes\": 600}]}")
+# The Knowledge-Base's: an article (a draft of the fuzzing user's own).
+FUZZ_ARTICLE_ID=$(fixture /v1/articles article '{"title": "Fuzzing fixture", "body": "How to reset the printer."}')
 export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FUZZ_RESOURCE_ID FUZZ_APPOINTMENT_ID FUZZ_CALENDAR_ID FUZZ_SLA_POLICY_ID
+export FUZZ_ARTICLE_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 report_dir=.run/fuzz
