@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createLogger, EventBus, type Identity } from "@relata/platform";
 import { CaseChanged, SlaAlert, SlaMetric } from "@relata/proto/events/v1/service";
 import { CasePriority, CreateCaseRequest, type Case } from "@relata/proto/service/v1/case";
+import { durablesOf } from "./support";
 import { clientsAt, localStack, startWorkloadProcess, testServerPort, waitFor, type WorkloadProcess } from "@relata/testing";
 import mongoose from "mongoose";
 import { serviceServices } from "../../src/client";
@@ -38,7 +39,8 @@ const start = () =>
     port,
     database,
     infra: { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl },
-    env: { SLA_DURABLE_PREFIX: durablePrefix, SHUTDOWN_GRACE_MS: "3000" },
+    // Every consumer the database's own (support.ts), the SLA clock's under this test's prefix.
+    env: { ...durablesOf(database), SLA_DURABLE_PREFIX: durablePrefix, SHUTDOWN_GRACE_MS: "3000" },
   });
 
 beforeAll(async () => {
