@@ -213,7 +213,9 @@ export const RESOURCE_NAME_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9_]*$/;
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** A user's identity-provider subject or a partner client's id. */
 export const OWNER_ID_PATTERN = /^[A-Za-z0-9@._:-]{1,128}$/;
-export const PHONE_PATTERN = /^\+?[0-9 ()./-]{3,32}$/;
+// 3-32 characters of digits, spaces and ( ) . / -, after an optional "+"; spaces around it are
+// trimmed by the service, so the first and last of those characters are not spaces.
+export const PHONE_PATTERN = /^\s*\+?\s*[0-9()./-][0-9 ()./-]{1,30}[0-9()./-]\s*$/;
 /**
  * http or https, any case, then a host start: the service's rule since the first release. U+FEFF
  * (in JavaScript's \s) is spelled out for the generators of other languages that read the pattern.

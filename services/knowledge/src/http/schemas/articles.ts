@@ -1,7 +1,7 @@
 import type { ArticleFeedback, ArticleVersion } from "@relata/proto/knowledge/v1/article";
 import type { CaseArticleLink } from "@relata/proto/knowledge/v1/case_link";
 import { toJson } from "@relata/platform/resource";
-import { DateTime, Id, named, orNull, OwnerId, PAGE_CURSOR, PAGE_LIMIT, pageOf, crudSchemas } from "@relata/platform/http";
+import { DateTime, Id, named, orNull, OwnerId, PAGE_CURSOR, PAGE_LIMIT, pageOf, crudSchemas, reference } from "@relata/platform/http";
 import { z } from "zod";
 import { article, articleVisibility } from "../../resources";
 
@@ -84,7 +84,7 @@ export function feedbackJson(f: ArticleFeedback): z.output<typeof FeedbackJson> 
 
 export const CaseIdParams = z.strictObject({ id: Id.meta({ description: "The Service's case id." }) });
 
-export const LinkInput = named("CaseArticleLinkInput", z.strictObject({ articleId: Id.meta({ description: "The article that solved the case." }) }));
+export const LinkInput = named("CaseArticleLinkInput", z.strictObject({ articleId: Id.meta({ description: "The article that solved the case.", ...reference("knowledge.article") }) }));
 
 /** A link's schema and its list's (after the article's routes: they embed the article). */
 export function linkSchemas() {

@@ -3,7 +3,8 @@ import { Id, named, orNull, PAGE_CURSOR } from "@relata/platform/http";
 import { z } from "zod";
 import { articleVisibility, LANGUAGE_TAG } from "../../resources";
 
-const Language = z.string().regex(LANGUAGE_TAG.regex, LANGUAGE_TAG.message);
+// The article's own rule: at most 35 characters, a BCP 47 shape.
+const Language = z.string().max(35, "must be at most 35 characters").regex(LANGUAGE_TAG.regex, LANGUAGE_TAG.message);
 
 export const SearchQuery = z.strictObject({
   q: z.string().trim().min(1, "is required").max(500).meta({ description: "The words to find (typos tolerated)." }),
