@@ -285,6 +285,8 @@ describe("configuration", () => {
       "services.service.mongodb.uri=mongodb://u:p@db.example.com:27017/service",
       "--set",
       "services.knowledge.mongodb.uri=mongodb://u:p@db.example.com:27017/knowledge",
+      "--set",
+      "services.marketing.mongodb.uri=mongodb://u:p@db.example.com:27017/marketing",
     );
     expect(named(ms, "Secret", "relata-sales-mongodb").stringData).toEqual({ uri: "mongodb://u:p@db.example.com:27017/sales" });
   });

@@ -3,6 +3,7 @@ import { checkHealth, openChannel, promiseClients, type PromiseClients } from "@
 import { salesBackend } from "@relata/sales/gateway";
 import { serviceBackend } from "@relata/service/gateway";
 import { knowledgeBackend } from "@relata/knowledge/gateway";
+import { marketingBackend } from "@relata/marketing/gateway";
 import { z } from "zod";
 import type { ReadinessCheck } from "./routes/health";
 
@@ -12,7 +13,7 @@ import type { ReadinessCheck } from "./routes/health";
  * here. The composition root, the config, the routes, the permission table, the readiness checks
  * and the OpenAPI document all read this list; a new service is one more entry.
  */
-export const BACKENDS = [salesBackend, serviceBackend, knowledgeBackend] as const;
+export const BACKENDS = [salesBackend, serviceBackend, knowledgeBackend, marketingBackend] as const;
 
 type AnyBackend = (typeof BACKENDS)[number];
 export type BackendName = AnyBackend["name"];

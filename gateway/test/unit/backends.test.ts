@@ -55,6 +55,8 @@ describe("the backend list drives the gateway", () => {
       "service:write": "open cases",
       "knowledge:read": "read published public articles",
       "knowledge:write": "write articles",
+      "marketing:read": "read campaigns, segments, lists and results",
+      "marketing:write": "write campaigns and post responses (web forms)",
     });
   });
 });

@@ -1,14 +1,12 @@
 import type { z } from "zod";
+import { noClients } from "../support/clients";
 import { crudSchemas, CURRENCY_CODES, expectedVersionFrom, HttpProblem, IDEMPOTENCY_KEY, idempotencyKeyFrom, IF_MATCH, versionInIfMatch } from "@relata/platform/http";
 import { TENANT_ID_PATTERN } from "@relata/platform";
 import { openApiDocument } from "../../src/openapi/document";
 import { validate } from "../../src/routes/define";
 import { allRoutes } from "../../src/routes/index";
-import type { SalesClients } from "@relata/sales/client";
 import { account, activity, contact, lead, opportunity } from "@relata/sales/resources";
 import { LeadAssignmentRuleUpdate, LeadConvert, LeadQualify, OpportunityStageChange, PipelineJson, PipelineUpdate } from "@relata/sales/http";
-import type { ServiceClients } from "@relata/service/client";
-import type { KnowledgeClients } from "@relata/knowledge/client";
 
 /**
  * The gateway's schemas say what Sales accepts (services/sales rpc validation and domain
@@ -28,7 +26,7 @@ function refusal(fn: () => unknown): HttpProblem {
 }
 
 const body = <S extends z.ZodType>(schema: S, value: unknown) => validate(schema, value, "body");
-const doc = openApiDocument(allRoutes({ sales: {} as SalesClients, service: {} as ServiceClients, knowledge: {} as KnowledgeClients }), { publicUrl: "https://api.example.test", issuer: "https://id.example.test/realms/relata" }) as {
+const doc = openApiDocument(allRoutes(noClients()), { publicUrl: "https://api.example.test", issuer: "https://id.example.test/realms/relata" }) as {
   paths: Record<string, Record<string, { parameters: (Json & { name: string; in: string; schema: Json })[]; responses: Record<string, Json> }>>;
   components: { schemas: Record<string, Json & { properties?: Record<string, Json> }> };
 };

@@ -7,9 +7,8 @@ import { createApp } from "../../src/app";
 import { createTokenVerifier } from "../../src/auth/verifier";
 import type { SalesClients } from "@relata/sales/client";
 import { PipelineJson } from "@relata/sales/http";
+import { noClients } from "../support/clients";
 import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
-import type { ServiceClients } from "@relata/service/client";
-import type { KnowledgeClients } from "@relata/knowledge/client";
 
 /**
  * The default pipeline of a tenant that never configured one is version 0 (Sales stores
@@ -60,7 +59,7 @@ beforeAll(async () => {
   issuer = await startLocalIssuer();
   app = createApp(
     { publicUrl: "http://gw.test", issuer: issuer.issuer, requestTimeoutMs: 1000, bodyLimit: "100kb" },
-    { logger: createLogger("t", "silent"), verifier: createTokenVerifier({ issuer: issuer.issuer, audience: "relata-api", jwksUrl: issuer.jwksUrl }), clients: { sales, service: {} as ServiceClients, knowledge: {} as KnowledgeClients }, readiness: [] },
+    { logger: createLogger("t", "silent"), verifier: createTokenVerifier({ issuer: issuer.issuer, audience: "relata-api", jwksUrl: issuer.jwksUrl }), clients: { ...noClients(), sales }, readiness: [] },
   );
   manager = `Bearer ${await issuer.userToken(["sales-manager"], "acme")}`;
 });

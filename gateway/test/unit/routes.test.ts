@@ -7,9 +7,8 @@ import request from "supertest";
 import { createApp } from "../../src/app";
 import { createTokenVerifier } from "../../src/auth/verifier";
 import type { SalesClients } from "@relata/sales/client";
+import { noClients } from "../support/clients";
 import { startLocalIssuer, type LocalIssuer } from "../support/tokens";
-import type { ServiceClients } from "@relata/service/client";
-import type { KnowledgeClients } from "@relata/knowledge/client";
 
 /**
  * The REST ↔ proto translation of every resource, with the Sales clients replaced by
@@ -71,7 +70,7 @@ beforeAll(async () => {
   issuer = await startLocalIssuer();
   app = createApp(
     { publicUrl: "http://gw.test", issuer: issuer.issuer, requestTimeoutMs: 1000, bodyLimit: "100kb" },
-    { logger: createLogger("t", "silent"), verifier: createTokenVerifier({ issuer: issuer.issuer, audience: "relata-api", jwksUrl: issuer.jwksUrl }), clients: { sales: recorder(), service: {} as ServiceClients, knowledge: {} as KnowledgeClients }, readiness: [] },
+    { logger: createLogger("t", "silent"), verifier: createTokenVerifier({ issuer: issuer.issuer, audience: "relata-api", jwksUrl: issuer.jwksUrl }), clients: { ...noClients(), sales: recorder() }, readiness: [] },
   );
   rep = `Bearer ${await issuer.userToken(["sales-rep"], "acme")}`;
   manager = `Bearer ${await issuer.userToken(["sales-manager"], "acme")}`;

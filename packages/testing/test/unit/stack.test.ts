@@ -21,6 +21,7 @@ describe("readLocalStack", () => {
         sales: { kind: "grpc-service", port: 50051, metricsPort: 9464, address: "127.0.0.1:50051", metricsUrl: "http://127.0.0.1:9464/metrics" },
         service: { kind: "grpc-service", port: 50052, metricsPort: 9467, address: "127.0.0.1:50052", metricsUrl: "http://127.0.0.1:9467/metrics" },
         knowledge: { kind: "grpc-service", port: 50053, metricsPort: 9468, address: "127.0.0.1:50053", metricsUrl: "http://127.0.0.1:9468/metrics" },
+        marketing: { kind: "grpc-service", port: 50054, metricsPort: 9469, address: "127.0.0.1:50054", metricsUrl: "http://127.0.0.1:9469/metrics" },
         gateway: { kind: "http-gateway", port: 8080, metricsPort: 9465, address: "127.0.0.1:8080", metricsUrl: "http://127.0.0.1:9465/metrics" },
       },
       testPortBase: 50151,
@@ -86,9 +87,9 @@ describe("demo identities", () => {
     expect(PARTNER_CLIENTS.acme).toMatchObject({
       clientId: "acme-partner",
       tenant: "acme",
-      scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write"],
+      scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write", "marketing:read", "marketing:write"],
     });
-    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read", "knowledge:read"]);
+    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read", "knowledge:read", "marketing:read"]);
   });
 });
 
@@ -102,11 +103,11 @@ describe("testServerPort", () => {
   it("follows every service its manifest declares: the lowest gRPC port + 100", () => {
     const declared = readWorkloads();
     const sales = findWorkload(declared, "sales");
-    const marketing = { ...sales, name: "marketing", prefix: "MARKETING", workspace: "services/marketing", ports: { grpc: 50052, metrics: 9466 } };
-    const stack = readLocalStack({}, [marketing, ...declared]);
-    expect(stack.workloads.marketing).toEqual({ kind: "grpc-service", port: 50052, metricsPort: 9466, address: "127.0.0.1:50052", metricsUrl: "http://127.0.0.1:9466/metrics" });
+    const loyalty = { ...sales, name: "loyalty", prefix: "LOYALTY", workspace: "services/loyalty", ports: { grpc: 50052, metrics: 9466 } };
+    const stack = readLocalStack({}, [loyalty, ...declared]);
+    expect(stack.workloads.loyalty).toEqual({ kind: "grpc-service", port: 50052, metricsPort: 9466, address: "127.0.0.1:50052", metricsUrl: "http://127.0.0.1:9466/metrics" });
     expect(testServerPort(0, stack)).toBe(50151);
-    expect(testServerPort(0, readLocalStack({ MARKETING_GRPC_PORT: "23052", SALES_GRPC_PORT: "23051" }, [marketing, ...declared]))).toBe(23151);
+    expect(testServerPort(0, readLocalStack({ LOYALTY_GRPC_PORT: "23052", SALES_GRPC_PORT: "23051" }, [loyalty, ...declared]))).toBe(23151);
   });
 
   it("refuses an offset outside the block or a port past 65535", () => {

@@ -10,9 +10,10 @@ const READER = join(REPO, "deploy/workloads.cjs");
 describe("the repository's workloads", () => {
   const workloads = readWorkloads();
 
-  it("are the Knowledge-Base, Sales, the Service and the gateway, services first (the order they start in)", () => {
+  it("are the Knowledge-Base, Marketing, Sales, the Service and the gateway, services first (the order they start in)", () => {
     expect(workloads.map((w) => [w.name, w.kind, w.workspace])).toEqual([
       ["knowledge", "grpc-service", "services/knowledge"],
+      ["marketing", "grpc-service", "services/marketing"],
       ["sales", "grpc-service", "services/sales"],
       ["service", "grpc-service", "services/service"],
       ["gateway", "http-gateway", "gateway"],
@@ -32,6 +33,7 @@ describe("the repository's workloads", () => {
     expect(localEnv(workloads, "sales", { env: {} })).toEqual({
       GRPC_PORT: "50051",
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
+      MARKETING_GRPC_ADDR: "127.0.0.1:50054",
       METRICS_PORT: "9464",
       MONGO_URI: "mongodb://127.0.0.1:27017/relata_sales",
       NATS_URL: "nats://127.0.0.1:4222",
@@ -45,6 +47,7 @@ describe("the repository's workloads", () => {
       OIDC_AUDIENCE: "relata-api",
       PUBLIC_URL: "http://localhost:8080",
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
+      MARKETING_GRPC_ADDR: "127.0.0.1:50054",
       SALES_GRPC_ADDR: "127.0.0.1:50051",
       SERVICE_GRPC_ADDR: "127.0.0.1:50052",
     });
@@ -62,6 +65,7 @@ describe("the repository's workloads", () => {
     expect(localEnv(workloads, "sales", { env })).toEqual({
       GRPC_PORT: "10051",
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:10053",
+      MARKETING_GRPC_ADDR: "127.0.0.1:10054",
       METRICS_PORT: "23464",
       MONGO_URI: "mongodb://127.0.0.1:17017/relata_sales",
       NATS_URL: "nats://127.0.0.1:14222",
@@ -76,6 +80,8 @@ describe("the repository's workloads", () => {
     expect(workloads.flatMap((w) => Object.keys(w.ports).map((role) => portVariable(w, role)))).toEqual([
       "KNOWLEDGE_GRPC_PORT",
       "KNOWLEDGE_METRICS_PORT",
+      "MARKETING_GRPC_PORT",
+      "MARKETING_METRICS_PORT",
       "SALES_GRPC_PORT",
       "SALES_METRICS_PORT",
       "SERVICE_GRPC_PORT",
