@@ -131,6 +131,7 @@ export async function startFakeSales(): Promise<FakeSales> {
         score: 0,
         disqualifyReason: "",
         conversion: undefined,
+        campaignId: "",
         version: "1",
         createdAt: now(),
         updatedAt: now(),

@@ -104,6 +104,7 @@ export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLea
     ownerId: f.owner().createOnly().filter().describe("Empty: the tenant's round robin assigns one, or the caller owns it."),
     score: f.int(0, 100).updateOnly().sortable(),
     disqualifyReason: f.text(200).readOnly(),
+    campaignId: f.ref("marketing.campaign").readOnly().filter().describe("The Marketing campaign whose response this lead came from."),
     // Served once the lead is converted; a claimed plan is the service's own (see toLead).
     conversion: f.custom<{ proto: LeadConversion | undefined; json: z.output<typeof ConversionJson>; record: ConversionRecord | undefined }>({
       output: ConversionJson,

@@ -93,6 +93,8 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
               ownerId: input.ownerId || (await assignmentRules.next(ctx)) || leads.actor.actorId,
               score: 0,
               disqualifyReason: "",
+              // Only a lead made from a campaign's response names a campaign (Marketing's events).
+              campaignId: "",
             };
           },
           events: (r, actor) => [leadEvent("created", r, actor)],

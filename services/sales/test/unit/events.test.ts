@@ -28,6 +28,7 @@ const lead: LeadRecord = {
   status: "converted",
   ownerId: "rep-1",
   score: 0,
+  campaignId: "",
   disqualifyReason: "",
   conversion: {
     accountId: "acc-1",

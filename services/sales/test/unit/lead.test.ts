@@ -34,6 +34,7 @@ function lead(overrides: Partial<LeadRecord> = {}): LeadRecord {
     status: "new",
     ownerId: "rep-1",
     score: 40,
+    campaignId: "",
     disqualifyReason: "",
     ...overrides,
   };

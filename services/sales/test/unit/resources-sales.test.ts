@@ -17,7 +17,7 @@ const SORTABLE = {
 const FILTERS = {
   accounts: ["industry", "territory", "ownerId", "parentAccountId"],
   contacts: ["accountId", "ownerId", "email"],
-  leads: ["status", "ownerId", "source", "company"],
+  leads: ["status", "ownerId", "source", "company", "campaignId"],
   opportunities: ["accountId", "ownerId", "stageId", "status"],
   activities: ["relatedTo", "ownerId", "type", "openOnly"],
 } as const;

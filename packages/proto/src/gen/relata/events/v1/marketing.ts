@@ -15,6 +15,26 @@ export interface CampaignChanged {
   campaign?: Campaign | undefined;
 }
 
+/**
+ * marketing.response.recorded: a person responded to a campaign (opened, clicked, replied,
+ * registered, unsubscribed, interested). Consent follows an unsubscribe; Sales makes one lead of
+ * an interested response; results and scores count them.
+ */
+export interface ResponseRecorded {
+  meta?:
+    | EventMeta
+    | undefined;
+  /** The response's id (each response is recorded once). */
+  responseId: string;
+  campaignId: string;
+  /** The audience person who responded; empty for a web-form respondent the audience does not know. */
+  personId: string;
+  /** "opened", "clicked", "replied", "registered", "unsubscribed" or "interested". */
+  type: string;
+  /** The channel it came through ("email", "phone", "sms", "post"); empty when unknown. */
+  channel: string;
+}
+
 function createBaseCampaignChanged(): CampaignChanged {
   return { meta: undefined, campaign: undefined };
 }
@@ -80,6 +100,121 @@ export const CampaignChanged: MessageFns<CampaignChanged> = {
     message.campaign = (object.campaign !== undefined && object.campaign !== null)
       ? Campaign.fromPartial(object.campaign)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseResponseRecorded(): ResponseRecorded {
+  return { meta: undefined, responseId: "", campaignId: "", personId: "", type: "", channel: "" };
+}
+
+export const ResponseRecorded: MessageFns<ResponseRecorded> = {
+  encode(message: ResponseRecorded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.responseId !== "") {
+      writer.uint32(18).string(message.responseId);
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(26).string(message.campaignId);
+    }
+    if (message.personId !== "") {
+      writer.uint32(34).string(message.personId);
+    }
+    if (message.type !== "") {
+      writer.uint32(42).string(message.type);
+    }
+    if (message.channel !== "") {
+      writer.uint32(50).string(message.channel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResponseRecorded {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResponseRecorded();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.responseId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.personId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ResponseRecorded>, I>>(base?: I): ResponseRecorded {
+    return ResponseRecorded.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResponseRecorded>, I>>(object: I): ResponseRecorded {
+    const message = createBaseResponseRecorded();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.responseId = object.responseId ?? "";
+    message.campaignId = object.campaignId ?? "";
+    message.personId = object.personId ?? "";
+    message.type = object.type ?? "";
+    message.channel = object.channel ?? "";
     return message;
   },
 };

@@ -145,7 +145,11 @@ export interface Lead {
   conversion?: LeadConversion | undefined;
   version: string;
   createdAt?: string | undefined;
-  updatedAt?: string | undefined;
+  updatedAt?:
+    | string
+    | undefined;
+  /** The Marketing campaign whose response this lead came from; empty otherwise. */
+  campaignId: string;
 }
 
 export interface CreateLeadRequest {
@@ -172,6 +176,7 @@ export interface ListLeadsRequest {
   ownerId: string;
   source: LeadSource;
   company: string;
+  campaignId: string;
 }
 
 export interface ListLeadsResponse {
@@ -363,6 +368,7 @@ function createBaseLead(): Lead {
     version: "0",
     createdAt: undefined,
     updatedAt: undefined,
+    campaignId: "",
   };
 }
 
@@ -421,6 +427,9 @@ export const Lead: MessageFns<Lead> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(146).fork()).join();
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(154).string(message.campaignId);
     }
     return writer;
   },
@@ -582,6 +591,14 @@ export const Lead: MessageFns<Lead> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -619,6 +636,7 @@ export const Lead: MessageFns<Lead> = {
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.campaignId = object.campaignId ?? "";
     return message;
   },
 };
@@ -859,6 +877,7 @@ function createBaseListLeadsRequest(): ListLeadsRequest {
     ownerId: "",
     source: LeadSource.LEAD_SOURCE_UNSPECIFIED,
     company: "",
+    campaignId: "",
   };
 }
 
@@ -878,6 +897,9 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
     }
     if (message.company !== "") {
       writer.uint32(42).string(message.company);
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(50).string(message.campaignId);
     }
     return writer;
   },
@@ -935,6 +957,14 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
             message.company = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -959,6 +989,7 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
     message.ownerId = object.ownerId ?? "";
     message.source = object.source ?? LeadSource.LEAD_SOURCE_UNSPECIFIED;
     message.company = object.company ?? "";
+    message.campaignId = object.campaignId ?? "";
     return message;
   },
 };
