@@ -7,6 +7,8 @@ import { campaignService } from "./rpc/campaigns";
 import type { MarketingDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { marketingRepositories } from "./store/repositories";
+import { CampaignClock, CAMPAIGN_CLOCK_DURABLE } from "./workflows/campaign-clock";
+import { z } from "zod";
 
 /** Variables Marketing reads beyond the platform's common ones. */
 export const marketingEnv = {
@@ -19,6 +21,8 @@ export const marketingEnv = {
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /** How often the recycle bin is purged of what was deleted more than 30 days ago (also at start). */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** The campaign clock's durable consumer (replicas share it; a second deployment on the same NATS, or a test, takes its own). */
+  CAMPAIGN_CLOCK_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(CAMPAIGN_CLOCK_DURABLE),
 };
 
 export type MarketingService = RunningService<typeof marketingEnv>;
@@ -60,11 +64,15 @@ export function startMarketing(): Promise<MarketingService> {
       const audience = audienceNotBuilt;
       const deps: MarketingDeps = { repos, models, publish, bus, logger, audience };
 
+      // Launches and completes campaigns when their schedules fire (also those fired while down).
+      const campaignClock = await new CampaignClock(bus, deps, logger.child({ component: "campaign-clock" }), config.CAMPAIGN_CLOCK_DURABLE).start();
+
       return {
         services: [campaignService(deps)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
+          await campaignClock.stop();
           await relay.stop();
         },
       };

@@ -1,6 +1,7 @@
 import { enumCodec, f, resource } from "@relata/platform/resource";
-import { Campaign, CampaignStatus, CreateCampaignRequest, ListCampaignsRequest, UpdateCampaignRequest } from "@relata/proto/marketing/v1/campaign";
+import { Campaign, CampaignStatus, CreateCampaignRequest, ListCampaignsRequest, UpdateCampaignRequest, type LaunchReport } from "@relata/proto/marketing/v1/campaign";
 import { Channel } from "@relata/proto/marketing/v1/channel";
+import { z } from "zod";
 import { MARKETERS, RESULT_READERS } from "./roles";
 
 /**
@@ -14,6 +15,14 @@ export { CALLERS, MARKETERS, RESULT_READERS } from "./roles";
 
 export const channel = enumCodec(Channel, "CHANNEL_");
 export const campaignStatus = enumCodec(CampaignStatus, "CAMPAIGN_STATUS_");
+
+/** What a launch fixed (docs/marketing.md): members, people left out, and the reasons, counted in people. */
+export const LAUNCH_REPORT_COUNTS = ["members", "excluded", "consentWithdrawnEmail", "consentWithdrawnPhone", "consentWithdrawnSms", "consentWithdrawnPost", "noEmail", "noPhone"] as const;
+export type LaunchReportRecord = Record<(typeof LAUNCH_REPORT_COUNTS)[number], number>;
+const LaunchReportJson = z
+  .object(Object.fromEntries(LAUNCH_REPORT_COUNTS.map((k) => [k, z.number().int()])) as Record<(typeof LAUNCH_REPORT_COUNTS)[number], z.ZodNumber>)
+  .nullable()
+  .meta({ description: "Set at launch: members fixed, people excluded (no usable channel), and per reason the people a channel was dropped for." });
 
 export const campaign = resource<Campaign, CreateCampaignRequest, UpdateCampaignRequest, ListCampaignsRequest>()({
   name: "marketing.campaign",
@@ -32,6 +41,16 @@ export const campaign = resource<Campaign, CreateCampaignRequest, UpdateCampaign
     listIds: f.list(f.ref("marketing.list"), 20).describe("Marketing lists whose members at launch it targets."),
     status: f.enum(campaignStatus).readOnly().filter(),
     ownerId: f.owner().filter(),
+    launchedAt: f.timestamp().readOnly().describe("When it was launched: its members were fixed then."),
+    completedAt: f.timestamp().readOnly(),
+    cancelledAt: f.timestamp().readOnly(),
+    launchReport: f.custom<{ proto: LaunchReport | undefined; json: z.output<typeof LaunchReportJson>; record: LaunchReportRecord | undefined }>({
+      output: LaunchReportJson,
+      toJson: (r) => (r ? (Object.fromEntries(LAUNCH_REPORT_COUNTS.map((k) => [k, Number(r[k])])) as LaunchReportRecord) : null),
+      recordToProto: (r) => (r ? (Object.fromEntries(LAUNCH_REPORT_COUNTS.map((k) => [k, String(r[k] ?? 0)])) as unknown as LaunchReport) : undefined),
+      mongo: Object.fromEntries(LAUNCH_REPORT_COUNTS.map((k) => [k, Number])),
+      emptyRecord: undefined,
+    }),
   },
   access: {
     read: RESULT_READERS,

@@ -12,7 +12,18 @@ export const MARKETING_STREAM: StreamSpec = { name: "MARKETING", subjects: ["mar
 export const RESOURCE_SUBJECTS = { campaign: eventSubjects(campaign) };
 
 /** The rest of the event catalogue (docs/events.md). */
-export const SUBJECTS = {} as const;
+export const SUBJECTS = {
+  // The campaign lifecycle (CampaignChanged; launched carries the launch report).
+  campaignScheduled: "marketing.campaign.scheduled",
+  campaignLaunched: "marketing.campaign.launched",
+  campaignCompleted: "marketing.campaign.completed",
+  campaignCancelled: "marketing.campaign.cancelled",
+  // Published by the campaign's JetStream message schedules at its start and end (CampaignDue).
+  campaignStartDue: "marketing.campaign.start_due",
+  campaignEndDue: "marketing.campaign.end_due",
+  // A call of a call list was made (CallLogged).
+  callLogged: "marketing.call.logged",
+} as const;
 
 /**
  * Sales' stream, whose contact, account, lead and opportunity events build the audience and the

@@ -1,14 +1,26 @@
-import { implement, RecycleBinInput, recycleBinHandlers, type NewFields, type ServiceRegistration } from "@relata/platform";
+import { enumCodec } from "@relata/platform/resource";
+import { expectedVersion, id, implement, protoEnum, RecycleBinInput, recycleBinHandlers, validate, type CallContext, type NewFields, type ServiceRegistration } from "@relata/platform";
 import { resourceHandlers, serviceSchemas } from "@relata/platform/resource";
-import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
+import { CampaignAction, CampaignServiceService, type Campaign, type CampaignMember } from "@relata/proto/marketing/v1/campaign";
+import { z } from "zod";
 import { toCampaign } from "../codec/mappers";
 import { assertCampaignDates } from "../domain/campaign";
-import type { CampaignRecord } from "../domain/types";
+import { assertAllowed, assertEditable, assertEndAhead, assertSchedulable } from "../domain/campaign-lifecycle";
+import type { CampaignMemberRecord, CampaignRecord } from "../domain/types";
 import { campaignEvent } from "../events/builders";
-import { campaign } from "../resources";
+import { campaignLifecycleEvent } from "../events/campaign-events";
+import { campaign, channel } from "../resources";
+import { pageById } from "../store/campaign-members";
+import { cancelCampaignSchedules, completeCampaign, syncSchedules } from "../workflows/campaign-clock";
+import { launchCampaign } from "../workflows/launch";
 import type { MarketingDeps } from "./context";
 
 const described = serviceSchemas(campaign);
+
+export const campaignAction = enumCodec(CampaignAction, "CAMPAIGN_ACTION_");
+
+const TransitionCampaignInput = z.object({ id: id(), expectedVersion: expectedVersion(), action: protoEnum(campaignAction, { required: true }) });
+const ListCampaignMembersInput = z.object({ campaignId: id() });
 
 /** The request schemas, by RPC (exported for tests). */
 export const campaignSchemas = {
@@ -18,9 +30,28 @@ export const campaignSchemas = {
   updateCampaign: described.update,
   deleteCampaign: RecycleBinInput,
   restoreCampaign: RecycleBinInput,
+  transitionCampaign: TransitionCampaignInput,
+  listCampaignMembers: ListCampaignMembersInput,
 };
 
-export function campaignService({ repos, logger }: MarketingDeps): ServiceRegistration {
+const isSet = (v: unknown) => v !== undefined && v !== null;
+
+export function toCampaignMember(r: CampaignMemberRecord): CampaignMember {
+  return {
+    campaignId: r.campaignId,
+    personId: r.personId,
+    kind: r.kind,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    email: r.email,
+    phone: r.phone,
+    channels: { values: r.channels.map((c) => channel.toProto(c)) },
+    addedAt: r.addedAt.toISOString(),
+  };
+}
+
+export function campaignService(deps: MarketingDeps): ServiceRegistration {
+  const { repos, models, bus, logger } = deps;
   const crud = resourceHandlers(campaign, repos.campaigns, campaignEvent, {
     create(input, _records, ctx) {
       const fields = { ...input, ownerId: input.ownerId || ctx.identity.subject, status: "draft" as const };
@@ -28,10 +59,54 @@ export function campaignService({ repos, logger }: MarketingDeps): ServiceRegist
       return fields as unknown as NewFields<CampaignRecord>;
     },
     update(set, current) {
-      assertCampaignDates({ ...current, ...Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined && v !== null)) });
+      // What each state still lets change (docs/marketing.md).
+      assertEditable(current, Object.keys(set));
+      const next = { ...current, ...Object.fromEntries(Object.entries(set).filter(([, v]) => isSet(v))) } as CampaignRecord;
+      for (const [k, v] of Object.entries(set)) if (v === null) delete (next as unknown as Record<string, unknown>)[k];
+      assertCampaignDates(next);
+      if ("startsAt" in set || "endsAt" in set) assertEndAhead(current, next, new Date());
     },
   });
   const bin = recycleBinHandlers(repos.campaigns, toCampaign, campaignEvent);
+
+  /** The schedules follow the campaign as written (the clock does it again from the event, should this process stop first). */
+  const afterMove = async (r: CampaignRecord): Promise<Campaign> => {
+    await syncSchedules(bus, r);
+    return toCampaign(r);
+  };
+
+  async function transition(request: unknown, ctx: CallContext): Promise<Campaign> {
+    const input = validate(TransitionCampaignInput, request);
+    switch (input.action) {
+      case "schedule": {
+        const now = new Date();
+        const current = await repos.campaigns.in(ctx).get(input.id);
+        assertAllowed(current, "schedule");
+        const { startsAt } = assertSchedulable(current, now);
+        // A start already past launches at once.
+        if (startsAt.getTime() <= now.getTime()) return afterMove(await launchCampaign(deps, ctx, input.id, { expectedVersion: input.expectedVersion, now }));
+        const scheduled = await repos.campaigns.in(ctx).update(input.id, input.expectedVersion, (c) => {
+          assertAllowed(c, "schedule");
+          assertSchedulable(c, now);
+          return { set: { status: "scheduled" }, events: (next, actor) => [campaignLifecycleEvent("scheduled", next, actor)] };
+        });
+        return afterMove(scheduled);
+      }
+      case "launch":
+        return afterMove(await launchCampaign(deps, ctx, input.id, { expectedVersion: input.expectedVersion }));
+      case "complete":
+        return afterMove(await completeCampaign(deps, ctx, input.id, input.expectedVersion));
+      case "cancel": {
+        const cancelled = await repos.campaigns.in(ctx).update(input.id, input.expectedVersion, (c) => {
+          assertAllowed(c, "cancel");
+          return { set: { status: "cancelled", cancelledAt: new Date() }, events: (next, actor) => [campaignLifecycleEvent("cancelled", next, actor)] };
+        });
+        await cancelCampaignSchedules(bus, cancelled._id);
+        return toCampaign(cancelled);
+      }
+    }
+  }
+
   return implement(
     CampaignServiceService,
     {
@@ -41,9 +116,33 @@ export function campaignService({ repos, logger }: MarketingDeps): ServiceRegist
         const { rows, nextCursor } = await crud.list(request, ctx);
         return { campaigns: rows, page: { nextCursor } };
       },
-      updateCampaign: (request, ctx) => crud.update(request, ctx),
-      deleteCampaign: bin.delete,
-      restoreCampaign: bin.restore,
+      updateCampaign: async (request, ctx) => {
+        const updated = await crud.update(request, ctx);
+        // New dates of a scheduled or running campaign move its schedules.
+        if (updated.startsAt !== undefined || updated.endsAt !== undefined) {
+          const record = await repos.campaigns.in(ctx).find(updated.id);
+          if (record && (record.status === "scheduled" || record.status === "running")) await syncSchedules(bus, record);
+        }
+        return updated;
+      },
+      deleteCampaign: async (request, ctx) => {
+        const deleted = await bin.delete(request, ctx);
+        await cancelCampaignSchedules(bus, deleted.id);
+        return deleted;
+      },
+      restoreCampaign: async (request, ctx) => {
+        const restored = await bin.restore(request, ctx);
+        const record = await repos.campaigns.in(ctx).find(restored.id);
+        if (record) await syncSchedules(bus, record);
+        return restored;
+      },
+      transitionCampaign: transition,
+      listCampaignMembers: async (request, ctx) => {
+        const { campaignId } = validate(ListCampaignMembersInput, request);
+        const c = await repos.campaigns.in(ctx).get(campaignId);
+        const { rows, nextCursor } = await pageById(models.campaignMembers, { tenantId: c.tenantId, campaignId: c._id }, request.page);
+        return { members: rows.map(toCampaignMember), page: { nextCursor } };
+      },
     },
     logger,
   );

@@ -42,11 +42,13 @@ export interface MarketingProcess extends WorkloadProcess {
  * `port` (testServerPort of the file's own offsets), with a fresh database, on the stack's NATS.
  */
 export async function startMarketingProcess(options: { port: number; database?: string; env?: Record<string, string | undefined>; echo?: boolean }): Promise<MarketingProcess> {
+  const database = options.database ?? `relata_marketing_test_${runId()}`;
   const child = await startWorkloadProcess("marketing", {
     port: options.port,
-    database: options.database ?? `relata_marketing_test_${runId()}`,
+    database,
     infra: { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl },
-    env: { SHUTDOWN_GRACE_MS: "3000", ...options.env },
+    // Durable consumers of this database's own (processes on one database share them, as replicas do).
+    env: { SHUTDOWN_GRACE_MS: "3000", CAMPAIGN_CLOCK_DURABLE: `marketing-campaign-clock-${database}`.slice(0, 64), ...options.env },
     echo: options.echo,
   });
   return Object.assign(child, { database: child.database! });

@@ -3,6 +3,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Campaign } from "../../marketing/v1/campaign";
 import { EventMeta } from "./meta";
 
@@ -33,6 +34,47 @@ export interface ResponseRecorded {
   type: string;
   /** The channel it came through ("email", "phone", "sms", "post"); empty when unknown. */
   channel: string;
+}
+
+/**
+ * marketing.campaign.start_due, marketing.campaign.end_due: published by JetStream message
+ * schedules (subjects marketing.schedule.campaign.<tenant>.<id>.start|end) at the campaign's
+ * start and end, even while Marketing is down. The campaign clock launches (start) or completes
+ * (end) the campaign when the instants it was set for are still the campaign's; a schedule
+ * left over from dates since changed is ignored.
+ */
+export interface CampaignDue {
+  meta?: EventMeta | undefined;
+  campaignId: string;
+  /** The campaign's start and end when the schedule was set (its decision). */
+  startsAt?: string | undefined;
+  endsAt?:
+    | string
+    | undefined;
+  /** The campaign's version when the schedule was set. */
+  campaignVersion: string;
+}
+
+/**
+ * marketing.call.logged: a call of a phone campaign's call list was made and its outcome
+ * recorded. An "interested" outcome is a response the responses area may turn into a lead.
+ */
+export interface CallLogged {
+  meta?: EventMeta | undefined;
+  campaignId: string;
+  personId: string;
+  /** The rep the call is assigned to, and who logged it. */
+  assigneeId: string;
+  loggedBy: string;
+  /** "reached", "no_answer", "busy", "wrong_number", "callback", "not_interested", "interested". */
+  outcome: string;
+  note: string;
+  /** For a callback: when to call again. */
+  callbackAt?:
+    | string
+    | undefined;
+  /** The attempt's number on this call (1 for the first). */
+  attempt: number;
 }
 
 function createBaseCampaignChanged(): CampaignChanged {
@@ -219,6 +261,270 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
   },
 };
 
+function createBaseCampaignDue(): CampaignDue {
+  return { meta: undefined, campaignId: "", startsAt: undefined, endsAt: undefined, campaignVersion: "0" };
+}
+
+export const CampaignDue: MessageFns<CampaignDue> = {
+  encode(message: CampaignDue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(18).string(message.campaignId);
+    }
+    if (message.startsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startsAt), writer.uint32(26).fork()).join();
+    }
+    if (message.endsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endsAt), writer.uint32(34).fork()).join();
+    }
+    if (message.campaignVersion !== "0") {
+      writer.uint32(40).int64(message.campaignVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignDue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignDue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.startsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.endsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.campaignVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CampaignDue>, I>>(base?: I): CampaignDue {
+    return CampaignDue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignDue>, I>>(object: I): CampaignDue {
+    const message = createBaseCampaignDue();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.campaignId = object.campaignId ?? "";
+    message.startsAt = object.startsAt ?? undefined;
+    message.endsAt = object.endsAt ?? undefined;
+    message.campaignVersion = object.campaignVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseCallLogged(): CallLogged {
+  return {
+    meta: undefined,
+    campaignId: "",
+    personId: "",
+    assigneeId: "",
+    loggedBy: "",
+    outcome: "",
+    note: "",
+    callbackAt: undefined,
+    attempt: 0,
+  };
+}
+
+export const CallLogged: MessageFns<CallLogged> = {
+  encode(message: CallLogged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(18).string(message.campaignId);
+    }
+    if (message.personId !== "") {
+      writer.uint32(26).string(message.personId);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(34).string(message.assigneeId);
+    }
+    if (message.loggedBy !== "") {
+      writer.uint32(42).string(message.loggedBy);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(50).string(message.outcome);
+    }
+    if (message.note !== "") {
+      writer.uint32(58).string(message.note);
+    }
+    if (message.callbackAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.callbackAt), writer.uint32(66).fork()).join();
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(72).int32(message.attempt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallLogged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallLogged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.personId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.loggedBy = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.callbackAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.attempt = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CallLogged>, I>>(base?: I): CallLogged {
+    return CallLogged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallLogged>, I>>(object: I): CallLogged {
+    const message = createBaseCallLogged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.campaignId = object.campaignId ?? "";
+    message.personId = object.personId ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.loggedBy = object.loggedBy ?? "";
+    message.outcome = object.outcome ?? "";
+    message.note = object.note ?? "";
+    message.callbackAt = object.callbackAt ?? undefined;
+    message.attempt = object.attempt ?? 0;
+    return message;
+  },
+};
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 type DeepPartial<T> = T extends Builtin ? T
@@ -231,6 +537,19 @@ type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(dateStr: string): Timestamp {
+  const date = new globalThis.Date(dateStr);
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): string {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis).toISOString();
+}
 
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

@@ -76,6 +76,60 @@ export function campaignStatusToNumber(object: CampaignStatus): number {
   }
 }
 
+export enum CampaignAction {
+  CAMPAIGN_ACTION_UNSPECIFIED = "CAMPAIGN_ACTION_UNSPECIFIED",
+  /**
+   * CAMPAIGN_ACTION_SCHEDULE - draft -> scheduled: needs starts_at and ends_at, ends_at in the future; a start already
+   * past launches at once.
+   */
+  CAMPAIGN_ACTION_SCHEDULE = "CAMPAIGN_ACTION_SCHEDULE",
+  /** CAMPAIGN_ACTION_LAUNCH - draft|scheduled -> running now: the members are fixed. */
+  CAMPAIGN_ACTION_LAUNCH = "CAMPAIGN_ACTION_LAUNCH",
+  /** CAMPAIGN_ACTION_COMPLETE - running -> completed now. */
+  CAMPAIGN_ACTION_COMPLETE = "CAMPAIGN_ACTION_COMPLETE",
+  /** CAMPAIGN_ACTION_CANCEL - draft|scheduled|running -> cancelled; its schedules are cancelled. */
+  CAMPAIGN_ACTION_CANCEL = "CAMPAIGN_ACTION_CANCEL",
+}
+
+export function campaignActionFromJSON(object: any): CampaignAction {
+  switch (object) {
+    case 0:
+    case "CAMPAIGN_ACTION_UNSPECIFIED":
+      return CampaignAction.CAMPAIGN_ACTION_UNSPECIFIED;
+    case 1:
+    case "CAMPAIGN_ACTION_SCHEDULE":
+      return CampaignAction.CAMPAIGN_ACTION_SCHEDULE;
+    case 2:
+    case "CAMPAIGN_ACTION_LAUNCH":
+      return CampaignAction.CAMPAIGN_ACTION_LAUNCH;
+    case 3:
+    case "CAMPAIGN_ACTION_COMPLETE":
+      return CampaignAction.CAMPAIGN_ACTION_COMPLETE;
+    case 4:
+    case "CAMPAIGN_ACTION_CANCEL":
+      return CampaignAction.CAMPAIGN_ACTION_CANCEL;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CampaignAction");
+  }
+}
+
+export function campaignActionToNumber(object: CampaignAction): number {
+  switch (object) {
+    case CampaignAction.CAMPAIGN_ACTION_UNSPECIFIED:
+      return 0;
+    case CampaignAction.CAMPAIGN_ACTION_SCHEDULE:
+      return 1;
+    case CampaignAction.CAMPAIGN_ACTION_LAUNCH:
+      return 2;
+    case CampaignAction.CAMPAIGN_ACTION_COMPLETE:
+      return 3;
+    case CampaignAction.CAMPAIGN_ACTION_CANCEL:
+      return 4;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CampaignAction");
+  }
+}
+
 /**
  * A marketing campaign: what it aims at, what it may spend, when it runs, over which channels,
  * to whom (segments and lists, resolved to a fixed member list at launch).
@@ -96,11 +150,76 @@ export interface Campaign {
   status: CampaignStatus;
   ownerId: string;
   version: string;
-  createdAt?:
+  createdAt?: string | undefined;
+  updatedAt?:
     | string
     | undefined;
-  /** Fields 20-39: lifecycle and launch; 40-49: audience; 50-69: responses and surveys. */
-  updatedAt?: string | undefined;
+  /**
+   * Fields 20-39: lifecycle and launch; 40-49: audience; 50-69: responses and surveys.
+   * When it was launched (its members fixed); empty before.
+   */
+  launchedAt?:
+    | string
+    | undefined;
+  /** When it completed (at its end, or by hand). */
+  completedAt?: string | undefined;
+  cancelledAt?:
+    | string
+    | undefined;
+  /** What the launch fixed: members, and who was left out and why. Empty before the launch. */
+  launchReport?: LaunchReport | undefined;
+}
+
+/**
+ * What a launch fixed. A person is a member when the campaign may reach them on at least one of
+ * its channels; the counts per reason count people (one person may be counted under several
+ * reasons, e.g. email withdrawn and no phone).
+ */
+export interface LaunchReport {
+  /** People fixed as members. */
+  members: string;
+  /** People left out: no channel of the campaign was usable for them. */
+  excluded: string;
+  /** People whose consent on the channel was withdrawn (the channel dropped for them). */
+  consentWithdrawnEmail: string;
+  consentWithdrawnPhone: string;
+  consentWithdrawnSms: string;
+  consentWithdrawnPost: string;
+  /** People without an email address, on an email campaign. */
+  noEmail: string;
+  /** People without a phone number, on a phone or SMS campaign. */
+  noPhone: string;
+}
+
+export interface TransitionCampaignRequest {
+  id: string;
+  /** 0: no check. */
+  expectedVersion: string;
+  action: CampaignAction;
+}
+
+export interface ListCampaignMembersRequest {
+  campaignId: string;
+  page?: PageRequest | undefined;
+}
+
+/** A person fixed into a campaign at launch, with the channels it may reach them on. */
+export interface CampaignMember {
+  campaignId: string;
+  personId: string;
+  /** "contact" or "lead". */
+  kind: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  channels?: Channels | undefined;
+  addedAt?: string | undefined;
+}
+
+export interface ListCampaignMembersResponse {
+  members: CampaignMember[];
+  page?: PageInfo | undefined;
 }
 
 export interface CreateCampaignRequest {
@@ -178,6 +297,10 @@ function createBaseCampaign(): Campaign {
     version: "0",
     createdAt: undefined,
     updatedAt: undefined,
+    launchedAt: undefined,
+    completedAt: undefined,
+    cancelledAt: undefined,
+    launchReport: undefined,
   };
 }
 
@@ -233,6 +356,18 @@ export const Campaign: MessageFns<Campaign> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(138).fork()).join();
+    }
+    if (message.launchedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.launchedAt), writer.uint32(162).fork()).join();
+    }
+    if (message.completedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.completedAt), writer.uint32(170).fork()).join();
+    }
+    if (message.cancelledAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.cancelledAt), writer.uint32(178).fork()).join();
+    }
+    if (message.launchReport !== undefined) {
+      LaunchReport.encode(message.launchReport, writer.uint32(186).fork()).join();
     }
     return writer;
   },
@@ -386,6 +521,38 @@ export const Campaign: MessageFns<Campaign> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.launchedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.completedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.cancelledAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.launchReport = LaunchReport.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -430,6 +597,538 @@ export const Campaign: MessageFns<Campaign> = {
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.launchedAt = object.launchedAt ?? undefined;
+    message.completedAt = object.completedAt ?? undefined;
+    message.cancelledAt = object.cancelledAt ?? undefined;
+    message.launchReport = (object.launchReport !== undefined && object.launchReport !== null)
+      ? LaunchReport.fromPartial(object.launchReport)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseLaunchReport(): LaunchReport {
+  return {
+    members: "0",
+    excluded: "0",
+    consentWithdrawnEmail: "0",
+    consentWithdrawnPhone: "0",
+    consentWithdrawnSms: "0",
+    consentWithdrawnPost: "0",
+    noEmail: "0",
+    noPhone: "0",
+  };
+}
+
+export const LaunchReport: MessageFns<LaunchReport> = {
+  encode(message: LaunchReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.members !== "0") {
+      writer.uint32(8).int64(message.members);
+    }
+    if (message.excluded !== "0") {
+      writer.uint32(16).int64(message.excluded);
+    }
+    if (message.consentWithdrawnEmail !== "0") {
+      writer.uint32(24).int64(message.consentWithdrawnEmail);
+    }
+    if (message.consentWithdrawnPhone !== "0") {
+      writer.uint32(32).int64(message.consentWithdrawnPhone);
+    }
+    if (message.consentWithdrawnSms !== "0") {
+      writer.uint32(40).int64(message.consentWithdrawnSms);
+    }
+    if (message.consentWithdrawnPost !== "0") {
+      writer.uint32(48).int64(message.consentWithdrawnPost);
+    }
+    if (message.noEmail !== "0") {
+      writer.uint32(56).int64(message.noEmail);
+    }
+    if (message.noPhone !== "0") {
+      writer.uint32(64).int64(message.noPhone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LaunchReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLaunchReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.members = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.excluded = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.consentWithdrawnEmail = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.consentWithdrawnPhone = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.consentWithdrawnSms = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.consentWithdrawnPost = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.noEmail = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.noPhone = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<LaunchReport>, I>>(base?: I): LaunchReport {
+    return LaunchReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LaunchReport>, I>>(object: I): LaunchReport {
+    const message = createBaseLaunchReport();
+    message.members = object.members ?? "0";
+    message.excluded = object.excluded ?? "0";
+    message.consentWithdrawnEmail = object.consentWithdrawnEmail ?? "0";
+    message.consentWithdrawnPhone = object.consentWithdrawnPhone ?? "0";
+    message.consentWithdrawnSms = object.consentWithdrawnSms ?? "0";
+    message.consentWithdrawnPost = object.consentWithdrawnPost ?? "0";
+    message.noEmail = object.noEmail ?? "0";
+    message.noPhone = object.noPhone ?? "0";
+    return message;
+  },
+};
+
+function createBaseTransitionCampaignRequest(): TransitionCampaignRequest {
+  return { id: "", expectedVersion: "0", action: CampaignAction.CAMPAIGN_ACTION_UNSPECIFIED };
+}
+
+export const TransitionCampaignRequest: MessageFns<TransitionCampaignRequest> = {
+  encode(message: TransitionCampaignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.action !== CampaignAction.CAMPAIGN_ACTION_UNSPECIFIED) {
+      writer.uint32(24).int32(campaignActionToNumber(message.action));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransitionCampaignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransitionCampaignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.action = campaignActionFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<TransitionCampaignRequest>, I>>(base?: I): TransitionCampaignRequest {
+    return TransitionCampaignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransitionCampaignRequest>, I>>(object: I): TransitionCampaignRequest {
+    const message = createBaseTransitionCampaignRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    message.action = object.action ?? CampaignAction.CAMPAIGN_ACTION_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseListCampaignMembersRequest(): ListCampaignMembersRequest {
+  return { campaignId: "", page: undefined };
+}
+
+export const ListCampaignMembersRequest: MessageFns<ListCampaignMembersRequest> = {
+  encode(message: ListCampaignMembersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaignId !== "") {
+      writer.uint32(10).string(message.campaignId);
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCampaignMembersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCampaignMembersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCampaignMembersRequest>, I>>(base?: I): ListCampaignMembersRequest {
+    return ListCampaignMembersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCampaignMembersRequest>, I>>(object: I): ListCampaignMembersRequest {
+    const message = createBaseListCampaignMembersRequest();
+    message.campaignId = object.campaignId ?? "";
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCampaignMember(): CampaignMember {
+  return {
+    campaignId: "",
+    personId: "",
+    kind: "",
+    firstName: "",
+    lastName: "",
+    email: "",
+    phone: "",
+    channels: undefined,
+    addedAt: undefined,
+  };
+}
+
+export const CampaignMember: MessageFns<CampaignMember> = {
+  encode(message: CampaignMember, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaignId !== "") {
+      writer.uint32(10).string(message.campaignId);
+    }
+    if (message.personId !== "") {
+      writer.uint32(18).string(message.personId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.firstName !== "") {
+      writer.uint32(34).string(message.firstName);
+    }
+    if (message.lastName !== "") {
+      writer.uint32(42).string(message.lastName);
+    }
+    if (message.email !== "") {
+      writer.uint32(50).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(58).string(message.phone);
+    }
+    if (message.channels !== undefined) {
+      Channels.encode(message.channels, writer.uint32(66).fork()).join();
+    }
+    if (message.addedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.addedAt), writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignMember {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignMember();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.personId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.firstName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lastName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.channels = Channels.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.addedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CampaignMember>, I>>(base?: I): CampaignMember {
+    return CampaignMember.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignMember>, I>>(object: I): CampaignMember {
+    const message = createBaseCampaignMember();
+    message.campaignId = object.campaignId ?? "";
+    message.personId = object.personId ?? "";
+    message.kind = object.kind ?? "";
+    message.firstName = object.firstName ?? "";
+    message.lastName = object.lastName ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.channels = (object.channels !== undefined && object.channels !== null)
+      ? Channels.fromPartial(object.channels)
+      : undefined;
+    message.addedAt = object.addedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListCampaignMembersResponse(): ListCampaignMembersResponse {
+  return { members: [], page: undefined };
+}
+
+export const ListCampaignMembersResponse: MessageFns<ListCampaignMembersResponse> = {
+  encode(message: ListCampaignMembersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.members) {
+      CampaignMember.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageInfo.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCampaignMembersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCampaignMembersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.members.push(CampaignMember.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCampaignMembersResponse>, I>>(base?: I): ListCampaignMembersResponse {
+    return ListCampaignMembersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCampaignMembersResponse>, I>>(object: I): ListCampaignMembersResponse {
+    const message = createBaseListCampaignMembersResponse();
+    message.members = object.members?.map((e) => CampaignMember.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null) ? PageInfo.fromPartial(object.page) : undefined;
     return message;
   },
 };
@@ -1266,6 +1965,33 @@ export const CampaignServiceService = {
     responseSerialize: (value: Campaign): Buffer => Buffer.from(Campaign.encode(value).finish()),
     responseDeserialize: (value: Buffer): Campaign => Campaign.decode(value),
   },
+  /**
+   * Lifecycle (docs/marketing.md): draft -> scheduled (start and end fired by JetStream
+   * schedules), draft|scheduled -> running (members fixed), running -> completed, and
+   * draft|scheduled|running -> cancelled. A move the lifecycle does not allow is FAILED_PRECONDITION.
+   */
+  transitionCampaign: {
+    path: "/relata.marketing.v1.CampaignService/TransitionCampaign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TransitionCampaignRequest): Buffer =>
+      Buffer.from(TransitionCampaignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TransitionCampaignRequest => TransitionCampaignRequest.decode(value),
+    responseSerialize: (value: Campaign): Buffer => Buffer.from(Campaign.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Campaign => Campaign.decode(value),
+  },
+  /** The members fixed at launch, by person id. */
+  listCampaignMembers: {
+    path: "/relata.marketing.v1.CampaignService/ListCampaignMembers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCampaignMembersRequest): Buffer =>
+      Buffer.from(ListCampaignMembersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCampaignMembersRequest => ListCampaignMembersRequest.decode(value),
+    responseSerialize: (value: ListCampaignMembersResponse): Buffer =>
+      Buffer.from(ListCampaignMembersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCampaignMembersResponse => ListCampaignMembersResponse.decode(value),
+  },
 } as const;
 
 export interface CampaignServiceServer extends UntypedServiceImplementation {
@@ -1276,6 +2002,14 @@ export interface CampaignServiceServer extends UntypedServiceImplementation {
   /** Moves the campaign to the recycle bin: gone from gets and lists, restorable for 30 days. */
   deleteCampaign: handleUnaryCall<DeleteCampaignRequest, Campaign>;
   restoreCampaign: handleUnaryCall<RestoreCampaignRequest, Campaign>;
+  /**
+   * Lifecycle (docs/marketing.md): draft -> scheduled (start and end fired by JetStream
+   * schedules), draft|scheduled -> running (members fixed), running -> completed, and
+   * draft|scheduled|running -> cancelled. A move the lifecycle does not allow is FAILED_PRECONDITION.
+   */
+  transitionCampaign: handleUnaryCall<TransitionCampaignRequest, Campaign>;
+  /** The members fixed at launch, by person id. */
+  listCampaignMembers: handleUnaryCall<ListCampaignMembersRequest, ListCampaignMembersResponse>;
 }
 
 export interface CampaignServiceClient extends Client {
@@ -1369,6 +2103,42 @@ export interface CampaignServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Campaign) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lifecycle (docs/marketing.md): draft -> scheduled (start and end fired by JetStream
+   * schedules), draft|scheduled -> running (members fixed), running -> completed, and
+   * draft|scheduled|running -> cancelled. A move the lifecycle does not allow is FAILED_PRECONDITION.
+   */
+  transitionCampaign(
+    request: TransitionCampaignRequest,
+    callback: (error: ServiceError | null, response: Campaign) => void,
+  ): ClientUnaryCall;
+  transitionCampaign(
+    request: TransitionCampaignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Campaign) => void,
+  ): ClientUnaryCall;
+  transitionCampaign(
+    request: TransitionCampaignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Campaign) => void,
+  ): ClientUnaryCall;
+  /** The members fixed at launch, by person id. */
+  listCampaignMembers(
+    request: ListCampaignMembersRequest,
+    callback: (error: ServiceError | null, response: ListCampaignMembersResponse) => void,
+  ): ClientUnaryCall;
+  listCampaignMembers(
+    request: ListCampaignMembersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCampaignMembersResponse) => void,
+  ): ClientUnaryCall;
+  listCampaignMembers(
+    request: ListCampaignMembersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCampaignMembersResponse) => void,
   ): ClientUnaryCall;
 }
 

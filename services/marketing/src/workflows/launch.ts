@@ -1,0 +1,101 @@
+import { StateConflict, VersionConflict, type CallerOrActor, type Logger } from "@relata/platform";
+import { assertAllowed, assertLaunchable } from "../domain/campaign-lifecycle";
+import { countDecision, decideMember, emptyLaunchReport } from "../domain/launch";
+import type { AudienceReader, CampaignMemberRecord, CampaignRecord } from "../domain/types";
+import { campaignLifecycleEvent } from "../events/campaign-events";
+import type { LaunchReportRecord } from "../resources";
+import { BATCH_SIZE, insertNew, memberId } from "../store/campaign-members";
+import { consentStatuses } from "../store/consents";
+import type { MarketingModels } from "../store/models";
+import type { MarketingRepositories } from "../store/repositories";
+
+export interface LaunchDeps {
+  repos: Pick<MarketingRepositories, "campaigns">;
+  models: Pick<MarketingModels, "consents" | "campaignMembers">;
+  audience: AudienceReader;
+  logger?: Logger;
+}
+
+/**
+ * Launches a draft or scheduled campaign: fixes its member list (the targets' people as they
+ * are now, each with the channels consent and contact points allow), then moves it to running
+ * with the launch report, in that order: a launch interrupted by a crash is simply run again
+ * (by the redelivered start, or by hand), members already written are not written twice, and
+ * the report counts what this run decided, so it comes out the same.
+ *
+ * `expectedVersion` (If-Match) is checked before and at the final write (0: no check). A
+ * campaign already running is returned as is when `alreadyRunningIsDone` (the clock's
+ * redelivery); otherwise that is a 409 like any move the lifecycle does not allow.
+ */
+export async function launchCampaign(
+  deps: LaunchDeps,
+  caller: CallerOrActor,
+  campaignId: string,
+  options: { expectedVersion?: number; now?: Date; alreadyRunningIsDone?: boolean } = {},
+): Promise<CampaignRecord> {
+  const repo = deps.repos.campaigns.in(caller);
+  const expectedVersion = options.expectedVersion ?? 0;
+  const current = await repo.get(campaignId);
+  if (expectedVersion && current.version !== expectedVersion) throw new VersionConflict("campaign", campaignId);
+  if (current.status === "running" && options.alreadyRunningIsDone) return current;
+  assertAllowed(current, "launch");
+  assertLaunchable(current);
+  const now = options.now ?? new Date();
+  const report = await fixMembers(deps, current, now);
+  const launched = await repo.update(campaignId, expectedVersion, (c) => {
+    // Another launch (a replica's, a redelivery) got there first: its members are the same.
+    if (c.status === "running" && options.alreadyRunningIsDone) return null;
+    assertAllowed(c, "launch");
+    if (!sameTargets(c, current)) throw new StateConflict(`campaign ${campaignId} changed its targets or channels while it was being launched; launch it again`, "status");
+    return {
+      set: { status: "running", launchedAt: now, launchReport: report },
+      events: (next, actor) => [campaignLifecycleEvent("launched", next, actor)],
+    };
+  });
+  deps.logger?.info({ campaignId, tenantId: current.tenantId, ...report }, "campaign launched");
+  return launched;
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) => [...(a ?? [])].sort().join("\u0000") === [...(b ?? [])].sort().join("\u0000");
+const sameTargets = (a: CampaignRecord, b: CampaignRecord) => sameList(a.segmentIds, b.segmentIds) && sameList(a.listIds, b.listIds) && sameList(a.channels, b.channels);
+
+/**
+ * Writes the campaign's members, batch by batch (one consent query and one unordered insert per
+ * batch, never the whole audience in one array), and returns the report of what it decided.
+ * A campaign with no targets has no members and does not ask the audience.
+ */
+export async function fixMembers(deps: LaunchDeps, c: CampaignRecord, now: Date): Promise<LaunchReportRecord> {
+  const report = emptyLaunchReport();
+  if (c.segmentIds.length === 0 && c.listIds.length === 0) return report;
+  // The audience gives each person once; a person seen twice all the same counts once.
+  const seen = new Set<string>();
+  for await (const people of deps.audience.targets(c.tenantId, { segmentIds: c.segmentIds, listIds: c.listIds })) {
+    for (let i = 0; i < people.length; i += BATCH_SIZE) {
+      const batch = people.slice(i, i + BATCH_SIZE).filter((p) => !seen.has(p.personId));
+      if (batch.length === 0) continue;
+      for (const p of batch) seen.add(p.personId);
+      const consents = await consentStatuses(deps.models as MarketingModels, c.tenantId, batch.map((p) => p.personId), c.channels);
+      const members: CampaignMemberRecord[] = [];
+      for (const person of batch) {
+        const decision = decideMember(person, c.channels, consents.get(person.personId));
+        countDecision(report, decision);
+        if (decision.channels.length === 0) continue;
+        members.push({
+          _id: memberId(c.tenantId, c._id, person.personId),
+          tenantId: c.tenantId,
+          campaignId: c._id,
+          personId: person.personId,
+          kind: person.kind,
+          firstName: person.firstName,
+          lastName: person.lastName,
+          email: person.email,
+          phone: person.phone,
+          channels: decision.channels,
+          addedAt: now,
+        });
+      }
+      await insertNew(deps.models.campaignMembers, members);
+    }
+  }
+  return report;
+}
