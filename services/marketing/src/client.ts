@@ -1,5 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
+import { CallListServiceService } from "@relata/proto/marketing/v1/call_list";
+import { SurveyServiceService } from "@relata/proto/marketing/v1/survey";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -8,6 +10,8 @@ import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
  */
 export const marketingServices = {
   campaigns: CampaignServiceService,
+  callLists: CallListServiceService,
+  surveys: SurveyServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
 import { campaignRoutes } from "./http";
-import { MARKETING_RESOURCES } from "./resources";
+import { MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 
 /**
  * Marketing as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -16,5 +16,8 @@ export const marketingBackend = defineBackend({
   tags: ["Campaigns"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
-  permissions: {},
+  permissions: {
+    "campaigns.transition": { roles: MARKETERS, scopes: [], description: "schedule, launch, complete and cancel campaigns" },
+    "campaigns.members": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read the members a campaign's launch fixed" },
+  },
 });

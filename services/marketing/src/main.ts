@@ -4,6 +4,8 @@ import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, ty
 import { MARKETING_STREAM, SALES_STREAM } from "./events/stream";
 import { audienceNotBuilt } from "./audience";
 import { campaignService } from "./rpc/campaigns";
+import { callListService } from "./rpc/call-lists";
+import { surveyService } from "./rpc/surveys";
 import type { MarketingDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { marketingRepositories } from "./store/repositories";
@@ -68,7 +70,7 @@ export function startMarketing(): Promise<MarketingService> {
       const campaignClock = await new CampaignClock(bus, deps, logger.child({ component: "campaign-clock" }), config.CAMPAIGN_CLOCK_DURABLE).start();
 
       return {
-        services: [campaignService(deps)],
+        services: [campaignService(deps), callListService(deps), surveyService(deps)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);

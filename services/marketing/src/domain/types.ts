@@ -87,3 +87,90 @@ export interface CampaignMemberRecord {
   channels: MarketingChannel[];
   addedAt: Date;
 }
+
+/** What a call of a call list came to. */
+export const CALL_OUTCOMES = ["reached", "no_answer", "busy", "wrong_number", "callback", "not_interested", "interested"] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/**
+ * One member of a phone campaign on its call list, given to one rep:
+ * `<tenantId>/<campaignId>:<personId>` (the member's own id), inserted once, so two
+ * distributions never give a member to two reps. It keeps its latest outcome; the attempts
+ * are CallAttemptRecords.
+ */
+export interface CallRecord {
+  _id: string;
+  tenantId: string;
+  campaignId: string;
+  personId: string;
+  assigneeId: string;
+  /** The member's place in the campaign's phone members (person id order): the round robin's turn. */
+  ordinal: number;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  /** The latest attempt's outcome; "" before the first call. */
+  outcome: CallOutcome | "";
+  callbackAt?: Date;
+  lastCalledAt?: Date;
+  assignedAt: Date;
+  updatedAt: Date;
+}
+
+/** One attempt on a call, kept as history; its document carries the `marketing.call.logged` event. */
+export interface CallAttemptRecord {
+  /** `<callId>:<time>-<random>`: the attempts of a call in time order. */
+  _id: string;
+  tenantId: string;
+  campaignId: string;
+  personId: string;
+  callId: string;
+  assigneeId: string;
+  outcome: CallOutcome;
+  note: string;
+  callbackAt?: Date;
+  loggedBy: string;
+  at: Date;
+}
+
+export const SURVEY_QUESTION_KINDS = ["single", "multiple", "scale", "text"] as const;
+export type SurveyQuestionKind = (typeof SURVEY_QUESTION_KINDS)[number];
+
+export interface SurveyQuestionRecord {
+  id: string;
+  text: string;
+  kind: SurveyQuestionKind;
+  options: string[];
+}
+
+/** A campaign's questionnaire: `<tenantId>/<campaignId>`. */
+export interface SurveyRecord {
+  _id: string;
+  tenantId: string;
+  campaignId: string;
+  questions: SurveyQuestionRecord[];
+  version: number;
+  updatedAt: Date;
+}
+
+export interface SurveyAnswerRecord {
+  questionId: string;
+  choices: string[];
+  /** 1-10 for a scale question, 0 otherwise. */
+  scale: number;
+  text: string;
+}
+
+/**
+ * One respondent's answers to a campaign's survey: `<tenantId>/<campaignId>:person:<personId>`
+ * or `...:key:<respondentKey>`, inserted once (a second answer set is refused).
+ */
+export interface SurveyAnswerSetRecord {
+  _id: string;
+  tenantId: string;
+  campaignId: string;
+  personId: string;
+  respondentKey: string;
+  answers: SurveyAnswerRecord[];
+  answeredAt: Date;
+}

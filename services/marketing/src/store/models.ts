@@ -2,6 +2,8 @@ import type { Stored } from "@relata/platform";
 import { mongooseSchema } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { CampaignMemberRecord, CampaignRecord, ConsentRecord } from "../domain/types";
+import { outboxFields } from "@relata/platform";
+import type { CallAttemptRecord, CallRecord, SurveyAnswerSetRecord, SurveyRecord } from "../domain/types";
 import { campaign } from "../resources";
 
 export const campaignSchema = mongooseSchema(campaign) as unknown as Schema<Stored<CampaignRecord>>;
@@ -41,10 +43,81 @@ export const campaignMemberSchema = new Schema<CampaignMemberRecord>(
 );
 campaignMemberSchema.index({ tenantId: 1, campaignId: 1, _id: 1 });
 
+export const callSchema = new Schema<CallRecord>(
+  {
+    ...tenantDocument,
+    campaignId: { type: String, required: true },
+    personId: { type: String, required: true },
+    assigneeId: { type: String, required: true },
+    ordinal: { type: Number, required: true },
+    firstName: { type: String, default: "" },
+    lastName: { type: String, default: "" },
+    phone: { type: String, default: "" },
+    outcome: { type: String, default: "" },
+    callbackAt: { type: Date, required: false },
+    lastCalledAt: { type: Date, required: false },
+    assignedAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+// A campaign's call list, and a rep's calls in it, in person order.
+callSchema.index({ tenantId: 1, campaignId: 1, _id: 1 });
+callSchema.index({ tenantId: 1, campaignId: 1, assigneeId: 1, _id: 1 });
+
+export const callAttemptSchema = new Schema<Stored<CallAttemptRecord>>(
+  {
+    ...tenantDocument,
+    campaignId: { type: String, required: true },
+    personId: { type: String, required: true },
+    callId: { type: String, required: true },
+    assigneeId: { type: String, required: true },
+    outcome: { type: String, required: true },
+    note: { type: String, default: "" },
+    callbackAt: { type: Date, required: false },
+    loggedBy: { type: String, required: true },
+    at: { type: Date, required: true },
+    ...outboxFields,
+  },
+  { versionKey: false },
+);
+callAttemptSchema.index({ tenantId: 1, callId: 1, _id: 1 });
+
+const surveyQuestion = new Schema({ id: String, text: String, kind: String, options: [String] }, { _id: false });
+export const surveySchema = new Schema<SurveyRecord>(
+  {
+    ...tenantDocument,
+    campaignId: { type: String, required: true },
+    questions: { type: [surveyQuestion], default: [] },
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+const surveyAnswer = new Schema({ questionId: String, choices: [String], scale: Number, text: String }, { _id: false });
+export const surveyAnswerSetSchema = new Schema<SurveyAnswerSetRecord>(
+  {
+    ...tenantDocument,
+    campaignId: { type: String, required: true },
+    personId: { type: String, default: "" },
+    respondentKey: { type: String, default: "" },
+    answers: { type: [surveyAnswer], default: [] },
+    answeredAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+// The summary reads one campaign's answer sets; the latest texts, newest first.
+surveyAnswerSetSchema.index({ tenantId: 1, campaignId: 1, answeredAt: -1 });
+
 export interface MarketingModels {
   campaigns: Model<Stored<CampaignRecord>>;
   consents: Model<ConsentRecord>;
   campaignMembers: Model<CampaignMemberRecord>;
+  calls: Model<CallRecord>;
+  callAttempts: Model<Stored<CallAttemptRecord>>;
+  surveys: Model<SurveyRecord>;
+  surveyAnswers: Model<SurveyAnswerSetRecord>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -53,10 +126,14 @@ export function createModels(db: Connection): MarketingModels {
     campaigns: db.model<Stored<CampaignRecord>>("Campaign", campaignSchema),
     consents: db.model<ConsentRecord>("Consent", consentSchema, "consents"),
     campaignMembers: db.model<CampaignMemberRecord>("CampaignMember", campaignMemberSchema, "campaign_members"),
+    calls: db.model<CallRecord>("CampaignCall", callSchema, "campaign_calls"),
+    callAttempts: db.model<Stored<CallAttemptRecord>>("CallAttempt", callAttemptSchema, "call_attempts"),
+    surveys: db.model<SurveyRecord>("CampaignSurvey", surveySchema, "campaign_surveys"),
+    surveyAnswers: db.model<SurveyAnswerSetRecord>("SurveyAnswerSet", surveyAnswerSetSchema, "survey_answers"),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: MarketingModels): Model<unknown>[] {
-  return [models.campaigns] as unknown as Model<unknown>[];
+  return [models.campaigns, models.callAttempts] as unknown as Model<unknown>[];
 }

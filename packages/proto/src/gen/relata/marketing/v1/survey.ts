@@ -46,10 +46,15 @@ export interface GetSurveySummaryRequest {
   campaignId: string;
 }
 
+/** One answer, in the field of its question's kind. */
 export interface SurveyAnswer {
   questionId: string;
-  /** The chosen option (single), the chosen options (multiple), the scale as "1".."10", or the text. */
-  values: string[];
+  /** Single choice: exactly one of the options; multiple choice: one or more of them. */
+  choices: string[];
+  /** Scale: 1 to 10. */
+  scale: number;
+  /** Free text. */
+  text: string;
 }
 
 export interface SubmitSurveyAnswersRequest {
@@ -453,7 +458,7 @@ export const GetSurveySummaryRequest: MessageFns<GetSurveySummaryRequest> = {
 };
 
 function createBaseSurveyAnswer(): SurveyAnswer {
-  return { questionId: "", values: [] };
+  return { questionId: "", choices: [], scale: 0, text: "" };
 }
 
 export const SurveyAnswer: MessageFns<SurveyAnswer> = {
@@ -461,8 +466,14 @@ export const SurveyAnswer: MessageFns<SurveyAnswer> = {
     if (message.questionId !== "") {
       writer.uint32(10).string(message.questionId);
     }
-    for (const v of message.values) {
+    for (const v of message.choices) {
       writer.uint32(18).string(v!);
+    }
+    if (message.scale !== 0) {
+      writer.uint32(24).int32(message.scale);
+    }
+    if (message.text !== "") {
+      writer.uint32(34).string(message.text);
     }
     return writer;
   },
@@ -493,7 +504,23 @@ export const SurveyAnswer: MessageFns<SurveyAnswer> = {
               break;
             }
 
-            message.values.push(reader.string());
+            message.choices.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.scale = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.text = reader.string();
             continue;
           }
         }
@@ -514,7 +541,9 @@ export const SurveyAnswer: MessageFns<SurveyAnswer> = {
   fromPartial<I extends Exact<DeepPartial<SurveyAnswer>, I>>(object: I): SurveyAnswer {
     const message = createBaseSurveyAnswer();
     message.questionId = object.questionId ?? "";
-    message.values = object.values?.map((e) => e) || [];
+    message.choices = object.choices?.map((e) => e) || [];
+    message.scale = object.scale ?? 0;
+    message.text = object.text ?? "";
     return message;
   },
 };
