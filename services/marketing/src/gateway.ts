@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { campaignRoutes } from "./http";
-import { MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
+import { callListRoutes, campaignRoutes, surveyRoutes } from "./http";
+import { CALLERS, MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 
 /**
  * Marketing as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -12,12 +12,19 @@ import { MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 export const marketingBackend = defineBackend({
   name: "marketing",
   services: marketingServices,
-  routes: (marketing) => [...campaignRoutes(marketing)],
+  routes: (marketing) => [...campaignRoutes(marketing), ...callListRoutes(marketing), ...surveyRoutes(marketing)],
   tags: ["Campaigns"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
   permissions: {
     "campaigns.transition": { roles: MARKETERS, scopes: [], description: "schedule, launch, complete and cancel campaigns" },
     "campaigns.members": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read the members a campaign's launch fixed" },
+    "campaigns.callList.distribute": { roles: MARKETERS, scopes: [], description: "distribute a phone campaign's call list to reps" },
+    "campaigns.callList.read": { roles: CALLERS, scopes: [], description: "read a campaign's calls (a rep their own)" },
+    "campaigns.callList.log": { roles: CALLERS, scopes: [], description: "record a call's outcome (a rep on their own calls)" },
+    "campaigns.survey.write": { roles: MARKETERS, scopes: [], description: "set a campaign's questionnaire" },
+    "campaigns.survey.read": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read a campaign's questionnaire" },
+    "campaigns.survey.answer": { roles: MARKETERS, scopes: ["marketing:write"], description: "record a respondent's survey answers (web forms)" },
+    "campaigns.survey.summary": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read a campaign's survey summary" },
   },
 });

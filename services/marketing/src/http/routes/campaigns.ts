@@ -29,9 +29,7 @@ const REFUSED =
   'A move the lifecycle does not allow is a 409 naming the state ("cannot launch a campaign that is completed"). If-Match is honoured (412 when the campaign changed since it was read) but not required.';
 
 export function campaignRoutes(marketing: MarketingClients): RouteSpec[] {
-  const CampaignJson = crudSchemas(campaign).json;
-  return [
-    ...crudRoutes(
+  const crud = crudRoutes(
       campaign,
       {
         list: async (request, call) => {
@@ -45,7 +43,11 @@ export function campaignRoutes(marketing: MarketingClients): RouteSpec[] {
         restore: (request, call) => marketing.campaigns.restoreCampaign(request, call),
       },
       { tag: "Campaigns" },
-    ),
+  );
+  // The described resource's schemas exist once its CRUD routes are built.
+  const CampaignJson = crudSchemas(campaign).json;
+  return [
+    ...crud,
     ...VERBS.map(({ verb, action, summary, detail }) =>
       route({
         operationId: `${verb}Campaign`,
