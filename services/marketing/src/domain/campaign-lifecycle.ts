@@ -25,19 +25,23 @@ export function assertAllowed(c: Pick<CampaignRecord, "_id" | "status">, action:
   }
 }
 
-/** What scheduling needs: both instants, an end still ahead, and a channel to reach people on. */
+/**
+ * What scheduling needs of the campaign as stored: both instants, an end still ahead, and a
+ * channel to reach people on. The request names none of them, so a campaign lacking one is a
+ * conflict (409) naming the field to set first.
+ */
 export function assertSchedulable(c: Pick<CampaignRecord, "startsAt" | "endsAt" | "channels">, now: Date): { startsAt: Date; endsAt: Date } {
-  if (!c.startsAt) throw new InvalidArgument("starts_at", "is required to schedule a campaign");
-  if (!c.endsAt) throw new InvalidArgument("ends_at", "is required to schedule a campaign");
-  if (c.endsAt.getTime() <= now.getTime()) throw new InvalidArgument("ends_at", "must be in the future to schedule a campaign");
-  if (c.endsAt.getTime() <= c.startsAt.getTime()) throw new InvalidArgument("ends_at", "must be after starts_at");
+  if (!c.startsAt) throw new StateConflict("a campaign needs starts_at to be scheduled", "starts_at");
+  if (!c.endsAt) throw new StateConflict("a campaign needs ends_at to be scheduled", "ends_at");
+  if (c.endsAt.getTime() <= now.getTime()) throw new StateConflict("a campaign whose ends_at is past cannot be scheduled", "ends_at");
+  if (c.endsAt.getTime() <= c.startsAt.getTime()) throw new StateConflict("a campaign's ends_at must be after its starts_at", "ends_at");
   assertLaunchable(c);
   return { startsAt: c.startsAt, endsAt: c.endsAt };
 }
 
-/** A launch reaches people on the campaign's channels: it needs one at least. */
+/** A launch reaches people on the campaign's channels: it needs one at least (409 naming it). */
 export function assertLaunchable(c: Pick<CampaignRecord, "channels">): void {
-  if (!c.channels || c.channels.length === 0) throw new InvalidArgument("channels", "a campaign needs at least one channel to be scheduled or launched");
+  if (!c.channels || c.channels.length === 0) throw new StateConflict("a campaign needs at least one channel to be scheduled or launched", "channels");
 }
 
 /**
@@ -65,9 +69,9 @@ export function assertEditable(current: Pick<CampaignRecord, "status">, changed:
 /** A scheduled or running campaign's end must stay ahead (a past end would complete it at once). */
 export function assertEndAhead(current: Pick<CampaignRecord, "status">, next: Pick<CampaignRecord, "startsAt" | "endsAt">, now: Date): void {
   if (current.status !== "scheduled" && current.status !== "running") return;
-  if (!next.endsAt) throw new InvalidArgument("ends_at", `cannot be cleared while the campaign is ${current.status}`);
+  if (!next.endsAt) throw new StateConflict(`ends_at cannot be cleared while the campaign is ${current.status}`, "ends_at");
   if (next.endsAt.getTime() <= now.getTime()) throw new InvalidArgument("ends_at", `must be in the future while the campaign is ${current.status}`);
-  if (current.status === "scheduled" && !next.startsAt) throw new InvalidArgument("starts_at", "cannot be cleared while the campaign is scheduled");
+  if (current.status === "scheduled" && !next.startsAt) throw new StateConflict("starts_at cannot be cleared while the campaign is scheduled", "starts_at");
 }
 
 /** The instants a start or end schedule was set for are still the campaign's (else the schedule is stale). */

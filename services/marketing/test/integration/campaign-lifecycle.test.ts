@@ -70,10 +70,10 @@ test("draft → scheduled → running → completed, each move reported, a wrong
   }
 });
 
-test("scheduling needs both instants and an end ahead; a start already past launches at once", async () => {
+test("scheduling needs both instants and a channel (a conflict naming what to set first); a start already past launches at once", async () => {
   const undated = await draft({ startsAt: undefined, endsAt: undefined });
   const missing = await failureOf(move(undated, SCHEDULE));
-  expect(missing.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+  expect(missing.code).toBe(GrpcStatus.ABORTED);
   expect(missing.field).toBe("starts_at");
   const noChannel = await draft({ channels: { values: [] } });
   expect((await failureOf(move(noChannel, SCHEDULE))).field).toBe("channels");

@@ -1,4 +1,4 @@
-import { StateConflict, InvalidArgument } from "@relata/platform";
+import { StateConflict } from "@relata/platform";
 import { assertAllowed, assertEditable, assertEndAhead, assertSchedulable, sameDecision } from "../../src/domain/campaign-lifecycle";
 import { countDecision, decideMember, emptyLaunchReport } from "../../src/domain/launch";
 import type { CampaignStatus, ConsentStatus, MarketingChannel } from "../../src/domain/types";
@@ -44,13 +44,14 @@ describe("the campaign lifecycle's rules", () => {
     else expect(attempt).toThrow(new RegExp(`cannot ${action} a campaign that is ${status}`));
   });
 
-  it("refuses to schedule without both instants, with an end past, or without a channel, naming the field", () => {
+  it("refuses to schedule without both instants, with an end past, or without a channel: a conflict naming the field", () => {
     const now = new Date("2027-01-01T00:00:00Z");
     const fieldOf = (f: () => unknown) => {
       try {
         f();
       } catch (err) {
-        return (err as InvalidArgument).field;
+        expect(err).toBeInstanceOf(StateConflict);
+        return (err as StateConflict).field;
       }
       return undefined;
     };

@@ -1,5 +1,6 @@
 import type { Call } from "@relata/proto/marketing/v1/call_list";
-import { DateTime, Id, named, orNull, OwnerId, PAGE_CURSOR, PAGE_LIMIT, pageOf } from "@relata/platform/http";
+import { DateTime, Id, named, orNull, OwnerId, PAGE_CURSOR, PAGE_LIMIT, pageOf, relation } from "@relata/platform/http";
+import { unique } from "@relata/platform/resource";
 import { z } from "zod";
 import { MAX_REPS } from "../../domain/call-list";
 import { CALL_OUTCOMES, type CallOutcome } from "../../domain/types";
@@ -12,7 +13,7 @@ export const CallListDistribution = named(
   "CallListDistribution",
   z.strictObject({
     reps: z
-      .array(OwnerId, { error: "must be a list" })
+      .array(OwnerId.meta(unique("each rep once")), { error: "must be a list" })
       .min(1, "name at least one rep")
       .max(MAX_REPS, `at most ${MAX_REPS} reps`)
       .superRefine((reps, ctx) => reps.forEach((r, i) => reps.indexOf(r) !== i && ctx.addIssue({ code: "custom", path: [i], message: "is listed twice" })))
@@ -41,7 +42,10 @@ export const CallOutcomeInput = named(
   z.strictObject({
     outcome: CallOutcomeWord,
     note: z.string().max(2_000).optional(),
-    callbackAt: DateTime.optional().meta({ description: "When to call again: required with callback, refused with any other outcome." }),
+    callbackAt: DateTime.optional().meta({
+      description: "When to call again: required with callback, refused with any other outcome.",
+      ...relation("required with the outcome callback, refused with any other"),
+    }),
   }),
 );
 

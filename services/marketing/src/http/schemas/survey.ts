@@ -1,5 +1,6 @@
 import type { Survey, SurveyAnswerSet, SurveySummary } from "@relata/proto/marketing/v1/survey";
-import { DateTime, Id, named, orNull } from "@relata/platform/http";
+import { DateTime, Id, named, orNull, relation, stateDependent, text } from "@relata/platform/http";
+import { unique } from "@relata/platform/resource";
 import { z } from "zod";
 import { QUESTION_ID_PATTERN, SURVEY_LIMITS } from "../../domain/survey";
 import { SURVEY_QUESTION_KINDS, type SurveyQuestionKind } from "../../domain/types";
@@ -8,25 +9,31 @@ import { SURVEY_QUESTION_KINDS, type SurveyQuestionKind } from "../../domain/typ
 
 const QuestionKind = z.enum(SURVEY_QUESTION_KINDS).meta({ description: "single or multiple choice, a scale of 1 to 10, or free text." });
 const QuestionId = z.string().regex(QUESTION_ID_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
-const Option = z.string().trim().min(1, "is required").max(SURVEY_LIMITS.optionText);
 
-const Question = z.object({
-  id: QuestionId,
-  text: z.string().trim().min(1, "is required").max(SURVEY_LIMITS.questionText),
+const QuestionInput = z.strictObject({
+  id: QuestionId.meta(unique("each question's id once in the survey")),
+  text: text(SURVEY_LIMITS.questionText),
   kind: QuestionKind,
-  options: z.array(Option).max(SURVEY_LIMITS.maxOptions).optional().meta({ description: `A choice question's options (${SURVEY_LIMITS.minOptions}-${SURVEY_LIMITS.maxOptions}); none for scale and text.` }),
+  options: z
+    .array(text(SURVEY_LIMITS.optionText).meta(unique("each option once in its question, after trimming")))
+    .max(SURVEY_LIMITS.maxOptions)
+    .optional()
+    .meta({
+      description: `A choice question's options (${SURVEY_LIMITS.minOptions}-${SURVEY_LIMITS.maxOptions}); none for scale and text.`,
+      ...relation(`${SURVEY_LIMITS.minOptions} to ${SURVEY_LIMITS.maxOptions} for a single or multiple choice question, none for scale and text`),
+    }),
 });
 
 export const SurveyInput = named(
   "SurveyInput",
-  z.strictObject({ questions: z.array(Question.strict()).min(1, "a survey has at least one question").max(SURVEY_LIMITS.questions) }),
+  z.strictObject({ questions: z.array(QuestionInput).min(1, "a survey has at least one question").max(SURVEY_LIMITS.questions) }),
 );
 
 export const SurveyJson = named(
   "Survey",
   z.object({
     campaignId: Id,
-    questions: z.array(Question.extend({ options: z.array(z.string()) })),
+    questions: z.array(z.object({ id: z.string(), text: z.string(), kind: QuestionKind, options: z.array(z.string()) })),
     version: z.number().int(),
     updatedAt: DateTime,
   }),
@@ -41,18 +48,25 @@ export function surveyJson(s: Survey): z.output<typeof SurveyJson> {
   };
 }
 
+const ANSWERS_THE_QUESTION = "must fit the question it answers: the field of its kind, an option it offers";
 const Answer = z.strictObject({
-  questionId: QuestionId,
-  choices: z.array(z.string()).max(SURVEY_LIMITS.maxOptions).optional().meta({ description: "Single choice: one option; multiple choice: one or more." }),
-  scale: z.number().int().min(SURVEY_LIMITS.scaleMin).max(SURVEY_LIMITS.scaleMax).optional(),
-  text: z.string().max(SURVEY_LIMITS.answerText).optional(),
+  questionId: QuestionId.meta({ ...stateDependent("a question of the campaign's survey"), ...unique("each question answered once") }),
+  choices: z
+    .array(z.string().meta(stateDependent("an option the question offers")))
+    .max(SURVEY_LIMITS.maxOptions)
+    .optional()
+    .meta({ description: "Single choice: one option; multiple choice: one or more.", ...stateDependent(ANSWERS_THE_QUESTION) }),
+  scale: z.number().int().min(SURVEY_LIMITS.scaleMin).max(SURVEY_LIMITS.scaleMax).optional().meta({ description: "A scale question's answer.", ...stateDependent(ANSWERS_THE_QUESTION) }),
+  text: z.string().max(SURVEY_LIMITS.answerText).optional().meta({ description: "A text question's answer.", ...stateDependent(ANSWERS_THE_QUESTION) }),
 });
 
 export const SurveyAnswersInput = named(
   "SurveyAnswersInput",
   z.strictObject({
-    personId: Id.optional().meta({ description: "A member of the campaign; or" }),
-    respondentKey: z.string().trim().min(1).max(200).optional().meta({ description: "a key of a respondent the audience does not know (a web form's): one of the two." }),
+    personId: Id.optional().meta({ description: "A member of the campaign; or", ...stateDependent("a member of the campaign"), ...relation("one of personId and respondentKey") }),
+    respondentKey: text(200)
+      .optional()
+      .meta({ description: "a key of a respondent the audience does not know (a web form's): one of the two.", ...relation("one of personId and respondentKey") }),
     answers: z.array(Answer).min(1, "answer at least one question").max(SURVEY_LIMITS.questions),
   }),
 );
