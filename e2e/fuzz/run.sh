@@ -85,6 +85,20 @@ export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FU
 export FUZZ_ARTICLE_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
+# Marketing's campaigns: a draft for the lifecycle's verbs and the questionnaire, a running phone
+# campaign for the call list, a running campaign with a survey for its answers and summary (no
+# targets: their launches fix no members and need no audience).
+fuzz_call() { # <method> <path> <json body>
+  curl -fsS -X "$1" "$GATEWAY_URL$2" -H "Authorization: Bearer $token" -H "Content-Type: application/json" -d "$3" >/dev/null
+}
+FUZZ_CAMPAIGN_ID=$(fixture /v1/campaigns campaign '{"name": "Fuzzing fixture", "startsAt": "2098-01-01T09:00:00Z", "endsAt": "2098-02-01T09:00:00Z", "channels": ["email", "phone"]}')
+FUZZ_CALL_CAMPAIGN_ID=$(fixture /v1/campaigns call-campaign '{"name": "Fuzzing calls", "channels": ["phone"]}')
+fuzz_call POST "/v1/campaigns/$FUZZ_CALL_CAMPAIGN_ID/launch" '{}'
+FUZZ_SURVEY_CAMPAIGN_ID=$(fixture /v1/campaigns survey-campaign '{"name": "Fuzzing survey", "channels": ["email"]}')
+fuzz_call PUT "/v1/campaigns/$FUZZ_SURVEY_CAMPAIGN_ID/survey" '{"questions": [{"id": "colour", "text": "Colour?", "kind": "single", "options": ["Red", "Blue"]}, {"id": "likely", "text": "Recommend us?", "kind": "scale"}, {"id": "wish", "text": "Wish?", "kind": "text"}]}'
+fuzz_call POST "/v1/campaigns/$FUZZ_SURVEY_CAMPAIGN_ID/launch" '{}'
+export FUZZ_CAMPAIGN_ID FUZZ_CALL_CAMPAIGN_ID FUZZ_SURVEY_CAMPAIGN_ID
+
 report_dir=.run/fuzz
 mkdir -p "$report_dir"
 # The hooks hold the check that schema-valid input is accepted; the configuration pins the
