@@ -25,6 +25,8 @@ export const CAMPAIGN_CLOCK_DURABLE = "marketing-campaign-clock";
  * again is dropped by its id; a new decision replaces the schedule on its subject.
  */
 export async function syncSchedules(bus: EventBus, c: CampaignRecord, deleted = false): Promise<void> {
+  // A draft never had schedules (nothing moves a campaign back to draft).
+  if (c.status === "draft" && !deleted) return;
   const wanted: DueKind[] = deleted ? [] : c.status === "scheduled" ? ["start", "end"] : c.status === "running" ? ["end"] : [];
   for (const kind of ["start", "end"] as const) {
     if (!wanted.includes(kind)) {
