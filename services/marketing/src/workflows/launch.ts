@@ -5,7 +5,7 @@ import type { AudienceReader, CampaignMemberRecord, CampaignRecord } from "../do
 import { campaignLifecycleEvent } from "../events/campaign-events";
 import type { LaunchReportRecord } from "../resources";
 import { BATCH_SIZE, insertNew, memberId } from "../store/campaign-members";
-import { consentStatuses } from "../store/consents";
+import { withdrawnConsents } from "../store/launch-consents";
 import type { MarketingModels } from "../store/models";
 import type { MarketingRepositories } from "../store/repositories";
 
@@ -60,8 +60,9 @@ const sameList = (a: readonly string[] | undefined, b: readonly string[] | undef
 const sameTargets = (a: CampaignRecord, b: CampaignRecord) => sameList(a.segmentIds, b.segmentIds) && sameList(a.listIds, b.listIds) && sameList(a.channels, b.channels);
 
 /**
- * Writes the campaign's members, batch by batch (one consent query and one unordered insert per
- * batch, never the whole audience in one array), and returns the report of what it decided.
+ * Writes the campaign's members, batch by batch (one unordered insert per batch, never the whole
+ * audience in one array), and returns the report of what it decided. The tenant's withdrawals
+ * on the campaign's channels are read once, before the first batch (see withdrawnConsents).
  * A campaign with no targets has no members and does not ask the audience.
  */
 export async function fixMembers(deps: LaunchDeps, c: CampaignRecord, now: Date): Promise<LaunchReportRecord> {
@@ -69,33 +70,45 @@ export async function fixMembers(deps: LaunchDeps, c: CampaignRecord, now: Date)
   if (c.segmentIds.length === 0 && c.listIds.length === 0) return report;
   // The audience gives each person once; a person seen twice all the same counts once.
   const seen = new Set<string>();
-  for await (const people of deps.audience.targets(c.tenantId, { segmentIds: c.segmentIds, listIds: c.listIds })) {
-    for (let i = 0; i < people.length; i += BATCH_SIZE) {
-      const batch = people.slice(i, i + BATCH_SIZE).filter((p) => !seen.has(p.personId));
-      if (batch.length === 0) continue;
-      for (const p of batch) seen.add(p.personId);
-      const consents = await consentStatuses(deps.models as MarketingModels, c.tenantId, batch.map((p) => p.personId), c.channels);
-      const members: CampaignMemberRecord[] = [];
-      for (const person of batch) {
-        const decision = decideMember(person, c.channels, consents.get(person.personId));
-        countDecision(report, decision);
-        if (decision.channels.length === 0) continue;
-        members.push({
-          _id: memberId(c.tenantId, c._id, person.personId),
-          tenantId: c.tenantId,
-          campaignId: c._id,
-          personId: person.personId,
-          kind: person.kind,
-          firstName: person.firstName,
-          lastName: person.lastName,
-          email: person.email,
-          phone: person.phone,
-          channels: decision.channels,
-          addedAt: now,
-        });
+  const withdrawn = await withdrawnConsents(deps.models, c.tenantId, c.channels);
+  let pending: Promise<unknown> = Promise.resolve();
+  try {
+    for await (const people of deps.audience.targets(c.tenantId, { segmentIds: c.segmentIds, listIds: c.listIds })) {
+      for (let i = 0; i < people.length; i += BATCH_SIZE) {
+        const batch = people.slice(i, i + BATCH_SIZE).filter((p) => !seen.has(p.personId));
+        if (batch.length === 0) continue;
+        for (const p of batch) seen.add(p.personId);
+        const members: CampaignMemberRecord[] = [];
+        for (const person of batch) {
+          const decision = decideMember(person, c.channels, withdrawn.get(person.personId));
+          countDecision(report, decision);
+          if (decision.channels.length === 0) continue;
+          members.push({
+            _id: memberId(c.tenantId, c._id, person.personId),
+            tenantId: c.tenantId,
+            campaignId: c._id,
+            personId: person.personId,
+            kind: person.kind,
+            firstName: person.firstName,
+            lastName: person.lastName,
+            email: person.email,
+            phone: person.phone,
+            channels: decision.channels,
+            addedAt: now,
+          });
+        }
+        // One batch written while the next is read and decided: at most two in flight.
+        await pending;
+        pending = insertNew(deps.models.campaignMembers, members);
+        // Handled now (awaited below): a failure while the next batch is read must not go unhandled.
+        pending.catch(() => undefined);
       }
-      await insertNew(deps.models.campaignMembers, members);
     }
+  } catch (err) {
+    // The batch in flight is written (or fails) before the launch gives up: never left unawaited.
+    await pending.catch(() => undefined);
+    throw err;
   }
+  await pending;
   return report;
 }
