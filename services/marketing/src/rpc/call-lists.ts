@@ -63,32 +63,39 @@ export function callListService(deps: MarketingDeps): ServiceRegistration {
     const now = new Date();
     let ordinal = 0;
     let assigned = 0;
-    let after = "";
-    // The phone members in person order, a batch at a time; each one's turn is its place.
-    for (;;) {
-      const where: Record<string, unknown> = { tenantId: c.tenantId, campaignId: c._id, channels: "phone" };
-      if (after) where._id = { $gt: after };
-      const members = await models.campaignMembers.find(where).sort({ _id: 1 }).limit(BATCH_SIZE).lean<CampaignMemberRecord[]>();
-      if (members.length === 0) break;
-      const calls: CallRecord[] = members.map((m) => ({
-        _id: m._id,
+    // The phone members in person order, read through one cursor (one query, not one per
+    // batch: FerretDB sorts what it reads in memory); each member's turn is its place.
+    const members = models.campaignMembers
+      .find({ tenantId: c.tenantId, campaignId: c._id, channels: "phone" }, { personId: 1, firstName: 1, lastName: 1, phone: 1 })
+      .sort({ _id: 1 })
+      .batchSize(BATCH_SIZE)
+      .lean<CampaignMemberRecord[]>()
+      .cursor();
+    let calls: CallRecord[] = [];
+    const flush = async () => {
+      // A member already on the list (another distribution's) keeps its rep.
+      assigned += await insertNew(models.calls, calls);
+      calls = [];
+    };
+    for await (const m of members) {
+      const member = m as unknown as CampaignMemberRecord;
+      calls.push({
+        _id: member._id,
         tenantId: c.tenantId,
         campaignId: c._id,
-        personId: m.personId,
+        personId: member.personId,
         assigneeId: repFor(input.reps, ordinal),
         ordinal: ordinal++,
-        firstName: m.firstName,
-        lastName: m.lastName,
-        phone: m.phone,
+        firstName: member.firstName,
+        lastName: member.lastName,
+        phone: member.phone,
         outcome: "",
         assignedAt: now,
         updatedAt: now,
-      }));
-      // A member already on the list (another distribution's) keeps its rep.
-      assigned += await insertNew(models.calls, calls);
-      after = members[members.length - 1]!._id;
-      if (members.length < BATCH_SIZE) break;
+      });
+      if (calls.length >= BATCH_SIZE) await flush();
     }
+    await flush();
     logger.info({ campaignId: c._id, tenantId: c.tenantId, assigned, total: ordinal, reps: input.reps.length }, "call list distributed");
     return { assigned: String(assigned), total: String(ordinal) };
   }
