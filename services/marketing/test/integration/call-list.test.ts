@@ -93,6 +93,15 @@ test("20 concurrent distributions over two replicas give each phone member exact
   const perRep = reps.map((r) => calls.filter((x) => x.assigneeId === r).length);
   expect(perRep).toEqual([84, 83, 83]);
 
+  // The members the launch fixed, paged in person order, each with its channels.
+  const firstPage = await clients[1]!.campaigns.listCampaignMembers({ campaignId: c.id, page: { pageSize: 200, cursor: "", sort: "" } }, marketer);
+  expect(firstPage.members).toHaveLength(200);
+  expect(firstPage.members[0]).toMatchObject({ personId: "e0000", channels: { values: [Channel.CHANNEL_EMAIL] } });
+  const secondPage = await clients[1]!.campaigns.listCampaignMembers({ campaignId: c.id, page: { pageSize: 200, cursor: firstPage.page!.nextCursor, sort: "" } }, marketer);
+  expect(secondPage.members).toHaveLength(80);
+  expect(secondPage.page?.nextCursor).toBe("");
+  expect(secondPage.members.at(-1)).toMatchObject({ personId: "p0249", channels: { values: [Channel.CHANNEL_PHONE, Channel.CHANNEL_EMAIL] } });
+
   // Later reps take only members left: none here, so nothing moves.
   const later = await clients[1]!.callLists.distributeCallList({ campaignId: c.id, reps: ["rep-d"] }, marketer);
   expect(later.assigned).toBe("0");

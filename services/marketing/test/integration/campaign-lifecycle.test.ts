@@ -68,6 +68,11 @@ test("draft → scheduled → running → completed, each move reported, a wrong
     const events = await eventually(() => eventsOf(from, `marketing.campaign.${kind}`, c.id), (e) => e.length === 1, `the ${kind} event`);
     expect(events[0]!.meta.actorId).toBe("mia");
   }
+  // The launch report travels in the launched event's snapshot.
+  const [launched] = await eventsOf(from, "marketing.campaign.launched", c.id);
+  const snapshot = CampaignChanged.decode((await bus.jsm.streams.getMessage("MARKETING", { seq: launched!.seq }))!.data).campaign!;
+  expect(snapshot.status).toBe(CampaignStatus.CAMPAIGN_STATUS_RUNNING);
+  expect(snapshot.launchReport).toMatchObject({ members: "0", excluded: "0", noEmail: "0" });
 });
 
 test("scheduling needs both instants and a channel (a conflict naming what to set first); a start already past launches at once", async () => {
