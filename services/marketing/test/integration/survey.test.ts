@@ -1,11 +1,11 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
-import { connectMongo, createLogger } from "@relata/platform";
+import { connectMongo, createLogger, type EventBus } from "@relata/platform";
 import { CampaignAction, CreateCampaignRequest } from "@relata/proto/marketing/v1/campaign";
 import { Channel } from "@relata/proto/marketing/v1/channel";
 import type { SurveyAnswer } from "@relata/proto/marketing/v1/survey";
 import { localStack, testServerPort } from "@relata/testing";
 import { memberId } from "../../src/store/campaign-members";
-import { as, asPartner, dropDatabase, failureOf, marketingClientsAt, runId, startMarketingProcess, type MarketingClients, type MarketingProcess } from "./support";
+import { as, asPartner, connectBus, dropDatabase, failureOf, marketingClientsAt, runId, startMarketingProcess, type MarketingClients, type MarketingProcess } from "./support";
 
 // A campaign's survey through gRPC against the built process and real FerretDB.
 jest.setTimeout(60_000);
@@ -19,15 +19,19 @@ const stranger = as(globex, "gus", ["marketer"]);
 
 let marketing: MarketingProcess;
 let clients: MarketingClients;
+let bus: EventBus;
 
 beforeAll(async () => {
   marketing = await startMarketingProcess({ port: testServerPort(426) });
   clients = marketingClientsAt(marketing.address);
+  bus = await connectBus("marketing-survey-test");
 });
 
 afterAll(async () => {
   clients?.close();
   await marketing?.stop();
+  await bus?.jsm.consumers.delete("MARKETING", `marketing-campaign-clock-${marketing.database}`.slice(0, 64)).catch(() => undefined);
+  await bus?.close();
   if (marketing) await dropDatabase(marketing.database);
 });
 
