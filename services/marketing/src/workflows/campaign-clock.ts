@@ -105,7 +105,7 @@ export class CampaignClock {
       return;
     }
     if (current.status === "scheduled") {
-      await launchCampaign(this.deps, actor, current._id, { alreadyRunningIsDone: true });
+      await launchCampaign(this.deps, actor, current._id, { byClock: true });
     }
     if (kind === "end") await completeCampaign(this.deps, actor, current._id, 0, true);
   }

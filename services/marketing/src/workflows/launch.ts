@@ -23,28 +23,33 @@ export interface LaunchDeps {
  * (by the redelivered start, or by hand), members already written are not written twice, and
  * the report counts what this run decided, so it comes out the same.
  *
- * `expectedVersion` (If-Match) is checked before and at the final write (0: no check). A
- * campaign already running is returned as is when `alreadyRunningIsDone` (the clock's
- * redelivery); otherwise that is a 409 like any move the lifecycle does not allow.
+ * `expectedVersion` (If-Match) is checked before and at the final write (0: no check).
+ * `byClock`: the campaign clock launches at the start it scheduled, so a campaign already
+ * running (a redelivery, a replica) is returned as is, and a past end is no obstacle (the start
+ * and end may both have passed while Marketing was down; the end completes it next). By hand,
+ * both are 409s: a running campaign, or one whose end is past (it would complete at once).
  */
 export async function launchCampaign(
   deps: LaunchDeps,
   caller: CallerOrActor,
   campaignId: string,
-  options: { expectedVersion?: number; now?: Date; alreadyRunningIsDone?: boolean } = {},
+  options: { expectedVersion?: number; now?: Date; byClock?: boolean } = {},
 ): Promise<CampaignRecord> {
   const repo = deps.repos.campaigns.in(caller);
   const expectedVersion = options.expectedVersion ?? 0;
   const current = await repo.get(campaignId);
   if (expectedVersion && current.version !== expectedVersion) throw new VersionConflict("campaign", campaignId);
-  if (current.status === "running" && options.alreadyRunningIsDone) return current;
+  if (current.status === "running" && options.byClock) return current;
   assertAllowed(current, "launch");
   assertLaunchable(current);
   const now = options.now ?? new Date();
+  if (!options.byClock && current.endsAt && current.endsAt.getTime() <= now.getTime()) {
+    throw new StateConflict(`campaign ${campaignId} ended at ${current.endsAt.toISOString()}: move ends_at ahead to launch it`, "ends_at");
+  }
   const report = await fixMembers(deps, current, now);
   const launched = await repo.update(campaignId, expectedVersion, (c) => {
     // Another launch (a replica's, a redelivery) got there first: its members are the same.
-    if (c.status === "running" && options.alreadyRunningIsDone) return null;
+    if (c.status === "running" && options.byClock) return null;
     assertAllowed(c, "launch");
     if (!sameTargets(c, current)) throw new StateConflict(`campaign ${campaignId} changed its targets or channels while it was being launched; launch it again`, "status");
     return {

@@ -75,13 +75,17 @@ test("draft → scheduled → running → completed, each move reported, a wrong
   expect(snapshot.launchReport).toMatchObject({ members: "0", excluded: "0", noEmail: "0" });
 });
 
-test("scheduling needs both instants and a channel (a conflict naming what to set first); a start already past launches at once", async () => {
+test("scheduling needs both instants and a channel (a conflict naming what to set first); a start already past launches at once; an end past refuses a launch", async () => {
   const undated = await draft({ startsAt: undefined, endsAt: undefined });
   const missing = await failureOf(move(undated, SCHEDULE));
   expect(missing.code).toBe(GrpcStatus.ABORTED);
   expect(missing.field).toBe("starts_at");
   const noChannel = await draft({ channels: { values: [] } });
   expect((await failureOf(move(noChannel, SCHEDULE))).field).toBe("channels");
+
+  const ended = await draft({ startsAt: inSeconds(-7_200), endsAt: inSeconds(-3_600) });
+  const pastEnd = await failureOf(move(ended, LAUNCH));
+  expect([pastEnd.code, pastEnd.field]).toEqual([GrpcStatus.ABORTED, "ends_at"]);
 
   const late = await draft({ startsAt: inSeconds(-60), endsAt: inSeconds(3_600) });
   const launched = await move(late, SCHEDULE);

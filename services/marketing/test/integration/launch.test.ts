@@ -132,7 +132,7 @@ test("a launch cut short is run again: no member twice, the same report", async 
   expect(members.find((m) => m.personId === "p01200")!.channels).toEqual(["post"]);
 
   // The clock's redelivery of the start: already running, nothing changes.
-  const again = await launchCampaign({ repos, models, audience: audienceOf(people) }, actor, c._id, { alreadyRunningIsDone: true });
+  const again = await launchCampaign({ repos, models, audience: audienceOf(people) }, actor, c._id, { byClock: true });
   expect(again.version).toBe(launched.version);
   // By hand it is a conflict naming the state.
   await expect(launchCampaign({ repos, models, audience: audienceOf(people) }, actor, c._id)).rejects.toThrow("cannot launch a campaign that is running");
