@@ -69,9 +69,19 @@ export function campaignService(deps: MarketingDeps): ServiceRegistration {
   });
   const bin = recycleBinHandlers(repos.campaigns, toCampaign, campaignEvent);
 
-  /** The schedules follow the campaign as written (the clock does it again from the event, should this process stop first). */
+  /**
+   * The schedules follow the campaign as written. The write is what counts: should NATS refuse
+   * the schedule now, the clock sets it from the campaign's event once the relay publishes it.
+   */
+  const schedulesFollow = async (r: CampaignRecord): Promise<void> => {
+    try {
+      await syncSchedules(bus, r);
+    } catch (err) {
+      logger.warn({ campaignId: r._id, err: String(err) }, "campaign schedules not set now; the campaign clock sets them from the campaign's event");
+    }
+  };
   const afterMove = async (r: CampaignRecord): Promise<Campaign> => {
-    await syncSchedules(bus, r);
+    await schedulesFollow(r);
     return toCampaign(r);
   };
 
@@ -101,8 +111,7 @@ export function campaignService(deps: MarketingDeps): ServiceRegistration {
           assertAllowed(c, "cancel");
           return { set: { status: "cancelled", cancelledAt: new Date() }, events: (next, actor) => [campaignLifecycleEvent("cancelled", next, actor)] };
         });
-        await cancelCampaignSchedules(bus, cancelled._id);
-        return toCampaign(cancelled);
+        return afterMove(cancelled);
       }
     }
   }
@@ -121,19 +130,21 @@ export function campaignService(deps: MarketingDeps): ServiceRegistration {
         // New dates of a scheduled or running campaign move its schedules.
         if (updated.startsAt !== undefined || updated.endsAt !== undefined) {
           const record = await repos.campaigns.in(ctx).find(updated.id);
-          if (record && (record.status === "scheduled" || record.status === "running")) await syncSchedules(bus, record);
+          if (record && (record.status === "scheduled" || record.status === "running")) await schedulesFollow(record);
         }
         return updated;
       },
       deleteCampaign: async (request, ctx) => {
         const deleted = await bin.delete(request, ctx);
-        await cancelCampaignSchedules(bus, deleted.id);
+        await cancelCampaignSchedules(bus, deleted.id).catch((err: unknown) =>
+          logger.warn({ campaignId: deleted.id, err: String(err) }, "campaign schedules not cancelled now; the campaign clock cancels them on the delete's event"),
+        );
         return deleted;
       },
       restoreCampaign: async (request, ctx) => {
         const restored = await bin.restore(request, ctx);
         const record = await repos.campaigns.in(ctx).find(restored.id);
-        if (record) await syncSchedules(bus, record);
+        if (record) await schedulesFollow(record);
         return restored;
       },
       transitionCampaign: transition,
