@@ -16,6 +16,9 @@ import {
 import { MARKETING_STREAM, RESOURCE_SUBJECTS } from "../events/stream";
 import { launchCampaign, type LaunchDeps } from "./launch";
 
+/** How many times a due event is tried before it is set aside (about four hours with the delays below). */
+export const CLOCK_MAX_DELIVER = 60;
+
 /** The clock's durable consumer (shared by the replicas). */
 export const CAMPAIGN_CLOCK_DURABLE = "marketing-campaign-clock";
 
@@ -76,6 +79,10 @@ export class CampaignClock {
       filterSubjects: [...dueSubjects, ...CAMPAIGN_CHANGES],
       // A launch writes every member before it acks: give a large one time before redelivery.
       ackWaitMs: 10 * 60_000,
+      // A start the audience cannot serve now is tried again for hours (every 5 minutes at
+      // most) before it is set aside: a campaign should not miss its start for an outage.
+      maxDeliver: CLOCK_MAX_DELIVER,
+      retryDelayMs: (attempt) => Math.min(5 * 60_000, 1_000 * 2 ** (attempt - 1)),
       decode: (data, subject) => (dueSubjects.includes(subject) ? { due: CampaignDue.decode(data) } : { changed: CampaignChanged.decode(data) }),
       handle: async ({ subject, event }) => {
         if (event.due) await this.onDue(subject === DUE_SUBJECTS.start ? "start" : "end", event.due);
