@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { campaignRoutes } from "./http";
-import { MARKETING_RESOURCES } from "./resources";
+import { campaignRoutes, consentRoutes } from "./http";
+import { MARKETERS, MARKETING_RESOURCES } from "./resources";
 
 /**
  * Marketing as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -12,9 +12,15 @@ import { MARKETING_RESOURCES } from "./resources";
 export const marketingBackend = defineBackend({
   name: "marketing",
   services: marketingServices,
-  routes: (marketing) => [...campaignRoutes(marketing)],
-  tags: ["Campaigns"],
+  routes: (marketing) => [...campaignRoutes(marketing), ...consentRoutes(marketing)],
+  tags: ["Campaigns", "Consent"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
-  permissions: {},
+  permissions: {
+    "consents.read": { roles: MARKETERS, scopes: ["marketing:read"], description: "read a person's consent and its history" },
+    "consents.write": { roles: MARKETERS, scopes: ["marketing:write"], description: "record that a person gave or withdrew consent" },
+    "consents.links": { roles: MARKETERS, scopes: ["marketing:write"], description: "make signed unsubscribe links" },
+    // Served without a token (RouteSpec.tokenless): no role or scope, the signed link is the credential.
+    "unsubscribe.use": { roles: [], scopes: [], description: "follow or use a signed unsubscribe link" },
+  },
 });

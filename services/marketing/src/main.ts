@@ -4,6 +4,10 @@ import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, ty
 import { MARKETING_STREAM, SALES_STREAM } from "./events/stream";
 import { audienceNotBuilt } from "./audience";
 import { campaignService } from "./rpc/campaigns";
+import { UnsubscribeLinks, MIN_SECRET_LENGTH } from "./consent/links";
+import { consentService } from "./rpc/consent";
+import { startConsentUnsubscribes } from "./workflows/consent-unsubscribes";
+import { z } from "zod";
 import type { MarketingDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { marketingRepositories } from "./store/repositories";
@@ -19,6 +23,11 @@ export const marketingEnv = {
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /** How often the recycle bin is purged of what was deleted more than 30 days ago (also at start). */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /**
+   * The HMAC-SHA256 key of the unsubscribe links (at least 32 characters). Only Marketing holds
+   * it; changing it invalidates every link already sent.
+   */
+  UNSUBSCRIBE_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`),
 };
 
 export type MarketingService = RunningService<typeof marketingEnv>;
@@ -58,10 +67,13 @@ export function startMarketing(): Promise<MarketingService> {
       purge();
 
       const audience = audienceNotBuilt;
-      const deps: MarketingDeps = { repos, models, publish, bus, logger, audience };
+      const unsubscribeLinks = new UnsubscribeLinks(config.UNSUBSCRIBE_SECRET);
+      const deps: MarketingDeps = { repos, models, publish, bus, logger, audience, unsubscribeLinks };
+
+      await startConsentUnsubscribes(bus, models, publish, logger.child({ component: "consent-unsubscribes" }));
 
       return {
-        services: [campaignService(deps)],
+        services: [campaignService(deps), consentService(deps)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);

@@ -1,6 +1,7 @@
 import { enumCodec, f, resource } from "@relata/platform/resource";
 import { Campaign, CampaignStatus, CreateCampaignRequest, ListCampaignsRequest, UpdateCampaignRequest } from "@relata/proto/marketing/v1/campaign";
 import { Channel } from "@relata/proto/marketing/v1/channel";
+import { ConsentStatus } from "@relata/proto/marketing/v1/consent";
 import { MARKETERS, RESULT_READERS } from "./roles";
 
 /**
@@ -42,3 +43,5 @@ export const campaign = resource<Campaign, CreateCampaignRequest, UpdateCampaign
 
 /** Every CRUD resource of Marketing, in the order the API lists them. */
 export const MARKETING_RESOURCES = [campaign] as const;
+
+export const consentStatus = enumCodec(ConsentStatus, "CONSENT_STATUS_");

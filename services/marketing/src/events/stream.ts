@@ -12,7 +12,11 @@ export const MARKETING_STREAM: StreamSpec = { name: "MARKETING", subjects: ["mar
 export const RESOURCE_SUBJECTS = { campaign: eventSubjects(campaign) };
 
 /** The rest of the event catalogue (docs/events.md). */
-export const SUBJECTS = {} as const;
+export const SUBJECTS = {
+  consentGranted: "marketing.consent.granted",
+  consentWithdrawn: "marketing.consent.withdrawn",
+  responseRecorded: "marketing.response.recorded",
+} as const;
 
 /**
  * Sales' stream, whose contact, account, lead and opportunity events build the audience and the

@@ -1,7 +1,8 @@
-import type { Stored } from "@relata/platform";
+import { outboxFields, type Stored } from "@relata/platform";
 import { mongooseSchema } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { CampaignMemberRecord, CampaignRecord, ConsentRecord } from "../domain/types";
+import type { ConsentChangeRecord } from "../domain/consent";
 import { campaign } from "../resources";
 
 export const campaignSchema = mongooseSchema(campaign) as unknown as Schema<Stored<CampaignRecord>>;
@@ -41,10 +42,31 @@ export const campaignMemberSchema = new Schema<CampaignMemberRecord>(
 );
 campaignMemberSchema.index({ tenantId: 1, campaignId: 1, _id: 1 });
 
+/** Each change of consent, kept as proof: inserted once, never changed (its event waits in its outbox). */
+export const consentChangeSchema = new Schema<Stored<ConsentChangeRecord>>(
+  {
+    ...tenantDocument,
+    personId: { type: String, required: true },
+    channel: { type: String, required: true },
+    status: { type: String, required: true },
+    source: { type: String, required: true },
+    at: { type: Date, required: true },
+    recordedAt: { type: Date, required: true },
+    recordedBy: { type: String, required: true },
+    campaignId: { type: String, default: "" },
+    ...outboxFields,
+  },
+  { versionKey: false },
+);
+// A person's history, and the latest change of a person's channel (the current consent follows it).
+consentChangeSchema.index({ tenantId: 1, personId: 1, channel: 1, at: 1 });
+consentChangeSchema.index({ tenantId: 1, personId: 1, at: 1, _id: 1 });
+
 export interface MarketingModels {
   campaigns: Model<Stored<CampaignRecord>>;
   consents: Model<ConsentRecord>;
   campaignMembers: Model<CampaignMemberRecord>;
+  consentChanges: Model<Stored<ConsentChangeRecord>>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -53,10 +75,11 @@ export function createModels(db: Connection): MarketingModels {
     campaigns: db.model<Stored<CampaignRecord>>("Campaign", campaignSchema),
     consents: db.model<ConsentRecord>("Consent", consentSchema, "consents"),
     campaignMembers: db.model<CampaignMemberRecord>("CampaignMember", campaignMemberSchema, "campaign_members"),
+    consentChanges: db.model<Stored<ConsentChangeRecord>>("ConsentChange", consentChangeSchema, "consent_changes"),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: MarketingModels): Model<unknown>[] {
-  return [models.campaigns] as unknown as Model<unknown>[];
+  return [models.campaigns, models.consentChanges] as unknown as Model<unknown>[];
 }

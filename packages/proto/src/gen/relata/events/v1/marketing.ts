@@ -4,6 +4,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Campaign } from "../../marketing/v1/campaign";
+import { ConsentChange } from "../../marketing/v1/consent";
 import { EventMeta } from "./meta";
 
 /**
@@ -33,6 +34,15 @@ export interface ResponseRecorded {
   type: string;
   /** The channel it came through ("email", "phone", "sms", "post"); empty when unknown. */
   channel: string;
+}
+
+/**
+ * marketing.consent.granted, marketing.consent.withdrawn: a person's consent on a channel changed
+ * (the change as recorded in the history; a launch reads the current state).
+ */
+export interface ConsentChanged {
+  meta?: EventMeta | undefined;
+  change?: ConsentChange | undefined;
 }
 
 function createBaseCampaignChanged(): CampaignChanged {
@@ -215,6 +225,75 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
     message.personId = object.personId ?? "";
     message.type = object.type ?? "";
     message.channel = object.channel ?? "";
+    return message;
+  },
+};
+
+function createBaseConsentChanged(): ConsentChanged {
+  return { meta: undefined, change: undefined };
+}
+
+export const ConsentChanged: MessageFns<ConsentChanged> = {
+  encode(message: ConsentChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.change !== undefined) {
+      ConsentChange.encode(message.change, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsentChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsentChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.change = ConsentChange.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ConsentChanged>, I>>(base?: I): ConsentChanged {
+    return ConsentChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsentChanged>, I>>(object: I): ConsentChanged {
+    const message = createBaseConsentChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.change = (object.change !== undefined && object.change !== null)
+      ? ConsentChange.fromPartial(object.change)
+      : undefined;
     return message;
   },
 };
