@@ -1,5 +1,5 @@
 import type { Consent, ConsentChange, UnsubscribeLinkInfo } from "@relata/proto/marketing/v1/consent";
-import { DateTime, Id, named, orNull, PAGE_CURSOR, PAGE_LIMIT, text } from "@relata/platform/http";
+import { DateTime, Id, named, orNull, PAGE_CURSOR, PAGE_LIMIT, stateDependent, text } from "@relata/platform/http";
 import { z } from "zod";
 import { UNSUBSCRIBE_TOKEN_PATTERN } from "../../consent/token";
 import { channel, consentStatus } from "../../resources";
@@ -14,7 +14,10 @@ export const ConsentRecordInput = named(
     channel: Channel,
     status: Status,
     source: text(200).meta({ description: 'Where it was given or withdrawn: "web form", "phone call", "import"...', example: "web form" }),
-    at: DateTime.optional().meta({ description: "When the person gave or withdrew it; now when absent; not in the future (a minute of clock skew is allowed)." }),
+    at: DateTime.optional().meta({
+      description: "When the person gave or withdrew it; now when absent; not in the future (a minute of clock skew is allowed).",
+      ...stateDependent("not after the server's clock"),
+    }),
   }),
   "A change of a person's consent on one channel.",
 );
@@ -57,7 +60,10 @@ export const UnsubscribeLinkJson = named(
 );
 
 export const UnsubscribeParams = z.strictObject({
-  token: z.string().regex(UNSUBSCRIBE_TOKEN_PATTERN, "is not a valid unsubscribe link").meta({ description: "The signed value of an unsubscribe link." }),
+  token: z
+    .string()
+    .regex(UNSUBSCRIBE_TOKEN_PATTERN, "is not a valid unsubscribe link")
+    .meta({ description: "The signed value of an unsubscribe link.", ...stateDependent("a value Marketing signed: any other is refused") }),
 });
 
 export const UnsubscribeJson = named(
