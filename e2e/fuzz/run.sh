@@ -86,7 +86,8 @@ export FUZZ_ARTICLE_ID
 # Marketing's: an unsubscribe link of a person of the fuzzing tenant (its value is signed: a generated one is refused).
 FUZZ_UNSUBSCRIBE_TOKEN=$(curl -fsS -X POST "$GATEWAY_URL/v1/consents/unsubscribe-links" -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   -d '{"personId": "fuzz-person", "channel": "email"}' | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
-export FUZZ_UNSUBSCRIBE_TOKEN
+FUZZ_MARKETING_LIST_ID=$(fixture /v1/marketing-lists marketing-list '{"name": "Fuzzing fixture"}')
+export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 report_dir=.run/fuzz

@@ -1,6 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
 import { ConsentServiceService } from "@relata/proto/marketing/v1/consent";
+import { MarketingListServiceService } from "@relata/proto/marketing/v1/marketing_list";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -10,6 +11,7 @@ import { ConsentServiceService } from "@relata/proto/marketing/v1/consent";
 export const marketingServices = {
   campaigns: CampaignServiceService,
   consents: ConsentServiceService,
+  lists: MarketingListServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { campaignRoutes, consentRoutes } from "./http";
+import { campaignRoutes, consentRoutes, marketingListRoutes } from "./http";
 import { MARKETERS, MARKETING_RESOURCES } from "./resources";
 
 /**
@@ -12,8 +12,8 @@ import { MARKETERS, MARKETING_RESOURCES } from "./resources";
 export const marketingBackend = defineBackend({
   name: "marketing",
   services: marketingServices,
-  routes: (marketing) => [...campaignRoutes(marketing), ...consentRoutes(marketing)],
-  tags: ["Campaigns", "Consent"],
+  routes: (marketing) => [...campaignRoutes(marketing), ...consentRoutes(marketing), ...marketingListRoutes(marketing)],
+  tags: ["Campaigns", "Consent", "Marketing lists"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
   permissions: {
@@ -22,5 +22,6 @@ export const marketingBackend = defineBackend({
     "consents.links": { roles: MARKETERS, scopes: ["marketing:write"], description: "make signed unsubscribe links" },
     // Served without a token (RouteSpec.tokenless): no role or scope, the signed link is the credential.
     "unsubscribe.use": { roles: [], scopes: [], description: "follow or use a signed unsubscribe link" },
+    "marketing-lists.members": { roles: MARKETERS, scopes: [], description: "add people to marketing lists and remove them" },
   },
 });

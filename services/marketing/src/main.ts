@@ -6,6 +6,7 @@ import { audienceNotBuilt } from "./audience";
 import { campaignService } from "./rpc/campaigns";
 import { UnsubscribeLinks, MIN_SECRET_LENGTH } from "./consent/links";
 import { consentService } from "./rpc/consent";
+import { marketingListService } from "./rpc/list";
 import { startConsentUnsubscribes } from "./workflows/consent-unsubscribes";
 import { z } from "zod";
 import type { MarketingDeps } from "./rpc/context";
@@ -66,6 +67,14 @@ export function startMarketing(): Promise<MarketingService> {
       purger.unref();
       purge();
 
+      const purgeLists = () => void repos.marketingLists.purgeDeleted().then(
+        (purged) => purged && purgeLogger.info({ purged }, "purged marketing lists deleted more than 30 days ago"),
+        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
+      );
+      const listPurger = setInterval(purgeLists, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
+      listPurger.unref();
+      purgeLists();
+
       const audience = audienceNotBuilt;
       const unsubscribeLinks = new UnsubscribeLinks(config.UNSUBSCRIBE_SECRET);
       const deps: MarketingDeps = { repos, models, publish, bus, logger, audience, unsubscribeLinks };
@@ -73,10 +82,11 @@ export function startMarketing(): Promise<MarketingService> {
       await startConsentUnsubscribes(bus, models, publish, logger.child({ component: "consent-unsubscribes" }));
 
       return {
-        services: [campaignService(deps), consentService(deps)],
+        services: [campaignService(deps), consentService(deps), marketingListService(deps)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
+          clearInterval(listPurger);
           await relay.stop();
         },
       };

@@ -3,7 +3,9 @@ import type { Campaign } from "@relata/proto/marketing/v1/campaign";
 import type { Consent, ConsentChange } from "@relata/proto/marketing/v1/consent";
 import type { CampaignRecord, ConsentRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
-import { campaign, channel, consentStatus } from "../resources";
+import type { MarketingList } from "@relata/proto/marketing/v1/marketing_list";
+import type { MarketingListRecord } from "../domain/types";
+import { campaign, channel, consentStatus, marketingList } from "../resources";
 
 export const toCampaign = (r: CampaignRecord): Campaign => toMessage(campaign, r as unknown as ResourceRecord<typeof campaign.fields>);
 
@@ -28,3 +30,5 @@ export const toConsentChange = (r: ConsentChangeRecord): ConsentChange => ({
   recordedBy: r.recordedBy,
   campaignId: r.campaignId,
 });
+
+export const toMarketingList = (r: MarketingListRecord): MarketingList => toMessage(marketingList, r as unknown as ResourceRecord<typeof marketingList.fields>);

@@ -1,7 +1,7 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import { CampaignChanged, ConsentChanged } from "@relata/proto/events/v1/marketing";
-import { toCampaign, toConsentChange } from "../codec/mappers";
-import type { CampaignRecord } from "../domain/types";
+import { CampaignChanged, ConsentChanged, MarketingListChanged } from "@relata/proto/events/v1/marketing";
+import { toCampaign, toConsentChange, toMarketingList } from "../codec/mappers";
+import type { CampaignRecord, MarketingListRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
 import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
@@ -18,4 +18,8 @@ export function campaignEvent(kind: "created" | "updated" | "deleted" | "restore
 export function consentEvent(r: ConsentChangeRecord, actor: Actor): PendingEvent {
   const subject = r.status === "granted" ? SUBJECTS.consentGranted : SUBJECTS.consentWithdrawn;
   return buildEvent(subject, r._id, actor, r.recordedAt, (meta) => ConsentChanged.encode({ meta, change: toConsentChange(r) }).finish());
+}
+
+export function marketingListEvent(kind: "created" | "updated" | "deleted" | "restored", r: MarketingListRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(RESOURCE_SUBJECTS.marketingList[kind], r._id, actor, at, (meta) => MarketingListChanged.encode({ meta, list: toMarketingList(r) }).finish());
 }

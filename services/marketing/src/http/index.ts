@@ -3,3 +3,5 @@
 export * from "./routes/campaigns";
 export * from "./routes/consent";
 export * from "./schemas/consent";
+export * from "./routes/list";
+export * from "./schemas/list";

@@ -1,9 +1,9 @@
 import { outboxFields, type Stored } from "@relata/platform";
 import { mongooseSchema } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
-import type { CampaignMemberRecord, CampaignRecord, ConsentRecord } from "../domain/types";
+import type { CampaignMemberRecord, CampaignRecord, ConsentRecord, ListMemberRecord, MarketingListRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
-import { campaign } from "../resources";
+import { campaign, marketingList } from "../resources";
 
 export const campaignSchema = mongooseSchema(campaign) as unknown as Schema<Stored<CampaignRecord>>;
 for (const path of ["status", "ownerId"]) campaignSchema.path(path).required(true);
@@ -62,11 +62,27 @@ export const consentChangeSchema = new Schema<Stored<ConsentChangeRecord>>(
 consentChangeSchema.index({ tenantId: 1, personId: 1, channel: 1, at: 1 });
 consentChangeSchema.index({ tenantId: 1, personId: 1, at: 1, _id: 1 });
 
+export const listMemberSchema = new Schema<ListMemberRecord>(
+  {
+    ...tenantDocument,
+    listId: { type: String, required: true },
+    personId: { type: String, required: true },
+    addedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+listMemberSchema.index({ tenantId: 1, listId: 1, _id: 1 });
+
+export const marketingListSchema = mongooseSchema(marketingList) as unknown as Schema<Stored<MarketingListRecord>>;
+marketingListSchema.path("ownerId").required(true);
+
 export interface MarketingModels {
   campaigns: Model<Stored<CampaignRecord>>;
   consents: Model<ConsentRecord>;
   campaignMembers: Model<CampaignMemberRecord>;
   consentChanges: Model<Stored<ConsentChangeRecord>>;
+  listMembers: Model<ListMemberRecord>;
+  marketingLists: Model<Stored<MarketingListRecord>>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -76,10 +92,12 @@ export function createModels(db: Connection): MarketingModels {
     consents: db.model<ConsentRecord>("Consent", consentSchema, "consents"),
     campaignMembers: db.model<CampaignMemberRecord>("CampaignMember", campaignMemberSchema, "campaign_members"),
     consentChanges: db.model<Stored<ConsentChangeRecord>>("ConsentChange", consentChangeSchema, "consent_changes"),
+    listMembers: db.model<ListMemberRecord>("ListMember", listMemberSchema, "list_members"),
+    marketingLists: db.model<Stored<MarketingListRecord>>("MarketingList", marketingListSchema),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: MarketingModels): Model<unknown>[] {
-  return [models.campaigns, models.consentChanges] as unknown as Model<unknown>[];
+  return [models.campaigns, models.consentChanges, models.marketingLists] as unknown as Model<unknown>[];
 }
