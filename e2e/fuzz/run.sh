@@ -87,7 +87,8 @@ export FUZZ_ARTICLE_ID
 FUZZ_UNSUBSCRIBE_TOKEN=$(curl -fsS -X POST "$GATEWAY_URL/v1/consents/unsubscribe-links" -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   -d '{"personId": "fuzz-person", "channel": "email"}' | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 FUZZ_MARKETING_LIST_ID=$(fixture /v1/marketing-lists marketing-list '{"name": "Fuzzing fixture"}')
-export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID
+FUZZ_CAMPAIGN_ID=$(fixture /v1/campaigns campaign '{"name": "Fuzzing fixture"}')
+export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID FUZZ_CAMPAIGN_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 report_dir=.run/fuzz

@@ -8,7 +8,6 @@ import type { Express } from "express";
 import request from "supertest";
 import { z } from "zod";
 import { createApp, type AppOptions } from "../../src/app";
-import { isAllowed } from "../../src/auth/permissions";
 import { createTokenVerifier } from "../../src/auth/verifier";
 import { openApiDocument } from "../../src/openapi/document";
 import { mountRoutes, mountTokenlessRoutes } from "../../src/routes/define";
@@ -123,23 +122,6 @@ test("the OpenAPI document lists no security for the unsubscribe link, and the b
     expect(op.description).toMatch(/Served without a token: anyone holding a signed unsubscribe link/);
   }
   expect(doc.paths["/v1/consents"]!.post!.security).toEqual([{ bearer: [] }, { keycloak: ["marketing:write"] }]);
-});
-
-test("the consent rows: marketers and the marketing scopes; no token or role opens the link's row", () => {
-  const user = (role: string) => ({ kind: "user" as const, roles: [role], scopes: [] });
-  const client = (...scopes: string[]) => ({ kind: "client" as const, roles: [], scopes });
-  for (const op of ["consents.read", "consents.write", "consents.links"]) {
-    expect(isAllowed(user("marketer"), op)).toBe(true);
-    expect(isAllowed(user("tenant-admin"), op)).toBe(true);
-    for (const role of ["sales-rep", "sales-manager", "support-agent", "analyst", "platform-admin"]) expect(isAllowed(user(role), op)).toBe(false);
-  }
-  expect(isAllowed(client("marketing:read"), "consents.read")).toBe(true);
-  expect(isAllowed(client("marketing:read"), "consents.write")).toBe(false);
-  expect(isAllowed(client("marketing:write"), "consents.write")).toBe(true);
-  expect(isAllowed(client("marketing:write"), "consents.links")).toBe(true);
-  expect(isAllowed(client("marketing:write"), "consents.read")).toBe(false);
-  expect(isAllowed(user("tenant-admin"), "unsubscribe.use")).toBe(false);
-  expect(isAllowed(client("marketing:read", "marketing:write"), "unsubscribe.use")).toBe(false);
 });
 
 test("a tokenless route is declared explicitly: each mount refuses the other kind, and a row that grants a role", () => {

@@ -2,6 +2,7 @@ import type { PromiseClients } from "@relata/platform";
 import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
 import { ConsentServiceService } from "@relata/proto/marketing/v1/consent";
 import { MarketingListServiceService } from "@relata/proto/marketing/v1/marketing_list";
+import { CampaignResultsServiceService } from "@relata/proto/marketing/v1/results";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -12,6 +13,7 @@ export const marketingServices = {
   campaigns: CampaignServiceService,
   consents: ConsentServiceService,
   lists: MarketingListServiceService,
+  results: CampaignResultsServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { campaignRoutes, consentRoutes, marketingListRoutes } from "./http";
-import { MARKETERS, MARKETING_RESOURCES } from "./resources";
+import { campaignRoutes, consentRoutes, marketingListRoutes, resultsRoutes } from "./http";
+import { MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 
 /**
  * Marketing as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -12,7 +12,7 @@ import { MARKETERS, MARKETING_RESOURCES } from "./resources";
 export const marketingBackend = defineBackend({
   name: "marketing",
   services: marketingServices,
-  routes: (marketing) => [...campaignRoutes(marketing), ...consentRoutes(marketing), ...marketingListRoutes(marketing)],
+  routes: (marketing) => [...campaignRoutes(marketing), ...consentRoutes(marketing), ...marketingListRoutes(marketing), ...resultsRoutes(marketing)],
   tags: ["Campaigns", "Consent", "Marketing lists"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
@@ -23,5 +23,6 @@ export const marketingBackend = defineBackend({
     // Served without a token (RouteSpec.tokenless): no role or scope, the signed link is the credential.
     "unsubscribe.use": { roles: [], scopes: [], description: "follow or use a signed unsubscribe link" },
     "marketing-lists.members": { roles: MARKETERS, scopes: [], description: "add people to marketing lists and remove them" },
+    "campaigns.results": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read what a campaign achieved" },
   },
 });

@@ -7,6 +7,8 @@ import { campaignService } from "./rpc/campaigns";
 import { UnsubscribeLinks, MIN_SECRET_LENGTH } from "./consent/links";
 import { consentService } from "./rpc/consent";
 import { marketingListService } from "./rpc/list";
+import { resultsService } from "./rpc/results";
+import { startAttribution } from "./events/attribution";
 import { startConsentUnsubscribes } from "./workflows/consent-unsubscribes";
 import { z } from "zod";
 import type { MarketingDeps } from "./rpc/context";
@@ -80,9 +82,10 @@ export function startMarketing(): Promise<MarketingService> {
       const deps: MarketingDeps = { repos, models, publish, bus, logger, audience, unsubscribeLinks };
 
       await startConsentUnsubscribes(bus, models, publish, logger.child({ component: "consent-unsubscribes" }));
+      await startAttribution(bus, models, logger.child({ component: "attribution" }));
 
       return {
-        services: [campaignService(deps), consentService(deps), marketingListService(deps)],
+        services: [campaignService(deps), consentService(deps), marketingListService(deps), resultsService(deps)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);

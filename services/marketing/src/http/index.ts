@@ -5,3 +5,5 @@ export * from "./routes/consent";
 export * from "./schemas/consent";
 export * from "./routes/list";
 export * from "./schemas/list";
+export * from "./routes/results";
+export * from "./schemas/results";

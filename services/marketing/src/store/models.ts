@@ -3,6 +3,7 @@ import { mongooseSchema } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { CampaignMemberRecord, CampaignRecord, ConsentRecord, ListMemberRecord, MarketingListRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
+import type { AttributedLeadRecord, OpportunityVersionRecord, ResponseFactRecord } from "../domain/attribution";
 import { campaign, marketingList } from "../resources";
 
 export const campaignSchema = mongooseSchema(campaign) as unknown as Schema<Stored<CampaignRecord>>;
@@ -76,6 +77,43 @@ listMemberSchema.index({ tenantId: 1, listId: 1, _id: 1 });
 export const marketingListSchema = mongooseSchema(marketingList) as unknown as Schema<Stored<MarketingListRecord>>;
 marketingListSchema.path("ownerId").required(true);
 
+// Results' facts, one per event (see domain/attribution.ts).
+export const attributedLeadSchema = new Schema<AttributedLeadRecord>(
+  { ...tenantDocument, leadId: { type: String, required: true }, campaignId: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+attributedLeadSchema.index({ tenantId: 1, campaignId: 1 });
+
+export const opportunityVersionSchema = new Schema<OpportunityVersionRecord>(
+  {
+    ...tenantDocument,
+    opportunityId: { type: String, required: true },
+    leadId: { type: String, required: true },
+    version: { type: Number, required: true },
+    status: { type: String, required: true },
+    amount: { type: String, default: "" },
+    currency: { type: String, default: "" },
+    deleted: { type: Boolean, default: false },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+opportunityVersionSchema.index({ tenantId: 1, leadId: 1 });
+
+export const responseFactSchema = new Schema<ResponseFactRecord>(
+  {
+    ...tenantDocument,
+    responseId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    personId: { type: String, default: "" },
+    type: { type: String, required: true },
+    channel: { type: String, default: "" },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+responseFactSchema.index({ tenantId: 1, campaignId: 1, type: 1 });
+
 export interface MarketingModels {
   campaigns: Model<Stored<CampaignRecord>>;
   consents: Model<ConsentRecord>;
@@ -83,6 +121,9 @@ export interface MarketingModels {
   consentChanges: Model<Stored<ConsentChangeRecord>>;
   listMembers: Model<ListMemberRecord>;
   marketingLists: Model<Stored<MarketingListRecord>>;
+  attributedLeads: Model<AttributedLeadRecord>;
+  opportunityVersions: Model<OpportunityVersionRecord>;
+  responseFacts: Model<ResponseFactRecord>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -94,6 +135,9 @@ export function createModels(db: Connection): MarketingModels {
     consentChanges: db.model<Stored<ConsentChangeRecord>>("ConsentChange", consentChangeSchema, "consent_changes"),
     listMembers: db.model<ListMemberRecord>("ListMember", listMemberSchema, "list_members"),
     marketingLists: db.model<Stored<MarketingListRecord>>("MarketingList", marketingListSchema),
+    attributedLeads: db.model<AttributedLeadRecord>("AttributedLead", attributedLeadSchema, "attributed_leads"),
+    opportunityVersions: db.model<OpportunityVersionRecord>("OpportunityVersion", opportunityVersionSchema, "opportunity_versions"),
+    responseFacts: db.model<ResponseFactRecord>("ResponseFact", responseFactSchema, "response_facts"),
   };
 }
 
