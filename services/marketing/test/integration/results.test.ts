@@ -41,7 +41,7 @@ afterAll(async () => {
   if (marketing) await dropDatabase(marketing.database);
 });
 
-const meta = (tenantId: string, type: string, entityId: string, id = randomUUID()) => ({ id, type, tenantId, entityId, actorId: "sales", requestId: "", occurredAt: new Date().toISOString() });
+const meta = (tenantId: string, type: string, entityId: string, id: string = randomUUID()) => ({ id, type, tenantId, entityId, actorId: "sales", requestId: "", occurredAt: new Date().toISOString() });
 
 /** Publishes an event as its service would, with its id as the message id (or another: a redelivery by another producer). */
 async function publish(subject: string, tenantId: string, data: Uint8Array, msgId: string = randomUUID()) {
@@ -51,7 +51,7 @@ async function publish(subject: string, tenantId: string, data: Uint8Array, msgI
 const lead = (tenantId: string, id: string, campaignId: string, version = "1") => Lead.fromPartial({ id, tenantId, lastName: id, company: "Initech", campaignId, version });
 const opportunity = (tenantId: string, id: string, leadId: string, version: string, status: OpportunityStatus, amount: string) =>
   Opportunity.fromPartial({ id, tenantId, name: id, leadId, version, status, amount: { amount, currency: "EUR" } });
-const response = (tenantId: string, campaignId: string, type: string, responseId = randomUUID()) =>
+const response = (tenantId: string, campaignId: string, type: string, responseId: string = randomUUID()) =>
   ResponseRecorded.encode({ meta: meta(tenantId, "marketing.response.recorded", responseId), responseId, campaignId, personId: "p1", type, channel: "email" }).finish();
 
 test("a campaign's results: members, responses by type, its leads, their opportunities by latest status, won revenue, cost and return", async () => {
@@ -97,8 +97,8 @@ test("a campaign's results: members, responses by type, its leads, their opportu
   await publish("sales.opportunity.won", acme, won, `redelivered-${wonId}`);
   await publish("sales.opportunity.updated", acme, OpportunityChanged.encode({ meta: meta(acme, "sales.opportunity.updated", "opp-1"), opportunity: opportunity(acme, "opp-1", "lead-1", "2", O.OPPORTUNITY_STATUS_OPEN, "4800.00") }).finish());
   // lead-2's: lost. lead-3's (the other campaign): won, not counted here. One deleted.
-  await publish("sales.opportunity.lost", acme, OpportunityStageChanged.encode({ meta: meta(acme, "sales.opportunity.lost", "opp-2"), opportunity: opportunity(acme, "opp-2", "lead-2", "2", O.OPPORTUNITY_STATUS_LOST, "900.00") }).finish());
-  await publish("sales.opportunity.won", acme, OpportunityStageChanged.encode({ meta: meta(acme, "sales.opportunity.won", "opp-3"), opportunity: opportunity(acme, "opp-3", "lead-3", "2", O.OPPORTUNITY_STATUS_WON, "7000.00") }).finish());
+  await publish("sales.opportunity.lost", acme, OpportunityStageChanged.encode({ meta: meta(acme, "sales.opportunity.lost", "opp-2"), opportunity: opportunity(acme, "opp-2", "lead-2", "2", O.OPPORTUNITY_STATUS_LOST, "900.00"), fromStageId: "proposal", toStageId: "lost" }).finish());
+  await publish("sales.opportunity.won", acme, OpportunityStageChanged.encode({ meta: meta(acme, "sales.opportunity.won", "opp-3"), opportunity: opportunity(acme, "opp-3", "lead-3", "2", O.OPPORTUNITY_STATUS_WON, "7000.00"), fromStageId: "proposal", toStageId: "won" }).finish());
   await publish("sales.opportunity.created", acme, OpportunityChanged.encode({ meta: meta(acme, "sales.opportunity.created", "opp-4"), opportunity: opportunity(acme, "opp-4", "lead-2", "1", O.OPPORTUNITY_STATUS_OPEN, "100.00") }).finish());
   await publish("sales.opportunity.deleted", acme, OpportunityChanged.encode({ meta: meta(acme, "sales.opportunity.deleted", "opp-4"), opportunity: opportunity(acme, "opp-4", "lead-2", "2", O.OPPORTUNITY_STATUS_OPEN, "100.00") }).finish());
 

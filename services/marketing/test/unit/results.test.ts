@@ -44,8 +44,8 @@ test("a lead without a campaign and an opportunity without a lead add no fact", 
     record: { _id: "acme/l1", campaignId: "c1", leadId: "l1" },
   });
   const won = Opportunity.fromPartial({ id: "o1", version: "4", status: OpportunityStatus.OPPORTUNITY_STATUS_WON, amount: eur("10") });
-  expect(attributionFactOf("sales.opportunity.won", OpportunityStageChanged.encode({ meta, opportunity: won }).finish())).toBeNull();
-  expect(attributionFactOf("sales.opportunity.won", OpportunityStageChanged.encode({ meta, opportunity: { ...won, leadId: "l1" } }).finish())).toMatchObject({
+  expect(attributionFactOf("sales.opportunity.won", OpportunityStageChanged.encode({ meta, opportunity: won, fromStageId: "proposal", toStageId: "won" }).finish())).toBeNull();
+  expect(attributionFactOf("sales.opportunity.won", OpportunityStageChanged.encode({ meta, opportunity: { ...won, leadId: "l1" }, fromStageId: "proposal", toStageId: "won" }).finish())).toMatchObject({
     kind: "opportunity",
     record: { _id: "acme/o1:4", status: "won", amount: "10", version: 4 },
   });
