@@ -59,6 +59,11 @@ test("a list is created, read in its tenant only, renamed, deleted and restored,
   expect((await failureOf(clients.lists.getMarketingList({ id: list.id }, globexMarketer))).code).toBe(GrpcStatus.NOT_FOUND);
   expect((await clients.lists.listMarketingLists({ ownerId: "" }, globexMarketer)).lists).toEqual([]);
 
+  // Another tenant can neither change, delete nor restore it.
+  expect((await failureOf(clients.lists.updateMarketingList({ id: list.id, expectedVersion: list.version, name: "Taken over" }, globexMarketer))).code).toBe(GrpcStatus.NOT_FOUND);
+  expect((await failureOf(clients.lists.deleteMarketingList({ id: list.id, expectedVersion: list.version }, globexMarketer))).code).toBe(GrpcStatus.NOT_FOUND);
+  expect((await failureOf(clients.lists.restoreMarketingList({ id: list.id, expectedVersion: list.version }, globexMarketer))).code).toBe(GrpcStatus.NOT_FOUND);
+
   const renamed = await clients.lists.updateMarketingList({ id: list.id, expectedVersion: list.version, name: "Trade fair visitors" }, marketer);
   const deleted = await clients.lists.deleteMarketingList({ id: list.id, expectedVersion: renamed.version }, marketer);
   expect((await failureOf(clients.lists.getMarketingList({ id: list.id }, marketer))).code).toBe(GrpcStatus.NOT_FOUND);
