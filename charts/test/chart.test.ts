@@ -291,6 +291,21 @@ describe("configuration", () => {
     expect(named(ms, "Secret", "relata-sales-mongodb").stringData).toEqual({ uri: "mongodb://u:p@db.example.com:27017/sales" });
   });
 
+  test("a service's own secrets: generated into a Secret of its own, or read from an existing Secret", () => {
+    const ms = render();
+    const secret = named(ms, "Secret", "relata-marketing-secrets").stringData!;
+    expect(Object.keys(secret)).toEqual(["UNSUBSCRIBE_SECRET"]);
+    expect(secret.UNSUBSCRIBE_SECRET).toMatch(/^[A-Za-z0-9]{48}$/);
+    const env = containersOf(named(ms, "Deployment", "relata-marketing"), false)[0]!.env!;
+    expect(env.find((e: any) => e.name === "UNSUBSCRIBE_SECRET").valueFrom.secretKeyRef).toEqual({ name: "relata-marketing-secrets", key: "UNSUBSCRIBE_SECRET" });
+    expect(containersOf(named(ms, "Deployment", "relata-sales"), false)[0]!.env!.some((e: any) => e.name === "UNSUBSCRIBE_SECRET")).toBe(false);
+
+    const own = render("--set", "services.marketing.secrets.existingSecret=relata-marketing-links");
+    expect(own.some((m) => m.metadata.name === "relata-marketing-secrets")).toBe(false);
+    const ownEnv = containersOf(named(own, "Deployment", "relata-marketing"), false)[0]!.env!;
+    expect(ownEnv.find((e: any) => e.name === "UNSUBSCRIBE_SECRET").valueFrom.secretKeyRef).toEqual({ name: "relata-marketing-links", key: "UNSUBSCRIBE_SECRET" });
+  });
+
   test("NATS credentials from an existing Secret", () => {
     const ms = render(...VALUE_SETS.production!);
     const env = containersOf(named(ms, "Deployment", "relata-sales"), false)[0]!.env!;

@@ -83,6 +83,12 @@ FUZZ_SLA_POLICY_ID=$(fixture /v1/sla-policies sla-policy "{\"name\": \"Fuzzing f
 FUZZ_ARTICLE_ID=$(fixture /v1/articles article '{"title": "Fuzzing fixture", "body": "How to reset the printer."}')
 export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FUZZ_RESOURCE_ID FUZZ_APPOINTMENT_ID FUZZ_CALENDAR_ID FUZZ_SLA_POLICY_ID
 export FUZZ_ARTICLE_ID
+# Marketing's: an unsubscribe link of a person of the fuzzing tenant (its value is signed: a generated one is refused).
+FUZZ_UNSUBSCRIBE_TOKEN=$(curl -fsS -X POST "$GATEWAY_URL/v1/consents/unsubscribe-links" -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d '{"personId": "fuzz-person", "channel": "email"}' | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+FUZZ_MARKETING_LIST_ID=$(fixture /v1/marketing-lists marketing-list '{"name": "Fuzzing fixture"}')
+FUZZ_CAMPAIGN_ID=$(fixture /v1/campaigns campaign '{"name": "Fuzzing fixture"}')
+export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID FUZZ_CAMPAIGN_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 # Marketing's campaigns: a draft for the lifecycle's verbs and the questionnaire, a running phone

@@ -8,7 +8,7 @@ import { errorHandler, notFound } from "./middleware/errors";
 import { accessLog, requestContext, securityHeaders } from "./middleware/request-context";
 import { openApiDocument } from "./openapi/document";
 import { docsRoutes } from "./openapi/docs";
-import { mountRoutes } from "./routes/define";
+import { mountRoutes, mountTokenlessRoutes } from "./routes/define";
 import { healthRoutes, type ReadinessCheck } from "./routes/health";
 import { allRoutes } from "./routes/index";
 
@@ -51,10 +51,14 @@ export function createApp(options: AppOptions, deps: AppDeps): Express {
   });
   app.use(docsRoutes());
 
+  // Routes a signed link serves (an unsubscribe link in an email): before authentication.
+  const tokenless = routes.filter((r) => r.tokenless);
+  if (tokenless.length > 0) app.use(mountTokenlessRoutes(tokenless, { publicUrl: options.publicUrl, rateLimit: options.rateLimit }));
+
   app.use("/v1", authenticate(deps.verifier));
   if (options.rateLimit) app.use("/v1", rateLimit(options.rateLimit));
   app.use("/v1", express.json({ limit: options.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
-  app.use(mountRoutes(routes, { publicUrl: options.publicUrl }));
+  app.use(mountRoutes(routes.filter((r) => !r.tokenless), { publicUrl: options.publicUrl }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -16,10 +16,23 @@ const end = (name: string) => `<!-- END GENERATED ${name} -->`;
 const code = (s: string) => `\`${s}\``;
 const operations = () => Object.entries(PERMISSIONS) as [Operation, Rule][];
 
+/** The routes of every backend (they only capture their clients; rendering never calls them). */
+function routes() {
+  return allRoutes(Object.fromEntries(BACKENDS.map((b) => [b.name, {}])) as BackendClients);
+}
+
+/** The operations served without a token, with who may call them (`RouteSpec.tokenless.why`). */
+function tokenlessOperations(): Map<Operation, string> {
+  return new Map(routes().flatMap((r) => (r.tokenless ? [[r.operation, r.tokenless.why] as const] : [])));
+}
+
 function matrix(): string {
   const header = `| operation | ${ROLES.join(" | ")} | partner scope |`;
   const align = `|---|${ROLES.map(() => ":-:").join("|")}|---|`;
+  const open = tokenlessOperations();
   const rows = operations().map(([op, rule]) => {
+    // Served without a token (○): no role or scope is needed, and none adds anything; the endpoints table says who.
+    if (open.has(op)) return `| ${code(op)} | ${ROLES.map(() => "○").join(" | ")} | · |`;
     const cells = ROLES.map((role) => (rule.roles.includes(role) ? "✓" : "·"));
     const scopes = rule.scopes.length ? rule.scopes.map(code).join(", ") : "·";
     return `| ${code(op)} | ${cells.join(" | ")} | ${scopes} |`;
@@ -36,14 +49,17 @@ function scopes(): string {
 }
 
 function endpoints(): string {
-  // The routes only capture their clients; rendering never calls them.
-  const clients = Object.fromEntries(BACKENDS.map((b) => [b.name, {}])) as BackendClients;
   const byOperation = new Map<Operation, string[]>();
-  for (const r of allRoutes(clients)) {
+  for (const r of routes()) {
     const path = r.path.replace(/:([A-Za-z]+)/g, "{$1}");
     byOperation.set(r.operation, [...(byOperation.get(r.operation) ?? []), `${r.method.toUpperCase()} ${path}`]);
   }
-  const rows = operations().map(([op]) => `| ${code(op)} | ${(byOperation.get(op) ?? []).map(code).join(", ") || "·"} |`);
+  const open = tokenlessOperations();
+  const rows = operations().map(([op]) => {
+    const endpoints = (byOperation.get(op) ?? []).map(code).join(", ") || "·";
+    const why = open.get(op);
+    return `| ${code(op)} | ${why === undefined ? endpoints : `${endpoints} (no token: ${why})`} |`;
+  });
   return ["| operation | endpoints |", "|---|---|", ...rows].join("\n");
 }
 

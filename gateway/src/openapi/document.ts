@@ -93,7 +93,7 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
         schema: { type: "string", pattern: IDEMPOTENCY_KEY.source },
       });
     }
-    parameters.push({
+    if (!r.tokenless) parameters.push({
       name: TENANT_HEADER,
       in: "header",
       required: false,
@@ -110,8 +110,10 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       };
     }
     responses["400"] = problem("Invalid input; `field` names it.");
-    responses["401"] = problem("No, malformed, expired or otherwise unacceptable bearer token.");
-    responses["403"] = problem("The caller's roles or scopes do not allow this operation, or another tenant was named.");
+    if (!r.tokenless) {
+      responses["401"] = problem("No, malformed, expired or otherwise unacceptable bearer token.");
+      responses["403"] = problem("The caller's roles or scopes do not allow this operation, or another tenant was named.");
+    }
     if (r.params) responses["404"] = problem("No such record in the caller's tenant.");
     if (r.method !== "get") responses["409"] = problem("The record's state does not allow this, or an Idempotency-Key was reused with another body.");
     if (r.ifMatch) responses["412"] = problem("The record changed since the version in If-Match.");
@@ -121,17 +123,19 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
     }
     if (r.ifMatch === "required") responses["428"] = problem("If-Match is missing.");
     responses["429"] = {
-      ...problem("Too many requests from this caller; retry after the time given."),
+      ...problem(r.tokenless ? "Too many requests from this client address; retry after the time given." : "Too many requests from this caller; retry after the time given."),
       headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 0 } } },
     };
     responses["503"] = problem("A backing service is unavailable.");
     responses["504"] = problem("The request's deadline passed.");
 
     const rule = PERMISSIONS[r.operation];
-    const who = [
-      `Roles: ${rule.roles.join(", ")}.`,
-      rule.scopes.length ? `Partner clients with scope: ${rule.scopes.join(" or ")}.` : "Partner clients: not allowed.",
-    ].join(" ");
+    const who = r.tokenless
+      ? `Served without a token: ${r.tokenless.why}`
+      : [
+          `Roles: ${rule.roles.join(", ")}.`,
+          rule.scopes.length ? `Partner clients with scope: ${rule.scopes.join(" or ")}.` : "Partner clients: not allowed.",
+        ].join(" ");
     (paths[path] ??= {})[r.method] = {
       operationId: r.operationId,
       tags: [r.tag],
@@ -142,7 +146,8 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       // A body whose fields are all optional may be left out (it reads as {}).
       ...(r.body ? { requestBody: { required: !r.body.safeParse({}).success, content: { "application/json": { schema: schemaRef(r.body) } } } } : {}),
       responses,
-      security: [{ bearer: [] }, { keycloak: [...rule.scopes] }],
+      // An empty list overrides nothing here (no global security): it says "no credentials".
+      security: r.tokenless ? [] : [{ bearer: [] }, { keycloak: [...rule.scopes] }],
     };
   }
 

@@ -1,7 +1,9 @@
 import type { Request, RequestHandler } from "express";
 import { Router } from "express";
 import type { z } from "zod";
+import { TENANT_ID_PATTERN } from "@relata/platform";
 import {
+  ANONYMOUS_SUBJECT,
   etagOf,
   expectedVersionFrom,
   HttpProblem,
@@ -12,8 +14,10 @@ import {
   type RouteSpec,
 } from "@relata/platform/http";
 import { stateOf } from "../http/context";
+import { PERMISSIONS } from "../auth/permissions";
 import { authorize } from "../middleware/auth";
 import { methodNotAllowed } from "../middleware/errors";
+import { byClientAddress, rateLimit, type RateLimitOptions } from "../middleware/rate-limit";
 
 /**
  * The mounting side of the routes the backends declare (`@relata/platform/http`): each
@@ -109,18 +113,64 @@ function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
   };
 }
 
-/** Mounts the routes on a router: permission first, then the handler; other methods get 405. */
-export function mountRoutes(specs: RouteSpec[], options: MountOptions): Router {
-  const router = Router();
+function answerOtherMethods(router: Router, specs: RouteSpec[]): void {
   const methodsByPath = new Map<string, string[]>();
-  for (const spec of specs) {
-    router[spec.method](spec.path, authorize(spec.operation), handlerFor(spec, options));
-    methodsByPath.set(spec.path, [...(methodsByPath.get(spec.path) ?? []), spec.method.toUpperCase()]);
-  }
+  for (const spec of specs) methodsByPath.set(spec.path, [...(methodsByPath.get(spec.path) ?? []), spec.method.toUpperCase()]);
   for (const [path, methods] of methodsByPath) {
     const allowed = methods.includes("GET") ? [...methods, "HEAD"] : methods;
     router.all(path, methodNotAllowed(allowed));
   }
+}
+
+/** Mounts the routes on a router: permission first, then the handler; other methods get 405. */
+export function mountRoutes(specs: RouteSpec[], options: MountOptions): Router {
+  const router = Router();
+  for (const spec of specs) {
+    if (spec.tokenless) throw new Error(`route ${spec.operationId} is served without a token: mount it with mountTokenlessRoutes`);
+    router[spec.method](spec.path, authorize(spec.operation), handlerFor(spec, options));
+  }
+  answerOtherMethods(router, specs);
+  return router;
+}
+
+/**
+ * Acts as an anonymous subject with no roles on the tenant the route reads from its path (the
+ * backend verifies the signed value it came from). Also the caller the handler context names.
+ */
+function anonymousOn(spec: RouteSpec): RequestHandler {
+  const tokenless = spec.tokenless!;
+  return (req, res, next) => {
+    const params = spec.params ? (validate(spec.params, req.params, "path") as Record<string, string>) : {};
+    const tenantId = tokenless.tenant(params);
+    if (tenantId === undefined || !TENANT_ID_PATTERN.test(tenantId)) {
+      throw new HttpProblem("validation-error", `${tokenless.field}: is not a valid link`, { field: tokenless.field });
+    }
+    const state = stateOf(res);
+    state.caller = { kind: "user", subject: ANONYMOUS_SUBJECT, roles: [], scopes: [] };
+    state.identity = { tenantId, subject: ANONYMOUS_SUBJECT, roles: [], requestId: state.requestId };
+    next();
+  };
+}
+
+/**
+ * Mounts the routes served without a token (`RouteSpec.tokenless`), before authentication:
+ * each limited per client address (one bucket for all of them), acting as an anonymous
+ * subject on the tenant its path names, with no permission check (their rows grant no role
+ * and no scope: a token adds nothing). They take no body: nothing is parsed (a one-click
+ * unsubscribe posts a form body, RFC 8058, which the route ignores).
+ */
+export function mountTokenlessRoutes(specs: RouteSpec[], options: MountOptions & { rateLimit?: RateLimitOptions }): Router {
+  const router = Router();
+  const limit: RequestHandler = options.rateLimit ? rateLimit({ ...options.rateLimit, key: byClientAddress }) : (_req, _res, next) => next();
+  for (const spec of specs) {
+    if (!spec.tokenless) throw new Error(`route ${spec.operationId} requires a token: mount it with mountRoutes`);
+    const rule = PERMISSIONS[spec.operation];
+    if (!rule) throw new Error(`route operation ${spec.operation} has no row in the permission table`);
+    if (rule.roles.length > 0 || rule.scopes.length > 0) throw new Error(`route ${spec.operationId} is served without a token: its row ${spec.operation} may name no role or scope`);
+    if (spec.body) throw new Error(`route ${spec.operationId} is served without a token: it takes no body`);
+    router[spec.method](spec.path, limit, anonymousOn(spec), handlerFor(spec, options));
+  }
+  answerOtherMethods(router, specs);
   return router;
 }
 

@@ -2,6 +2,9 @@ import type { PromiseClients } from "@relata/platform";
 import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
 import { CallListServiceService } from "@relata/proto/marketing/v1/call_list";
 import { SurveyServiceService } from "@relata/proto/marketing/v1/survey";
+import { ConsentServiceService } from "@relata/proto/marketing/v1/consent";
+import { MarketingListServiceService } from "@relata/proto/marketing/v1/marketing_list";
+import { CampaignResultsServiceService } from "@relata/proto/marketing/v1/results";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -12,6 +15,9 @@ export const marketingServices = {
   campaigns: CampaignServiceService,
   callLists: CallListServiceService,
   surveys: SurveyServiceService,
+  consents: ConsentServiceService,
+  lists: MarketingListServiceService,
+  results: CampaignResultsServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { callListRoutes, campaignRoutes, surveyRoutes } from "./http";
+import { callListRoutes, campaignRoutes, consentRoutes, marketingListRoutes, resultsRoutes, surveyRoutes } from "./http";
 import { CALLERS, MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 
 /**
@@ -12,8 +12,15 @@ import { CALLERS, MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resou
 export const marketingBackend = defineBackend({
   name: "marketing",
   services: marketingServices,
-  routes: (marketing) => [...campaignRoutes(marketing), ...callListRoutes(marketing), ...surveyRoutes(marketing)],
-  tags: ["Campaigns"],
+  routes: (marketing) => [
+    ...campaignRoutes(marketing),
+    ...callListRoutes(marketing),
+    ...surveyRoutes(marketing),
+    ...resultsRoutes(marketing),
+    ...consentRoutes(marketing),
+    ...marketingListRoutes(marketing),
+  ],
+  tags: ["Campaigns", "Consent", "Marketing lists"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
   permissions: {
@@ -26,5 +33,12 @@ export const marketingBackend = defineBackend({
     "campaigns.survey.read": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read a campaign's questionnaire" },
     "campaigns.survey.answer": { roles: MARKETERS, scopes: ["marketing:write"], description: "record a respondent's survey answers (web forms)" },
     "campaigns.survey.summary": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read a campaign's survey summary" },
+    "consents.read": { roles: MARKETERS, scopes: ["marketing:read"], description: "read a person's consent and its history" },
+    "consents.write": { roles: MARKETERS, scopes: ["marketing:write"], description: "record that a person gave or withdrew consent" },
+    "consents.links": { roles: MARKETERS, scopes: ["marketing:write"], description: "make signed unsubscribe links" },
+    // Served without a token (RouteSpec.tokenless): no role or scope, the signed link is the credential.
+    "unsubscribe.use": { roles: [], scopes: [], description: "follow or use a signed unsubscribe link" },
+    "marketing-lists.members": { roles: MARKETERS, scopes: [], description: "add people to marketing lists and remove them" },
+    "campaigns.results": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read what a campaign achieved" },
   },
 });

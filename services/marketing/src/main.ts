@@ -6,6 +6,12 @@ import { audienceNotBuilt } from "./audience";
 import { campaignService } from "./rpc/campaigns";
 import { callListService } from "./rpc/call-lists";
 import { surveyService } from "./rpc/surveys";
+import { UnsubscribeLinks, MIN_SECRET_LENGTH } from "./consent/links";
+import { consentService } from "./rpc/consent";
+import { marketingListService } from "./rpc/list";
+import { resultsService } from "./rpc/results";
+import { startAttribution } from "./events/attribution";
+import { startConsentUnsubscribes } from "./workflows/consent-unsubscribes";
 import type { MarketingDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { marketingRepositories } from "./store/repositories";
@@ -25,6 +31,11 @@ export const marketingEnv = {
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
   /** The campaign clock's durable consumer (replicas share it; a second deployment on the same NATS, or a test, takes its own). */
   CAMPAIGN_CLOCK_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(CAMPAIGN_CLOCK_DURABLE),
+  /**
+   * The HMAC-SHA256 key of the unsubscribe links (at least 32 characters). Only Marketing holds
+   * it; changing it invalidates every link already sent.
+   */
+  UNSUBSCRIBE_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`),
 };
 
 export type MarketingService = RunningService<typeof marketingEnv>;
@@ -63,17 +74,30 @@ export function startMarketing(): Promise<MarketingService> {
       purger.unref();
       purge();
 
+      const purgeLists = () => void repos.marketingLists.purgeDeleted().then(
+        (purged) => purged && purgeLogger.info({ purged }, "purged marketing lists deleted more than 30 days ago"),
+        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
+      );
+      const listPurger = setInterval(purgeLists, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
+      listPurger.unref();
+      purgeLists();
+
       const audience = audienceNotBuilt;
-      const deps: MarketingDeps = { repos, models, publish, bus, logger, audience };
+      const unsubscribeLinks = new UnsubscribeLinks(config.UNSUBSCRIBE_SECRET);
+      const deps: MarketingDeps = { repos, models, publish, bus, logger, audience, unsubscribeLinks };
+
+      await startConsentUnsubscribes(bus, models, publish, logger.child({ component: "consent-unsubscribes" }));
+      await startAttribution(bus, models, logger.child({ component: "attribution" }));
 
       // Launches and completes campaigns when their schedules fire (also those fired while down).
       const campaignClock = await new CampaignClock(bus, deps, logger.child({ component: "campaign-clock" }), config.CAMPAIGN_CLOCK_DURABLE).start();
 
       return {
-        services: [campaignService(deps), callListService(deps), surveyService(deps)],
+        services: [campaignService(deps), callListService(deps), surveyService(deps), consentService(deps), marketingListService(deps), resultsService(deps)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
+          clearInterval(listPurger);
           await campaignClock.stop();
           await relay.stop();
         },

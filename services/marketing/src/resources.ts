@@ -2,6 +2,8 @@ import { enumCodec, f, resource } from "@relata/platform/resource";
 import { Campaign, CampaignStatus, CreateCampaignRequest, ListCampaignsRequest, UpdateCampaignRequest, type LaunchReport } from "@relata/proto/marketing/v1/campaign";
 import { Channel } from "@relata/proto/marketing/v1/channel";
 import { z } from "zod";
+import { ConsentStatus } from "@relata/proto/marketing/v1/consent";
+import { CreateMarketingListRequest, ListMarketingListsRequest, MarketingList, UpdateMarketingListRequest } from "@relata/proto/marketing/v1/marketing_list";
 import { MARKETERS, RESULT_READERS } from "./roles";
 
 /**
@@ -59,5 +61,23 @@ export const campaign = resource<Campaign, CreateCampaignRequest, UpdateCampaign
   },
 });
 
+export const marketingList = resource<MarketingList, CreateMarketingListRequest, UpdateMarketingListRequest, ListMarketingListsRequest>()({
+  name: "marketing.list",
+  path: "/v1/marketing-lists",
+  collection: "marketing_lists",
+  fields: {
+    name: f.text(200).required().sortable(),
+    description: f.text(5_000).clearable(),
+    ownerId: f.owner().filter(),
+  },
+  access: {
+    read: MARKETERS,
+    write: MARKETERS,
+    scopes: { read: "marketing:read" },
+  },
+});
+
 /** Every CRUD resource of Marketing, in the order the API lists them. */
-export const MARKETING_RESOURCES = [campaign] as const;
+export const MARKETING_RESOURCES = [campaign, marketingList] as const;
+
+export const consentStatus = enumCodec(ConsentStatus, "CONSENT_STATUS_");

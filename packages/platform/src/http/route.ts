@@ -99,8 +99,35 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** Whether the operation accepts Idempotency-Key. */
   idempotencyKey?: boolean;
   responses: Record<number, ResponseSpec>;
+  /**
+   * Served without a bearer token (a link in an email that a person follows). Absent: a token
+   * is required, as for every other route. See {@link TokenlessSpec}.
+   */
+  tokenless?: TokenlessSpec;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply>;
 }
+
+/**
+ * How a route served without a token is scoped. The gateway mounts it before authentication,
+ * rate-limits it per client address, and calls the handler as an anonymous subject with no
+ * roles acting on the tenant `tenant` names; the backend must prove the request by itself
+ * (a signed value in the path, whose signed tenant it checks against the identity's). The
+ * route's permission row lists no role and no scope: no token grants more than the link does.
+ */
+export interface TokenlessSpec {
+  /**
+   * The tenant the request acts on, read (not verified) from the validated path parameters;
+   * undefined when they name none (the gateway answers 400 naming `field`).
+   */
+  tenant: (params: Record<string, string>) => string | undefined;
+  /** The path parameter the tenant is read from, named by that 400. */
+  field: string;
+  /** Who may call it and why no token is needed: the OpenAPI description and docs/auth.md say it. */
+  why: string;
+}
+
+/** The subject a tokenless route's handler acts as. */
+export const ANONYMOUS_SUBJECT = "anonymous";
 
 /** Typed constructor for a route (inference only). */
 export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RouteSpec {

@@ -1,6 +1,6 @@
 import type { BaseRecord } from "@relata/platform";
 import type { ResourceRecord } from "@relata/platform/resource";
-import type { campaign, campaignStatus, channel } from "../resources";
+import type { campaign, campaignStatus, channel, marketingList } from "../resources";
 
 /**
  * Marketing's records as the service keeps them. Enumerations are short lowercase names here
@@ -173,4 +173,17 @@ export interface SurveyAnswerSetRecord {
   respondentKey: string;
   answers: SurveyAnswerRecord[];
   answeredAt: Date;
+}
+
+/** A person on a static marketing list: `<tenantId>/<listId>:<personId>`. */
+export interface ListMemberRecord {
+  _id: string;
+  tenantId: string;
+  listId: string;
+  personId: string;
+  addedAt: Date;
+}
+
+export interface MarketingListRecord extends BaseRecord, Omit<ResourceRecord<typeof marketingList.fields>, keyof BaseRecord> {
+  ownerId: string;
 }

@@ -1,5 +1,6 @@
 import type { EventBus, Logger, PublishAfterWrite } from "@relata/platform";
 import type { AudienceReader } from "../domain/types";
+import type { UnsubscribeLinks } from "../consent/links";
 import type { MarketingModels } from "../store/models";
 import type { MarketingRepositories } from "../store/repositories";
 
@@ -13,4 +14,6 @@ export interface MarketingDeps {
   logger: Logger;
   /** The audience: Marketing's copy of Sales' people, which segments and launches read. */
   audience: AudienceReader;
+  /** Signs and verifies the unsubscribe links (the secret only Marketing holds). */
+  unsubscribeLinks: UnsubscribeLinks;
 }

@@ -1,10 +1,11 @@
-import type { Stored } from "@relata/platform";
+import { outboxFields, type Stored } from "@relata/platform";
 import { mongooseSchema } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
-import type { CampaignMemberRecord, CampaignRecord, ConsentRecord } from "../domain/types";
-import { outboxFields } from "@relata/platform";
+import type { CampaignMemberRecord, CampaignRecord, ConsentRecord, ListMemberRecord, MarketingListRecord } from "../domain/types";
+import type { ConsentChangeRecord } from "../domain/consent";
+import type { AttributedLeadRecord, OpportunityVersionRecord, ResponseFactRecord } from "../domain/attribution";
 import type { CallAttemptRecord, CallRecord, SurveyAnswerSetRecord, SurveyRecord } from "../domain/types";
-import { campaign } from "../resources";
+import { campaign, marketingList } from "../resources";
 
 export const campaignSchema = mongooseSchema(campaign) as unknown as Schema<Stored<CampaignRecord>>;
 for (const path of ["status", "ownerId"]) campaignSchema.path(path).required(true);
@@ -110,6 +111,77 @@ export const surveyAnswerSetSchema = new Schema<SurveyAnswerSetRecord>(
 // The summary reads one campaign's answer sets; the latest texts, newest first.
 surveyAnswerSetSchema.index({ tenantId: 1, campaignId: 1, answeredAt: -1 });
 
+/** Each change of consent, kept as proof: inserted once, never changed (its event waits in its outbox). */
+export const consentChangeSchema = new Schema<Stored<ConsentChangeRecord>>(
+  {
+    ...tenantDocument,
+    personId: { type: String, required: true },
+    channel: { type: String, required: true },
+    status: { type: String, required: true },
+    source: { type: String, required: true },
+    at: { type: Date, required: true },
+    recordedAt: { type: Date, required: true },
+    recordedBy: { type: String, required: true },
+    campaignId: { type: String, default: "" },
+    ...outboxFields,
+  },
+  { versionKey: false },
+);
+// A person's history, and the latest change of a person's channel (the current consent follows it).
+consentChangeSchema.index({ tenantId: 1, personId: 1, channel: 1, at: 1 });
+consentChangeSchema.index({ tenantId: 1, personId: 1, at: 1, _id: 1 });
+
+export const listMemberSchema = new Schema<ListMemberRecord>(
+  {
+    ...tenantDocument,
+    listId: { type: String, required: true },
+    personId: { type: String, required: true },
+    addedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+listMemberSchema.index({ tenantId: 1, listId: 1, _id: 1 });
+
+export const marketingListSchema = mongooseSchema(marketingList) as unknown as Schema<Stored<MarketingListRecord>>;
+marketingListSchema.path("ownerId").required(true);
+
+// Results' facts, one per event (see domain/attribution.ts).
+export const attributedLeadSchema = new Schema<AttributedLeadRecord>(
+  { ...tenantDocument, leadId: { type: String, required: true }, campaignId: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+attributedLeadSchema.index({ tenantId: 1, campaignId: 1 });
+
+export const opportunityVersionSchema = new Schema<OpportunityVersionRecord>(
+  {
+    ...tenantDocument,
+    opportunityId: { type: String, required: true },
+    leadId: { type: String, required: true },
+    version: { type: Number, required: true },
+    status: { type: String, required: true },
+    amount: { type: String, default: "" },
+    currency: { type: String, default: "" },
+    deleted: { type: Boolean, default: false },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+opportunityVersionSchema.index({ tenantId: 1, leadId: 1 });
+
+export const responseFactSchema = new Schema<ResponseFactRecord>(
+  {
+    ...tenantDocument,
+    responseId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    personId: { type: String, default: "" },
+    type: { type: String, required: true },
+    channel: { type: String, default: "" },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+responseFactSchema.index({ tenantId: 1, campaignId: 1, type: 1 });
+
 export interface MarketingModels {
   campaigns: Model<Stored<CampaignRecord>>;
   consents: Model<ConsentRecord>;
@@ -118,6 +190,12 @@ export interface MarketingModels {
   callAttempts: Model<Stored<CallAttemptRecord>>;
   surveys: Model<SurveyRecord>;
   surveyAnswers: Model<SurveyAnswerSetRecord>;
+  consentChanges: Model<Stored<ConsentChangeRecord>>;
+  listMembers: Model<ListMemberRecord>;
+  marketingLists: Model<Stored<MarketingListRecord>>;
+  attributedLeads: Model<AttributedLeadRecord>;
+  opportunityVersions: Model<OpportunityVersionRecord>;
+  responseFacts: Model<ResponseFactRecord>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -130,10 +208,16 @@ export function createModels(db: Connection): MarketingModels {
     callAttempts: db.model<Stored<CallAttemptRecord>>("CallAttempt", callAttemptSchema, "call_attempts"),
     surveys: db.model<SurveyRecord>("CampaignSurvey", surveySchema, "campaign_surveys"),
     surveyAnswers: db.model<SurveyAnswerSetRecord>("SurveyAnswerSet", surveyAnswerSetSchema, "survey_answers"),
+    consentChanges: db.model<Stored<ConsentChangeRecord>>("ConsentChange", consentChangeSchema, "consent_changes"),
+    listMembers: db.model<ListMemberRecord>("ListMember", listMemberSchema, "list_members"),
+    marketingLists: db.model<Stored<MarketingListRecord>>("MarketingList", marketingListSchema),
+    attributedLeads: db.model<AttributedLeadRecord>("AttributedLead", attributedLeadSchema, "attributed_leads"),
+    opportunityVersions: db.model<OpportunityVersionRecord>("OpportunityVersion", opportunityVersionSchema, "opportunity_versions"),
+    responseFacts: db.model<ResponseFactRecord>("ResponseFact", responseFactSchema, "response_facts"),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: MarketingModels): Model<unknown>[] {
-  return [models.campaigns, models.callAttempts] as unknown as Model<unknown>[];
+  return [models.campaigns, models.callAttempts, models.consentChanges, models.marketingLists] as unknown as Model<unknown>[];
 }

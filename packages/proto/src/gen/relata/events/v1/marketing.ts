@@ -5,6 +5,8 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Campaign } from "../../marketing/v1/campaign";
+import { ConsentChange } from "../../marketing/v1/consent";
+import { MarketingList } from "../../marketing/v1/marketing_list";
 import { EventMeta } from "./meta";
 
 /**
@@ -75,6 +77,24 @@ export interface CallLogged {
     | undefined;
   /** The attempt's number on this call (1 for the first). */
   attempt: number;
+}
+
+/**
+ * marketing.consent.granted, marketing.consent.withdrawn: a person's consent on a channel changed
+ * (the change as recorded in the history; a launch reads the current state).
+ */
+export interface ConsentChanged {
+  meta?: EventMeta | undefined;
+  change?: ConsentChange | undefined;
+}
+
+/**
+ * marketing.list.created, marketing.list.updated, marketing.list.deleted, marketing.list.restored
+ * (a list's members change without an event: a launch reads them as they are then).
+ */
+export interface MarketingListChanged {
+  meta?: EventMeta | undefined;
+  list?: MarketingList | undefined;
 }
 
 function createBaseCampaignChanged(): CampaignChanged {
@@ -521,6 +541,144 @@ export const CallLogged: MessageFns<CallLogged> = {
     message.note = object.note ?? "";
     message.callbackAt = object.callbackAt ?? undefined;
     message.attempt = object.attempt ?? 0;
+    return message;
+  },
+};
+
+function createBaseConsentChanged(): ConsentChanged {
+  return { meta: undefined, change: undefined };
+}
+
+export const ConsentChanged: MessageFns<ConsentChanged> = {
+  encode(message: ConsentChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.change !== undefined) {
+      ConsentChange.encode(message.change, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsentChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsentChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.change = ConsentChange.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ConsentChanged>, I>>(base?: I): ConsentChanged {
+    return ConsentChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsentChanged>, I>>(object: I): ConsentChanged {
+    const message = createBaseConsentChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.change = (object.change !== undefined && object.change !== null)
+      ? ConsentChange.fromPartial(object.change)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMarketingListChanged(): MarketingListChanged {
+  return { meta: undefined, list: undefined };
+}
+
+export const MarketingListChanged: MessageFns<MarketingListChanged> = {
+  encode(message: MarketingListChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.list !== undefined) {
+      MarketingList.encode(message.list, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarketingListChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarketingListChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.list = MarketingList.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<MarketingListChanged>, I>>(base?: I): MarketingListChanged {
+    return MarketingListChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MarketingListChanged>, I>>(object: I): MarketingListChanged {
+    const message = createBaseMarketingListChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.list = (object.list !== undefined && object.list !== null)
+      ? MarketingList.fromPartial(object.list)
+      : undefined;
     return message;
   },
 };
