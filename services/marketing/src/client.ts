@@ -1,5 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
+import { ResponseServiceService } from "@relata/proto/marketing/v1/response";
+import { ScoringRuleServiceService } from "@relata/proto/marketing/v1/scoring";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -8,6 +10,8 @@ import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
  */
 export const marketingServices = {
   campaigns: CampaignServiceService,
+  responses: ResponseServiceService,
+  scoringRules: ScoringRuleServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { campaignRoutes } from "./http";
-import { MARKETING_RESOURCES } from "./resources";
+import { campaignRoutes, RESPONSE_OPERATIONS, responseRoutes, scoringRuleRoutes } from "./http";
+import { MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 
 /**
  * Marketing as the gateway hosts it: its REST face (src/http), its resources, its partner
@@ -12,9 +12,12 @@ import { MARKETING_RESOURCES } from "./resources";
 export const marketingBackend = defineBackend({
   name: "marketing",
   services: marketingServices,
-  routes: (marketing) => [...campaignRoutes(marketing)],
-  tags: ["Campaigns"],
+  routes: (marketing) => [...campaignRoutes(marketing), ...responseRoutes(marketing), ...scoringRuleRoutes(marketing)],
+  tags: ["Campaigns", "Lead scoring"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
-  permissions: {},
+  permissions: {
+    [RESPONSE_OPERATIONS.record]: { roles: MARKETERS, scopes: ["marketing:write"], description: "record responses to a running campaign (partner web forms)" },
+    [RESPONSE_OPERATIONS.list]: { roles: RESULT_READERS, scopes: ["marketing:read"], description: "list a campaign's responses" },
+  },
 });

@@ -7,6 +7,10 @@ import { campaignService } from "./rpc/campaigns";
 import type { MarketingDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { marketingRepositories } from "./store/repositories";
+import { responseService } from "./rpc/responses";
+import { scoringRuleService } from "./rpc/scoring";
+import { startScoringConsumers } from "./events/score-consumers";
+import { LeadScores } from "./store/score";
 
 /** Variables Marketing reads beyond the platform's common ones. */
 export const marketingEnv = {
@@ -19,6 +23,11 @@ export const marketingEnv = {
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   /** How often the recycle bin is purged of what was deleted more than 30 days ago (also at start). */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /**
+   * How often every scored lead is recomputed for the decay of its behaviours' points (a scan of
+   * lead_scores; a score is sent only when its rounded value changed). Daily: half-lives are days.
+   */
+  LEAD_SCORE_DECAY_INTERVAL_MS: env.durationMs(24 * 60 * 60 * 1000),
 };
 
 export type MarketingService = RunningService<typeof marketingEnv>;
@@ -60,10 +69,23 @@ export function startMarketing(): Promise<MarketingService> {
       const audience = audienceNotBuilt;
       const deps: MarketingDeps = { repos, models, publish, bus, logger, audience };
 
+      const scoreLogger = logger.child({ component: "lead-scoring" });
+      const scores = new LeadScores(models.leadScores, models.scoringRules, publish);
+      const scoring = await startScoringConsumers(bus, scores, scoreLogger);
+      const rescore = (tenantId?: string) =>
+        void scores.rescoreAll(tenantId).then(
+          (sent) => scoreLogger.info({ tenantId, sent }, "lead scores recomputed"),
+          (err: unknown) => scoreLogger.warn({ tenantId, err: String(err) }, "recomputing lead scores failed; the next sweep retries"),
+        );
+      const decay = setInterval(() => rescore(), config.LEAD_SCORE_DECAY_INTERVAL_MS);
+      decay.unref();
+
       return {
-        services: [campaignService(deps)],
+        services: [campaignService(deps), responseService(deps), scoringRuleService(deps, rescore)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
+          clearInterval(decay);
+          await scoring.stop();
           clearInterval(purger);
           await relay.stop();
         },

@@ -1,6 +1,16 @@
 import { enumCodec, f, resource } from "@relata/platform/resource";
 import { Campaign, CampaignStatus, CreateCampaignRequest, ListCampaignsRequest, UpdateCampaignRequest } from "@relata/proto/marketing/v1/campaign";
 import { Channel } from "@relata/proto/marketing/v1/channel";
+import { ResponseType } from "@relata/proto/marketing/v1/response";
+import {
+  CreateScoringRuleRequest,
+  ListScoringRulesRequest,
+  ScoringAttribute,
+  ScoringOperator,
+  ScoringRule,
+  ScoringRuleKind,
+  UpdateScoringRuleRequest,
+} from "@relata/proto/marketing/v1/scoring";
 import { MARKETERS, RESULT_READERS } from "./roles";
 
 /**
@@ -40,5 +50,33 @@ export const campaign = resource<Campaign, CreateCampaignRequest, UpdateCampaign
   },
 });
 
+export const responseType = enumCodec(ResponseType, "RESPONSE_TYPE_");
+export const scoringRuleKind = enumCodec(ScoringRuleKind, "SCORING_RULE_KIND_");
+export const scoringAttribute = enumCodec(ScoringAttribute, "SCORING_ATTRIBUTE_");
+export const scoringOperator = enumCodec(ScoringOperator, "SCORING_OPERATOR_");
+
+export const scoringRule = resource<ScoringRule, CreateScoringRuleRequest, UpdateScoringRuleRequest, ListScoringRulesRequest>()({
+  name: "marketing.scoring_rule",
+  path: "/v1/scoring-rules",
+  collection: "scoring_rules",
+  fields: {
+    name: f.text(200).required().sortable(),
+    kind: f.enum(scoringRuleKind).required().createOnly().filter().describe('"attribute": points for what the lead is; "behaviour": points for what it did.'),
+    attribute: f.enum(scoringAttribute).createOnly().describe("An attribute rule's lead attribute."),
+    operator: f.enum(scoringOperator).describe('An attribute rule\'s test: "equals", "contains" or "in" (letter case aside).'),
+    values: f.list(f.text(200), 20).describe('An attribute rule\'s values: one for "equals" and "contains", one or more for "in".'),
+    responseType: f.enum(responseType).createOnly().describe('A behaviour rule\'s response type (not "unsubscribed").'),
+    points: f.int(-100, 100).required().describe("What the rule adds (or, negative, takes away)."),
+    halfLifeDays: f
+      .int(0, 3650)
+      .describe("A behaviour rule's decay: its points halve every this many days after the response (0: they never fade)."),
+  },
+  access: {
+    read: RESULT_READERS,
+    write: MARKETERS,
+    scopes: { read: "marketing:read" },
+  },
+});
+
 /** Every CRUD resource of Marketing, in the order the API lists them. */
-export const MARKETING_RESOURCES = [campaign] as const;
+export const MARKETING_RESOURCES = [campaign, scoringRule] as const;

@@ -1,6 +1,6 @@
 import type { StreamSpec } from "@relata/platform";
 import { eventSubjects } from "@relata/platform/resource";
-import { campaign } from "../resources";
+import { campaign, scoringRule } from "../resources";
 
 /**
  * The stream every Marketing event is published on. It holds message schedules too: a
@@ -9,10 +9,13 @@ import { campaign } from "../resources";
 export const MARKETING_STREAM: StreamSpec = { name: "MARKETING", subjects: ["marketing.>"], allowMsgSchedules: true };
 
 /** The generic changes of each CRUD resource, from its description: `marketing.campaign.created|updated|deleted|restored`. */
-export const RESOURCE_SUBJECTS = { campaign: eventSubjects(campaign) };
+export const RESOURCE_SUBJECTS = { campaign: eventSubjects(campaign), scoringRule: eventSubjects(scoringRule) };
 
 /** The rest of the event catalogue (docs/events.md). */
-export const SUBJECTS = {} as const;
+export const SUBJECTS = {
+  responseRecorded: "marketing.response.recorded",
+  leadScored: "marketing.lead.scored",
+} as const;
 
 /**
  * Sales' stream, whose contact, account, lead and opportunity events build the audience and the

@@ -3,6 +3,10 @@ import { mongooseSchema } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { CampaignMemberRecord, CampaignRecord, ConsentRecord } from "../domain/types";
 import { campaign } from "../resources";
+import { responseSchema } from "./response-schema";
+import { scoringRuleSchema, leadScoreSchema, type LeadScoreRecord } from "./scoring-schema";
+import type { ResponseRecord } from "../domain/response";
+import type { ScoringRuleRecord } from "../domain/scoring";
 
 export const campaignSchema = mongooseSchema(campaign) as unknown as Schema<Stored<CampaignRecord>>;
 for (const path of ["status", "ownerId"]) campaignSchema.path(path).required(true);
@@ -45,6 +49,9 @@ export interface MarketingModels {
   campaigns: Model<Stored<CampaignRecord>>;
   consents: Model<ConsentRecord>;
   campaignMembers: Model<CampaignMemberRecord>;
+  responses: Model<Stored<ResponseRecord>>;
+  scoringRules: Model<Stored<ScoringRuleRecord>>;
+  leadScores: Model<Stored<LeadScoreRecord>>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -53,10 +60,13 @@ export function createModels(db: Connection): MarketingModels {
     campaigns: db.model<Stored<CampaignRecord>>("Campaign", campaignSchema),
     consents: db.model<ConsentRecord>("Consent", consentSchema, "consents"),
     campaignMembers: db.model<CampaignMemberRecord>("CampaignMember", campaignMemberSchema, "campaign_members"),
+    responses: db.model<Stored<ResponseRecord>>("CampaignResponse", responseSchema, "campaign_responses"),
+    scoringRules: db.model<Stored<ScoringRuleRecord>>("ScoringRule", scoringRuleSchema),
+    leadScores: db.model<Stored<LeadScoreRecord>>("LeadScore", leadScoreSchema, "lead_scores"),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: MarketingModels): Model<unknown>[] {
-  return [models.campaigns] as unknown as Model<unknown>[];
+  return [models.campaigns, models.responses, models.scoringRules, models.leadScores] as unknown as Model<unknown>[];
 }

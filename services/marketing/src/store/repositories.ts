@@ -1,12 +1,16 @@
 import { repository, type PublishAfterWrite } from "@relata/platform";
 import type { CampaignRecord } from "../domain/types";
-import { campaign } from "../resources";
+import { campaign, scoringRule } from "../resources";
+import type { ResponseRecord } from "../domain/response";
+import type { ScoringRuleRecord } from "../domain/scoring";
 import type { MarketingModels } from "./models";
 
 /** Marketing's records, each bound to the caller's tenant per call (`repos.campaigns.in(ctx)`). */
 export function marketingRepositories(models: MarketingModels, publish: PublishAfterWrite) {
   return {
     campaigns: repository<CampaignRecord>(models.campaigns, { what: "campaign", sortable: campaign.sorts, defaultSort: campaign.defaultSort, publish }),
+    responses: repository<ResponseRecord>(models.responses, { what: "response", sortable: ["createdAt", "occurredAt"], defaultSort: "-occurredAt", publish }),
+    scoringRules: repository<ScoringRuleRecord>(models.scoringRules, { what: "scoring rule", sortable: scoringRule.sorts, defaultSort: scoringRule.defaultSort, publish }),
   };
 }
 
