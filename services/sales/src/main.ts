@@ -4,6 +4,8 @@ import { z } from "zod";
 import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, type RunningService } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
 import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
+import { startMarketingLeadsConsumer } from "./events/marketing-leads";
+import { startLeadScoresConsumer } from "./events/marketing-scores";
 import { accountService } from "./rpc/accounts";
 import { activityService } from "./rpc/activities";
 import type { SalesDeps } from "./rpc/context";
@@ -77,9 +79,13 @@ export function startSales(): Promise<SalesService> {
       const repos = salesRepositories(models, publish);
       const pipelines = new Pipelines(models.pipelines);
       const conversions = new Conversions(repos, models, pipelines);
-      const deps: SalesDeps = { repos, pipelines, assignmentRules: new AssignmentRules(models.assignmentRules), conversions, logger };
+      const assignmentRules = new AssignmentRules(models.assignmentRules);
+      const deps: SalesDeps = { repos, pipelines, assignmentRules, conversions, logger };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
+      // Marketing's interested responses become leads, and its scores reach them (both wait for the MARKETING stream).
+      const marketingLeads = await startMarketingLeadsConsumer(bus, repos, models, assignmentRules, logger.child({ component: "marketing-leads" }));
+      const leadScores = await startLeadScoresConsumer(bus, repos, logger.child({ component: "lead-scores" }));
 
       const sweepLogger = logger.child({ component: "conversion-sweep" });
       const sweep = () => void conversions.resumeInterrupted(config.CONVERSION_SWEEP_AFTER_MS, sweepLogger).catch((err: unknown) => {
@@ -113,6 +119,7 @@ export function startSales(): Promise<SalesService> {
           clearInterval(sweeper);
           clearInterval(purger);
           await timeline.stop();
+          await Promise.all([marketingLeads.stop(), leadScores.stop()]);
           await relay.stop();
         },
       };
