@@ -9,7 +9,8 @@ import { createModels, outboxModels } from "./store/models";
 import { marketingRepositories } from "./store/repositories";
 import { responseService } from "./rpc/responses";
 import { scoringRuleService } from "./rpc/scoring";
-import { startScoringConsumers } from "./events/score-consumers";
+import { LEAD_SCORING_DURABLE, startScoringConsumers } from "./events/score-consumers";
+import { z } from "zod";
 import { LeadScores } from "./store/score";
 
 /** Variables Marketing reads beyond the platform's common ones. */
@@ -27,6 +28,8 @@ export const marketingEnv = {
    * How often every scored lead is recomputed for the decay of its behaviours' points (a scan of
    * lead_scores; a score is sent only when its rounded value changed). Daily: half-lives are days.
    */
+  /** The durable name of the lead-scoring consumer of Sales' lead events; its consumer of responses adds "-responses" (one per deployment). */
+  LEAD_SCORING_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(LEAD_SCORING_DURABLE),
   LEAD_SCORE_DECAY_INTERVAL_MS: env.durationMs(24 * 60 * 60 * 1000),
 };
 
@@ -71,7 +74,7 @@ export function startMarketing(): Promise<MarketingService> {
 
       const scoreLogger = logger.child({ component: "lead-scoring" });
       const scores = new LeadScores(models.leadScores, models.scoringRules, publish);
-      const scoring = await startScoringConsumers(bus, scores, scoreLogger);
+      const scoring = await startScoringConsumers(bus, scores, scoreLogger, config.LEAD_SCORING_DURABLE);
       const rescore = (tenantId?: string) =>
         void scores.rescoreAll(tenantId).then(
           (sent) => scoreLogger.info({ tenantId, sent }, "lead scores recomputed"),

@@ -10,8 +10,8 @@ import { MARKETING_STREAM, SALES_STREAM, SUBJECTS } from "./stream";
 
 /** The durable consumer that copies Sales' leads' attributes into their scores. */
 export const LEAD_SCORING_DURABLE = "marketing-lead-scoring";
-/** The durable consumer that counts responses as the behaviours of leads. */
-export const RESPONSE_SCORING_DURABLE = "marketing-lead-scoring-responses";
+/** The durable consumer that counts responses as the behaviours of leads: the other's name with "-responses". */
+export const responseScoringDurable = (durable: string) => `${durable}-responses`;
 
 const leadSource = enumCodec(LeadSource, "LEAD_SOURCE_");
 const leadStatus = enumCodec(LeadStatus, "LEAD_STATUS_");
@@ -58,10 +58,10 @@ export interface ScoringConsumers {
   stop(): Promise<void>;
 }
 
-export async function startScoringConsumers(bus: EventBus, scores: LeadScores, logger: Logger): Promise<ScoringConsumers> {
+export async function startScoringConsumers(bus: EventBus, scores: LeadScores, logger: Logger, durable = LEAD_SCORING_DURABLE): Promise<ScoringConsumers> {
   const leads = await bus.consume<LeadEvent>({
     stream: SALES_STREAM.name,
-    durable: LEAD_SCORING_DURABLE,
+    durable,
     filterSubjects: ["sales.lead.>"],
     decode: (data, subject) => leadFactsOf(subject, data),
     handle: async ({ subject, event }) => {
@@ -72,7 +72,7 @@ export async function startScoringConsumers(bus: EventBus, scores: LeadScores, l
   });
   const responses = await bus.consume<ResponseRecorded>({
     stream: MARKETING_STREAM.name,
-    durable: RESPONSE_SCORING_DURABLE,
+    durable: responseScoringDurable(durable),
     filterSubjects: [SUBJECTS.responseRecorded],
     decode: (data) => ResponseRecorded.decode(data),
     handle: async ({ event }) => {

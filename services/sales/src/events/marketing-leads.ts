@@ -67,10 +67,11 @@ export function startMarketingLeadsConsumer(
   models: SalesModels,
   assignmentRules: AssignmentRules,
   logger: Logger,
+  durable = MARKETING_LEADS_DURABLE,
 ): Promise<ConsumerLoop<ResponseRecorded>> {
   return bus.consume<ResponseRecorded>({
     stream: MARKETING_STREAM_NAME,
-    durable: MARKETING_LEADS_DURABLE,
+    durable,
     filterSubjects: [RESPONSE_RECORDED],
     awaitStream: true,
     decode: (data) => ResponseRecorded.decode(data),

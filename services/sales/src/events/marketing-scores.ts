@@ -41,10 +41,10 @@ export async function applyLeadScore(repos: SalesRepositories, e: LeadScored): P
   return changed;
 }
 
-export function startLeadScoresConsumer(bus: EventBus, repos: SalesRepositories, logger: Logger): Promise<ConsumerLoop<LeadScored>> {
+export function startLeadScoresConsumer(bus: EventBus, repos: SalesRepositories, logger: Logger, durable = LEAD_SCORES_DURABLE): Promise<ConsumerLoop<LeadScored>> {
   return bus.consume<LeadScored>({
     stream: MARKETING_STREAM_NAME,
-    durable: LEAD_SCORES_DURABLE,
+    durable,
     filterSubjects: [LEAD_SCORED],
     awaitStream: true,
     decode: (data) => LeadScored.decode(data),
