@@ -84,6 +84,11 @@ FUZZ_ARTICLE_ID=$(fixture /v1/articles article '{"title": "Fuzzing fixture", "bo
 export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FUZZ_RESOURCE_ID FUZZ_APPOINTMENT_ID FUZZ_CALENDAR_ID FUZZ_SLA_POLICY_ID
 export FUZZ_ARTICLE_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
+# Marketing's responses and lead scoring: a campaign to respond to (a draft until the campaigns'
+# lifecycle launches it: responses to it are then refused with 409) and a behaviour scoring rule.
+FUZZ_RESPONSE_CAMPAIGN_ID=$(fixture /v1/campaigns response-campaign '{"name": "Fuzzing fixture: responses"}')
+FUZZ_SCORING_RULE_ID=$(fixture /v1/scoring-rules scoring-rule '{"name": "Fuzzing fixture", "kind": "behaviour", "responseType": "clicked", "points": 5, "halfLifeDays": 30}')
+export FUZZ_RESPONSE_CAMPAIGN_ID FUZZ_SCORING_RULE_ID
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"

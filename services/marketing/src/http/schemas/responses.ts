@@ -1,19 +1,17 @@
 import type { CampaignResponse } from "@relata/proto/marketing/v1/response";
-import { DateTime, Id, named, orNull, OwnerId, PAGE_CURSOR, PAGE_LIMIT, pageOf } from "@relata/platform/http";
+import { DateTime, Id, named, orNull, OwnerId, PAGE_CURSOR, PAGE_LIMIT, pageOf, reference, relation, stateDependent, text } from "@relata/platform/http";
 import { EMAIL_PATTERN, PHONE_PATTERN } from "@relata/platform/resource";
 import { z } from "zod";
 import { channel, responseType } from "../../resources";
 
-const optionalText = (max: number) => z.string().trim().min(1, "must not be blank").max(max, `must be at most ${max} characters`).optional();
-
 const RespondentInput = named(
   "RespondentInput",
   z.strictObject({
-    firstName: optionalText(200),
-    lastName: z.string().trim().min(1, "is required for a respondent the campaign does not know").max(200, "must be at most 200 characters"),
-    email: z.string().trim().max(200, "must be at most 200 characters").regex(EMAIL_PATTERN, "must be an email address").optional(),
+    firstName: text(200).optional(),
+    lastName: text(200).meta({ description: "Required: what names the lead an interested response becomes." }),
+    email: z.string().max(200, "must be at most 200 characters").regex(EMAIL_PATTERN, "must be an email address").optional(),
     phone: z.string().regex(PHONE_PATTERN, "must be a phone number").optional(),
-    company: optionalText(200),
+    company: text(200).optional(),
   }),
   "Who responded, when the campaign does not know them (a partner's web form): what a lead needs.",
 );
@@ -23,10 +21,14 @@ export const RecordResponseInput = named(
   z
     .strictObject({
       type: responseType.schema.meta({ description: 'What the person did; "interested" makes exactly one lead in Sales, "unsubscribed" withdraws consent.' }),
-      personId: Id.optional().meta({ description: "A member of the campaign (a Sales contact or lead id); or give `respondent` instead." }),
-      respondent: RespondentInput.optional(),
+      personId: Id.optional().meta({
+        description: "A member of the campaign (a Sales contact or lead id); or give `respondent` instead.",
+        ...reference("marketing.campaign_member"),
+        ...relation("either personId or respondent"),
+      }),
+      respondent: RespondentInput.optional().meta(relation("either personId or respondent")),
       channel: channel.schema.optional(),
-      occurredAt: DateTime.optional().meta({ description: "When it happened; default now; never in the future." }),
+      occurredAt: DateTime.optional().meta({ description: "When it happened; default now; never in the future.", ...stateDependent("not later than the server's clock (a minute's skew allowed)") }),
       note: z.string().max(2_000, "must be at most 2000 characters").optional(),
     })
     .superRefine((body, ctx) => {
