@@ -156,4 +156,54 @@ test("a lead's score adds its attribute and behaviour rules and reaches the stre
     "the lead's score on the stream",
   );
   expect(scored[0]).toMatchObject({ leadId, score: 35 });
+
+  // A newer version of the lead outside retail: the attribute rule no longer counts, a later score goes out.
+  const leadEvent = (version: string, industry: string) =>
+    LeadChanged.encode({
+      meta: { id: randomUUID(), type: "sales.lead.updated", tenantId: acme, entityId: leadId, actorId: "x", requestId: "", occurredAt: new Date().toISOString() },
+      lead: LeadChanged.fromPartial({ lead: { ...lead, version, industry } }).lead,
+    }).finish();
+  await bus.publish("sales.lead.updated", leadEvent("3", "Banking"), { msgId: randomUUID() });
+  const rescored = await eventually(
+    async () => (await readStream(bus, from, "marketing.lead.scored", (d) => LeadScored.decode(d).meta)).filter((e) => e.meta.entityId === leadId).map((e) => LeadScored.decode(e.data)),
+    (e) => e.length === 2,
+    "the lead's second score",
+  );
+  expect(rescored[1]!.score).toBe(25);
+  expect(new Date(rescored[1]!.scoredAt!).getTime()).toBeGreaterThan(new Date(rescored[0]!.scoredAt!).getTime());
+
+  // An older version delivered late changes nothing: the next score reflects a new response only.
+  await bus.publish("sales.lead.updated", leadEvent("2", "Retail"), { msgId: randomUUID() });
+  await eventually(() => bus.pending("SALES", scoringDurable), (n) => n === 0, "the lead events consumed");
+  const doc = await db.collection("lead_scores").findOne({ _id: `${acme}/${leadId}` as never });
+  expect(doc).toMatchObject({ leadVersion: 3, attributes: expect.objectContaining({ industry: "Banking" }), score: 25 });
+});
+
+test("scoring rules and responses are the caller's tenant's only", async () => {
+  const rule = await clients.scoringRules.createScoringRule(
+    CreateScoringRuleRequest.fromPartial({ name: "Clicks", kind: ScoringRuleKind.SCORING_RULE_KIND_BEHAVIOUR, responseType: ResponseType.RESPONSE_TYPE_CLICKED, points: 5 }),
+    marketer,
+  );
+  const gus = as(globex, "gus", ["marketer"]);
+  expect((await failureOf(clients.scoringRules.getScoringRule({ id: rule.id }, gus))).code).toBe(GrpcStatus.NOT_FOUND);
+  expect((await failureOf(clients.scoringRules.updateScoringRule({ id: rule.id, expectedVersion: "0", points: 9 }, gus))).code).toBe(GrpcStatus.NOT_FOUND);
+  expect((await failureOf(clients.scoringRules.deleteScoringRule({ id: rule.id, expectedVersion: "0" }, gus))).code).toBe(GrpcStatus.NOT_FOUND);
+  expect((await failureOf(clients.scoringRules.restoreScoringRule({ id: rule.id, expectedVersion: "0" }, gus))).code).toBe(GrpcStatus.NOT_FOUND);
+  expect((await clients.scoringRules.listScoringRules({ kind: ScoringRuleKind.SCORING_RULE_KIND_UNSPECIFIED, page: undefined }, gus)).scoringRules).toEqual([]);
+  expect((await clients.scoringRules.getScoringRule({ id: rule.id }, reader)).points).toBe(5);
+
+  // An update keeps the rule whole: a behaviour rule takes no values.
+  const mixed = await failureOf(clients.scoringRules.updateScoringRule({ id: rule.id, expectedVersion: "0", values: { values: ["x"] } }, marketer));
+  expect(mixed.field).toBe("values");
+  const deleted = await clients.scoringRules.deleteScoringRule({ id: rule.id, expectedVersion: "0" }, marketer);
+  expect((await failureOf(clients.scoringRules.getScoringRule({ id: rule.id }, marketer))).code).toBe(GrpcStatus.NOT_FOUND);
+  expect((await clients.scoringRules.restoreScoringRule({ id: rule.id, expectedVersion: deleted.version }, marketer)).id).toBe(rule.id);
+
+  // A member of acme's campaign is nobody in globex, even with globex's own running campaign.
+  const theirs = await runningCampaign(globex);
+  const ours = await runningCampaign();
+  await member(ours.id, "contact-9", "contact");
+  const stranger = await failureOf(record({ campaignId: theirs.id, type: ResponseType.RESPONSE_TYPE_CLICKED, personId: "contact-9" }, gus));
+  expect(stranger.field).toBe("person_id");
+  expect((await clients.responses.listResponses({ campaignId: theirs.id, type: ResponseType.RESPONSE_TYPE_UNSPECIFIED, page: undefined }, gus)).responses).toEqual([]);
 });
