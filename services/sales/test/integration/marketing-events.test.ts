@@ -4,7 +4,8 @@ import { LeadScored, ResponseRecorded } from "@relata/proto/events/v1/marketing"
 import { CreateLeadRequest, LeadSource, ListLeadsRequest } from "@relata/proto/sales/v1/lead";
 import { createDurableFromNow, testServerPort } from "@relata/testing";
 import { leadIdOfResponse, MARKETING_STREAM_NAME } from "../../src/events/marketing-leads";
-import { connectBus, eventually, identity, runId, salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "./support";
+import { LeadChanged } from "@relata/proto/events/v1/sales";
+import { connectBus, eventually, identity, nextSequence, readStream, runId, salesClientsAt, startSalesProcess, type SalesClients, type SalesProcess } from "./support";
 
 // Marketing's events as Sales consumes them: an interested response becomes exactly one lead
 // however often it is delivered and by however many replicas; scores apply in scoredAt order.
@@ -66,28 +67,42 @@ function responseRecorded(eventId: string, responseId: string, campaignId: strin
 
 test("an interested response delivered several times, to two replicas, makes exactly one lead: source marketing, the campaign's id", async () => {
   const campaignId = `camp-${run}`;
-  const responseId = randomUUID();
-  const eventId = randomUUID();
-  // The same event twice (a redelivery), and the same response under another event id (a republish).
-  await Promise.all([
-    publish("marketing.response.recorded", responseRecorded(eventId, responseId, campaignId)),
-    publish("marketing.response.recorded", responseRecorded(eventId, responseId, campaignId)),
-    publish("marketing.response.recorded", responseRecorded(randomUUID(), responseId, campaignId)),
-    // Another type makes no lead.
-    publish("marketing.response.recorded", responseRecorded(randomUUID(), randomUUID(), campaignId, "clicked")),
-  ]);
-  await eventually(() => clients.leads.listLeads(ListLeadsRequest.fromPartial({ campaignId }), actor), (r) => r.leads.length > 0, "the response's lead");
+  // Several responses at once, so that both replicas take deliveries of the same response together.
+  const responseIds = Array.from({ length: 6 }, () => randomUUID());
+  const from = await nextSequence(bus);
+  await Promise.all(
+    responseIds.flatMap((responseId) => {
+      const eventId = randomUUID();
+      return [
+        // The same event twice (a redelivery), and the same response under another event id (a republish).
+        publish("marketing.response.recorded", responseRecorded(eventId, responseId, campaignId)),
+        publish("marketing.response.recorded", responseRecorded(eventId, responseId, campaignId)),
+        publish("marketing.response.recorded", responseRecorded(randomUUID(), responseId, campaignId)),
+      ];
+    }),
+  );
+  // Another type makes no lead.
+  await publish("marketing.response.recorded", responseRecorded(randomUUID(), randomUUID(), campaignId, "clicked"));
+  await eventually(() => clients.leads.listLeads(ListLeadsRequest.fromPartial({ campaignId }), actor), (r) => r.leads.length >= responseIds.length, "the responses' leads");
   await drained(env.MARKETING_LEADS_DURABLE);
 
-  const { leads } = await clients.leads.listLeads(ListLeadsRequest.fromPartial({ campaignId }), actor);
-  expect(leads).toHaveLength(1);
-  const lead = leads[0]!;
-  expect(lead.id).toBe(leadIdOfResponse(tenant, responseId));
+  const { leads } = await clients.leads.listLeads(ListLeadsRequest.fromPartial({ campaignId, page: { pageSize: 100, cursor: "", sort: "" } }), actor);
+  expect(leads.map((l) => l.id).sort()).toEqual(responseIds.map((id) => leadIdOfResponse(tenant, id)).sort());
+  const lead = leads.find((l) => l.id === leadIdOfResponse(tenant, responseIds[0]!))!;
   expect(lead.source).toBe(LeadSource.LEAD_SOURCE_MARKETING);
   expect(lead.campaignId).toBe(campaignId);
   expect(lead).toMatchObject({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", company: "Analytical Engines", version: "1" });
   // No round robin set: the partner client who recorded the response owns it, as for a create.
   expect(lead.ownerId).toBe("web-form-partner");
+
+  // One sales.lead.created per lead, carrying the campaign.
+  const created = await eventually(
+    async () => (await readStream(bus, from, "sales.lead.created", (d) => LeadChanged.decode(d).meta)).filter((e) => e.meta.tenantId === tenant),
+    (e) => e.length >= responseIds.length,
+    "the leads' created events",
+  );
+  expect(created).toHaveLength(responseIds.length);
+  expect(created.map((e) => LeadChanged.decode(e.data).lead?.campaignId)).toEqual(responseIds.map(() => campaignId));
 });
 
 test("a late, older score never overwrites a newer one; a redelivery changes nothing", async () => {
