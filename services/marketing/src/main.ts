@@ -11,7 +11,7 @@ import { responseService } from "./rpc/responses";
 import { scoringRuleService } from "./rpc/scoring";
 import { LEAD_SCORING_DURABLE, startScoringConsumers } from "./events/score-consumers";
 import { z } from "zod";
-import { LeadScores } from "./store/score";
+import { LeadScores } from "./workflows/score";
 
 /** Variables Marketing reads beyond the platform's common ones. */
 export const marketingEnv = {

@@ -1,6 +1,14 @@
 import { stableEventId } from "@relata/platform";
 import type { LeadAttributes, ScoredBehaviour } from "./scoring";
 
+/** What Sales' lead events say of a lead: its attributes at a record version, deleted or not. */
+export interface LeadFacts {
+  leadId: string;
+  version: number;
+  attributes: LeadAttributes;
+  deleted: boolean;
+}
+
 /**
  * A Sales lead's scoring state: `<tenantId>/<leadId>`. Its attributes are copied from Sales'
  * lead events (only a newer record version replaces them); its behaviours are the responses

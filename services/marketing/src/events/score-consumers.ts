@@ -4,8 +4,8 @@ import { ResponseRecorded } from "@relata/proto/events/v1/marketing";
 import { LeadChanged, LeadConverted } from "@relata/proto/events/v1/sales";
 import { LeadSource, LeadStatus, type Lead } from "@relata/proto/sales/v1/lead";
 import type { ResponseTypeWord } from "../domain/response";
-import { leadIdOfResponse } from "../domain/score";
-import type { LeadFacts, LeadScores } from "../store/score";
+import { leadIdOfResponse, type LeadFacts } from "../domain/score";
+import type { ScoredBehaviour } from "../domain/scoring";
 import { MARKETING_STREAM, SALES_STREAM, SUBJECTS } from "./stream";
 
 /** The durable consumer that copies Sales' leads' attributes into their scores. */
@@ -52,13 +52,21 @@ export function leadsOfResponse(tenantId: string, e: Pick<ResponseRecorded, "res
   return leads;
 }
 
+/** What the consumers hand the events to (the lead-scoring workflow, workflows/score.ts). */
+export interface ScoreKeeper {
+  /** Sales told of a lead: a newer record version replaces its attributes. */
+  applyLead(tenantId: string, lead: LeadFacts): Promise<boolean>;
+  /** A response counts for the lead, once per response. */
+  addBehaviour(tenantId: string, leadId: string, behaviour: ScoredBehaviour): Promise<boolean>;
+}
+
 export interface ScoringConsumers {
   leads: ConsumerLoop<LeadEvent>;
   responses: ConsumerLoop<ResponseRecorded>;
   stop(): Promise<void>;
 }
 
-export async function startScoringConsumers(bus: EventBus, scores: LeadScores, logger: Logger, durable = LEAD_SCORING_DURABLE): Promise<ScoringConsumers> {
+export async function startScoringConsumers(bus: EventBus, scores: ScoreKeeper, logger: Logger, durable = LEAD_SCORING_DURABLE): Promise<ScoringConsumers> {
   const leads = await bus.consume<LeadEvent>({
     stream: SALES_STREAM.name,
     durable,

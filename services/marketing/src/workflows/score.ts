@@ -1,16 +1,9 @@
 import { isDuplicateKey, NOT_DELETED, updateVersioned, type Actor, type PublishAfterWrite, type Stored } from "@relata/platform";
 import type { Model } from "mongoose";
-import { leadScoreId, type LeadScoreRecord } from "../domain/score";
+import { leadScoreId, type LeadFacts, type LeadScoreRecord } from "../domain/score";
 import { leadScore, type LeadAttributes, type ScoredBehaviour, type ScoringRuleRecord } from "../domain/scoring";
 import { leadScoredEvent } from "../events/builders";
-
-/** What Sales' lead events say of a lead: its attributes at a record version, deleted or not. */
-export interface LeadFacts {
-  leadId: string;
-  version: number;
-  attributes: LeadAttributes;
-  deleted: boolean;
-}
+import type { ScoreKeeper } from "../events/score-consumers";
 
 const NO_ATTRIBUTES: LeadAttributes = { industry: "", title: "", company: "", source: "", status: "" };
 
@@ -23,7 +16,7 @@ export const SCORING_ACTOR_ID = "marketing-lead-scoring";
  * event in the same write when the rounded score changed: concurrent consumers and replicas
  * serialise per lead, and a score is sent once per change whatever is redelivered.
  */
-export class LeadScores {
+export class LeadScores implements ScoreKeeper {
   constructor(
     private readonly model: Model<Stored<LeadScoreRecord>>,
     private readonly rules: Model<Stored<ScoringRuleRecord>>,
