@@ -61,15 +61,14 @@ export const scoringRule = resource<ScoringRule, CreateScoringRuleRequest, Updat
   collection: "scoring_rules",
   fields: {
     name: f.text(200).required().sortable(),
-    kind: f.enum(scoringRuleKind).required().createOnly().filter().describe('"attribute": points for what the lead is; "behaviour": points for what it did.'),
-    attribute: f.enum(scoringAttribute).createOnly().relatesTo("required for an attribute rule, absent from a behaviour rule").describe("An attribute rule's lead attribute."),
-    operator: f.enum(scoringOperator).relatesTo("required for an attribute rule, absent from a behaviour rule").describe('An attribute rule\'s test: "equals", "contains" or "in" (letter case aside).'),
-    values: f.list(f.text(200), 20).relatesTo('an attribute rule\'s: one for "equals" and "contains", one or more for "in"; none for a behaviour rule').describe('An attribute rule\'s values: one for "equals" and "contains", one or more for "in".'),
-    responseType: f.enum(responseType).createOnly().relatesTo('required for a behaviour rule (not "unsubscribed"), absent from an attribute rule').describe('A behaviour rule\'s response type (not "unsubscribed").'),
+    kind: f.enum(scoringRuleKind).required().createOnly().filter().describe('"behaviour": points for what the lead did; "attribute": points for what it is. The other kind\'s fields are kept as given and have no effect.'),
+    attribute: f.enum(scoringAttribute).createOnly().relatesTo("required for an attribute rule").describe("An attribute rule's lead attribute."),
+    operator: f.enum(scoringOperator).relatesTo("required for an attribute rule").describe('An attribute rule\'s test: "equals", "contains" or "in" (letter case aside).'),
+    values: f.list(f.text(200), 20).relatesTo('an attribute rule\'s: one for "equals" and "contains", one or more for "in"').describe('An attribute rule\'s values: one for "equals" and "contains", one or more for "in".'),
+    responseType: f.enum(responseType).createOnly().relatesTo('required for a behaviour rule (not "unsubscribed")').describe('A behaviour rule\'s response type (not "unsubscribed").'),
     points: f.int(-100, 100).required().describe("What the rule adds (or, negative, takes away)."),
     halfLifeDays: f
       .int(0, 3650)
-      .relatesTo("a behaviour rule's only")
       .describe("A behaviour rule's decay: its points halve every this many days after the response (0: they never fade)."),
   },
   access: {

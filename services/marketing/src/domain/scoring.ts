@@ -31,22 +31,21 @@ export interface ScoredBehaviour {
   occurredAt: Date;
 }
 
-/** The shape a rule's kind asks for: attribute rules test an attribute, behaviour rules name a response type. */
-export function assertRuleShape(rule: Pick<ScoringRuleRecord, "kind" | "attribute" | "operator" | "values" | "responseType" | "halfLifeDays">): void {
+/**
+ * What a rule's kind needs: an attribute rule an attribute, an operator and its values (one for
+ * "equals" and "contains"); a behaviour rule a response type other than "unsubscribed". The
+ * other kind's fields are kept as given and have no effect.
+ */
+export function assertRuleShape(rule: Pick<ScoringRuleRecord, "kind" | "attribute" | "operator" | "values" | "responseType">): void {
   if (rule.kind === "attribute") {
     if (!rule.attribute) throw new InvalidArgument("attribute", "attribute is required for an attribute rule");
     if (!rule.operator) throw new InvalidArgument("operator", "operator is required for an attribute rule");
     if (rule.values.length === 0) throw new InvalidArgument("values", "values needs at least one value for an attribute rule");
     if (rule.operator !== "in" && rule.values.length > 1) throw new InvalidArgument("values", `values holds one value for the operator "${rule.operator}" ("in" takes several)`);
-    if (rule.responseType) throw new InvalidArgument("response_type", "response_type belongs to behaviour rules");
-    if (rule.halfLifeDays) throw new InvalidArgument("half_life_days", "half_life_days belongs to behaviour rules");
-  } else {
-    if (!rule.responseType) throw new InvalidArgument("response_type", "response_type is required for a behaviour rule");
-    if (rule.responseType === "unsubscribed") throw new InvalidArgument("response_type", 'response_type "unsubscribed" is not a behaviour scores count');
-    if (rule.attribute) throw new InvalidArgument("attribute", "attribute belongs to attribute rules");
-    if (rule.operator) throw new InvalidArgument("operator", "operator belongs to attribute rules");
-    if (rule.values.length) throw new InvalidArgument("values", "values belong to attribute rules");
+    return;
   }
+  if (!rule.responseType) throw new InvalidArgument("response_type", "response_type is required for a behaviour rule");
+  if (rule.responseType === "unsubscribed") throw new InvalidArgument("response_type", 'response_type "unsubscribed" is not a behaviour scores count');
 }
 
 /** Whether a lead attribute meets an attribute rule (letter case and surrounding spaces aside). */

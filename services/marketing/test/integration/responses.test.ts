@@ -191,9 +191,13 @@ test("scoring rules and responses are the caller's tenant's only", async () => {
   expect((await clients.scoringRules.listScoringRules({ kind: ScoringRuleKind.SCORING_RULE_KIND_UNSPECIFIED, page: undefined }, gus)).scoringRules).toEqual([]);
   expect((await clients.scoringRules.getScoringRule({ id: rule.id }, reader)).points).toBe(5);
 
-  // An update keeps the rule whole: a behaviour rule takes no values.
-  const mixed = await failureOf(clients.scoringRules.updateScoringRule({ id: rule.id, expectedVersion: "0", values: { values: ["x"] } }, marketer));
-  expect(mixed.field).toBe("values");
+  // An update keeps the rule whole: "equals" tests one value.
+  const titles = await clients.scoringRules.createScoringRule(
+    CreateScoringRuleRequest.fromPartial({ name: "Titles", kind: ScoringRuleKind.SCORING_RULE_KIND_ATTRIBUTE, attribute: ScoringAttribute.SCORING_ATTRIBUTE_TITLE, operator: ScoringOperator.SCORING_OPERATOR_IN, values: { values: ["cto", "cio"] }, points: 15 }),
+    marketer,
+  );
+  const narrowed = await failureOf(clients.scoringRules.updateScoringRule({ id: titles.id, expectedVersion: "0", operator: ScoringOperator.SCORING_OPERATOR_EQUALS }, marketer));
+  expect(narrowed.field).toBe("values");
   const deleted = await clients.scoringRules.deleteScoringRule({ id: rule.id, expectedVersion: "0" }, marketer);
   expect((await failureOf(clients.scoringRules.getScoringRule({ id: rule.id }, marketer))).code).toBe(GrpcStatus.NOT_FOUND);
   expect((await clients.scoringRules.restoreScoringRule({ id: rule.id, expectedVersion: deleted.version }, marketer)).id).toBe(rule.id);

@@ -80,15 +80,20 @@ describe("a rule's shape", () => {
     expect(() => assertRuleShape(behaviour)).not.toThrow();
     expect(() => assertRuleShape({ ...attribute, operator: "in", values: ["a", "b"] })).not.toThrow();
   });
+  it("keeps the other kind's fields as given: they have no effect", () => {
+    expect(() => assertRuleShape({ ...behaviour, attribute: "industry", operator: "equals", values: ["x"] })).not.toThrow();
+    expect(() => assertRuleShape({ ...attribute, responseType: "clicked" })).not.toThrow();
+    const lead2 = { ...lead, industry: "x" };
+    expect(leadScore([{ ...behaviourRule("clicked", 5), attribute: "industry", operator: "equals", values: ["x"] }], lead2, [], now)).toBe(0);
+  });
   it.each([
     [{ ...attribute, attribute: "" as const }, "attribute"],
+    [{ ...attribute, operator: "" as const }, "operator"],
     [{ ...attribute, values: [] }, "values"],
     [{ ...attribute, values: ["a", "b"] }, "values"],
-    [{ ...attribute, halfLifeDays: 3 }, "half_life_days"],
     [{ ...behaviour, responseType: "" as const }, "response_type"],
     [{ ...behaviour, responseType: "unsubscribed" as const }, "response_type"],
-    [{ ...behaviour, values: ["x"] }, "values"],
-  ])("refuses a rule missing or mixing its kind's parts (%#), naming the field", (rule, field) => {
+  ])("refuses a rule missing its kind's parts (%#), naming the field", (rule, field) => {
     let thrown: unknown;
     try {
       assertRuleShape(rule);

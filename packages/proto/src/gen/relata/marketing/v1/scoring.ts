@@ -21,10 +21,10 @@ import { ResponseType, responseTypeFromJSON, responseTypeToNumber } from "./resp
 
 export enum ScoringRuleKind {
   SCORING_RULE_KIND_UNSPECIFIED = "SCORING_RULE_KIND_UNSPECIFIED",
-  /** SCORING_RULE_KIND_ATTRIBUTE - Points for what the lead is (its industry, title, company, source or status). */
-  SCORING_RULE_KIND_ATTRIBUTE = "SCORING_RULE_KIND_ATTRIBUTE",
   /** SCORING_RULE_KIND_BEHAVIOUR - Points for what the lead did (a response of a type), fading with its half-life. */
   SCORING_RULE_KIND_BEHAVIOUR = "SCORING_RULE_KIND_BEHAVIOUR",
+  /** SCORING_RULE_KIND_ATTRIBUTE - Points for what the lead is (its industry, title, company, source or status). */
+  SCORING_RULE_KIND_ATTRIBUTE = "SCORING_RULE_KIND_ATTRIBUTE",
 }
 
 export function scoringRuleKindFromJSON(object: any): ScoringRuleKind {
@@ -33,11 +33,11 @@ export function scoringRuleKindFromJSON(object: any): ScoringRuleKind {
     case "SCORING_RULE_KIND_UNSPECIFIED":
       return ScoringRuleKind.SCORING_RULE_KIND_UNSPECIFIED;
     case 1:
-    case "SCORING_RULE_KIND_ATTRIBUTE":
-      return ScoringRuleKind.SCORING_RULE_KIND_ATTRIBUTE;
-    case 2:
     case "SCORING_RULE_KIND_BEHAVIOUR":
       return ScoringRuleKind.SCORING_RULE_KIND_BEHAVIOUR;
+    case 2:
+    case "SCORING_RULE_KIND_ATTRIBUTE":
+      return ScoringRuleKind.SCORING_RULE_KIND_ATTRIBUTE;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ScoringRuleKind");
   }
@@ -47,9 +47,9 @@ export function scoringRuleKindToNumber(object: ScoringRuleKind): number {
   switch (object) {
     case ScoringRuleKind.SCORING_RULE_KIND_UNSPECIFIED:
       return 0;
-    case ScoringRuleKind.SCORING_RULE_KIND_ATTRIBUTE:
-      return 1;
     case ScoringRuleKind.SCORING_RULE_KIND_BEHAVIOUR:
+      return 1;
+    case ScoringRuleKind.SCORING_RULE_KIND_ATTRIBUTE:
       return 2;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ScoringRuleKind");
@@ -160,8 +160,9 @@ export interface Texts {
 }
 
 /**
- * A rule of the tenant's lead scoring: an attribute rule (attribute, operator, values) or a
- * behaviour rule (response type, half-life), each worth points.
+ * A rule of the tenant's lead scoring: a behaviour rule (response type, half-life) or an
+ * attribute rule (attribute, operator, values), each worth points. The other kind's fields are
+ * kept as given and have no effect.
  */
 export interface ScoringRule {
   id: string;
