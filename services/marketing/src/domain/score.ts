@@ -24,7 +24,7 @@ export interface LeadScoreRecord {
   /** The lead is deleted in Sales: nothing is sent for it until it is restored. */
   leadDeleted: boolean;
   behaviours: ScoredBehaviour[];
-  /** The score last sent to Sales; -1 before the first. */
+  /** The score last sent to Sales; before the first, 0 (a new lead's score there). */
   score: number;
   /** When the score last sent was computed: increasing per lead, the order Sales applies them in. */
   scoredAt?: Date;

@@ -73,7 +73,8 @@ export class LeadScores implements ScoreKeeper {
       attributes: NO_ATTRIBUTES,
       leadDeleted: false,
       behaviours: [],
-      score: -1,
+      // A new lead's score in Sales: nothing is sent until the rules give it another.
+      score: 0,
       version: 1,
       updatedAt: this.now(),
     };
