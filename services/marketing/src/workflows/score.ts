@@ -38,9 +38,9 @@ export class LeadScores implements ScoreKeeper {
     );
   }
 
-  /** Recomputes a lead's score (rules changed, or time passed: decay). */
-  rescore(tenantId: string, leadId: string): Promise<boolean> {
-    return this.change(tenantId, leadId, () => ({}));
+  /** Recomputes a lead's score (rules changed, or time passed: decay), with the tenant's rules if already read. */
+  rescore(tenantId: string, leadId: string, rules?: ScoringRuleRecord[]): Promise<boolean> {
+    return this.change(tenantId, leadId, () => ({}), rules);
   }
 
   /**
@@ -50,12 +50,18 @@ export class LeadScores implements ScoreKeeper {
   async rescoreAll(tenantId?: string, batch = 200): Promise<number> {
     let sent = 0;
     let after = "";
+    // Each tenant's rules are read once per walk, not once per lead.
+    const rulesByTenant = new Map<string, Promise<ScoringRuleRecord[]>>();
+    const rulesOf = (tenant: string) => {
+      if (!rulesByTenant.has(tenant)) rulesByTenant.set(tenant, this.rulesOf(tenant));
+      return rulesByTenant.get(tenant)!;
+    };
     for (;;) {
       const filter: Record<string, unknown> = { leadVersion: { $gt: 0 }, leadDeleted: false };
       if (tenantId) filter.tenantId = tenantId;
       if (after) filter._id = { $gt: after };
       const page = await this.model.find(filter, { _id: 1, tenantId: 1, leadId: 1 }).sort({ _id: 1 }).limit(batch).lean<Pick<LeadScoreRecord, "_id" | "tenantId" | "leadId">[]>();
-      for (const doc of page) if (await this.rescore(doc.tenantId, doc.leadId)) sent++;
+      for (const doc of page) if (await this.rescore(doc.tenantId, doc.leadId, await rulesOf(doc.tenantId))) sent++;
       if (page.length < batch) return sent;
       after = page[page.length - 1]!._id;
     }
@@ -89,7 +95,16 @@ export class LeadScores implements ScoreKeeper {
    * Applies `facts` (null: nothing new) and recomputes the score; true when a new score was sent.
    * A score is sent only for a lead Sales has told of (so Sales has it) and not deleted.
    */
-  private async change(tenantId: string, leadId: string, facts: (current: LeadScoreRecord) => Partial<LeadScoreRecord> | null): Promise<boolean> {
+  private rulesOf(tenantId: string): Promise<ScoringRuleRecord[]> {
+    return this.rules.find({ tenantId, ...NOT_DELETED }).lean<ScoringRuleRecord[]>().exec();
+  }
+
+  private async change(
+    tenantId: string,
+    leadId: string,
+    facts: (current: LeadScoreRecord) => Partial<LeadScoreRecord> | null,
+    knownRules?: ScoringRuleRecord[],
+  ): Promise<boolean> {
     await this.ensure(tenantId, leadId);
     const actor: Actor = { tenantId, actorId: SCORING_ACTOR_ID, requestId: "" };
     let sent = false;
@@ -109,7 +124,7 @@ export class LeadScores implements ScoreKeeper {
           let score = current.score;
           if (next.leadVersion > 0 && !next.leadDeleted) {
             const now = this.now();
-            const rules = await this.rules.find({ tenantId, ...NOT_DELETED }).lean<ScoringRuleRecord[]>();
+            const rules = knownRules ?? (await this.rulesOf(tenantId));
             score = leadScore(rules, next.attributes, next.behaviours, now);
             if (score !== current.score) {
               // Strictly later than the last score sent, whatever this replica's clock says.

@@ -173,11 +173,19 @@ test("a lead's score adds its attribute and behaviour rules and reaches the stre
   expect(rescored.at(-1)!.score).toBe(25);
   expect(new Date(rescored.at(-1)!.scoredAt!).getTime()).toBeGreaterThan(new Date(scored.at(-1)!.scoredAt!).getTime());
 
+  // A new rule rescores the tenant's leads.
+  await clients.scoringRules.createScoringRule(
+    CreateScoringRuleRequest.fromPartial({ name: "Banks", kind: ScoringRuleKind.SCORING_RULE_KIND_ATTRIBUTE, attribute: ScoringAttribute.SCORING_ATTRIBUTE_INDUSTRY, operator: ScoringOperator.SCORING_OPERATOR_CONTAINS, values: { values: ["bank"] }, points: 20 }),
+    marketer,
+  );
+  const afterRule = await eventually(scoresOfLead, (e) => e.length === rescored.length + 1, "the score after the new rule");
+  expect(afterRule.at(-1)!.score).toBe(45);
+
   // An older version delivered late changes nothing: the next score reflects a new response only.
   await bus.publish("sales.lead.updated", leadEvent("6", "Retail"), { msgId: randomUUID() });
   await eventually(() => bus.pending("SALES", scoringDurable), (n) => n === 0, "the lead events consumed");
   const doc = await db.collection("lead_scores").findOne({ _id: `${acme}/${leadId}` as never });
-  expect(doc).toMatchObject({ leadVersion: 7, attributes: expect.objectContaining({ industry: "Banking" }), score: 25 });
+  expect(doc).toMatchObject({ leadVersion: 7, attributes: expect.objectContaining({ industry: "Banking" }), score: 45 });
 });
 
 test("scoring rules and responses are the caller's tenant's only", async () => {
