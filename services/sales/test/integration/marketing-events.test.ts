@@ -95,7 +95,8 @@ test("an interested response delivered several times, to two replicas, makes exa
   // No round robin set: the partner client who recorded the response owns it, as for a create.
   expect(lead.ownerId).toBe("web-form-partner");
 
-  // One sales.lead.created per lead, carrying the campaign.
+  // One sales.lead.created per lead, carrying the campaign (on a stack where no other Sales
+  // deployment consumes the MARKETING stream: one would make its own leads of these responses).
   const created = await eventually(
     async () => (await readStream(bus, from, "sales.lead.created", (d) => LeadChanged.decode(d).meta)).filter((e) => e.meta.tenantId === tenant),
     (e) => e.length >= responseIds.length,
