@@ -90,6 +90,11 @@ FUZZ_MARKETING_LIST_ID=$(fixture /v1/marketing-lists marketing-list '{"name": "F
 FUZZ_CAMPAIGN_ID=$(fixture /v1/campaigns campaign '{"name": "Fuzzing fixture"}')
 export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID FUZZ_CAMPAIGN_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
+# Marketing's responses and lead scoring: a campaign to respond to (a draft until the campaigns'
+# lifecycle launches it: responses to it are then refused with 409) and a behaviour scoring rule.
+FUZZ_RESPONSE_CAMPAIGN_ID=$(fixture /v1/campaigns response-campaign '{"name": "Fuzzing fixture: responses"}')
+FUZZ_SCORING_RULE_ID=$(fixture /v1/scoring-rules scoring-rule '{"name": "Fuzzing fixture", "kind": "behaviour", "responseType": "clicked", "points": 5, "halfLifeDays": 30}')
+export FUZZ_RESPONSE_CAMPAIGN_ID FUZZ_SCORING_RULE_ID
 
 # Marketing's campaigns: a draft for the lifecycle's verbs and the questionnaire, a running phone
 # campaign for the call list, a running campaign with a survey for its answers and summary (no

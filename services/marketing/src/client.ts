@@ -5,6 +5,8 @@ import { SurveyServiceService } from "@relata/proto/marketing/v1/survey";
 import { ConsentServiceService } from "@relata/proto/marketing/v1/consent";
 import { MarketingListServiceService } from "@relata/proto/marketing/v1/marketing_list";
 import { CampaignResultsServiceService } from "@relata/proto/marketing/v1/results";
+import { ResponseServiceService } from "@relata/proto/marketing/v1/response";
+import { ScoringRuleServiceService } from "@relata/proto/marketing/v1/scoring";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -18,6 +20,8 @@ export const marketingServices = {
   consents: ConsentServiceService,
   lists: MarketingListServiceService,
   results: CampaignResultsServiceService,
+  responses: ResponseServiceService,
+  scoringRules: ScoringRuleServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { callListRoutes, campaignRoutes, consentRoutes, marketingListRoutes, resultsRoutes, surveyRoutes } from "./http";
+import { callListRoutes, campaignRoutes, consentRoutes, marketingListRoutes, RESPONSE_OPERATIONS, responseRoutes, resultsRoutes, scoringRuleRoutes, surveyRoutes } from "./http";
 import { CALLERS, MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 
 /**
@@ -16,11 +16,13 @@ export const marketingBackend = defineBackend({
     ...campaignRoutes(marketing),
     ...callListRoutes(marketing),
     ...surveyRoutes(marketing),
+    ...responseRoutes(marketing),
     ...resultsRoutes(marketing),
     ...consentRoutes(marketing),
     ...marketingListRoutes(marketing),
+    ...scoringRuleRoutes(marketing),
   ],
-  tags: ["Campaigns", "Consent", "Marketing lists"],
+  tags: ["Campaigns", "Consent", "Marketing lists", "Lead scoring"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
   permissions: {
@@ -40,5 +42,7 @@ export const marketingBackend = defineBackend({
     "unsubscribe.use": { roles: [], scopes: [], description: "follow or use a signed unsubscribe link" },
     "marketing-lists.members": { roles: MARKETERS, scopes: [], description: "add people to marketing lists and remove them" },
     "campaigns.results": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read what a campaign achieved" },
+    [RESPONSE_OPERATIONS.record]: { roles: MARKETERS, scopes: ["marketing:write"], description: "record responses to a running campaign (partner web forms)" },
+    [RESPONSE_OPERATIONS.list]: { roles: RESULT_READERS, scopes: ["marketing:read"], description: "list a campaign's responses" },
   },
 });

@@ -16,6 +16,10 @@ import type { MarketingDeps } from "./rpc/context";
 import { createModels, outboxModels } from "./store/models";
 import { marketingRepositories } from "./store/repositories";
 import { CampaignClock, CAMPAIGN_CLOCK_DURABLE } from "./workflows/campaign-clock";
+import { responseService } from "./rpc/responses";
+import { scoringRuleService } from "./rpc/scoring";
+import { LEAD_SCORING_DURABLE, startScoringConsumers } from "./events/score-consumers";
+import { LeadScores } from "./workflows/score";
 import { z } from "zod";
 
 /** Variables Marketing reads beyond the platform's common ones. */
@@ -36,6 +40,13 @@ export const marketingEnv = {
    * it; changing it invalidates every link already sent.
    */
   UNSUBSCRIBE_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`),
+  /** The durable name of the lead-scoring consumer of Sales' lead events; its consumer of responses adds "-responses" (one per deployment). */
+  LEAD_SCORING_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(LEAD_SCORING_DURABLE),
+  /**
+   * How often every scored lead is recomputed for the decay of its behaviours' points (a scan of
+   * lead_scores; a score is sent only when its rounded value changed). Daily: half-lives are days.
+   */
+  LEAD_SCORE_DECAY_INTERVAL_MS: env.durationMs(24 * 60 * 60 * 1000),
 };
 
 export type MarketingService = RunningService<typeof marketingEnv>;
@@ -89,15 +100,28 @@ export function startMarketing(): Promise<MarketingService> {
       await startConsentUnsubscribes(bus, models, publish, logger.child({ component: "consent-unsubscribes" }));
       await startAttribution(bus, models, logger.child({ component: "attribution" }));
 
+      const scoreLogger = logger.child({ component: "lead-scoring" });
+      const scores = new LeadScores(models.leadScores, models.scoringRules, publish);
+      const scoring = await startScoringConsumers(bus, scores, scoreLogger, config.LEAD_SCORING_DURABLE);
+      const rescore = (tenantId?: string) =>
+        void scores.rescoreAll(tenantId).then(
+          (sent) => scoreLogger.info({ tenantId, sent }, "lead scores recomputed"),
+          (err: unknown) => scoreLogger.warn({ tenantId, err: String(err) }, "recomputing lead scores failed; the next sweep retries"),
+        );
+      const decay = setInterval(() => rescore(), config.LEAD_SCORE_DECAY_INTERVAL_MS);
+      decay.unref();
+
       // Launches and completes campaigns when their schedules fire (also those fired while down).
       const campaignClock = await new CampaignClock(bus, deps, logger.child({ component: "campaign-clock" }), config.CAMPAIGN_CLOCK_DURABLE).start();
 
       return {
-        services: [campaignService(deps), callListService(deps), surveyService(deps), consentService(deps), marketingListService(deps), resultsService(deps)],
+        services: [campaignService(deps), callListService(deps), surveyService(deps), consentService(deps), marketingListService(deps), resultsService(deps), responseService(deps), scoringRuleService(deps, rescore)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
           clearInterval(listPurger);
+          clearInterval(decay);
+          await scoring.stop();
           await campaignClock.stop();
           await relay.stop();
         },

@@ -4,6 +4,16 @@ import { Channel } from "@relata/proto/marketing/v1/channel";
 import { z } from "zod";
 import { ConsentStatus } from "@relata/proto/marketing/v1/consent";
 import { CreateMarketingListRequest, ListMarketingListsRequest, MarketingList, UpdateMarketingListRequest } from "@relata/proto/marketing/v1/marketing_list";
+import { ResponseType } from "@relata/proto/marketing/v1/response";
+import {
+  CreateScoringRuleRequest,
+  ListScoringRulesRequest,
+  ScoringAttribute,
+  ScoringOperator,
+  ScoringRule,
+  ScoringRuleKind,
+  UpdateScoringRuleRequest,
+} from "@relata/proto/marketing/v1/scoring";
 import { MARKETERS, RESULT_READERS } from "./roles";
 
 /**
@@ -77,7 +87,35 @@ export const marketingList = resource<MarketingList, CreateMarketingListRequest,
   },
 });
 
+export const responseType = enumCodec(ResponseType, "RESPONSE_TYPE_");
+export const scoringRuleKind = enumCodec(ScoringRuleKind, "SCORING_RULE_KIND_");
+export const scoringAttribute = enumCodec(ScoringAttribute, "SCORING_ATTRIBUTE_");
+export const scoringOperator = enumCodec(ScoringOperator, "SCORING_OPERATOR_");
+
+export const scoringRule = resource<ScoringRule, CreateScoringRuleRequest, UpdateScoringRuleRequest, ListScoringRulesRequest>()({
+  name: "marketing.scoring_rule",
+  path: "/v1/scoring-rules",
+  collection: "scoring_rules",
+  fields: {
+    name: f.text(200).required().sortable(),
+    kind: f.enum(scoringRuleKind).required().createOnly().filter().describe('"behaviour": points for what the lead did; "attribute": points for what it is. The other kind\'s fields are kept as given and have no effect.'),
+    attribute: f.enum(scoringAttribute).createOnly().relatesTo("required for an attribute rule").describe("An attribute rule's lead attribute."),
+    operator: f.enum(scoringOperator).relatesTo("required for an attribute rule").describe('An attribute rule\'s test: "equals", "contains" or "in" (letter case aside).'),
+    values: f.list(f.text(200), 20).relatesTo('an attribute rule\'s: one for "equals" and "contains", one or more for "in"').describe('An attribute rule\'s values: one for "equals" and "contains", one or more for "in".'),
+    responseType: f.enum(responseType).createOnly().relatesTo('required for a behaviour rule (not "unsubscribed")').describe('A behaviour rule\'s response type (not "unsubscribed").'),
+    points: f.int(-100, 100).required().describe("What the rule adds (or, negative, takes away)."),
+    halfLifeDays: f
+      .int(0, 3650)
+      .describe("A behaviour rule's decay: its points halve every this many days after the response (0: they never fade)."),
+  },
+  access: {
+    read: RESULT_READERS,
+    write: MARKETERS,
+    scopes: { read: "marketing:read" },
+  },
+});
+
 /** Every CRUD resource of Marketing, in the order the API lists them. */
-export const MARKETING_RESOURCES = [campaign, marketingList] as const;
+export const MARKETING_RESOURCES = [campaign, marketingList, scoringRule] as const;
 
 export const consentStatus = enumCodec(ConsentStatus, "CONSENT_STATUS_");

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, type RunningService } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
 import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
+import { MARKETING_LEADS_DURABLE, startMarketingLeadsConsumer } from "./events/marketing-leads";
+import { LEAD_SCORES_DURABLE, startLeadScoresConsumer } from "./events/marketing-scores";
 import { accountService } from "./rpc/accounts";
 import { activityService } from "./rpc/activities";
 import type { SalesDeps } from "./rpc/context";
@@ -39,6 +41,10 @@ export const salesEnv = {
    * is handled by one of them); a second deployment on the same NATS needs its own.
    */
   TIMELINE_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(TIMELINE_DURABLE),
+  /** The durable name of the consumer making leads of Marketing's interested responses (as TIMELINE_DURABLE: one per deployment). */
+  MARKETING_LEADS_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(MARKETING_LEADS_DURABLE),
+  /** The durable name of the consumer applying Marketing's lead scores (one per deployment). */
+  LEAD_SCORES_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(LEAD_SCORES_DURABLE),
   /** A conversion claimed longer ago than this and not finished is completed by the sweep. */
   CONVERSION_SWEEP_AFTER_MS: env.durationMs(30_000),
   /**
@@ -77,9 +83,13 @@ export function startSales(): Promise<SalesService> {
       const repos = salesRepositories(models, publish);
       const pipelines = new Pipelines(models.pipelines);
       const conversions = new Conversions(repos, models, pipelines);
-      const deps: SalesDeps = { repos, pipelines, assignmentRules: new AssignmentRules(models.assignmentRules), conversions, logger };
+      const assignmentRules = new AssignmentRules(models.assignmentRules);
+      const deps: SalesDeps = { repos, pipelines, assignmentRules, conversions, logger };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
+      // Marketing's interested responses become leads, and its scores reach them (both wait for the MARKETING stream).
+      const marketingLeads = await startMarketingLeadsConsumer(bus, repos, models, assignmentRules, logger.child({ component: "marketing-leads" }), config.MARKETING_LEADS_DURABLE);
+      const leadScores = await startLeadScoresConsumer(bus, repos, logger.child({ component: "lead-scores" }), config.LEAD_SCORES_DURABLE);
 
       const sweepLogger = logger.child({ component: "conversion-sweep" });
       const sweep = () => void conversions.resumeInterrupted(config.CONVERSION_SWEEP_AFTER_MS, sweepLogger).catch((err: unknown) => {
@@ -113,6 +123,7 @@ export function startSales(): Promise<SalesService> {
           clearInterval(sweeper);
           clearInterval(purger);
           await timeline.stop();
+          await Promise.all([marketingLeads.stop(), leadScores.stop()]);
           await relay.stop();
         },
       };

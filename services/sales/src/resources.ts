@@ -105,6 +105,7 @@ export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLea
     score: f.int(0, 100).updateOnly().sortable(),
     disqualifyReason: f.text(200).readOnly(),
     campaignId: f.ref("marketing.campaign").readOnly().filter().describe("The Marketing campaign whose response this lead came from."),
+    scoredAt: f.timestamp().readOnly().describe("When Marketing's lead scoring computed the score the lead holds (absent: never); an older score never replaces a newer one."),
     // Served once the lead is converted; a claimed plan is the service's own (see toLead).
     conversion: f.custom<{ proto: LeadConversion | undefined; json: z.output<typeof ConversionJson>; record: ConversionRecord | undefined }>({
       output: ConversionJson,

@@ -1,11 +1,15 @@
 import { toMessage, type ResourceRecord } from "@relata/platform/resource";
 import type { Campaign } from "@relata/proto/marketing/v1/campaign";
 import type { Consent, ConsentChange } from "@relata/proto/marketing/v1/consent";
-import type { CampaignRecord, ConsentRecord } from "../domain/types";
+import type { CampaignRecord, ConsentRecord, MarketingListRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
 import type { MarketingList } from "@relata/proto/marketing/v1/marketing_list";
-import type { MarketingListRecord } from "../domain/types";
-import { campaign, channel, consentStatus, marketingList } from "../resources";
+import type { CampaignResponse } from "@relata/proto/marketing/v1/response";
+import type { ScoringRule } from "@relata/proto/marketing/v1/scoring";
+import type { ResponseRecord } from "../domain/response";
+import type { ScoringRuleRecord } from "../domain/scoring";
+import { Channel } from "@relata/proto/marketing/v1/channel";
+import { campaign, channel, consentStatus, marketingList, responseType, scoringRule } from "../resources";
 
 export const toCampaign = (r: CampaignRecord): Campaign => toMessage(campaign, r as unknown as ResourceRecord<typeof campaign.fields>);
 
@@ -32,3 +36,19 @@ export const toConsentChange = (r: ConsentChangeRecord): ConsentChange => ({
 });
 
 export const toMarketingList = (r: MarketingListRecord): MarketingList => toMessage(marketingList, r as unknown as ResourceRecord<typeof marketingList.fields>);
+
+export const toScoringRule = (r: ScoringRuleRecord): ScoringRule => toMessage(scoringRule, r as unknown as ResourceRecord<typeof scoringRule.fields>);
+
+export const toCampaignResponse = (r: ResponseRecord): CampaignResponse => ({
+  id: r._id,
+  tenantId: r.tenantId,
+  campaignId: r.campaignId,
+  type: responseType.toProto(r.type),
+  personId: r.personId,
+  respondent: { firstName: r.firstName, lastName: r.lastName, email: r.email, phone: r.phone, company: r.company },
+  channel: r.channel ? channel.toProto(r.channel) : Channel.CHANNEL_UNSPECIFIED,
+  occurredAt: r.occurredAt.toISOString(),
+  note: r.note,
+  recordedBy: r.recordedBy,
+  createdAt: r.createdAt.toISOString(),
+});

@@ -1,8 +1,10 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import { CampaignChanged, ConsentChanged, MarketingListChanged } from "@relata/proto/events/v1/marketing";
-import { toCampaign, toConsentChange, toMarketingList } from "../codec/mappers";
+import { CampaignChanged, ConsentChanged, LeadScored, MarketingListChanged, ResponseRecorded, ScoringRuleChanged } from "@relata/proto/events/v1/marketing";
+import { toCampaign, toConsentChange, toMarketingList, toScoringRule } from "../codec/mappers";
 import type { CampaignRecord, MarketingListRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
+import type { ResponseRecord } from "../domain/response";
+import type { ScoringRuleRecord } from "../domain/scoring";
 import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
 /**
@@ -22,4 +24,34 @@ export function consentEvent(r: ConsentChangeRecord, actor: Actor): PendingEvent
 
 export function marketingListEvent(kind: "created" | "updated" | "deleted" | "restored", r: MarketingListRecord, actor: Actor, at = r.updatedAt): PendingEvent {
   return buildEvent(RESOURCE_SUBJECTS.marketingList[kind], r._id, actor, at, (meta) => MarketingListChanged.encode({ meta, list: toMarketingList(r) }).finish());
+}
+
+/** A response as every area reads it: the respondent's details travel with it (no call back). */
+export function responseRecordedEvent(r: ResponseRecord, actor: Actor): PendingEvent {
+  return buildEvent(SUBJECTS.responseRecorded, r._id, actor, r.createdAt, (meta) =>
+    ResponseRecorded.encode({
+      meta,
+      responseId: r._id,
+      campaignId: r.campaignId,
+      personId: r.personId,
+      type: r.type,
+      channel: r.channel,
+      firstName: r.firstName,
+      lastName: r.lastName,
+      email: r.email,
+      phone: r.phone,
+      company: r.company,
+      occurredAt: r.occurredAt.toISOString(),
+      personKind: r.personKind,
+    }).finish(),
+  );
+}
+
+export function scoringRuleEvent(kind: "created" | "updated" | "deleted" | "restored", r: ScoringRuleRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(RESOURCE_SUBJECTS.scoringRule[kind], r._id, actor, at, (meta) => ScoringRuleChanged.encode({ meta, scoringRule: toScoringRule(r) }).finish());
+}
+
+/** A lead's new score for Sales, which applies it only when `scoredAt` is later than the one the lead holds. */
+export function leadScoredEvent(leadId: string, score: number, scoredAt: Date, actor: Actor): PendingEvent {
+  return buildEvent(SUBJECTS.leadScored, leadId, actor, scoredAt, (meta) => LeadScored.encode({ meta, leadId, score, scoredAt: scoredAt.toISOString() }).finish());
 }

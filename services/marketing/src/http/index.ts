@@ -9,3 +9,5 @@ export * from "./routes/list";
 export * from "./schemas/list";
 export * from "./routes/results";
 export * from "./schemas/results";
+export * from "./routes/responses";
+export * from "./routes/scoring";

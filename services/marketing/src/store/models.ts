@@ -6,6 +6,10 @@ import type { ConsentChangeRecord } from "../domain/consent";
 import type { AttributedLeadRecord, OpportunityVersionRecord, ResponseFactRecord } from "../domain/attribution";
 import type { CallAttemptRecord, CallRecord, SurveyAnswerSetRecord, SurveyRecord } from "../domain/types";
 import { campaign, marketingList } from "../resources";
+import { responseSchema } from "./response-schema";
+import { scoringRuleSchema, leadScoreSchema, type LeadScoreRecord } from "./scoring-schema";
+import type { ResponseRecord } from "../domain/response";
+import type { ScoringRuleRecord } from "../domain/scoring";
 
 export const campaignSchema = mongooseSchema(campaign) as unknown as Schema<Stored<CampaignRecord>>;
 for (const path of ["status", "ownerId"]) campaignSchema.path(path).required(true);
@@ -196,6 +200,9 @@ export interface MarketingModels {
   attributedLeads: Model<AttributedLeadRecord>;
   opportunityVersions: Model<OpportunityVersionRecord>;
   responseFacts: Model<ResponseFactRecord>;
+  responses: Model<Stored<ResponseRecord>>;
+  scoringRules: Model<Stored<ScoringRuleRecord>>;
+  leadScores: Model<Stored<LeadScoreRecord>>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -214,10 +221,13 @@ export function createModels(db: Connection): MarketingModels {
     attributedLeads: db.model<AttributedLeadRecord>("AttributedLead", attributedLeadSchema, "attributed_leads"),
     opportunityVersions: db.model<OpportunityVersionRecord>("OpportunityVersion", opportunityVersionSchema, "opportunity_versions"),
     responseFacts: db.model<ResponseFactRecord>("ResponseFact", responseFactSchema, "response_facts"),
+    responses: db.model<Stored<ResponseRecord>>("CampaignResponse", responseSchema, "campaign_responses"),
+    scoringRules: db.model<Stored<ScoringRuleRecord>>("ScoringRule", scoringRuleSchema),
+    leadScores: db.model<Stored<LeadScoreRecord>>("LeadScore", leadScoreSchema, "lead_scores"),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: MarketingModels): Model<unknown>[] {
-  return [models.campaigns, models.callAttempts, models.consentChanges, models.marketingLists] as unknown as Model<unknown>[];
+  return [models.campaigns, models.callAttempts, models.consentChanges, models.marketingLists, models.responses, models.scoringRules, models.leadScores] as unknown as Model<unknown>[];
 }

@@ -1,6 +1,8 @@
 import { repository, type PublishAfterWrite } from "@relata/platform";
 import type { CampaignRecord, MarketingListRecord } from "../domain/types";
-import { campaign, marketingList } from "../resources";
+import { campaign, marketingList, scoringRule } from "../resources";
+import type { ResponseRecord } from "../domain/response";
+import type { ScoringRuleRecord } from "../domain/scoring";
 import type { MarketingModels } from "./models";
 
 /** Marketing's records, each bound to the caller's tenant per call (`repos.campaigns.in(ctx)`). */
@@ -8,6 +10,8 @@ export function marketingRepositories(models: MarketingModels, publish: PublishA
   return {
     campaigns: repository<CampaignRecord>(models.campaigns, { what: "campaign", sortable: campaign.sorts, defaultSort: campaign.defaultSort, publish }),
     marketingLists: repository<MarketingListRecord>(models.marketingLists, { what: "marketing list", sortable: marketingList.sorts, defaultSort: marketingList.defaultSort, publish }),
+    responses: repository<ResponseRecord>(models.responses, { what: "response", sortable: ["createdAt", "occurredAt"], defaultSort: "-occurredAt", publish }),
+    scoringRules: repository<ScoringRuleRecord>(models.scoringRules, { what: "scoring rule", sortable: scoringRule.sorts, defaultSort: scoringRule.defaultSort, publish }),
   };
 }
 

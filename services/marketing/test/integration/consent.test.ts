@@ -144,14 +144,14 @@ test("an unsubscribe response withdraws the campaign's channels once, however of
   await clients.consents.recordConsent({ personId: eve, channel: EMAIL, status: GRANTED, source: "web form", at: "2026-01-01T00:00:00Z" }, marketer);
 
   const eventId = randomUUID();
-  const event = ResponseRecorded.encode({
+  const event = ResponseRecorded.encode(ResponseRecorded.fromPartial({
     meta: { id: eventId, type: "marketing.response.recorded", tenantId: acme, entityId: "response-1", actorId: "web-form", requestId: "", occurredAt: new Date().toISOString() },
     responseId: "response-1",
     campaignId: campaign.id,
     personId: eve,
     type: "unsubscribed",
     channel: "",
-  }).finish();
+  })).finish();
   // The same event twice (a redelivery under another message id).
   await bus.publish("marketing.response.recorded", event, { msgId: eventId, headers: { "relata-tenant": acme } });
   await bus.publish("marketing.response.recorded", event, { msgId: `again-${eventId}`, headers: { "relata-tenant": acme } });
@@ -166,7 +166,7 @@ test("an unsubscribe response withdraws the campaign's channels once, however of
   const markerId = randomUUID();
   await bus.publish(
     "marketing.response.recorded",
-    ResponseRecorded.encode({ meta: { id: markerId, type: "marketing.response.recorded", tenantId: acme, entityId: "r2", actorId: "web-form", requestId: "", occurredAt: new Date().toISOString() }, responseId: "r2", campaignId: campaign.id, personId: marker, type: "unsubscribed", channel: "sms" }).finish(),
+    ResponseRecorded.encode(ResponseRecorded.fromPartial({ meta: { id: markerId, type: "marketing.response.recorded", tenantId: acme, entityId: "r2", actorId: "web-form", requestId: "", occurredAt: new Date().toISOString() }, responseId: "r2", campaignId: campaign.id, personId: marker, type: "unsubscribed", channel: "sms" })).finish(),
     { msgId: markerId, headers: { "relata-tenant": acme } },
   );
   await eventually(() => current(marker), (c) => c.length === 1, "the marker's consent");

@@ -52,7 +52,7 @@ const lead = (tenantId: string, id: string, campaignId: string, version = "1") =
 const opportunity = (tenantId: string, id: string, leadId: string, version: string, status: OpportunityStatus, amount: string) =>
   Opportunity.fromPartial({ id, tenantId, name: id, leadId, version, status, amount: { amount, currency: "EUR" } });
 const response = (tenantId: string, campaignId: string, type: string, responseId: string = randomUUID()) =>
-  ResponseRecorded.encode({ meta: meta(tenantId, "marketing.response.recorded", responseId), responseId, campaignId, personId: "p1", type, channel: "email" }).finish();
+  ResponseRecorded.encode(ResponseRecorded.fromPartial({ meta: meta(tenantId, "marketing.response.recorded", responseId), responseId, campaignId, personId: "p1", type, channel: "email" })).finish();
 
 test("a campaign's results: members, responses by type, its leads, their opportunities by latest status, won revenue, cost and return", async () => {
   const campaign = await clients.campaigns.createCampaign(CreateCampaignRequest.fromPartial({ name: "Spring", actualCost: { amount: "1000.00", currency: "EUR" } }), marketer);

@@ -7,6 +7,7 @@ import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Campaign } from "../../marketing/v1/campaign";
 import { ConsentChange } from "../../marketing/v1/consent";
 import { MarketingList } from "../../marketing/v1/marketing_list";
+import { ScoringRule } from "../../marketing/v1/scoring";
 import { EventMeta } from "./meta";
 
 /**
@@ -36,6 +37,43 @@ export interface ResponseRecorded {
   type: string;
   /** The channel it came through ("email", "phone", "sms", "post"); empty when unknown. */
   channel: string;
+  /**
+   * Fields 10 and up: the responses area's.
+   * The respondent's details: a member's as the campaign fixed them at launch, or the web form's,
+   * so a lead can be made without a call back.
+   */
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  company: string;
+  occurredAt?:
+    | string
+    | undefined;
+  /** "contact" or "lead" for a member (what the audience person is in Sales); empty for a web form. */
+  personKind: string;
+}
+
+/**
+ * marketing.scoring_rule.created, marketing.scoring_rule.updated, marketing.scoring_rule.deleted,
+ * marketing.scoring_rule.restored
+ */
+export interface ScoringRuleChanged {
+  meta?: EventMeta | undefined;
+  scoringRule?: ScoringRule | undefined;
+}
+
+/**
+ * marketing.lead.scored: a Sales lead's score as Marketing's scoring rules give it now (sent when
+ * the rounded score changes). Sales applies it only when it is newer than the score the lead holds.
+ */
+export interface LeadScored {
+  meta?: EventMeta | undefined;
+  leadId: string;
+  /** 0..100. */
+  score: number;
+  /** When it was computed: the order Sales applies scores in (a later one wins). */
+  scoredAt?: string | undefined;
 }
 
 /**
@@ -167,7 +205,21 @@ export const CampaignChanged: MessageFns<CampaignChanged> = {
 };
 
 function createBaseResponseRecorded(): ResponseRecorded {
-  return { meta: undefined, responseId: "", campaignId: "", personId: "", type: "", channel: "" };
+  return {
+    meta: undefined,
+    responseId: "",
+    campaignId: "",
+    personId: "",
+    type: "",
+    channel: "",
+    firstName: "",
+    lastName: "",
+    email: "",
+    phone: "",
+    company: "",
+    occurredAt: undefined,
+    personKind: "",
+  };
 }
 
 export const ResponseRecorded: MessageFns<ResponseRecorded> = {
@@ -189,6 +241,27 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
     }
     if (message.channel !== "") {
       writer.uint32(50).string(message.channel);
+    }
+    if (message.firstName !== "") {
+      writer.uint32(82).string(message.firstName);
+    }
+    if (message.lastName !== "") {
+      writer.uint32(90).string(message.lastName);
+    }
+    if (message.email !== "") {
+      writer.uint32(98).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(106).string(message.phone);
+    }
+    if (message.company !== "") {
+      writer.uint32(114).string(message.company);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(122).fork()).join();
+    }
+    if (message.personKind !== "") {
+      writer.uint32(130).string(message.personKind);
     }
     return writer;
   },
@@ -254,6 +327,62 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
             message.channel = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.firstName = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.lastName = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.company = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.personKind = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -277,6 +406,173 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
     message.personId = object.personId ?? "";
     message.type = object.type ?? "";
     message.channel = object.channel ?? "";
+    message.firstName = object.firstName ?? "";
+    message.lastName = object.lastName ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.company = object.company ?? "";
+    message.occurredAt = object.occurredAt ?? undefined;
+    message.personKind = object.personKind ?? "";
+    return message;
+  },
+};
+
+function createBaseScoringRuleChanged(): ScoringRuleChanged {
+  return { meta: undefined, scoringRule: undefined };
+}
+
+export const ScoringRuleChanged: MessageFns<ScoringRuleChanged> = {
+  encode(message: ScoringRuleChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.scoringRule !== undefined) {
+      ScoringRule.encode(message.scoringRule, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoringRuleChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoringRuleChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.scoringRule = ScoringRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ScoringRuleChanged>, I>>(base?: I): ScoringRuleChanged {
+    return ScoringRuleChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoringRuleChanged>, I>>(object: I): ScoringRuleChanged {
+    const message = createBaseScoringRuleChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.scoringRule = (object.scoringRule !== undefined && object.scoringRule !== null)
+      ? ScoringRule.fromPartial(object.scoringRule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseLeadScored(): LeadScored {
+  return { meta: undefined, leadId: "", score: 0, scoredAt: undefined };
+}
+
+export const LeadScored: MessageFns<LeadScored> = {
+  encode(message: LeadScored, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.leadId !== "") {
+      writer.uint32(18).string(message.leadId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(24).int32(message.score);
+    }
+    if (message.scoredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.scoredAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadScored {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadScored();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.scoredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<LeadScored>, I>>(base?: I): LeadScored {
+    return LeadScored.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadScored>, I>>(object: I): LeadScored {
+    const message = createBaseLeadScored();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.leadId = object.leadId ?? "";
+    message.score = object.score ?? 0;
+    message.scoredAt = object.scoredAt ?? undefined;
     return message;
   },
 };

@@ -150,6 +150,11 @@ export interface Lead {
     | undefined;
   /** The Marketing campaign whose response this lead came from; empty otherwise. */
   campaignId: string;
+  /**
+   * When Marketing's lead scoring computed the score the lead holds; empty when it never has.
+   * A score computed earlier than this one never replaces it.
+   */
+  scoredAt?: string | undefined;
 }
 
 export interface CreateLeadRequest {
@@ -369,6 +374,7 @@ function createBaseLead(): Lead {
     createdAt: undefined,
     updatedAt: undefined,
     campaignId: "",
+    scoredAt: undefined,
   };
 }
 
@@ -430,6 +436,9 @@ export const Lead: MessageFns<Lead> = {
     }
     if (message.campaignId !== "") {
       writer.uint32(154).string(message.campaignId);
+    }
+    if (message.scoredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.scoredAt), writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -599,6 +608,14 @@ export const Lead: MessageFns<Lead> = {
             message.campaignId = reader.string();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.scoredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -637,6 +654,7 @@ export const Lead: MessageFns<Lead> = {
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
     message.campaignId = object.campaignId ?? "";
+    message.scoredAt = object.scoredAt ?? undefined;
     return message;
   },
 };
