@@ -1,5 +1,6 @@
 import type { PromiseClients } from "@relata/platform";
 import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
+import { SegmentServiceService } from "@relata/proto/marketing/v1/segment";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -8,6 +9,7 @@ import { CampaignServiceService } from "@relata/proto/marketing/v1/campaign";
  */
 export const marketingServices = {
   campaigns: CampaignServiceService,
+  segments: SegmentServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { campaignRoutes } from "./http";
+import { campaignRoutes, segmentRoutes } from "./http";
 import { MARKETING_RESOURCES } from "./resources";
 
 /**
@@ -12,8 +12,8 @@ import { MARKETING_RESOURCES } from "./resources";
 export const marketingBackend = defineBackend({
   name: "marketing",
   services: marketingServices,
-  routes: (marketing) => [...campaignRoutes(marketing)],
-  tags: ["Campaigns"],
+  routes: (marketing) => [...campaignRoutes(marketing), ...segmentRoutes(marketing)],
+  tags: ["Campaigns", "Segments"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
   permissions: {},

@@ -1,7 +1,9 @@
-import { enumCodec, f, resource } from "@relata/platform/resource";
+import { enumCodec, f, resource, Subdocument } from "@relata/platform/resource";
 import { Campaign, CampaignStatus, CreateCampaignRequest, ListCampaignsRequest, UpdateCampaignRequest } from "@relata/proto/marketing/v1/campaign";
 import { Channel } from "@relata/proto/marketing/v1/channel";
 import { MARKETERS, RESULT_READERS } from "./roles";
+import { CreateSegmentRequest, ListSegmentsRequest, Segment, SegmentMatch, UpdateSegmentRequest, type SegmentCondition } from "@relata/proto/marketing/v1/segment";
+import { MAX_CONDITIONS, SegmentConditionRow } from "./domain/segment-catalogue";
 
 /**
  * Marketing's CRUD resources, described once: the API's schemas, the service's input checks,
@@ -40,5 +42,30 @@ export const campaign = resource<Campaign, CreateCampaignRequest, UpdateCampaign
   },
 });
 
+/** A condition as the collection keeps it; its value is any JSON (an empty definition is mongoose's Mixed). */
+const storedCondition = new Subdocument({ field: String, operator: String, value: {} });
+
+export const segmentMatch = enumCodec(SegmentMatch, "SEGMENT_MATCH_");
+
+export const segment = resource<Segment, CreateSegmentRequest, UpdateSegmentRequest, ListSegmentsRequest>()({
+  name: "marketing.segment",
+  path: "/v1/segments",
+  collection: "segments",
+  fields: {
+    name: f.text(200).required().sortable(),
+    description: f.text(2_000).clearable(),
+    match: f.enum(segmentMatch).defaulted('"all" (every condition) unless "any" (at least one).'),
+    conditions: f
+      .rows<SegmentCondition>(SegmentConditionRow, { max: MAX_CONDITIONS, mongo: storedCondition })
+      .describe("Rules over the audience (docs/marketing.md lists the fields and operators). None: the whole audience."),
+    ownerId: f.owner().filter(),
+  },
+  access: {
+    read: MARKETERS,
+    write: MARKETERS,
+    scopes: { read: "marketing:read" },
+  },
+});
+
 /** Every CRUD resource of Marketing, in the order the API lists them. */
-export const MARKETING_RESOURCES = [campaign] as const;
+export const MARKETING_RESOURCES = [campaign, segment] as const;

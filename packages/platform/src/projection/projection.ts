@@ -319,7 +319,8 @@ export class Projection<E> {
 
 async function openDatabase(path: string, settings: Record<string, string> = {}): Promise<DuckDBInstance> {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  return DuckDBInstance.create(path, settings);
+  // Never fetch an extension from the network at run time (a container may have no way out).
+  return DuckDBInstance.create(path, { autoinstall_known_extensions: "false", ...settings });
 }
 
 function removeDatabase(path: string): void {

@@ -1,6 +1,7 @@
 import type { BaseRecord } from "@relata/platform";
 import type { ResourceRecord } from "@relata/platform/resource";
 import type { campaign, campaignStatus, channel } from "../resources";
+import type { SegmentConditionValue } from "./segment-catalogue";
 
 /**
  * Marketing's records as the service keeps them. Enumerations are short lowercase names here
@@ -85,5 +86,27 @@ export interface CampaignMemberRecord {
   email: string;
   phone: string;
   channels: MarketingChannel[];
+  addedAt: Date;
+}
+
+export type SegmentMatchWord = "all" | "any";
+
+export interface SegmentRecord extends BaseRecord {
+  name: string;
+  description?: string;
+  match?: SegmentMatchWord;
+  conditions: SegmentConditionValue[];
+  ownerId: string;
+}
+
+/**
+ * A person on a static marketing list: `<tenantId>/<listId>:<personId>` (one membership per
+ * person and list, claimed by its unique `_id`).
+ */
+export interface ListMemberRecord {
+  _id: string;
+  tenantId: string;
+  listId: string;
+  personId: string;
   addedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import { CampaignChanged } from "@relata/proto/events/v1/marketing";
-import { toCampaign } from "../codec/mappers";
-import type { CampaignRecord } from "../domain/types";
+import { CampaignChanged, SegmentChanged } from "@relata/proto/events/v1/marketing";
+import { toCampaign, toSegment } from "../codec/mappers";
+import type { CampaignRecord, SegmentRecord } from "../domain/types";
 import { RESOURCE_SUBJECTS } from "./stream";
 
 /**
@@ -11,4 +11,8 @@ import { RESOURCE_SUBJECTS } from "./stream";
 
 export function campaignEvent(kind: "created" | "updated" | "deleted" | "restored", r: CampaignRecord, actor: Actor, at = r.updatedAt): PendingEvent {
   return buildEvent(RESOURCE_SUBJECTS.campaign[kind], r._id, actor, at, (meta) => CampaignChanged.encode({ meta, campaign: toCampaign(r) }).finish());
+}
+
+export function segmentEvent(kind: "created" | "updated" | "deleted" | "restored", r: SegmentRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(RESOURCE_SUBJECTS.segment[kind], r._id, actor, at, (meta) => SegmentChanged.encode({ meta, segment: toSegment(r) }).finish());
 }

@@ -4,6 +4,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Campaign } from "../../marketing/v1/campaign";
+import { Segment } from "../../marketing/v1/segment";
 import { EventMeta } from "./meta";
 
 /**
@@ -33,6 +34,15 @@ export interface ResponseRecorded {
   type: string;
   /** The channel it came through ("email", "phone", "sms", "post"); empty when unknown. */
   channel: string;
+}
+
+/**
+ * marketing.segment.created, marketing.segment.updated, marketing.segment.deleted,
+ * marketing.segment.restored
+ */
+export interface SegmentChanged {
+  meta?: EventMeta | undefined;
+  segment?: Segment | undefined;
 }
 
 function createBaseCampaignChanged(): CampaignChanged {
@@ -215,6 +225,75 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
     message.personId = object.personId ?? "";
     message.type = object.type ?? "";
     message.channel = object.channel ?? "";
+    return message;
+  },
+};
+
+function createBaseSegmentChanged(): SegmentChanged {
+  return { meta: undefined, segment: undefined };
+}
+
+export const SegmentChanged: MessageFns<SegmentChanged> = {
+  encode(message: SegmentChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.segment !== undefined) {
+      Segment.encode(message.segment, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SegmentChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSegmentChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.segment = Segment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SegmentChanged>, I>>(base?: I): SegmentChanged {
+    return SegmentChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SegmentChanged>, I>>(object: I): SegmentChanged {
+    const message = createBaseSegmentChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.segment = (object.segment !== undefined && object.segment !== null)
+      ? Segment.fromPartial(object.segment)
+      : undefined;
     return message;
   },
 };
