@@ -206,11 +206,11 @@ export class Audience implements AudienceReader {
     }
   }
 
-  /** Of these ids, the people the audience knows and that no segment of the targets selects. */
+  /** Of these ids, the people the audience knows and that no segment of the targets selects (a rule over a missing value is NULL, not false). */
   private async knownPeople(tenantId: string, personIds: string[], inSegments: SqlPart): Promise<AudiencePerson[]> {
     if (!personIds.length) return [];
     const rows = await this.projection.query(
-      `${SELECT_MEMBERS} WHERE tenant_id = ? AND person_id IN (${personIds.map(() => "?").join(", ")}) AND NOT ${inSegments.sql} ORDER BY person_id`,
+      `${SELECT_MEMBERS} WHERE tenant_id = ? AND person_id IN (${personIds.map(() => "?").join(", ")}) AND NOT coalesce(${inSegments.sql}, FALSE) ORDER BY person_id`,
       [tenantId, ...personIds, ...inSegments.params],
     );
     return rows.map(personOf);
