@@ -83,6 +83,9 @@ FUZZ_SLA_POLICY_ID=$(fixture /v1/sla-policies sla-policy "{\"name\": \"Fuzzing f
 FUZZ_ARTICLE_ID=$(fixture /v1/articles article '{"title": "Fuzzing fixture", "body": "How to reset the printer."}')
 export FUZZ_QUEUE_ID FUZZ_CASE_ID FUZZ_ESCALATION_RULE_ID FUZZ_ENTITLEMENT_ID FUZZ_RESOURCE_ID FUZZ_APPOINTMENT_ID FUZZ_CALENDAR_ID FUZZ_SLA_POLICY_ID
 export FUZZ_ARTICLE_ID
+# Marketing's audience and segments: a segment.
+FUZZ_SEGMENT_ID=$(fixture /v1/segments segment '{"name": "Fuzzing fixture", "conditions": [{"field": "industry", "operator": "equals", "value": "Retail"}]}')
+export FUZZ_SEGMENT_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 
 report_dir=.run/fuzz

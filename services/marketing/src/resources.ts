@@ -57,7 +57,8 @@ export const segment = resource<Segment, CreateSegmentRequest, UpdateSegmentRequ
     match: f.enum(segmentMatch).defaulted('"all" (every condition) unless "any" (at least one).'),
     conditions: f
       .rows<SegmentCondition>(SegmentConditionRow, { max: MAX_CONDITIONS, mongo: storedCondition })
-      .describe("Rules over the audience (docs/marketing.md lists the fields and operators). None: the whole audience."),
+      .describe("Rules over the audience (docs/marketing.md lists the fields and operators). None: the whole audience.")
+      .example([{ field: "industry", operator: "equals", value: "Retail" }]),
     ownerId: f.owner().filter(),
   },
   access: {

@@ -97,7 +97,8 @@ function timeConditions() {
   const field = z.enum(fieldsOfKind("time"));
   return z.discriminatedUnion("operator", [
     z.strictObject({ field, operator: z.enum(["greater", "less"]), value: Instant }),
-    z.strictObject({ field, operator: z.literal("between"), value: z.tuple([Instant, Instant], { error: "must be two instants: [from, to]" }) }),
+    // [from, to]: an array of two rather than a tuple, which OpenAPI 3.0 documents cannot state.
+    z.strictObject({ field, operator: z.literal("between"), value: z.array(Instant, { error: "must be two instants: [from, to]" }).length(2, "must be two instants: [from, to]") }),
     z.strictObject({ field, operator: z.enum(["exists", "not_exists"]), value: NoValue }),
   ]);
 }
