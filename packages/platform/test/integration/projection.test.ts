@@ -103,3 +103,27 @@ test("a stream that does not exist yet is caught up at once and read once it is 
   expect(await rows(projection)).toEqual(["first"]);
   await projection.close();
 });
+
+test("an event that cannot be applied is skipped, the rest of its batch applied and the position kept moving", async () => {
+  const base = spec(":memory:");
+  const projection = await Projection.open<string>(
+    {
+      ...base,
+      apply: async (writer, events) => {
+        for (const e of events) {
+          if (e.event === "poison") throw new Error("cannot apply this one");
+          await writer.run("INSERT INTO seen VALUES (?, ?, ?)", [e.streamSequence, e.subject, e.event]);
+        }
+      },
+    },
+    bus,
+    logger,
+  );
+  await projection.caughtUp();
+  const before = await rows(projection);
+  for (const body of ["p1", "poison", "p2"]) await publish(`proj${run}.kept.p`, body);
+  await until(async () => (await rows(projection)).length === before.length + 2);
+  expect((await rows(projection)).slice(before.length)).toEqual(["p1", "p2"]);
+  expect((await projection.positions())[stream]).toBe((await bus.jsm.streams.info(stream)).state.last_seq);
+  await projection.close();
+});

@@ -1,4 +1,4 @@
-import type { ProjectedEvent, ProjectionWriter, SqlValue } from "@relata/platform/projection";
+import type { ProjectedEvent, ProjectionWriter } from "@relata/platform/projection";
 import { CustomerValueChanged } from "@relata/proto/events/v1/reporting";
 import { AccountChanged, ContactChanged, LeadChanged, LeadConverted } from "@relata/proto/events/v1/sales";
 import type { Lead, LeadStatus } from "@relata/proto/sales/v1/lead";
@@ -139,15 +139,69 @@ function latest<T>(rows: T[], key: (row: T) => string, newer: (a: T, b: T) => bo
   return [...kept.values()];
 }
 
-const ROWS_PER_STATEMENT = 200;
-
-/** One INSERT … ON CONFLICT per chunk of rows: the stored row changes only when the new one is newer. */
-async function upsert<T>(writer: ProjectionWriter, rows: T[], insert: string, placeholders: string, values: (row: T) => SqlValue[], onConflict: string): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await writer.run(`${insert} VALUES ${chunk.map(() => placeholders).join(", ")} ${onConflict}`, chunk.flatMap(values));
-  }
+/** How a table of the audience takes a batch of rows. */
+interface TableUpsert<T> {
+  table: string;
+  key: readonly string[];
+  /** Column → DuckDB type; instants travel as text and are cast. */
+  columns: Readonly<Record<string, "VARCHAR" | "BIGINT" | "BOOLEAN" | "TIMESTAMPTZ">>;
+  values: (row: T) => Record<string, string | number | boolean | null>;
+  /** When the stored row gives way to the new one (`excluded` is the new row). */
+  newer: string;
 }
+
+/**
+ * One statement per table and batch: the rows travel as one JSON parameter, unnested in SQL (ten
+ * times faster in DuckDB than a VALUES list of thousands of bound values), and replace a stored
+ * row only when `newer` says so.
+ */
+async function upsert<T>(writer: ProjectionWriter, spec: TableUpsert<T>, rows: T[]): Promise<void> {
+  if (!rows.length) return;
+  const names = Object.keys(spec.columns);
+  const shape = JSON.stringify([Object.fromEntries(names.map((c) => [c, spec.columns[c] === "TIMESTAMPTZ" ? "VARCHAR" : spec.columns[c]]))]);
+  const selected = names.map((c) => (spec.columns[c] === "TIMESTAMPTZ" ? `CAST(r.${c} AS TIMESTAMPTZ)` : `r.${c}`)).join(", ");
+  const updated = names.filter((c) => !spec.key.includes(c)).map((c) => `${c} = excluded.${c}`).join(", ");
+  await writer.run(
+    `INSERT INTO ${spec.table} (${names.join(", ")}) SELECT ${selected} FROM (SELECT unnest(from_json(?::JSON, '${shape}'), recursive := true)) r
+      ON CONFLICT (${spec.key.join(", ")}) DO UPDATE SET ${updated} WHERE ${spec.newer}`,
+    [JSON.stringify(rows.map(spec.values))],
+  );
+}
+
+const ACCOUNTS: TableUpsert<AccountRow> = {
+  table: "accounts",
+  key: ["tenant_id", "account_id"],
+  columns: { tenant_id: "VARCHAR", account_id: "VARCHAR", name: "VARCHAR", industry: "VARCHAR", territory: "VARCHAR", owner_id: "VARCHAR", version: "BIGINT", deleted: "BOOLEAN" },
+  values: (a) => ({
+    tenant_id: a.tenantId, account_id: a.accountId, name: orNull(a.name), industry: orNull(a.industry), territory: orNull(a.territory),
+    owner_id: orNull(a.ownerId), version: a.version, deleted: a.deleted,
+  }),
+  newer: "excluded.version > accounts.version",
+};
+
+const PEOPLE: TableUpsert<PersonRow> = {
+  table: "people",
+  key: ["tenant_id", "person_id"],
+  columns: {
+    tenant_id: "VARCHAR", person_id: "VARCHAR", kind: "VARCHAR", first_name: "VARCHAR", last_name: "VARCHAR", email: "VARCHAR", phone: "VARCHAR",
+    title: "VARCHAR", owner_id: "VARCHAR", account_id: "VARCHAR", company: "VARCHAR", industry: "VARCHAR", status: "VARCHAR",
+    created_at: "TIMESTAMPTZ", updated_at: "TIMESTAMPTZ", version: "BIGINT", deleted: "BOOLEAN",
+  },
+  values: (p) => ({
+    tenant_id: p.tenantId, person_id: p.personId, kind: p.kind, first_name: orNull(p.firstName), last_name: orNull(p.lastName), email: orNull(p.email),
+    phone: orNull(p.phone), title: orNull(p.title), owner_id: orNull(p.ownerId), account_id: orNull(p.accountId), company: orNull(p.company),
+    industry: orNull(p.industry), status: orNull(p.status), created_at: p.createdAt ?? null, updated_at: p.updatedAt ?? null, version: p.version, deleted: p.deleted,
+  }),
+  newer: "excluded.version > people.version",
+};
+
+const CUSTOMER_VALUES: TableUpsert<CustomerValueRow> = {
+  table: "customer_values",
+  key: ["tenant_id", "account_id"],
+  columns: { tenant_id: "VARCHAR", account_id: "VARCHAR", value_class: "VARCHAR", churn_risk: "BOOLEAN", occurred_at: "TIMESTAMPTZ" },
+  values: (v) => ({ tenant_id: v.tenantId, account_id: v.accountId, value_class: orNull(v.valueClass), churn_risk: v.churnRisk, occurred_at: v.occurredAt }),
+  newer: "excluded.occurred_at >= customer_values.occurred_at",
+};
 
 /** Applies a batch of decoded events in one go (inside the projection's transaction). */
 export async function applyAudienceChanges(writer: ProjectionWriter, events: ProjectedEvent<AudienceChange>[]): Promise<void> {
@@ -161,38 +215,7 @@ export async function applyAudienceChanges(writer: ProjectionWriter, events: Pro
     else values.push(event.value);
   }
   const byVersion = (a: { version: number }, b: { version: number }) => a.version > b.version;
-  await upsert(
-    writer,
-    latest(accounts, (a) => `${a.tenantId}/${a.accountId}`, byVersion),
-    "INSERT INTO accounts (tenant_id, account_id, name, industry, territory, owner_id, version, deleted)",
-    "(?, ?, ?, ?, ?, ?, ?, ?)",
-    (a) => [a.tenantId, a.accountId, orNull(a.name), orNull(a.industry), orNull(a.territory), orNull(a.ownerId), a.version, a.deleted],
-    `ON CONFLICT (tenant_id, account_id) DO UPDATE SET name = excluded.name, industry = excluded.industry, territory = excluded.territory,
-      owner_id = excluded.owner_id, version = excluded.version, deleted = excluded.deleted WHERE excluded.version > accounts.version`,
-  );
-  await upsert(
-    writer,
-    latest(people, (p) => `${p.tenantId}/${p.personId}`, byVersion),
-    `INSERT INTO people (tenant_id, person_id, kind, first_name, last_name, email, phone, title, owner_id, account_id, company, industry, status,
-      created_at, updated_at, version, deleted)`,
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?)",
-    (p) => [
-      p.tenantId, p.personId, p.kind, orNull(p.firstName), orNull(p.lastName), orNull(p.email), orNull(p.phone), orNull(p.title),
-      orNull(p.ownerId), orNull(p.accountId), orNull(p.company), orNull(p.industry), orNull(p.status),
-      p.createdAt ?? null, p.updatedAt ?? null, p.version, p.deleted,
-    ],
-    `ON CONFLICT (tenant_id, person_id) DO UPDATE SET kind = excluded.kind, first_name = excluded.first_name, last_name = excluded.last_name,
-      email = excluded.email, phone = excluded.phone, title = excluded.title, owner_id = excluded.owner_id, account_id = excluded.account_id,
-      company = excluded.company, industry = excluded.industry, status = excluded.status, created_at = excluded.created_at,
-      updated_at = excluded.updated_at, version = excluded.version, deleted = excluded.deleted WHERE excluded.version > people.version`,
-  );
-  await upsert(
-    writer,
-    latest(values, (v) => `${v.tenantId}/${v.accountId}`, (a, b) => a.occurredAt > b.occurredAt),
-    "INSERT INTO customer_values (tenant_id, account_id, value_class, churn_risk, occurred_at)",
-    "(?, ?, ?, ?, ?::TIMESTAMPTZ)",
-    (v) => [v.tenantId, v.accountId, orNull(v.valueClass), v.churnRisk, v.occurredAt],
-    `ON CONFLICT (tenant_id, account_id) DO UPDATE SET value_class = excluded.value_class, churn_risk = excluded.churn_risk,
-      occurred_at = excluded.occurred_at WHERE excluded.occurred_at >= customer_values.occurred_at`,
-  );
+  await upsert(writer, ACCOUNTS, latest(accounts, (a) => `${a.tenantId}/${a.accountId}`, byVersion));
+  await upsert(writer, PEOPLE, latest(people, (p) => `${p.tenantId}/${p.personId}`, byVersion));
+  await upsert(writer, CUSTOMER_VALUES, latest(values, (v) => `${v.tenantId}/${v.accountId}`, (a, b) => a.occurredAt > b.occurredAt));
 }

@@ -9,7 +9,7 @@ import { connectBus, dropDatabase, runId } from "./support";
 
 // The AudienceReader campaigns launch from: an Audience in this process, on the stack's NATS
 // (Sales' events published here) and FerretDB (segments and list memberships written here).
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const run = runId();
 const acme = `acme-${run}`;

@@ -1,4 +1,7 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { EventBus } from "@relata/platform";
 import { SegmentChanged } from "@relata/proto/events/v1/marketing";
 import { CreateSegmentRequest, SegmentMatch, type SegmentPreview } from "@relata/proto/marketing/v1/segment";
@@ -9,7 +12,7 @@ import { as, connectBus, dropDatabase, eventually, failureOf, marketingClientsAt
 
 // Segments over the audience the service builds from Sales' events (published here straight onto
 // the SALES stream), through the built service's gRPC API.
-jest.setTimeout(90_000);
+jest.setTimeout(600_000);
 
 const run = runId();
 const acme = `acme-${run}`;
@@ -32,7 +35,17 @@ beforeAll(async () => {
   await publishLead(bus, "created", { id: `g1-${run}`, tenantId: globex, version: 1, firstName: "Gia", industry: "Retail" });
   marketing = await startMarketingProcess({ port: testServerPort(400) });
   clients = marketingClientsAt(marketing.address);
+  await caughtUp(clients);
 });
+
+/**
+ * Waits until a process's audience has replayed what the SALES stream held when it started (the
+ * stream is the stack's, with every earlier run's events: this may take a while).
+ */
+async function caughtUp(c: MarketingClients): Promise<void> {
+  const anyone = () => c.segments.previewSegment({ match: SegmentMatch.SEGMENT_MATCH_ALL, conditions: { values: [] }, sampleSize: 0 }, marketer);
+  await eventually(anyone, (p) => p.audienceCaughtUp, "the audience caught up with the SALES stream", 240_000);
+}
 
 afterAll(async () => {
   clients?.close();
@@ -123,4 +136,33 @@ test("a saved segment is a record of the tenant with its events, its conditions 
     "the segment's events",
   );
   expect(subjects).toEqual(["marketing.segment.created", "marketing.segment.deleted", "marketing.segment.restored"]);
+});
+
+test("the audience kept in a file survives a restart: what was applied stays, what came meanwhile is added once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "marketing-audience-"));
+  const env = { AUDIENCE_DB_PATH: join(dir, "audience.duckdb") };
+  const port = testServerPort(401);
+  const tenant = `restart-${run}`;
+  const mine = as(tenant, "mia", ["marketer"]);
+  const everyone = (c: MarketingClients) => c.segments.previewSegment({ match: SegmentMatch.SEGMENT_MATCH_ALL, conditions: { values: [] }, sampleSize: 50 }, mine);
+  try {
+    await publishLead(bus, "created", { id: `x1-${run}`, tenantId: tenant, version: 1, industry: "Retail" });
+    let replica = await startMarketingProcess({ port, database: marketing.database, env });
+    let c = marketingClientsAt(replica.address);
+    await caughtUp(c);
+    await eventually(() => everyone(c), (p) => p.count === "1" && p.audienceCaughtUp, "the first person");
+    c.close();
+    await replica.stop();
+
+    await publishLead(bus, "created", { id: `x2-${run}`, tenantId: tenant, version: 1, industry: "Retail" });
+    await publishLead(bus, "updated", { id: `x1-${run}`, tenantId: tenant, version: 2, industry: "Energy" });
+    replica = await startMarketingProcess({ port, database: marketing.database, env });
+    c = marketingClientsAt(replica.address);
+    const after = await eventually(() => everyone(c), (p) => p.count === "2" && p.sample.some((m) => m.industry === "Energy"), "the events published while it was down");
+    expect(after.sample.map((m) => [m.personId, m.industry]).sort()).toEqual([[`x1-${run}`, "Energy"], [`x2-${run}`, "Retail"]]);
+    c.close();
+    await replica.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -86,8 +86,9 @@ test("only a newer version applies; deleted leaves the audience and restored bri
 });
 
 test("several changes of one person in a batch keep the newest", async () => {
-  await apply(["sales.lead.updated", lead("t1", "l1", 2, { title: "Second" })], ["sales.lead.created", lead("t1", "l1", 1, { title: "First" })]);
-  expect(await projection.query("SELECT title FROM people")).toEqual([{ title: "Second" }]);
+  const awkward = `Second "quoted" 'single' \\ back, ünïcode, {"json": [1]}`;
+  await apply(["sales.lead.updated", lead("t1", "l1", 2, { title: awkward })], ["sales.lead.created", lead("t1", "l1", 1, { title: "First" })]);
+  expect(await projection.query("SELECT title, version, created_at FROM people")).toEqual([{ title: awkward, version: 2n, created_at: new Date("2026-03-01T00:00:00Z") }]);
 });
 
 test("a converted lead carries its status; Reporting's value joins on the contact's account", async () => {
