@@ -232,20 +232,44 @@ export class Projection<E> {
     this.current.set(source.stream, messages);
     const batchSize = this.spec.batchSize ?? 1_000;
     let batch: JsMsg[] = [];
+    let idle: NodeJS.Timeout | undefined;
+    // After a failed batch nothing later may be applied (its position would pass the failed events).
+    let failed = false;
+    const flush = async () => {
+      clearTimeout(idle);
+      if (!batch.length) return;
+      if (failed) throw new Error("an earlier batch failed");
+      const taken = batch;
+      batch = [];
+      const last = taken[taken.length - 1]!;
+      try {
+        await this.applyBatch(source, taken);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+      behind.set({ projection: this.spec.name, stream: source.stream }, last.info.pending);
+      if (last.info.pending === 0) this.markCaughtUp(source.stream);
+    };
     try {
       for await (const msg of messages) {
         batch.push(msg);
-        // Apply when the batch is full or when nothing more is waiting in the stream.
-        if (batch.length >= batchSize || msg.info.pending === 0) {
-          const last = msg;
-          await this.applyBatch(source, batch);
-          batch = [];
-          behind.set({ projection: this.spec.name, stream: source.stream }, last.info.pending);
-          if (last.info.pending === 0) this.markCaughtUp(source.stream);
+        // Apply when the batch is full or nothing more is waiting in the stream; otherwise soon
+        // anyway, should the next message not come (one removed from the stream meanwhile).
+        if (batch.length >= batchSize || msg.info.pending === 0) await flush();
+        else {
+          clearTimeout(idle);
+          idle = setTimeout(() => {
+            flush().catch((err: unknown) => {
+              this.logger.warn({ err: String(err), stream: source.stream }, "projection batch failed; resuming from the recorded position");
+              void messages.close();
+            });
+          }, 500);
         }
         if (this.stopped) break;
       }
     } finally {
+      clearTimeout(idle);
       this.current.delete(source.stream);
       await messages.close().catch(() => undefined);
     }
