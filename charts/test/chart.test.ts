@@ -306,6 +306,22 @@ describe("configuration", () => {
     expect(ownEnv.find((e: any) => e.name === "UNSUBSCRIBE_SECRET").valueFrom.secretKeyRef).toEqual({ name: "relata-marketing-links", key: "UNSUBSCRIBE_SECRET" });
   });
 
+  test("a local store: an emptyDir of each pod, mounted where its variables point, for the workloads that ask only", () => {
+    const ms = render("--set", "services.reporting.enabled=true", "--set", "services.reporting.localStore.mountPath=/data/", "--set", "services.reporting.localStore.sizeLimit=512Mi", "--set", "services.reporting.localStore.files.REPORT_DB_PATH=report.duckdb", "--set", "services.reporting.localStore.files.CUBE_DB_PATH=cube.duckdb");
+    const store = (workload: string) => {
+      const spec = podSpec(named(ms, "Deployment", `relata-${workload}`));
+      const c = spec.containers[0] as Container & { volumeMounts: { name: string; mountPath: string }[] };
+      const volume = spec.volumes.find((v: any) => v.name === "local-store");
+      const mount = c.volumeMounts.find((v) => v.name === "local-store");
+      const paths = Object.fromEntries((c.env ?? []).filter((e: any) => /_DB_PATH$/.test(e.name)).map((e: any) => [e.name, e.value]));
+      return { emptyDir: volume?.emptyDir, mountPath: mount?.mountPath, paths };
+    };
+    expect(store("marketing")).toEqual({ emptyDir: { sizeLimit: "2Gi" }, mountPath: "/var/lib/relata", paths: { AUDIENCE_DB_PATH: "/var/lib/relata/audience.duckdb" } });
+    expect(store("reporting")).toEqual({ emptyDir: { sizeLimit: "512Mi" }, mountPath: "/data/", paths: { CUBE_DB_PATH: "/data/cube.duckdb", REPORT_DB_PATH: "/data/report.duckdb" } });
+    expect(store("sales")).toEqual({ emptyDir: undefined, mountPath: undefined, paths: {} });
+    expect(refusal("--set", "services.marketing.localStore.files.AUDIENCE_DB_PATH=../escape")).toMatch(/localStore/);
+  });
+
   test("NATS credentials from an existing Secret", () => {
     const ms = render(...VALUE_SETS.production!);
     const env = containersOf(named(ms, "Deployment", "relata-sales"), false)[0]!.env!;

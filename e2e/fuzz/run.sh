@@ -89,6 +89,9 @@ FUZZ_UNSUBSCRIBE_TOKEN=$(curl -fsS -X POST "$GATEWAY_URL/v1/consents/unsubscribe
 FUZZ_MARKETING_LIST_ID=$(fixture /v1/marketing-lists marketing-list '{"name": "Fuzzing fixture"}')
 FUZZ_CAMPAIGN_ID=$(fixture /v1/campaigns campaign '{"name": "Fuzzing fixture"}')
 export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID FUZZ_CAMPAIGN_ID
+# Marketing's audience and segments: a segment.
+FUZZ_SEGMENT_ID=$(fixture /v1/segments segment '{"name": "Fuzzing fixture", "conditions": [{"field": "industry", "operator": "equals", "value": "Retail"}]}')
+export FUZZ_SEGMENT_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
 # Marketing's responses and lead scoring: a campaign to respond to (a draft until the campaigns'
 # lifecycle launches it: responses to it are then refused with 409) and a behaviour scoring rule.

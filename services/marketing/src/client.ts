@@ -7,6 +7,7 @@ import { MarketingListServiceService } from "@relata/proto/marketing/v1/marketin
 import { CampaignResultsServiceService } from "@relata/proto/marketing/v1/results";
 import { ResponseServiceService } from "@relata/proto/marketing/v1/response";
 import { ScoringRuleServiceService } from "@relata/proto/marketing/v1/scoring";
+import { SegmentServiceService } from "@relata/proto/marketing/v1/segment";
 
 /**
  * Marketing's gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -22,6 +23,7 @@ export const marketingServices = {
   results: CampaignResultsServiceService,
   responses: ResponseServiceService,
   scoringRules: ScoringRuleServiceService,
+  segments: SegmentServiceService,
 };
 
 /** Promise clients of every Marketing gRPC service. */

@@ -1,6 +1,6 @@
 import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
-import { callListRoutes, campaignRoutes, consentRoutes, marketingListRoutes, RESPONSE_OPERATIONS, responseRoutes, resultsRoutes, scoringRuleRoutes, surveyRoutes } from "./http";
+import { callListRoutes, campaignRoutes, consentRoutes, marketingListRoutes, RESPONSE_OPERATIONS, responseRoutes, resultsRoutes, scoringRuleRoutes, segmentRoutes, surveyRoutes } from "./http";
 import { CALLERS, MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
 
 /**
@@ -14,6 +14,7 @@ export const marketingBackend = defineBackend({
   services: marketingServices,
   routes: (marketing) => [
     ...campaignRoutes(marketing),
+    ...segmentRoutes(marketing),
     ...callListRoutes(marketing),
     ...surveyRoutes(marketing),
     ...responseRoutes(marketing),
@@ -22,7 +23,7 @@ export const marketingBackend = defineBackend({
     ...marketingListRoutes(marketing),
     ...scoringRuleRoutes(marketing),
   ],
-  tags: ["Campaigns", "Consent", "Marketing lists", "Lead scoring"],
+  tags: ["Campaigns", "Segments", "Marketing lists", "Consent", "Lead scoring"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
   permissions: {

@@ -2,7 +2,8 @@
 import "@relata/platform/register";
 import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, type RunningService } from "@relata/platform";
 import { MARKETING_STREAM, SALES_STREAM } from "./events/stream";
-import { audienceNotBuilt } from "./audience";
+import { Audience } from "./audience";
+import { segmentService } from "./rpc/segments";
 import { campaignService } from "./rpc/campaigns";
 import { callListService } from "./rpc/call-lists";
 import { surveyService } from "./rpc/surveys";
@@ -47,6 +48,15 @@ export const marketingEnv = {
    * lead_scores; a score is sent only when its rounded value changed). Daily: half-lives are days.
    */
   LEAD_SCORE_DECAY_INTERVAL_MS: env.durationMs(24 * 60 * 60 * 1000),
+  /**
+   * The audience's DuckDB file, one per replica (never shared: DuckDB locks it), rebuilt from the
+   * streams when missing. The chart puts it on an emptyDir volume; the default, ":memory:",
+   * rebuilds it at every start (the local stack, tests that run several processes).
+   */
+  AUDIENCE_DB_PATH: z.string().min(1).default(":memory:"),
+  /** DuckDB's share of the machine for the audience. */
+  AUDIENCE_DB_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  AUDIENCE_DB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i, "must be a size such as 512MB").default("512MB"),
 };
 
 export type MarketingService = RunningService<typeof marketingEnv>;
@@ -77,23 +87,29 @@ export function startMarketing(): Promise<MarketingService> {
       const repos = marketingRepositories(models, publish);
 
       const purgeLogger = logger.child({ component: "recycle-bin-purge" });
-      const purge = () => void repos.campaigns.purgeDeleted().then(
-        (purged) => purged && purgeLogger.info({ purged }, "purged campaigns deleted more than 30 days ago"),
-        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
-      );
+      // Every resource with a recycle bin, purged of what was deleted more than 30 days ago.
+      const binned = { campaigns: repos.campaigns, segments: repos.segments, "marketing lists": repos.marketingLists, "scoring rules": repos.scoringRules };
+      const purge = () => {
+        for (const [what, repo] of Object.entries(binned)) {
+          void repo.purgeDeleted().then(
+            (purged) => purged && purgeLogger.info({ purged }, `purged ${what} deleted more than 30 days ago`),
+            (err: unknown) => purgeLogger.warn({ err: String(err), what }, "recycle bin purge failed; will retry"),
+          );
+        }
+      };
       const purger = setInterval(purge, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
       purger.unref();
       purge();
 
-      const purgeLists = () => void repos.marketingLists.purgeDeleted().then(
-        (purged) => purged && purgeLogger.info({ purged }, "purged marketing lists deleted more than 30 days ago"),
-        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
-      );
-      const listPurger = setInterval(purgeLists, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
-      listPurger.unref();
-      purgeLists();
-
-      const audience = audienceNotBuilt;
+      // Serves at once; until it has caught up with the streams a preview says so (audience_caught_up).
+      const audience = await Audience.open({
+        path: config.AUDIENCE_DB_PATH,
+        bus,
+        logger,
+        models,
+        threads: config.AUDIENCE_DB_THREADS,
+        memoryLimit: config.AUDIENCE_DB_MEMORY_LIMIT,
+      });
       const unsubscribeLinks = new UnsubscribeLinks(config.UNSUBSCRIBE_SECRET);
       const deps: MarketingDeps = { repos, models, publish, bus, logger, audience, unsubscribeLinks };
 
@@ -115,15 +131,15 @@ export function startMarketing(): Promise<MarketingService> {
       const campaignClock = await new CampaignClock(bus, deps, logger.child({ component: "campaign-clock" }), config.CAMPAIGN_CLOCK_DURABLE).start();
 
       return {
-        services: [campaignService(deps), callListService(deps), surveyService(deps), consentService(deps), marketingListService(deps), resultsService(deps), responseService(deps), scoringRuleService(deps, rescore)],
+        services: [campaignService(deps), segmentService(deps, audience), callListService(deps), surveyService(deps), consentService(deps), marketingListService(deps), resultsService(deps), responseService(deps), scoringRuleService(deps, rescore)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(purger);
-          clearInterval(listPurger);
           clearInterval(decay);
           await scoring.stop();
           await campaignClock.stop();
           await relay.stop();
+          await audience.close();
         },
       };
     },

@@ -1,4 +1,4 @@
-import { enumCodec, f, resource } from "@relata/platform/resource";
+import { enumCodec, f, resource, Subdocument } from "@relata/platform/resource";
 import { Campaign, CampaignStatus, CreateCampaignRequest, ListCampaignsRequest, UpdateCampaignRequest, type LaunchReport } from "@relata/proto/marketing/v1/campaign";
 import { Channel } from "@relata/proto/marketing/v1/channel";
 import { z } from "zod";
@@ -15,6 +15,8 @@ import {
   UpdateScoringRuleRequest,
 } from "@relata/proto/marketing/v1/scoring";
 import { MARKETERS, RESULT_READERS } from "./roles";
+import { CreateSegmentRequest, ListSegmentsRequest, Segment, SegmentMatch, UpdateSegmentRequest, type SegmentCondition } from "@relata/proto/marketing/v1/segment";
+import { MAX_CONDITIONS, SegmentConditionRow } from "./domain/segment-catalogue";
 
 /**
  * Marketing's CRUD resources, described once: the API's schemas, the service's input checks,
@@ -115,7 +117,33 @@ export const scoringRule = resource<ScoringRule, CreateScoringRuleRequest, Updat
   },
 });
 
+/** A condition as the collection keeps it; its value is any JSON (an empty definition is mongoose's Mixed). */
+const storedCondition = new Subdocument({ field: String, operator: String, value: {} });
+
+export const segmentMatch = enumCodec(SegmentMatch, "SEGMENT_MATCH_");
+
+export const segment = resource<Segment, CreateSegmentRequest, UpdateSegmentRequest, ListSegmentsRequest>()({
+  name: "marketing.segment",
+  path: "/v1/segments",
+  collection: "segments",
+  fields: {
+    name: f.text(200).required().sortable(),
+    description: f.text(2_000).clearable(),
+    match: f.enum(segmentMatch).defaulted('"all" (every condition) unless "any" (at least one).'),
+    conditions: f
+      .rows<SegmentCondition>(SegmentConditionRow, { max: MAX_CONDITIONS, mongo: storedCondition })
+      .describe("Rules over the audience (docs/marketing.md lists the fields and operators). None: the whole audience.")
+      .example([{ field: "industry", operator: "equals", value: "Retail" }]),
+    ownerId: f.owner().filter(),
+  },
+  access: {
+    read: MARKETERS,
+    write: MARKETERS,
+    scopes: { read: "marketing:read" },
+  },
+});
+
 /** Every CRUD resource of Marketing, in the order the API lists them. */
-export const MARKETING_RESOURCES = [campaign, marketingList, scoringRule] as const;
+export const MARKETING_RESOURCES = [campaign, segment, marketingList, scoringRule] as const;
 
 export const consentStatus = enumCodec(ConsentStatus, "CONSENT_STATUS_");

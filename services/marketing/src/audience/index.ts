@@ -1,15 +1,4 @@
-import { StateConflict } from "@relata/platform";
-import type { AudienceReader } from "../domain/types";
-
-/**
- * The audience is being built (its projection from Sales' events lands with segments): until
- * then a launch that needs it is refused rather than launched to nobody.
- */
-export const audienceNotBuilt: AudienceReader = {
-  targets() {
-    throw new StateConflict("the audience is not available yet");
-  },
-  people() {
-    return Promise.reject(new StateConflict("the audience is not available yet"));
-  },
-};
+// Marketing's audience: its copy of Sales' people in a local DuckDB read model, and how segments
+// and campaigns read it (the AudienceReader port of src/domain/types.ts).
+export { Audience, TARGET_BATCH, type AudienceMemberRow, type AudienceOptions, type SegmentPreviewResult } from "./audience";
+export { conditionSql, rulesSql, anyOfSql, type SegmentRules } from "./sql";

@@ -1,7 +1,8 @@
 import { toMessage, type ResourceRecord } from "@relata/platform/resource";
 import type { Campaign } from "@relata/proto/marketing/v1/campaign";
 import type { Consent, ConsentChange } from "@relata/proto/marketing/v1/consent";
-import type { CampaignRecord, ConsentRecord, MarketingListRecord } from "../domain/types";
+import type { CampaignRecord, ConsentRecord, MarketingListRecord, SegmentRecord } from "../domain/types";
+import type { Segment } from "@relata/proto/marketing/v1/segment";
 import type { ConsentChangeRecord } from "../domain/consent";
 import type { MarketingList } from "@relata/proto/marketing/v1/marketing_list";
 import type { CampaignResponse } from "@relata/proto/marketing/v1/response";
@@ -9,7 +10,7 @@ import type { ScoringRule } from "@relata/proto/marketing/v1/scoring";
 import type { ResponseRecord } from "../domain/response";
 import type { ScoringRuleRecord } from "../domain/scoring";
 import { Channel } from "@relata/proto/marketing/v1/channel";
-import { campaign, channel, consentStatus, marketingList, responseType, scoringRule } from "../resources";
+import { campaign, channel, consentStatus, marketingList, responseType, scoringRule, segment } from "../resources";
 
 export const toCampaign = (r: CampaignRecord): Campaign => toMessage(campaign, r as unknown as ResourceRecord<typeof campaign.fields>);
 
@@ -52,3 +53,5 @@ export const toCampaignResponse = (r: ResponseRecord): CampaignResponse => ({
   recordedBy: r.recordedBy,
   createdAt: r.createdAt.toISOString(),
 });
+
+export const toSegment = (r: SegmentRecord): Segment => toMessage(segment, r as unknown as ResourceRecord<typeof segment.fields>);

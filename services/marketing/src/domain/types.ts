@@ -1,6 +1,7 @@
 import type { BaseRecord } from "@relata/platform";
 import type { ResourceRecord } from "@relata/platform/resource";
 import type { campaign, campaignStatus, channel, marketingList } from "../resources";
+import type { SegmentConditionValue } from "./segment-catalogue";
 
 /**
  * Marketing's records as the service keeps them. Enumerations are short lowercase names here
@@ -185,5 +186,15 @@ export interface ListMemberRecord {
 }
 
 export interface MarketingListRecord extends BaseRecord, Omit<ResourceRecord<typeof marketingList.fields>, keyof BaseRecord> {
+  ownerId: string;
+}
+
+export type SegmentMatchWord = "all" | "any";
+
+export interface SegmentRecord extends BaseRecord {
+  name: string;
+  description?: string;
+  match?: SegmentMatchWord;
+  conditions: SegmentConditionValue[];
   ownerId: string;
 }

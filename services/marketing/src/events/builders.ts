@@ -1,7 +1,7 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import { CampaignChanged, ConsentChanged, LeadScored, MarketingListChanged, ResponseRecorded, ScoringRuleChanged } from "@relata/proto/events/v1/marketing";
-import { toCampaign, toConsentChange, toMarketingList, toScoringRule } from "../codec/mappers";
-import type { CampaignRecord, MarketingListRecord } from "../domain/types";
+import { CampaignChanged, ConsentChanged, LeadScored, MarketingListChanged, ResponseRecorded, ScoringRuleChanged, SegmentChanged } from "@relata/proto/events/v1/marketing";
+import { toCampaign, toConsentChange, toMarketingList, toScoringRule, toSegment } from "../codec/mappers";
+import type { CampaignRecord, MarketingListRecord, SegmentRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
 import type { ResponseRecord } from "../domain/response";
 import type { ScoringRuleRecord } from "../domain/scoring";
@@ -54,4 +54,8 @@ export function scoringRuleEvent(kind: "created" | "updated" | "deleted" | "rest
 /** A lead's new score for Sales, which applies it only when `scoredAt` is later than the one the lead holds. */
 export function leadScoredEvent(leadId: string, score: number, scoredAt: Date, actor: Actor): PendingEvent {
   return buildEvent(SUBJECTS.leadScored, leadId, actor, scoredAt, (meta) => LeadScored.encode({ meta, leadId, score, scoredAt: scoredAt.toISOString() }).finish());
+}
+
+export function segmentEvent(kind: "created" | "updated" | "deleted" | "restored", r: SegmentRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(RESOURCE_SUBJECTS.segment[kind], r._id, actor, at, (meta) => SegmentChanged.encode({ meta, segment: toSegment(r) }).finish());
 }

@@ -1,6 +1,6 @@
 import type { StreamSpec } from "@relata/platform";
 import { eventSubjects } from "@relata/platform/resource";
-import { campaign, marketingList, scoringRule } from "../resources";
+import { campaign, marketingList, scoringRule, segment } from "../resources";
 
 /**
  * The stream every Marketing event is published on. It holds message schedules too: a
@@ -9,7 +9,7 @@ import { campaign, marketingList, scoringRule } from "../resources";
 export const MARKETING_STREAM: StreamSpec = { name: "MARKETING", subjects: ["marketing.>"], allowMsgSchedules: true };
 
 /** The generic changes of each CRUD resource, from its description: `marketing.campaign.created|updated|deleted|restored`. */
-export const RESOURCE_SUBJECTS = { campaign: eventSubjects(campaign), marketingList: eventSubjects(marketingList), scoringRule: eventSubjects(scoringRule) };
+export const RESOURCE_SUBJECTS = { campaign: eventSubjects(campaign), marketingList: eventSubjects(marketingList), scoringRule: eventSubjects(scoringRule), segment: eventSubjects(segment) };
 
 /** The rest of the event catalogue (docs/events.md). */
 export const SUBJECTS = {

@@ -11,3 +11,4 @@ export * from "./routes/results";
 export * from "./schemas/results";
 export * from "./routes/responses";
 export * from "./routes/scoring";
+export * from "./routes/segments";

@@ -1,11 +1,11 @@
 import { outboxFields, type Stored } from "@relata/platform";
 import { mongooseSchema } from "@relata/platform/resource";
 import { Schema, type Connection, type Model } from "mongoose";
-import type { CampaignMemberRecord, CampaignRecord, ConsentRecord, ListMemberRecord, MarketingListRecord } from "../domain/types";
+import type { CampaignMemberRecord, CampaignRecord, ConsentRecord, ListMemberRecord, MarketingListRecord, SegmentRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
 import type { AttributedLeadRecord, OpportunityVersionRecord, ResponseFactRecord } from "../domain/attribution";
 import type { CallAttemptRecord, CallRecord, SurveyAnswerSetRecord, SurveyRecord } from "../domain/types";
-import { campaign, marketingList } from "../resources";
+import { campaign, marketingList, segment } from "../resources";
 import { responseSchema } from "./response-schema";
 import { scoringRuleSchema, leadScoreSchema, type LeadScoreRecord } from "./scoring-schema";
 import type { ResponseRecord } from "../domain/response";
@@ -186,6 +186,9 @@ export const responseFactSchema = new Schema<ResponseFactRecord>(
 );
 responseFactSchema.index({ tenantId: 1, campaignId: 1, type: 1 });
 
+export const segmentSchema = mongooseSchema(segment) as unknown as Schema<Stored<SegmentRecord>>;
+segmentSchema.path("ownerId").required(true);
+
 export interface MarketingModels {
   campaigns: Model<Stored<CampaignRecord>>;
   consents: Model<ConsentRecord>;
@@ -203,6 +206,7 @@ export interface MarketingModels {
   responses: Model<Stored<ResponseRecord>>;
   scoringRules: Model<Stored<ScoringRuleRecord>>;
   leadScores: Model<Stored<LeadScoreRecord>>;
+  segments: Model<Stored<SegmentRecord>>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -224,10 +228,11 @@ export function createModels(db: Connection): MarketingModels {
     responses: db.model<Stored<ResponseRecord>>("CampaignResponse", responseSchema, "campaign_responses"),
     scoringRules: db.model<Stored<ScoringRuleRecord>>("ScoringRule", scoringRuleSchema),
     leadScores: db.model<Stored<LeadScoreRecord>>("LeadScore", leadScoreSchema, "lead_scores"),
+    segments: db.model<Stored<SegmentRecord>>("Segment", segmentSchema),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: MarketingModels): Model<unknown>[] {
-  return [models.campaigns, models.callAttempts, models.consentChanges, models.marketingLists, models.responses, models.scoringRules, models.leadScores] as unknown as Model<unknown>[];
+  return [models.campaigns, models.callAttempts, models.consentChanges, models.marketingLists, models.responses, models.scoringRules, models.leadScores, models.segments] as unknown as Model<unknown>[];
 }

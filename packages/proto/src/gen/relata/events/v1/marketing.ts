@@ -8,6 +8,7 @@ import { Campaign } from "../../marketing/v1/campaign";
 import { ConsentChange } from "../../marketing/v1/consent";
 import { MarketingList } from "../../marketing/v1/marketing_list";
 import { ScoringRule } from "../../marketing/v1/scoring";
+import { Segment } from "../../marketing/v1/segment";
 import { EventMeta } from "./meta";
 
 /**
@@ -133,6 +134,15 @@ export interface ConsentChanged {
 export interface MarketingListChanged {
   meta?: EventMeta | undefined;
   list?: MarketingList | undefined;
+}
+
+/**
+ * marketing.segment.created, marketing.segment.updated, marketing.segment.deleted,
+ * marketing.segment.restored
+ */
+export interface SegmentChanged {
+  meta?: EventMeta | undefined;
+  segment?: Segment | undefined;
 }
 
 function createBaseCampaignChanged(): CampaignChanged {
@@ -974,6 +984,75 @@ export const MarketingListChanged: MessageFns<MarketingListChanged> = {
     message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
     message.list = (object.list !== undefined && object.list !== null)
       ? MarketingList.fromPartial(object.list)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSegmentChanged(): SegmentChanged {
+  return { meta: undefined, segment: undefined };
+}
+
+export const SegmentChanged: MessageFns<SegmentChanged> = {
+  encode(message: SegmentChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.segment !== undefined) {
+      Segment.encode(message.segment, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SegmentChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSegmentChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.segment = Segment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SegmentChanged>, I>>(base?: I): SegmentChanged {
+    return SegmentChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SegmentChanged>, I>>(object: I): SegmentChanged {
+    const message = createBaseSegmentChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.segment = (object.segment !== undefined && object.segment !== null)
+      ? Segment.fromPartial(object.segment)
       : undefined;
     return message;
   },
