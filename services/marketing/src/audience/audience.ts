@@ -139,6 +139,8 @@ export class Audience implements AudienceReader {
    * and no earlier list gave already.
    */
   async *targets(tenantId: string, targets: AudienceTargets): AsyncGenerator<AudiencePerson[]> {
+    // A launch fixes its members from this: never from an audience still replaying after a start.
+    await this.caughtUp();
     const segments = await this.segmentRules(tenantId, targets.segmentIds);
     const inSegments = anyOfSql(segments);
     let batch: AudiencePerson[] = [];
@@ -169,6 +171,8 @@ export class Audience implements AudienceReader {
   }
 
   async people(tenantId: string, personIds: readonly string[]): Promise<AudiencePerson[]> {
+    // Whoever is not known yet is refused by the callers: wait until the audience is complete.
+    await this.caughtUp();
     const out: AudiencePerson[] = [];
     const ids = [...new Set(personIds)];
     for (let i = 0; i < ids.length; i += TARGET_BATCH) {

@@ -1,4 +1,6 @@
 import { toMessage, type ResourceRecord } from "@relata/platform/resource";
+import type { SurveySummary } from "@relata/proto/marketing/v1/survey";
+import type { SurveyTally } from "../domain/survey";
 import type { Campaign } from "@relata/proto/marketing/v1/campaign";
 import type { Consent, ConsentChange } from "@relata/proto/marketing/v1/consent";
 import type { CampaignRecord, ConsentRecord, MarketingListRecord, SegmentRecord } from "../domain/types";
@@ -55,3 +57,10 @@ export const toCampaignResponse = (r: ResponseRecord): CampaignResponse => ({
 });
 
 export const toSegment = (r: SegmentRecord): Segment => toMessage(segment, r as unknown as ResourceRecord<typeof segment.fields>);
+
+/** A survey's tally as the API serves it (its own endpoint and the campaign's results). */
+export const toSurveySummary = (campaignId: string, tally: SurveyTally): SurveySummary => ({
+  campaignId,
+  respondents: String(tally.respondents),
+  questions: tally.questions.map((q) => ({ ...q, answered: String(q.answered), choices: q.choices.map((x) => ({ option: x.option, count: String(x.count) })) })),
+});

@@ -3,6 +3,8 @@ import { CampaignResultsServiceService, type CampaignResults } from "@relata/pro
 import { z } from "zod";
 import { latestOpportunities, returnOnInvestment, sumByCurrency, type OpportunityVersion } from "../domain/results";
 import type { MarketingModels } from "../store/models";
+import { toSurveySummary } from "../codec/mappers";
+import { surveySummary } from "../workflows/survey-summary";
 import type { MarketingDeps } from "./context";
 
 /** The request schemas, by RPC (exported for tests). */
@@ -17,11 +19,14 @@ export const ROI_SOURCE = "marketing";
  * A campaign's results from the facts the attribution consumer wrote: a handful of queries per
  * campaign, none over the whole tenant.
  */
-export async function campaignResults(models: MarketingModels, tenantId: string, campaign: { _id: string; actualCost?: { amount: string; currency: string } | null }): Promise<CampaignResults> {
+export async function campaignResults(
+  models: MarketingModels,
+  tenantId: string,
+  campaign: { _id: string; actualCost?: { amount: string; currency: string } | null; launchReport?: { members: number } | null },
+): Promise<CampaignResults> {
   const campaignId = campaign._id;
-  const [members, responses, leads] = await Promise.all([
-    // Until launch keeps the member count on the campaign: the members it fixed.
-    models.campaignMembers.countDocuments({ tenantId, campaignId }),
+  const [survey, responses, leads] = await Promise.all([
+    surveySummary(models, tenantId, campaignId),
     models.responseFacts.aggregate<{ _id: string; count: number }>([{ $match: { tenantId, campaignId } }, { $group: { _id: "$type", count: { $sum: 1 } } }]),
     models.attributedLeads.find({ tenantId, campaignId }, { leadId: 1 }).lean(),
   ]);
@@ -34,7 +39,8 @@ export async function campaignResults(models: MarketingModels, tenantId: string,
   const roi = returnOnInvestment(wonRevenue, cost);
   return {
     campaignId,
-    members: String(members),
+    // The members its launch fixed (0 before it launched).
+    members: String(campaign.launchReport?.members ?? 0),
     responses: responses.map((r) => ({ type: r._id, count: String(r.count) })).sort((a, b) => a.type.localeCompare(b.type)),
     leadsCreated: String(leads.length),
     opportunities: {
@@ -46,6 +52,7 @@ export async function campaignResults(models: MarketingModels, tenantId: string,
     actualCost: cost,
     roi: roi ?? "",
     roiSource: roi === null ? "" : ROI_SOURCE,
+    survey: survey ? toSurveySummary(campaignId, survey) : undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import { checkAnswers, checkQuestions } from "../domain/survey";
 import type { SurveyAnswerSetRecord, SurveyRecord } from "../domain/types";
 import { memberId } from "../store/campaign-members";
 import { surveyId, surveySummary } from "../workflows/survey-summary";
+import { toSurveySummary } from "../codec/mappers";
 import type { MarketingDeps } from "./context";
 
 const list = <T extends z.ZodType>(item: T) => z.array(item, { error: "must be a list" }).default([]);
@@ -100,11 +101,7 @@ export function surveyService(deps: MarketingDeps): ServiceRegistration {
         const c = await repos.campaigns.in(ctx).get(input.campaignId);
         const summary = await surveySummary(models, c.tenantId, c._id);
         if (!summary) throw new NotFound("survey", c._id, `campaign ${c._id} has no survey`);
-        return {
-          campaignId: c._id,
-          respondents: String(summary.respondents),
-          questions: summary.questions.map((q) => ({ ...q, answered: String(q.answered), choices: q.choices.map((x) => ({ option: x.option, count: String(x.count) })) })),
-        };
+        return toSurveySummary(c._id, summary);
       },
     },
     logger,

@@ -59,11 +59,12 @@ test("a campaign's results: members, responses by type, its leads, their opportu
   const other = await clients.campaigns.createCampaign(CreateCampaignRequest.fromPartial({ name: "Other" }), marketer);
   const C = campaign.id;
 
-  // Two members fixed at launch (the campaigns area's launch writes these).
-  const models = createModels(db);
-  await models.campaignMembers.insertMany(
-    ["p1", "p2"].map((personId) => ({ _id: `${acme}/${C}:${personId}`, tenantId: acme, campaignId: C, personId, kind: "lead", channels: ["email"], addedAt: new Date() })),
-  );
+  // Two members fixed at launch: the launch report says so (set here as a launch leaves it, once
+  // the campaign's created event is published, so the relay's removal of it cannot undo the write).
+  const campaigns = db.collection<{ _id: string; outbox?: unknown[] }>("campaigns");
+  await eventually(() => campaigns.findOne({ _id: C }), (d) => !!d && !d.outbox?.length, "the campaign's created event published");
+  const report = { members: 2, excluded: 0, consentWithdrawnEmail: 0, consentWithdrawnPhone: 0, consentWithdrawnSms: 0, consentWithdrawnPost: 0, noEmail: 0, noPhone: 0 };
+  await campaigns.updateOne({ _id: C }, { $set: { status: "running", launchReport: report } });
 
   // Responses: two opened, one interested (delivered twice).
   await publish("marketing.response.recorded", acme, response(acme, C, "opened"));
@@ -123,6 +124,7 @@ test("a campaign's results: members, responses by type, its leads, their opportu
   );
   expect(results).toEqual(expected);
   // The facts: one per event, the redeliveries wrote nothing.
+  const models = createModels(db);
   expect(await models.opportunityVersions.countDocuments({ tenantId: acme, opportunityId: "opp-1" })).toBe(3);
   expect(await models.responseFacts.countDocuments({ tenantId: acme, campaignId: C })).toBe(3);
 

@@ -1,6 +1,7 @@
 import type { CampaignResults } from "@relata/proto/marketing/v1/results";
 import { Money, named } from "@relata/platform/http";
 import { z } from "zod";
+import { SurveySummaryJson, surveySummaryJson } from "./survey";
 
 const Count = z.number().int().min(0);
 
@@ -19,6 +20,7 @@ export const CampaignResultsJson = named(
         "Return on investment, (won revenue − cost) / cost, 4 decimals; null without a cost or when the won revenue is in another currency than the cost (or in several).",
       example: "1.5000",
     }),
+    survey: SurveySummaryJson.nullable().meta({ description: "Its survey's summary; null when it carries none." }),
     roiSource: z.enum(["marketing"]).nullable().meta({ description: "Who computed roi: Marketing's own figure until Reporting computes it." }),
   }),
   "What a campaign achieved, from the events of Marketing and Sales (attributed as they arrive).",
@@ -34,4 +36,5 @@ export const campaignResultsJson = (r: CampaignResults): z.output<typeof Campaig
   actualCost: r.actualCost ? ({ amount: r.actualCost.amount, currency: r.actualCost.currency } as z.output<typeof Money>) : null,
   roi: r.roi || null,
   roiSource: r.roiSource === "marketing" ? "marketing" : null,
+  survey: r.survey ? surveySummaryJson(r.survey) : null,
 });

@@ -16,6 +16,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Money } from "../../common/v1/common";
+import { SurveySummary } from "./survey";
 
 /** How many responses of one type a campaign received. */
 export interface ResponseCount {
@@ -54,6 +55,8 @@ export interface CampaignResults {
   roi: string;
   /** Who computed roi: "marketing" (Marketing's own figure) until Reporting computes it. */
   roiSource: string;
+  /** The survey's summary (counts per choice, averages of scales); absent when it carries none. */
+  survey?: SurveySummary | undefined;
 }
 
 export interface GetCampaignResultsRequest {
@@ -217,6 +220,7 @@ function createBaseCampaignResults(): CampaignResults {
     actualCost: undefined,
     roi: "",
     roiSource: "",
+    survey: undefined,
   };
 }
 
@@ -248,6 +252,9 @@ export const CampaignResults: MessageFns<CampaignResults> = {
     }
     if (message.roiSource !== "") {
       writer.uint32(74).string(message.roiSource);
+    }
+    if (message.survey !== undefined) {
+      SurveySummary.encode(message.survey, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -337,6 +344,14 @@ export const CampaignResults: MessageFns<CampaignResults> = {
             message.roiSource = reader.string();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.survey = SurveySummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -367,6 +382,9 @@ export const CampaignResults: MessageFns<CampaignResults> = {
       : undefined;
     message.roi = object.roi ?? "";
     message.roiSource = object.roiSource ?? "";
+    message.survey = (object.survey !== undefined && object.survey !== null)
+      ? SurveySummary.fromPartial(object.survey)
+      : undefined;
     return message;
   },
 };
