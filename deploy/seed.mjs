@@ -106,3 +106,25 @@ for (const tenant of Object.keys(DEMO)) {
   }
   console.log(`seeded ${tenant}: a support queue and ${cases.length} cases`);
 }
+
+// Marketing: a segment of the tenant's new leads and a draft email campaign on it (launched by
+// hand from the API; nothing is scored: a scoring rule would change the seeded leads' versions).
+for (const tenant of Object.keys(DEMO)) {
+  const marketer = await token(`${tenant}-marketer`);
+  const segment = await call(marketer, "POST", "/v1/segments", {
+    name: "New leads",
+    match: "all",
+    conditions: [
+      { field: "kind", operator: "equals", value: "lead" },
+      { field: "lifecycleStage", operator: "equals", value: "new" },
+    ],
+  }, `seed-${tenant}-segment`);
+  await call(marketer, "POST", "/v1/campaigns", {
+    name: "Spring product webinar",
+    objective: "30 registrations",
+    channels: ["email"],
+    segmentIds: [segment.id],
+    budget: { amount: "5000.00", currency: "EUR" },
+  }, `seed-${tenant}-campaign`);
+  console.log(`seeded ${tenant}: a segment of new leads and a draft campaign on it`);
+}
