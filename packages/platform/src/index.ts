@@ -27,3 +27,4 @@ export * from "./store/repository";
 export * from "./store/recycle-bin-rpc";
 export * from "./store/claims";
 export * from "./events/schedules";
+export * from "./store/write-side";

@@ -1,7 +1,7 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, type RunningService } from "@relata/platform";
+import { ensureIndexes, env, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
 import { CASE_COPY_DURABLE, startCaseCopyConsumer } from "./events/cases";
 import { KNOWLEDGE_STREAM, SERVICE_STREAM } from "./events/stream";
 import { articleService } from "./rpc/articles";
@@ -57,25 +57,15 @@ export function startKnowledge(): Promise<KnowledgeService> {
       await bus.ensureStream(KNOWLEDGE_STREAM);
       await bus.ensureStream(SERVICE_STREAM);
 
-      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), {
+      const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
-      relay.start();
-      if (!config.OUTBOX_RELAY_ENABLED) logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
-      const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = knowledgeRepositories(models, publish);
       const deps: KnowledgeDeps = { repos, models, publish, logger };
 
-      const purgeLogger = logger.child({ component: "recycle-bin-purge" });
-      const purge = () => void repos.articles.purgeDeleted().then(
-        (purged) => purged && purgeLogger.info({ purged }, "purged articles deleted more than 30 days ago"),
-        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
-      );
-      const purger = setInterval(purge, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
-      purger.unref();
-      purge();
+      const stopPurge = startRecycleBinPurge({ articles: repos.articles }, config.RECYCLE_BIN_PURGE_INTERVAL_MS, logger);
 
       const caseCopies = await startCaseCopyConsumer(bus, models.caseCopies, logger.child({ component: "case-copy" }), config.CASE_COPY_DURABLE);
 
@@ -93,7 +83,7 @@ export function startKnowledge(): Promise<KnowledgeService> {
         stop: async () => {
           await indexer.stop();
           await caseCopies.stop();
-          clearInterval(purger);
+          stopPurge();
           await relay.stop();
           await engine.close();
         },

@@ -1,6 +1,6 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
-import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, type RunningService } from "@relata/platform";
+import { ensureIndexes, env, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
 import { MARKETING_STREAM, SALES_STREAM } from "./events/stream";
 import { Audience } from "./audience";
 import { segmentService } from "./rpc/segments";
@@ -76,30 +76,19 @@ export function startMarketing(): Promise<MarketingService> {
       await bus.ensureStream(MARKETING_STREAM);
       await bus.ensureStream(SALES_STREAM);
 
-      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), {
+      const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
-      relay.start();
-      if (!config.OUTBOX_RELAY_ENABLED) logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
-      const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = marketingRepositories(models, publish);
 
-      const purgeLogger = logger.child({ component: "recycle-bin-purge" });
       // Every resource with a recycle bin, purged of what was deleted more than 30 days ago.
-      const binned = { campaigns: repos.campaigns, segments: repos.segments, "marketing lists": repos.marketingLists, "scoring rules": repos.scoringRules };
-      const purge = () => {
-        for (const [what, repo] of Object.entries(binned)) {
-          void repo.purgeDeleted().then(
-            (purged) => purged && purgeLogger.info({ purged }, `purged ${what} deleted more than 30 days ago`),
-            (err: unknown) => purgeLogger.warn({ err: String(err), what }, "recycle bin purge failed; will retry"),
-          );
-        }
-      };
-      const purger = setInterval(purge, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
-      purger.unref();
-      purge();
+      const stopPurge = startRecycleBinPurge(
+        { campaigns: repos.campaigns, segments: repos.segments, "marketing lists": repos.marketingLists, "scoring rules": repos.scoringRules },
+        config.RECYCLE_BIN_PURGE_INTERVAL_MS,
+        logger,
+      );
 
       // Serves at once; until it has caught up with the streams a preview says so (audience_caught_up).
       const audience = await Audience.open({
@@ -134,7 +123,7 @@ export function startMarketing(): Promise<MarketingService> {
         services: [campaignService(deps), segmentService(deps, audience), callListService(deps), surveyService(deps), consentService(deps), marketingListService(deps), resultsService(deps), responseService(deps), scoringRuleService(deps, rescore)],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
-          clearInterval(purger);
+          stopPurge();
           clearInterval(decay);
           await scoring.stop();
           await campaignClock.stop();

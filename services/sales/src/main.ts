@@ -1,7 +1,7 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { env, ensureIndexes, OutboxRelay, runService, type PublishAfterWrite, type RunningService } from "@relata/platform";
+import { ensureIndexes, env, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
 import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
 import { MARKETING_LEADS_DURABLE, startMarketingLeadsConsumer } from "./events/marketing-leads";
@@ -72,13 +72,10 @@ export function startSales(): Promise<SalesService> {
       await bus.ensureStream(SALES_STREAM);
 
       // With the relay off the sweeps still count the backlog for the metrics, and publish nothing.
-      const relay = new OutboxRelay(bus, outboxModels(models), logger.child({ component: "outbox-relay" }), {
+      const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
-      relay.start();
-      if (!config.OUTBOX_RELAY_ENABLED) logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
-      const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = salesRepositories(models, publish);
       const pipelines = new Pipelines(models.pipelines);
@@ -99,14 +96,7 @@ export function startSales(): Promise<SalesService> {
       sweeper.unref();
       sweep();
 
-      const purgeLogger = logger.child({ component: "recycle-bin-purge" });
-      const purge = () => void purgeRecycleBin(repos).then(
-        (purged) => purged && purgeLogger.info({ purged }, "purged records deleted more than 30 days ago"),
-        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
-      );
-      const purger = setInterval(purge, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
-      purger.unref();
-      purge();
+      const stopPurge = startRecycleBinPurge({ records: { purgeDeleted: () => purgeRecycleBin(repos) } }, config.RECYCLE_BIN_PURGE_INTERVAL_MS, logger);
 
       return {
         services: [
@@ -121,7 +111,7 @@ export function startSales(): Promise<SalesService> {
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
           clearInterval(sweeper);
-          clearInterval(purger);
+          stopPurge();
           await timeline.stop();
           await Promise.all([marketingLeads.stop(), leadScores.stop()]);
           await relay.stop();

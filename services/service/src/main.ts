@@ -1,7 +1,7 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { ensureIndexes, env, openChannel, OutboxRelay, promiseClients, type PublishAfterWrite, type RunningService, runService, Sequence } from "@relata/platform";
+import { ensureIndexes, env, openChannel, promiseClients, type RunningService, runService, Sequence, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
 import { salesServices } from "@relata/sales/client";
 import { CASE_HISTORY_DURABLE, startCaseHistoryConsumer } from "./events/case-history";
 import { SALES_REFS_DURABLE, startSalesRefsConsumer } from "./events/sales-refs";
@@ -86,13 +86,10 @@ export function startService(): Promise<ServiceService> {
       await ensureIndexes(db);
       await bus.ensureStream(SERVICE_STREAM);
 
-      const relay = new OutboxRelay(bus, [...outboxModels(models), ...slaOutboxModels(slaModels)], logger.child({ component: "outbox-relay" }), {
+      const { relay, publish } = startOutboxRelay(bus, [...outboxModels(models), ...slaOutboxModels(slaModels)], logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
-      relay.start();
-      if (!config.OUTBOX_RELAY_ENABLED) logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
-      const publish: PublishAfterWrite = (model, id) => relay.publishWritten(model, id);
 
       const repos = serviceRepositories(models, publish);
 
@@ -124,14 +121,7 @@ export function startService(): Promise<ServiceService> {
       const slaRepos = slaRepositories(slaModels, publish);
       const slaClock = await new SlaClock(bus, slaModels, repos, logger.child({ component: "sla-clock" }), config.SLA_DURABLE_PREFIX).start();
 
-      const purgeLogger = logger.child({ component: "recycle-bin-purge" });
-      const purge = () => void purgeRecycleBin(repos).then(
-        (purged) => purged && purgeLogger.info({ purged }, "purged records deleted more than 30 days ago"),
-        (err: unknown) => purgeLogger.warn({ err: String(err) }, "recycle bin purge failed; will retry"),
-      );
-      const purger = setInterval(purge, config.RECYCLE_BIN_PURGE_INTERVAL_MS);
-      purger.unref();
-      purge();
+      const stopPurge = startRecycleBinPurge({ records: { purgeDeleted: () => purgeRecycleBin(repos) } }, config.RECYCLE_BIN_PURGE_INTERVAL_MS, logger);
 
       const entitlements = await startEntitlementConsumer(
         bus,
@@ -168,7 +158,7 @@ export function startService(): Promise<ServiceService> {
           for (const consumer of slaClock) await consumer.stop();
           clearInterval(slotSweeper);
           await entitlements.stop();
-          clearInterval(purger);
+          stopPurge();
           await assigning.stop();
           await escalating.stop();
           clearInterval(replySweeper);
