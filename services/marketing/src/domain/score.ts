@@ -36,10 +36,9 @@ export interface LeadScoreRecord {
 export const leadScoreId = (tenantId: string, leadId: string) => `${tenantId}/${leadId}`;
 
 /**
- * The id of the lead Sales makes of an interested response: derived from the tenant and the
- * response id alike in both services, so the insert of that id is the one atomic step that makes
- * exactly one lead however often the event is delivered, and Marketing knows the lead a response
- * became without asking. Sales' consumer (services/sales/src/events/marketing-leads.ts) derives it
- * with the same parts.
+ * The id of the lead an interested response becomes, derived from the tenant and the response id
+ * and carried in its event (`ResponseRecorded.lead_id`): Sales inserts the lead under it (the one
+ * atomic step FerretDB offers, so however often the event is delivered exactly one lead is made),
+ * and Marketing's scoring knows the lead a response became without asking.
  */
 export const leadIdOfResponse = (tenantId: string, responseId: string) => stableEventId("relata.marketing.response-lead", tenantId, responseId);

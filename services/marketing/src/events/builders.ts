@@ -4,6 +4,7 @@ import { toCampaign, toConsentChange, toMarketingList, toScoringRule, toSegment 
 import type { CampaignRecord, MarketingListRecord, SegmentRecord } from "../domain/types";
 import type { ConsentChangeRecord } from "../domain/consent";
 import type { ResponseRecord } from "../domain/response";
+import { leadIdOfResponse } from "../domain/score";
 import type { ScoringRuleRecord } from "../domain/scoring";
 import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
@@ -43,6 +44,7 @@ export function responseRecordedEvent(r: ResponseRecord, actor: Actor): PendingE
       company: r.company,
       occurredAt: r.occurredAt.toISOString(),
       personKind: r.personKind,
+      leadId: r.type === "interested" ? leadIdOfResponse(r.tenantId, r._id) : "",
     }).finish(),
   );
 }

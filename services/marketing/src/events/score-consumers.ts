@@ -4,7 +4,7 @@ import { ResponseRecorded } from "@relata/proto/events/v1/marketing";
 import { LeadChanged, LeadConverted } from "@relata/proto/events/v1/sales";
 import { LeadSource, LeadStatus, type Lead } from "@relata/proto/sales/v1/lead";
 import type { ResponseTypeWord } from "../domain/response";
-import { leadIdOfResponse, type LeadFacts } from "../domain/score";
+import type { LeadFacts } from "../domain/score";
 import type { ScoredBehaviour } from "../domain/scoring";
 import { MARKETING_STREAM, SALES_STREAM, SUBJECTS } from "./stream";
 
@@ -44,11 +44,11 @@ function leadFacts(lead: Lead, deleted: boolean): LeadFacts {
  * The leads a response counts for: the member who responded when they are a Sales lead, and the
  * lead an interested response becomes (its id derived from the response's). An unsubscribe counts for none.
  */
-export function leadsOfResponse(tenantId: string, e: Pick<ResponseRecorded, "responseId" | "personId" | "personKind" | "type">): string[] {
+export function leadsOfResponse(e: Pick<ResponseRecorded, "leadId" | "personId" | "personKind" | "type">): string[] {
   if (e.type === "unsubscribed") return [];
   const leads: string[] = [];
   if (e.personKind === "lead" && e.personId) leads.push(e.personId);
-  if (e.type === "interested") leads.push(leadIdOfResponse(tenantId, e.responseId));
+  if (e.type === "interested" && e.leadId) leads.push(e.leadId);
   return leads;
 }
 
@@ -87,7 +87,7 @@ export async function startScoringConsumers(bus: EventBus, scores: ScoreKeeper, 
       const tenantId = event.meta?.tenantId;
       if (!tenantId || !event.occurredAt) return;
       const behaviour = { responseId: event.responseId, type: event.type as ResponseTypeWord, occurredAt: new Date(event.occurredAt) };
-      for (const leadId of leadsOfResponse(tenantId, event)) await scores.addBehaviour(tenantId, leadId, behaviour);
+      for (const leadId of leadsOfResponse(event)) await scores.addBehaviour(tenantId, leadId, behaviour);
     },
   });
   return {

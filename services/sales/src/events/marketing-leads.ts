@@ -1,4 +1,4 @@
-import { stableEventId, type Actor, type ConsumerLoop, type EventBus, type Logger } from "@relata/platform";
+import { type Actor, type ConsumerLoop, type EventBus, type Logger } from "@relata/platform";
 import { ResponseRecorded } from "@relata/proto/events/v1/marketing";
 import type { LeadRecord } from "../domain/types";
 import type { SalesModels } from "../store/models";
@@ -12,14 +12,6 @@ export const MARKETING_LEADS_DURABLE = "sales-marketing-leads";
 export const MARKETING_STREAM_NAME = "MARKETING";
 export const RESPONSE_RECORDED = "marketing.response.recorded";
 
-/**
- * The id of the lead an interested response becomes: derived from the tenant and the response id
- * alike in Sales and Marketing (services/marketing/src/domain/score.ts, whose lead scoring finds
- * the lead by it). Inserting this id is the one atomic step FerretDB offers, so however often the
- * event is delivered, and by however many replicas at once, exactly one lead is made.
- */
-export const leadIdOfResponse = (tenantId: string, responseId: string) => stableEventId("relata.marketing.response-lead", tenantId, responseId);
-
 /** Who the lead's events name: the person or partner client who recorded the response. */
 function actorOf(e: ResponseRecorded): Actor {
   return { tenantId: e.meta?.tenantId ?? "", actorId: e.meta?.actorId || "marketing", requestId: e.meta?.requestId ?? "" };
@@ -32,7 +24,11 @@ function actorOf(e: ResponseRecorded): Actor {
  */
 export async function leadFromResponse(repos: SalesRepositories, models: SalesModels, assignmentRules: AssignmentRules, e: ResponseRecorded): Promise<boolean> {
   const actor = actorOf(e);
-  const _id = leadIdOfResponse(actor.tenantId, e.responseId);
+  // Marketing names the lead in the event: inserting that id is the one atomic step FerretDB
+  // offers, so however often the event is delivered, and by however many replicas at once,
+  // exactly one lead is made.
+  const _id = e.leadId;
+  if (!_id) throw new Error(`interested response ${e.responseId} names no lead id`);
   if (await models.leads.exists({ _id, tenantId: actor.tenantId })) return false;
   const now = new Date();
   const lead: Omit<LeadRecord, "tenantId"> = {

@@ -39,7 +39,6 @@ export interface ResponseRecorded {
   /** The channel it came through ("email", "phone", "sms", "post"); empty when unknown. */
   channel: string;
   /**
-   * Fields 10 and up: the responses area's.
    * The respondent's details: a member's as the campaign fixed them at launch, or the web form's,
    * so a lead can be made without a call back.
    */
@@ -53,6 +52,12 @@ export interface ResponseRecorded {
     | undefined;
   /** "contact" or "lead" for a member (what the audience person is in Sales); empty for a web form. */
   personKind: string;
+  /**
+   * For an interested response: the id of the lead Sales makes of it, decided by Marketing (from
+   * the tenant and the response id), so that every delivery names the same lead and Marketing's
+   * scoring knows it without asking. Empty for the other types.
+   */
+  leadId: string;
 }
 
 /**
@@ -229,6 +234,7 @@ function createBaseResponseRecorded(): ResponseRecorded {
     company: "",
     occurredAt: undefined,
     personKind: "",
+    leadId: "",
   };
 }
 
@@ -272,6 +278,9 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
     }
     if (message.personKind !== "") {
       writer.uint32(130).string(message.personKind);
+    }
+    if (message.leadId !== "") {
+      writer.uint32(138).string(message.leadId);
     }
     return writer;
   },
@@ -393,6 +402,14 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
             message.personKind = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -423,6 +440,7 @@ export const ResponseRecorded: MessageFns<ResponseRecorded> = {
     message.company = object.company ?? "";
     message.occurredAt = object.occurredAt ?? undefined;
     message.personKind = object.personKind ?? "";
+    message.leadId = object.leadId ?? "";
     return message;
   },
 };
