@@ -17,6 +17,9 @@ const knowledgeEnv = { CASE_COPY_DURABLE: `knowledge-cases-kit-${kit}`, SEARCH_I
 let sales: WorkloadProcess | undefined;
 let service: WorkloadProcess | undefined;
 let knowledge: WorkloadProcess | undefined;
+// Marketing's durables of this test's own (those with a setting), apart from the stack's.
+const marketingEnv = { CAMPAIGN_CLOCK_DURABLE: `marketing-clock-kit-${kit}`, LEAD_SCORING_DURABLE: `marketing-scoring-kit-${kit}` };
+let marketing: WorkloadProcess | undefined;
 let gateway: WorkloadProcess | undefined;
 
 afterAll(async () => {
@@ -24,6 +27,8 @@ afterAll(async () => {
   await sales?.stop();
   await service?.stop();
   await knowledge?.stop();
+  await marketing?.stop();
+  if (marketing?.database) await dropDatabase(marketing.database);
   if (service?.database) await dropDatabase(service.database);
   if (knowledge?.database) await dropDatabase(knowledge.database);
   const nc = await connect({ servers: localStack.natsUrl });
@@ -31,6 +36,9 @@ afterAll(async () => {
   await jsm.consumers.delete("SALES", timelineDurable).catch(() => undefined);
   await jsm.consumers.delete("SERVICE", knowledgeEnv.CASE_COPY_DURABLE).catch(() => undefined);
   await jsm.consumers.delete("KNOWLEDGE", knowledgeEnv.SEARCH_INDEX_DURABLE).catch(() => undefined);
+  await jsm.consumers.delete("MARKETING", marketingEnv.CAMPAIGN_CLOCK_DURABLE).catch(() => undefined);
+  await jsm.consumers.delete("SALES", marketingEnv.LEAD_SCORING_DURABLE).catch(() => undefined);
+  await jsm.consumers.delete("MARKETING", `${marketingEnv.LEAD_SCORING_DURABLE}-responses`).catch(() => undefined);
   await fetch(`${localStack.opensearchUrl}/${knowledgeEnv.SEARCH_INDEX_ALIAS}-*`, { method: "DELETE" }).catch(() => undefined);
   await nc.close();
   if (sales?.database) {
@@ -45,15 +53,19 @@ test("a service starts on the test's port with a fresh database, and the gateway
   expect(sales.database).toMatch(/^relata_sales_test_[0-9a-f]{10}$/);
   expect(sales.logs()).toContain(`"port":${sales.address.split(":")[1]}`);
 
-  // The gateway hosts every backend and is ready only when it reaches each: the Service and the Knowledge-Base too.
+  // The gateway hosts every backend and is ready only when it reaches each: the Service, the Knowledge-Base and Marketing too.
   service = await startWorkloadProcess("service", { port: await freePort() });
   knowledge = await startWorkloadProcess("knowledge", { port: await freePort(), env: knowledgeEnv });
-  gateway = await startWorkloadProcess("gateway", { port: await freePort(), addresses: { sales: sales.address, service: service.address, knowledge: knowledge.address } });
+  marketing = await startWorkloadProcess("marketing", { port: await freePort(), env: marketingEnv });
+  gateway = await startWorkloadProcess("gateway", {
+    port: await freePort(),
+    addresses: { sales: sales.address, service: service.address, knowledge: knowledge.address, marketing: marketing.address },
+  });
   expect(gateway.database).toBeUndefined();
   const ready = await fetch(`${gateway.url}/readyz`);
   expect({ status: ready.status, body: await ready.json() }).toEqual({
     status: 200,
-    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up", knowledge: "up" } },
+    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up", knowledge: "up", marketing: "up" } },
   });
 
   // Stopping the test's Sales is what the gateway's readiness follows: it was reaching that one.
