@@ -87,17 +87,11 @@ export FUZZ_ARTICLE_ID
 FUZZ_UNSUBSCRIBE_TOKEN=$(curl -fsS -X POST "$GATEWAY_URL/v1/consents/unsubscribe-links" -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   -d '{"personId": "fuzz-person", "channel": "email"}' | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 FUZZ_MARKETING_LIST_ID=$(fixture /v1/marketing-lists marketing-list '{"name": "Fuzzing fixture"}')
-FUZZ_CAMPAIGN_ID=$(fixture /v1/campaigns campaign '{"name": "Fuzzing fixture"}')
-export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID FUZZ_CAMPAIGN_ID
+export FUZZ_UNSUBSCRIBE_TOKEN FUZZ_MARKETING_LIST_ID
 # Marketing's audience and segments: a segment.
 FUZZ_SEGMENT_ID=$(fixture /v1/segments segment '{"name": "Fuzzing fixture", "conditions": [{"field": "industry", "operator": "equals", "value": "Retail"}]}')
 export FUZZ_SEGMENT_ID
 export FUZZ_TENANT="${FUZZ_USER%%-*}"
-# Marketing's responses and lead scoring: a campaign to respond to (a draft until the campaigns'
-# lifecycle launches it: responses to it are then refused with 409) and a behaviour scoring rule.
-FUZZ_RESPONSE_CAMPAIGN_ID=$(fixture /v1/campaigns response-campaign '{"name": "Fuzzing fixture: responses"}')
-FUZZ_SCORING_RULE_ID=$(fixture /v1/scoring-rules scoring-rule '{"name": "Fuzzing fixture", "kind": "behaviour", "responseType": "clicked", "points": 5, "halfLifeDays": 30}')
-export FUZZ_RESPONSE_CAMPAIGN_ID FUZZ_SCORING_RULE_ID
 
 # Marketing's campaigns: a draft for the lifecycle's verbs and the questionnaire, a running phone
 # campaign for the call list, a running campaign with a survey for its answers and summary (no
@@ -112,6 +106,12 @@ FUZZ_SURVEY_CAMPAIGN_ID=$(fixture /v1/campaigns survey-campaign '{"name": "Fuzzi
 fuzz_call PUT "/v1/campaigns/$FUZZ_SURVEY_CAMPAIGN_ID/survey" '{"questions": [{"id": "colour", "text": "Colour?", "kind": "single", "options": ["Red", "Blue"]}, {"id": "likely", "text": "Recommend us?", "kind": "scale"}, {"id": "wish", "text": "Wish?", "kind": "text"}]}'
 fuzz_call POST "/v1/campaigns/$FUZZ_SURVEY_CAMPAIGN_ID/launch" '{}'
 export FUZZ_CAMPAIGN_ID FUZZ_CALL_CAMPAIGN_ID FUZZ_SURVEY_CAMPAIGN_ID
+# Marketing's responses and lead scoring: a running campaign to respond to (no targets: web-form
+# respondents only) and a behaviour scoring rule.
+FUZZ_RESPONSE_CAMPAIGN_ID=$(fixture /v1/campaigns response-campaign '{"name": "Fuzzing fixture: responses", "channels": ["email"]}')
+fuzz_call POST "/v1/campaigns/$FUZZ_RESPONSE_CAMPAIGN_ID/launch" '{}'
+FUZZ_SCORING_RULE_ID=$(fixture /v1/scoring-rules scoring-rule '{"name": "Fuzzing fixture", "kind": "behaviour", "responseType": "clicked", "points": 5, "halfLifeDays": 30}')
+export FUZZ_RESPONSE_CAMPAIGN_ID FUZZ_SCORING_RULE_ID
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"
