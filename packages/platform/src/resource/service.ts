@@ -24,6 +24,12 @@ function requestValue(field: AnyField, mode: Mode): z.ZodType {
     // proto3 `optional` in an update: absent means unchanged.
     if (raw === undefined && mode === "update") return undefined;
     const value = codec.normalise(raw);
+    // A required number or boolean at the message's default (0, false) that its limits allow is
+    // that value: the message cannot tell it from "not given", and the gateway checked presence.
+    if (rules.required && mode === "create" && (typeof value === "number" || typeof value === "boolean") && value === codec.emptyProto) {
+      const result = codec.service.safeParse(value);
+      if (result.success) return result.data;
+    }
     // A create or list request cannot tell the message's default (0, false) from "not given";
     // an update's proto3 `optional` can, so there 0 and false are values to check.
     if (codec.isEmpty(value) || (mode !== "update" && value === codec.emptyProto)) {

@@ -7,7 +7,9 @@ const MAX_IDS = 1_000;
 const PersonIds = z
   .array(Id.meta({ description: "An audience person (a Sales contact's or lead's id).", ...reference("marketing.audience_person") }))
   .min(1)
-  .max(MAX_IDS);
+  .max(MAX_IDS)
+  // The service names the list when an id is not in the audience.
+  .meta(reference("marketing.audience_person"));
 
 export const ListMembersInput = named("ListMembersInput", z.strictObject({ personIds: PersonIds }), `People of the audience, at most ${MAX_IDS} a call.`);
 

@@ -32,7 +32,7 @@ export const RecordResponseInput = named(
       note: z.string().max(2_000, "must be at most 2000 characters").optional(),
     })
     .superRefine((body, ctx) => {
-      if (body.personId && body.respondent) ctx.addIssue({ code: "custom", path: ["respondent"], message: "give either personId or respondent, not both" });
+      if (body.personId && body.respondent) ctx.addIssue({ code: "custom", path: ["personId"], message: "give either personId or respondent, not both" });
       if (!body.personId && !body.respondent) ctx.addIssue({ code: "custom", path: ["personId"], message: "is required: a member of the campaign, or else give respondent" });
     }),
 );
