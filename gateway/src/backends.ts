@@ -4,6 +4,7 @@ import { salesBackend } from "@relata/sales/gateway";
 import { serviceBackend } from "@relata/service/gateway";
 import { knowledgeBackend } from "@relata/knowledge/gateway";
 import { marketingBackend } from "@relata/marketing/gateway";
+import { reportingBackend } from "@relata/reporting/gateway";
 import { z } from "zod";
 import type { ReadinessCheck } from "./routes/health";
 
@@ -13,7 +14,7 @@ import type { ReadinessCheck } from "./routes/health";
  * here. The composition root, the config, the routes, the permission table, the readiness checks
  * and the OpenAPI document all read this list; a new service is one more entry.
  */
-export const BACKENDS = [salesBackend, serviceBackend, knowledgeBackend, marketingBackend] as const;
+export const BACKENDS = [salesBackend, serviceBackend, knowledgeBackend, marketingBackend, reportingBackend] as const;
 
 type AnyBackend = (typeof BACKENDS)[number];
 export type BackendName = AnyBackend["name"];

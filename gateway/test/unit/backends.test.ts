@@ -57,6 +57,7 @@ describe("the backend list drives the gateway", () => {
       "knowledge:write": "write articles",
       "marketing:read": "read campaigns, segments, lists and results",
       "marketing:write": "write campaigns and post responses (web forms)",
+      "reporting:read": "read dashboards, customer value and ad-hoc queries",
     });
   });
 });

@@ -65,6 +65,13 @@ export class AlreadyExists extends AppError {
   }
 }
 
+/** The caller's roles do not let it read or do this (403 at the gateway, naming the field that asked for it). */
+export class PermissionDenied extends AppError {
+  constructor(message: string, field?: string) {
+    super(GrpcStatus.PERMISSION_DENIED, message, field);
+  }
+}
+
 export class Unauthenticated extends AppError {
   constructor(message: string) {
     super(GrpcStatus.UNAUTHENTICATED, message);

@@ -99,6 +99,22 @@ const date = () => trimmedText(10).refine((v) => v === "" || isCalendarDate(v), 
 
 export const calendarDate = () => date().default("");
 
+/** Whether the platform's time-zone database (ICU, as shipped with Node) knows an IANA name. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone ("Europe/Warsaw"); empty or absent is "UTC". */
+export const timeZone = () =>
+  text(64)
+    .refine((v) => v === "" || isTimeZone(v), 'must be an IANA time zone such as "Europe/Warsaw"')
+    .transform((v) => v || "UTC");
+
 /** A Timestamp (ts-proto gives it as an ISO string), or absent. */
 export const timestamp = () =>
   z

@@ -20,6 +20,7 @@ let knowledge: WorkloadProcess | undefined;
 // Marketing's durables of this test's own (those with a setting), apart from the stack's.
 const marketingEnv = { CAMPAIGN_CLOCK_DURABLE: `marketing-clock-kit-${kit}`, LEAD_SCORING_DURABLE: `marketing-scoring-kit-${kit}` };
 let marketing: WorkloadProcess | undefined;
+let reporting: WorkloadProcess | undefined;
 let gateway: WorkloadProcess | undefined;
 
 afterAll(async () => {
@@ -28,6 +29,8 @@ afterAll(async () => {
   await service?.stop();
   await knowledge?.stop();
   await marketing?.stop();
+  await reporting?.stop();
+  if (reporting?.database) await dropDatabase(reporting.database);
   if (marketing?.database) await dropDatabase(marketing.database);
   if (service?.database) await dropDatabase(service.database);
   if (knowledge?.database) await dropDatabase(knowledge.database);
@@ -53,19 +56,20 @@ test("a service starts on the test's port with a fresh database, and the gateway
   expect(sales.database).toMatch(/^relata_sales_test_[0-9a-f]{10}$/);
   expect(sales.logs()).toContain(`"port":${sales.address.split(":")[1]}`);
 
-  // The gateway hosts every backend and is ready only when it reaches each: the Service, the Knowledge-Base and Marketing too.
+  // The gateway hosts every backend and is ready only when it reaches each: the Service, the Knowledge-Base, Marketing and Reporting too.
   service = await startWorkloadProcess("service", { port: await freePort() });
   knowledge = await startWorkloadProcess("knowledge", { port: await freePort(), env: knowledgeEnv });
   marketing = await startWorkloadProcess("marketing", { port: await freePort(), env: marketingEnv });
+  reporting = await startWorkloadProcess("reporting", { port: await freePort() });
   gateway = await startWorkloadProcess("gateway", {
     port: await freePort(),
-    addresses: { sales: sales.address, service: service.address, knowledge: knowledge.address, marketing: marketing.address },
+    addresses: { sales: sales.address, service: service.address, knowledge: knowledge.address, marketing: marketing.address, reporting: reporting.address },
   });
   expect(gateway.database).toBeUndefined();
   const ready = await fetch(`${gateway.url}/readyz`);
   expect({ status: ready.status, body: await ready.json() }).toEqual({
     status: 200,
-    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up", knowledge: "up", marketing: "up" } },
+    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up", knowledge: "up", marketing: "up", reporting: "up" } },
   });
 
   // Stopping the test's Sales is what the gateway's readiness follows: it was reaching that one.

@@ -22,6 +22,7 @@ describe("readLocalStack", () => {
         service: { kind: "grpc-service", port: 50052, metricsPort: 9467, address: "127.0.0.1:50052", metricsUrl: "http://127.0.0.1:9467/metrics" },
         knowledge: { kind: "grpc-service", port: 50053, metricsPort: 9468, address: "127.0.0.1:50053", metricsUrl: "http://127.0.0.1:9468/metrics" },
         marketing: { kind: "grpc-service", port: 50054, metricsPort: 9469, address: "127.0.0.1:50054", metricsUrl: "http://127.0.0.1:9469/metrics" },
+        reporting: { kind: "grpc-service", port: 50055, metricsPort: 9470, address: "127.0.0.1:50055", metricsUrl: "http://127.0.0.1:9470/metrics" },
         gateway: { kind: "http-gateway", port: 8080, metricsPort: 9465, address: "127.0.0.1:8080", metricsUrl: "http://127.0.0.1:9465/metrics" },
       },
       testPortBase: 50151,
@@ -87,9 +88,9 @@ describe("demo identities", () => {
     expect(PARTNER_CLIENTS.acme).toMatchObject({
       clientId: "acme-partner",
       tenant: "acme",
-      scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write", "marketing:read", "marketing:write"],
+      scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write", "marketing:read", "marketing:write", "reporting:read"],
     });
-    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read", "knowledge:read", "marketing:read"]);
+    expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read", "knowledge:read", "marketing:read", "reporting:read"]);
   });
 });
 

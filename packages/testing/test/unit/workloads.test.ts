@@ -10,10 +10,11 @@ const READER = join(REPO, "deploy/workloads.cjs");
 describe("the repository's workloads", () => {
   const workloads = readWorkloads();
 
-  it("are the Knowledge-Base, Marketing, Sales, the Service and the gateway, services first (the order they start in)", () => {
+  it("are the Knowledge-Base, Marketing, Reporting, Sales, the Service and the gateway, services first (the order they start in)", () => {
     expect(workloads.map((w) => [w.name, w.kind, w.workspace])).toEqual([
       ["knowledge", "grpc-service", "services/knowledge"],
       ["marketing", "grpc-service", "services/marketing"],
+      ["reporting", "grpc-service", "services/reporting"],
       ["sales", "grpc-service", "services/sales"],
       ["service", "grpc-service", "services/service"],
       ["gateway", "http-gateway", "gateway"],
@@ -35,6 +36,7 @@ describe("the repository's workloads", () => {
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
       MARKETING_GRPC_ADDR: "127.0.0.1:50054",
       METRICS_PORT: "9464",
+      REPORTING_GRPC_ADDR: "127.0.0.1:50055",
       MONGO_URI: "mongodb://127.0.0.1:27017/relata_sales",
       NATS_URL: "nats://127.0.0.1:4222",
       OPENSEARCH_URL: "http://127.0.0.1:9200",
@@ -48,6 +50,7 @@ describe("the repository's workloads", () => {
       PUBLIC_URL: "http://localhost:8080",
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
       MARKETING_GRPC_ADDR: "127.0.0.1:50054",
+      REPORTING_GRPC_ADDR: "127.0.0.1:50055",
       SALES_GRPC_ADDR: "127.0.0.1:50051",
       SERVICE_GRPC_ADDR: "127.0.0.1:50052",
     });
@@ -67,6 +70,7 @@ describe("the repository's workloads", () => {
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:10053",
       MARKETING_GRPC_ADDR: "127.0.0.1:10054",
       METRICS_PORT: "23464",
+      REPORTING_GRPC_ADDR: "127.0.0.1:10055",
       MONGO_URI: "mongodb://127.0.0.1:17017/relata_sales",
       NATS_URL: "nats://127.0.0.1:14222",
       OPENSEARCH_URL: "http://127.0.0.1:19200",
@@ -82,6 +86,8 @@ describe("the repository's workloads", () => {
       "KNOWLEDGE_METRICS_PORT",
       "MARKETING_GRPC_PORT",
       "MARKETING_METRICS_PORT",
+      "REPORTING_GRPC_PORT",
+      "REPORTING_METRICS_PORT",
       "SALES_GRPC_PORT",
       "SALES_METRICS_PORT",
       "SERVICE_GRPC_PORT",

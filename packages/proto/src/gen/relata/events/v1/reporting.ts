@@ -3,6 +3,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Quota } from "../../reporting/v1/quota";
 import { EventMeta } from "./meta";
 
 /**
@@ -15,6 +16,15 @@ export interface CustomerValueChanged {
   /** Reporting's class of the customer's value ("a", "b", "c"...); empty when it has none. */
   valueClass: string;
   churnRisk: boolean;
+}
+
+/**
+ * reporting.quota.created, reporting.quota.updated, reporting.quota.deleted,
+ * reporting.quota.restored
+ */
+export interface QuotaChanged {
+  meta?: EventMeta | undefined;
+  quota?: Quota | undefined;
 }
 
 function createBaseCustomerValueChanged(): CustomerValueChanged {
@@ -104,6 +114,73 @@ export const CustomerValueChanged: MessageFns<CustomerValueChanged> = {
     message.accountId = object.accountId ?? "";
     message.valueClass = object.valueClass ?? "";
     message.churnRisk = object.churnRisk ?? false;
+    return message;
+  },
+};
+
+function createBaseQuotaChanged(): QuotaChanged {
+  return { meta: undefined, quota: undefined };
+}
+
+export const QuotaChanged: MessageFns<QuotaChanged> = {
+  encode(message: QuotaChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.quota !== undefined) {
+      Quota.encode(message.quota, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuotaChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuotaChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.quota = Quota.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<QuotaChanged>, I>>(base?: I): QuotaChanged {
+    return QuotaChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuotaChanged>, I>>(object: I): QuotaChanged {
+    const message = createBaseQuotaChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.quota = (object.quota !== undefined && object.quota !== null) ? Quota.fromPartial(object.quota) : undefined;
     return message;
   },
 };

@@ -1,0 +1,65 @@
+// Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
+import "@relata/platform/register";
+import { env, runService, type RunningService } from "@relata/platform";
+import { z } from "zod";
+import { REPORTING_STREAM } from "./events/stream";
+import { openFactStore } from "./facts/store";
+import type { ReportingDeps } from "./rpc/context";
+import { storeService } from "./rpc/store";
+
+/** Variables Reporting reads beyond the platform's common ones. */
+export const reportingEnv = {
+  /**
+   * This replica's DuckDB file (never shared: DuckDB locks it), rebuilt from the streams when
+   * missing. The chart keeps it on a persistent volume per replica; the default, ":memory:",
+   * rebuilds it at every start (the local stack, tests that run several processes).
+   */
+  REPORTING_DB_PATH: z.string().min(1).default(":memory:"),
+  /** DuckDB's share of the machine. */
+  REPORTING_DB_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  REPORTING_DB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i, "must be a size such as 1GB").default("1GB"),
+  /** Publish the events waiting in the outboxes (quotas' changes); see Sales' OUTBOX_RELAY_ENABLED. */
+  OUTBOX_RELAY_ENABLED: env.flag(true),
+  OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
+  RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+};
+
+export type ReportingService = RunningService<typeof reportingEnv>;
+
+/**
+ * The composition root: the store of facts (a DuckDB projection of every service's stream), the
+ * REPORTING stream, and the gRPC services. runService supplies config, logs, health, the
+ * database, NATS and shutdown.
+ */
+export function startReporting(): Promise<ReportingService> {
+  return runService({
+    name: "reporting",
+    env: reportingEnv,
+    start: async ({ config, bus, logger }) => {
+      await bus.ensureStream(REPORTING_STREAM);
+      // Serves at once; until it has caught up with the streams the store's state says so.
+      const store = await openFactStore({
+        path: config.REPORTING_DB_PATH,
+        threads: config.REPORTING_DB_THREADS,
+        memoryLimit: config.REPORTING_DB_MEMORY_LIMIT,
+        bus,
+        logger: logger.child({ component: "store" }),
+      });
+      const deps: ReportingDeps = { store, bus, logger };
+      return {
+        services: [storeService(deps)],
+        // After the gRPC server has drained: the store closes once the batch being applied commits.
+        stop: async () => {
+          await store.close();
+        },
+      };
+    },
+  });
+}
+
+if (require.main === module) {
+  startReporting().catch((err: unknown) => {
+    process.stderr.write(`reporting: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
