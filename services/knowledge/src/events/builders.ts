@@ -1,8 +1,8 @@
-import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import { ArticleChanged, ArticleFeedbackGiven, ArticleLinkedToCase } from "@relata/proto/events/v1/knowledge";
+import { buildEvent, stableEventId, type Actor, type PendingEvent } from "@relata/platform";
+import { ArticleChanged, ArticleFeedbackGiven, ArticleLinkedToCase, ArticleViewed } from "@relata/proto/events/v1/knowledge";
 import { toArticle, toArticleFeedback, toPublishedArticle } from "../codec/mappers";
 import type { ArticleRecord } from "../domain/types";
-import type { FeedbackRecord } from "../store/models";
+import type { FeedbackRecord, ViewRecord } from "../store/models";
 import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
 /**
@@ -41,5 +41,21 @@ export function feedbackEvent(f: FeedbackRecord, actor: Actor): PendingEvent {
 export function linkEvent(link: { _id: string; caseId: string; articleId: string; linkedAt: Date }, actor: Actor): PendingEvent {
   return buildEvent(SUBJECTS.articleLinkedToCase, link._id, actor, link.linkedAt, (meta) =>
     ArticleLinkedToCase.encode({ meta, caseId: link.caseId, articleId: link.articleId }).finish(),
+  );
+}
+
+/**
+ * A counted view, in its view record's outbox. Its id is derived from the view record's (one per
+ * reader per article per hour), so a consumer de-duplicating by event id counts the view once.
+ */
+export function viewEvent(view: ViewRecord, served: ArticleRecord, actor: Actor): PendingEvent {
+  return buildEvent(
+    SUBJECTS.articleViewed,
+    view.articleId,
+    actor,
+    view.at,
+    (meta) =>
+      ArticleViewed.encode({ meta, articleId: view.articleId, title: served.title, category: served.category ?? "", language: served.language, viewerId: view.readerId }).finish(),
+    stableEventId(SUBJECTS.articleViewed, view._id),
   );
 }

@@ -16,6 +16,8 @@ export const SUBJECTS = {
   articleArchived: "knowledge.article.archived",
   articleFeedbackGiven: "knowledge.article.feedback_given",
   articleLinkedToCase: "knowledge.article.linked_to_case",
+  articleViewed: "knowledge.article.viewed",
+  searchPerformed: "knowledge.search.performed",
   searchNoResults: "knowledge.search.no_results",
 } as const;
 

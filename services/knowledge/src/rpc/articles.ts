@@ -26,9 +26,9 @@ import { toArticle, toArticleFeedback, toArticleVersion, servedRecord, type Arti
 import { renderArticleBody } from "../domain/markdown";
 import { CONTENT_FIELDS, type ArticleContent, type ArticleRecord, type ArticleVersionRecord } from "../domain/types";
 import { checkTransition, TRANSITION_TO, viewHour, type ArticleAudience, type ArticleTransition } from "../domain/workflow";
-import { articleEvent, feedbackEvent, type ArticleChangeKind } from "../events/builders";
+import { articleEvent, feedbackEvent, viewEvent, type ArticleChangeKind } from "../events/builders";
 import { article } from "../resources";
-import type { FeedbackRecord } from "../store/models";
+import type { FeedbackRecord, ViewRecord } from "../store/models";
 import { audience } from "./access";
 import type { KnowledgeDeps } from "./context";
 
@@ -196,7 +196,7 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
       async getArticle(request, ctx) {
         const input = validate(described.get, request);
         const { served, who } = await visible(ctx, input.id);
-        if (who !== "editor") await countView(ctx, served._id);
+        if (who !== "editor") await countView(ctx, served);
         return answer(served);
       },
 
@@ -304,15 +304,21 @@ export function articleService({ repos, models, publish, logger }: KnowledgeDeps
     logger,
   );
 
-  /** One view per reader per article per hour: the insert of its unique id counts it once. */
-  async function countView(ctx: CallContext, articleId: string): Promise<void> {
+  /**
+   * One view per reader per article per hour: the insert of its unique id counts it once, and
+   * carries its `knowledge.article.viewed` in the same write (a repeat inserts nothing, so reports nothing).
+   */
+  async function countView(ctx: CallContext, served: ArticleRecord): Promise<void> {
     const actor = actorOf(ctx);
     const at = new Date();
     const hour = viewHour(at);
+    const view: ViewRecord = { _id: `${actor.tenantId}/${served._id}:${actor.actorId}:${hour}`, tenantId: actor.tenantId, articleId: served._id, readerId: actor.actorId, hour, at };
     try {
-      await models.views.create([{ _id: `${actor.tenantId}/${articleId}:${actor.actorId}:${hour}`, tenantId: actor.tenantId, articleId, readerId: actor.actorId, hour, at }]);
+      await models.views.create([{ ...view, outbox: [viewEvent(view, served, actor)] }]);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+      return;
     }
+    publish(models.views, view._id);
   }
 }

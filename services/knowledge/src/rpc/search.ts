@@ -1,5 +1,5 @@
 import { actorOf, buildEvent, id, implement, text, validate, type CallContext, type EventBus, type ServiceRegistration } from "@relata/platform";
-import { SearchNoResults } from "@relata/proto/events/v1/knowledge";
+import { SearchNoResults, SearchPerformed } from "@relata/proto/events/v1/knowledge";
 import { ArticleSearchServiceService, type SearchHit } from "@relata/proto/knowledge/v1/search";
 import { protoEnum } from "@relata/platform";
 import { z } from "zod";
@@ -49,13 +49,21 @@ const toHit = (h: EngineHit): SearchHit => ({
 });
 
 export function searchService({ models, logger }: KnowledgeDeps, index: ArticleIndex, bus: EventBus): ServiceRegistration {
-  /** A search that found nothing, for Reporting: published as it happens (a search writes nothing to keep). */
-  async function reportNoResults(ctx: CallContext, q: { query: string; language: string; category: string; product: string }): Promise<void> {
+  /**
+   * A search, for Reporting: `knowledge.search.performed` with what it found, and
+   * `knowledge.search.no_results` too when that is nothing. Published as it happens (a search
+   * writes nothing to keep); a failed publish loses the report, never the search.
+   */
+  async function reportSearch(ctx: CallContext, q: { query: string; language: string; category: string; product: string }, resultCount: number): Promise<void> {
     const actor = actorOf(ctx);
-    const event = buildEvent(SUBJECTS.searchNoResults, actor.tenantId, actor, new Date(), (meta) => SearchNoResults.encode({ meta, ...q }).finish());
-    await bus.publish(event.subject, event.data, { msgId: event.id, headers: event.headers }).catch((err: unknown) => {
-      logger.warn({ err: String(err) }, "could not publish knowledge.search.no_results");
-    });
+    const at = new Date();
+    const events = [buildEvent(SUBJECTS.searchPerformed, actor.tenantId, actor, at, (meta) => SearchPerformed.encode({ meta, ...q, resultCount }).finish())];
+    if (resultCount === 0) events.push(buildEvent(SUBJECTS.searchNoResults, actor.tenantId, actor, at, (meta) => SearchNoResults.encode({ meta, ...q }).finish()));
+    for (const event of events) {
+      await bus.publish(event.subject, event.data, { msgId: event.id, headers: event.headers }).catch((err: unknown) => {
+        logger.warn({ err: String(err) }, `could not publish ${event.subject}`);
+      });
+    }
   }
 
   return implement(
@@ -84,8 +92,9 @@ export function searchService({ models, logger }: KnowledgeDeps, index: ArticleI
         const size = input.pageSize || 10;
         const last = hits[hits.length - 1];
         const total = result.hits.total.value;
-        if (total === 0 && !input.cursor) {
-          await reportNoResults(ctx, { query: input.query, language: input.language, category: input.category, product: input.product });
+        // A further page of the same search is no new search.
+        if (!input.cursor) {
+          await reportSearch(ctx, { query: input.query, language: input.language, category: input.category, product: input.product }, total);
         }
         return {
           hits: hits.map(toHit),

@@ -78,6 +78,7 @@ export const viewSchema = new Schema<ViewRecord>(
     readerId: { type: String, required: true },
     hour: { type: String, required: true },
     at: { type: Date, required: true },
+    ...outboxFields,
   },
   { versionKey: false },
 );
@@ -140,7 +141,7 @@ export interface KnowledgeModels {
   articles: Model<Stored<ArticleRecord>>;
   articleVersions: Model<ArticleVersionRecord>;
   feedback: Model<Stored<FeedbackRecord>>;
-  views: Model<ViewRecord>;
+  views: Model<Stored<ViewRecord>>;
   caseLinks: Model<Stored<CaseLinkRecord>>;
   caseCopies: Model<CaseCopyRecord>;
 }
@@ -151,13 +152,13 @@ export function createModels(db: Connection): KnowledgeModels {
     articles: db.model<Stored<ArticleRecord>>("Article", articleSchema),
     articleVersions: db.model<ArticleVersionRecord>("ArticleVersion", articleVersionSchema, "article_versions"),
     feedback: db.model<Stored<FeedbackRecord>>("ArticleFeedback", feedbackSchema as unknown as Schema<Stored<FeedbackRecord>>, "article_feedback"),
-    views: db.model<ViewRecord>("ArticleView", viewSchema, "article_views"),
+    views: db.model<Stored<ViewRecord>>("ArticleView", viewSchema as unknown as Schema<Stored<ViewRecord>>, "article_views"),
     caseLinks: db.model<Stored<CaseLinkRecord>>("CaseArticleLink", caseLinkSchema as unknown as Schema<Stored<CaseLinkRecord>>, "case_article_links"),
     caseCopies: db.model<CaseCopyRecord>("CaseCopy", caseCopySchema, "case_copies"),
   };
 }
 
-/** The models whose documents carry an outbox, for the relay: feedback and links report themselves too. */
+/** The models whose documents carry an outbox, for the relay: feedback, links and counted views report themselves too. */
 export function outboxModels(models: KnowledgeModels): Model<unknown>[] {
-  return [models.articles, models.feedback, models.caseLinks] as unknown as Model<unknown>[];
+  return [models.articles, models.feedback, models.caseLinks, models.views] as unknown as Model<unknown>[];
 }

@@ -1,8 +1,9 @@
 import { ArticleStatus, ArticleVisibility, CreateArticleRequest, UpdateArticleRequest } from "@relata/proto/knowledge/v1/article";
-import { ArticleChanged } from "@relata/proto/events/v1/knowledge";
+import { ArticleChanged, ArticleViewed } from "@relata/proto/events/v1/knowledge";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { testServerPort } from "@relata/testing";
-import type { EventBus } from "@relata/platform";
+import { stableEventId, type EventBus } from "@relata/platform";
+import { viewHour } from "../../src/domain/workflow";
 import {
   as,
   asPartner,
@@ -201,6 +202,25 @@ test("feedback once per reader per published version; views once per reader per 
     agent,
   );
   expect(listed.articles.map((x) => [x.id, x.helpfulCount, x.notHelpfulCount, x.viewCount])).toEqual([[a.id, 1, 1, 2]]);
+});
+
+test("a counted view publishes knowledge.article.viewed: once per reader per hour, with an id derived from the view", async () => {
+  const a = await publishArticle({ title: "Viewed article", category: "Accounts", language: "en" });
+  const seq = await nextSequence(bus);
+  await client.articles.getArticle({ id: a.id }, agent);
+  await client.articles.getArticle({ id: a.id }, agent);
+  await client.articles.getArticle({ id: a.id }, ann);
+  await client.articles.getArticle({ id: a.id }, as(tenant, "dave", ["support-agent"]));
+  const read = async () =>
+    (await readStream(bus, seq, "knowledge.article.viewed", (d) => ArticleViewed.decode(d).meta)).map((m) => ArticleViewed.decode(m.data)).filter((e) => e.articleId === a.id);
+  // Both counted views are out: the repeated view and the editor's wrote none, so none can follow.
+  const events = await eventually(read, (e) => ["agent", "dave"].every((v) => e.some((x) => x.viewerId === v)), "the viewed events");
+  expect(events.map((e) => e.viewerId).sort()).toEqual(["agent", "dave"]);
+  const first = events.find((e) => e.viewerId === "agent")!;
+  expect([first.meta?.tenantId, first.meta?.entityId, first.title, first.category, first.language]).toEqual([tenant, a.id, "Viewed article", "Accounts", "en"]);
+  const hour = viewHour(new Date(first.meta!.occurredAt!));
+  expect(first.meta?.id).toBe(stableEventId("knowledge.article.viewed", `${tenant}/${a.id}:agent:${hour}`));
+  expect((await client.articles.getArticle({ id: a.id }, ann)).viewCount).toBe(2);
 });
 
 test("articles are linked to cases the Service reported; an article counts the cases it solved", async () => {

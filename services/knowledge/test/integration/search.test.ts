@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import type { EventBus } from "@relata/platform";
 import { ArticleVisibility, CreateArticleRequest, UpdateArticleRequest } from "@relata/proto/knowledge/v1/article";
-import { SearchNoResults } from "@relata/proto/events/v1/knowledge";
+import { SearchNoResults, SearchPerformed } from "@relata/proto/events/v1/knowledge";
 import type { SearchArticlesRequest } from "@relata/proto/knowledge/v1/search";
 import { createLogger } from "@relata/platform";
 import { localStack, testServerPort } from "@relata/testing";
@@ -183,7 +183,15 @@ test("a later version in review is not searched until approved; archived article
   await searchUntil({ query: "feeder blocked" }, (ids) => !ids.includes(a.id), "archived: gone from the index");
 });
 
-test("a search that finds nothing publishes knowledge.search.no_results", async () => {
+/** This tenant's `knowledge.search.performed` events from `seq` on for `query`, once there are `n`. */
+const performed = (seq: number, query: string, n = 1) =>
+  eventually(
+    async () => (await readStream(bus, seq, "knowledge.search.performed", (d) => SearchPerformed.decode(d).meta)).map((m) => SearchPerformed.decode(m.data)).filter((e) => e.query === query && e.meta?.tenantId === tenant),
+    (e) => e.length >= n,
+    "the performed events",
+  );
+
+test("a search that finds nothing publishes knowledge.search.no_results and knowledge.search.performed with 0", async () => {
   const seq = await nextSequence(bus);
   const words = `zzyzx${runId()}`;
   expect((await search({ query: words, language: "en" })).total).toBe(0);
@@ -194,6 +202,23 @@ test("a search that finds nothing publishes knowledge.search.no_results", async 
   );
   const event = SearchNoResults.decode(events.find((m) => SearchNoResults.decode(m.data).query === words)!.data);
   expect([event.meta?.tenantId, event.language]).toEqual([tenant, "en"]);
+  const [done] = await performed(seq, words);
+  expect([done!.meta?.tenantId, done!.language, done!.resultCount]).toEqual([tenant, "en", 0]);
+});
+
+test("every search publishes knowledge.search.performed with its result count; a further page does not", async () => {
+  const seq = await nextSequence(bus);
+  const first = await search({ query: "printer", product, pageSize: 1 });
+  expect(first.total).toBeGreaterThan(1);
+  await search({ query: "printer", product, pageSize: 1, cursor: first.nextCursor });
+  // A later search shows the earlier ones are out; only the first page of "printer" was a search.
+  const marker = `marker${runId()}`;
+  await search({ query: marker });
+  await performed(seq, marker);
+  const events = await performed(seq, "printer");
+  expect(events.map((e) => [e.meta?.tenantId, e.product, e.resultCount])).toEqual([[tenant, product, first.total]]);
+  const none = await readStream(bus, seq, "knowledge.search.no_results", (d) => SearchNoResults.decode(d).meta);
+  expect(none.filter((m) => m.meta.tenantId === tenant).map((m) => SearchNoResults.decode(m.data).query)).not.toContain("printer");
 });
 
 test("suggestions for a case: the article most like its text first, by its product", async () => {

@@ -40,6 +40,34 @@ export interface ArticleLinkedToCase {
   articleId: string;
 }
 
+/**
+ * knowledge.article.viewed: a reader's view of a published article as the view count counts it,
+ * once per reader per article per hour, for Reporting. meta.id is derived from the counted view,
+ * so a redelivery carries the same id.
+ */
+export interface ArticleViewed {
+  meta?: EventMeta | undefined;
+  articleId: string;
+  /** The served version's title, category and language at the time of the view. */
+  title: string;
+  category: string;
+  language: string;
+  viewerId: string;
+}
+
+/**
+ * knowledge.search.performed: every search (first page only), with how many articles it found,
+ * for Reporting.
+ */
+export interface SearchPerformed {
+  meta?: EventMeta | undefined;
+  query: string;
+  language: string;
+  category: string;
+  product: string;
+  resultCount: number;
+}
+
 /** knowledge.search.no_results: a search that found nothing, for Reporting. */
 export interface SearchNoResults {
   meta?: EventMeta | undefined;
@@ -311,6 +339,236 @@ export const ArticleLinkedToCase: MessageFns<ArticleLinkedToCase> = {
     message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
     message.caseId = object.caseId ?? "";
     message.articleId = object.articleId ?? "";
+    return message;
+  },
+};
+
+function createBaseArticleViewed(): ArticleViewed {
+  return { meta: undefined, articleId: "", title: "", category: "", language: "", viewerId: "" };
+}
+
+export const ArticleViewed: MessageFns<ArticleViewed> = {
+  encode(message: ArticleViewed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.articleId !== "") {
+      writer.uint32(18).string(message.articleId);
+    }
+    if (message.title !== "") {
+      writer.uint32(26).string(message.title);
+    }
+    if (message.category !== "") {
+      writer.uint32(34).string(message.category);
+    }
+    if (message.language !== "") {
+      writer.uint32(42).string(message.language);
+    }
+    if (message.viewerId !== "") {
+      writer.uint32(50).string(message.viewerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArticleViewed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArticleViewed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.articleId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.viewerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ArticleViewed>, I>>(base?: I): ArticleViewed {
+    return ArticleViewed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ArticleViewed>, I>>(object: I): ArticleViewed {
+    const message = createBaseArticleViewed();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.articleId = object.articleId ?? "";
+    message.title = object.title ?? "";
+    message.category = object.category ?? "";
+    message.language = object.language ?? "";
+    message.viewerId = object.viewerId ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchPerformed(): SearchPerformed {
+  return { meta: undefined, query: "", language: "", category: "", product: "", resultCount: 0 };
+}
+
+export const SearchPerformed: MessageFns<SearchPerformed> = {
+  encode(message: SearchPerformed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    if (message.language !== "") {
+      writer.uint32(26).string(message.language);
+    }
+    if (message.category !== "") {
+      writer.uint32(34).string(message.category);
+    }
+    if (message.product !== "") {
+      writer.uint32(42).string(message.product);
+    }
+    if (message.resultCount !== 0) {
+      writer.uint32(48).int32(message.resultCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchPerformed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchPerformed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.product = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resultCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SearchPerformed>, I>>(base?: I): SearchPerformed {
+    return SearchPerformed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchPerformed>, I>>(object: I): SearchPerformed {
+    const message = createBaseSearchPerformed();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.query = object.query ?? "";
+    message.language = object.language ?? "";
+    message.category = object.category ?? "";
+    message.product = object.product ?? "";
+    message.resultCount = object.resultCount ?? 0;
     return message;
   },
 };
