@@ -33,7 +33,7 @@ export interface PipelineGroup {
   key: string;
   openCount: string;
   openAmount: string;
-  /** Sum of amount x probability / 100 (rounded half-even to cents). */
+  /** Sum of amount x probability / 100, rounded to cents (half away from zero) once summed. */
   weightedAmount: string;
 }
 
