@@ -5,14 +5,14 @@ import type { EventMeta } from "@relata/proto/events/v1/meta";
 import { QuotaChanged } from "@relata/proto/events/v1/reporting";
 import { AccountChanged, ActivityChanged, LeadChanged, LeadConverted, OpportunityChanged, OpportunityStageChanged } from "@relata/proto/events/v1/sales";
 import { CaseChanged, CaseCsatGiven, SlaAlert, SlaMetric } from "@relata/proto/events/v1/service";
-import { ArticleStatus, type Article } from "@relata/proto/knowledge/v1/article";
-import { CampaignStatus, type Campaign } from "@relata/proto/marketing/v1/campaign";
-import type { Quota } from "@relata/proto/reporting/v1/quota";
-import { ActivityType, type Activity } from "@relata/proto/sales/v1/activity";
-import type { Account } from "@relata/proto/sales/v1/account";
-import { LeadSource, LeadStatus, type Lead } from "@relata/proto/sales/v1/lead";
-import { OpportunityStatus, type Opportunity } from "@relata/proto/sales/v1/opportunity";
-import { CasePriority, CaseStatus, type Case } from "@relata/proto/service/v1/case";
+import { Article, ArticleStatus } from "@relata/proto/knowledge/v1/article";
+import { Campaign, CampaignStatus } from "@relata/proto/marketing/v1/campaign";
+import { Quota } from "@relata/proto/reporting/v1/quota";
+import { Activity, ActivityType } from "@relata/proto/sales/v1/activity";
+import { Account } from "@relata/proto/sales/v1/account";
+import { Lead, LeadSource, LeadStatus } from "@relata/proto/sales/v1/lead";
+import { Opportunity, OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
+import { Case, CasePriority, CaseStatus } from "@relata/proto/service/v1/case";
 import { randomUUID } from "node:crypto";
 
 /**
@@ -49,7 +49,7 @@ const ts = (at: string | undefined) => at;
 export function account(tenantId: string, a: Partial<Account> & { id: string }, verb = "created", at = new Date().toISOString()): TestEvent {
   const subject = `sales.account.${verb}`;
   const m = meta(subject, tenantId, a.id, at);
-  const record: Account = { tenantId, name: "", parentAccountId: "", industry: "", territory: "", ownerId: "", website: "", version: "1", createdAt: at, updatedAt: at, ...a };
+  const record: Account = Account.fromPartial({ tenantId, name: "", parentAccountId: "", industry: "", territory: "", ownerId: "", website: "", version: "1", createdAt: at, updatedAt: at, ...a });
   return event(subject, m, AccountChanged.encode({ meta: m, account: record }).finish());
 }
 
@@ -58,10 +58,10 @@ export function opportunity(tenantId: string, o: Partial<Opportunity> & { id: st
   const subject = `sales.opportunity.${verb}`;
   const m = meta(subject, tenantId, o.id, at);
   const status = verb === "won" ? OpportunityStatus.OPPORTUNITY_STATUS_WON : verb === "lost" ? OpportunityStatus.OPPORTUNITY_STATUS_LOST : OpportunityStatus.OPPORTUNITY_STATUS_OPEN;
-  const record: Opportunity = {
+  const record: Opportunity = Opportunity.fromPartial({
     tenantId, accountId: "", contactId: "", name: "", stageId: "prospecting", probability: 10, amount: { amount: "0", currency: "EUR" },
     expectedCloseDate: "", status, closeReason: "", ownerId: "", stageHistory: [], leadId: "", version: "1", createdAt: at, updatedAt: at, ...o,
-  };
+  });
   if (verb === "won" || verb === "lost") {
     record.stageHistory = [...record.stageHistory, { fromStageId: "negotiation", toStageId: record.stageId, changedBy: "test", changedAt: at }];
     const encoded = OpportunityStageChanged.encode({ meta: m, opportunity: record, fromStageId: "negotiation", toStageId: record.stageId }).finish();
@@ -74,11 +74,11 @@ export function opportunity(tenantId: string, o: Partial<Opportunity> & { id: st
 export function lead(tenantId: string, l: Partial<Lead> & { id: string }, verb = "created", at = new Date().toISOString()): TestEvent {
   const subject = `sales.lead.${verb}`;
   const m = meta(subject, tenantId, l.id, at);
-  const record: Lead = {
+  const record: Lead = Lead.fromPartial({
     tenantId, firstName: "", lastName: "", email: "", phone: "", company: "", title: "", industry: "", source: LeadSource.LEAD_SOURCE_MANUAL,
     status: verb === "converted" ? LeadStatus.LEAD_STATUS_CONVERTED : LeadStatus.LEAD_STATUS_NEW, ownerId: "", score: 0, disqualifyReason: "",
     version: "1", createdAt: at, updatedAt: at, campaignId: "", ...l,
-  };
+  });
   if (verb === "converted") {
     const c = record.conversion ?? { accountId: "", contactId: "", opportunityId: "", convertedAt: at };
     return event(subject, m, LeadConverted.encode({ meta: m, lead: record, accountId: c.accountId, contactId: c.contactId, opportunityId: c.opportunityId }).finish());
@@ -89,14 +89,14 @@ export function lead(tenantId: string, l: Partial<Lead> & { id: string }, verb =
 export function activity(tenantId: string, a: Partial<Activity> & { id: string }, verb = "logged", at = new Date().toISOString()): TestEvent {
   const subject = `sales.activity.${verb}`;
   const m = meta(subject, tenantId, a.id, at);
-  const record: Activity = { tenantId, type: ActivityType.ACTIVITY_TYPE_CALL, subject: "", notes: "", accountId: "", ownerId: "", version: "1", createdAt: at, updatedAt: at, ...a };
+  const record: Activity = Activity.fromPartial({ tenantId, type: ActivityType.ACTIVITY_TYPE_CALL, subject: "", notes: "", accountId: "", ownerId: "", version: "1", createdAt: at, updatedAt: at, ...a });
   return event(subject, m, ActivityChanged.encode({ meta: m, activity: record }).finish());
 }
 
 export function campaign(tenantId: string, c: Partial<Campaign> & { id: string }, verb = "created", at = new Date().toISOString()): TestEvent {
   const subject = `marketing.campaign.${verb}`;
   const m = meta(subject, tenantId, c.id, at);
-  const record: Campaign = { tenantId, name: "", objective: "", description: "", status: CampaignStatus.CAMPAIGN_STATUS_DRAFT, ownerId: "", version: "1", createdAt: at, updatedAt: at, ...c };
+  const record: Campaign = Campaign.fromPartial({ tenantId, name: "", objective: "", description: "", status: CampaignStatus.CAMPAIGN_STATUS_DRAFT, ownerId: "", version: "1", createdAt: at, updatedAt: at, ...c });
   return event(subject, m, CampaignChanged.encode({ meta: m, campaign: record }).finish());
 }
 
@@ -119,11 +119,11 @@ export function serviceCase(tenantId: string, c: Partial<Case> & { id: string },
 }
 
 function caseRecord(tenantId: string, c: Partial<Case> & { id: string }, at: string): Case {
-  return {
+  return Case.fromPartial({
     tenantId, number: "", subject: "", description: "", category: "", product: "", accountId: "", contactId: "", ownerId: "", queueId: "",
     priority: CasePriority.CASE_PRIORITY_NORMAL, status: CaseStatus.CASE_STATUS_NEW, version: "1", createdAt: at, updatedAt: at,
     entitlementId: "", entitlementMissing: false, slaLevel: "", slaBreached: false, resolution: "", ...c,
-  } as Case;
+  });
 }
 
 export function csat(tenantId: string, c: Partial<Case> & { id: string }, score: number, at = new Date().toISOString()): TestEvent {
@@ -146,7 +146,7 @@ export function slaAlert(tenantId: string, a: { caseId: string; metric: "first_r
 export function article(tenantId: string, a: Partial<Article> & { id: string }, verb = "approved", at = new Date().toISOString()): TestEvent {
   const subject = `knowledge.article.${verb}`;
   const m = meta(subject, tenantId, a.id, at);
-  const record = { tenantId, title: "", category: "", language: "en", status: ArticleStatus.ARTICLE_STATUS_PUBLISHED, version: "1", createdAt: at, updatedAt: at, ...a } as Article;
+  const record = Article.fromPartial({ tenantId, title: "", category: "", language: "en", status: ArticleStatus.ARTICLE_STATUS_PUBLISHED, version: "1", createdAt: at, updatedAt: at, ...a });
   return event(subject, m, ArticleChanged.encode({ meta: m, article: record, published: record, comment: "" }).finish());
 }
 
@@ -185,6 +185,6 @@ export function search(tenantId: string, s: { query: string; resultCount: number
 export function quota(tenantId: string, q: Partial<Quota> & { id: string; period: string }, verb = "created", at = new Date().toISOString()): TestEvent {
   const subject = `reporting.quota.${verb}`;
   const m = meta(subject, tenantId, q.id, at);
-  const record: Quota = { tenantId, ownerId: "", territory: "", amount: { amount: "0", currency: "EUR" }, version: "1", createdAt: at, updatedAt: at, ...q };
+  const record: Quota = Quota.fromPartial({ tenantId, ownerId: "", territory: "", amount: { amount: "0", currency: "EUR" }, version: "1", createdAt: at, updatedAt: at, ...q });
   return event(subject, m, QuotaChanged.encode({ meta: m, quota: record }).finish());
 }
