@@ -104,6 +104,16 @@ export interface RebuildReport {
   events: number;
   /** The last applied stream sequence of each stream when the new database took over. */
   positions: Record<string, number>;
+  /** The snapshot it started from, if any (it replayed what came after the snapshot's positions). */
+  from?: string;
+}
+
+export interface RebuildOptions {
+  /**
+   * A snapshot to start from instead of each stream's first event: a copy of a projection's
+   * DuckDB file of the same `version` (not a file a projection has open), with its recorded positions.
+   */
+  from?: string;
 }
 
 export interface ProjectionStatus {
@@ -192,13 +202,14 @@ export class Projection<E> {
    * one (`<path>.rebuild`, or a new in-memory one), waits until it holds what the streams held
    * when the rebuild started, then makes it the active one (the old one is closed and its files
    * removed). Reads keep answering from the old one meanwhile and wait out the short switch.
-   * A call while a rebuild runs returns that rebuild's promise.
+   * A call while a rebuild runs returns that rebuild's promise. With `from`, the new database
+   * starts as a copy of that snapshot and replays only what came after its positions.
    */
-  rebuild(): Promise<RebuildReport> {
+  rebuild(options: RebuildOptions = {}): Promise<RebuildReport> {
     if (this.closed) return Promise.reject(new Error(`projection ${this.spec.name} is closed`));
     if (this.running) return this.running.promise;
     const startedAt = new Date();
-    const promise = this.runRebuild(startedAt).finally(() => {
+    const promise = this.runRebuild(startedAt, options.from).finally(() => {
       this.running = undefined;
       rebuilding.set({ projection: this.spec.name }, 0);
     });
@@ -253,14 +264,14 @@ export class Projection<E> {
     }
   }
 
-  private async runRebuild(startedAt: Date): Promise<RebuildReport> {
+  private async runRebuild(startedAt: Date, snapshot: string | undefined): Promise<RebuildReport> {
     const file = this.spec.path !== ":memory:";
     const rebuildPath = file ? `${this.spec.path}.rebuild` : ":memory:";
-    this.logger.info("projection rebuild by replay started");
+    this.logger.info({ snapshot }, "projection rebuild by replay started");
     if (file) removeDatabase(rebuildPath);
     let fresh: Store<E> | undefined;
     try {
-      fresh = await Store.open(this.spec, rebuildPath, this.bus, this.logger.child({ rebuild: true }), { reportLag: false });
+      fresh = await Store.open(this.spec, rebuildPath, this.bus, this.logger.child({ rebuild: true }), { reportLag: false, snapshot });
       fresh.start();
       // Poll for close so that closing the projection never waits for a long replay.
       while (!(await Promise.race([fresh.caughtUp().then(() => true), sleep(500).then(() => false)]))) {
@@ -299,7 +310,7 @@ export class Projection<E> {
           this.active.start();
         }
       }
-      const report: RebuildReport = { startedAt, finishedAt: new Date(), events, positions: await this.active.positions() };
+      const report: RebuildReport = { startedAt, finishedAt: new Date(), events, positions: await this.active.positions(), ...(snapshot ? { from: snapshot } : {}) };
       this.lastRebuild = report;
       if (!this.isCaughtUp) {
         this.isCaughtUp = true;
@@ -326,6 +337,8 @@ interface StoreOptions {
   reportLag?: boolean;
   /** Already caught up (the rebuilt file reopened at its path). */
   caughtUp?: boolean;
+  /** A snapshot file whose tables (and positions) a fresh database starts with. */
+  snapshot?: string;
 }
 
 /** One DuckDB database and the consumers that feed it. */
@@ -367,6 +380,15 @@ class Store<E> {
       removeDatabase(path);
       instance = await openDatabase(path, spec.settings);
       stored = null;
+    }
+    if (options.snapshot) {
+      try {
+        await copySnapshot(instance, options.snapshot, spec.version);
+      } catch (err) {
+        instance.closeSync();
+        throw err;
+      }
+      stored = spec.version;
     }
     const store = new Store(spec, instance, bus, logger, options);
     await store.prepare(stored === null);
@@ -628,6 +650,29 @@ function recoverFromInterruptedSwitch(path: string, logger: Logger): void {
   } else {
     logger.warn("a rebuild was interrupted while switching; using its file");
     moveDatabase(rebuildPath, path);
+  }
+}
+
+/** Copies every table of a snapshot file into a fresh database, refusing one of another version. */
+async function copySnapshot(instance: DuckDBInstance, snapshot: string, version: number): Promise<void> {
+  if (!existsSync(snapshot)) throw new Error(`snapshot ${snapshot} not found`);
+  const connection = await instance.connect();
+  try {
+    // ATTACH takes no bound parameters; the path comes from the operator, quoted as a literal.
+    await connection.run(`ATTACH '${snapshot.replaceAll("'", "''")}' AS projection_snapshot (READ_ONLY)`);
+    try {
+      const meta = await connection.runAndReadAll(`SELECT version FROM projection_snapshot.${META_TABLE} LIMIT 1`).catch(() => undefined);
+      const stored = meta?.getRowObjectsJS()[0]?.version;
+      if (stored === undefined || Number(stored) !== version) {
+        throw new Error(`snapshot ${snapshot} is of version ${stored ?? "unknown"}, not ${version}: rebuild from the streams instead`);
+      }
+      const [current] = (await connection.runAndReadAll("SELECT current_database() AS db")).getRowObjectsJS();
+      await connection.run(`COPY FROM DATABASE projection_snapshot TO "${String(current!.db).replaceAll('"', '""')}"`);
+    } finally {
+      await connection.run("DETACH projection_snapshot");
+    }
+  } finally {
+    connection.closeSync();
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBus } from "../../src/events/bus";
@@ -168,4 +168,37 @@ test("closing during a rebuild stops it and removes its file; the projection is 
   await expect(rebuilding).rejects.toThrow(/closed/);
   expect(readdirSync(folder).filter((f) => f.includes(".rebuild"))).toEqual([]);
   await expect(projection.rebuild()).rejects.toThrow(/closed/);
+});
+
+test("a rebuild from a snapshot starts with the snapshot's rows and positions and replays only what came after them", async () => {
+  const folder = join(dir, "snapshot");
+  mkdirSync(folder, { recursive: true });
+  const source = await Projection.open(spec(join(folder, "source.duckdb")), bus, logger);
+  await source.caughtUp();
+  await until(async () => (await totals(source)).counted >= published);
+  const inSnapshot = published;
+  await source.close();
+  // A copy of a closed replica's file (a file a projection has open may be mid-write).
+  const snapshot = join(folder, "snapshot.duckdb");
+  copyFileSync(join(folder, "source.duckdb"), snapshot);
+  if (existsSync(join(folder, "source.duckdb.wal"))) copyFileSync(join(folder, "source.duckdb.wal"), `${snapshot}.wal`);
+
+  await publish(40, "after-snapshot");
+  const projection = await Projection.open(spec(join(folder, "model.duckdb")), bus, logger);
+  await projection.caughtUp();
+  const report = await projection.rebuild({ from: snapshot });
+  expect(report.from).toBe(snapshot);
+  expect(report.events).toBe(published - inSnapshot);
+  expect(await totals(projection)).toEqual({ counted: published, seen: published, distinct: published });
+  expect(report.positions[stream]).toBe((await bus.jsm.streams.info(stream)).state.last_seq);
+  await projection.close();
+
+  // A snapshot of another version is refused; the active database stays and answers.
+  const other = await Projection.open({ ...spec(join(folder, "other.duckdb")), version: 2 }, bus, logger);
+  await other.caughtUp();
+  await expect(other.rebuild({ from: snapshot })).rejects.toThrow(/version 1, not 2/);
+  expect(await totals(other)).toEqual({ counted: published, seen: published, distinct: published });
+  expect(existsSync(join(folder, "other.duckdb.rebuild"))).toBe(false);
+  expect((await other.status()).rebuilding).toBe(false);
+  await other.close();
 });
