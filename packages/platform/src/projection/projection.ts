@@ -201,7 +201,8 @@ export class Projection<E> {
    * Replays every source from the start of its stream into a fresh database beside the active
    * one (`<path>.rebuild`, or a new in-memory one), waits until it holds what the streams held
    * when the rebuild started, then makes it the active one (the old one is closed and its files
-   * removed). Reads keep answering from the old one meanwhile and wait out the short switch.
+   * removed). Reads keep answering from the old one meanwhile and wait out the short switch (a
+   * file's switch first lets reads already running on the old one, an export say, finish).
    * A call while a rebuild runs returns that rebuild's promise. With `from`, the new database
    * starts as a copy of that snapshot and replays only what came after its positions.
    */
@@ -292,7 +293,10 @@ export class Projection<E> {
       const old = this.active;
       let events: number;
       if (!file) {
+        // Nothing to move: reads go to the new one at once; the old one closes once its reads are done.
         this.active = fresh;
+        this.switching = undefined;
+        release();
         await old.close();
         events = fresh.appliedEvents;
       } else {
