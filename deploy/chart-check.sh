@@ -10,8 +10,8 @@ cd "$RELATA_ROOT"
 
 CHART=charts/relata
 KUBE_VERSIONS=${KUBE_VERSIONS:-"1.30.0 1.37.0"}
-# The last: a service that searches, so the bundled OpenSearch node is checked too.
-VALUE_SETS=(default deploy/values/minimal.yaml deploy/values/production.yaml charts/test/values-opensearch.yaml)
+# The last two: a service that searches (the bundled OpenSearch node), and a persistent local store (a StatefulSet).
+VALUE_SETS=(default deploy/values/minimal.yaml deploy/values/production.yaml charts/test/values-opensearch.yaml charts/test/values-persistent-store.yaml)
 
 log() { printf '[chart-check] %s\n' "$*"; }
 start=$(date +%s)

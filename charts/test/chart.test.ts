@@ -50,6 +50,8 @@ const VALUE_SETS: Record<string, string[]> = {
   ],
   // A service that searches: the bundled OpenSearch node comes with it.
   "with OpenSearch": ["-f", "charts/test/values-opensearch.yaml"],
+  // A local store on a persistent volume per replica: that workload is a StatefulSet.
+  "persistent local store": ["-f", "charts/test/values-persistent-store.yaml", "--set", "metrics.serviceMonitor.enabled=true"],
 };
 
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet"];
@@ -320,6 +322,63 @@ describe("configuration", () => {
     expect(store("reporting")).toEqual({ emptyDir: { sizeLimit: "512Mi" }, mountPath: "/data/", paths: { CUBE_DB_PATH: "/data/cube.duckdb", REPORT_DB_PATH: "/data/report.duckdb" } });
     expect(store("sales")).toEqual({ emptyDir: undefined, mountPath: undefined, paths: {} });
     expect(refusal("--set", "services.marketing.localStore.files.AUDIENCE_DB_PATH=../escape")).toMatch(/localStore/);
+  });
+
+  describe("a persistent local store", () => {
+    const ephemeral = render();
+    const persistent = render(...VALUE_SETS["persistent local store"]!);
+    const sts = named(persistent, "StatefulSet", "relata-marketing");
+
+    test("makes the workload a StatefulSet with a claim per replica mounted where its variables point, on the workload's own Service", () => {
+      expect(persistent.some((m) => m.kind === "Deployment" && m.metadata.name === "relata-marketing")).toBe(false);
+      expect(sts.spec.volumeClaimTemplates).toEqual([
+        {
+          metadata: { name: "local-store", labels: sts.spec.selector.matchLabels },
+          spec: { accessModes: ["ReadWriteOnce"], storageClassName: "fast-ssd", resources: { requests: { storage: "20Gi" } } },
+        },
+      ]);
+      const c = containersOf(sts, false)[0] as Container & { volumeMounts: { name: string; mountPath: string }[] };
+      expect(c.volumeMounts.find((v) => v.name === "local-store")?.mountPath).toBe("/var/lib/relata");
+      expect(c.env!.find((e: any) => e.name === "AUDIENCE_DB_PATH").value).toBe("/var/lib/relata/audience.duckdb");
+      // The claim is the volume: no emptyDir of the same name beside it.
+      expect(podSpec(sts).volumes.some((v: any) => v.name === "local-store")).toBe(false);
+      expect(named(persistent, "Service", sts.spec.serviceName).spec.selector).toEqual(sts.spec.selector.matchLabels);
+      expect(sts.spec).toMatchObject({ podManagementPolicy: "Parallel", updateStrategy: { type: "RollingUpdate" }, persistentVolumeClaimRetentionPolicy: { whenScaled: "Delete", whenDeleted: "Retain" } });
+      expect(sts.spec.strategy).toBeUndefined();
+      expect(named(persistent, "HorizontalPodAutoscaler", "relata-marketing").spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "StatefulSet", name: "relata-marketing" });
+      // The other workloads stay Deployments.
+      expect(named(persistent, "Deployment", "relata-sales").spec.strategy.type).toBe("RollingUpdate");
+    });
+
+    test("keeps everything else of the Deployment: labels, selector, replicas, pod template, container", () => {
+      const deployment = named(ephemeral, "Deployment", "relata-marketing");
+      expect(sts.metadata).toEqual(deployment.metadata);
+      expect(sts.spec.selector).toEqual(deployment.spec.selector);
+      expect(sts.spec.template.metadata).toEqual(deployment.spec.template.metadata);
+      // Only the store's volume and the revision label the spread counts by differ.
+      const comparable = (m: Manifest) => {
+        const spec = structuredClone(podSpec(m));
+        spec.volumes = spec.volumes.filter((v: any) => v.name !== "local-store");
+        for (const t of spec.topologySpreadConstraints) delete t.matchLabelKeys;
+        return spec;
+      };
+      expect(comparable(sts)).toEqual(comparable(deployment));
+      expect(podSpec(sts).topologySpreadConstraints[0].matchLabelKeys).toEqual(["controller-revision-hash"]);
+      // The autoscaler sets the replicas; without it both kinds have the configured count.
+      const fixed = render("--set", "services.marketing.localStore.persistent.size=1Gi", "--set", "services.marketing.replicaCount=3");
+      expect(named(fixed, "StatefulSet", "relata-marketing").spec.replicas).toBe(3);
+      expect(sts.spec.replicas).toBeUndefined();
+    });
+
+    test("a workload whose store is only persistent needs no sizeLimit; the cluster's default class when none is named; a store with neither is refused", () => {
+      const store = ["--set", "services.reporting.enabled=true", "--set", "services.reporting.localStore.mountPath=/data", "--set", "services.reporting.localStore.files.REPORT_DB_PATH=report.duckdb"];
+      const ms = render(...store, "--set", "services.reporting.localStore.persistent.size=50Gi", "--set", "services.reporting.localStore.persistent.storageClassName=");
+      const claim = named(ms, "StatefulSet", "relata-reporting").spec.volumeClaimTemplates[0].spec;
+      expect(claim).toEqual({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } });
+      expect(refusal(...store)).toMatch(/services\/reporting\/localStore/);
+      expect(refusal(...store, "--set", "services.reporting.localStore.persistent.size=lots")).toMatch(/localStore\/persistent\/size': 'lots' does not match/);
+      expect(refusal("--set", "services.marketing.localStore.persistent.sise=1Gi")).toMatch(/localStore\/persistent': .*(required|additional properties)/);
+    });
   });
 
   test("NATS credentials from an existing Secret", () => {
