@@ -29,7 +29,7 @@ TEST_STACK := source deploy/env.sh; $(STACK) down; rm -rf "$$RELATA_STATE/postgr
 	trap '$(STACK) down' EXIT
 
 .PHONY: help tools install build proto proto-check typecheck up down status seed test test-unit \
-        test-integration test-e2e test-fuzz chart-check bench knowledge-reindex images clean
+        test-integration test-e2e test-fuzz chart-check bench knowledge-reindex reporting-rebuild images clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -115,6 +115,9 @@ bench: build ## k6 through the gateway, straight at gRPC and straight at FerretD
 
 knowledge-reindex: build ## rebuild the Knowledge-Base's search index from its events (a new index, then the alias moved to it)
 	@set -a; source <($(STACK) env knowledge); set +a; node services/knowledge/dist/reindex.js
+
+reporting-rebuild: build ## rebuild Reporting's store by replaying the streams from their start into a fresh store, then switch to it
+	@set -a; source <($(STACK) env reporting); set +a; node services/reporting/dist/rebuild.js
 
 images: ## build the container images (needs a Docker engine)
 	@deploy/images.sh

@@ -28,4 +28,4 @@ export const ARTICLE_CHANGE_SUBJECTS = "knowledge.article.*";
  * The Service's stream, whose `service.case.*` events keep the local copy of cases. The same
  * spec as the Service's own (ensuring it is then a no-op), so either may start first.
  */
-export const SERVICE_STREAM: StreamSpec = { name: "SERVICE", subjects: ["service.>"] };
+export const SERVICE_STREAM: StreamSpec = { name: "SERVICE", subjects: ["service.>"], allowMsgSchedules: true };

@@ -39,7 +39,7 @@ const event = (subject: string, m: EventMeta, data: Uint8Array): TestEvent => ({
 export async function publishAll(bus: EventBus, events: readonly TestEvent[]): Promise<void> {
   for (const name of Object.values(STREAMS)) {
     const lower = name.toLowerCase();
-    await bus.ensureStream({ name, subjects: [`${lower}.>`], ...(name === "MARKETING" ? { allowMsgSchedules: true } : {}) });
+    await bus.ensureStream({ name, subjects: [`${lower}.>`], ...(name === "MARKETING" || name === "SERVICE" ? { allowMsgSchedules: true } : {}) });
   }
   for (const e of events) await bus.publish(e.subject, e.data, { msgId: e.id });
 }
