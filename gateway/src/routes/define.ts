@@ -102,23 +102,23 @@ async function sendStream(spec: RouteSpec, reply: StreamedReply, req: Request, r
   const { signal, requestId } = stateOf(res);
   const chunks = reply.stream[Symbol.asyncIterator]();
   const stop = () => chunks.return?.(undefined).catch((err: unknown) => logger.warn({ err: String(err), requestId, path: req.path }, "stream cleanup failed"));
+  const head = (): boolean => {
+    if (sendHeaders(spec, reply, req, res, options)) return false;
+    res.status(reply.status ?? 200);
+    res.setHeader("Content-Type", reply.contentType);
+    if (reply.filename !== undefined) res.setHeader("Content-Disposition", contentDisposition(reply.filename));
+    return true;
+  };
   if (signal.aborted || req.method === "HEAD") {
     await stop();
-    if (!signal.aborted && !sendHeaders(spec, reply, req, res, options)) res.status(reply.status ?? 200).type(reply.contentType).end();
+    if (!signal.aborted && head()) res.end();
     return;
   }
   let next = await chunks.next();
-  if (signal.aborted) {
+  if (signal.aborted || !head()) {
     await stop();
     return;
   }
-  if (sendHeaders(spec, reply, req, res, options)) {
-    await stop();
-    return;
-  }
-  res.status(reply.status ?? 200);
-  res.setHeader("Content-Type", reply.contentType);
-  if (reply.filename !== undefined) res.setHeader("Content-Disposition", contentDisposition(reply.filename));
   try {
     while (!next.done) {
       if (!res.write(next.value)) await writable(res);
@@ -168,7 +168,7 @@ function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
       params,
       query,
       body,
-      call: { identity: state.identity!, deadline: state.deadline, signal: state.signal },
+      call: { identity: state.identity!, deadline: spec.timeoutMs !== undefined ? new Date(Date.now() + spec.timeoutMs) : state.deadline, signal: state.signal },
       identity: state.identity!,
       caller: state.caller!,
       expectedVersion,

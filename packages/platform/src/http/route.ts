@@ -133,6 +133,12 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   unstoredVersionZero?: boolean;
   /** Whether the operation accepts Idempotency-Key. */
   idempotencyKey?: boolean;
+  /**
+   * The deadline of this operation's backend calls (`ctx.call.deadline`), from when its handler
+   * starts, instead of the gateway's request timeout: for a streamed export, which takes as long
+   * as its rows take to arrive.
+   */
+  timeoutMs?: number;
   responses: Record<number, ResponseSpec>;
   /**
    * Served without a bearer token (a link in an email that a person follows). Absent: a token
