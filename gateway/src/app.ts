@@ -53,12 +53,12 @@ export function createApp(options: AppOptions, deps: AppDeps): Express {
 
   // Routes a signed link serves (an unsubscribe link in an email): before authentication.
   const tokenless = routes.filter((r) => r.tokenless);
-  if (tokenless.length > 0) app.use(mountTokenlessRoutes(tokenless, { publicUrl: options.publicUrl, rateLimit: options.rateLimit }));
+  if (tokenless.length > 0) app.use(mountTokenlessRoutes(tokenless, { publicUrl: options.publicUrl, logger: deps.logger, rateLimit: options.rateLimit }));
 
   app.use("/v1", authenticate(deps.verifier));
   if (options.rateLimit) app.use("/v1", rateLimit(options.rateLimit));
   app.use("/v1", express.json({ limit: options.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
-  app.use(mountRoutes(routes.filter((r) => !r.tokenless), { publicUrl: options.publicUrl }));
+  app.use(mountRoutes(routes.filter((r) => !r.tokenless), { publicUrl: options.publicUrl, logger: deps.logger }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

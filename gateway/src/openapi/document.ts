@@ -39,7 +39,21 @@ const HEADER_DOCS: Record<string, { description: string; schema: JsonSchema }> =
   ETag: { description: "The record's version, for If-Match.", schema: { type: "string", example: '"3"' } },
   Location: { description: "The URL of the created record.", schema: { type: "string", format: "uri" } },
   Link: { description: 'The next page: <url>; rel="next" (absent on the last page).', schema: { type: "string" } },
+  "Content-Disposition": { description: "With a streamed download: attachment and its file name.", schema: { type: "string", example: 'attachment; filename="export.csv"' } },
 };
+
+/**
+ * The bodies a response can have: its JSON schema, and the other media types it declares
+ * (`ResponseSpec.contentTypes`: a streamed CSV), which the caller picks with Accept.
+ */
+function responseContent(spec: RouteSpec["responses"][number]): Record<string, unknown> | undefined {
+  const content: Record<string, unknown> = {};
+  if (spec.schema) content["application/json"] = { schema: schemaRef(spec.schema) };
+  for (const type of spec.contentTypes ?? []) {
+    content[type] = { schema: type.startsWith("text/csv") ? { type: "string", description: "RFC 4180 CSV with a header record, streamed." } : { type: "string" } };
+  }
+  return Object.keys(content).length > 0 ? content : undefined;
+}
 
 /** Builds the OpenAPI 3.1 document from the route descriptions and the registered zod schemas. */
 export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): Record<string, unknown> {
@@ -103,10 +117,11 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
 
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(r.responses)) {
+      const content = responseContent(spec);
       responses[status] = {
         description: spec.description,
         ...(spec.headers ? { headers: Object.fromEntries(spec.headers.map((h) => [h, { description: HEADER_DOCS[h]!.description, schema: HEADER_DOCS[h]!.schema }])) } : {}),
-        ...(spec.schema ? { content: { "application/json": { schema: schemaRef(spec.schema) } } } : {}),
+        ...(content ? { content } : {}),
       };
     }
     responses["400"] = problem("Invalid input; `field` names it.");

@@ -1,17 +1,21 @@
-import type { Request, RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { Router } from "express";
 import type { z } from "zod";
-import { TENANT_ID_PATTERN } from "@relata/platform";
+import { createLogger, TENANT_ID_PATTERN, type Logger } from "@relata/platform";
 import {
   ANONYMOUS_SUBJECT,
+  contentDisposition,
   etagOf,
   expectedVersionFrom,
   HttpProblem,
   idempotencyKeyFrom,
   ifNoneMatchHits,
+  isStreamedReply,
   type FieldError,
   type HandlerContext,
+  type Reply,
   type RouteSpec,
+  type StreamedReply,
 } from "@relata/platform/http";
 import { stateOf } from "../http/context";
 import { PERMISSIONS } from "../auth/permissions";
@@ -55,9 +59,87 @@ function hasBody(req: Request): boolean {
 
 export interface MountOptions {
   publicUrl: string;
+  /** Where a streamed answer that fails after its headers is logged (the client only sees it cut off). */
+  logger?: Logger;
+}
+
+/** Resolves once the response can take more (drain), or once the connection is gone. */
+function writable(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/** Sends the reply's headers (its own, ETag, Location); true when that answered 304 (If-None-Match hit). */
+function sendHeaders(spec: RouteSpec, reply: Reply, req: Request, res: Response, options: MountOptions): boolean {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.version !== undefined) {
+    const etag = etagOf(reply.version);
+    res.setHeader("ETag", etag);
+    if (spec.method === "get" && ifNoneMatchHits(req.get("if-none-match"), etag)) {
+      res.status(304).end();
+      return true;
+    }
+  }
+  if (reply.location) res.setHeader("Location", options.publicUrl + reply.location);
+  return false;
+}
+
+/**
+ * Writes a streamed reply. The first chunk is read before anything is sent, so a failure until
+ * then propagates to the error handler (problem details). After that the status is sent and
+ * cannot change: a failure cuts the connection, which the client sees as a truncated transfer
+ * (no final chunk), and is logged. The source is read only as fast as the client takes the
+ * chunks, and no further once it goes away.
+ */
+async function sendStream(spec: RouteSpec, reply: StreamedReply, req: Request, res: Response, options: MountOptions, logger: Logger): Promise<void> {
+  const { signal, requestId } = stateOf(res);
+  const chunks = reply.stream[Symbol.asyncIterator]();
+  const stop = () => chunks.return?.(undefined).catch((err: unknown) => logger.warn({ err: String(err), requestId, path: req.path }, "stream cleanup failed"));
+  const head = (): boolean => {
+    if (sendHeaders(spec, reply, req, res, options)) return false;
+    res.status(reply.status ?? 200);
+    res.setHeader("Content-Type", reply.contentType);
+    if (reply.filename !== undefined) res.setHeader("Content-Disposition", contentDisposition(reply.filename));
+    return true;
+  };
+  if (signal.aborted || req.method === "HEAD") {
+    await stop();
+    if (!signal.aborted && head()) res.end();
+    return;
+  }
+  let next = await chunks.next();
+  if (signal.aborted || !head()) {
+    await stop();
+    return;
+  }
+  try {
+    while (!next.done) {
+      if (!res.write(next.value)) await writable(res);
+      if (signal.aborted) break;
+      next = await chunks.next();
+    }
+  } catch (err) {
+    logger.error({ err, requestId, path: req.path }, "streamed answer failed after its headers were sent; connection cut");
+    res.destroy();
+    return;
+  }
+  if (signal.aborted) {
+    // The client went away: stop producing (cancels the backend's stream).
+    await stop();
+    return;
+  }
+  res.end();
 }
 
 function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
+  const logger = options.logger ?? createLogger("gateway");
   return async (req, res) => {
     const state = stateOf(res);
     const params = spec.params ? validate(spec.params, req.params, "path") : {};
@@ -86,7 +168,7 @@ function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
       params,
       query,
       body,
-      call: { identity: state.identity!, deadline: state.deadline, signal: state.signal },
+      call: { identity: state.identity!, deadline: spec.timeoutMs !== undefined ? new Date(Date.now() + spec.timeoutMs) : state.deadline, signal: state.signal },
       identity: state.identity!,
       caller: state.caller!,
       expectedVersion,
@@ -96,17 +178,12 @@ function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
       url: (path) => options.publicUrl + path,
     };
     const reply = await spec.handler(ctx);
-    if (state.signal.aborted) return;
-    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    if (reply.version !== undefined) {
-      const etag = etagOf(reply.version);
-      res.setHeader("ETag", etag);
-      if (spec.method === "get" && ifNoneMatchHits(req.get("if-none-match"), etag)) {
-        res.status(304).end();
-        return;
-      }
+    if (isStreamedReply(reply)) {
+      await sendStream(spec, reply, req, res, options, logger);
+      return;
     }
-    if (reply.location) res.setHeader("Location", options.publicUrl + reply.location);
+    if (state.signal.aborted) return;
+    if (sendHeaders(spec, reply, req, res, options)) return;
     res.status(reply.status ?? 200);
     if (reply.body === undefined) res.end();
     else res.json(reply.body);

@@ -1,18 +1,27 @@
 import { ChannelCredentials, Client, Metadata, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { identityToMetadata, type Identity } from "../identity";
-import type { RequestOf, ResponseOf, ServiceDefinition } from "./service";
+import type { IsServerStreaming, MethodDefinition, RequestOf, ResponseOf, ServiceDefinition } from "./service";
 
 export interface CallOptions {
   identity: Identity;
-  /** Absolute deadline; defaults to now + the client's default timeout. */
+  /**
+   * Absolute deadline; defaults to now + the client's default timeout. For a streaming call it
+   * bounds the whole stream: a long export passes a later one.
+   */
   deadline?: Date;
   signal?: AbortSignal;
   /** Extra metadata (trace context is added by the telemetry layer). */
   metadata?: Metadata;
 }
 
+/**
+ * A typed client for a service definition: a unary method returns a promise of its response; a
+ * server-streaming method returns an async iterable of its messages (see {@link serverStream}).
+ */
 export type PromiseClient<D extends ServiceDefinition> = {
-  [K in keyof D]: (request: RequestOf<D[K]>, options: CallOptions) => Promise<ResponseOf<D[K]>>;
+  [K in keyof D]: IsServerStreaming<D[K]> extends true
+    ? (request: RequestOf<D[K]>, options: CallOptions) => AsyncIterable<ResponseOf<D[K]>>
+    : (request: RequestOf<D[K]>, options: CallOptions) => Promise<ResponseOf<D[K]>>;
 };
 
 export interface ChannelOptions {
@@ -29,32 +38,77 @@ export function openChannel(address: string, options: Pick<ChannelOptions, "cred
   });
 }
 
+function callMetadata(call: CallOptions): Metadata {
+  return identityToMetadata(call.identity, call.metadata?.clone() ?? new Metadata());
+}
+
+function unaryCall(method: MethodDefinition<unknown, unknown>, channel: Client, options: ChannelOptions, request: unknown, call: CallOptions): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const deadline = call.deadline ?? new Date(Date.now() + options.defaultTimeoutMs);
+    const pending = channel.makeUnaryRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      request,
+      callMetadata(call),
+      { deadline },
+      (err: ServiceError | null, response?: unknown) => (err ? reject(err) : resolve(response)),
+    );
+    call.signal?.addEventListener("abort", () => pending.cancel(), { once: true });
+  });
+}
+
 /**
- * A typed, promise-returning client for a generated service definition. Every call carries
- * the caller's identity and a deadline, and is cancelled when `signal` aborts.
+ * Calls a server-streaming method: its messages, in order, as they arrive, read only as fast as
+ * the consumer iterates (HTTP/2 flow control slows the server down). The call starts when
+ * iteration starts; it is cancelled when the consumer stops early (break, return, throw) or
+ * `signal` aborts. A failed call throws its ServiceError (status, details, trailers) from the
+ * iteration, after the messages that came before it.
+ */
+export function serverStream<Req, Res>(
+  method: MethodDefinition<Req, Res>,
+  channel: Client,
+  options: ChannelOptions,
+  request: Req,
+  call: CallOptions,
+): AsyncIterable<Res> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      call.signal?.throwIfAborted();
+      const deadline = call.deadline ?? new Date(Date.now() + options.defaultTimeoutMs);
+      const stream = channel.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, callMetadata(call), { deadline });
+      // Errors reach the consumer through the iteration; this listener keeps the CANCELLED that
+      // follows an early stop from being an unhandled "error" event.
+      stream.on("error", () => undefined);
+      const cancel = () => stream.cancel();
+      call.signal?.addEventListener("abort", cancel, { once: true });
+      let complete = false;
+      try {
+        for await (const message of stream) yield message as Res;
+        complete = true;
+      } finally {
+        call.signal?.removeEventListener("abort", cancel);
+        if (!complete) stream.cancel();
+      }
+    },
+  };
+}
+
+/**
+ * A typed client for a generated service definition. Every call carries the caller's identity
+ * and a deadline, and is cancelled when `signal` aborts. Unary methods return promises;
+ * server-streaming methods return async iterables ({@link serverStream}).
  */
 export function promiseClient<D extends ServiceDefinition>(
   definition: D,
   channel: Client,
   options: ChannelOptions,
 ): PromiseClient<D> {
-  const client = {} as Record<string, (request: unknown, call: CallOptions) => Promise<unknown>>;
-  for (const [key, method] of Object.entries(definition)) {
-    client[key] = (request, call) =>
-      new Promise((resolve, reject) => {
-        const metadata = identityToMetadata(call.identity, call.metadata?.clone() ?? new Metadata());
-        const deadline = call.deadline ?? new Date(Date.now() + options.defaultTimeoutMs);
-        const pending = channel.makeUnaryRequest(
-          method.path,
-          method.requestSerialize,
-          method.responseDeserialize,
-          request,
-          metadata,
-          { deadline },
-          (err: ServiceError | null, response?: unknown) => (err ? reject(err) : resolve(response)),
-        );
-        call.signal?.addEventListener("abort", () => pending.cancel(), { once: true });
-      });
+  const client = {} as Record<string, (request: unknown, call: CallOptions) => unknown>;
+  for (const [key, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
+    client[key] = method.responseStream
+      ? (request, call) => serverStream(method, channel, options, request, call)
+      : (request, call) => unaryCall(method, channel, options, request, call);
   }
   return client as PromiseClient<D>;
 }

@@ -3,6 +3,7 @@
 // no HTTP server and no database driver of its own.
 export * from "./route";
 export * from "./responses";
+export * from "./csv";
 export * from "./crud";
 export * from "./problem";
 export * from "./conditional";

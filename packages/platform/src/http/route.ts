@@ -13,18 +13,53 @@ export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
 export interface ResponseSpec {
   description: string;
+  /** The JSON body (application/json). */
   schema?: z.ZodType;
-  headers?: ("ETag" | "Location" | "Link")[];
+  /**
+   * Media types the operation can also answer with, as a streamed body ("text/csv"): listed in
+   * the OpenAPI document beside application/json. The handler picks one from Accept
+   * (`preferredType`) and returns a {@link StreamedReply} for it.
+   */
+  contentTypes?: string[];
+  headers?: ("ETag" | "Location" | "Link" | "Content-Disposition")[];
 }
 
-export interface Reply {
+interface ReplyBase {
   status?: number;
-  body?: unknown;
   /** The record's version: sent as ETag. */
   version?: string | number;
   /** Path of the created resource ("/v1/leads/123"): sent as an absolute Location. */
   location?: string;
   headers?: Record<string, string>;
+}
+
+/** A JSON body (or none: 204). */
+export interface JsonReply extends ReplyBase {
+  body?: unknown;
+  stream?: never;
+}
+
+/**
+ * A body written as it is produced (a large export): the gateway writes the chunks in order,
+ * waiting for the client to take each one (backpressure), and stops reading `stream` when the
+ * client goes away. It reads the first chunk before it sends the headers: a failure until then
+ * is an ordinary problem-details answer; a failure after it cuts the connection (the client sees
+ * a truncated transfer) and is logged.
+ */
+export interface StreamedReply extends ReplyBase {
+  stream: AsyncIterable<string | Uint8Array>;
+  /** The Content-Type: "text/csv; charset=utf-8". */
+  contentType: string;
+  /** Offered as a download under this name (Content-Disposition: attachment). */
+  filename?: string;
+  body?: never;
+}
+
+export type Reply = JsonReply | StreamedReply;
+
+/** Whether a reply streams its body. */
+export function isStreamedReply(reply: Reply): reply is StreamedReply {
+  return (reply as StreamedReply).stream !== undefined;
 }
 
 /** Who is calling, as the gateway read it from the verified token. */
@@ -98,6 +133,12 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   unstoredVersionZero?: boolean;
   /** Whether the operation accepts Idempotency-Key. */
   idempotencyKey?: boolean;
+  /**
+   * The deadline of this operation's backend calls (`ctx.call.deadline`), from when its handler
+   * starts, instead of the gateway's request timeout: for a streamed export, which takes as long
+   * as its rows take to arrive.
+   */
+  timeoutMs?: number;
   responses: Record<number, ResponseSpec>;
   /**
    * Served without a bearer token (a link in an email that a person follows). Absent: a token
