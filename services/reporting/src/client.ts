@@ -1,6 +1,7 @@
 import type { PromiseClients } from "@relata/platform";
 import { CustomerValueServiceService } from "@relata/proto/reporting/v1/customer_value";
 import { OperationsAnalyticsServiceService, SalesAnalyticsServiceService } from "@relata/proto/reporting/v1/dashboards";
+import { QueryServiceService } from "@relata/proto/reporting/v1/query";
 import { QuotaServiceService } from "@relata/proto/reporting/v1/quota";
 import { StoreServiceService } from "@relata/proto/reporting/v1/store";
 
@@ -13,6 +14,7 @@ export const reportingServices = {
   sales: SalesAnalyticsServiceService,
   operations: OperationsAnalyticsServiceService,
   customerValue: CustomerValueServiceService,
+  query: QueryServiceService,
   store: StoreServiceService,
 };
 

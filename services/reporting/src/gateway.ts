@@ -1,6 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { reportingServices } from "./client";
-import { storeRoutes } from "./http";
+import { QUERY_READERS } from "./domain/catalogue";
+import { queryRoutes, storeRoutes } from "./http";
 import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS } from "./resources";
 
 /**
@@ -11,12 +12,15 @@ import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS } from "./resources";
 export const reportingBackend = defineBackend({
   name: "reporting",
   services: reportingServices,
-  routes: (reporting) => [...storeRoutes(reporting)],
+  routes: (reporting) => [...storeRoutes(reporting), ...queryRoutes(reporting)],
   tags: ["Analytics", "Quotas"],
   scopes: { "reporting:read": "read dashboards, customer value and ad-hoc queries" },
   resources: REPORTING_RESOURCES,
   permissions: {
     "analytics.store.read": { roles: STORE_READERS, scopes: ["reporting:read"], description: "read the state of Reporting's store (positions, events applied)" },
     "analytics.store.rebuild": { roles: STORE_ADMINS, scopes: [], description: "rebuild Reporting's store by replaying the streams (installation-wide)" },
+    // Each fact of the catalogue says which of these roles read it (the service refuses the others, 403).
+    "analytics.catalogue": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "read the catalogue of ad-hoc queries (the facts the caller may query)" },
+    "analytics.query": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "run ad-hoc queries over the catalogue's facts the caller may read, and export them as CSV" },
   },
 });
