@@ -52,19 +52,34 @@ export interface GetCatalogueRequest {
 }
 
 export interface QueryMeasure {
+  /** "count", "sum", "avg", "min" or "max". */
   function: string;
-  /** A measure of the fact; empty for count. */
+  /**
+   * A measure of the fact (min and max also take a time); count: empty for the rows, or any
+   * field of the fact for the rows where it has a value.
+   */
   field: string;
 }
 
 export interface QueryFilter {
+  /** A dimension, measure or time of the fact. */
   field: string;
+  /**
+   * equals, not_equals (rows without a value included), greater, less: one value; in: one or
+   * more; between: two, both included; exists, not_exists: none.
+   */
   operator: string;
+  /**
+   * As text of the field's type: "42", "1250.50", "2.5", "true", "2026-01-31"; a timestamp
+   * field takes an RFC 3339 instant or a day (the whole day on the clocks of time_zone).
+   */
   values: string[];
 }
 
 export interface TimeBucket {
+  /** A time of the fact. */
   field: string;
+  /** "day", "week" (ISO, from Monday), "month", "quarter" or "year", on the clocks of time_zone. */
   unit: string;
 }
 
@@ -76,19 +91,25 @@ export interface Query {
   filters: QueryFilter[];
   /** IANA name for the buckets and dates; empty: UTC. */
   timeZone: string;
-  /** Rows at most (default 1,000, at most 10,000; an export has no limit). */
+  /** Rows at most (0: 1,000; at most 10,000; an export has no limit and ignores it). */
   limit: number;
 }
 
 export interface QueryColumn {
+  /**
+   * The bucket ("month(createdAt)": the bucket's first day), then the dimensions ("ownerId"),
+   * then the measures ("count", "count(leadId)", "sum(amount)"). Rows are grouped and ordered
+   * by the bucket then the dimensions.
+   */
   name: string;
   /** As CatalogueField.type. */
   type: string;
 }
 
 /**
- * A row's cells as text in the columns' order (decimals exact, instants ISO 8601); the indexes
- * of null cells in null_cells.
+ * A row's cells as text in the columns' order: integers as digits, decimals exact ("1234.50",
+ * at least two decimals), numbers as JavaScript writes them, days YYYY-MM-DD, instants
+ * ISO 8601 UTC, booleans "true"/"false"; a null cell is "" and its index is in null_cells.
  */
 export interface QueryRow {
   cells: string[];
@@ -102,7 +123,10 @@ export interface QueryResult {
   truncated: boolean;
 }
 
-/** A part of an export: the columns in the first chunk only. */
+/**
+ * A part of an export (about 2,000 rows, the store's chunks): the columns in the first chunk
+ * only, which is sent even when no row matched.
+ */
 export interface QueryChunk {
   columns: QueryColumn[];
   rows: QueryRow[];
