@@ -21,6 +21,6 @@ export const reportingBackend = defineBackend({
     "analytics.store.rebuild": { roles: STORE_ADMINS, scopes: [], description: "rebuild Reporting's store by replaying the streams (installation-wide)" },
     // Each fact of the catalogue says which of these roles read it (the service refuses the others, 403).
     "analytics.catalogue": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "read the catalogue of ad-hoc queries (the facts the caller may query)" },
-    "analytics.query": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "run ad-hoc queries over the catalogue's facts the caller may read, and export them as CSV" },
+    "analytics.query": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "run ad-hoc queries over the catalogue (each fact by its area's readers) and export them as CSV" },
   },
 });
