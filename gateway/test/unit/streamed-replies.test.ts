@@ -216,12 +216,13 @@ test("a stream that fails before its first chunk is an ordinary problem naming t
 });
 
 test("a stream that fails after its headers cuts the connection (a truncated transfer) and is logged", async () => {
-  // 40 rows first; the CSV writer sends one chunk per message, so the headers are out.
-  const { status, text, truncated } = await rawGet("/v1/test-rows?count=100&mode=mid&failAfter=40");
+  // 10,000 rows (~200 KB) first: more than the CSV writer's first chunk, so the headers are out.
+  const { status, text, truncated } = await rawGet("/v1/test-rows?count=20000&mode=mid&failAfter=10000");
   expect(status).toBe(200);
   expect(truncated).toBe(true);
   expect(text.startsWith("n,name,tenant,padding\r\n")).toBe(true);
-  expect(text).not.toContain("\r\n99,");
+  expect(text).toContain("\r\n100,row 100,acme,\r\n");
+  expect(text).not.toContain("\r\n10000,");
   expect(logged).toEqual([expect.objectContaining({ msg: "streamed answer failed after its headers were sent; connection cut" })]);
 });
 

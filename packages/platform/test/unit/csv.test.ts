@@ -100,17 +100,34 @@ describe("csvCell", () => {
 });
 
 describe("csvRows", () => {
-  it("writes the header first, then each batch as one chunk, every record ended by CRLF", async () => {
-    const chunks = await all(csvRows(["name", "amount", "closed"], batches([["Acme", "12.50", new Date(Date.UTC(2026, 0, 2))]], [["Globex, Ltd", -3, null], ["Initech", 7n, undefined]])));
+  it("writes the header first, then the records, every one ended by CRLF (chunkSize 0: a chunk per batch)", async () => {
+    const chunks = await all(csvRows(["name", "amount", "closed"], batches([["Acme", "12.50", new Date(Date.UTC(2026, 0, 2))]], [["Globex, Ltd", -3, null], ["Initech", 7n, undefined]]), { chunkSize: 0 }));
     expect(chunks).toEqual([
       "name,amount,closed\r\nAcme,12.50,2026-01-02T00:00:00.000Z\r\n",
       '"Globex, Ltd",-3,\r\nInitech,7,\r\n',
     ]);
   });
 
+  it("gathers small batches into chunks of about chunkSize characters", async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => [[i, "x".repeat(95)]]); // ~100 characters a record
+    const chunks = await all(csvRows(["n", "text"], batches(...many), { chunkSize: 10_000 }));
+    expect(chunks.length).toBeGreaterThanOrEqual(9);
+    expect(chunks.length).toBeLessThanOrEqual(11);
+    expect(chunks.slice(0, -1).every((c) => c.length >= 10_000 && c.length < 10_200)).toBe(true);
+    const records = chunks.join("").split("\r\n");
+    expect(records).toHaveLength(1002);
+    expect(records.slice(1, -1).every((r, i) => r.startsWith(`${i},`))).toBe(true);
+    // by default: 64 Ki characters (~100 KB here: two chunks)
+    const byDefault = await all(csvRows(["n", "text"], batches(...many)));
+    expect(byDefault).toHaveLength(2);
+    expect(byDefault[0]!.length).toBeGreaterThanOrEqual(64 * 1024);
+    expect(byDefault.join("")).toBe(chunks.join(""));
+  });
+
   it("with no rows is the header alone", async () => {
     expect(await all(csvRows(["a", "b"], batches()))).toEqual(["a,b\r\n"]);
     expect(await all(csvRows(["a", "b"], batches([], [])))).toEqual(["a,b\r\n"]);
+    expect(await all(csvRows(["a", "b"], batches([], []), { chunkSize: 0 }))).toEqual(["a,b\r\n"]);
   });
 
   it("neutralises and quotes header cells too", async () => {
@@ -137,7 +154,7 @@ describe("csvRows", () => {
     }
     const early = csvRows(["n"], failing(0))[Symbol.asyncIterator]();
     await expect(early.next()).rejects.toThrow("query failed");
-    const late = csvRows(["n"], failing(2))[Symbol.asyncIterator]();
+    const late = csvRows(["n"], failing(2), { chunkSize: 0 })[Symbol.asyncIterator]();
     expect((await late.next()).value).toBe("n\r\n0\r\n");
     expect((await late.next()).value).toBe("1\r\n");
     await expect(late.next()).rejects.toThrow("query failed");
@@ -156,7 +173,7 @@ describe("csvRows", () => {
         closed = true;
       }
     }
-    for await (const chunk of csvRows(["n"], endless())) if (chunk.includes("3\r\n")) break;
+    for await (const chunk of csvRows(["n"], endless(), { chunkSize: 0 })) if (chunk.includes("3\r\n")) break;
     expect(closed).toBe(true);
     expect(read).toBe(3);
   });
