@@ -24,8 +24,13 @@ export interface CatalogueEntry {
 export interface FactDefinition {
   name: string;
   description: string;
-  /** The FROM clause: the fact's table as `f`, and any join (each on the same tenant). */
+  /** The fact's table as `f`. */
   from: string;
+  /**
+   * Tables joined for some fields, each on the same tenant and a unique key (so a row of the
+   * fact stays one row): added only when a field of the query reads the join's alias.
+   */
+  joins: { alias: string; sql: string }[];
   /** A snapshot table (a row per record, with `deleted`), rather than a row per event. */
   snapshot: boolean;
   dimensions: CatalogueEntry[];
@@ -58,7 +63,8 @@ export const FACTS: readonly FactDefinition[] = [
   {
     name: "opportunities",
     description: "Opportunities as they stand now (one row each), with the territory of their account.",
-    from: "opportunities f LEFT JOIN accounts a ON a.tenant_id = f.tenant_id AND a.account_id = f.account_id",
+    from: "opportunities f",
+    joins: [{ alias: "a", sql: "LEFT JOIN accounts a ON a.tenant_id = f.tenant_id AND a.account_id = f.account_id" }],
     snapshot: true,
     dimensions: [
       text("opportunityId", "opportunity_id", "The opportunity."),
@@ -86,6 +92,7 @@ export const FACTS: readonly FactDefinition[] = [
     name: "leads",
     description: "Leads as they stand now (one row each).",
     from: "leads f",
+    joins: [],
     snapshot: true,
     dimensions: [
       text("leadId", "lead_id", "The lead."),
@@ -103,6 +110,7 @@ export const FACTS: readonly FactDefinition[] = [
     name: "responses",
     description: "Campaign responses (one row per response recorded).",
     from: "campaign_responses f",
+    joins: [],
     snapshot: false,
     dimensions: [
       text("campaignId", "campaign_id", "The campaign responded to."),
@@ -117,6 +125,7 @@ export const FACTS: readonly FactDefinition[] = [
     name: "cases",
     description: "Service cases as they stand now (one row each).",
     from: "cases f",
+    joins: [],
     snapshot: true,
     dimensions: [
       text("caseId", "case_id", "The case."),
@@ -141,6 +150,7 @@ export const FACTS: readonly FactDefinition[] = [
     name: "articleViews",
     description: "Knowledge-Base article views (one row per counted view: once per reader per hour).",
     from: "article_views f",
+    joins: [],
     snapshot: false,
     dimensions: [
       text("articleId", "article_id", "The article viewed."),
@@ -155,6 +165,7 @@ export const FACTS: readonly FactDefinition[] = [
     name: "searches",
     description: "Knowledge-Base searches (one row per search performed).",
     from: "searches f",
+    joins: [],
     snapshot: false,
     dimensions: [
       text("query", "query", "What was searched for."),

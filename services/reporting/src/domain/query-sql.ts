@@ -149,10 +149,14 @@ export function buildQuery(q: ResolvedQuery, tenantId: string, limit?: number): 
     columns.push(column);
   }
 
+  // A join only when a field of the query reads it (the territory of an opportunity's account).
+  const used = [...q.dimensions, ...q.measures.flatMap((m) => (m.field ? [m.field] : [])), ...q.filters.map((f) => f.field), ...(q.bucket ? [q.bucket.field] : [])];
+  const joins = q.fact.joins.filter((j) => used.some((field) => new RegExp(`\\b${j.alias}\\.`).test(field.sql)));
+
   const ordinals = Array.from({ length: groups }, (_, i) => i + 1);
   const sql = [
     `SELECT ${selects.map((s, i) => `${s} AS c${i}`).join(", ")}`,
-    `FROM ${q.fact.from}`,
+    `FROM ${[q.fact.from, ...joins.map((j) => j.sql)].join(" ")}`,
     `WHERE ${where.join(" AND ")}`,
     groups ? `GROUP BY ${ordinals.join(", ")}` : "",
     groups ? `ORDER BY ${ordinals.map((o) => `${o} ASC NULLS LAST`).join(", ")}` : "",

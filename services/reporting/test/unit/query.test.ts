@@ -33,7 +33,7 @@ describe("the SQL of a query", () => {
     const built = buildQuery(query, "tenant-a", 1001);
     expect(built.sql).toBe(
       "SELECT strftime(CAST(date_trunc('month', timezone($3, f.created_at)) AS DATE), '%Y-%m-%d') AS c0, f.owner_id AS c1, CAST(sum(f.amount) AS VARCHAR) AS c2 " +
-        "FROM opportunities f LEFT JOIN accounts a ON a.tenant_id = f.tenant_id AND a.account_id = f.account_id " +
+        "FROM opportunities f " +
         "WHERE f.tenant_id = $1 AND NOT f.deleted AND f.currency = $2 " +
         "GROUP BY 1, 2 ORDER BY 1 ASC NULLS LAST, 2 ASC NULLS LAST LIMIT $4",
     );
@@ -43,6 +43,15 @@ describe("the SQL of a query", () => {
       { name: "ownerId", type: "string" },
       { name: "sum(amount)", type: "decimal" },
     ]);
+  });
+
+  test("the accounts are joined (on the same tenant) only when the territory is asked for", () => {
+    const join = "FROM opportunities f LEFT JOIN accounts a ON a.tenant_id = f.tenant_id AND a.account_id = f.account_id WHERE";
+    const sqlOf = (q: object) => buildQuery(resolveQuery({ fact: "opportunities", ...q }, ANALYST), "t").sql;
+    expect(sqlOf({ dimensions: ["territory"] })).toContain(join);
+    expect(sqlOf({ dimensions: ["ownerId"], filters: [{ field: "territory", operator: "equals", values: ["north"] }] })).toContain(join);
+    expect(sqlOf({ measures: [{ function: "count", field: "territory" }] })).toContain(join);
+    expect(sqlOf({ dimensions: ["ownerId", "accountId", "stageId", "status", "currency", "leadId"], measures: [{ function: "avg", field: "salesCycleDays" }] })).not.toContain("JOIN");
   });
 
   test("an event fact has no deleted flag; an export has no limit; counts are integers", () => {
@@ -89,7 +98,7 @@ describe("the SQL of a query", () => {
     const built = buildQuery(query, "tenant-a");
     expect(built.sql).toBe(
       "SELECT CAST(avg(f.probability) AS DOUBLE) AS c0, max(f.closed_at) AS c1 " +
-        "FROM opportunities f LEFT JOIN accounts a ON a.tenant_id = f.tenant_id AND a.account_id = f.account_id " +
+        "FROM opportunities f " +
         "WHERE f.tenant_id = $1 AND NOT f.deleted " +
         "AND (f.amount >= CAST($2 AS DECIMAL(38,4)) AND f.amount <= CAST($3 AS DECIMAL(38,4))) " +
         "AND f.probability > CAST($4 AS BIGINT) " +
