@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { reportingServices } from "./client";
-import { storeRoutes } from "./http";
-import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS } from "./resources";
+import { quotaRoutes, salesRoutes, storeRoutes } from "./http";
+import { REPORTING_RESOURCES, SALES_READERS, STORE_ADMINS, STORE_READERS } from "./resources";
 
 /**
  * Reporting as the gateway hosts it: its REST face (src/http), its resource, its partner scope
@@ -11,12 +11,14 @@ import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS } from "./resources";
 export const reportingBackend = defineBackend({
   name: "reporting",
   services: reportingServices,
-  routes: (reporting) => [...storeRoutes(reporting)],
+  routes: (reporting) => [...storeRoutes(reporting), ...quotaRoutes(reporting), ...salesRoutes(reporting)],
   tags: ["Analytics", "Quotas"],
   scopes: { "reporting:read": "read dashboards, customer value and ad-hoc queries" },
   resources: REPORTING_RESOURCES,
   permissions: {
     "analytics.store.read": { roles: STORE_READERS, scopes: ["reporting:read"], description: "read the state of Reporting's store (positions, events applied)" },
+    "analytics.sales": { roles: SALES_READERS, scopes: ["reporting:read"], description: "read the sales dashboard (pipeline, won and lost, win rate, sales cycle)" },
+    "analytics.forecast": { roles: SALES_READERS, scopes: ["reporting:read"], description: "read the forecast of a period against the quotas" },
     "analytics.store.rebuild": { roles: STORE_ADMINS, scopes: [], description: "rebuild Reporting's store by replaying the streams (installation-wide)" },
   },
 });
