@@ -19,8 +19,8 @@ export interface QuotaTarget {
 export function assertQuotaShape(q: QuotaTarget & { period: string }): void {
   const owner = q.ownerId ?? "";
   const territory = q.territory ?? "";
-  if (owner && territory) throw new InvalidArgument("territory", "territory: give either ownerId or territory, not both");
-  if (!owner && !territory) throw new InvalidArgument("ownerId", "ownerId: give either ownerId or territory");
+  if (owner && territory) throw new InvalidArgument("territory", "give either owner_id or territory, not both");
+  if (!owner && !territory) throw new InvalidArgument("owner_id", "give either owner_id or territory");
   periodRange(q.period);
 }
 
@@ -36,5 +36,5 @@ export function sameQuotaFilter(q: QuotaTarget & { period: string; amount?: { cu
 
 export function duplicateQuota(q: QuotaTarget & { period: string; amount?: { currency: string } | null }): AlreadyExists {
   const target = q.ownerId ? `owner ${q.ownerId}` : `territory "${q.territory ?? ""}"`;
-  return new AlreadyExists(`period: a quota for ${target} in ${q.period} (${q.amount?.currency ?? ""}) already exists`, "period");
+  return new AlreadyExists(`a quota for ${target} in ${q.period} (${q.amount?.currency ?? ""}) already exists`, "period");
 }
