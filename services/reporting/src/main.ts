@@ -1,12 +1,16 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
-import { env, runService, type RunningService } from "@relata/platform";
+import { ensureIndexes, env, runService, startOutboxRelay, startRecycleBinPurge, type RunningService } from "@relata/platform";
 import { z } from "zod";
 import { REPORTING_STREAM } from "./events/stream";
 import { openFactStore } from "./facts/store";
 import type { ReportingDeps } from "./rpc/context";
 import { queryService } from "./rpc/query";
 import { storeService } from "./rpc/store";
+import { quotaService } from "./rpc/quotas";
+import { salesAnalyticsService } from "./rpc/sales";
+import { createModels, outboxModels } from "./store/models";
+import { reportingRepositories } from "./store/repositories";
 
 /** Variables Reporting reads beyond the platform's common ones. */
 export const reportingEnv = {
@@ -36,8 +40,17 @@ export function startReporting(): Promise<ReportingService> {
   return runService({
     name: "reporting",
     env: reportingEnv,
-    start: async ({ config, bus, logger }) => {
+    start: async ({ config, db, bus, logger }) => {
+      const models = createModels(db);
+      await ensureIndexes(db);
       await bus.ensureStream(REPORTING_STREAM);
+      const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
+        publish: config.OUTBOX_RELAY_ENABLED,
+        sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+      });
+      const repos = reportingRepositories(models, publish);
+      // Quotas deleted more than 30 days ago leave the recycle bin.
+      const stopPurge = startRecycleBinPurge({ quotas: repos.quotas }, config.RECYCLE_BIN_PURGE_INTERVAL_MS, logger);
       // Serves at once; until it has caught up with the streams the store's state says so.
       const store = await openFactStore({
         path: config.REPORTING_DB_PATH,
@@ -46,11 +59,13 @@ export function startReporting(): Promise<ReportingService> {
         bus,
         logger: logger.child({ component: "store" }),
       });
-      const deps: ReportingDeps = { store, bus, logger };
+      const deps: ReportingDeps = { store, bus, logger, models, repos, publish };
       return {
-        services: [storeService(deps), queryService(deps)],
+        services: [storeService(deps), queryService(deps), quotaService(deps), salesAnalyticsService(deps)],
         // After the gRPC server has drained: the store closes once the batch being applied commits.
         stop: async () => {
+          stopPurge();
+          await relay.stop();
           await store.close();
         },
       };

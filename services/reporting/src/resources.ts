@@ -1,5 +1,6 @@
 import { f, resource } from "@relata/platform/resource";
 import { CreateQuotaRequest, ListQuotasRequest, Quota, UpdateQuotaRequest } from "@relata/proto/reporting/v1/quota";
+import { PERIOD_PATTERN } from "./domain/period";
 import { QUOTA_WRITERS, SALES_READERS } from "./roles";
 
 /**
@@ -15,10 +16,18 @@ export const quota = resource<Quota, CreateQuotaRequest, UpdateQuotaRequest, Lis
   path: "/v1/quotas",
   collection: "quotas",
   fields: {
-    ownerId: f.owner().createOnly().filter().describe("The rep the quota is for; absent for a territory's quota."),
-    territory: f.text(100).createOnly().filter().relatesTo("either ownerId or territory").describe("The territory the quota is for; absent for an owner's quota."),
-    period: f.text(7).required().createOnly().filter().sortable().example("2026-Q4").describe('A year ("2026"), a quarter ("2026-Q4") or a month ("2026-11").'),
-    amount: f.money().required().describe("What the owner or territory is expected to win in the period."),
+    // Never defaulted to the caller (a territory's quota has no owner): exactly one of the two is given.
+    ownerId: f.owner().createOnly().filter().relatesTo("exactly one of ownerId and territory").describe("The rep the quota is for; absent for a territory's quota. Exactly one of ownerId and territory is given; never defaulted to the caller."),
+    territory: f.text(100).createOnly().filter().relatesTo("exactly one of ownerId and territory").describe("The territory the quota is for (an account's territory, as Sales writes it); absent for an owner's quota."),
+    period: f
+      .text(7, { pattern: { regex: PERIOD_PATTERN, message: "must be a year (2026), a quarter (2026-Q4) or a month (2026-11)" } })
+      .required()
+      .createOnly()
+      .filter()
+      .sortable()
+      .example("2026-Q4")
+      .describe('A year ("2026"), a quarter ("2026-Q4") or a month ("2026-11"). One quota per owner or territory, period and currency.'),
+    amount: f.money().required().relatesTo("one quota per owner or territory, period and currency").describe("What the owner or territory is expected to win in the period."),
   },
   access: {
     read: SALES_READERS,

@@ -2,3 +2,6 @@
 // and their schemas. The gateway hosts them through `@relata/reporting/gateway`.
 export * from "./routes/store";
 export * from "./routes/query";
+export * from "./routes/quotas";
+export * from "./routes/sales";
+export * from "./schemas/sales";

@@ -1,0 +1,119 @@
+import { isTimeZone } from "@relata/platform";
+import { CalendarDate, named, text } from "@relata/platform/http";
+import { CURRENCY_CODES } from "@relata/platform/resource";
+import type { Forecast, ForecastRow, PipelineGroup, SalesDashboard } from "@relata/proto/reporting/v1/dashboards";
+import { z } from "zod";
+import { PERIOD_PATTERN } from "../../domain/period";
+
+const TimeZone = z
+  .string()
+  .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Warsaw"')
+  .meta({ description: "An IANA time zone the calendar days are read in; absent: UTC.", example: "Europe/Warsaw" });
+const Currency = z.enum(CURRENCY_CODES, { error: "must be an ISO 4217 currency code such as EUR" }).meta({
+  description: "Only opportunities (and quotas) in this currency are counted; absent: the currency most of the tenant's opportunities are in.",
+});
+
+export const SalesDashboardQuery = z
+  .strictObject({
+    from: CalendarDate.optional().meta({ description: "First calendar day of the closed opportunities counted (included)." }),
+    to: CalendarDate.optional().meta({ description: "Last calendar day of the closed opportunities counted (included)." }),
+    ownerId: text(100).optional(),
+    territory: text(100).optional(),
+    currency: Currency.optional(),
+    timeZone: TimeZone.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "must not be before from", path: ["to"] });
+
+export const ForecastQuery = z.strictObject({
+  period: z.string().regex(PERIOD_PATTERN, "must be a year (2026), a quarter (2026-Q4) or a month (2026-11)"),
+  groupBy: z.enum(["owner", "territory"], { error: 'must be "owner" or "territory"' }),
+  currency: Currency.optional(),
+  timeZone: TimeZone.optional(),
+  ownerId: text(100).optional(),
+  territory: text(100).optional(),
+});
+
+const Amount = z.string().meta({ description: "A decimal amount with two decimals, in the answer's currency.", example: "1250.00" });
+
+const PipelineGroupJson = named(
+  "PipelineGroup",
+  z.object({ key: z.string(), openCount: z.number().int(), openAmount: Amount, weightedAmount: Amount }),
+  "Open opportunities of one stage, owner or territory: their count, amount and amount weighted by probability.",
+);
+
+export const SalesDashboardJson = named(
+  "SalesDashboard",
+  z.object({
+    currency: z.string(),
+    timeZone: z.string(),
+    byStage: z.array(PipelineGroupJson),
+    byOwner: z.array(PipelineGroupJson),
+    byTerritory: z.array(PipelineGroupJson),
+    total: PipelineGroupJson,
+    won: z.number().int(),
+    lost: z.number().int(),
+    winRate: z.number(),
+    wonAmount: Amount,
+    averageSalesCycleDays: z.number(),
+  }),
+  "The open pipeline now, and the opportunities closed between from and to.",
+);
+
+const ForecastRowJson = named(
+  "ForecastRow",
+  z.object({
+    key: z.string(),
+    quota: z.string().nullable(),
+    won: Amount,
+    pipeline: Amount,
+    weightedPipeline: Amount,
+    forecast: Amount,
+    attainment: z.string().nullable().meta({ description: "won / quota as a decimal fraction (4 decimals); null without a quota." }),
+    gap: z.string().nullable().meta({ description: "quota - forecast; null without a quota." }),
+  }),
+  "An owner's or territory's quota, what it won and what it has in the pipeline for the period.",
+);
+
+export const ForecastJson = named(
+  "Forecast",
+  z.object({ period: z.string(), currency: z.string(), from: z.string(), to: z.string(), rows: z.array(ForecastRowJson), total: ForecastRowJson }),
+  "The forecast of a period per owner or territory, against the quotas.",
+);
+
+const group = (g: PipelineGroup | undefined) => ({
+  key: g?.key ?? "",
+  openCount: Number(g?.openCount ?? 0),
+  openAmount: g?.openAmount ?? "0.00",
+  weightedAmount: g?.weightedAmount ?? "0.00",
+});
+
+export function salesDashboardJson(d: SalesDashboard): z.output<typeof SalesDashboardJson> {
+  return {
+    currency: d.currency,
+    timeZone: d.timeZone,
+    byStage: d.byStage.map(group),
+    byOwner: d.byOwner.map(group),
+    byTerritory: d.byTerritory.map(group),
+    total: group(d.total),
+    won: Number(d.won),
+    lost: Number(d.lost),
+    winRate: d.winRate,
+    wonAmount: d.wonAmount,
+    averageSalesCycleDays: d.averageSalesCycleDays,
+  };
+}
+
+const row = (r: ForecastRow | undefined) => ({
+  key: r?.key ?? "",
+  quota: r?.quota || null,
+  won: r?.won ?? "0.00",
+  pipeline: r?.pipeline ?? "0.00",
+  weightedPipeline: r?.weightedPipeline ?? "0.00",
+  forecast: r?.forecast ?? "0.00",
+  attainment: r?.attainment || null,
+  gap: r?.gap || null,
+});
+
+export function forecastJson(f: Forecast): z.output<typeof ForecastJson> {
+  return { period: f.period, currency: f.currency, from: f.from, to: f.to, rows: f.rows.map(row), total: row(f.total) };
+}
