@@ -5,6 +5,7 @@ import { z } from "zod";
 import { REPORTING_STREAM } from "./events/stream";
 import { openFactStore } from "./facts/store";
 import type { ReportingDeps } from "./rpc/context";
+import { operationsAnalyticsService } from "./rpc/operations";
 import { storeService } from "./rpc/store";
 
 /** Variables Reporting reads beyond the platform's common ones. */
@@ -47,7 +48,7 @@ export function startReporting(): Promise<ReportingService> {
       });
       const deps: ReportingDeps = { store, bus, logger };
       return {
-        services: [storeService(deps)],
+        services: [storeService(deps), operationsAnalyticsService(deps)],
         // After the gRPC server has drained: the store closes once the batch being applied commits.
         stop: async () => {
           await store.close();
