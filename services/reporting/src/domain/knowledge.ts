@@ -124,8 +124,8 @@ export function topArticlesQuery(f: KnowledgeFilters): Query {
         COALESCE(solved.cases_solved, 0) AS cases_solved
       FROM viewed
         LEFT JOIN articles a ON a.tenant_id = ? AND a.article_id = viewed.article_id
-        LEFT JOIN feedback USING (article_id)
-        LEFT JOIN solved USING (article_id)
+        LEFT JOIN feedback ON feedback.article_id = viewed.article_id
+        LEFT JOIN solved ON solved.article_id = viewed.article_id
       WHERE NOT COALESCE(a.deleted, FALSE)
       ORDER BY viewed.views DESC, viewed.article_id
       LIMIT ?`,
