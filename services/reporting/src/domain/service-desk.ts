@@ -46,9 +46,10 @@ const CLOSED = "('resolved', 'closed')";
 /**
  * One row per grouping set: the total (grouping 3), by queue (1: priority rolled up) and by
  * priority (2: queue rolled up). A case is resolved when it has a resolution instant or is
- * resolved/closed; in the backlog when it is not resolved/closed now; an SLA case when it has a
- * due date; breached when it is an SLA case and flagged, alerted as breached, or answered or
- * resolved after its due date.
+ * resolved/closed; in the backlog when it is not resolved/closed now. It is an SLA case when it
+ * shows a due date, is flagged as breached or had an SLA alert: Service clears a clock's due date
+ * once it is breached (and while it is paused), so the due dates alone would miss breached cases.
+ * It breached when flagged, alerted as breached, or answered or resolved after its due date.
  */
 export function serviceFiguresQuery(f: ServiceFilters): { sql: string; params: SqlValue[] } {
   const where = all(
@@ -60,8 +61,8 @@ export function serviceFiguresQuery(f: ServiceFilters): { sql: string; params: S
     equalsIfGiven("c.owner_id", f.ownerId),
   );
   const sql = `
-    WITH breach_alerts AS (
-      SELECT DISTINCT case_id FROM sla_alerts WHERE tenant_id = ? AND kind = 'breached'),
+    WITH alerts AS (
+      SELECT case_id, bool_or(kind = 'breached') AS breached FROM sla_alerts WHERE tenant_id = ? GROUP BY case_id),
     selected AS (
       SELECT COALESCE(c.queue_id, '') AS queue_key, COALESCE(c.priority, '') AS priority_key,
         (c.resolved_at IS NOT NULL OR c.status IN ${CLOSED}) AS is_resolved,
@@ -70,13 +71,13 @@ export function serviceFiguresQuery(f: ServiceFilters): { sql: string; params: S
           THEN (epoch(c.first_responded_at) - epoch(c.created_at)) / 60.0 END AS first_response_minutes,
         CASE WHEN c.resolved_at IS NOT NULL AND c.created_at IS NOT NULL
           THEN (epoch(c.resolved_at) - epoch(c.created_at)) / 60.0 END AS resolution_minutes,
-        (c.first_response_due_at IS NOT NULL OR c.resolution_due_at IS NOT NULL) AS has_sla,
-        (c.sla_breached OR b.case_id IS NOT NULL
+        (c.first_response_due_at IS NOT NULL OR c.resolution_due_at IS NOT NULL OR c.sla_breached OR a.case_id IS NOT NULL) AS has_sla,
+        (c.sla_breached OR COALESCE(a.breached, FALSE)
           OR COALESCE(c.first_responded_at > c.first_response_due_at, FALSE)
           OR COALESCE(c.resolved_at > c.resolution_due_at, FALSE)) AS breached,
         fb.score AS csat_score
       FROM cases c
-        LEFT JOIN breach_alerts b ON b.case_id = c.case_id
+        LEFT JOIN alerts a ON a.case_id = c.case_id
         LEFT JOIN case_feedback fb ON fb.tenant_id = c.tenant_id AND fb.case_id = c.case_id
       WHERE ${where.sql})
     SELECT GROUPING(queue_key, priority_key) AS grouping_set, queue_key, priority_key,

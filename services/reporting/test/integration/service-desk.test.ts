@@ -64,6 +64,8 @@ beforeAll(async () => {
     serviceCase(tenant, { channel, id: "c4", queueId: "q2", priority: normal, category: "tech", ownerId: "ag-2", createdAt: "2026-05-20T09:00:00Z", status: CASE_STATUS_WAITING_ON_CUSTOMER,
       firstRespondedAt: "2026-05-20T09:10:00Z", resolutionDueAt: "2026-05-22T09:00:00Z" }),
     breach, breach, { ...breach, id: randomUUID() },
+    // c8: q2, high, tech, ag-3; its clock breached: Service cleared the due date, the flag stays; in progress.
+    serviceCase(tenant, { channel, id: "c8", queueId: "q2", priority: high, category: "tech", ownerId: "ag-3", createdAt: "2026-05-18T09:00:00Z", status: CASE_STATUS_IN_PROGRESS, slaBreached: true }),
     // c5: q1, low; 05-31 22:30 UTC = 06-01 00:30 in Warsaw; no SLA; new.
     serviceCase(tenant, { channel, id: "c5", queueId: "q1", priority: low, category: "billing", createdAt: "2026-05-31T22:30:00Z", status: CASE_STATUS_NEW }),
     // c6: deleted: never counted.
@@ -80,32 +82,32 @@ beforeAll(async () => {
   ];
   await publishAll(bus, events);
   // Every event of the tenant is on the SERVICE stream in this order: the last subjects' counts say the rest is in.
-  await applied(tenant, { "service.case.opened": 6, "service.case.resolved": 1, "service.case.deleted": 1, "service.sla.breached": 1, "service.case.csat_given": 2 });
+  await applied(tenant, { "service.case.opened": 7, "service.case.resolved": 1, "service.case.deleted": 1, "service.sla.breached": 1, "service.case.csat_given": 2 });
   await applied(other, { "service.case.opened": 1, "service.case.csat_given": 1, "service.sla.breached": 1 });
 });
 
 test("May in UTC: volume, times, SLA, CSAT, by queue and by priority", async () => {
   const d = await ask({ from: "2026-05-01", to: "2026-05-31" });
   expect(d).toEqual({
-    // c1..c5 (c6 deleted, c7 opened in April in UTC)
-    opened: "5",
+    // c1..c5, c8 (c6 deleted, c7 opened in April in UTC)
+    opened: "6",
     resolved: "2", // c1, c2
-    backlog: "3", // c3, c4, c5
+    backlog: "4", // c3, c4, c5, c8
     averageFirstResponseMinutes: expect.any(Number),
     averageResolutionMinutes: 840, // (240 + 1440) / 2
-    slaCases: "4", // c1..c4 have a due date
+    slaCases: "5", // c1..c4 have a due date, c8 is flagged
     slaMet: "1", // c1
-    slaBreached: "3", // c2 resolved late, c3 flagged, c4 alerted
-    slaCompliance: 0.25,
+    slaBreached: "4", // c2 resolved late, c3 and c8 flagged, c4 alerted
+    slaCompliance: 0.2,
     csatResponses: "2", // c1's 5 (its copy kept once), c2's 3
     csatAverage: 4,
     byQueue: [
       { key: "q1", opened: "3", resolved: "2", backlog: "1", slaBreached: "1" },
-      { key: "q2", opened: "2", resolved: "0", backlog: "2", slaBreached: "2" },
+      { key: "q2", opened: "3", resolved: "0", backlog: "3", slaBreached: "3" },
     ],
     byPriority: [
       { key: "urgent", opened: "1", resolved: "0", backlog: "1", slaBreached: "1" },
-      { key: "high", opened: "1", resolved: "1", backlog: "0", slaBreached: "0" },
+      { key: "high", opened: "2", resolved: "1", backlog: "1", slaBreached: "1" },
       { key: "normal", opened: "2", resolved: "1", backlog: "1", slaBreached: "2" },
       { key: "low", opened: "1", resolved: "0", backlog: "1", slaBreached: "0" },
     ],
@@ -115,15 +117,15 @@ test("May in UTC: volume, times, SLA, CSAT, by queue and by priority", async () 
 
 test("May in Warsaw: c7 (00:30 on May 1st there) is in, c5 (00:30 on June 1st there) is out", async () => {
   const d = await ask({ from: "2026-05-01", to: "2026-05-31", timeZone: "Europe/Warsaw" });
-  expect(d).toMatchObject({ opened: "5", resolved: "3", backlog: "2", averageResolutionMinutes: 590, slaCases: "4", slaBreached: "3" });
+  expect(d).toMatchObject({ opened: "6", resolved: "3", backlog: "3", averageResolutionMinutes: 590, slaCases: "5", slaBreached: "4" });
   expect(d.byQueue).toEqual([
     { key: "q1", opened: "2", resolved: "2", backlog: "0", slaBreached: "1" },
-    { key: "q2", opened: "3", resolved: "1", backlog: "2", slaBreached: "2" },
+    { key: "q2", opened: "4", resolved: "1", backlog: "3", slaBreached: "3" },
   ]);
 });
 
 test("filters: category, owner and queue", async () => {
-  expect(await ask({ category: "tech", from: "2026-05-01", to: "2026-05-31" })).toMatchObject({ opened: "2", resolved: "0", backlog: "2", slaCases: "2", slaMet: "0", slaBreached: "2", slaCompliance: 0, csatResponses: "0", csatAverage: 0 });
+  expect(await ask({ category: "tech", from: "2026-05-01", to: "2026-05-31" })).toMatchObject({ opened: "3", resolved: "0", backlog: "3", slaCases: "3", slaMet: "0", slaBreached: "3", slaCompliance: 0, csatResponses: "0", csatAverage: 0 });
   expect(await ask({ ownerId: "ag-1" })).toMatchObject({ opened: "2", resolved: "2", backlog: "0", slaCases: "2", slaMet: "1", slaBreached: "1", slaCompliance: 0.5, csatResponses: "2", csatAverage: 4 });
   expect(await ask({ queueId: "q1", to: "2026-05-30" })).toMatchObject({ opened: "2", byQueue: [{ key: "q1", opened: "2", resolved: "2", backlog: "0", slaBreached: "1" }] });
 });
