@@ -1,8 +1,9 @@
 import { defineBackend } from "@relata/platform/http";
 import { reportingServices } from "./client";
 import { QUERY_READERS } from "./domain/catalogue";
-import { queryRoutes, storeRoutes, quotaRoutes, salesRoutes } from "./http";
+import { queryRoutes, storeRoutes, quotaRoutes, salesRoutes, operationsRoutes } from "./http";
 import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS, SALES_READERS } from "./resources";
+import { KNOWLEDGE_READERS, MARKETING_READERS, SERVICE_READERS } from "./roles";
 
 /**
  * Reporting as the gateway hosts it: its REST face (src/http), its resource, its partner scope
@@ -12,7 +13,7 @@ import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS, SALES_READERS } from 
 export const reportingBackend = defineBackend({
   name: "reporting",
   services: reportingServices,
-  routes: (reporting) => [...storeRoutes(reporting), ...queryRoutes(reporting), ...quotaRoutes(reporting), ...salesRoutes(reporting)],
+  routes: (reporting) => [...storeRoutes(reporting), ...queryRoutes(reporting), ...quotaRoutes(reporting), ...salesRoutes(reporting), ...operationsRoutes(reporting)],
   tags: ["Analytics", "Quotas"],
   scopes: { "reporting:read": "read dashboards, customer value and ad-hoc queries" },
   resources: REPORTING_RESOURCES,
@@ -24,5 +25,8 @@ export const reportingBackend = defineBackend({
     // Each fact of the catalogue says which of these roles read it (the service refuses the others, 403).
     "analytics.catalogue": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "read the catalogue of ad-hoc queries (the facts the caller may query)" },
     "analytics.query": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "run ad-hoc queries over the catalogue (each fact by its area's readers) and export them as CSV" },
+    "analytics.campaigns": { roles: MARKETING_READERS, scopes: ["reporting:read"], description: "read the campaign dashboard (reach, leads, revenue won, cost, return on cost)" },
+    "analytics.service": { roles: SERVICE_READERS, scopes: ["reporting:read"], description: "read the service dashboard (volume, backlog, response and resolution times, SLA, CSAT)" },
+    "analytics.knowledge": { roles: KNOWLEDGE_READERS, scopes: ["reporting:read"], description: "read the Knowledge-Base dashboard (views, searches, feedback, top articles, empty searches)" },
   },
 });

@@ -6,6 +6,7 @@ import { REPORTING_STREAM } from "./events/stream";
 import { openFactStore } from "./facts/store";
 import type { ReportingDeps } from "./rpc/context";
 import { queryService } from "./rpc/query";
+import { operationsAnalyticsService } from "./rpc/operations";
 import { storeService } from "./rpc/store";
 import { quotaService } from "./rpc/quotas";
 import { salesAnalyticsService } from "./rpc/sales";
@@ -61,7 +62,7 @@ export function startReporting(): Promise<ReportingService> {
       });
       const deps: ReportingDeps = { store, bus, logger, models, repos, publish };
       return {
-        services: [storeService(deps), queryService(deps), quotaService(deps), salesAnalyticsService(deps)],
+        services: [storeService(deps), queryService(deps), quotaService(deps), salesAnalyticsService(deps), operationsAnalyticsService(deps)],
         // After the gRPC server has drained: the store closes once the batch being applied commits.
         stop: async () => {
           stopPurge();

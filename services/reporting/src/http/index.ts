@@ -5,3 +5,4 @@ export * from "./routes/query";
 export * from "./routes/quotas";
 export * from "./routes/sales";
 export * from "./schemas/sales";
+export * from "./routes/operations";
