@@ -6,6 +6,8 @@ import { REPORTING_STREAM } from "./events/stream";
 import { openFactStore } from "./facts/store";
 import type { ReportingDeps } from "./rpc/context";
 import { storeService } from "./rpc/store";
+import { customerValueService } from "./rpc/customer-value";
+import { ValuePublisher } from "./workflows/value-publisher";
 
 /** Variables Reporting reads beyond the platform's common ones. */
 export const reportingEnv = {
@@ -22,6 +24,10 @@ export const reportingEnv = {
   OUTBOX_RELAY_ENABLED: env.flag(true),
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** How often every tenant's customer value is computed and its changes published (reporting.customer.value_changed). */
+  REPORTING_VALUE_PUBLISH_INTERVAL_MS: env.durationMs(5 * 60 * 1000),
+  /** Whether this process publishes customer value changes at all (replicas share the work through a claim per interval). */
+  REPORTING_VALUE_PUBLISH_ENABLED: env.flag(true),
 };
 
 export type ReportingService = RunningService<typeof reportingEnv>;
@@ -35,7 +41,7 @@ export function startReporting(): Promise<ReportingService> {
   return runService({
     name: "reporting",
     env: reportingEnv,
-    start: async ({ config, bus, logger }) => {
+    start: async ({ config, bus, db, logger }) => {
       await bus.ensureStream(REPORTING_STREAM);
       // Serves at once; until it has caught up with the streams the store's state says so.
       const store = await openFactStore({
@@ -46,10 +52,15 @@ export function startReporting(): Promise<ReportingService> {
         logger: logger.child({ component: "store" }),
       });
       const deps: ReportingDeps = { store, bus, logger };
+      const valuePublisher = config.REPORTING_VALUE_PUBLISH_ENABLED
+        ? new ValuePublisher({ store, bus, db, logger: logger.child({ component: "value-publisher" }), intervalMs: config.REPORTING_VALUE_PUBLISH_INTERVAL_MS })
+        : undefined;
+      valuePublisher?.start();
       return {
-        services: [storeService(deps)],
+        services: [storeService(deps), customerValueService(deps)],
         // After the gRPC server has drained: the store closes once the batch being applied commits.
         stop: async () => {
+          await valuePublisher?.stop();
           await store.close();
         },
       };
