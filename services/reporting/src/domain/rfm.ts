@@ -48,11 +48,17 @@ export interface CustomerScores {
  */
 export function quintileScores<T>(items: readonly T[], compare: (a: T, b: T) => number): number[] {
   const n = items.length;
-  return items.map((item) => {
-    let noBetter = 0;
-    for (const other of items) if (compare(other, item) <= 0) noBetter++;
-    return Math.ceil((5 * noBetter) / n);
-  });
+  const order = items.map((_, i) => i).sort((a, b) => compare(items[a]!, items[b]!));
+  const scores = new Array<number>(n);
+  // Walk from the worst; a run of ties all take the count up to the run's end.
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && compare(items[order[end]!]!, items[order[start]!]!) === 0) end++;
+    const score = Math.ceil((5 * end) / n);
+    for (let k = start; k < end; k++) scores[order[k]!] = score;
+    start = end;
+  }
+  return scores;
 }
 
 /** The RFM class table (first match wins); every combination of scores meets one rule. */

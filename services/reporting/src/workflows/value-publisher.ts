@@ -57,6 +57,7 @@ export class ValuePublisher {
   private timer?: NodeJS.Timeout;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private indexed = false;
   private readonly now: () => Date;
 
   constructor(private readonly options: ValuePublisherOptions) {
@@ -92,6 +93,10 @@ export class ValuePublisher {
     const computedAt = this.now();
     const bucket = Math.floor(computedAt.getTime() / this.options.intervalMs);
     if (!(await this.claim(bucket, computedAt))) return null;
+    if (!this.indexed) {
+      await this.published.createIndex({ tenantId: 1 });
+      this.indexed = true;
+    }
     const tenants = new Set<string>(await tenantsToCompute(this.options.store, this.published));
     let published = 0;
     for (const tenantId of [...tenants].sort()) published += await this.publishTenant(tenantId, computedAt, bucket);

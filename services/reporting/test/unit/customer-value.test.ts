@@ -1,4 +1,5 @@
 import { churnRisk, formatMoney, paretoCut, parseMoney, quintileScores, rfmClass, scoreCustomers, type CustomerFacts } from "../../src/domain/rfm";
+import { CustomerValueQuery } from "../../src/http/schemas/customer-value";
 
 // Ten customers worked out by hand (revenue total 10,000.00). Scores are ceil(5 × c / 10), c the
 // customers whose metric is no better (itself included).
@@ -96,4 +97,24 @@ test("money is exact: parsed in ten-thousandths, shown with 2 decimals rounded h
   expect(formatMoney(parseMoney("0.0049"))).toBe("0.00");
   expect(formatMoney(parseMoney("99999999999.9950"))).toBe("100000000000.00");
   expect(formatMoney(parseMoney("-2.345"))).toBe("-2.35");
+});
+
+test("the gateway's query schema refuses what the service would, naming the parameter", () => {
+  const failing = (q: Record<string, string>) => CustomerValueQuery.safeParse(q).error?.issues[0]?.path.join(".");
+  expect(failing({ currency: "eur" })).toBe("currency");
+  expect(failing({ limit: "0" })).toBe("limit");
+  expect(failing({ limit: "1001" })).toBe("limit");
+  expect(failing({ timeZone: "Mars/Olympus" })).toBe("timeZone");
+  expect(failing({ rfmClass: "vip" })).toBe("rfmClass");
+  expect(failing({ sort: "revenue" })).toBe("");
+  expect(CustomerValueQuery.parse({ currency: "EUR", limit: "10", timeZone: "Europe/Warsaw", rfmClass: "at_risk", territory: "north", ownerId: "rep-1" })).toEqual({
+    currency: "EUR", limit: 10, timeZone: "Europe/Warsaw", rfmClass: "at_risk", territory: "north", ownerId: "rep-1",
+  });
+});
+
+test("quintile scores of many customers come from one sort (ties included)", () => {
+  const values = Array.from({ length: 20_000 }, (_, i) => i % 7);
+  const scores = quintileScores(values, (a, b) => a - b);
+  // 2,858 of each value 0..5 and 2,857 sixes: value v has (v + 1) × 2858 no better (capped at 20,000).
+  expect([scores[0], scores[1], scores[2], scores[3], scores[6]]).toEqual([1, 2, 3, 3, 5]);
 });
