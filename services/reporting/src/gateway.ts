@@ -1,9 +1,9 @@
 import { defineBackend } from "@relata/platform/http";
 import { reportingServices } from "./client";
 import { QUERY_READERS } from "./domain/catalogue";
-import { queryRoutes, storeRoutes, quotaRoutes, salesRoutes, operationsRoutes } from "./http";
+import { queryRoutes, storeRoutes, quotaRoutes, salesRoutes, operationsRoutes, customerValueRoutes } from "./http";
 import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS, SALES_READERS } from "./resources";
-import { KNOWLEDGE_READERS, MARKETING_READERS, SERVICE_READERS } from "./roles";
+import { KNOWLEDGE_READERS, MARKETING_READERS, SERVICE_READERS, CUSTOMER_VALUE_READERS } from "./roles";
 
 /**
  * Reporting as the gateway hosts it: its REST face (src/http), its resource, its partner scope
@@ -13,7 +13,7 @@ import { KNOWLEDGE_READERS, MARKETING_READERS, SERVICE_READERS } from "./roles";
 export const reportingBackend = defineBackend({
   name: "reporting",
   services: reportingServices,
-  routes: (reporting) => [...storeRoutes(reporting), ...queryRoutes(reporting), ...quotaRoutes(reporting), ...salesRoutes(reporting), ...operationsRoutes(reporting)],
+  routes: (reporting) => [...storeRoutes(reporting), ...queryRoutes(reporting), ...quotaRoutes(reporting), ...salesRoutes(reporting), ...operationsRoutes(reporting), ...customerValueRoutes(reporting)],
   tags: ["Analytics", "Quotas"],
   scopes: { "reporting:read": "read dashboards, customer value and ad-hoc queries" },
   resources: REPORTING_RESOURCES,
@@ -21,6 +21,7 @@ export const reportingBackend = defineBackend({
     "analytics.store.read": { roles: STORE_READERS, scopes: ["reporting:read"], description: "read the state of Reporting's store (positions, events applied)" },
     "analytics.sales": { roles: SALES_READERS, scopes: ["reporting:read"], description: "read the sales dashboard (pipeline, won and lost, win rate, sales cycle)" },
     "analytics.forecast": { roles: SALES_READERS, scopes: ["reporting:read"], description: "read the forecast of a period against the quotas" },
+    "analytics.customerValue": { roles: CUSTOMER_VALUE_READERS, scopes: ["reporting:read"], description: "read customer value: revenue per account, RFM classes, the Pareto cut, churn risk" },
     "analytics.store.rebuild": { roles: STORE_ADMINS, scopes: [], description: "rebuild Reporting's store by replaying the streams (installation-wide)" },
     // Each fact of the catalogue says which of these roles read it (the service refuses the others, 403).
     "analytics.catalogue": { roles: QUERY_READERS, scopes: ["reporting:read"], description: "read the catalogue of ad-hoc queries (the facts the caller may query)" },

@@ -12,6 +12,8 @@ import { quotaService } from "./rpc/quotas";
 import { salesAnalyticsService } from "./rpc/sales";
 import { createModels, outboxModels } from "./store/models";
 import { reportingRepositories } from "./store/repositories";
+import { customerValueService } from "./rpc/customer-value";
+import { ValuePublisher } from "./workflows/value-publisher";
 
 /** Variables Reporting reads beyond the platform's common ones. */
 export const reportingEnv = {
@@ -28,6 +30,10 @@ export const reportingEnv = {
   OUTBOX_RELAY_ENABLED: env.flag(true),
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** How often every tenant's customer value is computed and its changes published (reporting.customer.value_changed). */
+  REPORTING_VALUE_PUBLISH_INTERVAL_MS: env.durationMs(5 * 60 * 1000),
+  /** Whether this process publishes customer value changes at all (replicas share the work through a claim per interval). */
+  REPORTING_VALUE_PUBLISH_ENABLED: env.flag(true),
 };
 
 export type ReportingService = RunningService<typeof reportingEnv>;
@@ -44,6 +50,7 @@ export function startReporting(): Promise<ReportingService> {
     start: async ({ config, db, bus, logger }) => {
       const models = createModels(db);
       await ensureIndexes(db);
+    start: async ({ config, bus, db, logger }) => {
       await bus.ensureStream(REPORTING_STREAM);
       const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
@@ -67,6 +74,13 @@ export function startReporting(): Promise<ReportingService> {
         stop: async () => {
           stopPurge();
           await relay.stop();
+      const deps: ReportingDeps = { store, bus, logger };
+      const valuePublisher = config.REPORTING_VALUE_PUBLISH_ENABLED
+        ? new ValuePublisher({ store, bus, db, logger: logger.child({ component: "value-publisher" }), intervalMs: config.REPORTING_VALUE_PUBLISH_INTERVAL_MS })
+        : undefined;
+      valuePublisher?.start();
+        services: [storeService(deps), customerValueService(deps)],
+          await valuePublisher?.stop();
           await store.close();
         },
       };

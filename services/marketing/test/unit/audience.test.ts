@@ -96,7 +96,7 @@ test("a converted lead carries its status; Reporting's value joins on the contac
     ["sales.account.created", account("t1", "a1", 1)],
     ["sales.contact.created", contact("t1", "c1", "a1", 1)],
     ["sales.lead.converted", LeadConverted.encode({ lead: leadOf("t1", "l1", 2, { status: LeadStatus.LEAD_STATUS_CONVERTED }), accountId: "a1", contactId: "c1", opportunityId: "o1" }).finish()],
-    ["reporting.customer.value_changed", CustomerValueChanged.encode({ meta: { id: "e1", type: "reporting.customer.value_changed", tenantId: "t1", entityId: "a1", actorId: "", requestId: "", occurredAt: "2026-04-01T00:00:00Z" }, accountId: "a1", valueClass: "a", churnRisk: true }).finish()],
+    ["reporting.customer.value_changed", CustomerValueChanged.encode({ meta: { id: "e1", type: "reporting.customer.value_changed", tenantId: "t1", entityId: "a1", actorId: "", requestId: "", occurredAt: "2026-04-01T00:00:00Z" }, accountId: "a1", valueClass: "a", churnRisk: true, rfmClass: "champions" }).finish()],
   );
   expect(await members("t1", { match: "all", conditions: [{ field: "lifecycleStage", operator: "equals", value: "converted" }] })).toEqual(["l1"]);
   expect(await members("t1", { match: "all", conditions: [{ field: "churnRisk", operator: "equals", value: true }, { field: "valueClass", operator: "in", value: ["A", "b"] }] })).toEqual(["c1"]);

@@ -6,3 +6,4 @@ export * from "./routes/quotas";
 export * from "./routes/sales";
 export * from "./schemas/sales";
 export * from "./routes/operations";
+export * from "./routes/customer-value";

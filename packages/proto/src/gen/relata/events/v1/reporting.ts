@@ -16,6 +16,8 @@ export interface CustomerValueChanged {
   /** Reporting's class of the customer's value ("a", "b", "c"...); empty when it has none. */
   valueClass: string;
   churnRisk: boolean;
+  /** The RFM class ("champions", ...; docs/reporting.md); empty when it has none. */
+  rfmClass: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface QuotaChanged {
 }
 
 function createBaseCustomerValueChanged(): CustomerValueChanged {
-  return { meta: undefined, accountId: "", valueClass: "", churnRisk: false };
+  return { meta: undefined, accountId: "", valueClass: "", churnRisk: false, rfmClass: "" };
 }
 
 export const CustomerValueChanged: MessageFns<CustomerValueChanged> = {
@@ -44,6 +46,9 @@ export const CustomerValueChanged: MessageFns<CustomerValueChanged> = {
     }
     if (message.churnRisk !== false) {
       writer.uint32(32).bool(message.churnRisk);
+    }
+    if (message.rfmClass !== "") {
+      writer.uint32(42).string(message.rfmClass);
     }
     return writer;
   },
@@ -93,6 +98,14 @@ export const CustomerValueChanged: MessageFns<CustomerValueChanged> = {
             message.churnRisk = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.rfmClass = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -114,6 +127,7 @@ export const CustomerValueChanged: MessageFns<CustomerValueChanged> = {
     message.accountId = object.accountId ?? "";
     message.valueClass = object.valueClass ?? "";
     message.churnRisk = object.churnRisk ?? false;
+    message.rfmClass = object.rfmClass ?? "";
     return message;
   },
 };

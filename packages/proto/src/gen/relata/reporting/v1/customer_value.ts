@@ -18,12 +18,18 @@ import {
 import { Timestamp } from "../../../google/protobuf/timestamp";
 
 export interface GetCustomerValueRequest {
-  /** ISO 4217: revenue in this currency only (amounts are never converted). */
+  /**
+   * ISO 4217: revenue in this currency only (amounts are never converted). Empty: the tenant's
+   * currency with the most won revenue (ties: the first alphabetically).
+   */
   currency: string;
   /** The population ranked: accounts of this territory or owner only. */
   territory: string;
   ownerId: string;
-  /** Only customers of this RFM class ("champions", ...) in `customers`. */
+  /**
+   * Only customers of this RFM class ("champions", ...) in `customers` (the counts, the Pareto
+   * cut and the scores are of the whole population).
+   */
   rfmClass: string;
   /** How many customers to list, by revenue (default 100, at most 1,000). */
   limit: number;
@@ -38,12 +44,16 @@ export interface CustomerValue {
   lifetimeRevenue: string;
   /** Won opportunities (purchases) and the last one's close. */
   purchases: string;
-  lastPurchaseAt?: string | undefined;
+  lastPurchaseAt?:
+    | string
+    | undefined;
+  /** Days from the last purchase's calendar day to today's, in the request's time zone. */
   recencyDays: number;
+  /** Scores 1..5 (5 best): ceil(5 x the share of customers whose metric is no better). */
   recencyScore: number;
   frequencyScore: number;
   monetaryScore: number;
-  /** "champions", "loyal", "potential", "new", "at_risk", "hibernating", "lost". */
+  /** "champions", "loyal", "new", "potential", "needs_attention", "at_risk", "lost", "hibernating". */
   rfmClass: string;
   /**
    * The Pareto class: "a" (the customers bringing the first 80% of revenue), "b" (the next
@@ -51,8 +61,9 @@ export interface CustomerValue {
    */
   valueClass: string;
   churnRisk: boolean;
-  /** Why it is at risk ("no purchase for 180 days and no activity for 90 days"). */
+  /** Why it is at risk ("no purchase for 200 days (over 180) and no activity in the last 90 days"); empty when not. */
   churnReason: string;
+  /** The last activity (not deleted, not in the future) on the account, if any. */
   lastActivityAt?: string | undefined;
 }
 
@@ -63,6 +74,7 @@ export interface Pareto {
   shareOfCustomers: number;
   revenue: string;
   revenueOfTop: string;
+  /** The class "a" customers by revenue (at most the request's limit of them). */
   topAccountIds: string[];
 }
 
@@ -75,8 +87,13 @@ export interface CustomerValueReport {
   currency: string;
   computedAt?: string | undefined;
   customers: CustomerValue[];
-  pareto?: Pareto | undefined;
+  pareto?:
+    | Pareto
+    | undefined;
+  /** Every RFM class in the order of the rule table, with its customers (0 included). */
   classes: ClassCount[];
+  /** Customers flagged at risk of churning. */
+  churnRiskCustomers: string;
 }
 
 function createBaseGetCustomerValueRequest(): GetCustomerValueRequest {
@@ -636,7 +653,14 @@ export const ClassCount: MessageFns<ClassCount> = {
 };
 
 function createBaseCustomerValueReport(): CustomerValueReport {
-  return { currency: "", computedAt: undefined, customers: [], pareto: undefined, classes: [] };
+  return {
+    currency: "",
+    computedAt: undefined,
+    customers: [],
+    pareto: undefined,
+    classes: [],
+    churnRiskCustomers: "0",
+  };
 }
 
 export const CustomerValueReport: MessageFns<CustomerValueReport> = {
@@ -655,6 +679,9 @@ export const CustomerValueReport: MessageFns<CustomerValueReport> = {
     }
     for (const v of message.classes) {
       ClassCount.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.churnRiskCustomers !== "0") {
+      writer.uint32(48).int64(message.churnRiskCustomers);
     }
     return writer;
   },
@@ -712,6 +739,14 @@ export const CustomerValueReport: MessageFns<CustomerValueReport> = {
             message.classes.push(ClassCount.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.churnRiskCustomers = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -736,6 +771,7 @@ export const CustomerValueReport: MessageFns<CustomerValueReport> = {
       ? Pareto.fromPartial(object.pareto)
       : undefined;
     message.classes = object.classes?.map((e) => ClassCount.fromPartial(e)) || [];
+    message.churnRiskCustomers = object.churnRiskCustomers ?? "0";
     return message;
   },
 };
