@@ -50,7 +50,6 @@ export function startReporting(): Promise<ReportingService> {
     start: async ({ config, db, bus, logger }) => {
       const models = createModels(db);
       await ensureIndexes(db);
-    start: async ({ config, bus, db, logger }) => {
       await bus.ensureStream(REPORTING_STREAM);
       const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
@@ -68,19 +67,17 @@ export function startReporting(): Promise<ReportingService> {
         logger: logger.child({ component: "store" }),
       });
       const deps: ReportingDeps = { store, bus, logger, models, repos, publish };
-      return {
-        services: [storeService(deps), queryService(deps), quotaService(deps), salesAnalyticsService(deps), operationsAnalyticsService(deps)],
-        // After the gRPC server has drained: the store closes once the batch being applied commits.
-        stop: async () => {
-          stopPurge();
-          await relay.stop();
-      const deps: ReportingDeps = { store, bus, logger };
       const valuePublisher = config.REPORTING_VALUE_PUBLISH_ENABLED
         ? new ValuePublisher({ store, bus, db, logger: logger.child({ component: "value-publisher" }), intervalMs: config.REPORTING_VALUE_PUBLISH_INTERVAL_MS })
         : undefined;
       valuePublisher?.start();
-        services: [storeService(deps), customerValueService(deps)],
+      return {
+        services: [storeService(deps), queryService(deps), quotaService(deps), salesAnalyticsService(deps), operationsAnalyticsService(deps), customerValueService(deps)],
+        // After the gRPC server has drained: the store closes once the batch being applied commits.
+        stop: async () => {
+          stopPurge();
           await valuePublisher?.stop();
+          await relay.stop();
           await store.close();
         },
       };
