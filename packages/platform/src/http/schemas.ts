@@ -1,6 +1,7 @@
 import { CalendarDate, CURRENCY_CODES, ID_PATTERN, MoneyInput, OWNER_ID_PATTERN } from "../resource/fields";
 import { notBlank, PAGE_CURSOR, PAGE_LIMIT, reference, relation, stateDependent } from "../resource/gateway";
 import { z } from "zod";
+import { isTimeZone } from "../validation";
 import { named } from "./registry";
 
 /**
@@ -9,6 +10,19 @@ import { named } from "./registry";
  * could state. Rules no schema can state carry the kit's marks (`reference`, `stateDependent`).
  */
 export { CalendarDate, CURRENCY_CODES, PAGE_CURSOR, PAGE_LIMIT, reference, relation, stateDependent };
+
+/**
+ * An IANA time zone ("Europe/Warsaw") of the platform's tz database; absent is UTC. The zones a
+ * runtime knows are not a pattern a schema can state, hence the reference mark.
+ */
+export const TimeZoneName = z
+  .string()
+  .max(64, "must be at most 64 characters")
+  .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Warsaw"')
+  .meta({ ...reference("IANA time zone"), description: "An IANA time zone the calendar days and time buckets are read in; absent: UTC.", example: "Europe/Warsaw" });
+
+/** The last day of a range of calendar days (YYYY-MM-DD, included): not before its `from`. */
+export const LastDay = CalendarDate.meta({ ...relation("not before from"), description: "Last calendar day of the range (YYYY-MM-DD, included); not before from." });
 
 /** Free text as the services limit it: at most 200 characters (after trimming). */
 export const MAX_TEXT = 200;

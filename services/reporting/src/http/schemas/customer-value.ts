@@ -1,5 +1,4 @@
-import { isTimeZone } from "@relata/platform";
-import { MAX_TEXT, named } from "@relata/platform/http";
+import { MAX_TEXT, named, TimeZoneName } from "@relata/platform/http";
 import type { CustomerValueReport } from "@relata/proto/reporting/v1/customer_value";
 import { z } from "zod";
 import { RFM_CLASSES } from "../../domain/rfm";
@@ -14,12 +13,7 @@ export const CustomerValueQuery = z.strictObject({
   ownerId: z.string().max(MAX_TEXT).optional().meta({ description: "Rank only the accounts of this owner." }),
   rfmClass: z.enum(RFM_CLASSES).optional().meta({ description: "List only the customers of this RFM class (counts and the Pareto cut stay of the whole population)." }),
   limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "How many customers to list, by revenue, 1..1000 (default 100)." }),
-  timeZone: z
-    .string()
-    .max(64)
-    .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Warsaw"')
-    .optional()
-    .meta({ description: "The time zone whose calendar days count recency (default UTC)." }),
+  timeZone: TimeZoneName.optional(),
 });
 
 const Money = z.string().meta({ description: "A decimal amount with 2 decimals, exact.", example: "1234.50" });

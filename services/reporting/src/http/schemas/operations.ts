@@ -1,18 +1,12 @@
-import { isTimeZone } from "@relata/platform";
-import { CalendarDate, CURRENCY_CODES, Id, named, OwnerId } from "@relata/platform/http";
+import { CalendarDate, CURRENCY_CODES, Id, LastDay, named, OwnerId, TimeZoneName } from "@relata/platform/http";
 import type { CampaignDashboard, CampaignPerformance, KnowledgeDashboard, ServiceDashboard, ServiceGroup } from "@relata/proto/reporting/v1/dashboards";
 import { z } from "zod";
 
 // Query strings of the operations dashboards (camelCase, as the proto fields) and their replies.
 
 const From = CalendarDate.optional().meta({ description: "First calendar day of the range (YYYY-MM-DD, included); open when omitted." });
-const To = CalendarDate.optional().meta({ description: "Last calendar day of the range (included); open when omitted; not before from." });
-const TimeZone = z
-  .string()
-  .max(64, "must be at most 64 characters")
-  .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Warsaw"')
-  .optional()
-  .meta({ description: "The IANA time zone the days are read in (default UTC)." });
+const To = LastDay.optional();
+const TimeZone = TimeZoneName.optional();
 const Text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
 const ordered = <T extends { from?: string; to?: string }>(q: T) => !q.from || !q.to || q.from <= q.to;

@@ -1,4 +1,4 @@
-import { named } from "@relata/platform/http";
+import { named, reference, relation, stateDependent, TimeZoneName } from "@relata/platform/http";
 import type { Catalogue, Query, QueryColumn, QueryRow } from "@relata/proto/reporting/v1/query";
 import { z } from "zod";
 import { BUCKET_UNITS, FACT_NAMES, FIELD_TYPES, FILTER_OPERATORS, QUERY_FUNCTIONS } from "../../domain/catalogue";
@@ -6,7 +6,11 @@ import { MAX_DIMENSIONS, MAX_FILTER_VALUES, MAX_FILTERS, MAX_LIMIT, MAX_MEASURES
 
 /** The REST shapes of ad-hoc queries: the catalogue, a query, and its result. */
 
-const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, "must be a field name of the catalogue");
+// Which names a fact has is the catalogue's (GET /v1/analytics/catalogue), not a pattern.
+const FieldName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, "must be a field name of the catalogue")
+  .meta(reference("a field of the fact in the catalogue"));
 
 const CatalogueFieldJson = z.object({
   name: z.string(),
@@ -58,26 +62,28 @@ export const QueryJson = named(
       .array(
         z.strictObject({
           function: z.enum(QUERY_FUNCTIONS),
-          field: FieldName.optional().meta({ description: "A measure of the fact (min and max also take a time); none for count: the rows." }),
+          field: FieldName.optional().meta({ ...reference("a field of the fact in the catalogue"), description: "A measure of the fact (min and max also take a time); none for count: the rows." }),
         }),
       )
       .max(MAX_MEASURES)
-      .default([]),
+      .default([])
+      .meta({ ...relation("a query names at least one measure, dimension or bucket"), description: "What to compute per group; a query names at least one measure, dimension or bucket." }),
     dimensions: z.array(FieldName).max(MAX_DIMENSIONS).default([]).meta({ description: "Dimensions of the fact to group by, after the bucket." }),
     bucket: z
-      .strictObject({ field: FieldName.meta({ description: "A time of the fact." }), unit: z.enum(BUCKET_UNITS).meta({ description: "A week starts on Monday (ISO)." }) })
+      .strictObject({ field: FieldName.meta({ ...reference("a field of the fact in the catalogue"), description: "A time of the fact." }), unit: z.enum(BUCKET_UNITS).meta({ description: "A week starts on Monday (ISO)." }) })
       .optional()
       .meta({ description: "Groups by the day, week, month, quarter or year of a time, on the clocks of timeZone; the column holds the bucket's first day." }),
     filters: z
       .array(
         z.strictObject({
-          field: FieldName.meta({ description: "A dimension, measure or time of the fact." }),
+          field: FieldName.meta({ ...reference("a field of the fact in the catalogue"), description: "A dimension, measure or time of the fact." }),
           operator: z.enum(FILTER_OPERATORS),
           values: z
-            .array(z.string().max(200))
+            .array(z.string().max(200).meta(stateDependent("written as the catalogue's type of the filtered field")))
             .max(MAX_FILTER_VALUES)
             .default([])
             .meta({
+              ...stateDependent("how many values the operator takes, each of the field's catalogue type"),
               description:
                 "As text of the field's type: whole numbers, decimals (\"1250.50\"), true/false, days (YYYY-MM-DD); a time takes a day of timeZone or an RFC 3339 instant. equals, not_equals, greater, less: one; in: one or more; between: two, both included; exists, not_exists: none.",
             }),
@@ -85,7 +91,7 @@ export const QueryJson = named(
       )
       .max(MAX_FILTERS)
       .default([]),
-    timeZone: z.string().max(64).optional().meta({ description: 'IANA time zone of the buckets and of day filters ("Europe/Warsaw"); default UTC.', example: "Europe/Warsaw" }),
+    timeZone: TimeZoneName.optional(),
     limit: z.number().int().min(1).max(MAX_LIMIT).optional().meta({ description: `Rows at most (default 1000); a CSV export has no limit.` }),
   }),
   "An ad-hoc query: catalogue names only. Rows are grouped and ordered by the bucket, then the dimensions.",

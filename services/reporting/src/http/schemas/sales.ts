@@ -1,14 +1,10 @@
-import { isTimeZone } from "@relata/platform";
-import { CalendarDate, named, text } from "@relata/platform/http";
+import { CalendarDate, LastDay, named, text, TimeZoneName } from "@relata/platform/http";
 import { CURRENCY_CODES } from "@relata/platform/resource";
 import type { Forecast, ForecastRow, PipelineGroup, SalesDashboard } from "@relata/proto/reporting/v1/dashboards";
 import { z } from "zod";
 import { PERIOD_PATTERN } from "../../domain/period";
 
-const TimeZone = z
-  .string()
-  .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Warsaw"')
-  .meta({ description: "An IANA time zone the calendar days are read in; absent: UTC.", example: "Europe/Warsaw" });
+const TimeZone = TimeZoneName;
 const Currency = z.enum(CURRENCY_CODES, { error: "must be an ISO 4217 currency code such as EUR" }).meta({
   description: "Only opportunities (and quotas) in this currency are counted; absent: the currency most of the tenant's opportunities are in.",
 });
@@ -16,7 +12,7 @@ const Currency = z.enum(CURRENCY_CODES, { error: "must be an ISO 4217 currency c
 export const SalesDashboardQuery = z
   .strictObject({
     from: CalendarDate.optional().meta({ description: "First calendar day of the closed opportunities counted (included)." }),
-    to: CalendarDate.optional().meta({ description: "Last calendar day of the closed opportunities counted (included)." }),
+    to: LastDay.optional(),
     ownerId: text(100).optional(),
     territory: text(100).optional(),
     currency: Currency.optional(),
