@@ -3,8 +3,8 @@ import { CampaignStatus, LaunchReport } from "@relata/proto/marketing/v1/campaig
 import { testServerPort } from "@relata/testing";
 import { randomUUID } from "node:crypto";
 import {
-  as, asPartner, campaign, connectBus, dropDatabase, eventually, failureOf, lead, opportunity, publishAll, reportingClientsAt, response, startReportingProcess, testTenant,
-  type ReportingClients, type ReportingProcess, type TestEvent,
+  as, asPartner, campaign, connectBus, dropDatabase, failureOf, lead, opportunity, publishAll, reportingClientsAt, response, startReportingProcess, testTenant,
+  type ReportingClients, type ReportingProcess, type TestEvent, storeHolds,
 } from "./support";
 
 // The campaign dashboard on a hand-computed example; every figure below is worked out in the comments.
@@ -25,14 +25,7 @@ afterAll(async () => {
   await bus?.close();
 });
 
-/** Waits until the store has applied at least these many events of each subject for the tenant. */
-async function applied(tenant: string, expected: Record<string, number>): Promise<void> {
-  await eventually(
-    async () => Object.fromEntries((await clients.store.getStoreStatus({}, as(tenant, ["analyst"]))).events.map((e) => [e.subject, Number(e.events)])),
-    (counts: Record<string, number>) => Object.entries(expected).every(([subject, n]) => (counts[subject] ?? 0) >= n),
-    `the events of ${tenant} in the store`,
-  );
-}
+const applied = (tenant: string, expected: Record<string, number>) => storeHolds(clients, tenant, expected);
 
 const eur = (amount: string) => ({ amount, currency: "EUR" });
 const running = CampaignStatus.CAMPAIGN_STATUS_RUNNING;

@@ -3,7 +3,7 @@ import { testServerPort } from "@relata/testing";
 import {
   account, activity, article, articleFeedback, articleLinked, articleViewed, as, campaign, connectBus, csat, dropDatabase, eventually, lead, opportunity,
   publishAll, quota, reportingClientsAt, response, search, serviceCase, slaAlert, startReportingProcess, testTenant,
-  type ReportingClients, type ReportingProcess,
+  type ReportingClients, type ReportingProcess, appliedEvents,
 } from "./support";
 
 // The store takes every kind of event the services publish, each counted once by subject.
@@ -49,7 +49,7 @@ test("every event kind reaches the store and is counted once under its subject, 
   ]);
 
   const counts = await eventually(
-    async () => Object.fromEntries((await clients.store.getStoreStatus({}, as(tenant, ["analyst"]))).events.map((e) => [e.subject, Number(e.events)])),
+    () => appliedEvents(clients, tenant),
     (c) => Object.values(c).reduce((a, b) => a + b, 0) >= 18,
     "the tenant's events in the store",
   );

@@ -4,8 +4,8 @@ import { CaseChannel, CaseStatus } from "@relata/proto/service/v1/case";
 import { testServerPort } from "@relata/testing";
 import { randomUUID } from "node:crypto";
 import {
-  article, articleFeedback, articleLinked, articleViewed, as, connectBus, dropDatabase, eventually, failureOf, publishAll, reportingClientsAt, search, serviceCase,
-  startReportingProcess, testTenant, type ReportingClients, type ReportingProcess, type TestEvent,
+  article, articleFeedback, articleLinked, articleViewed, as, connectBus, dropDatabase, failureOf, publishAll, reportingClientsAt, search, serviceCase,
+  startReportingProcess, testTenant, type ReportingClients, type ReportingProcess, type TestEvent, storeHolds,
 } from "./support";
 
 // The Knowledge-Base dashboard on a hand-computed example of July 2026.
@@ -26,13 +26,7 @@ afterAll(async () => {
   await bus?.close();
 });
 
-async function applied(tenant: string, expected: Record<string, number>): Promise<void> {
-  await eventually(
-    async () => Object.fromEntries((await clients.store.getStoreStatus({}, as(tenant, ["analyst"]))).events.map((e) => [e.subject, Number(e.events)])),
-    (counts: Record<string, number>) => Object.entries(expected).every(([subject, n]) => (counts[subject] ?? 0) >= n),
-    `the events of ${tenant} in the store`,
-  );
-}
+const applied = (tenant: string, expected: Record<string, number>) => storeHolds(clients, tenant, expected);
 
 /** An article event whose snapshot has every field at a valid default (the encoder refuses missing enums and numbers). */
 const kbArticle = (tenantId: string, a: Partial<Article> & { id: string }, verb?: string) =>

@@ -1,7 +1,7 @@
 import { GrpcStatus, type EventBus } from "@relata/platform";
 import { CreateQuotaRequest, ListQuotasRequest, UpdateQuotaRequest, type Quota } from "@relata/proto/reporting/v1/quota";
 import { testServerPort } from "@relata/testing";
-import { as, connectBus, dropDatabase, eventually, failureOf, reportingClientsAt, startReportingProcess, testTenant, type ReportingClients, type ReportingProcess } from "./support";
+import { as, connectBus, dropDatabase, eventually, failureOf, reportingClientsAt, startReportingProcess, testTenant, type ReportingClients, type ReportingProcess, appliedEvents } from "./support";
 
 // Quotas through gRPC: the rules of the description and the service, the kit's If-Match and
 // recycle bin, and each change published on REPORTING and read back by the store.
@@ -59,7 +59,7 @@ test("create, read, list, update, delete and restore; every change on the stream
 
   // Published through the outbox and applied by the store: the quota as it is now.
   const subjects = await eventually(
-    async () => Object.fromEntries((await clients.store.getStoreStatus({}, as(tenant, ["analyst"]))).events.map((e) => [e.subject, Number(e.events)])),
+    () => appliedEvents(clients, tenant),
     (c) => Object.values(c).reduce((a, b) => a + b, 0) >= 5,
     "the quota events in the store",
   );

@@ -3,8 +3,8 @@ import { CaseChannel, CasePriority, CaseStatus } from "@relata/proto/service/v1/
 import { testServerPort } from "@relata/testing";
 import { randomUUID } from "node:crypto";
 import {
-  as, connectBus, csat, dropDatabase, eventually, failureOf, publishAll, reportingClientsAt, serviceCase, slaAlert, startReportingProcess, testTenant,
-  type ReportingClients, type ReportingProcess, type TestEvent,
+  as, connectBus, csat, dropDatabase, failureOf, publishAll, reportingClientsAt, serviceCase, slaAlert, startReportingProcess, testTenant,
+  type ReportingClients, type ReportingProcess, type TestEvent, storeHolds,
 } from "./support";
 
 // The service dashboard on a hand-computed example of May 2026; the comments work out each figure.
@@ -25,13 +25,7 @@ afterAll(async () => {
   await bus?.close();
 });
 
-async function applied(tenant: string, expected: Record<string, number>): Promise<void> {
-  await eventually(
-    async () => Object.fromEntries((await clients.store.getStoreStatus({}, as(tenant, ["analyst"]))).events.map((e) => [e.subject, Number(e.events)])),
-    (counts: Record<string, number>) => Object.entries(expected).every(([subject, n]) => (counts[subject] ?? 0) >= n),
-    `the events of ${tenant} in the store`,
-  );
-}
+const applied = (tenant: string, expected: Record<string, number>) => storeHolds(clients, tenant, expected);
 
 const { CASE_PRIORITY_URGENT: urgent, CASE_PRIORITY_HIGH: high, CASE_PRIORITY_NORMAL: normal, CASE_PRIORITY_LOW: low } = CasePriority;
 const { CASE_STATUS_NEW, CASE_STATUS_IN_PROGRESS, CASE_STATUS_WAITING_ON_CUSTOMER, CASE_STATUS_RESOLVED, CASE_STATUS_CLOSED } = CaseStatus;

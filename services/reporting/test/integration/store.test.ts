@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   account, as, connectBus, dropDatabase, eventually, opportunity, publishAll, reportingClientsAt, serviceCase, startReportingProcess, testTenant,
-  type ReportingClients, type ReportingProcess, type TestEvent,
+  type ReportingClients, type ReportingProcess, type TestEvent, appliedEvents,
 } from "./support";
 
 // The store as a process sees it: a rebuild by replay, and a SIGKILL in the middle of a stream.
@@ -25,8 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const counts = async (clients: ReportingClients, tenant: string) =>
-  Object.fromEntries((await clients.store.getStoreStatus({}, as(tenant, ["analyst"]))).events.map((e) => [e.subject, Number(e.events)]));
+const counts = appliedEvents;
 const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
 
 test("a rebuild by replay gives the same store and switches to it, the file alone left in place", async () => {

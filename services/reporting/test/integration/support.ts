@@ -47,3 +47,19 @@ export async function startReportingProcess(options: { port: number; database?: 
   });
   return Object.assign(child, { database: child.database! });
 }
+
+/** The events of `tenant` the store applied, by subject (what the store status counts). */
+export async function appliedEvents(clients: ReportingClients, tenant: string): Promise<Record<string, number>> {
+  const status = await clients.store.getStoreStatus({}, as(tenant, ["analyst"]));
+  return Object.fromEntries(status.events.map((e) => [e.subject, Number(e.events)]));
+}
+
+/** Waits until the store has applied at least `expected` events of each subject for `tenant`. */
+export async function storeHolds(clients: ReportingClients, tenant: string, expected: Record<string, number>, timeoutMs?: number): Promise<Record<string, number>> {
+  return kit.eventually(
+    () => appliedEvents(clients, tenant),
+    (counts) => Object.entries(expected).every(([subject, n]) => (counts[subject] ?? 0) >= n),
+    `the events of ${tenant} in the store`,
+    timeoutMs,
+  );
+}
