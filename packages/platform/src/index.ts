@@ -18,6 +18,7 @@ export * from "./grpc/health-client";
 export * from "./actor";
 export * from "./codec/enum";
 export * from "./codec/record";
+export * from "./codec/decimal";
 export * from "./events/envelope";
 export * from "./store/records";
 export * from "./store/queries";

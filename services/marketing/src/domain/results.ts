@@ -1,4 +1,4 @@
-import { DECIMAL_AMOUNT_PATTERN } from "@relata/platform/resource";
+import { decimalRatio, decimalUnits } from "@relata/platform";
 
 /**
  * Money arithmetic for results: amounts are decimal strings (at most 4 decimals, the kit's
@@ -7,12 +7,8 @@ import { DECIMAL_AMOUNT_PATTERN } from "@relata/platform/resource";
 const DECIMALS = 4;
 const FACTOR = 10n ** BigInt(DECIMALS);
 
-/** An amount in 1/10,000 units; a malformed one (never written by the kit) is refused. */
-export function toUnits(amount: string): bigint {
-  if (!DECIMAL_AMOUNT_PATTERN.test(amount)) throw new Error(`not a decimal amount: ${amount}`);
-  const [whole, fraction = ""] = amount.split(".") as [string, string?];
-  return BigInt(whole) * FACTOR + BigInt(fraction.padEnd(DECIMALS, "0"));
-}
+/** An amount in 1/10,000 units (the kit's exact decimals); a malformed one (never written by the kit) is refused. */
+export const toUnits = decimalUnits;
 
 /** Units back to a decimal string with at least `minDecimals` decimals ("12500.00", "0.125"). */
 export function fromUnits(units: bigint, minDecimals = 2): string {
@@ -40,10 +36,7 @@ export function returnOnInvestment(won: readonly { amount: string; currency: str
   if (won.some((m) => m.currency !== cost.currency)) return null;
   const wonUnits = won.reduce((sum, m) => sum + toUnits(m.amount), 0n);
   const costUnits = toUnits(cost.amount);
-  // In 1/100,000 for one more digit than kept, then rounded.
-  const scaled = ((wonUnits - costUnits) * FACTOR * 10n) / costUnits;
-  const rounded = (scaled + (scaled >= 0n ? 5n : -5n)) / 10n;
-  return fromUnits(rounded, DECIMALS);
+  return decimalRatio(wonUnits - costUnits, costUnits, DECIMALS);
 }
 
 export type OpportunityStatusWord = "open" | "won" | "lost";

@@ -1,3 +1,4 @@
+import { decimalRatio, decimalUnits, sumDecimals } from "@relata/platform";
 import type { SqlValue } from "@relata/platform/projection";
 import { all, equalsIfGiven, moneyText, withinDays } from "../facts/sql";
 
@@ -34,51 +35,14 @@ export interface CampaignFigures {
   roi: string;
 }
 
-const SCALE = 4;
-const UNIT = 10n ** BigInt(SCALE);
-
-/** Decimal text ("-12.5") to an integer of ten-thousandths; throws on anything else. */
-export function toUnits(value: string): bigint {
-  const m = /^(-)?(\d+)(?:\.(\d{1,4}))?$/.exec(value);
-  if (!m) throw new Error(`not a decimal with at most ${SCALE} decimals: ${value}`);
-  const units = BigInt(m[2]!) * UNIT + BigInt((m[3] ?? "").padEnd(SCALE, "0"));
-  return m[1] ? -units : units;
-}
-
-/** Ten-thousandths back to text with `decimals` decimals (rounded half away from zero). */
-export function fromUnits(units: bigint, decimals = 2): string {
-  const drop = 10n ** BigInt(SCALE - decimals);
-  const negative = units < 0n;
-  const magnitude = negative ? -units : units;
-  const rounded = (magnitude + drop / 2n) / drop;
-  const scale = 10n ** BigInt(decimals);
-  const whole = (rounded / scale).toString();
-  const fraction = decimals ? `.${(rounded % scale).toString().padStart(decimals, "0")}` : "";
-  return `${negative && rounded !== 0n ? "-" : ""}${whole}${fraction}`;
-}
-
-/** The sum of decimal amounts, with two decimals ("" entries are no amount). */
-export function sumMoney(amounts: readonly string[]): string {
-  return fromUnits(amounts.filter((a) => a !== "").reduce((sum, a) => sum + toUnits(a), 0n));
-}
-
 /**
  * (revenue - cost) / cost as a fraction with 4 decimals, rounded half away from zero; "" when
  * there is no cost (or it is zero). Computed on integers: DuckDB divides DECIMALs as DOUBLEs.
  */
 export function returnOnCost(revenue: string, cost: string): string {
   if (cost === "") return "";
-  const c = toUnits(cost);
-  if (c === 0n) return "";
-  const gain = toUnits(revenue || "0") - c;
-  // gain / c in ten-thousandths: gain * 10^4 / c, rounded half away from zero.
-  const numerator = gain * UNIT * 2n;
-  const denominator = c * 2n;
-  const negative = numerator < 0n !== denominator < 0n;
-  const n = numerator < 0n ? -numerator : numerator;
-  const d = denominator < 0n ? -denominator : denominator;
-  const quotient = (n + d / 2n) / d;
-  return fromUnits(negative ? -quotient : quotient, SCALE);
+  const c = decimalUnits(cost);
+  return decimalRatio(decimalUnits(revenue || "0") - c, c, 4);
 }
 
 /**
@@ -179,8 +143,8 @@ export function campaignFigures(row: Row): CampaignFigures {
 export function campaignTotal(campaigns: readonly CampaignFigures[]): CampaignFigures {
   const sum = (key: "members" | "responses" | "leads" | "opportunities" | "won") => campaigns.reduce((n, c) => n + c[key], 0);
   const costs = campaigns.map((c) => c.cost).filter((c) => c !== "");
-  const wonRevenue = sumMoney(campaigns.map((c) => c.wonRevenue));
-  const cost = costs.length ? sumMoney(costs) : "";
+  const wonRevenue = sumDecimals(campaigns.map((c) => c.wonRevenue));
+  const cost = costs.length ? sumDecimals(costs) : "";
   return {
     campaignId: "", name: "", status: "",
     members: sum("members"), responses: sum("responses"), leads: sum("leads"), opportunities: sum("opportunities"), won: sum("won"),

@@ -1,7 +1,8 @@
+import { decimalUnits, formatDecimal } from "@relata/platform";
 import type { CustomerValue, CustomerValueReport } from "@relata/proto/reporting/v1/customer_value";
 import type { FactStore } from "../facts/store";
 import { all, equalsIfGiven } from "../facts/sql";
-import { formatMoney, parseMoney, RFM_CLASSES, scoreCustomers, type CustomerFacts, type CustomerScores } from "./rfm";
+import { RFM_CLASSES, scoreCustomers, type CustomerFacts, type CustomerScores } from "./rfm";
 
 /** Who is ranked: a tenant's accounts (optionally of one territory or owner), in one currency. */
 export interface CustomerPopulation {
@@ -79,7 +80,7 @@ export async function loadCustomers(store: FactStore, p: CustomerPopulation & { 
       name: str(r.name),
       territory: str(r.territory),
       ownerId: str(r.owner_id),
-      revenue: parseMoney(str(r.revenue)),
+      revenue: decimalUnits(str(r.revenue)),
       purchases: Number(r.purchases),
       lastPurchaseAt: dateOrNull(r.last_purchase_at),
       recencyDays: Number(r.recency_days ?? 0),
@@ -123,8 +124,8 @@ export async function customerValueReport(store: FactStore, population: Customer
       customers: String(customers.length),
       customersFor80Percent: String(pareto.topCount),
       shareOfCustomers: customers.length ? pareto.topCount / customers.length : 0,
-      revenue: formatMoney(pareto.total),
-      revenueOfTop: formatMoney(pareto.topRevenue),
+      revenue: formatDecimal(pareto.total),
+      revenueOfTop: formatDecimal(pareto.topRevenue),
       topAccountIds: pareto.ordered.slice(0, Math.min(pareto.topCount, options.limit)).map((c) => c.accountId),
     },
     classes: RFM_CLASSES.map((rfmClass) => ({ rfmClass, customers: String(counts.get(rfmClass) ?? 0) })),
@@ -138,7 +139,7 @@ function customerJson(c: CustomerRow, s: CustomerScores): CustomerValue {
     name: c.name,
     territory: c.territory,
     ownerId: c.ownerId,
-    lifetimeRevenue: formatMoney(c.revenue),
+    lifetimeRevenue: formatDecimal(c.revenue),
     purchases: String(c.purchases),
     lastPurchaseAt: c.lastPurchaseAt?.toISOString(),
     recencyDays: c.recencyDays,

@@ -129,20 +129,3 @@ export function scoreCustomers(customers: readonly CustomerFacts[]): { scores: M
   });
   return { scores, pareto };
 }
-
-/** "1234.5" or "1234.5000" (a DuckDB DECIMAL as text) as ten-thousandths. */
-export function parseMoney(text: string): bigint {
-  const m = /^(-?)(\d+)(?:\.(\d{0,4})\d*)?$/.exec(text.trim());
-  if (!m) throw new Error(`not a decimal: ${text}`);
-  const units = BigInt(m[2]!) * 10_000n + BigInt((m[3] ?? "").padEnd(4, "0"));
-  return m[1] ? -units : units;
-}
-
-/** Ten-thousandths as a decimal string with 2 decimals, rounded half away from zero (as DuckDB's cast). */
-export function formatMoney(units: bigint): string {
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const cents = (abs + 50n) / 100n;
-  const text = `${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
-  return negative && cents !== 0n ? `-${text}` : text;
-}

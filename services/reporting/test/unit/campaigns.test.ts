@@ -1,26 +1,6 @@
-import { campaignTotal, dashboardCurrency, fromUnits, returnOnCost, sumMoney, toUnits, type CampaignFigures } from "../../src/domain/campaigns";
+import { campaignTotal, dashboardCurrency, returnOnCost, type CampaignFigures } from "../../src/domain/campaigns";
 
-describe("exact decimals", () => {
-  test("text to ten-thousandths and back, rounding half away from zero", () => {
-    expect(toUnits("12.5")).toBe(125000n);
-    expect(toUnits("-0.0001")).toBe(-1n);
-    expect(toUnits("123456789012345.9999")).toBe(1234567890123459999n);
-    expect(fromUnits(125050n)).toBe("12.51");
-    expect(fromUnits(-125050n)).toBe("-12.51");
-    expect(fromUnits(125049n)).toBe("12.50");
-    expect(fromUnits(-49n)).toBe("0.00");
-    expect(fromUnits(-2498n, 4)).toBe("-0.2498");
-    expect(() => toUnits("1e3")).toThrow();
-    expect(() => toUnits("1.23456")).toThrow();
-  });
-
-  test("sums without the losses of floats", () => {
-    expect(sumMoney(["0.10", "0.20", ""])).toBe("0.30");
-    expect(sumMoney(["999999999999999.99", "0.01"])).toBe("1000000000000000.00");
-    expect(sumMoney([])).toBe("0.00");
-  });
-});
-
+// Exact decimals themselves: packages/platform/test/unit/decimal.test.ts.
 describe("return on cost", () => {
   test("(revenue - cost) / cost with 4 decimals, half away from zero", () => {
     expect(returnOnCost("2250.50", "3000.00")).toBe("-0.2498"); // -0.249833..

@@ -1,4 +1,5 @@
-import { churnRisk, formatMoney, paretoCut, parseMoney, quintileScores, rfmClass, scoreCustomers, type CustomerFacts } from "../../src/domain/rfm";
+import { decimalUnits, formatDecimal } from "@relata/platform";
+import { churnRisk, paretoCut, quintileScores, rfmClass, scoreCustomers, type CustomerFacts } from "../../src/domain/rfm";
 import { CustomerValueQuery } from "../../src/http/schemas/customer-value";
 
 // Ten customers worked out by hand (revenue total 10,000.00). Scores are ceil(5 × c / 10), c the
@@ -16,7 +17,7 @@ const table: Array<[string, string, number, number, number | null]> = [
   ["c09", "60.00", 1, 400, null],
   ["c10", "40.00", 1, 181, 90],
 ];
-const customers: CustomerFacts[] = table.map(([accountId, revenue, purchases, recencyDays, daysSinceActivity]) => ({ accountId, revenue: parseMoney(revenue), purchases, recencyDays, daysSinceActivity }));
+const customers: CustomerFacts[] = table.map(([accountId, revenue, purchases, recencyDays, daysSinceActivity]) => ({ accountId, revenue: decimalUnits(revenue), purchases, recencyDays, daysSinceActivity }));
 
 test("scores, classes, value classes and churn risk of ten customers are the hand-computed ones", () => {
   const { scores } = scoreCustomers(customers);
@@ -41,16 +42,16 @@ test("scores, classes, value classes and churn risk of ten customers are the han
 test("the Pareto cut is the fewest customers reaching 80% of revenue; b runs to 95%", () => {
   const cut = paretoCut(customers);
   expect(cut.ordered.map((c) => c.accountId)).toEqual(["c01", "c02", "c03", "c04", "c05", "c06", "c07", "c08", "c09", "c10"]);
-  expect(formatMoney(cut.total)).toBe("10000.00");
+  expect(formatDecimal(cut.total)).toBe("10000.00");
   // 5000 (50%), 7000 (70%), 8000 (80%: reached) → 3; 8800, 9300, 9600 (96%) → 6.
-  expect([cut.topCount, formatMoney(cut.topRevenue), cut.upTo95Count]).toEqual([3, "8000.00", 6]);
+  expect([cut.topCount, formatDecimal(cut.topRevenue), cut.upTo95Count]).toEqual([3, "8000.00", 6]);
 });
 
 test("equal revenues are ordered by account id, and a cut just short of 80% takes one more customer", () => {
   const cut = paretoCut([
-    { accountId: "b", revenue: parseMoney("39.99"), purchases: 1, recencyDays: 1, daysSinceActivity: null },
-    { accountId: "a", revenue: parseMoney("39.99"), purchases: 1, recencyDays: 1, daysSinceActivity: null },
-    { accountId: "c", revenue: parseMoney("20.02"), purchases: 1, recencyDays: 1, daysSinceActivity: null },
+    { accountId: "b", revenue: decimalUnits("39.99"), purchases: 1, recencyDays: 1, daysSinceActivity: null },
+    { accountId: "a", revenue: decimalUnits("39.99"), purchases: 1, recencyDays: 1, daysSinceActivity: null },
+    { accountId: "c", revenue: decimalUnits("20.02"), purchases: 1, recencyDays: 1, daysSinceActivity: null },
   ]);
   // 39.99 + 39.99 = 79.98 of 100.00: short of 80% by 0.02.
   expect(cut.ordered.map((c) => c.accountId)).toEqual(["a", "b", "c"]);
@@ -91,12 +92,12 @@ test("churn risk needs both: a purchase over 180 days old and no activity within
 });
 
 test("money is exact: parsed in ten-thousandths, shown with 2 decimals rounded half away from zero", () => {
-  expect(parseMoney("1234.5")).toBe(12_345_000n);
-  expect(parseMoney("0.0001")).toBe(1n);
-  expect(formatMoney(parseMoney("0.005"))).toBe("0.01");
-  expect(formatMoney(parseMoney("0.0049"))).toBe("0.00");
-  expect(formatMoney(parseMoney("99999999999.9950"))).toBe("100000000000.00");
-  expect(formatMoney(parseMoney("-2.345"))).toBe("-2.35");
+  expect(decimalUnits("1234.5")).toBe(12_345_000n);
+  expect(decimalUnits("0.0001")).toBe(1n);
+  expect(formatDecimal(decimalUnits("0.005"))).toBe("0.01");
+  expect(formatDecimal(decimalUnits("0.0049"))).toBe("0.00");
+  expect(formatDecimal(decimalUnits("99999999999.9950"))).toBe("100000000000.00");
+  expect(formatDecimal(decimalUnits("-2.345"))).toBe("-2.35");
 });
 
 test("the gateway's query schema refuses what the service would, naming the parameter", () => {

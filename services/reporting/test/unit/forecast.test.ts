@@ -1,7 +1,7 @@
 import { forecastRow, forecastTotal } from "../../src/domain/forecast";
 import { periodRange } from "../../src/domain/period";
 import { assertQuotaShape, sameQuotaFilter } from "../../src/domain/sales-quota";
-import { fromCents, ratio, toCents } from "../../src/domain/sales-money";
+import { decimalRatio as ratio, decimalUnits, formatDecimal } from "@relata/platform";
 
 describe("periodRange", () => {
   test.each([
@@ -20,21 +20,19 @@ describe("periodRange", () => {
   });
 });
 
-describe("money in cents", () => {
+describe("money (the kit's exact decimals)", () => {
   test("parses and prints exactly, signs included", () => {
-    expect(toCents("1234.5")).toBe(123450n);
-    expect(toCents("-0.05")).toBe(-5n);
-    expect(toCents("7")).toBe(700n);
-    expect(fromCents(123450n)).toBe("1234.50");
-    expect(fromCents(-5n)).toBe("-0.05");
-    expect(fromCents(-8333n)).toBe("-83.33");
+    expect(formatDecimal(decimalUnits("1234.5"))).toBe("1234.50");
+    expect(formatDecimal(decimalUnits("-0.05"))).toBe("-0.05");
+    expect(formatDecimal(decimalUnits("7"))).toBe("7.00");
+    expect(formatDecimal(decimalUnits("-83.33"))).toBe("-83.33");
     // Beyond a double's exact integers.
-    expect(fromCents(toCents("12345678901234567.89") + 1n)).toBe("12345678901234567.90");
+    expect(formatDecimal(decimalUnits("12345678901234567.89") + 100n)).toBe("12345678901234567.90");
   });
 
-  test("refuses what is not two-decimal money", () => {
-    expect(() => toCents("1.234")).toThrow();
-    expect(() => toCents("abc")).toThrow();
+  test("refuses what is not a decimal amount", () => {
+    expect(() => decimalUnits("1.23456")).toThrow();
+    expect(() => decimalUnits("abc")).toThrow();
   });
 
   test("ratio rounds half away from zero to four decimals; empty for a zero denominator", () => {
