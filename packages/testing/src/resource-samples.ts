@@ -165,6 +165,7 @@ export function sampleValue(key: string, field: AnyField, unique: string): unkno
  */
 export function sampleCreateBody(resources: readonly AnyResource[], r: AnyResource, unique: string, idOf: (field: string) => string): SampleBody {
   const body: SampleBody = {};
+  let instants = 0;
   for (const [key, field] of fieldsOf(r)) {
     if (!field.rules.create) continue;
     if (field.codec.kind === "ref") {
@@ -178,7 +179,10 @@ export function sampleCreateBody(resources: readonly AnyResource[], r: AnyResour
     // The service's own default: not nullable, yet optional on create.
     const defaulted = !field.rules.required && !field.rules.nullable && field.codec.kind !== "int" && field.codec.kind !== "boolean";
     if (field.codec.kind === "owner" || defaulted) continue;
-    const value = sampleValue(key, field, unique);
+    let value = sampleValue(key, field, unique);
+    // Instants a day apart in the description's order, so that one declared after another
+    // (a campaign's end after its start) is later whatever the hash gave each.
+    if (field.codec.kind === "timestamp" && typeof value === "string") value = `2031-05-${String(17 + instants++).padStart(2, "0")}${value.slice(10)}`;
     if (value !== undefined) body[key] = value;
     else if (field.rules.required) throw new Error(`${r.name}.${key}: no sample value for a required ${field.codec.kind} field`);
   }
