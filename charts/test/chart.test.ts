@@ -45,7 +45,7 @@ const VALUE_SETS: Record<string, string[]> = {
   // A second and a third service: each is one entry in values.
   "more services": [
     "--set", "services.marketing.calledBy={gateway}",
-    "--set", "services.reporting.enabled=true",
+    "--set", "services.insights.enabled=true",
     "--set", "metrics.serviceMonitor.enabled=true",
   ],
   // A service that searches: the bundled OpenSearch node comes with it.
@@ -223,28 +223,28 @@ describe("network paths", () => {
     expect(policy("relata-sales").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway", "service"]]);
     expect(policy("relata-marketing").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
     expect(policy("relata-service").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
-    // reporting is called by nobody: no gRPC ingress at all.
-    expect(policy("relata-reporting").ingress.filter((r: any) => r.ports[0].port === 50051)).toEqual([]);
+    // insights is called by nobody: no gRPC ingress at all.
+    expect(policy("relata-insights").ingress.filter((r: any) => r.ports[0].port === 50051)).toEqual([]);
   });
 
   test("callers get an address and an egress path for exactly the services they call", () => {
     const env = envOf(ms, "gateway");
     expect(env.SALES_GRPC_ADDR).toBe("relata-sales:50051");
     expect(env.MARKETING_GRPC_ADDR).toBe("relata-marketing:50051");
-    expect(env.REPORTING_GRPC_ADDR).toBeUndefined();
+    expect(env.INSIGHTS_GRPC_ADDR).toBeUndefined();
     const grpcEgress = policy("relata-gateway").egress.filter((r: any) => r.ports[0].port === 50051).flatMap(components);
-    expect(grpcEgress.sort()).toEqual(["knowledge", "marketing", "sales", "service"]);
+    expect(grpcEgress.sort()).toEqual(["knowledge", "marketing", "reporting", "sales", "service"]);
   });
 
   test("only the services reach the bundled MongoDB and NATS; only the gateway and tests reach Keycloak", () => {
-    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["knowledge", "marketing", "mongodb-users", "reporting", "sales", "service"]);
-    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["knowledge", "marketing", "reporting", "sales", "service"]);
+    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["insights", "knowledge", "marketing", "mongodb-users", "reporting", "sales", "service"]);
+    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["insights", "knowledge", "marketing", "reporting", "sales", "service"]);
     expect(components(policy("relata-keycloak").ingress[0]).sort()).toEqual(["gateway", "tests"]);
     for (const dep of ["relata-mongodb", "relata-nats", "relata-keycloak"]) expect(policy(dep).egress).toEqual([]);
   });
 
   test("a service's egress: DNS, NATS and MongoDB, nothing else", () => {
-    const egress = policy("relata-reporting").egress;
+    const egress = policy("relata-insights").egress;
     expect(egress.map((r: any) => r.ports[0].port)).toEqual([53, 4222, 27017]);
   });
 
@@ -256,12 +256,12 @@ describe("network paths", () => {
     }
     const job = ms.find((m) => m.kind === "Job" && m.metadata.name.startsWith("relata-mongodb-users-"))!;
     const users = JSON.parse(containersOf(job)[0]!.env!.find((e: any) => e.name === "RELATA_USERS").value);
-    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["knowledge", "marketing", "reporting", "sales", "service"]);
+    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["insights", "knowledge", "marketing", "reporting", "sales", "service"]);
   });
 
   test("a ServiceMonitor per workload when asked, and the metrics port is opened for it", () => {
     const monitors = ms.filter((m) => m.kind === "ServiceMonitor").map((m) => m.metadata.name).sort();
-    expect(monitors).toEqual(["relata-gateway", "relata-knowledge", "relata-marketing", "relata-reporting", "relata-sales", "relata-service"]);
+    expect(monitors).toEqual(["relata-gateway", "relata-insights", "relata-knowledge", "relata-marketing", "relata-reporting", "relata-sales", "relata-service"]);
     expect(policy("relata-sales").ingress.some((r: any) => r.ports[0].port === 9464)).toBe(true);
   });
 });
@@ -283,6 +283,8 @@ describe("configuration", () => {
       "mongodb.enabled=false",
       "--set",
       "services.sales.mongodb.uri=mongodb://u:p@db.example.com:27017/sales",
+      "--set",
+      "services.reporting.mongodb.uri=mongodb://u:p@db.example.com:27017/reporting",
       "--set",
       "services.service.mongodb.uri=mongodb://u:p@db.example.com:27017/service",
       "--set",
@@ -309,7 +311,7 @@ describe("configuration", () => {
   });
 
   test("a local store: an emptyDir of each pod, mounted where its variables point, for the workloads that ask only", () => {
-    const ms = render("--set", "services.reporting.enabled=true", "--set", "services.reporting.localStore.mountPath=/data/", "--set", "services.reporting.localStore.sizeLimit=512Mi", "--set", "services.reporting.localStore.files.REPORT_DB_PATH=report.duckdb", "--set", "services.reporting.localStore.files.CUBE_DB_PATH=cube.duckdb");
+    const ms = render("--set", "services.insights.enabled=true", "--set", "services.insights.localStore.mountPath=/data/", "--set", "services.insights.localStore.sizeLimit=512Mi", "--set", "services.insights.localStore.files.REPORT_DB_PATH=report.duckdb", "--set", "services.insights.localStore.files.CUBE_DB_PATH=cube.duckdb");
     const store = (workload: string) => {
       const spec = podSpec(named(ms, "Deployment", `relata-${workload}`));
       const c = spec.containers[0] as Container & { volumeMounts: { name: string; mountPath: string }[] };
@@ -319,7 +321,7 @@ describe("configuration", () => {
       return { emptyDir: volume?.emptyDir, mountPath: mount?.mountPath, paths };
     };
     expect(store("marketing")).toEqual({ emptyDir: { sizeLimit: "2Gi" }, mountPath: "/var/lib/relata", paths: { AUDIENCE_DB_PATH: "/var/lib/relata/audience.duckdb" } });
-    expect(store("reporting")).toEqual({ emptyDir: { sizeLimit: "512Mi" }, mountPath: "/data/", paths: { CUBE_DB_PATH: "/data/cube.duckdb", REPORT_DB_PATH: "/data/report.duckdb" } });
+    expect(store("insights")).toEqual({ emptyDir: { sizeLimit: "512Mi" }, mountPath: "/data/", paths: { CUBE_DB_PATH: "/data/cube.duckdb", REPORT_DB_PATH: "/data/report.duckdb" } });
     expect(store("sales")).toEqual({ emptyDir: undefined, mountPath: undefined, paths: {} });
     expect(refusal("--set", "services.marketing.localStore.files.AUDIENCE_DB_PATH=../escape")).toMatch(/localStore/);
   });
@@ -371,12 +373,12 @@ describe("configuration", () => {
     });
 
     test("a workload whose store is only persistent needs no sizeLimit; the cluster's default class when none is named; a store with neither is refused", () => {
-      const store = ["--set", "services.reporting.enabled=true", "--set", "services.reporting.localStore.mountPath=/data", "--set", "services.reporting.localStore.files.REPORT_DB_PATH=report.duckdb"];
-      const ms = render(...store, "--set", "services.reporting.localStore.persistent.size=50Gi", "--set", "services.reporting.localStore.persistent.storageClassName=");
-      const claim = named(ms, "StatefulSet", "relata-reporting").spec.volumeClaimTemplates[0].spec;
+      const store = ["--set", "services.insights.enabled=true", "--set", "services.insights.localStore.mountPath=/data", "--set", "services.insights.localStore.files.REPORT_DB_PATH=report.duckdb"];
+      const ms = render(...store, "--set", "services.insights.localStore.persistent.size=50Gi", "--set", "services.insights.localStore.persistent.storageClassName=");
+      const claim = named(ms, "StatefulSet", "relata-insights").spec.volumeClaimTemplates[0].spec;
       expect(claim).toEqual({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } });
-      expect(refusal(...store)).toMatch(/services\/reporting\/localStore/);
-      expect(refusal(...store, "--set", "services.reporting.localStore.persistent.size=lots")).toMatch(/localStore\/persistent\/size': 'lots' does not match/);
+      expect(refusal(...store)).toMatch(/services\/insights\/localStore/);
+      expect(refusal(...store, "--set", "services.insights.localStore.persistent.size=lots")).toMatch(/localStore\/persistent\/size': 'lots' does not match/);
       expect(refusal("--set", "services.marketing.localStore.persistent.sise=1Gi")).toMatch(/localStore\/persistent': .*(required|additional properties)/);
     });
   });
@@ -425,7 +427,7 @@ describe("configuration", () => {
 });
 
 describe("OpenSearch", () => {
-  const SEARCHER = ["--set", "services.reporting.connectOpensearch=true"];
+  const SEARCHER = ["--set", "services.insights.connectOpensearch=true"];
   const EXTERNAL = ["--set", "opensearch.enabled=false"];
   const env = (m: Manifest) => containersOf(m, false)[0]!.env!;
   const policy = (ms: Manifest[], name: string) => named(ms, "NetworkPolicy", name).spec;
@@ -451,17 +453,17 @@ describe("OpenSearch", () => {
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("8Gi");
     expect(c.resources.limits).toEqual({ cpu: "1", memory: "1536Mi" });
 
-    expect(envOf(ms, "reporting").OPENSEARCH_URL).toBe("http://relata-opensearch:9200");
+    expect(envOf(ms, "insights").OPENSEARCH_URL).toBe("http://relata-opensearch:9200");
     expect(envOf(ms, "sales").OPENSEARCH_URL).toBeUndefined();
     expect(envOf(ms, "gateway").OPENSEARCH_URL).toBeUndefined();
-    expect(env(named(ms, "Deployment", "relata-reporting")).some((e: any) => e.name.startsWith("OPENSEARCH_"))).toBe(false);
+    expect(env(named(ms, "Deployment", "relata-insights")).some((e: any) => e.name.startsWith("OPENSEARCH_"))).toBe(false);
 
     const ingress = policy(ms, "relata-opensearch").ingress;
     expect(ingress).toHaveLength(1);
     expect(ingress[0].ports).toEqual([{ port: 9200, protocol: "TCP" }]);
-    expect(ingress[0].from[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["knowledge", "reporting"]);
+    expect(ingress[0].from[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["insights", "knowledge"]);
     expect(policy(ms, "relata-opensearch").egress).toEqual([]);
-    const toOpensearch = policy(ms, "relata-reporting").egress.find((r: any) => r.ports[0].port === 9200);
+    const toOpensearch = policy(ms, "relata-insights").egress.find((r: any) => r.ports[0].port === 9200);
     expect(toOpensearch.to[0].podSelector.matchExpressions.find((e: any) => e.key === "app.kubernetes.io/component").values).toEqual(["opensearch"]);
     expect(egressPorts(ms, "relata-sales")).not.toContain(9200);
   });
@@ -469,19 +471,19 @@ describe("OpenSearch", () => {
   test("external by URL: no node of its own, the URL in the ConfigMap, egress to the configured ports", () => {
     const ms = render(...SEARCHER, ...EXTERNAL, "--set", "opensearch.url=https://search.example.com:9200/");
     expect(ms.some((m) => m.metadata.name === "relata-opensearch")).toBe(false);
-    expect(envOf(ms, "reporting").OPENSEARCH_URL).toBe("https://search.example.com:9200");
-    expect(egressPorts(ms, "relata-reporting")).toEqual(expect.arrayContaining([443, 9200]));
+    expect(envOf(ms, "insights").OPENSEARCH_URL).toBe("https://search.example.com:9200");
+    expect(egressPorts(ms, "relata-insights")).toEqual(expect.arrayContaining([443, 9200]));
     expect(JSON.stringify(ms)).not.toContain("DISABLE_SECURITY_PLUGIN");
   });
 
   test("external with a Secret: credentials (and the URL when no url is set) from its keys", () => {
     const withUrl = render(...SEARCHER, ...EXTERNAL, "--set", "opensearch.url=https://search.example.com", "--set", "opensearch.existingSecret=relata-opensearch");
-    const refs = (ms: Manifest[]) => Object.fromEntries(env(named(ms, "Deployment", "relata-reporting")).filter((e: any) => e.name.startsWith("OPENSEARCH_")).map((e: any) => [e.name, e.valueFrom.secretKeyRef]));
+    const refs = (ms: Manifest[]) => Object.fromEntries(env(named(ms, "Deployment", "relata-insights")).filter((e: any) => e.name.startsWith("OPENSEARCH_")).map((e: any) => [e.name, e.valueFrom.secretKeyRef]));
     expect(refs(withUrl)).toEqual({
       OPENSEARCH_USERNAME: { name: "relata-opensearch", key: "username", optional: true },
       OPENSEARCH_PASSWORD: { name: "relata-opensearch", key: "password", optional: true },
     });
-    expect(envOf(withUrl, "reporting").OPENSEARCH_URL).toBe("https://search.example.com");
+    expect(envOf(withUrl, "insights").OPENSEARCH_URL).toBe("https://search.example.com");
 
     // The production value set: a Secret only, egress to the namespace of the cluster.
     const secretOnly = render("-f", "deploy/values/production.yaml", "--set", "services.sales.connectOpensearch=true");
@@ -548,7 +550,9 @@ describe("the chart and the workloads' manifests (deploy/workloads.cjs)", () => 
   test("each workload runs the image deploy/images.sh builds, on the ports that image exposes", () => {
     const ms = render();
     for (const w of workloads) {
-      const c = containersOf(named(ms, "Deployment", `relata-${w.name}`), false)[0] as Container & { ports: { containerPort: number }[] };
+      // Reporting keeps its store on a volume per replica: a StatefulSet.
+      const kind = w.name === "reporting" ? "StatefulSet" : "Deployment";
+      const c = containersOf(named(ms, kind, `relata-${w.name}`), false)[0] as Container & { ports: { containerPort: number }[] };
       expect({ workload: w.name, image: c.image.replace(/:[^:/]+$/, ""), ports: c.ports.map((p) => p.containerPort) }).toEqual({ workload: w.name, image: `ghcr.io/relata/${w.image}`, ports: w.containerPorts });
     }
   });
