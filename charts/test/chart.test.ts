@@ -220,7 +220,7 @@ describe("network paths", () => {
 
   test("a service accepts gRPC only from its calledBy workloads", () => {
     // The Service asks Sales about an account or contact its copy has not heard of yet.
-    expect(policy("relata-sales").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway", "service"]]);
+    expect(policy("relata-sales").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway", "service", "integrations"]]);
     expect(policy("relata-marketing").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
     expect(policy("relata-service").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
     // insights is called by nobody: no gRPC ingress at all.
@@ -233,12 +233,12 @@ describe("network paths", () => {
     expect(env.MARKETING_GRPC_ADDR).toBe("relata-marketing:50051");
     expect(env.INSIGHTS_GRPC_ADDR).toBeUndefined();
     const grpcEgress = policy("relata-gateway").egress.filter((r: any) => r.ports[0].port === 50051).flatMap(components);
-    expect(grpcEgress.sort()).toEqual(["knowledge", "marketing", "reporting", "sales", "service"]);
+    expect(grpcEgress.sort()).toEqual(["integrations", "knowledge", "marketing", "reporting", "sales", "service"]);
   });
 
   test("only the services reach the bundled MongoDB and NATS; only the gateway and tests reach Keycloak", () => {
-    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["insights", "knowledge", "marketing", "mongodb-users", "reporting", "sales", "service"]);
-    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["insights", "knowledge", "marketing", "reporting", "sales", "service"]);
+    expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["insights", "integrations", "knowledge", "marketing", "mongodb-users", "reporting", "sales", "service"]);
+    expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["insights", "integrations", "knowledge", "marketing", "reporting", "sales", "service"]);
     expect(components(policy("relata-keycloak").ingress[0]).sort()).toEqual(["gateway", "tests"]);
     for (const dep of ["relata-mongodb", "relata-nats", "relata-keycloak"]) expect(policy(dep).egress).toEqual([]);
   });
@@ -256,12 +256,12 @@ describe("network paths", () => {
     }
     const job = ms.find((m) => m.kind === "Job" && m.metadata.name.startsWith("relata-mongodb-users-"))!;
     const users = JSON.parse(containersOf(job)[0]!.env!.find((e: any) => e.name === "RELATA_USERS").value);
-    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["insights", "knowledge", "marketing", "reporting", "sales", "service"]);
+    expect(users.map((u: { user: string }) => u.user).sort()).toEqual(["insights", "integrations", "knowledge", "marketing", "reporting", "sales", "service"]);
   });
 
   test("a ServiceMonitor per workload when asked, and the metrics port is opened for it", () => {
     const monitors = ms.filter((m) => m.kind === "ServiceMonitor").map((m) => m.metadata.name).sort();
-    expect(monitors).toEqual(["relata-gateway", "relata-insights", "relata-knowledge", "relata-marketing", "relata-reporting", "relata-sales", "relata-service"]);
+    expect(monitors).toEqual(["relata-gateway", "relata-insights", "relata-integrations", "relata-knowledge", "relata-marketing", "relata-reporting", "relata-sales", "relata-service"]);
     expect(policy("relata-sales").ingress.some((r: any) => r.ports[0].port === 9464)).toBe(true);
   });
 });
@@ -291,6 +291,8 @@ describe("configuration", () => {
       "services.knowledge.mongodb.uri=mongodb://u:p@db.example.com:27017/knowledge",
       "--set",
       "services.marketing.mongodb.uri=mongodb://u:p@db.example.com:27017/marketing",
+      "--set",
+      "services.integrations.mongodb.uri=mongodb://u:p@db.example.com:27017/integrations",
     );
     expect(named(ms, "Secret", "relata-sales-mongodb").stringData).toEqual({ uri: "mongodb://u:p@db.example.com:27017/sales" });
   });
@@ -515,7 +517,7 @@ describe("values the schema or the chart refuse, with a message that names them"
     [["--set", "image.tag=latest"], /\/image\/tag': 'latest' does not match/],
     [["--set", "services.Sales.enabled=true"], /services': additional properties 'Sales' not allowed/],
     [["--set", "services.sales.calledBy={gatewy}"], /services\.sales\.calledBy: "gatewy" is not a workload/],
-    [["--set", "mongodb.enabled=false"], /services\.knowledge\.mongodb: mongodb\.enabled is false/],
+    [["--set", "mongodb.enabled=false"], /services\.integrations\.mongodb: mongodb\.enabled is false/],
     [["--set", "keycloak.enabled=false"], /keycloak\.issuer/],
     [["--set", "nats.enabled=false"], /nats\.url or nats\.existingSecret/],
     [["--set", "default.autoscaling.enabled=true", "--set", "default.autoscaling.minReplicas=5", "--set", "default.autoscaling.maxReplicas=2"], /autoscaling: minReplicas \(5\) is above maxReplicas \(2\)/],

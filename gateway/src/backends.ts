@@ -5,6 +5,7 @@ import { serviceBackend } from "@relata/service/gateway";
 import { knowledgeBackend } from "@relata/knowledge/gateway";
 import { marketingBackend } from "@relata/marketing/gateway";
 import { reportingBackend } from "@relata/reporting/gateway";
+import { integrationsBackend } from "@relata/integrations/gateway";
 import { z } from "zod";
 import type { ReadinessCheck } from "./routes/health";
 
@@ -14,7 +15,7 @@ import type { ReadinessCheck } from "./routes/health";
  * here. The composition root, the config, the routes, the permission table, the readiness checks
  * and the OpenAPI document all read this list; a new service is one more entry.
  */
-export const BACKENDS = [salesBackend, serviceBackend, knowledgeBackend, marketingBackend, reportingBackend] as const;
+export const BACKENDS = [salesBackend, serviceBackend, knowledgeBackend, marketingBackend, reportingBackend, integrationsBackend] as const;
 
 type AnyBackend = (typeof BACKENDS)[number];
 export type BackendName = AnyBackend["name"];

@@ -58,6 +58,9 @@ describe("the backend list drives the gateway", () => {
       "marketing:read": "read campaigns, segments, lists and results",
       "marketing:write": "write campaigns and post responses (web forms)",
       "reporting:read": "read dashboards, customer value and ad-hoc queries",
+      "webhooks:manage": "manage the tenant's webhooks and read their deliveries",
+      "bulk:import": "run import jobs (create and update accounts, contacts and leads in bulk)",
+      "bulk:export": "run export jobs (read every account, contact or lead as CSV)",
     });
   });
 });

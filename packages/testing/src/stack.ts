@@ -151,7 +151,7 @@ export interface PartnerClient {
 
 /** The partner applications (client credentials) of the realm, one per tenant. */
 export const PARTNER_CLIENTS: Readonly<Record<Tenant, PartnerClient>> = Object.freeze({
-  acme: { clientId: "acme-partner", secret: "acme-partner-secret", tenant: "acme", scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write", "marketing:read", "marketing:write", "reporting:read"] },
+  acme: { clientId: "acme-partner", secret: "acme-partner-secret", tenant: "acme", scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write", "marketing:read", "marketing:write", "reporting:read", "webhooks:manage", "bulk:import", "bulk:export"] },
   globex: { clientId: "globex-partner", secret: "globex-partner-secret", tenant: "globex", scopes: ["sales:read", "service:read", "knowledge:read", "marketing:read", "reporting:read"] },
 });
 

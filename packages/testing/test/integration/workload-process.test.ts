@@ -21,6 +21,9 @@ let knowledge: WorkloadProcess | undefined;
 const marketingEnv = { CAMPAIGN_CLOCK_DURABLE: `marketing-clock-kit-${kit}`, LEAD_SCORING_DURABLE: `marketing-scoring-kit-${kit}` };
 let marketing: WorkloadProcess | undefined;
 let reporting: WorkloadProcess | undefined;
+// Integrations' durables of this test's own: the webhooks' fan-out reads every service's stream.
+const integrationsEnv = { WEBHOOK_FANOUT_DURABLE: `integrations-fanout-kit-${kit}` };
+let integrations: WorkloadProcess | undefined;
 let gateway: WorkloadProcess | undefined;
 
 afterAll(async () => {
@@ -30,7 +33,9 @@ afterAll(async () => {
   await knowledge?.stop();
   await marketing?.stop();
   await reporting?.stop();
+  await integrations?.stop();
   if (reporting?.database) await dropDatabase(reporting.database);
+  if (integrations?.database) await dropDatabase(integrations.database);
   if (marketing?.database) await dropDatabase(marketing.database);
   if (service?.database) await dropDatabase(service.database);
   if (knowledge?.database) await dropDatabase(knowledge.database);
@@ -42,6 +47,9 @@ afterAll(async () => {
   await jsm.consumers.delete("MARKETING", marketingEnv.CAMPAIGN_CLOCK_DURABLE).catch(() => undefined);
   await jsm.consumers.delete("SALES", marketingEnv.LEAD_SCORING_DURABLE).catch(() => undefined);
   await jsm.consumers.delete("MARKETING", `${marketingEnv.LEAD_SCORING_DURABLE}-responses`).catch(() => undefined);
+  for (const stream of ["SALES", "SERVICE", "KNOWLEDGE", "MARKETING", "REPORTING", "INTEGRATIONS"]) {
+    await jsm.consumers.delete(stream, `${integrationsEnv.WEBHOOK_FANOUT_DURABLE}-${stream.toLowerCase()}`).catch(() => undefined);
+  }
   await fetch(`${localStack.opensearchUrl}/${knowledgeEnv.SEARCH_INDEX_ALIAS}-*`, { method: "DELETE" }).catch(() => undefined);
   await nc.close();
   if (sales?.database) {
@@ -56,20 +64,21 @@ test("a service starts on the test's port with a fresh database, and the gateway
   expect(sales.database).toMatch(/^relata_sales_test_[0-9a-f]{10}$/);
   expect(sales.logs()).toContain(`"port":${sales.address.split(":")[1]}`);
 
-  // The gateway hosts every backend and is ready only when it reaches each: the Service, the Knowledge-Base, Marketing and Reporting too.
+  // The gateway hosts every backend and is ready only when it reaches each: the Service, the Knowledge-Base, Marketing, Reporting and Integrations too.
   service = await startWorkloadProcess("service", { port: await freePort() });
   knowledge = await startWorkloadProcess("knowledge", { port: await freePort(), env: knowledgeEnv });
   marketing = await startWorkloadProcess("marketing", { port: await freePort(), env: marketingEnv });
   reporting = await startWorkloadProcess("reporting", { port: await freePort() });
+  integrations = await startWorkloadProcess("integrations", { port: await freePort(), env: { ...integrationsEnv, SALES_GRPC_ADDR: sales.address } });
   gateway = await startWorkloadProcess("gateway", {
     port: await freePort(),
-    addresses: { sales: sales.address, service: service.address, knowledge: knowledge.address, marketing: marketing.address, reporting: reporting.address },
+    addresses: { sales: sales.address, service: service.address, knowledge: knowledge.address, marketing: marketing.address, reporting: reporting.address, integrations: integrations.address },
   });
   expect(gateway.database).toBeUndefined();
   const ready = await fetch(`${gateway.url}/readyz`);
   expect({ status: ready.status, body: await ready.json() }).toEqual({
     status: 200,
-    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up", knowledge: "up", marketing: "up", reporting: "up" } },
+    body: { status: "ready", checks: { "keycloak-jwks": "up", sales: "up", service: "up", knowledge: "up", marketing: "up", reporting: "up", integrations: "up" } },
   });
 
   // Stopping the test's Sales is what the gateway's readiness follows: it was reaching that one.

@@ -23,6 +23,7 @@ describe("readLocalStack", () => {
         knowledge: { kind: "grpc-service", port: 50053, metricsPort: 9468, address: "127.0.0.1:50053", metricsUrl: "http://127.0.0.1:9468/metrics" },
         marketing: { kind: "grpc-service", port: 50054, metricsPort: 9469, address: "127.0.0.1:50054", metricsUrl: "http://127.0.0.1:9469/metrics" },
         reporting: { kind: "grpc-service", port: 50055, metricsPort: 9470, address: "127.0.0.1:50055", metricsUrl: "http://127.0.0.1:9470/metrics" },
+        integrations: { kind: "grpc-service", port: 50056, metricsPort: 9471, address: "127.0.0.1:50056", metricsUrl: "http://127.0.0.1:9471/metrics" },
         gateway: { kind: "http-gateway", port: 8080, metricsPort: 9465, address: "127.0.0.1:8080", metricsUrl: "http://127.0.0.1:9465/metrics" },
       },
       testPortBase: 50151,
@@ -88,7 +89,7 @@ describe("demo identities", () => {
     expect(PARTNER_CLIENTS.acme).toMatchObject({
       clientId: "acme-partner",
       tenant: "acme",
-      scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write", "marketing:read", "marketing:write", "reporting:read"],
+      scopes: ["sales:read", "sales:write", "service:read", "service:write", "knowledge:read", "knowledge:write", "marketing:read", "marketing:write", "reporting:read", "webhooks:manage", "bulk:import", "bulk:export"],
     });
     expect(PARTNER_CLIENTS.globex.scopes).toEqual(["sales:read", "service:read", "knowledge:read", "marketing:read", "reporting:read"]);
   });

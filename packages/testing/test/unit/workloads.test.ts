@@ -10,8 +10,9 @@ const READER = join(REPO, "deploy/workloads.cjs");
 describe("the repository's workloads", () => {
   const workloads = readWorkloads();
 
-  it("are the Knowledge-Base, Marketing, Reporting, Sales, the Service and the gateway, services first (the order they start in)", () => {
+  it("are Integrations, the Knowledge-Base, Marketing, Reporting, Sales, the Service and the gateway, services first (the order they start in)", () => {
     expect(workloads.map((w) => [w.name, w.kind, w.workspace])).toEqual([
+      ["integrations", "grpc-service", "services/integrations"],
       ["knowledge", "grpc-service", "services/knowledge"],
       ["marketing", "grpc-service", "services/marketing"],
       ["reporting", "grpc-service", "services/reporting"],
@@ -33,6 +34,7 @@ describe("the repository's workloads", () => {
     expect(localPorts(sales, {})).toEqual({ grpc: 50051, metrics: 9464 });
     expect(localEnv(workloads, "sales", { env: {} })).toEqual({
       GRPC_PORT: "50051",
+      INTEGRATIONS_GRPC_ADDR: "127.0.0.1:50056",
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
       MARKETING_GRPC_ADDR: "127.0.0.1:50054",
       METRICS_PORT: "9464",
@@ -48,6 +50,7 @@ describe("the repository's workloads", () => {
       OIDC_ISSUER: "http://localhost:8180/realms/relata",
       OIDC_AUDIENCE: "relata-api",
       PUBLIC_URL: "http://localhost:8080",
+      INTEGRATIONS_GRPC_ADDR: "127.0.0.1:50056",
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:50053",
       MARKETING_GRPC_ADDR: "127.0.0.1:50054",
       REPORTING_GRPC_ADDR: "127.0.0.1:50055",
@@ -67,6 +70,7 @@ describe("the repository's workloads", () => {
     const env = { RELATA_PORT_BLOCK: "test", KEYCLOAK_PORT: "23180", SALES_METRICS_PORT: "23464" };
     expect(localEnv(workloads, "sales", { env })).toEqual({
       GRPC_PORT: "10051",
+      INTEGRATIONS_GRPC_ADDR: "127.0.0.1:10056",
       KNOWLEDGE_GRPC_ADDR: "127.0.0.1:10053",
       MARKETING_GRPC_ADDR: "127.0.0.1:10054",
       METRICS_PORT: "23464",
@@ -82,6 +86,8 @@ describe("the repository's workloads", () => {
 
   it("name the variable that overrides each port", () => {
     expect(workloads.flatMap((w) => Object.keys(w.ports).map((role) => portVariable(w, role)))).toEqual([
+      "INTEGRATIONS_GRPC_PORT",
+      "INTEGRATIONS_METRICS_PORT",
       "KNOWLEDGE_GRPC_PORT",
       "KNOWLEDGE_METRICS_PORT",
       "MARKETING_GRPC_PORT",

@@ -1,0 +1,21 @@
+import { defineBackend } from "@relata/platform/http";
+import { integrationsServices } from "./client";
+
+/**
+ * Integrations as the gateway hosts it: webhooks, import and export jobs, their partner scopes
+ * and permission rows. This entry (`@relata/integrations/gateway`) imports no runtime of the service.
+ */
+export const integrationsBackend = defineBackend({
+  name: "integrations",
+  services: integrationsServices,
+  routes: () => [],
+  // OpenAPI tags, each added with its routes: "Webhooks", "Imports", "Exports".
+  tags: [],
+  scopes: {
+    "webhooks:manage": "manage the tenant's webhooks and read their deliveries",
+    "bulk:import": "run import jobs (create and update accounts, contacts and leads in bulk)",
+    "bulk:export": "run export jobs (read every account, contact or lead as CSV)",
+  },
+  resources: [],
+  permissions: {},
+});

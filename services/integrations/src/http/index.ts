@@ -1,0 +1,2 @@
+// Integrations' REST face: the routes and schemas the gateway mounts (src/gateway.ts).
+export {};

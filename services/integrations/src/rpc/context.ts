@@ -1,0 +1,16 @@
+import type { EventBus, Logger, PublishAfterWrite } from "@relata/platform";
+import type { SalesClients } from "@relata/sales/client";
+import type { Connection } from "mongoose";
+import type { IntegrationsModels } from "../store/models";
+
+/** What the gRPC handlers and the workers are built from (wired in main.ts). */
+export interface IntegrationsDeps {
+  bus: EventBus;
+  db: Connection;
+  logger: Logger;
+  models: IntegrationsModels;
+  /** The relay's nudge after a write whose document carries events. */
+  publish: PublishAfterWrite;
+  /** Sales' gRPC services: imports write and exports read accounts, contacts and leads there. */
+  sales: SalesClients;
+}
