@@ -5,6 +5,7 @@ import { salesServices } from "@relata/sales/client";
 import { z } from "zod";
 import { INTEGRATIONS_STREAM, WORK_STREAM } from "./events/stream";
 import type { IntegrationsDeps } from "./rpc/context";
+import { FileStore } from "./store/files";
 import { createModels, outboxModels } from "./store/models";
 
 /** Variables Integrations reads beyond the platform's common ones. */
@@ -37,7 +38,8 @@ export function startIntegrations(): Promise<IntegrationsService> {
       });
       const salesChannel = openChannel(config.SALES_GRPC_ADDR);
       const sales = promiseClients(salesServices, salesChannel, { defaultTimeoutMs: 30_000 });
-      const deps: IntegrationsDeps = { bus, db, logger, models, publish, sales };
+      const files = await FileStore.open(bus);
+      const deps: IntegrationsDeps = { bus, db, logger, models, publish, sales, files };
       void deps;
       return {
         services: [],

@@ -67,6 +67,18 @@ export interface ConsumerSpec<T> {
   /** Delay before redelivery after a failure, by attempt (1-based). */
   retryDelayMs?: (attempt: number) => number;
   /**
+   * For handlers that outlast ackWaitMs (a job of several minutes): while one runs, the message
+   * is reported in progress (JetStream's +WPI, which restarts its ack wait) at this interval, so
+   * it is redelivered only when its process is gone, ackWaitMs after the last report.
+   */
+  workingIntervalMs?: number;
+  /**
+   * Messages fetched ahead of the handler (default 64). A fetched message's ack wait runs while
+   * it waits its turn, so a consumer of long jobs takes 1: no job sits behind another in this
+   * process while a free replica could run it.
+   */
+  prefetch?: number;
+  /**
    * The stream is another service's, which may not have created it yet: instead of failing,
    * the consumer is made (and starts) once the stream exists.
    */
@@ -292,7 +304,7 @@ export class ConsumerLoop<T> {
     while (!this.stopped) {
       try {
         const consumer = await this.bus.js.consumers.get(this.spec.stream, this.spec.durable);
-        this.messages = await consumer.consume({ max_messages: 64 });
+        this.messages = await consumer.consume({ max_messages: this.spec.prefetch ?? 64 });
         for await (const msg of this.messages) {
           const handled = this.handle(msg);
           this.inFlight = handled;
@@ -337,6 +349,7 @@ export class ConsumerLoop<T> {
       await this.setAside(msg, `undecodable: ${String(err)}`);
       return;
     }
+    const working = this.spec.workingIntervalMs ? setInterval(() => msg.working(), this.spec.workingIntervalMs) : undefined;
     try {
       await this.spec.handle({
         subject: msg.subject,
@@ -345,10 +358,12 @@ export class ConsumerLoop<T> {
         deliveryCount: attempt,
         streamSequence: msg.seq,
       });
+      clearInterval(working);
       msg.ack();
       this.stats.consumed++;
       metrics.eventsConsumed.inc({ consumer: durable, subject: msg.subject });
     } catch (err) {
+      clearInterval(working);
       this.stats.failed++;
       metrics.eventsFailed.inc({ consumer: durable });
       const maxDeliver = this.spec.maxDeliver ?? 5;

@@ -102,6 +102,30 @@ describe("JetStream event bus", () => {
     expect(await bus.pending(stream, durable)).toBe(0);
   });
 
+  it("keeps a handler that outlasts the ack wait from being redelivered while it reports progress", async () => {
+    const seen: number[] = [];
+    const loop = await bus.consume({
+      stream,
+      durable: `long-${run}`,
+      filterSubjects: [subject("long")],
+      decode: decodeJson,
+      ackWaitMs: 1_000,
+      workingIntervalMs: 250,
+      prefetch: 1,
+      handle: async (received) => {
+        seen.push(received.deliveryCount);
+        await new Promise((r) => setTimeout(r, 3_000));
+      },
+    });
+    await bus.publish(subject("long"), text.encode('{"n":1}'), { msgId: `long-1-${run}` });
+    await bus.publish(subject("long"), text.encode('{"n":2}'), { msgId: `long-2-${run}` });
+    await until(() => loop.stats.consumed, (n) => n === 2, 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Two handlings of 3 s each with a 1 s ack wait: without the reports each would come back.
+    expect({ seen, redelivered: loop.stats.redelivered }).toEqual({ seen: [1, 1], redelivered: 0 });
+    await loop.stop();
+  }, 30_000);
+
   it("resumes a durable consumer where it stopped", async () => {
     const durable = `resume-${run}`;
     const got: number[] = [];

@@ -1,6 +1,7 @@
 import type { EventBus, Logger, PublishAfterWrite } from "@relata/platform";
 import type { SalesClients } from "@relata/sales/client";
 import type { Connection } from "mongoose";
+import type { FileStore } from "../store/files";
 import type { IntegrationsModels } from "../store/models";
 
 /** What the gRPC handlers and the workers are built from (wired in main.ts). */
@@ -13,4 +14,6 @@ export interface IntegrationsDeps {
   publish: PublishAfterWrite;
   /** Sales' gRPC services: imports write and exports read accounts, contacts and leads there. */
   sales: SalesClients;
+  /** Uploaded imports and written exports (JetStream, INTEGRATIONS_FILES). */
+  files: FileStore;
 }
