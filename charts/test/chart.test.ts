@@ -236,6 +236,14 @@ describe("network paths", () => {
     expect(grpcEgress.sort()).toEqual(["integrations", "knowledge", "marketing", "reporting", "sales", "service"]);
   });
 
+  test("only Integrations reaches outside the cluster (webhooks), to public addresses on 443 and 80", () => {
+    const internet = (name: string) => policy(name).egress.filter((r: any) => (r.to ?? []).some((peer: any) => peer.ipBlock?.cidr === "0.0.0.0/0"));
+    const rules = internet("relata-integrations");
+    expect(rules.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[443, 80]]);
+    expect(rules[0].to[0].ipBlock.except).toEqual(expect.arrayContaining(["10.0.0.0/8", "169.254.0.0/16", "127.0.0.0/8"]));
+    for (const other of ["relata-gateway", "relata-sales", "relata-service", "relata-knowledge", "relata-marketing", "relata-reporting"]) expect(internet(other)).toEqual([]);
+  });
+
   test("only the services reach the bundled MongoDB and NATS; only the gateway and tests reach Keycloak", () => {
     expect(components(policy("relata-mongodb").ingress[0]).sort()).toEqual(["insights", "integrations", "knowledge", "marketing", "mongodb-users", "reporting", "sales", "service"]);
     expect(components(policy("relata-nats").ingress[0]).sort()).toEqual(["insights", "integrations", "knowledge", "marketing", "reporting", "sales", "service"]);
