@@ -7,6 +7,7 @@
 #
 #   deploy/stack.sh up [--owned-by FILE] COMPONENT...    start what is not running yet, wait until ready
 #   deploy/stack.sh down [--owned-by FILE] [COMPONENT...] stop (all with a pid file, or those in FILE)
+#   deploy/stack.sh crash COMPONENT...                   SIGKILL its process group at once (crash tests)
 #   deploy/stack.sh status                               one line per component
 #   deploy/stack.sh env WORKLOAD                         the environment an app is started with
 #   deploy/stack.sh banner                               addresses and demo users, for `make up`
@@ -558,6 +559,17 @@ case $cmd in
     exec 9>"$RELATA_STATE/stack.lock"
     if command -v flock >/dev/null; then flock 9; fi
     "$cmd" "$@"
+    ;;
+  crash)
+    # A crash, not a stop: no shutdown hook runs. Start it again with `up`.
+    for c in "$@"; do
+      pgid=$(pid_of "$c") || continue
+      if group_alive "$pgid" && group_is "$pgid" "$c"; then
+        kill -KILL -- "-$pgid" 2>/dev/null || true
+        for ((i = 0; i < 50; i++)); do group_alive "$pgid" || break; sleep 0.1; done
+      fi
+      rm -f "$PIDS/$c.pid"
+    done
     ;;
   status) status ;;
   env) app_env "${1:?usage: stack.sh env WORKLOAD (${WORKLOADS[*]})}" ;;

@@ -170,10 +170,9 @@ const STACK_SCRIPT = path.resolve(__dirname, "../../../deploy/stack.sh");
  * Runs `deploy/stack.sh <command> <component>` with this process's environment, so it acts on the
  * stack the test runs against (its RELATA_STATE and ports: under `make test`, the test stack).
  */
-async function stackCommand(command: "up" | "down", component: StackComponent): Promise<void> {
-  if (!(STACK_COMPONENTS as readonly string[]).includes(component)) {
-    throw new Error(`"${component}" is not a stack component (${STACK_COMPONENTS.join(", ")})`);
-  }
+async function stackCommand(command: "up" | "down" | "crash", component: string): Promise<void> {
+  const known = [...STACK_COMPONENTS, ...readWorkloads().map((w) => w.name)];
+  if (!known.includes(component)) throw new Error(`"${component}" is not a stack component (${known.join(", ")})`);
   await new Promise<void>((resolve, reject) => {
     execFile("bash", [STACK_SCRIPT, command, component], { env: process.env, maxBuffer: 4 * 1024 * 1024 }, (err, _stdout, stderr) => {
       if (err) reject(new Error(`deploy/stack.sh ${command} ${component} failed (${err.message.split("\n")[0]})\n${stderr}`));
@@ -194,6 +193,15 @@ export function stopComponent(component: StackComponent): Promise<void> {
 /** Starts one server of the local stack again and resolves once it is ready (OpenSearch: 30-60 s). */
 export function startComponent(component: StackComponent): Promise<void> {
   return stackCommand("up", component);
+}
+
+/**
+ * Kills a workload of the local stack with SIGKILL (no shutdown runs: a crash) and starts it
+ * again, resolving once it is ready: for tests that nothing is lost when a process dies midway.
+ */
+export async function crashAndRestartWorkload(workload: string): Promise<void> {
+  await stackCommand("crash", workload);
+  await stackCommand("up", workload);
 }
 
 /** Runs `use` while the component is stopped, and starts it again (ready) whatever `use` does. */
