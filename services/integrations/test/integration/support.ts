@@ -11,7 +11,7 @@ import { FANOUT_STREAMS } from "../../src/events/catalogue";
 // Real FerretDB and NATS JetStream (`make test` starts them with deploy/stack.sh). Integrations'
 // tests start the built service as a child process on a port of their file's offsets, with a
 // fresh database and durables of their own, each test under tenants of its own.
-export { connectBus, dropDatabase, eventually, failureOf, runId, testServerPort, waitFor, type GrpcFailure } from "@relata/testing";
+export { connectBus, dropDatabase, eventually, failureOf, nextSequence, readStreamMessages, runId, testServerPort, waitFor, type GrpcFailure } from "@relata/testing";
 
 /** A tenant id no other test uses. */
 export const testTenant = (label = "t") => `${label}-${randomUUID().slice(0, 12)}`;

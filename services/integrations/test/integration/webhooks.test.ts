@@ -1,5 +1,6 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import type { EventBus } from "@relata/platform";
+import { WebhookChanged } from "@relata/proto/events/v1/integrations";
 import { DeliveryStatus, WebhookStatus, type Webhook, type WebhookDelivery } from "@relata/proto/integrations/v1/webhook";
 import { WebhookReceiver, type Received } from "../support/receiver";
 import {
@@ -13,7 +14,9 @@ import {
   failureOf,
   integrationsClientsAt,
   leadEvent,
+  nextSequence,
   publishEvents,
+  readStreamMessages,
   runId,
   startIntegrationsProcess,
   testServerPort,
@@ -204,6 +207,7 @@ describe("fan-out and delivery", () => {
     const tenant = testTenant("gone");
     receiver.script("/gone", [{ status: 410 }]);
     const w = await subscribe(tenant, "/gone", ["sales.lead.created"]);
+    const fromSeq = await nextSequence(bus, "INTEGRATIONS");
     const control = await subscribe(tenant, "/gone-control", ["sales.lead.created"]);
     await publishEvents(bus, [leadEvent(tenant)]);
     await received("/gone", 1);
@@ -215,6 +219,14 @@ describe("fan-out and delivery", () => {
     expect(disabled.disabledReason).toBe("gone");
     const [d] = await delivery(tenant, w.id, (x) => x[0]?.status === DeliveryStatus.DELIVERY_STATUS_FAILED, "the delivery failed");
     expect(d!.attemptLog.map((a) => a.responseStatus)).toEqual([410]);
+    const [event] = await eventually(
+      () => readStreamMessages(bus, "INTEGRATIONS", fromSeq, ["integrations.webhook.disabled"]),
+      (m) => m.some((x) => WebhookChanged.decode(x.data).webhook?.id === w.id),
+      "integrations.webhook.disabled",
+    );
+    const changed = WebhookChanged.decode(event!.data);
+    expect([changed.meta?.tenantId, changed.webhook?.disabledReason]).toEqual([tenant, "gone"]);
+    expect(Buffer.from(event!.data).toString("latin1")).not.toContain("whsec_");
 
     await publishEvents(bus, [leadEvent(tenant)]);
     await received("/gone-control", 2);

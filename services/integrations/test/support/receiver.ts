@@ -21,6 +21,8 @@ export interface Answer {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Answer only after this long (a slow endpoint). */
+  delayMs?: number;
 }
 
 /**
@@ -61,8 +63,12 @@ export class WebhookReceiver {
           /* not JSON: recorded as it is */
         }
         this.received.push({ path, headers: req.headers, body, at: Date.now(), eventId: parsed.id ?? "", type: parsed.type ?? "", verifiedWith, status: answer.status });
-        res.writeHead(answer.status, answer.headers ?? {});
-        res.end(answer.body ?? "");
+        const reply = () => {
+          res.writeHead(answer.status, answer.headers ?? {});
+          res.end(answer.body ?? "");
+        };
+        if (answer.delayMs) setTimeout(reply, answer.delayMs);
+        else reply();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
