@@ -102,12 +102,24 @@ export interface EndpointPolicy {
 
 export class EndpointRefused extends Error {}
 
+/** How long a resolution may take before the host counts as not resolving. */
+export const RESOLVE_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Checks an endpoint URL and resolves its host: every address it resolves to must be allowed
  * (one bad address is enough to refuse: DNS may answer it next time). Returns the address to
- * connect to, the first one resolved.
+ * connect to, the first one resolved. When subscribing, a host that does not resolve (yet) is
+ * accepted: there is no address to refuse, and every send checks again.
  */
-export async function checkEndpoint(url: string, policy: EndpointPolicy): Promise<{ url: URL; address: ResolvedAddress }> {
+export async function checkEndpoint(url: string, policy: EndpointPolicy, mode: "send" | "subscribe" = "send"): Promise<{ url: URL; address: ResolvedAddress | null }> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -124,11 +136,15 @@ export async function checkEndpoint(url: string, policy: EndpointPolicy): Promis
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) as 4 | 6 }];
   else {
     try {
-      addresses = await policy.resolve(host);
+      addresses = await withTimeout(policy.resolve(host), RESOLVE_TIMEOUT_MS);
     } catch (err) {
+      if (mode === "subscribe") return { url: parsed, address: null };
       throw new EndpointRefused(`${host} does not resolve (${err instanceof Error ? err.message : String(err)})`);
     }
-    if (addresses.length === 0) throw new EndpointRefused(`${host} does not resolve`);
+    if (addresses.length === 0) {
+      if (mode === "subscribe") return { url: parsed, address: null };
+      throw new EndpointRefused(`${host} does not resolve`);
+    }
   }
   for (const a of addresses) {
     const why = addressRefusal(a.address, policy.allowed);

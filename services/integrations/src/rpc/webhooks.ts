@@ -57,7 +57,7 @@ function checkEventTypes(patterns: readonly string[] | undefined): void {
 /** The SSRF guard at create and update: InvalidArgument naming `url`. */
 async function checkUrl(url: string, policy: EndpointPolicy): Promise<void> {
   try {
-    await checkEndpoint(url, policy);
+    await checkEndpoint(url, policy, "subscribe");
   } catch (err) {
     if (err instanceof EndpointRefused) throw new InvalidArgument("url", `url ${err.message}`);
     throw err;

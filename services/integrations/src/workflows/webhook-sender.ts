@@ -35,9 +35,10 @@ function pinnedLookup(address: ResolvedAddress): LookupFunction {
 export async function postDelivery(url: string, body: string, headers: Record<string, string>, policy: EndpointPolicy, timeoutMs: number): Promise<AttemptResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  let target: Awaited<ReturnType<typeof checkEndpoint>>;
+  let target: { url: URL; address: ResolvedAddress };
   try {
-    target = await checkEndpoint(url, policy);
+    const checked = await checkEndpoint(url, policy, "send");
+    target = { url: checked.url, address: checked.address! };
   } catch (err) {
     const why = err instanceof EndpointRefused ? err.message : String(err);
     return { status: 0, body: "", latencyMs: elapsed(), error: `not called: ${why}`, refused: true };

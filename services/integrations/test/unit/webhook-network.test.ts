@@ -86,8 +86,12 @@ describe("checkEndpoint", () => {
     await expect(checkEndpoint("https://metadata.google.internal/computeMetadata/v1/", policy({ "metadata.google.internal": ["93.184.216.34"] }))).rejects.toThrow(/metadata host/);
   });
 
-  test("a host that does not resolve is refused", async () => {
+  test("a host that does not resolve is refused when sending, accepted when subscribing (every send checks again)", async () => {
     await expect(checkEndpoint("https://nowhere.example/", policy())).rejects.toThrow(/does not resolve/);
+    await expect(checkEndpoint("https://nowhere.example/", policy(), "subscribe")).resolves.toMatchObject({ address: null });
+    // Still refused when subscribing: a literal blocked address, a blocked resolution.
+    await expect(checkEndpoint("https://10.0.0.5/", policy(), "subscribe")).rejects.toThrow(/10.0.0.5/);
+    await expect(checkEndpoint("https://ten.example/", policy({ "ten.example": ["10.0.0.5"] }), "subscribe")).rejects.toThrow(/10.0.0.5/);
   });
 
   test("with 127.0.0.0/8 allowed, localhost passes but ::1, 10.0.0.5 and 169.254.169.254 do not", async () => {
