@@ -35,6 +35,7 @@ export class WebhookReceiver {
   private readonly scripts = new Map<string, Answer[]>();
   private readonly secrets = new Map<string, string[]>();
   private server?: Server;
+  private readonly delayed = new Set<NodeJS.Timeout>();
   private port = 0;
 
   async start(): Promise<this> {
@@ -67,8 +68,13 @@ export class WebhookReceiver {
           res.writeHead(answer.status, answer.headers ?? {});
           res.end(answer.body ?? "");
         };
-        if (answer.delayMs) setTimeout(reply, answer.delayMs);
-        else reply();
+        if (answer.delayMs) {
+          const timer = setTimeout(() => {
+            this.delayed.delete(timer);
+            reply();
+          }, answer.delayMs);
+          this.delayed.add(timer);
+        } else reply();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -96,6 +102,7 @@ export class WebhookReceiver {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.delayed) clearTimeout(timer);
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
