@@ -21,11 +21,22 @@ import { webhook } from "../resources";
 
 interface Message<T> {
   decode(input: Uint8Array): T;
-  toJSON(message: T): unknown;
+  encode(message: T): { finish(): Uint8Array };
+  fromPartial(object: object): T;
+}
+
+/** A decoded message as JSON: ts-proto's objects are plain (strings for int64, enums and timestamps); bytes become base64. */
+function plain(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, plain(v)]));
+  return value;
 }
 
 export interface CatalogueEntry {
   type: string;
+  /** An event of this type carrying only its envelope (for tests). */
+  sample(meta: EventMeta): Uint8Array;
   /** The stream it is published on. */
   stream: string;
   /** The proto message's name (as docs/events.md names it). */
@@ -54,6 +65,7 @@ function entries<M extends Record<string, unknown>>(
     type,
     stream,
     message: name,
+    sample: (meta) => codec.encode(codec.fromPartial({ meta })).finish(),
     data(bytes) {
       const decoded = codec.decode(bytes);
       const meta = decoded.meta;
@@ -68,7 +80,7 @@ function entries<M extends Record<string, unknown>>(
           },
         };
       }
-      const { meta: _meta, ...fields } = codec.toJSON(decoded) as Record<string, unknown>;
+      const { meta: _meta, ...fields } = plain(decoded) as Record<string, unknown>;
       const [service, what] = type.split(".");
       return { meta, data: { record: { type: `${service}.${what}`, id: meta?.entityId ?? "" }, [what!]: fields } };
     },

@@ -138,7 +138,8 @@ export async function startDeliveryWorker(bus: EventBus, models: WebhookModels, 
     concurrency: options.concurrency,
     // An attempt takes at most the timeout; the answer and the log write a little more.
     ackWaitMs: Math.max(30_000, options.timeoutMs * 3),
-    maxDeliver: 10,
+    // A task fails (rather than its attempt) only while the database or NATS is away: keep trying for a while.
+    maxDeliver: 50,
     decode: (data) => decodeTask(data),
     handle: async ({ event }) => handle(event),
   });

@@ -68,16 +68,23 @@ export async function startWebhookFanout(bus: EventBus, models: WebhookModels, l
         handle: async ({ subject, event, headers }) => {
           const entry = catalogueEntry(subject);
           if (!entry) return;
-          const { meta, data } = entry.data(event);
-          const tenantId = meta?.tenantId || headers[EVENT_HEADERS.tenant];
-          const eventId = meta?.id || headers[EVENT_HEADERS.eventId] || headers["Nats-Msg-Id"];
-          if (!tenantId || !eventId) {
-            logger.warn({ subject }, "event without tenant or id; no webhook gets it");
+          // Decoded only for a tenant with a matching webhook: most events have none.
+          let decoded: ReturnType<typeof entry.data> | undefined;
+          const payload = () => (decoded ??= entry.data(event));
+          const tenantId = headers[EVENT_HEADERS.tenant] || payload().meta?.tenantId;
+          if (!tenantId) {
+            logger.warn({ subject }, "event without a tenant; no webhook gets it");
             return;
           }
           const hooks = await models.webhooks.find({ tenantId, status: "active" }, { _id: 1, eventTypes: 1, deletedAt: 1 }).lean<WebhookRecord[]>();
           const matching = hooks.filter((h) => !h.deletedAt && subscribes(h.eventTypes, subject));
           if (matching.length === 0) return;
+          const { meta, data } = payload();
+          const eventId = meta?.id || headers[EVENT_HEADERS.eventId] || headers["Nats-Msg-Id"];
+          if (!eventId || (meta?.tenantId && meta.tenantId !== tenantId)) {
+            logger.warn({ subject }, "event without an id, or of another tenant than its header says; no webhook gets it");
+            return;
+          }
           const body = deliveryBody({ type: subject, id: eventId, tenantId, timestamp: meta?.occurredAt ?? new Date().toISOString(), data });
           const now = new Date();
           for (const hook of matching) {

@@ -64,3 +64,14 @@ test("Integrations' own public subjects are in the catalogue, and the ping", () 
   expect(SUBSCRIBABLE_TYPES).toContain(PING_TYPE);
   expect(new Set(SUBSCRIBABLE_TYPES).size).toBe(SUBSCRIBABLE_TYPES.length);
 });
+
+test("every type's event renders as a webhook's data: the record named, the snapshot plain JSON", () => {
+  for (const entry of EVENT_CATALOGUE) {
+    const meta = { id: "e-1", type: entry.type, tenantId: "acme", entityId: "r-1", actorId: "u", requestId: "", occurredAt: "2026-12-01T10:00:00.000Z" };
+    const { meta: read, data } = entry.data(entry.sample(meta));
+    expect([entry.type, read?.id, read?.tenantId]).toEqual([entry.type, "e-1", "acme"]);
+    expect(data.record).toEqual({ type: expect.stringMatching(/^[a-z]+\.[a-z_]+$/), id: "r-1" });
+    expect(Object.keys(data)).toHaveLength(2);
+    expect(JSON.parse(JSON.stringify(data))).toEqual(data);
+  }
+});
