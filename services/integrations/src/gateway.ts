@@ -1,5 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { integrationsServices } from "./client";
+import { WEBHOOK_OPERATIONS, webhookRoutes } from "./http";
+import { INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./resources";
 
 /**
  * Integrations as the gateway hosts it: webhooks, import and export jobs, their partner scopes
@@ -8,14 +10,20 @@ import { integrationsServices } from "./client";
 export const integrationsBackend = defineBackend({
   name: "integrations",
   services: integrationsServices,
-  routes: () => [],
+  routes: (integrations) => [...webhookRoutes(integrations)],
   // OpenAPI tags, each added with its routes: "Webhooks", "Imports", "Exports".
-  tags: [],
+  tags: ["Webhooks"],
   scopes: {
     "webhooks:manage": "manage the tenant's webhooks and read their deliveries",
     "bulk:import": "run import jobs (create and update accounts, contacts and leads in bulk)",
     "bulk:export": "run export jobs (read every account, contact or lead as CSV)",
   },
-  resources: [],
-  permissions: {},
+  resources: INTEGRATIONS_RESOURCES,
+  permissions: {
+    [WEBHOOK_OPERATIONS.eventTypes]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "list the event types a webhook may subscribe to" },
+    [WEBHOOK_OPERATIONS.secret]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "read and rotate a webhook's signing secret" },
+    [WEBHOOK_OPERATIONS.deliveries]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "read a webhook's delivery log" },
+    [WEBHOOK_OPERATIONS.redeliver]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "send a delivery again by hand" },
+    [WEBHOOK_OPERATIONS.ping]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "send a test ping to a webhook's endpoint" },
+  },
 });

@@ -3,7 +3,14 @@ import "@relata/platform/register";
 import { ensureIndexes, env, openChannel, promiseClients, runService, startOutboxRelay, type RunningService } from "@relata/platform";
 import { salesServices } from "@relata/sales/client";
 import { z } from "zod";
+import { parseAllowedNetworks } from "./domain/webhook-network";
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from "./domain/webhook-retry";
 import { INTEGRATIONS_STREAM, WORK_STREAM } from "./events/stream";
+import { webhookService } from "./rpc/webhooks";
+import { webhookRepositories } from "./store/webhooks";
+import { startDeliveryWorker } from "./workflows/webhook-delivery";
+import { startWebhookFanout } from "./workflows/webhook-fanout";
+import { systemResolver } from "./workflows/webhook-sender";
 import type { IntegrationsDeps } from "./rpc/context";
 import { FileStore } from "./store/files";
 import { createModels, outboxModels } from "./store/models";
@@ -14,6 +21,19 @@ export const integrationsEnv = {
   /** Publish the events waiting in the outboxes; see Sales' OUTBOX_RELAY_ENABLED. */
   OUTBOX_RELAY_ENABLED: env.flag(true),
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
+  /** Webhook endpoints may be http:// (local stacks and tests only). */
+  WEBHOOK_ALLOW_HTTP: env.flag(false),
+  /** CIDRs webhook endpoints may resolve to although private, loopback or link-local ("127.0.0.0/8"). */
+  WEBHOOK_ALLOWED_NETWORKS: z.string().default(""),
+  /** Delays between a delivery's attempts (a list of durations: "5s,1m,1h"); its length bounds the retries. */
+  WEBHOOK_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE),
+  /** How long one attempt may take, from resolving the host to the end of the answer. */
+  WEBHOOK_TIMEOUT_MS: env.durationMs(10_000),
+  /** Attempts in flight at once per replica: a slow endpoint does not hold up the others. */
+  WEBHOOK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** The fan-out's durable consumers: `${WEBHOOK_FANOUT_DURABLE}-<stream>`. */
+  WEBHOOK_FANOUT_DURABLE: z.string().min(1).default("integrations-fanout"),
+  WEBHOOK_DELIVERY_DURABLE: z.string().min(1).default("integrations-webhook-delivery"),
 };
 
 export type IntegrationsService = RunningService<typeof integrationsEnv>;
@@ -40,10 +60,22 @@ export function startIntegrations(): Promise<IntegrationsService> {
       const sales = promiseClients(salesServices, salesChannel, { defaultTimeoutMs: 30_000 });
       const files = await FileStore.open(bus);
       const deps: IntegrationsDeps = { bus, db, logger, models, publish, sales, files };
-      void deps;
+      // Webhooks: subscriptions, the fan-out of every stream's events, the delivery worker.
+      const webhookRepos = webhookRepositories(models, publish);
+      const webhookPolicy = { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowed: parseAllowedNetworks(config.WEBHOOK_ALLOWED_NETWORKS), resolve: systemResolver };
+      const stopDeliveries = await startDeliveryWorker(bus, models, webhookRepos, logger, {
+        durable: config.WEBHOOK_DELIVERY_DURABLE,
+        concurrency: config.WEBHOOK_DELIVERY_CONCURRENCY,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        retrySchedule: parseRetrySchedule(config.WEBHOOK_RETRY_SCHEDULE),
+        policy: webhookPolicy,
+      });
+      const stopFanout = await startWebhookFanout(bus, models, logger, { durable: config.WEBHOOK_FANOUT_DURABLE });
       return {
-        services: [],
+        services: [webhookService(deps, { repos: webhookRepos, policy: webhookPolicy, defaultOverlapSeconds: 24 * 3600 })],
         stop: async () => {
+          await stopFanout();
+          await stopDeliveries();
           await relay.stop();
           salesChannel.close();
         },

@@ -83,6 +83,12 @@ export interface ConsumerSpec<T> {
    * the consumer is made (and starts) once the stream exists.
    */
   awaitStream?: boolean;
+  /**
+   * How many messages are handled at once (default 1: one after the other, in stream order).
+   * Above 1, a slow handler (a webhook endpoint taking seconds) does not hold up the others;
+   * messages then finish in any order, so use it only where order does not matter.
+   */
+  concurrency?: number;
 }
 
 export interface NatsAuth {
@@ -271,7 +277,8 @@ export class ConsumerLoop<T> {
   private messages?: ConsumerMessages;
   private stopped = false;
   private done?: Promise<void>;
-  private inFlight = Promise.resolve();
+  /** Messages being handled (at most `concurrency`). */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly bus: EventBus,
@@ -288,7 +295,7 @@ export class ConsumerLoop<T> {
     this.stopped = true;
     await this.messages?.close();
     await this.done;
-    await this.inFlight;
+    await Promise.all([...this.inFlight]);
   }
 
   private async run(prepare?: () => Promise<void>): Promise<void> {
@@ -304,11 +311,13 @@ export class ConsumerLoop<T> {
     while (!this.stopped) {
       try {
         const consumer = await this.bus.js.consumers.get(this.spec.stream, this.spec.durable);
-        this.messages = await consumer.consume({ max_messages: this.spec.prefetch ?? 64 });
+        const concurrency = Math.max(1, Math.floor(this.spec.concurrency ?? 1));
+        // Pulled messages wait in the buffer with their ack timer running: keep it short when handlers run side by side.
+        this.messages = await consumer.consume({ max_messages: this.spec.prefetch ?? (concurrency > 1 ? concurrency * 2 : 64) });
         for await (const msg of this.messages) {
-          const handled = this.handle(msg);
-          this.inFlight = handled;
-          await handled;
+          const handled: Promise<void> = this.handle(msg).finally(() => this.inFlight.delete(handled));
+          this.inFlight.add(handled);
+          if (this.inFlight.size >= concurrency) await Promise.race(this.inFlight);
           if (this.stopped) break;
         }
       } catch (err) {

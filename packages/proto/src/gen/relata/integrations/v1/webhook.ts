@@ -117,7 +117,7 @@ export interface Webhook {
    * Event types ("sales.lead.created") or patterns: "*" stands for one word ("sales.lead.*"),
    * a final ">" for one or more ("sales.>").
    */
-  eventTypes: string[];
+  eventTypes?: WebhookEventTypes | undefined;
   status: WebhookStatus;
   /** Why it is disabled: "gone" (the endpoint answered 410), "manual". */
   disabledReason: string;
@@ -126,10 +126,18 @@ export interface Webhook {
   updatedAt?: string | undefined;
 }
 
+/**
+ * A webhook's event types or patterns, wrapped so that an update can tell "unchanged" (absent)
+ * from a new list.
+ */
+export interface WebhookEventTypes {
+  values: string[];
+}
+
 export interface CreateWebhookRequest {
   url: string;
   description: string;
-  eventTypes: string[];
+  eventTypes?: WebhookEventTypes | undefined;
   idempotencyKey: string;
 }
 
@@ -163,7 +171,9 @@ export interface UpdateWebhookRequest {
     | string
     | undefined;
   /** Replaces the list when given (at least one). */
-  eventTypes: string[];
+  eventTypes?:
+    | WebhookEventTypes
+    | undefined;
   /** Enable again, or disable by hand. */
   status: WebhookStatus;
 }
@@ -261,7 +271,7 @@ function createBaseWebhook(): Webhook {
     tenantId: "",
     url: "",
     description: "",
-    eventTypes: [],
+    eventTypes: undefined,
     status: WebhookStatus.WEBHOOK_STATUS_UNSPECIFIED,
     disabledReason: "",
     version: "0",
@@ -284,8 +294,8 @@ export const Webhook: MessageFns<Webhook> = {
     if (message.description !== "") {
       writer.uint32(34).string(message.description);
     }
-    for (const v of message.eventTypes) {
-      writer.uint32(42).string(v!);
+    if (message.eventTypes !== undefined) {
+      WebhookEventTypes.encode(message.eventTypes, writer.uint32(42).fork()).join();
     }
     if (message.status !== WebhookStatus.WEBHOOK_STATUS_UNSPECIFIED) {
       writer.uint32(48).int32(webhookStatusToNumber(message.status));
@@ -355,7 +365,7 @@ export const Webhook: MessageFns<Webhook> = {
               break;
             }
 
-            message.eventTypes.push(reader.string());
+            message.eventTypes = WebhookEventTypes.decode(reader, reader.uint32());
             continue;
           }
           case 6: {
@@ -419,7 +429,9 @@ export const Webhook: MessageFns<Webhook> = {
     message.tenantId = object.tenantId ?? "";
     message.url = object.url ?? "";
     message.description = object.description ?? "";
-    message.eventTypes = object.eventTypes?.map((e) => e) || [];
+    message.eventTypes = (object.eventTypes !== undefined && object.eventTypes !== null)
+      ? WebhookEventTypes.fromPartial(object.eventTypes)
+      : undefined;
     message.status = object.status ?? WebhookStatus.WEBHOOK_STATUS_UNSPECIFIED;
     message.disabledReason = object.disabledReason ?? "";
     message.version = object.version ?? "0";
@@ -429,8 +441,63 @@ export const Webhook: MessageFns<Webhook> = {
   },
 };
 
+function createBaseWebhookEventTypes(): WebhookEventTypes {
+  return { values: [] };
+}
+
+export const WebhookEventTypes: MessageFns<WebhookEventTypes> = {
+  encode(message: WebhookEventTypes, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.values) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WebhookEventTypes {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWebhookEventTypes();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<WebhookEventTypes>, I>>(base?: I): WebhookEventTypes {
+    return WebhookEventTypes.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WebhookEventTypes>, I>>(object: I): WebhookEventTypes {
+    const message = createBaseWebhookEventTypes();
+    message.values = object.values?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseCreateWebhookRequest(): CreateWebhookRequest {
-  return { url: "", description: "", eventTypes: [], idempotencyKey: "" };
+  return { url: "", description: "", eventTypes: undefined, idempotencyKey: "" };
 }
 
 export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
@@ -441,8 +508,8 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
     if (message.description !== "") {
       writer.uint32(18).string(message.description);
     }
-    for (const v of message.eventTypes) {
-      writer.uint32(26).string(v!);
+    if (message.eventTypes !== undefined) {
+      WebhookEventTypes.encode(message.eventTypes, writer.uint32(26).fork()).join();
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(34).string(message.idempotencyKey);
@@ -484,7 +551,7 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
               break;
             }
 
-            message.eventTypes.push(reader.string());
+            message.eventTypes = WebhookEventTypes.decode(reader, reader.uint32());
             continue;
           }
           case 4: {
@@ -514,7 +581,9 @@ export const CreateWebhookRequest: MessageFns<CreateWebhookRequest> = {
     const message = createBaseCreateWebhookRequest();
     message.url = object.url ?? "";
     message.description = object.description ?? "";
-    message.eventTypes = object.eventTypes?.map((e) => e) || [];
+    message.eventTypes = (object.eventTypes !== undefined && object.eventTypes !== null)
+      ? WebhookEventTypes.fromPartial(object.eventTypes)
+      : undefined;
     message.idempotencyKey = object.idempotencyKey ?? "";
     return message;
   },
@@ -827,7 +896,7 @@ function createBaseUpdateWebhookRequest(): UpdateWebhookRequest {
     expectedVersion: "0",
     url: undefined,
     description: undefined,
-    eventTypes: [],
+    eventTypes: undefined,
     status: WebhookStatus.WEBHOOK_STATUS_UNSPECIFIED,
   };
 }
@@ -846,8 +915,8 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
     if (message.description !== undefined) {
       writer.uint32(34).string(message.description);
     }
-    for (const v of message.eventTypes) {
-      writer.uint32(42).string(v!);
+    if (message.eventTypes !== undefined) {
+      WebhookEventTypes.encode(message.eventTypes, writer.uint32(42).fork()).join();
     }
     if (message.status !== WebhookStatus.WEBHOOK_STATUS_UNSPECIFIED) {
       writer.uint32(48).int32(webhookStatusToNumber(message.status));
@@ -905,7 +974,7 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
               break;
             }
 
-            message.eventTypes.push(reader.string());
+            message.eventTypes = WebhookEventTypes.decode(reader, reader.uint32());
             continue;
           }
           case 6: {
@@ -937,7 +1006,9 @@ export const UpdateWebhookRequest: MessageFns<UpdateWebhookRequest> = {
     message.expectedVersion = object.expectedVersion ?? "0";
     message.url = object.url ?? undefined;
     message.description = object.description ?? undefined;
-    message.eventTypes = object.eventTypes?.map((e) => e) || [];
+    message.eventTypes = (object.eventTypes !== undefined && object.eventTypes !== null)
+      ? WebhookEventTypes.fromPartial(object.eventTypes)
+      : undefined;
     message.status = object.status ?? WebhookStatus.WEBHOOK_STATUS_UNSPECIFIED;
     return message;
   },
