@@ -110,12 +110,13 @@ describe("webhooks through the gateway", () => {
 
   it("Integrations killed with SIGKILL during a burst of deliveries loses none of them", async () => {
     const path = `/burst-${runId}`;
+    // A slow endpoint: many deliveries are in flight when the process dies.
+    receiver.answer(path, () => ({ status: 200, delayMs: 2_000 }));
     await subscribe(path, ["sales.lead.created"]);
-    const ids: string[] = [];
-    for (let i = 0; i < 10; i++) ids.push(await createLead());
-    await arrived(path, "the burst's first deliveries", (r) => r.length >= 1);
+    const ids = await Promise.all(Array.from({ length: 15 }, () => createLead()));
+    await arrived(path, "the burst's first deliveries in flight", (r) => r.length >= 3);
     await crashAndRestartWorkload("integrations");
-    for (let i = 0; i < 10; i++) ids.push(await createLead());
+    ids.push(...(await Promise.all(Array.from({ length: 5 }, () => createLead()))));
 
     // A task in flight when the process died comes back after its ack wait (30 s).
     const received = await arrived(path, "every lead of the burst", (r) => ids.every((id) => r.some((x) => x.payload.data?.record?.id === id)), 120_000);

@@ -17,8 +17,8 @@ export interface ReceivedWebhook {
   status: number;
 }
 
-/** What a path answers to its n-th request (1-based). */
-export type Behaviour = (n: number) => { status: number; headers?: Record<string, string> };
+/** What a path answers to its n-th request (1-based), after `delayMs` (a slow endpoint). */
+export type Behaviour = (n: number) => { status: number; headers?: Record<string, string>; delayMs?: number };
 
 /**
  * A partner's endpoint in the test process: answers as each path's behaviour says (200 by
@@ -53,8 +53,12 @@ export class WebhookReceiver {
           at: Date.now(),
           status: answer.status,
         });
-        res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
-        res.end(answer.status < 300 ? "ok" : `failing on purpose (${answer.status})`);
+        const respond = () => {
+          res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+          res.end(answer.status < 300 ? "ok" : `failing on purpose (${answer.status})`);
+        };
+        if (answer.delayMs) setTimeout(respond, answer.delayMs);
+        else respond();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
