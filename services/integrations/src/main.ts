@@ -2,11 +2,15 @@
 import "@relata/platform/register";
 import { ensureIndexes, env, openChannel, promiseClients, runService, startOutboxRelay, type RunningService } from "@relata/platform";
 import { salesServices } from "@relata/sales/client";
+import { BulkServiceService } from "@relata/proto/sales/v1/bulk";
 import { z } from "zod";
 import { INTEGRATIONS_STREAM, WORK_STREAM } from "./events/stream";
 import type { IntegrationsDeps } from "./rpc/context";
 import { FileStore } from "./store/files";
 import { createModels, outboxModels } from "./store/models";
+import { importJobRepository } from "./store/imports";
+import { importService } from "./rpc/imports";
+import { ImportRunner } from "./workflows/import-runner";
 
 /** Variables Integrations reads beyond the platform's common ones. */
 export const integrationsEnv = {
@@ -41,9 +45,15 @@ export function startIntegrations(): Promise<IntegrationsService> {
       const files = await FileStore.open(bus);
       const deps: IntegrationsDeps = { bus, db, logger, models, publish, sales, files };
       void deps;
+      // Import jobs: the records, their gRPC face and the worker that runs them.
+      const imports = importJobRepository(models, publish);
+      const salesBulk = promiseClients({ bulk: BulkServiceService }, salesChannel, { defaultTimeoutMs: 120_000 }).bulk;
+      const importRunner = new ImportRunner({ bus, logger, models, imports, files, bulk: salesBulk });
+      await importRunner.start();
       return {
-        services: [],
+        services: [importService({ bus, logger, models, imports, files })],
         stop: async () => {
+          await importRunner.stop();
           await relay.stop();
           salesChannel.close();
         },

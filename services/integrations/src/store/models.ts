@@ -1,14 +1,15 @@
 import type { Connection, Model } from "mongoose";
+import { createImportModels, type ImportModels } from "./imports";
 
 /** Integrations' collections in its own database. */
-export interface IntegrationsModels {}
+export interface IntegrationsModels extends ImportModels {}
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
-export function createModels(_db: Connection): IntegrationsModels {
-  return {};
+export function createModels(db: Connection): IntegrationsModels {
+  return { ...createImportModels(db) };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
-export function outboxModels(_models: IntegrationsModels): Model<unknown>[] {
-  return [];
+export function outboxModels(models: IntegrationsModels): Model<unknown>[] {
+  return [models.importJobs as unknown as Model<unknown>];
 }
