@@ -2,7 +2,6 @@
 import "@relata/platform/register";
 import { ensureIndexes, env, openChannel, promiseClients, runService, startOutboxRelay, type RunningService } from "@relata/platform";
 import { salesServices } from "@relata/sales/client";
-import { BulkServiceService } from "@relata/proto/sales/v1/bulk";
 import { z } from "zod";
 import { INTEGRATIONS_STREAM, WORK_STREAM } from "./events/stream";
 import type { IntegrationsDeps } from "./rpc/context";
@@ -10,7 +9,7 @@ import { FileStore } from "./store/files";
 import { createModels, outboxModels } from "./store/models";
 import { importJobRepository } from "./store/imports";
 import { importService } from "./rpc/imports";
-import { ImportRunner } from "./workflows/import-runner";
+import { IMPORT_BATCH_ROWS, IMPORT_DURABLE, ImportRunner } from "./workflows/import-runner";
 
 /** Variables Integrations reads beyond the platform's common ones. */
 export const integrationsEnv = {
@@ -18,6 +17,12 @@ export const integrationsEnv = {
   /** Publish the events waiting in the outboxes; see Sales' OUTBOX_RELAY_ENABLED. */
   OUTBOX_RELAY_ENABLED: env.flag(true),
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
+  /** The import runner's durable consumer: replicas of one deployment share it (tests run their own). */
+  IMPORT_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(IMPORT_DURABLE),
+  /** How long a job's message waits after its process's last progress report before another replica resumes it. */
+  IMPORT_ACK_WAIT_MS: env.durationMs(60_000),
+  /** Rows per call to Sales and per checkpoint (Sales takes at most 2,000). */
+  IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(2000).default(IMPORT_BATCH_ROWS),
 };
 
 export type IntegrationsService = RunningService<typeof integrationsEnv>;
@@ -47,8 +52,10 @@ export function startIntegrations(): Promise<IntegrationsService> {
       void deps;
       // Import jobs: the records, their gRPC face and the worker that runs them.
       const imports = importJobRepository(models, publish);
-      const salesBulk = promiseClients({ bulk: BulkServiceService }, salesChannel, { defaultTimeoutMs: 120_000 }).bulk;
-      const importRunner = new ImportRunner({ bus, logger, models, imports, files, bulk: salesBulk });
+      const importRunner = new ImportRunner(
+        { bus, logger: logger.child({ component: "imports" }), models, imports, files, bulk: sales.bulk },
+        { durable: config.IMPORT_DURABLE, ackWaitMs: config.IMPORT_ACK_WAIT_MS, batchRows: config.IMPORT_BATCH_ROWS },
+      );
       await importRunner.start();
       return {
         services: [importService({ bus, logger, models, imports, files })],

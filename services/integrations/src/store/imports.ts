@@ -73,11 +73,13 @@ export function importJobRepository(models: ImportModels, publish: PublishAfterW
 export async function storeFailures(models: ImportModels, failures: ImportFailureRecord[]): Promise<void> {
   if (failures.length === 0) return;
   try {
-    await models.importFailures.insertMany(failures, { ordered: false });
+    // The raw driver: the rows are built here, mongoose's casting per document would cost more than the insert.
+    await models.importFailures.collection.insertMany(failures as never[], { ordered: false });
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-    const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-    if (!onlyDuplicates && (err as { code?: number }).code !== 11000) throw err;
+    type WriteError = { code?: number };
+    const raw = (err as { writeErrors?: WriteError[] | WriteError }).writeErrors;
+    const errors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+    if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
   }
 }
 

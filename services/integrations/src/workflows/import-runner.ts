@@ -42,6 +42,8 @@ export interface ImportRunnerDeps {
 }
 
 export interface ImportRunnerOptions {
+  /** The durable consumer's name (default IMPORT_DURABLE). */
+  durable?: string;
   /** Rows per call to Sales (and per checkpoint). */
   batchRows?: number;
   ackWaitMs?: number;
@@ -172,7 +174,7 @@ export class ImportRunner {
     const ackWaitMs = this.options.ackWaitMs ?? 60_000;
     this.loop = await this.deps.bus.consume<ImportWork>({
       stream: WORK_STREAM.name,
-      durable: IMPORT_DURABLE,
+      durable: this.options.durable ?? IMPORT_DURABLE,
       filterSubjects: [IMPORT_WORK_SUBJECTS],
       decode: (data) => decodeImportWork(data),
       handle: (received) => this.handle(received),
