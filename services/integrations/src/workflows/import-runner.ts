@@ -13,6 +13,7 @@ import {
 import { csvRecords, type CsvRow } from "../domain/import-csv";
 import {
   columnFields,
+  FINAL_STATES,
   JobFailure,
   RESOURCES,
   rowBody,
@@ -196,7 +197,12 @@ export class ImportRunner {
     const { tenantId, jobId } = received.event;
     const system: Actor = { tenantId, actorId: "system:importer", requestId: "" };
     const found = await this.deps.imports.in(system).find(jobId);
-    if (!found || (found.state !== "queued" && found.state !== "in_progress")) return;
+    if (!found) return;
+    if (found.state !== "queued" && found.state !== "in_progress") {
+      // Ended while its process was gone (an abort): its file may still be there.
+      if (FINAL_STATES.includes(found.state)) await this.deps.files.remove(importFileName(jobId));
+      return;
+    }
     const { actor } = creatorOf(found);
     const claimed = await this.deps.imports.in(actor).update(jobId, 0, (current) =>
       current.state === "queued" ? { set: { state: "in_progress", startedAt: current.startedAt ?? new Date() }, events: () => [] } : null,
