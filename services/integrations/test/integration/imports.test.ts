@@ -1,7 +1,8 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { BulkObject, ImportMatchKey, ImportOperation, JobState } from "@relata/proto/integrations/v1/import";
 import { ListContactsRequest } from "@relata/proto/sales/v1/contact";
-import { localStack, testServerPort, type WorkloadProcess } from "@relata/testing";
+import { ImportJobChanged } from "@relata/proto/events/v1/integrations";
+import { localStack, readStreamMessages, testServerPort, type WorkloadProcess } from "@relata/testing";
 import mongoose, { type Connection } from "mongoose";
 import { rowRecordId } from "../../src/workflows/import-runner";
 import {
@@ -192,6 +193,41 @@ describe("uploading in parts", () => {
     const late = await failureOf(clients.imports.appendImportData({ id: job.id, offset: String(a.length + b.length), data: b }, call));
     expect(late).toMatchObject({ code: GrpcStatus.ABORTED, field: "state" });
     expect((await jobEnded(clients, call, job.id)).rowsCreated).toBe("2");
+  });
+});
+
+describe("the end of a job", () => {
+  it("announces completion and abort on the INTEGRATIONS stream, and an ended job takes no more moves", async () => {
+    const call = as(testTenant());
+    const bus = await connectBus(`imports-events-${run}`);
+    try {
+      const fromSeq = (await bus.jsm.streams.info("INTEGRATIONS")).state.last_seq + 1;
+      const done = await clients.imports.createImportJob(contactsJob(), call);
+      await upload(clients, call, done.id, "lastName\nLovelace\n");
+      await clients.imports.completeImportUpload({ id: done.id }, call);
+      expect((await jobEnded(clients, call, done.id)).state).toBe(JobState.JOB_STATE_COMPLETED);
+      expect((await failureOf(clients.imports.abortImportJob({ id: done.id }, call))).code).toBe(GrpcStatus.ABORTED);
+
+      const aborted = await clients.imports.createImportJob(contactsJob(), call);
+      await upload(clients, call, aborted.id, "lastName\nHopper\n");
+      expect((await clients.imports.abortImportJob({ id: aborted.id }, call)).state).toBe(JobState.JOB_STATE_ABORTED);
+      expect((await failureOf(clients.imports.completeImportUpload({ id: aborted.id }, call))).code).toBe(GrpcStatus.ABORTED);
+
+      const events = await eventually(
+        () => readStreamMessages(bus, "INTEGRATIONS", fromSeq, ["integrations.import.completed", "integrations.import.aborted"]),
+        (m) => m.length >= 2,
+        "the jobs' events",
+      );
+      const byJob = events.map((m) => [m.subject, ImportJobChanged.decode(m.data).job!.id, ImportJobChanged.decode(m.data).job!.rowsCreated]);
+      expect(byJob).toEqual(
+        expect.arrayContaining([
+          ["integrations.import.completed", done.id, "1"],
+          ["integrations.import.aborted", aborted.id, "0"],
+        ]),
+      );
+    } finally {
+      await bus.close();
+    }
   });
 });
 
