@@ -6,6 +6,7 @@ import { createApp } from "./app";
 import { createTokenVerifier } from "./auth/verifier";
 import { connectBackends } from "./backends";
 import { loadGatewayConfig, type GatewayConfig } from "./config";
+import { allRoutes, longestUploadMs } from "./routes/index";
 
 /** Composition root: configuration, logger, token verifier, gRPC channels, HTTP server. */
 async function main(): Promise<void> {
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   const metricsServer = await serveMetrics(config.METRICS_PORT);
 
   const server = createServer(app);
-  server.requestTimeout = config.REQUEST_TIMEOUT_MS * 2;
+  // An upload streamed to a backend (a CSV of a gigabyte) takes as long as its route allows.
+  server.requestTimeout = Math.max(config.REQUEST_TIMEOUT_MS * 2, longestUploadMs(allRoutes(backends.clients)));
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));

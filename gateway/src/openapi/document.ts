@@ -136,6 +136,10 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       responses["413"] = problem("The body exceeds the size limit.");
       responses["415"] = problem("The body is not application/json.");
     }
+    if (r.streamedBody) {
+      responses["413"] = problem(`The body exceeds ${r.streamedBody.maxBytes} bytes.`);
+      responses["415"] = problem(`The body is not ${r.streamedBody.types.join(" or ")}.`);
+    }
     if (r.ifMatch === "required") responses["428"] = problem("If-Match is missing.");
     responses["429"] = {
       ...problem(r.tokenless ? "Too many requests from this client address; retry after the time given." : "Too many requests from this caller; retry after the time given."),
@@ -160,6 +164,16 @@ export function openApiDocument(routes: RouteSpec[], options: DocumentOptions): 
       parameters,
       // A body whose fields are all optional may be left out (it reads as {}).
       ...(r.body ? { requestBody: { required: !r.body.safeParse({}).success, content: { "application/json": { schema: schemaRef(r.body) } } } } : {}),
+      // A streamed body: raw bytes of the given types, read as they arrive.
+      ...(r.streamedBody
+        ? {
+            requestBody: {
+              required: true,
+              description: `${r.streamedBody.description} At most ${r.streamedBody.maxBytes} bytes; streamed, not buffered.`,
+              content: Object.fromEntries(r.streamedBody.types.map((type) => [type, { schema: { type: "string", format: "binary", maxLength: r.streamedBody!.maxBytes } }])),
+            },
+          }
+        : {}),
       responses,
       // An empty list overrides nothing here (no global security): it says "no credentials".
       security: r.tokenless ? [] : [{ bearer: [] }, { keycloak: [...rule.scopes] }],

@@ -15,6 +15,7 @@ import {
   type HandlerContext,
   type Reply,
   type RouteSpec,
+  type StreamedBodySpec,
   type StreamedReply,
 } from "@relata/platform/http";
 import { stateOf } from "../http/context";
@@ -138,6 +139,44 @@ async function sendStream(spec: RouteSpec, reply: StreamedReply, req: Request, r
   res.end();
 }
 
+const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
+
+function tooLarge(limit: number): HttpProblem {
+  return new HttpProblem("payload-too-large", `request body exceeds the limit of ${limit} bytes`, { field: "body" });
+}
+
+/**
+ * The body of a route that streams it (`RouteSpec.streamedBody`): checked for its type and
+ * declared length before anything is read, then read chunk by chunk as the handler asks
+ * (Node's stream pauses the socket meanwhile), counted against the limit as it goes.
+ */
+function streamedBody(spec: StreamedBodySpec, req: Request): AsyncIterable<Uint8Array> {
+  if (!req.is(spec.types)) {
+    throw new HttpProblem("unsupported-media-type", `send the body as ${spec.types.join(" or ")}`, { field: "Content-Type" });
+  }
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > spec.maxBytes) {
+    // The body stays unread: the connection closes after the 413.
+    req.res?.setHeader("Connection", "close");
+    throw tooLarge(spec.maxBytes);
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      let read = 0;
+      // Not destroyed when the handler stops early: the answer (a 413) must still go out.
+      for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        read += chunk.byteLength;
+        if (read > spec.maxBytes) {
+          // The rest of the body stays unread: the connection closes after the 413.
+          req.res?.setHeader("Connection", "close");
+          throw tooLarge(spec.maxBytes);
+        }
+        yield chunk;
+      }
+    },
+  };
+}
+
 function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
   const logger = options.logger ?? createLogger("gateway");
   return async (req, res) => {
@@ -156,7 +195,10 @@ function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
     }
     const idempotencyKey = spec.idempotencyKey ? idempotencyKeyFrom(req.get("idempotency-key")) : "";
     let body: unknown = undefined;
-    if (spec.body) {
+    let bodyStream: AsyncIterable<Uint8Array> = NO_BODY;
+    if (spec.streamedBody) {
+      bodyStream = streamedBody(spec.streamedBody, req);
+    } else if (spec.body) {
       if (hasBody(req) && !req.is(["application/json", "application/*+json"])) {
         throw new HttpProblem("unsupported-media-type", "send the body as application/json", { field: "Content-Type" });
       }
@@ -176,6 +218,7 @@ function handlerFor(spec: RouteSpec, options: MountOptions): RequestHandler {
       req,
       res,
       url: (path) => options.publicUrl + path,
+      bodyStream,
     };
     const reply = await spec.handler(ctx);
     if (isStreamedReply(reply)) {
@@ -244,7 +287,7 @@ export function mountTokenlessRoutes(specs: RouteSpec[], options: MountOptions &
     const rule = PERMISSIONS[spec.operation];
     if (!rule) throw new Error(`route operation ${spec.operation} has no row in the permission table`);
     if (rule.roles.length > 0 || rule.scopes.length > 0) throw new Error(`route ${spec.operationId} is served without a token: its row ${spec.operation} may name no role or scope`);
-    if (spec.body) throw new Error(`route ${spec.operationId} is served without a token: it takes no body`);
+    if (spec.body || spec.streamedBody) throw new Error(`route ${spec.operationId} is served without a token: it takes no body`);
     router[spec.method](spec.path, limit, anonymousOn(spec), handlerFor(spec, options));
   }
   answerOtherMethods(router, specs);

@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { integrationsServices } from "./client";
-import { WEBHOOK_OPERATIONS, webhookRoutes } from "./http";
-import { INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./resources";
+import { importRoutes, WEBHOOK_OPERATIONS, webhookRoutes } from "./http";
+import { BULK_IMPORTERS, INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./resources";
 
 /**
  * Integrations as the gateway hosts it: webhooks, import and export jobs, their partner scopes
@@ -10,9 +10,9 @@ import { INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./resources";
 export const integrationsBackend = defineBackend({
   name: "integrations",
   services: integrationsServices,
-  routes: (integrations) => [...webhookRoutes(integrations)],
+  routes: (integrations) => [...webhookRoutes(integrations), ...importRoutes(integrations)],
   // OpenAPI tags, each added with its routes: "Webhooks", "Imports", "Exports".
-  tags: ["Webhooks"],
+  tags: ["Webhooks", "Imports"],
   scopes: {
     "webhooks:manage": "manage the tenant's webhooks and read their deliveries",
     "bulk:import": "run import jobs (create and update accounts, contacts and leads in bulk)",
@@ -25,5 +25,7 @@ export const integrationsBackend = defineBackend({
     [WEBHOOK_OPERATIONS.deliveries]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "read a webhook's delivery log" },
     [WEBHOOK_OPERATIONS.redeliver]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "send a delivery again by hand" },
     [WEBHOOK_OPERATIONS.ping]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "send a test ping to a webhook's endpoint" },
+    "imports.read": { roles: BULK_IMPORTERS, scopes: ["bulk:import"], description: "read import jobs, their progress and their failed rows" },
+    "imports.write": { roles: BULK_IMPORTERS, scopes: ["bulk:import"], description: "create import jobs, upload their CSV, complete and abort them" },
   },
 });

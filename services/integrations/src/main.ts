@@ -14,6 +14,9 @@ import { systemResolver } from "./workflows/webhook-sender";
 import type { IntegrationsDeps } from "./rpc/context";
 import { FileStore } from "./store/files";
 import { createModels, outboxModels } from "./store/models";
+import { importJobRepository } from "./store/imports";
+import { importService } from "./rpc/imports";
+import { IMPORT_BATCH_ROWS, IMPORT_DURABLE, ImportRunner } from "./workflows/import-runner";
 
 /** Variables Integrations reads beyond the platform's common ones. */
 export const integrationsEnv = {
@@ -34,6 +37,12 @@ export const integrationsEnv = {
   /** The fan-out's durable consumers: `${WEBHOOK_FANOUT_DURABLE}-<stream>`. */
   WEBHOOK_FANOUT_DURABLE: z.string().min(1).default("integrations-fanout"),
   WEBHOOK_DELIVERY_DURABLE: z.string().min(1).default("integrations-webhook-delivery"),
+  /** The import runner's durable consumer: replicas of one deployment share it (tests run their own). */
+  IMPORT_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(IMPORT_DURABLE),
+  /** How long a job's message waits after its process's last progress report before another replica resumes it. */
+  IMPORT_ACK_WAIT_MS: env.durationMs(60_000),
+  /** Rows per call to Sales and per checkpoint (Sales takes at most 2,000). */
+  IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(2000).default(IMPORT_BATCH_ROWS),
 };
 
 export type IntegrationsService = RunningService<typeof integrationsEnv>;
@@ -71,11 +80,22 @@ export function startIntegrations(): Promise<IntegrationsService> {
         policy: webhookPolicy,
       });
       const stopFanout = await startWebhookFanout(bus, models, logger, { durable: config.WEBHOOK_FANOUT_DURABLE });
+      // Import jobs: the records, their gRPC face and the worker that runs them.
+      const imports = importJobRepository(models, publish);
+      const importRunner = new ImportRunner(
+        { bus, logger: logger.child({ component: "imports" }), models, imports, files, bulk: sales.bulk },
+        { durable: config.IMPORT_DURABLE, ackWaitMs: config.IMPORT_ACK_WAIT_MS, batchRows: config.IMPORT_BATCH_ROWS },
+      );
+      await importRunner.start();
       return {
-        services: [webhookService(deps, { repos: webhookRepos, policy: webhookPolicy, defaultOverlapSeconds: 24 * 3600 })],
+        services: [
+          webhookService(deps, { repos: webhookRepos, policy: webhookPolicy, defaultOverlapSeconds: 24 * 3600 }),
+          importService({ bus, logger, models, imports, files }),
+        ],
         stop: async () => {
           await stopFanout();
           await stopDeliveries();
+          await importRunner.stop();
           await relay.stop();
           salesChannel.close();
         },

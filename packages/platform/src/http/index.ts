@@ -10,3 +10,4 @@ export * from "./conditional";
 export * from "./registry";
 export * from "./schemas";
 export * from "./backend";
+export * from "./parts";

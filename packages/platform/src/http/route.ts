@@ -108,6 +108,25 @@ export interface HandlerContext<P, Q, B> {
   res: HttpResponse;
   /** Absolute URL for a path of this API. */
   url(path: string): string;
+  /**
+   * A route with `streamedBody`: the request body as it arrives, read only as fast as the
+   * handler takes it (backpressure). Iterating past `maxBytes` throws a 413 problem. Empty for
+   * every other route.
+   */
+  bodyStream: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A request body the gateway does not buffer (an uploaded CSV of up to a gigabyte): the handler
+ * reads it as a stream (`ctx.bodyStream`). Another Content-Type is refused (415), a declared
+ * Content-Length above `maxBytes` at once and a body that grows beyond it while read (413). The
+ * OpenAPI document shows it as a binary body of these types.
+ */
+export interface StreamedBodySpec {
+  /** The media types accepted, without parameters ("text/csv"). */
+  types: string[];
+  maxBytes: number;
+  description: string;
 }
 
 export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
@@ -123,6 +142,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
+  /** The body read as a stream instead (not with `body`); see {@link StreamedBodySpec}. */
+  streamedBody?: StreamedBodySpec;
   /** Whether If-Match is required (428 when missing) or only honoured. */
   ifMatch?: "required" | "optional";
   /**

@@ -1,15 +1,16 @@
 import type { Connection, Model } from "mongoose";
+import { createImportModels, type ImportModels } from "./imports";
 import { createWebhookModels, type WebhookModels } from "./webhooks";
 
 /** Integrations' collections in its own database. */
-export interface IntegrationsModels extends WebhookModels {}
+export interface IntegrationsModels extends WebhookModels, ImportModels {}
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
 export function createModels(db: Connection): IntegrationsModels {
-  return { ...createWebhookModels(db) };
+  return { ...createWebhookModels(db), ...createImportModels(db) };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: IntegrationsModels): Model<unknown>[] {
-  return [models.webhooks] as unknown as Model<unknown>[];
+  return [models.webhooks, models.importJobs] as unknown as Model<unknown>[];
 }
