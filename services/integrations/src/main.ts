@@ -1,12 +1,16 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
-import { ensureIndexes, env, openChannel, promiseClients, runService, startOutboxRelay, type RunningService } from "@relata/platform";
+import { ensureIndexes, env, openChannel, promiseClient, promiseClients, runService, startOutboxRelay, type RunningService } from "@relata/platform";
 import { salesServices } from "@relata/sales/client";
 import { z } from "zod";
 import { INTEGRATIONS_STREAM, WORK_STREAM } from "./events/stream";
 import type { IntegrationsDeps } from "./rpc/context";
 import { FileStore } from "./store/files";
 import { createModels, outboxModels } from "./store/models";
+import { exportService } from "./rpc/exports";
+import { exportJobRepository } from "./store/exports";
+import { startExportWorker } from "./workflows/export-worker";
+import { BulkServiceService } from "@relata/proto/sales/v1/bulk";
 
 /** Variables Integrations reads beyond the platform's common ones. */
 export const integrationsEnv = {
@@ -14,6 +18,10 @@ export const integrationsEnv = {
   /** Publish the events waiting in the outboxes; see Sales' OUTBOX_RELAY_ENABLED. */
   OUTBOX_RELAY_ENABLED: env.flag(true),
   OUTBOX_SWEEP_INTERVAL_MS: env.durationMs(60_000),
+  /** How often a running export job is reported in progress to JetStream. */
+  EXPORT_WORKING_INTERVAL_MS: env.durationMs(15_000),
+  /** How long after its last report a running export job is presumed dead and delivered again. */
+  EXPORT_ACK_WAIT_MS: env.durationMs(60_000),
 };
 
 export type IntegrationsService = RunningService<typeof integrationsEnv>;
@@ -40,10 +48,17 @@ export function startIntegrations(): Promise<IntegrationsService> {
       const sales = promiseClients(salesServices, salesChannel, { defaultTimeoutMs: 30_000 });
       const files = await FileStore.open(bus);
       const deps: IntegrationsDeps = { bus, db, logger, models, publish, sales, files };
-      void deps;
+      const exportJobs = exportJobRepository(models.exportJobs, publish);
+      const bulk = promiseClient(BulkServiceService, salesChannel, { defaultTimeoutMs: 30_000 });
+      const exportWorker = await startExportWorker(
+        bus,
+        { jobs: exportJobs, files, sales: bulk, logger: logger.child({ worker: "exports" }) },
+        { workingIntervalMs: config.EXPORT_WORKING_INTERVAL_MS, ackWaitMs: config.EXPORT_ACK_WAIT_MS },
+      );
       return {
-        services: [],
+        services: [exportService({ ...deps, exportJobs })],
         stop: async () => {
+          await exportWorker.stop();
           await relay.stop();
           salesChannel.close();
         },

@@ -1,2 +1,3 @@
 // Integrations' REST face: the routes and schemas the gateway mounts (src/gateway.ts).
-export {};
+export * from "./routes/exports";
+export * from "./schemas/exports";
