@@ -27,7 +27,8 @@ export async function startExportWorker(bus: EventBus, deps: ExportRunDeps, opti
     maxDeliver: EXPORT_MAX_ATTEMPTS,
     ackWaitMs: options.ackWaitMs ?? 60_000,
     workingIntervalMs: options.workingIntervalMs ?? 15_000,
-    retryDelayMs: (attempt) => Math.min(60_000, 2_000 * 2 ** (attempt - 1)),
+    // Sales restarting: 5, 10, 20, 40 s between tries before the job fails.
+    retryDelayMs: (attempt) => Math.min(60_000, 5_000 * 2 ** (attempt - 1)),
   });
   return {
     stop: async () => {
