@@ -24,6 +24,7 @@ export * from "./store/records";
 export * from "./store/queries";
 export * from "./store/recycle-bin";
 export * from "./store/write";
+export * from "./store/batch";
 export * from "./store/repository";
 export * from "./store/recycle-bin-rpc";
 export * from "./store/claims";

@@ -1,5 +1,6 @@
 import type { PromiseClients } from "@relata/platform";
 import { AccountServiceService } from "@relata/proto/sales/v1/account";
+import { BulkServiceService } from "@relata/proto/sales/v1/bulk";
 import { ActivityServiceService } from "@relata/proto/sales/v1/activity";
 import { ContactServiceService } from "@relata/proto/sales/v1/contact";
 import { LeadServiceService } from "@relata/proto/sales/v1/lead";
@@ -20,6 +21,8 @@ export const salesServices = {
   pipeline: PipelineServiceService,
   activities: ActivityServiceService,
   timeline: TimelineServiceService,
+  /** Bulk writes and exports, for Integrations' import and export jobs. */
+  bulk: BulkServiceService,
 };
 
 /** Promise clients of every Sales service. */

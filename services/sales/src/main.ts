@@ -8,6 +8,7 @@ import { MARKETING_LEADS_DURABLE, startMarketingLeadsConsumer } from "./events/m
 import { LEAD_SCORES_DURABLE, startLeadScoresConsumer } from "./events/marketing-scores";
 import { accountService } from "./rpc/accounts";
 import { activityService } from "./rpc/activities";
+import { bulkService } from "./rpc/bulk";
 import type { SalesDeps } from "./rpc/context";
 import { contactService } from "./rpc/contacts";
 import { leadService } from "./rpc/leads";
@@ -107,6 +108,7 @@ export function startSales(): Promise<SalesService> {
           pipelineService(deps),
           activityService(deps),
           timelineService(deps),
+          bulkService(deps),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {

@@ -49,6 +49,7 @@ export const account = resource<Account, CreateAccountRequest, UpdateAccountRequ
     territory: f.text(200).clearable().filter(),
     ownerId: f.owner().filter(),
     website: f.httpUrl(200).clearable(),
+    externalId: f.text(100).clearable().filter().describe("The partner's own key of the record (the id in the system it came from); bulk upserts can match on it."),
   },
   access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
   pii: ["website"],
@@ -66,6 +67,7 @@ export const contact = resource<Contact, CreateContactRequest, UpdateContactRequ
     phone: f.phone().clearable(),
     title: f.text(200).clearable(),
     ownerId: f.owner().filter(),
+    externalId: f.text(100).clearable().filter().describe("The partner's own key of the record (the id in the system it came from); bulk upserts can match on it."),
   },
   access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
   pii: ["firstName", "lastName", "email", "phone"],
@@ -106,6 +108,7 @@ export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLea
     disqualifyReason: f.text(200).readOnly(),
     campaignId: f.ref("marketing.campaign").readOnly().filter().describe("The Marketing campaign whose response this lead came from."),
     scoredAt: f.timestamp().readOnly().describe("When Marketing's lead scoring computed the score the lead holds (absent: never); an older score never replaces a newer one."),
+    externalId: f.text(100).clearable().filter().describe("The partner's own key of the record (the id in the system it came from); bulk upserts can match on it."),
     // Served once the lead is converted; a claimed plan is the service's own (see toLead).
     conversion: f.custom<{ proto: LeadConversion | undefined; json: z.output<typeof ConversionJson>; record: ConversionRecord | undefined }>({
       output: ConversionJson,

@@ -112,6 +112,9 @@ export async function processBacklog(): Promise<OutboxBacklog> {
   return total;
 }
 
+/** How many documents of one batch write the relay flushes at once. */
+const BATCH_FLUSH_CONCURRENCY = 8;
+
 /** After NATS comes back, a moment for JetStream to settle before the sweep retries. */
 const RECONNECT_SWEEP_DELAY_MS = 500;
 
@@ -199,15 +202,27 @@ export class OutboxRelay {
    * that enqueued events, without waiting. Calls for the same document never overlap, and one
    * made while a flush runs is folded into a single flush after it, which reads the document
    * again (so nothing written meanwhile is missed). A failure is left to the sweep, which is
-   * brought forward.
+   * brought forward. A batch write names all its documents in one call: they are flushed a
+   * few at a time (BATCH_FLUSH_CONCURRENCY), so a large batch does not flood the database.
    */
-  publishWritten(model: AnyModel, id: string): void {
+  publishWritten(model: AnyModel, ids: string | readonly string[]): void {
     if (!this.publishing || this.stopped) return;
-    this.flushDocument(model, id).catch((err: unknown) => {
+    const failed = (err: unknown, id: string) => {
       this.failedSinceSweep = true;
       this.logger.warn({ err: String(err), collection: model.collection.name, id }, "could not publish a record's events; the sweep will retry");
       this.scheduleSweep(this.retryDelayMs);
-    });
+    };
+    if (typeof ids === "string") {
+      this.flushDocument(model, ids).catch((err: unknown) => failed(err, ids));
+      return;
+    }
+    const queue = [...ids];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined && !this.stopped; id = queue.shift()) {
+        await this.flushDocument(model, id).catch((err: unknown) => failed(err, id!));
+      }
+    };
+    for (let i = 0; i < Math.min(BATCH_FLUSH_CONCURRENCY, queue.length); i++) void worker();
   }
 
   async stop(): Promise<void> {

@@ -5,9 +5,10 @@ import type { PendingEvent } from "../events/outbox";
 import { HasDependents, NotFound } from "../errors";
 import type { CallContext } from "../grpc/service";
 import type { PageRequest } from "../pagination";
-import { filterOf, findInTenant, getInTenant, listPage, requireReference, type Page } from "./queries";
+import { filterOf, findInTenant, getInTenant, listPage, requireReference, WITHOUT_OUTBOX, type Page } from "./queries";
 import type { BaseFields, BaseRecord, Stored, TenantRecord } from "./records";
 import { NOT_DELETED, purgeDeleted, RECYCLE_BIN_RETENTION_DAYS, retentionCutoff } from "./recycle-bin";
+import { findByValues, insertManyOnce, updateManyVersioned, type BatchChange, type BatchInsert, type BatchUpdateResult } from "./batch";
 import { createIdempotent, insertOnce, updateVersioned, type Change, type Decide, type EventsOf, type PublishAfterWrite } from "./write";
 
 /** Who a repository is bound to: a gRPC call's caller, or an Actor a workflow acts for. */
@@ -42,6 +43,16 @@ export interface TenantReads<T extends TenantRecord> {
    * an absent or empty value means "any", as an empty proto field does.
    */
   list(where: Record<string, unknown>, page: PageRequest | undefined): Promise<Page<T>>;
+  /**
+   * The live records whose `field` equals one of `values`, by value (see findByValues): the
+   * lookup of a whole batch's keys or references, one equality query per distinct value.
+   */
+  findByValues(field: keyof T & string, values: Iterable<string>): Promise<Map<string, T[]>>;
+  /**
+   * Every live record matching `where` (as list's), read through one cursor in the database's
+   * order (no sort, no per-page query), `batchSize` documents per round trip: for exports.
+   */
+  scan(where: Record<string, unknown>, batchSize?: number): AsyncIterable<T>;
 }
 
 /** What a create builds: the record's own fields; the repository adds id, tenant, version, times and key. */
@@ -114,6 +125,10 @@ export interface TenantRecords<T extends BaseRecord> extends TenantReads<T> {
   update(id: string, expectedVersion: number, decide: Decide<T>, options?: UpdateOptions): Promise<T>;
   /** Inserts a record whose id a workflow fixed in advance, once; false when it was already there. */
   insertOnce(record: Omit<T, "tenantId">, events: (record: T, actor: Actor) => PendingEvent[]): Promise<boolean>;
+  /** Inserts records whose ids were fixed in advance, in one unordered write, each once (see insertManyOnce). */
+  insertMany(records: Omit<T, "tenantId">[], events: EventsOf<T>): Promise<BatchInsert>;
+  /** Changes records already read, in one unordered write under optimistic concurrency (see updateManyVersioned). */
+  updateMany(changes: BatchChange<T>[], options?: UpdateOptions): Promise<BatchUpdateResult<T>[]>;
   /**
    * Moves a record to the recycle bin under optimistic concurrency (a stale `expectedVersion`
    * is a VersionConflict, 0 skips the check): the document stays with `deletedAt` and
@@ -172,6 +187,22 @@ class Reads<T extends TenantRecord> implements TenantReads<T> {
     const { sortable = ["createdAt", "updatedAt"], defaultSort = "-createdAt" } = this.options;
     return listPage(this.model, this.tenantId, filterOf(where), page, sortable, defaultSort) as Promise<Page<T>>;
   }
+
+  findByValues(field: keyof T & string, values: Iterable<string>): Promise<Map<string, T[]>> {
+    return findByValues<T>(this.model, this.tenantId, field, values);
+  }
+
+  async *scan(where: Record<string, unknown>, batchSize = 500): AsyncIterable<T> {
+    const cursor = (this.model as unknown as Model<T>)
+      .find({ ...filterOf(where), tenantId: this.tenantId, ...NOT_DELETED }, WITHOUT_OUTBOX)
+      .lean()
+      .cursor({ batchSize });
+    try {
+      for await (const record of cursor) yield record as unknown as T;
+    } finally {
+      await cursor.close();
+    }
+  }
 }
 
 class Records<T extends BaseRecord> extends Reads<T> implements TenantRecords<T> {
@@ -213,6 +244,14 @@ class Records<T extends BaseRecord> extends Reads<T> implements TenantRecords<T>
 
   insertOnce(record: Omit<T, "tenantId">, events: EventsOf<T>): Promise<boolean> {
     return insertOnce<T>(this.model, { record: { ...record, tenantId: this.tenantId } as T, actor: this.actor, events }, this.options.publish);
+  }
+
+  insertMany(records: Omit<T, "tenantId">[], events: EventsOf<T>): Promise<BatchInsert> {
+    return insertManyOnce<T>(this.model, { records, actor: this.actor, events }, this.options.publish);
+  }
+
+  updateMany(changes: BatchChange<T>[], options: UpdateOptions = {}): Promise<BatchUpdateResult<T>[]> {
+    return updateManyVersioned<T>(this.model, { what: this.options.what, actor: this.actor, changes, guard: options.guard }, this.options.publish);
   }
 
   delete(id: string, expectedVersion: number, options: DeleteOptions<T>): Promise<T> {

@@ -19,7 +19,7 @@ export function startOutboxRelay(
   const relay = new OutboxRelay(bus, models, logger.child({ component: "outbox-relay" }), options);
   relay.start();
   if (!options.publish) logger.warn("OUTBOX_RELAY_ENABLED=false: events are written to the outboxes but not published by this process");
-  return { relay, publish: (model, id) => relay.publishWritten(model, id) };
+  return { relay, publish: (model, ids) => relay.publishWritten(model, ids) };
 }
 
 /** Anything whose deleted records can be purged: a repository, or a service's own sweep over several. */

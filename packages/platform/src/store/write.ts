@@ -9,10 +9,11 @@ import type { BaseRecord, Stored, TenantRecord, VersionedRecord } from "./record
 
 /**
  * Asks the outbox relay to publish the pending events of one document now, right after the
- * write that enqueued them (a no-op when this process does not publish).
+ * write that enqueued them, or of every document a batch wrote (one call per batch); a no-op
+ * when this process does not publish.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type PublishAfterWrite = (model: Model<any>, id: string) => void;
+export type PublishAfterWrite = (model: Model<any>, ids: string | readonly string[]) => void;
 
 /** For writes whose documents carry no outbox. */
 export const NO_PUBLISH: PublishAfterWrite = () => undefined;

@@ -108,6 +108,21 @@ describe("document outbox and relay", () => {
     expect(relay.backlog()).toEqual({ pending: 0 });
   });
 
+  it("publishes the events of every document a batch wrote from one nudge naming them all", async () => {
+    const written = [];
+    for (let i = 0; i < 20; i++) written.push(...(await thingWithEvents(`batch-${i}`, `batch.${i}`, 1)));
+    const [untouched] = await thingWithEvents("batch-other", "batch.other", 1);
+
+    // Never started: no sweep runs, so only the nudge can publish anything.
+    const relay = relayOf();
+    relay.publishWritten(Things(), Array.from({ length: 20 }, (_, i) => `batch-${i}`));
+    await until(() => idsOn("batch."), (ids) => ids.length >= 20, "the batch's 20 events");
+
+    expect((await idsOn("batch.")).sort()).toEqual(written.map((e) => e.id).sort());
+    for (let i = 0; i < 20; i++) expect(await outboxOf(`batch-${i}`)).toEqual([]);
+    expect((await outboxOf("batch-other")).map((e) => e.id)).toEqual([untouched!.id]);
+  });
+
   it("sweeps the leftovers of an earlier process at start, across batches, and republishes nothing already on the stream", async () => {
     const left = [];
     for (let i = 0; i < 5; i++) left.push(...(await thingWithEvents(`left-${i}`, `left.${i}`, 2)));

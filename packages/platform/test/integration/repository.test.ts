@@ -57,7 +57,9 @@ beforeAll(async () => {
   widgets = repository(model, {
     what: "widget",
     sortable: ["createdAt", "name"],
-    publish: (m, id) => published.push({ collection: m.collection.name, id }),
+    publish: (m, ids) => {
+      for (const id of [ids].flat()) published.push({ collection: m.collection.name, id });
+    },
   });
 });
 

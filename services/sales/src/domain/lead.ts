@@ -147,6 +147,8 @@ export function conversionDrafts(lead: LeadRecord, plan: ConversionPlan): Conver
         territory: "",
         ownerId: lead.ownerId,
         website: "",
+        // The partner's key named the lead, not what it became.
+        externalId: "",
       }
     : undefined;
   const contact: Draft<ContactRecord> = {
@@ -159,6 +161,7 @@ export function conversionDrafts(lead: LeadRecord, plan: ConversionPlan): Conver
     phone: lead.phone,
     title: lead.title,
     ownerId: lead.ownerId,
+    externalId: "",
   };
   const opportunity: Draft<OpportunityRecord> = {
     ...base,

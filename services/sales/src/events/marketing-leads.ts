@@ -47,6 +47,7 @@ export async function leadFromResponse(repos: SalesRepositories, models: SalesMo
     score: 0,
     disqualifyReason: "",
     campaignId: e.campaignId,
+    externalId: "",
     version: 1,
     createdAt: now,
     updatedAt: now,

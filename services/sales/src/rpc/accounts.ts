@@ -30,7 +30,7 @@ export const accountSchemas = {
 };
 
 /** A parent must exist in the tenant and must not be the account itself or one of its descendants. */
-async function checkParent(accounts: TenantReads<AccountRecord>, accountId: string | undefined, parentId: string): Promise<void> {
+export async function checkParent(accounts: TenantReads<AccountRecord>, accountId: string | undefined, parentId: string): Promise<void> {
   if (!parentId) return;
   if (parentId === accountId) throw new InvalidArgument("parent_account_id", "parent_account_id: an account cannot be its own parent");
   let ancestor = await accounts.require(parentId, "parent_account_id");

@@ -37,4 +37,18 @@ export class AssignmentRules {
       .lean<AssignmentRuleRecord>();
     return before ? pickRep(before.repIds, before.next) : undefined;
   }
+
+  /**
+   * The next `count` reps by round robin (a batch's leads, in order), with one atomic $inc for
+   * the whole batch; empty when the tenant has no rule or no reps.
+   */
+  async take(caller: CallerOrActor, count: number): Promise<string[]> {
+    if (count <= 0) return [];
+    const { tenantId } = actorOf(caller);
+    const before = await this.model
+      .findOneAndUpdate({ _id: tenantId, tenantId }, { $inc: { next: count } }, { returnDocument: "before" })
+      .lean<AssignmentRuleRecord>();
+    if (!before || before.repIds.length === 0) return [];
+    return Array.from({ length: count }, (_, i) => pickRep(before.repIds, before.next + i)!);
+  }
 }

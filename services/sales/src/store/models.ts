@@ -56,6 +56,8 @@ export const leadSchema = described<typeof lead.fields, LeadRecord>(lead, ["sour
 // The API serves the conversion's ids; the service keeps the whole plan.
 leadSchema.remove("conversion");
 leadSchema.add({ conversion: { type: conversionPlanSchema, required: false } });
+// A bulk upsert matches leads by email (not a list filter, so not indexed by the description).
+leadSchema.index({ tenantId: 1, email: 1 });
 // The sweep that completes interrupted conversions looks across tenants.
 leadSchema.index({ "conversion.claimedAt": 1, status: 1 });
 

@@ -187,13 +187,14 @@ describe("an account: the create request and the service's input", () => {
       territory: "",
       ownerId: "",
       website: "https://acme.example",
+      externalId: "",
       idempotencyKey: "key-1",
     });
   });
 
   it("trims what it keeps and names a failing field in snake_case", () => {
     const input = validate(service.create, CreateAccountRequest.fromPartial({ name: "  Acme  ", industry: " Retail", idempotencyKey: "k" }));
-    expect(input).toEqual({ name: "Acme", parentAccountId: "", industry: "Retail", territory: "", ownerId: "", website: "", idempotencyKey: "k" });
+    expect(input).toEqual({ name: "Acme", parentAccountId: "", industry: "Retail", territory: "", ownerId: "", website: "", externalId: "", idempotencyKey: "k" });
     expect(() => validate(service.create, CreateAccountRequest.fromPartial({ name: "Acme", parentAccountId: "no such id!" }))).toThrow(
       new InvalidArgument("parent_account_id", "parent_account_id: must be a record id"),
     );
@@ -218,7 +219,7 @@ describe("an account: the list", () => {
 
   it("builds the list request and the service reads its filters", () => {
     const request = listRequest(account, { limit: 20, sort: "-name", ownerId: "rep-1" });
-    expect(request).toEqual({ page: { pageSize: 20, cursor: "", sort: "-name" }, parentAccountId: "", industry: "", territory: "", ownerId: "rep-1" });
+    expect(request).toEqual({ page: { pageSize: 20, cursor: "", sort: "-name" }, parentAccountId: "", industry: "", territory: "", ownerId: "rep-1", externalId: "" });
     expect(validate(serviceSchemas(account).list, request)).toEqual({ ownerId: "rep-1" });
   });
 });
@@ -267,6 +268,7 @@ describe("an account: the JSON the API serves", () => {
       territory: "",
       ownerId: "rep-1",
       website: "https://acme.example",
+      externalId: "crm-17",
       version: "3",
       createdAt: "2026-01-02T03:04:05.000Z",
       updatedAt: "2026-01-03T03:04:05.000Z",
@@ -280,13 +282,14 @@ describe("an account: the JSON the API serves", () => {
       territory: null,
       ownerId: "rep-1",
       website: "https://acme.example",
+      externalId: "crm-17",
       version: 3,
       createdAt: "2026-01-02T03:04:05.000Z",
       updatedAt: "2026-01-03T03:04:05.000Z",
     }],
     [
       Account.fromPartial({ id: "a2", tenantId: "t1", name: "", version: "1" }),
-      { id: "a2", tenantId: "t1", name: "", parentAccountId: null, industry: null, territory: null, ownerId: null, website: null, version: 1, createdAt: null, updatedAt: null },
+      { id: "a2", tenantId: "t1", name: "", parentAccountId: null, industry: null, territory: null, ownerId: null, website: null, externalId: null, version: 1, createdAt: null, updatedAt: null },
     ],
   ];
 
@@ -332,6 +335,7 @@ describe("an account: the store", () => {
       { tenantId: 1, industry: 1, createdAt: -1, _id: -1 },
       { tenantId: 1, territory: 1, createdAt: -1, _id: -1 },
       { tenantId: 1, ownerId: 1, createdAt: -1, _id: -1 },
+      { tenantId: 1, externalId: 1, createdAt: -1, _id: -1 },
     ]);
     expect(mongooseSchema(account).indexes().every(([fields]) => Object.keys(fields)[0] === "tenantId")).toBe(true);
   });
@@ -351,6 +355,7 @@ describe("an account: the store", () => {
       territory: "",
       ownerId: "rep-1",
       website: "",
+      externalId: "crm-17",
     };
     const message: Account = toMessage(account, record);
     expect(message).toEqual({
@@ -362,6 +367,7 @@ describe("an account: the store", () => {
       territory: "",
       ownerId: "rep-1",
       website: "",
+      externalId: "crm-17",
       version: "3",
       createdAt: "2026-01-02T03:04:05.000Z",
       updatedAt: "2026-01-03T03:04:05.000Z",

@@ -15,9 +15,9 @@ const SORTABLE = {
 
 /** The filters of Sales' lists before the descriptions (the list requests' fields). */
 const FILTERS = {
-  accounts: ["industry", "territory", "ownerId", "parentAccountId"],
-  contacts: ["accountId", "ownerId", "email"],
-  leads: ["status", "ownerId", "source", "company", "campaignId"],
+  accounts: ["industry", "territory", "ownerId", "parentAccountId", "externalId"],
+  contacts: ["accountId", "ownerId", "email", "externalId"],
+  leads: ["status", "ownerId", "source", "company", "campaignId", "externalId"],
   opportunities: ["accountId", "ownerId", "stageId", "status"],
   activities: ["relatedTo", "ownerId", "type", "openOnly"],
 } as const;
@@ -50,6 +50,7 @@ describe("Sales' CRUD resources as descriptions", () => {
       phone: null,
       title: null,
       ownerId: null,
+      externalId: null,
       version: 2,
       createdAt: "2026-01-01T00:00:00.000Z",
       updatedAt: null,

@@ -31,7 +31,11 @@ export interface Account {
   /** Incremented on every change; the gateway serves it as the ETag. */
   version: string;
   createdAt?: string | undefined;
-  updatedAt?: string | undefined;
+  updatedAt?:
+    | string
+    | undefined;
+  /** The partner's own key of the record (e.g. the id in the system it was imported from). */
+  externalId: string;
 }
 
 export interface CreateAccountRequest {
@@ -44,6 +48,7 @@ export interface CreateAccountRequest {
   website: string;
   /** A repeated create with the same key returns the first result and creates nothing. */
   idempotencyKey: string;
+  externalId: string;
 }
 
 export interface GetAccountRequest {
@@ -56,6 +61,7 @@ export interface ListAccountsRequest {
   territory: string;
   ownerId: string;
   parentAccountId: string;
+  externalId: string;
 }
 
 export interface ListAccountsResponse {
@@ -73,6 +79,7 @@ export interface UpdateAccountRequest {
   territory?: string | undefined;
   ownerId?: string | undefined;
   website?: string | undefined;
+  externalId?: string | undefined;
 }
 
 export interface DeleteAccountRequest {
@@ -100,6 +107,7 @@ function createBaseAccount(): Account {
     version: "0",
     createdAt: undefined,
     updatedAt: undefined,
+    externalId: "",
   };
 }
 
@@ -137,6 +145,9 @@ export const Account: MessageFns<Account> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(90).fork()).join();
+    }
+    if (message.externalId !== "") {
+      writer.uint32(98).string(message.externalId);
     }
     return writer;
   },
@@ -242,6 +253,14 @@ export const Account: MessageFns<Account> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -270,12 +289,22 @@ export const Account: MessageFns<Account> = {
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
 
 function createBaseCreateAccountRequest(): CreateAccountRequest {
-  return { name: "", parentAccountId: "", industry: "", territory: "", ownerId: "", website: "", idempotencyKey: "" };
+  return {
+    name: "",
+    parentAccountId: "",
+    industry: "",
+    territory: "",
+    ownerId: "",
+    website: "",
+    idempotencyKey: "",
+    externalId: "",
+  };
 }
 
 export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
@@ -300,6 +329,9 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(58).string(message.idempotencyKey);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(66).string(message.externalId);
     }
     return writer;
   },
@@ -373,6 +405,14 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -397,6 +437,7 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
     message.ownerId = object.ownerId ?? "";
     message.website = object.website ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -457,7 +498,7 @@ export const GetAccountRequest: MessageFns<GetAccountRequest> = {
 };
 
 function createBaseListAccountsRequest(): ListAccountsRequest {
-  return { page: undefined, industry: "", territory: "", ownerId: "", parentAccountId: "" };
+  return { page: undefined, industry: "", territory: "", ownerId: "", parentAccountId: "", externalId: "" };
 }
 
 export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
@@ -476,6 +517,9 @@ export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
     }
     if (message.parentAccountId !== "") {
       writer.uint32(42).string(message.parentAccountId);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(50).string(message.externalId);
     }
     return writer;
   },
@@ -533,6 +577,14 @@ export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
             message.parentAccountId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -557,6 +609,7 @@ export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
     message.territory = object.territory ?? "";
     message.ownerId = object.ownerId ?? "";
     message.parentAccountId = object.parentAccountId ?? "";
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -638,6 +691,7 @@ function createBaseUpdateAccountRequest(): UpdateAccountRequest {
     territory: undefined,
     ownerId: undefined,
     website: undefined,
+    externalId: undefined,
   };
 }
 
@@ -666,6 +720,9 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
     }
     if (message.website !== undefined) {
       writer.uint32(66).string(message.website);
+    }
+    if (message.externalId !== undefined) {
+      writer.uint32(74).string(message.externalId);
     }
     return writer;
   },
@@ -747,6 +804,14 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
             message.website = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -772,6 +837,7 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
     message.territory = object.territory ?? undefined;
     message.ownerId = object.ownerId ?? undefined;
     message.website = object.website ?? undefined;
+    message.externalId = object.externalId ?? undefined;
     return message;
   },
 };

@@ -31,7 +31,11 @@ export interface Contact {
   ownerId: string;
   version: string;
   createdAt?: string | undefined;
-  updatedAt?: string | undefined;
+  updatedAt?:
+    | string
+    | undefined;
+  /** The partner's own key of the record (e.g. the id in the system it was imported from). */
+  externalId: string;
 }
 
 export interface CreateContactRequest {
@@ -43,6 +47,7 @@ export interface CreateContactRequest {
   title: string;
   ownerId: string;
   idempotencyKey: string;
+  externalId: string;
 }
 
 export interface GetContactRequest {
@@ -54,6 +59,7 @@ export interface ListContactsRequest {
   accountId: string;
   ownerId: string;
   email: string;
+  externalId: string;
 }
 
 export interface ListContactsResponse {
@@ -71,6 +77,7 @@ export interface UpdateContactRequest {
   phone?: string | undefined;
   title?: string | undefined;
   ownerId?: string | undefined;
+  externalId?: string | undefined;
 }
 
 export interface DeleteContactRequest {
@@ -99,6 +106,7 @@ function createBaseContact(): Contact {
     version: "0",
     createdAt: undefined,
     updatedAt: undefined,
+    externalId: "",
   };
 }
 
@@ -139,6 +147,9 @@ export const Contact: MessageFns<Contact> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.externalId !== "") {
+      writer.uint32(106).string(message.externalId);
     }
     return writer;
   },
@@ -252,6 +263,14 @@ export const Contact: MessageFns<Contact> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -281,6 +300,7 @@ export const Contact: MessageFns<Contact> = {
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -295,6 +315,7 @@ function createBaseCreateContactRequest(): CreateContactRequest {
     title: "",
     ownerId: "",
     idempotencyKey: "",
+    externalId: "",
   };
 }
 
@@ -323,6 +344,9 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(66).string(message.idempotencyKey);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(74).string(message.externalId);
     }
     return writer;
   },
@@ -404,6 +428,14 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -429,6 +461,7 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
     message.title = object.title ?? "";
     message.ownerId = object.ownerId ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -489,7 +522,7 @@ export const GetContactRequest: MessageFns<GetContactRequest> = {
 };
 
 function createBaseListContactsRequest(): ListContactsRequest {
-  return { page: undefined, accountId: "", ownerId: "", email: "" };
+  return { page: undefined, accountId: "", ownerId: "", email: "", externalId: "" };
 }
 
 export const ListContactsRequest: MessageFns<ListContactsRequest> = {
@@ -505,6 +538,9 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
     }
     if (message.email !== "") {
       writer.uint32(34).string(message.email);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(42).string(message.externalId);
     }
     return writer;
   },
@@ -554,6 +590,14 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
             message.email = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -577,6 +621,7 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
     message.accountId = object.accountId ?? "";
     message.ownerId = object.ownerId ?? "";
     message.email = object.email ?? "";
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -659,6 +704,7 @@ function createBaseUpdateContactRequest(): UpdateContactRequest {
     phone: undefined,
     title: undefined,
     ownerId: undefined,
+    externalId: undefined,
   };
 }
 
@@ -690,6 +736,9 @@ export const UpdateContactRequest: MessageFns<UpdateContactRequest> = {
     }
     if (message.ownerId !== undefined) {
       writer.uint32(74).string(message.ownerId);
+    }
+    if (message.externalId !== undefined) {
+      writer.uint32(82).string(message.externalId);
     }
     return writer;
   },
@@ -779,6 +828,14 @@ export const UpdateContactRequest: MessageFns<UpdateContactRequest> = {
             message.ownerId = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -805,6 +862,7 @@ export const UpdateContactRequest: MessageFns<UpdateContactRequest> = {
     message.phone = object.phone ?? undefined;
     message.title = object.title ?? undefined;
     message.ownerId = object.ownerId ?? undefined;
+    message.externalId = object.externalId ?? undefined;
     return message;
   },
 };

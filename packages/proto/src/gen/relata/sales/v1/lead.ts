@@ -154,7 +154,11 @@ export interface Lead {
    * When Marketing's lead scoring computed the score the lead holds; empty when it never has.
    * A score computed earlier than this one never replaces it.
    */
-  scoredAt?: string | undefined;
+  scoredAt?:
+    | string
+    | undefined;
+  /** The partner's own key of the record (e.g. the id in the system it was imported from). */
+  externalId: string;
 }
 
 export interface CreateLeadRequest {
@@ -169,6 +173,7 @@ export interface CreateLeadRequest {
   /** Empty: assigned by the tenant's round robin when it has one, otherwise to the caller. */
   ownerId: string;
   idempotencyKey: string;
+  externalId: string;
 }
 
 export interface GetLeadRequest {
@@ -182,6 +187,7 @@ export interface ListLeadsRequest {
   source: LeadSource;
   company: string;
   campaignId: string;
+  externalId: string;
 }
 
 export interface ListLeadsResponse {
@@ -200,6 +206,7 @@ export interface UpdateLeadRequest {
   title?: string | undefined;
   industry?: string | undefined;
   score?: number | undefined;
+  externalId?: string | undefined;
 }
 
 export interface QualifyLeadRequest {
@@ -375,6 +382,7 @@ function createBaseLead(): Lead {
     updatedAt: undefined,
     campaignId: "",
     scoredAt: undefined,
+    externalId: "",
   };
 }
 
@@ -439,6 +447,9 @@ export const Lead: MessageFns<Lead> = {
     }
     if (message.scoredAt !== undefined) {
       Timestamp.encode(toTimestamp(message.scoredAt), writer.uint32(162).fork()).join();
+    }
+    if (message.externalId !== "") {
+      writer.uint32(170).string(message.externalId);
     }
     return writer;
   },
@@ -616,6 +627,14 @@ export const Lead: MessageFns<Lead> = {
             message.scoredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -655,6 +674,7 @@ export const Lead: MessageFns<Lead> = {
     message.updatedAt = object.updatedAt ?? undefined;
     message.campaignId = object.campaignId ?? "";
     message.scoredAt = object.scoredAt ?? undefined;
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -671,6 +691,7 @@ function createBaseCreateLeadRequest(): CreateLeadRequest {
     source: LeadSource.LEAD_SOURCE_UNSPECIFIED,
     ownerId: "",
     idempotencyKey: "",
+    externalId: "",
   };
 }
 
@@ -705,6 +726,9 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(82).string(message.idempotencyKey);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(90).string(message.externalId);
     }
     return writer;
   },
@@ -802,6 +826,14 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -829,6 +861,7 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     message.source = object.source ?? LeadSource.LEAD_SOURCE_UNSPECIFIED;
     message.ownerId = object.ownerId ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -896,6 +929,7 @@ function createBaseListLeadsRequest(): ListLeadsRequest {
     source: LeadSource.LEAD_SOURCE_UNSPECIFIED,
     company: "",
     campaignId: "",
+    externalId: "",
   };
 }
 
@@ -918,6 +952,9 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
     }
     if (message.campaignId !== "") {
       writer.uint32(50).string(message.campaignId);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(58).string(message.externalId);
     }
     return writer;
   },
@@ -983,6 +1020,14 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
             message.campaignId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1008,6 +1053,7 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
     message.source = object.source ?? LeadSource.LEAD_SOURCE_UNSPECIFIED;
     message.company = object.company ?? "";
     message.campaignId = object.campaignId ?? "";
+    message.externalId = object.externalId ?? "";
     return message;
   },
 };
@@ -1091,6 +1137,7 @@ function createBaseUpdateLeadRequest(): UpdateLeadRequest {
     title: undefined,
     industry: undefined,
     score: undefined,
+    externalId: undefined,
   };
 }
 
@@ -1125,6 +1172,9 @@ export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
     }
     if (message.score !== undefined) {
       writer.uint32(80).int32(message.score);
+    }
+    if (message.externalId !== undefined) {
+      writer.uint32(90).string(message.externalId);
     }
     return writer;
   },
@@ -1222,6 +1272,14 @@ export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
             message.score = reader.int32();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1249,6 +1307,7 @@ export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
     message.title = object.title ?? undefined;
     message.industry = object.industry ?? undefined;
     message.score = object.score ?? undefined;
+    message.externalId = object.externalId ?? undefined;
     return message;
   },
 };
