@@ -1,6 +1,6 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
-import { ensureIndexes, env, openChannel, promiseClient, promiseClients, runService, startOutboxRelay, type RunningService } from "@relata/platform";
+import { ensureIndexes, env, openChannel, promiseClients, runService, startOutboxRelay, type RunningService } from "@relata/platform";
 import { salesServices } from "@relata/sales/client";
 import { z } from "zod";
 import { INTEGRATIONS_STREAM, WORK_STREAM } from "./events/stream";
@@ -10,7 +10,6 @@ import { createModels, outboxModels } from "./store/models";
 import { exportService } from "./rpc/exports";
 import { exportJobRepository } from "./store/exports";
 import { startExportWorker } from "./workflows/export-worker";
-import { BulkServiceService } from "@relata/proto/sales/v1/bulk";
 
 /** Variables Integrations reads beyond the platform's common ones. */
 export const integrationsEnv = {
@@ -49,10 +48,9 @@ export function startIntegrations(): Promise<IntegrationsService> {
       const files = await FileStore.open(bus);
       const deps: IntegrationsDeps = { bus, db, logger, models, publish, sales, files };
       const exportJobs = exportJobRepository(models.exportJobs, publish);
-      const bulk = promiseClient(BulkServiceService, salesChannel, { defaultTimeoutMs: 30_000 });
       const exportWorker = await startExportWorker(
         bus,
-        { jobs: exportJobs, files, sales: bulk, logger: logger.child({ worker: "exports" }) },
+        { jobs: exportJobs, files, sales: sales.bulk, logger: logger.child({ worker: "exports" }) },
         { workingIntervalMs: config.EXPORT_WORKING_INTERVAL_MS, ackWaitMs: config.EXPORT_ACK_WAIT_MS },
       );
       return {

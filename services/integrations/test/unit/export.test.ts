@@ -18,6 +18,7 @@ const contact = (over: Partial<Contact> = {}): Contact => ({
   phone: "",
   title: "",
   ownerId: "user-1",
+  externalId: "",
   version: "3",
   createdAt: "2026-11-30T10:00:00.000Z",
   updatedAt: "2026-11-30T11:00:00.000Z",
@@ -26,12 +27,12 @@ const contact = (over: Partial<Contact> = {}): Contact => ({
 
 describe("an exported record as a CSV row", () => {
   it("has the resource's API fields as columns, id first, version and times last", () => {
-    expect(exportColumns("contacts")).toEqual(["id", "accountId", "firstName", "lastName", "email", "phone", "title", "ownerId", "version", "createdAt", "updatedAt"]);
+    expect(exportColumns("contacts")).toEqual(["id", "accountId", "firstName", "lastName", "email", "phone", "title", "ownerId", "externalId", "version", "createdAt", "updatedAt"]);
     expect(exportColumns("contacts")).not.toContain("tenantId");
   });
 
   it("writes the API's JSON of the record: empty strings empty, version a number", () => {
-    expect(csvRecord(exportCells("contacts", contact()))).toBe("c-1,,Ada,Lovelace,ada@example.com,,,user-1,3,2026-11-30T10:00:00.000Z,2026-11-30T11:00:00.000Z\r\n");
+    expect(csvRecord(exportCells("contacts", contact()))).toBe("c-1,,Ada,Lovelace,ada@example.com,,,user-1,,3,2026-11-30T10:00:00.000Z,2026-11-30T11:00:00.000Z\r\n");
   });
 
   it("neutralises cells a spreadsheet would run as formulas", () => {
