@@ -78,7 +78,7 @@ it("refuses the download of a job that is not completed, naming its state; the j
 it("exports exactly the tenant's live records the filters select, with the header and neutralised values", async () => {
   const create = (tenantId: string, ownerId: string, lastName: string, extra: Record<string, string> = {}) =>
     salesApi.contacts.createContact(
-      { accountId: "", firstName: "", lastName, email: "", phone: "", title: "", ownerId, idempotencyKey: randomUUID(), ...extra },
+      { accountId: "", firstName: "", lastName, email: "", phone: "", title: "", ownerId, externalId: "", idempotencyKey: randomUUID(), ...extra },
       as(tenantId),
     );
   const formula = await create(acme, "owner-x", '=HYPERLINK("http://evil.example","x")');
