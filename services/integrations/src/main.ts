@@ -21,6 +21,8 @@ export const integrationsEnv = {
   EXPORT_WORKING_INTERVAL_MS: env.durationMs(15_000),
   /** How long after its last report a running export job is presumed dead and delivered again. */
   EXPORT_ACK_WAIT_MS: env.durationMs(60_000),
+  /** Rows between two writes of an export job's progress counters. */
+  EXPORT_PROGRESS_EVERY_ROWS: z.coerce.number().int().min(1).default(5_000),
 };
 
 export type IntegrationsService = RunningService<typeof integrationsEnv>;
@@ -50,7 +52,7 @@ export function startIntegrations(): Promise<IntegrationsService> {
       const exportJobs = exportJobRepository(models.exportJobs, publish);
       const exportWorker = await startExportWorker(
         bus,
-        { jobs: exportJobs, files, sales: sales.bulk, logger: logger.child({ worker: "exports" }) },
+        { jobs: exportJobs, files, sales: sales.bulk, logger: logger.child({ worker: "exports" }), progressEveryRows: config.EXPORT_PROGRESS_EVERY_ROWS },
         { workingIntervalMs: config.EXPORT_WORKING_INTERVAL_MS, ackWaitMs: config.EXPORT_ACK_WAIT_MS },
       );
       return {

@@ -20,10 +20,11 @@ export function startSales(port: number): Promise<WorkloadProcess> {
   return startWorkloadProcess("sales", { port, infra: { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl }, env: { SHUTDOWN_GRACE_MS: "3000" } });
 }
 
-/** Integrations reading Sales at `salesAddress` (which need not be up yet). */
-export function startIntegrations(port: number, salesAddress: string, env: Record<string, string> = {}): Promise<WorkloadProcess> {
+/** Integrations reading Sales at `salesAddress` (which need not be up yet); a fresh database unless `database` names one. */
+export function startIntegrations(port: number, salesAddress: string, env: Record<string, string> = {}, database?: string): Promise<WorkloadProcess> {
   return startWorkloadProcess("integrations", {
     port,
+    ...(database ? { database } : {}),
     addresses: { sales: salesAddress },
     infra: { mongoBaseUri: localStack.ferretdbUri, natsUrl: localStack.natsUrl },
     env: { SHUTDOWN_GRACE_MS: "3000", ...env },
