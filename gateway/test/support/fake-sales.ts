@@ -132,6 +132,7 @@ export async function startFakeSales(): Promise<FakeSales> {
         disqualifyReason: "",
         conversion: undefined,
         campaignId: "",
+        externalId: req.externalId,
         version: "1",
         createdAt: now(),
         updatedAt: now(),

@@ -32,14 +32,14 @@ const now = () => new Date().toISOString();
 export async function publishAccount(bus: EventBus, verb: "created" | "updated" | "deleted" | "restored", account: Omit<Partial<Account>, "version"> & { id: string; tenantId: string; version: number }): Promise<void> {
   const subject = `sales.account.${verb}`;
   const m = meta(subject, account.tenantId, account.id);
-  const full: Account = { name: "", parentAccountId: "", industry: "", territory: "", ownerId: "", website: "", createdAt: now(), updatedAt: now(), ...account, version: String(account.version) };
+  const full: Account = { name: "", parentAccountId: "", industry: "", territory: "", ownerId: "", website: "", externalId: "", createdAt: now(), updatedAt: now(), ...account, version: String(account.version) };
   await publish(bus, subject, account.tenantId, AccountChanged.encode({ meta: m, account: full }).finish(), m.id);
 }
 
 export async function publishContact(bus: EventBus, verb: "created" | "updated" | "deleted" | "restored", contact: Omit<Partial<Contact>, "version"> & { id: string; tenantId: string; version: number }): Promise<void> {
   const subject = `sales.contact.${verb}`;
   const m = meta(subject, contact.tenantId, contact.id);
-  const full: Contact = { accountId: "", firstName: "", lastName: "", email: "", phone: "", title: "", ownerId: "", createdAt: now(), updatedAt: now(), ...contact, version: String(contact.version) };
+  const full: Contact = { accountId: "", firstName: "", lastName: "", email: "", phone: "", title: "", ownerId: "", externalId: "", createdAt: now(), updatedAt: now(), ...contact, version: String(contact.version) };
   await publish(bus, subject, contact.tenantId, ContactChanged.encode({ meta: m, contact: full }).finish(), m.id);
 }
 
@@ -48,7 +48,7 @@ export async function publishLead(bus: EventBus, verb: "created" | "updated" | "
   const m = meta(subject, lead.tenantId, lead.id);
   const full: Lead = {
     firstName: "", lastName: "", email: "", phone: "", company: "", title: "", industry: "", source: LeadSource.LEAD_SOURCE_MANUAL,
-    status: LeadStatus.LEAD_STATUS_NEW, ownerId: "", score: 0, disqualifyReason: "", conversion: undefined, createdAt: now(), updatedAt: now(), campaignId: "",
+    status: LeadStatus.LEAD_STATUS_NEW, ownerId: "", score: 0, disqualifyReason: "", conversion: undefined, createdAt: now(), updatedAt: now(), campaignId: "", externalId: "",
     ...lead, version: String(lead.version),
   };
   await publish(bus, subject, lead.tenantId, LeadChanged.encode({ meta: m, lead: full }).finish(), m.id);

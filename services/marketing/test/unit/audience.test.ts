@@ -35,19 +35,19 @@ async function apply(...events: [string, Uint8Array][]): Promise<void> {
 
 const account = (tenantId: string, id: string, version: number, fields: Partial<{ name: string; industry: string; territory: string }> = {}) =>
   AccountChanged.encode({
-    account: { id, tenantId, name: "Acme", parentAccountId: "", industry: "Retail", territory: "North", ownerId: "u1", website: "", version: String(version), ...fields },
+    account: { id, tenantId, name: "Acme", parentAccountId: "", industry: "Retail", territory: "North", ownerId: "u1", website: "", externalId: "", version: String(version), ...fields },
   }).finish();
 
 const contact = (tenantId: string, id: string, accountId: string, version: number, email = `${id}@acme.example`) =>
   ContactChanged.encode({
-    contact: { id, tenantId, accountId, firstName: "Ada", lastName: id, email, phone: "", title: "CTO", ownerId: "u1", version: String(version), createdAt: "2026-01-10T00:00:00Z", updatedAt: "2026-01-10T00:00:00Z" },
+    contact: { id, tenantId, accountId, firstName: "Ada", lastName: id, email, phone: "", title: "CTO", ownerId: "u1", externalId: "", version: String(version), createdAt: "2026-01-10T00:00:00Z", updatedAt: "2026-01-10T00:00:00Z" },
   }).finish();
 
 function leadOf(tenantId: string, id: string, version: number, fields: Partial<Lead> = {}): Lead {
   return {
     id, tenantId, firstName: "Lin", lastName: id, email: "", phone: "+44 20 0000", company: "Beta Ltd", title: "Buyer", industry: "Energy",
     source: LeadSource.LEAD_SOURCE_MANUAL, status: LeadStatus.LEAD_STATUS_NEW, ownerId: "u2", score: 0, disqualifyReason: "", conversion: undefined,
-    version: String(version), createdAt: "2026-03-01T00:00:00Z", updatedAt: "2026-03-02T00:00:00Z", campaignId: "", ...fields,
+    version: String(version), createdAt: "2026-03-01T00:00:00Z", updatedAt: "2026-03-02T00:00:00Z", campaignId: "", externalId: "", ...fields,
   };
 }
 const lead = (tenantId: string, id: string, version: number, fields: Partial<Lead> = {}) => LeadChanged.encode({ lead: leadOf(tenantId, id, version, fields) }).finish();

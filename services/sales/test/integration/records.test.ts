@@ -251,7 +251,7 @@ describe("accounts, contacts and activities", () => {
     expect(
       await failureOf(clients.accounts.createAccount(CreateAccountRequest.fromPartial({ name: "Theirs", parentAccountId: parent.id }), globex())),
     ).toMatchObject({ code: status.INVALID_ARGUMENT, field: "parent_account_id" });
-    const children = await clients.accounts.listAccounts({ parentAccountId: parent.id, industry: "", territory: "", ownerId: "" }, acme());
+    const children = await clients.accounts.listAccounts({ parentAccountId: parent.id, industry: "", territory: "", ownerId: "", externalId: "" }, acme());
     expect(children.accounts.map((a) => a.id)).toEqual([child.id]);
     const renamed = await clients.accounts.updateAccount(UpdateAccountRequest.fromPartial({ id: parent.id, expectedVersion: "1", name: `Parent ${run} Inc` }), acme());
     expect(renamed).toMatchObject({ name: `Parent ${run} Inc`, version: "2", industry: "aerospace" });
@@ -268,7 +268,7 @@ describe("accounts, contacts and activities", () => {
     expect(
       await failureOf(clients.contacts.createContact(CreateContactRequest.fromPartial({ accountId: account.id, lastName: "X" }), globex())),
     ).toMatchObject({ code: status.INVALID_ARGUMENT, field: "account_id" });
-    const listed = await clients.contacts.listContacts({ accountId: account.id, ownerId: "", email: "" }, acme());
+    const listed = await clients.contacts.listContacts({ accountId: account.id, ownerId: "", email: "", externalId: "" }, acme());
     expect(listed.contacts.map((c) => c.id)).toEqual([contact.id]);
   });
 

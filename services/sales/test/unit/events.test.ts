@@ -26,6 +26,7 @@ const lead: LeadRecord = {
   industry: "",
   source: "manual",
   status: "converted",
+  externalId: "",
   ownerId: "rep-1",
   score: 0,
   campaignId: "",
@@ -113,6 +114,7 @@ describe("timeline entries", () => {
       territory: "",
       ownerId: "",
       website: "",
+      externalId: "",
     };
     const e = accountEvent("created", account, actor);
     expect(timelineEntryFor(e.subject, timelineFacts(e.subject, e.data))).toMatchObject({ accountId: "acc-9", summary: 'Account "Initech" created' });
@@ -134,6 +136,7 @@ describe("timeline entries", () => {
       phone: "",
       title: "",
       ownerId: "",
+      externalId: "",
       deletedAt: at,
     };
     const deleted = contactEvent("deleted", contact, actor);

@@ -36,6 +36,7 @@ function lead(overrides: Partial<LeadRecord> = {}): LeadRecord {
     score: 40,
     campaignId: "",
     disqualifyReason: "",
+    externalId: "",
     ...overrides,
   };
 }

@@ -63,6 +63,7 @@ describe("an account description: the compile-time check against the generated m
     territory: f.text(100),
     ownerId: f.owner(),
     website: f.httpUrl(200),
+    externalId: f.text(100),
   };
 
   it("accepts the message's fields and refuses others, other types, unwritable fields and gaps", () => {
