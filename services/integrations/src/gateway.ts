@@ -1,7 +1,7 @@
 import { defineBackend } from "@relata/platform/http";
 import { integrationsServices } from "./client";
-import { importRoutes, WEBHOOK_OPERATIONS, webhookRoutes } from "./http";
-import { BULK_IMPORTERS, INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./resources";
+import { exportRoutes, importRoutes, WEBHOOK_OPERATIONS, webhookRoutes } from "./http";
+import { BULK_EXPORTERS, BULK_IMPORTERS, INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./resources";
 
 /**
  * Integrations as the gateway hosts it: webhooks, import and export jobs, their partner scopes
@@ -10,9 +10,8 @@ import { BULK_IMPORTERS, INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./reso
 export const integrationsBackend = defineBackend({
   name: "integrations",
   services: integrationsServices,
-  routes: (integrations) => [...webhookRoutes(integrations), ...importRoutes(integrations)],
-  // OpenAPI tags, each added with its routes: "Webhooks", "Imports", "Exports".
-  tags: ["Webhooks", "Imports"],
+  routes: (integrations) => [...webhookRoutes(integrations), ...importRoutes(integrations), ...exportRoutes(integrations)],
+  tags: ["Webhooks", "Imports", "Exports"],
   scopes: {
     "webhooks:manage": "manage the tenant's webhooks and read their deliveries",
     "bulk:import": "run import jobs (create and update accounts, contacts and leads in bulk)",
@@ -27,5 +26,7 @@ export const integrationsBackend = defineBackend({
     [WEBHOOK_OPERATIONS.ping]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "send a test ping to a webhook's endpoint" },
     "imports.read": { roles: BULK_IMPORTERS, scopes: ["bulk:import"], description: "read import jobs, their progress and their failed rows" },
     "imports.write": { roles: BULK_IMPORTERS, scopes: ["bulk:import"], description: "create import jobs, upload their CSV, complete and abort them" },
+    "exports.create": { roles: BULK_EXPORTERS, scopes: ["bulk:export"], description: "export accounts, contacts or leads as CSV (every record a list's filters select)" },
+    "exports.read": { roles: BULK_EXPORTERS, scopes: ["bulk:export"], description: "read export jobs and download their files" },
   },
 });

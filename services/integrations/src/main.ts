@@ -17,6 +17,9 @@ import { createModels, outboxModels } from "./store/models";
 import { importJobRepository } from "./store/imports";
 import { importService } from "./rpc/imports";
 import { IMPORT_BATCH_ROWS, IMPORT_DURABLE, ImportRunner } from "./workflows/import-runner";
+import { exportService } from "./rpc/exports";
+import { exportJobRepository } from "./store/exports";
+import { startExportWorker } from "./workflows/export-worker";
 
 /** Variables Integrations reads beyond the platform's common ones. */
 export const integrationsEnv = {
@@ -43,6 +46,12 @@ export const integrationsEnv = {
   IMPORT_ACK_WAIT_MS: env.durationMs(60_000),
   /** Rows per call to Sales and per checkpoint (Sales takes at most 2,000). */
   IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(2000).default(IMPORT_BATCH_ROWS),
+  /** How often a running export job is reported in progress to JetStream. */
+  EXPORT_WORKING_INTERVAL_MS: env.durationMs(15_000),
+  /** How long after its last report a running export job is presumed dead and delivered again. */
+  EXPORT_ACK_WAIT_MS: env.durationMs(60_000),
+  /** Rows between two writes of an export job's progress counters. */
+  EXPORT_PROGRESS_EVERY_ROWS: z.coerce.number().int().min(1).default(5_000),
 };
 
 export type IntegrationsService = RunningService<typeof integrationsEnv>;
@@ -87,15 +96,23 @@ export function startIntegrations(): Promise<IntegrationsService> {
         { durable: config.IMPORT_DURABLE, ackWaitMs: config.IMPORT_ACK_WAIT_MS, batchRows: config.IMPORT_BATCH_ROWS },
       );
       await importRunner.start();
+      const exportJobs = exportJobRepository(models.exportJobs, publish);
+      const exportWorker = await startExportWorker(
+        bus,
+        { jobs: exportJobs, files, sales: sales.bulk, logger: logger.child({ worker: "exports" }), progressEveryRows: config.EXPORT_PROGRESS_EVERY_ROWS },
+        { workingIntervalMs: config.EXPORT_WORKING_INTERVAL_MS, ackWaitMs: config.EXPORT_ACK_WAIT_MS },
+      );
       return {
         services: [
           webhookService(deps, { repos: webhookRepos, policy: webhookPolicy, defaultOverlapSeconds: 24 * 3600 }),
           importService({ bus, logger, models, imports, files }),
+          exportService({ ...deps, exportJobs }),
         ],
         stop: async () => {
           await stopFanout();
           await stopDeliveries();
           await importRunner.stop();
+          await exportWorker.stop();
           await relay.stop();
           salesChannel.close();
         },

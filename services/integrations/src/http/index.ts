@@ -3,3 +3,5 @@ export * from "./routes/webhooks";
 export * from "./schemas/webhooks";
 export * from "./routes/imports";
 export * from "./schemas/imports";
+export * from "./routes/exports";
+export * from "./schemas/exports";
