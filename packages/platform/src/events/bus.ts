@@ -79,6 +79,13 @@ export interface ConsumerSpec<T> {
    */
   prefetch?: number;
   /**
+   * Where a new durable starts: at the stream's first message (default: a consumer that builds
+   * state from history), or at the messages published from its creation on ("new": one that
+   * reacts to what happens, such as webhooks, for which years of history are not news).
+   * An existing durable keeps its position either way.
+   */
+  startFrom?: "first" | "new";
+  /**
    * The stream is another service's, which may not have created it yet: instead of failing,
    * the consumer is made (and starts) once the stream exists.
    */
@@ -241,7 +248,7 @@ export class EventBus {
     const config = {
       durable_name: spec.durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: spec.startFrom === "new" ? DeliverPolicy.New : DeliverPolicy.All,
       filter_subjects: spec.filterSubjects,
       max_deliver: spec.maxDeliver ?? 5,
       ack_wait: nanos(spec.ackWaitMs ?? 30_000),

@@ -126,6 +126,26 @@ describe("JetStream event bus", () => {
     await loop.stop();
   }, 30_000);
 
+  it("starts a new durable at the messages published after it, when asked to", async () => {
+    await bus.publish(subject("fresh"), text.encode('{"n":1}'), { msgId: `fresh-1-${run}` });
+    const seen: number[] = [];
+    const loop = await bus.consume({
+      stream,
+      durable: `fresh-${run}`,
+      filterSubjects: [subject("fresh")],
+      decode: decodeJson,
+      startFrom: "new",
+      handle: async (received) => {
+        seen.push(received.event.n);
+      },
+    });
+    await bus.publish(subject("fresh"), text.encode('{"n":2}'), { msgId: `fresh-2-${run}` });
+    await until(() => loop.stats.consumed, (n) => n >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([2]);
+    await loop.stop();
+  });
+
   it("resumes a durable consumer where it stopped", async () => {
     const durable = `resume-${run}`;
     const got: number[] = [];

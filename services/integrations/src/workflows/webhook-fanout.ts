@@ -64,6 +64,8 @@ export async function startWebhookFanout(bus: EventBus, models: WebhookModels, l
         durable: `${options.durable}-${stream.toLowerCase()}`,
         filterSubjects: streamSubjects(stream),
         awaitStream: true,
+        // A webhook hears what happens after it is made: a first start does not replay history.
+        startFrom: "new",
         decode: (data) => data,
         handle: async ({ subject, event, headers }) => {
           const entry = catalogueEntry(subject);
@@ -76,8 +78,13 @@ export async function startWebhookFanout(bus: EventBus, models: WebhookModels, l
             logger.warn({ subject }, "event without a tenant; no webhook gets it");
             return;
           }
-          const hooks = await models.webhooks.find({ tenantId, status: "active" }, { _id: 1, eventTypes: 1, deletedAt: 1 }).lean<WebhookRecord[]>();
-          const matching = hooks.filter((h) => !h.deletedAt && subscribes(h.eventTypes, subject));
+          const hooks = await models.webhooks.find({ tenantId, status: "active" }, { _id: 1, eventTypes: 1, deletedAt: 1, createdAt: 1 }).lean<WebhookRecord[]>();
+          if (hooks.length === 0) return;
+          const occurredAt = payload().meta?.occurredAt;
+          // Nor what happened before it was made (a replayed or long-delayed event); a minute's
+          // grace for the clocks of two services.
+          const madeBefore = (h: WebhookRecord) => !occurredAt || !h.createdAt || new Date(h.createdAt).getTime() <= new Date(occurredAt).getTime() + 60_000;
+          const matching = hooks.filter((h) => !h.deletedAt && madeBefore(h) && subscribes(h.eventTypes, subject));
           if (matching.length === 0) return;
           const { meta, data } = payload();
           const eventId = meta?.id || headers[EVENT_HEADERS.eventId] || headers["Nats-Msg-Id"];
