@@ -27,8 +27,10 @@ const LOOKUP_CONCURRENCY = 16;
  *
  * One equality query per value, 16 at a time, rather than one `$in`: FerretDB pushes equality
  * filters down to PostgreSQL (served by an index) but evaluates `$in` in Go after reading the
- * tenant's documents. Measured on 100,000 contacts of one tenant, 1,000 emails: `$in` ~7 s,
- * 1,000 equality queries 16 at a time a fraction of a second (services/sales/bench/match-lookup.mjs).
+ * tenant's documents. Measured on 100,000 contacts of one tenant, 1,000 emails: `$in` 6.8-7.6 s,
+ * 1,000 equality queries 16 at a time 1.0-1.4 s, 32 at a time 0.8-1.1 s
+ * (services/sales/bench/match-lookup.mjs). A service on a single FerretDB connection runs them
+ * one after the other, which is still the faster way.
  */
 export async function findByValues<T>(
   model: Model<Stored<T>> | Model<T>,
