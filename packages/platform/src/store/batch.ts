@@ -14,6 +14,9 @@ import { isDuplicateKey, updateVersioned, type Change, type Decide, type EventsO
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any>;
 
+/** How many single-document updates a batch update runs at once. */
+const UPDATE_CONCURRENCY = 8;
+
 /** How many equality queries a batch lookup runs at once. */
 const LOOKUP_CONCURRENCY = 16;
 
@@ -24,8 +27,10 @@ const LOOKUP_CONCURRENCY = 16;
  *
  * One equality query per value, 16 at a time, rather than one `$in`: FerretDB pushes equality
  * filters down to PostgreSQL (served by an index) but evaluates `$in` in Go after reading the
- * tenant's documents. Measured on 100,000 contacts of one tenant, 1,000 emails: `$in` ~7 s,
- * 1,000 equality queries 16 at a time a fraction of a second (services/sales/bench/match-lookup.mjs).
+ * tenant's documents. Measured on 100,000 contacts of one tenant, 1,000 emails: `$in` 6.8-7.6 s,
+ * 1,000 equality queries 16 at a time 1.0-1.4 s, 32 at a time 0.8-1.1 s
+ * (services/sales/bench/match-lookup.mjs). A service on a single FerretDB connection runs them
+ * one after the other, which is still the faster way.
  */
 export async function findByValues<T>(
   model: Model<Stored<T>> | Model<T>,
@@ -114,11 +119,9 @@ export interface BatchChange<T> {
 export type BatchUpdateResult<T> = { ok: true; record: T; changed: boolean } | { ok: false; error: unknown };
 
 /**
- * Updates many records in one unordered bulk write, each conditional on the version its caller
- * read (+1, with its events in the same single-document update, as updateVersioned). When
- * another writer got to some of them first, every change of the batch is decided again on a
- * fresh read through updateVersioned: a change already written then decides nothing, so none is
- * written twice. Results are in the order of `changes`; a decide that throws fails its item only.
+ * Updates many records already read, each conditional on the version its caller read (+1, with
+ * its events in the same single-document update, as updateVersioned), a few at a time. One that
+ * another writer got to first is decided again on a fresh read through updateVersioned. Results are in the order of `changes`; a decide that throws fails its item only.
  */
 export async function updateManyVersioned<T extends VersionedRecord>(
   model: Model<Stored<T>>,
@@ -147,21 +150,26 @@ export async function updateManyVersioned<T extends VersionedRecord>(
     ops.push({ index, op: { updateOne: { filter: { _id: current._id, tenantId, version: current.version, ...spec.guard }, update } } });
   }
   if (ops.length === 0) return results;
-  const written = await m.collection.bulkWrite(ops.map((o) => o.op) as never[], { ordered: false });
-  if (written.matchedCount < ops.length) {
-    // Which ones lost the race the result does not say: decide them all again on fresh reads.
-    await Promise.all(
-      ops.map(async ({ index }) => {
-        const { current, decide } = spec.changes[index]!;
-        try {
-          const record = await updateVersioned<T>(model, { what: spec.what, id: current._id, actor: spec.actor, expectedVersion: 0, decide, guard: spec.guard }, publish);
-          results[index] = { ok: true, record, changed: true };
-        } catch (error) {
-          results[index] = { ok: false, error };
-        }
-      }),
-    );
-  }
+  // Single-document conditional updates, a few at a time: each one's outcome is known, and a
+  // change another writer got to first is decided again on a fresh read (updateVersioned).
+  // (A multi-statement bulkWrite of updates stalled FerretDB on the local stack.)
+  let next = 0;
+  const worker = async () => {
+    while (next < ops.length) {
+      const { index, op } = ops[next++]!;
+      const { filter, update } = (op as { updateOne: { filter: object; update: object } }).updateOne;
+      const { current, decide } = spec.changes[index]!;
+      try {
+        const written = await m.updateOne(filter, update);
+        if (written.modifiedCount === 1) continue;
+        const record = await updateVersioned<T>(model, { what: spec.what, id: current._id, actor: spec.actor, expectedVersion: 0, decide, guard: spec.guard }, publish);
+        results[index] = { ok: true, record, changed: true };
+      } catch (error) {
+        results[index] = { ok: false, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(UPDATE_CONCURRENCY, ops.length) }, worker));
   publish(model, ops.map(({ index }) => spec.changes[index]!.current._id));
   return results;
 }

@@ -32,7 +32,7 @@ import {
   type SalesProcess,
 } from "./support";
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const run = runId();
 const database = `relata_sales_bulk_it_${run}`;
@@ -64,8 +64,8 @@ const outcomes = (results: BulkRowResult[]) => results.map((r) => [Number(r.line
 
 beforeAll(async () => {
   bus = await connectBus("sales-it-bulk");
-  service = await startSalesProcess({ grpcPort: port, database });
-  clients = salesClientsAt(service.address, 60_000);
+  service = await startSalesProcess({ grpcPort: port, database, env: { LOG_LEVEL: process.env.BULK_LOG_LEVEL ?? "info" }, echo: Boolean(process.env.BULK_LOG_LEVEL) });
+  clients = salesClientsAt(service.address, 120_000);
 });
 
 afterAll(async () => {
@@ -114,7 +114,7 @@ describe("an insert batch", () => {
     expect(outcomes(first.results)).toEqual([
       [2, CREATED, `${job}-2`, []],
       [3, FAILED, "", ["lastName: is required", "email: must be an email address"]],
-      [4, FAILED, "", ["phone: must be a phone number with 3 to 20 digits"]],
+      [4, FAILED, "", ["phone: must be a phone number"]],
       [5, CREATED, `${job}-5`, []],
     ]);
     const again = await clients.bulk.writeContacts(batch, as(tenantA));
@@ -283,5 +283,29 @@ describe("an export", () => {
     const expected = Array.from({ length: 1050 }, (_, i) => `${job}-${i + 1}`).filter((id) => id !== `${job}-7`);
     expect(ids.sort()).toEqual(expected.sort());
     expect(chunks.every((c) => c.contacts.every((x) => x.tenantId === tenantA && x.ownerId === owner))).toBe(true);
+  });
+});
+
+describe("a batch of 1,000 contacts", () => {
+  // Throughput is measured, not asserted (a shared machine): the figures go to the log.
+  // Updates are FerretDB's slow step: one conditional single-document update per matched record.
+  const UPSERTED = 1000;
+  it("inserts 1,000 rows, then upserts some of them by email (each changed), in one call each", async () => {
+    const job = `thr-${run}`;
+    const rows = (title: string) =>
+      Array.from({ length: 1000 }, (_, i) => row(job, i + 1, { firstName: "Bulk", lastName: `Row ${i + 1}`, email: `row${i + 1}-${run}@example.com`, title }));
+    const timed = async (label: string, request: WriteContactsRequest) => {
+      const started = process.hrtime.bigint();
+      const response = await clients.bulk.writeContacts(request, as(tenantB));
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const n = request.rows.length;
+      process.stdout.write(`[bulk] WriteContacts ${label} of ${n} rows: ${ms.toFixed(0)} ms (${Math.round(n / (ms / 1000))} rows/s)\n`);
+      return response;
+    };
+    const inserted = await timed("insert", WriteContactsRequest.fromPartial({ options: insert, rows: rows("Engineer") }));
+    expect(inserted.results.filter((r) => r.outcome === CREATED)).toHaveLength(1000);
+    const upserted = await timed("upsert by email", WriteContactsRequest.fromPartial({ options: upsertByEmail, rows: rows("Manager").slice(0, UPSERTED) }));
+    expect(upserted.results.filter((r) => r.outcome === UPDATED)).toHaveLength(UPSERTED);
+    expect(await clients.contacts.getContact({ id: `${job}-50` }, as(tenantB))).toMatchObject({ title: "Manager", version: "2" });
   });
 });
