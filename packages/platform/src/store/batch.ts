@@ -29,7 +29,7 @@ const LOOKUP_CONCURRENCY = 16;
  * filters down to PostgreSQL (served by an index) but evaluates `$in` in Go after reading the
  * tenant's documents. Measured on 100,000 contacts of one tenant, 1,000 emails: `$in` 6.8-7.6 s,
  * 1,000 equality queries 16 at a time 1.0-1.4 s, 32 at a time 0.8-1.1 s
- * (services/sales/bench/match-lookup.mjs). A service on a single FerretDB connection runs them
+ * (the Sales service's bulk lookup benchmark). A service on a single FerretDB connection runs them
  * one after the other, which is still the faster way.
  */
 export async function findByValues<T>(
