@@ -109,9 +109,9 @@ chart-check: install ## helm lint, render and validate the chart offline, and th
 	@deploy/chart-check.sh
 	npx jest --selectProjects charts
 
-bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB, then SLA firing accuracy, segment previews over 100,000 people and Reporting over 1,000,000 opportunities (not part of test)
+bench: build ## k6 through the gateway, straight at gRPC and straight at FerretDB, then SLA firing accuracy, segment previews over 100,000 people Reporting over 1,000,000 opportunities, an import and an export of 1,000,000 contacts (not part of test)
 	@rm -f .run/bench-owned; trap '$(STACK) down --owned-by .run/bench-owned' EXIT; \
-	RATE_LIMIT_PER_MINUTE=0 $(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh && e2e/load/sla-bench.sh && e2e/load/marketing-bench.sh && e2e/load/reporting-bench.sh
+	RATE_LIMIT_PER_MINUTE=0 $(STACK) up --owned-by .run/bench-owned infra apps; e2e/load/bench.sh && e2e/load/sla-bench.sh && e2e/load/marketing-bench.sh && e2e/load/reporting-bench.sh && e2e/load/import-bench.sh
 
 knowledge-reindex: build ## rebuild the Knowledge-Base's search index from its events (a new index, then the alias moved to it)
 	@set -a; source <($(STACK) env knowledge); set +a; node services/knowledge/dist/reindex.js
