@@ -1,9 +1,8 @@
 import type { Model } from "mongoose";
 import type { Actor } from "../actor";
-import { enqueue } from "../events/outbox";
 import { WITHOUT_OUTBOX } from "./queries";
 import type { BaseRecord, Stored, VersionedRecord } from "./records";
-import { isDuplicateKey, updateVersioned, type Change, type Decide, type EventsOf, type PublishAfterWrite } from "./write";
+import { changeUpdate, isDuplicateKey, updateVersioned, type Change, type Decide, type EventsOf, type PublishAfterWrite } from "./write";
 
 /**
  * Batch writes for bulk imports: many records in one round trip, each document carrying its
@@ -174,28 +173,3 @@ export async function updateManyVersioned<T extends VersionedRecord>(
   return results;
 }
 
-/** The record after `change` and the single-document update that writes it (as updateVersioned builds it). */
-function changeUpdate<T extends VersionedRecord>(current: T, change: Change<T>, now: Date, actor: Actor) {
-  const $set: Record<string, unknown> = {};
-  const $unset: Record<string, 1> = {};
-  const next = { ...current } as unknown as Record<string, unknown>;
-  if (!change.internal) {
-    $set.version = next.version = current.version + 1;
-    $set.updatedAt = next.updatedAt = now;
-  }
-  for (const [field, value] of Object.entries(change.set)) {
-    if (value === undefined) continue;
-    if (value === null) {
-      $unset[field] = 1;
-      delete next[field];
-    } else {
-      $set[field] = value;
-      next[field] = value;
-    }
-  }
-  const events = change.events(next as unknown as T, actor);
-  const update: Record<string, unknown> = events.length ? enqueue(...events) : {};
-  if (Object.keys($set).length) update.$set = $set;
-  if (Object.keys($unset).length) update.$unset = $unset;
-  return { next: next as unknown as T, update };
-}

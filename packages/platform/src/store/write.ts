@@ -159,6 +159,35 @@ export interface UpdateSpec<T extends VersionedRecord> {
 }
 
 /**
+ * The record after `change` and the single-document update that writes it: the new version and
+ * time (unless the change is internal), the fields set or unset, the events in the outbox.
+ */
+export function changeUpdate<T extends VersionedRecord>(current: T, change: Change<T>, now: Date, actor: Actor) {
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, 1> = {};
+  const next = { ...current } as unknown as Record<string, unknown>;
+  if (!change.internal) {
+    $set.version = next.version = current.version + 1;
+    $set.updatedAt = next.updatedAt = now;
+  }
+  for (const [field, value] of Object.entries(change.set)) {
+    if (value === undefined) continue;
+    if (value === null) {
+      $unset[field] = 1;
+      delete next[field];
+    } else {
+      $set[field] = value;
+      next[field] = value;
+    }
+  }
+  const events = change.events(next as unknown as T, actor);
+  const update: Record<string, unknown> = events.length ? enqueue(...events) : {};
+  if (Object.keys($set).length) update.$set = $set;
+  if (Object.keys($unset).length) update.$unset = $unset;
+  return { next: next as unknown as T, update, events };
+}
+
+/**
  * The one optimistic-concurrency loop: read, decide, write conditional on the version read
  * (+1), with the change's events in the same single-document update. When another writer got
  * there first the caller's expected version is now stale (VersionConflict); without one, the
@@ -176,32 +205,11 @@ export async function updateVersioned<T extends VersionedRecord>(model: Model<St
     if (spec.expectedVersion > 0 && current.version !== spec.expectedVersion) throw new VersionConflict(spec.what, spec.id);
     const change = await spec.decide(current);
     if (!change) return current;
-    const $set: Record<string, unknown> = {};
-    const $unset: Record<string, 1> = {};
-    const next = { ...current } as unknown as Record<string, unknown>;
-    if (!change.internal) {
-      const now = spec.now?.() ?? new Date();
-      $set.version = next.version = current.version + 1;
-      $set.updatedAt = next.updatedAt = now;
-    }
-    for (const [field, value] of Object.entries(change.set)) {
-      if (value === undefined) continue;
-      if (value === null) {
-        $unset[field] = 1;
-        delete next[field];
-      } else {
-        $set[field] = value;
-        next[field] = value;
-      }
-    }
-    const events = change.events(next as T, spec.actor);
-    const update: Record<string, unknown> = events.length ? enqueue(...events) : {};
-    if (Object.keys($set).length) update.$set = $set;
-    if (Object.keys($unset).length) update.$unset = $unset;
+    const { next, update, events } = changeUpdate(current, change, spec.now?.() ?? new Date(), spec.actor);
     const result = await m.updateOne({ _id: spec.id, tenantId, version: current.version, ...spec.guard }, update);
     if (result.modifiedCount === 1) {
       if (events.length) publish(model, spec.id);
-      return next as T;
+      return next;
     }
   }
   throw new StateConflict(`the ${spec.what} ${spec.id} is changing too often to update; retry`);
