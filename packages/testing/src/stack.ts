@@ -170,8 +170,7 @@ const STACK_SCRIPT = path.resolve(__dirname, "../../../deploy/stack.sh");
  * Runs `deploy/stack.sh <command> <component>` with this process's environment, so it acts on the
  * stack the test runs against (its RELATA_STATE and ports: under `make test`, the test stack).
  */
-async function stackCommand(command: "up" | "down" | "crash", component: string): Promise<void> {
-  const known = [...STACK_COMPONENTS, ...readWorkloads().map((w) => w.name)];
+async function stackCommand(command: "up" | "down" | "crash", component: string, known: readonly string[] = STACK_COMPONENTS): Promise<void> {
   if (!known.includes(component)) throw new Error(`"${component}" is not a stack component (${known.join(", ")})`);
   await new Promise<void>((resolve, reject) => {
     execFile("bash", [STACK_SCRIPT, command, component], { env: process.env, maxBuffer: 4 * 1024 * 1024 }, (err, _stdout, stderr) => {
@@ -200,8 +199,9 @@ export function startComponent(component: StackComponent): Promise<void> {
  * again, resolving once it is ready: for tests that nothing is lost when a process dies midway.
  */
 export async function crashAndRestartWorkload(workload: string): Promise<void> {
-  await stackCommand("crash", workload);
-  await stackCommand("up", workload);
+  const workloads = readWorkloads().map((w) => w.name);
+  await stackCommand("crash", workload, workloads);
+  await stackCommand("up", workload, workloads);
 }
 
 /** Runs `use` while the component is stopped, and starts it again (ready) whatever `use` does. */
