@@ -62,6 +62,7 @@ export async function startServiceProcess(options: {
   addresses?: Record<string, string>;
 }): Promise<ServiceProcess> {
   const database = options.database ?? `relata_service_test_${runId()}`;
+  if (!options.database) await salesCopyFromNow(database);
   const child = await startWorkloadProcess("service", {
     port: options.port,
     database,
@@ -71,6 +72,24 @@ export async function startServiceProcess(options: {
     echo: options.echo,
   });
   return Object.assign(child, { database: child.database! });
+}
+
+/**
+ * A fresh database's copy of Sales starts at what Sales publishes from now on: the shared SALES
+ * stream holds every other test's accounts and contacts (bulk imports among them), which a
+ * copy starting at the stream's first message would first work through. A durable that exists
+ * keeps its position, so the process takes this one as it is.
+ */
+async function salesCopyFromNow(database: string): Promise<void> {
+  const bus = await kit.connectBus("service-test-sales-copy");
+  try {
+    await kit.createDurableFromNow(bus, { name: "SALES", subjects: ["sales.>"] }, durablesOf(database).SALES_REFS_DURABLE!, ["sales.account.>", "sales.contact.>"]);
+  } catch (err) {
+    // Replicas started again on the same database: their durable is there, with its position.
+    if (!/already (exists|in use)/i.test(String(err))) throw err;
+  } finally {
+    await bus.close();
+  }
 }
 
 export interface Replicas {
@@ -85,6 +104,7 @@ export interface Replicas {
  */
 export async function startReplicas(offsets: number[], database: string, env: Record<string, string>): Promise<Replicas> {
   const processes: WorkloadProcess[] = [];
+  await salesCopyFromNow(database);
   try {
     for (const offset of offsets) {
       processes.push(await startWorkloadProcess("service", { port: testServerPort(offset), database, env: { SHUTDOWN_GRACE_MS: "3000", ...durablesOf(database), ...env } }));
