@@ -31,6 +31,7 @@ export const webhook = resource<Webhook, CreateWebhookRequest, UpdateWebhookRequ
     eventTypes: f
       .list(f.text(200, { pattern: { regex: EVENT_TYPE_PATTERN, message: 'must be an event type or a pattern ("sales.lead.*", "sales.>")' } }), 50)
       .required()
+      .relatesTo("at least one: an empty list is refused")
       .example(["sales.lead.created", "sales.opportunity.*"])
       .describe('Event types ("sales.lead.created") or patterns: "*" is one word ("sales.lead.*"), a final ">" one or more ("sales.>"). At least one; each must match a type of GET /v1/webhooks/event-types.'),
     status: f.enum(webhookStatus).updateOnly().filter().describe('"active" (new webhooks are) or "disabled"; set "active" to enable it again, "disabled" to pause it.'),

@@ -1,4 +1,5 @@
-import { DateTime, named, pageOf, orNull } from "@relata/platform/http";
+import { DateTime, named, pageOf, orNull, PAGE_CURSOR } from "@relata/platform/http";
+import { relation } from "@relata/platform/resource";
 import type { ExportJob } from "@relata/proto/integrations/v1/export";
 import { z } from "zod";
 import { bulkObject, jobState } from "../../codec/export";
@@ -19,6 +20,7 @@ export const ExportCreateJson = named(
         .meta({
           description: `The list endpoint's query parameters of the object, by their API names, with the same rules (${EXPORT_OBJECTS.map(filterList).join("; ")}). Paging (limit, cursor, sort) is not a filter: every matching record is exported.`,
           example: { ownerId: "user-1" },
+          ...relation("the filters of the chosen object only, each with its list parameter's rules"),
         }),
     })
     .superRefine((body, ctx) => {
@@ -53,7 +55,7 @@ export const ExportJobPage = pageOf("ExportJobPage", ExportJobJson);
 
 export const ExportListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().min(1).max(1024).optional(),
+  cursor: PAGE_CURSOR.optional(),
   state: z.enum(JOB_STATES).optional().meta({ description: "Only the jobs in this state." }),
 });
 

@@ -1,4 +1,5 @@
 import { DateTime, named, orNull, PAGE_CURSOR, PAGE_LIMIT } from "@relata/platform/http";
+import { relation } from "@relata/platform/resource";
 import { ImportMatchKey, type ImportJob } from "@relata/proto/integrations/v1/import";
 import { z } from "zod";
 import { bulkObject, importMatchKey, importOperation, jobState } from "../../codec/import";
@@ -29,7 +30,7 @@ export const CreateImportJobInput = named(
     .strictObject({
       object: ObjectName,
       operation: Operation,
-      matchKey: MatchKey.optional(),
+      matchKey: MatchKey.optional().meta(relation("required for an upsert, refused for an insert; email not for accounts")),
       mapping: z
         .array(ColumnMapping)
         .max(100)
