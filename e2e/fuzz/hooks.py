@@ -51,6 +51,10 @@ def _carries_marker(document: dict[str, Any], schema: Any, path: list[str]) -> b
             return True
         if head.isdigit() and "items" in candidate and _carries_marker(document, candidate["items"], rest):
             return True
+        # A map's entry (a record of named values): its value schema.
+        extra = candidate.get("additionalProperties")
+        if head not in candidate.get("properties", {}) and isinstance(extra, dict) and _carries_marker(document, extra, rest):
+            return True
     return False
 
 

@@ -112,6 +112,10 @@ FUZZ_RESPONSE_CAMPAIGN_ID=$(fixture /v1/campaigns response-campaign '{"name": "F
 fuzz_call POST "/v1/campaigns/$FUZZ_RESPONSE_CAMPAIGN_ID/launch" '{}'
 FUZZ_SCORING_RULE_ID=$(fixture /v1/scoring-rules scoring-rule '{"name": "Fuzzing fixture", "kind": "behaviour", "responseType": "clicked", "points": 5, "halfLifeDays": 30}')
 export FUZZ_RESPONSE_CAMPAIGN_ID FUZZ_SCORING_RULE_ID
+# Integrations': an open import job (its upload, completion and abort act on it; once completed
+# or aborted they answer 409).
+FUZZ_IMPORT_ID=$(fixture /v1/imports import '{"object": "contacts", "operation": "insert"}')
+export FUZZ_IMPORT_ID
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"

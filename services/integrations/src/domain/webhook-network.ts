@@ -104,6 +104,8 @@ export class EndpointRefused extends Error {}
 
 /** How long a resolution may take before the host counts as not resolving. */
 export const RESOLVE_TIMEOUT_MS = 5_000;
+/** At subscribe time the answer must fit in the API request's deadline; a host not resolved by then is checked at every send. */
+export const SUBSCRIBE_RESOLVE_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -136,7 +138,7 @@ export async function checkEndpoint(url: string, policy: EndpointPolicy, mode: "
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) as 4 | 6 }];
   else {
     try {
-      addresses = await withTimeout(policy.resolve(host), RESOLVE_TIMEOUT_MS);
+      addresses = await withTimeout(policy.resolve(host), mode === "subscribe" ? SUBSCRIBE_RESOLVE_TIMEOUT_MS : RESOLVE_TIMEOUT_MS);
     } catch (err) {
       if (mode === "subscribe") return { url: parsed, address: null };
       throw new EndpointRefused(`${host} does not resolve (${err instanceof Error ? err.message : String(err)})`);

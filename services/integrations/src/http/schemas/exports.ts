@@ -15,7 +15,13 @@ export const ExportCreateJson = named(
     .strictObject({
       object: z.enum(EXPORT_OBJECTS).meta({ description: "The records to export." }),
       filters: z
-        .record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean()]).transform(String))
+        .record(
+          z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, "must be a parameter name"),
+          z
+            .union([z.string().max(1024), z.number(), z.boolean()])
+            .transform(String)
+            .meta(relation("a filter of the chosen object, with its list parameter's rules")),
+        )
         .default({})
         .meta({
           description: `The list endpoint's query parameters of the object, by their API names, with the same rules (${EXPORT_OBJECTS.map(filterList).join("; ")}). Paging (limit, cursor, sort) is not a filter: every matching record is exported.`,

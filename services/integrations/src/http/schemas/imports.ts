@@ -20,7 +20,7 @@ const ColumnMapping = named(
   "ImportColumnMapping",
   z.strictObject({
     column: z.string().trim().min(1, "is required").max(200).meta({ description: "A column of the CSV's header." }),
-    field: z.string().trim().min(1, "is required").max(100).meta({ description: "The API field of the object it fills (a field its create takes)." }),
+    field: z.string().trim().min(1, "is required").max(100).meta({ description: "The API field of the object it fills (a field its create takes).", ...relation("a field the chosen object's create takes") }),
   }),
 );
 
