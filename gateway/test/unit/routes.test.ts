@@ -136,7 +136,7 @@ describe("opportunities", () => {
   });
   test("stage change passes If-Match when given; list filters by status word", async () => {
     await request(app).post("/v1/opportunities/opp1/stage").set("Authorization", rep).set("If-Match", '"2"').send({ stageId: "lost", reason: "price" }).expect(200);
-    expect(last().request).toEqual({ id: "opp1", expectedVersion: "2", stageId: "lost", reason: "price" });
+    expect(last().request).toEqual({ id: "opp1", expectedVersion: "2", stageId: "lost", reason: "price", lostToCompetitorId: "" });
     await request(app).post("/v1/opportunities/opp1/stage").set("Authorization", rep).send({ stageId: "won" }).expect(200);
     expect(last().request.expectedVersion).toBe("0");
     await request(app).get("/v1/opportunities?status=open&stageId=prospecting").set("Authorization", rep).expect(200);

@@ -164,6 +164,9 @@ export const opportunity = resource<Opportunity, CreateOpportunityRequest, Updat
     status: f.enum(opportunityStatus).readOnly().filter(),
     closeReason: f.text(200).readOnly(),
     ownerId: f.owner().filter(),
+    competitorIds: f.list(f.ref("sales.competitor"), 20).describe("Competitors met on the deal."),
+    lostToCompetitorId: f.ref("sales.competitor").readOnly().describe("The competitor a lost deal went to (given with the lost stage)."),
+    primaryQuoteId: f.ref("sales.quote").readOnly().describe("The quote whose net total the amount follows; absent while the amount is entered by hand."),
     stageHistory: f.custom<{ proto: StageChange[]; json: z.output<typeof StageChangeJson>[]; record: StageChangeRecord[] }>({
       output: z.array(StageChangeJson),
       toJson: (history) =>

@@ -178,6 +178,9 @@ export function conversionDrafts(lead: LeadRecord, plan: ConversionPlan): Conver
     ownerId: lead.ownerId,
     stageHistory: [openingStageChange(plan.stageId, plan.actorId, plan.claimedAt)],
     leadId: lead._id,
+    competitorIds: [],
+    lostToCompetitorId: "",
+    primaryQuoteId: "",
   };
   return { account, contact, opportunity };
 }

@@ -65,6 +65,10 @@ export function opportunityService({ repos, pipelines, logger }: SalesDeps): Ser
         ownerId: input.ownerId || opportunities.actor.actorId,
         stageHistory: [openingStageChange(stage.id, opportunities.actor.actorId, now)],
         leadId: "",
+        // Competitors are checked to exist in the tenant once Sales keeps competitors.
+        competitorIds: input.competitorIds,
+        lostToCompetitorId: "",
+        primaryQuoteId: "",
       };
     },
     async update(set, current, _opportunities, ctx) {

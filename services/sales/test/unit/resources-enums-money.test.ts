@@ -126,6 +126,9 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
       { fromStageId: "qualification", toStageId: "proposal", changedBy: "", changedAt: "2026-01-05T03:04:05.000Z" },
     ],
     leadId: "",
+    competitorIds: { values: ["cmp-1"] },
+    lostToCompetitorId: "",
+    primaryQuoteId: "",
     version: "4",
     createdAt: "2026-01-02T03:04:05.000Z",
     updatedAt: "2026-01-05T03:04:05.000Z",
@@ -149,6 +152,9 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
       { fromStageId: "qualification", toStageId: "proposal", changedBy: null, changedAt: "2026-01-05T03:04:05.000Z" },
     ],
     leadId: null,
+    competitorIds: ["cmp-1"],
+    lostToCompetitorId: null,
+    primaryQuoteId: null,
     version: 4,
     createdAt: "2026-01-02T03:04:05.000Z",
     updatedAt: "2026-01-05T03:04:05.000Z",
@@ -163,7 +169,7 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
     [
       "no amount, stage history or dates",
       Opportunity.fromPartial({ id: "o2", tenantId: "t1", accountId: "acc-1", name: "D", stageId: "s", version: "1" }),
-      { ...json, id: "o2", name: "D", stageId: "s", probability: 0, amount: null, status: null, ownerId: null, stageHistory: [], version: 1, createdAt: null, updatedAt: null },
+      { ...json, id: "o2", name: "D", stageId: "s", probability: 0, amount: null, status: null, ownerId: null, stageHistory: [], competitorIds: [], version: 1, createdAt: null, updatedAt: null },
     ],
   ])("serves the API's JSON: %s", (_what, m, expected) => {
     expect(toJson(opportunity, m)).toEqual(expected);
@@ -194,6 +200,9 @@ describe("an opportunity: enums, money, dates and read-only fields", () => {
         { fromStageId: "qualification", toStageId: "proposal", changedBy: "", changedAt: new Date("2026-01-05T03:04:05Z") },
       ],
       leadId: "",
+      competitorIds: ["cmp-1"],
+      lostToCompetitorId: "",
+      primaryQuoteId: "",
     };
     const built: Opportunity = toMessage(opportunity, record);
     expect(built).toEqual(message);

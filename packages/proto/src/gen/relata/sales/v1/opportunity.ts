@@ -87,7 +87,17 @@ export interface Opportunity {
   leadId: string;
   version: string;
   createdAt?: string | undefined;
-  updatedAt?: string | undefined;
+  updatedAt?:
+    | string
+    | undefined;
+  /** Competitors met on the deal. */
+  competitorIds?:
+    | CompetitorIds
+    | undefined;
+  /** The competitor a lost deal went to; set with the lost stage, empty otherwise. */
+  lostToCompetitorId: string;
+  /** The quote whose net total the amount follows; empty when the amount is entered by hand. */
+  primaryQuoteId: string;
 }
 
 export interface CreateOpportunityRequest {
@@ -100,6 +110,7 @@ export interface CreateOpportunityRequest {
   expectedCloseDate: string;
   ownerId: string;
   idempotencyKey: string;
+  competitorIds?: CompetitorIds | undefined;
 }
 
 export interface GetOpportunityRequest {
@@ -126,7 +137,16 @@ export interface UpdateOpportunityRequest {
   amount?: Money | undefined;
   expectedCloseDate?: string | undefined;
   ownerId?: string | undefined;
-  contactId?: string | undefined;
+  contactId?:
+    | string
+    | undefined;
+  /** Replaces the linked competitors when present. */
+  competitorIds?: CompetitorIds | undefined;
+}
+
+/** A list of competitor ids in a wrapper, so an update tells "not given" from "empty". */
+export interface CompetitorIds {
+  values: string[];
 }
 
 export interface ChangeStageRequest {
@@ -135,6 +155,8 @@ export interface ChangeStageRequest {
   stageId: string;
   /** Required when the stage is a lost stage. */
   reason: string;
+  /** With a lost stage: the competitor the deal went to (optional). */
+  lostToCompetitorId: string;
 }
 
 export interface DeleteOpportunityRequest {
@@ -259,6 +281,9 @@ function createBaseOpportunity(): Opportunity {
     version: "0",
     createdAt: undefined,
     updatedAt: undefined,
+    competitorIds: undefined,
+    lostToCompetitorId: "",
+    primaryQuoteId: "",
   };
 }
 
@@ -314,6 +339,15 @@ export const Opportunity: MessageFns<Opportunity> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(138).fork()).join();
+    }
+    if (message.competitorIds !== undefined) {
+      CompetitorIds.encode(message.competitorIds, writer.uint32(146).fork()).join();
+    }
+    if (message.lostToCompetitorId !== "") {
+      writer.uint32(154).string(message.lostToCompetitorId);
+    }
+    if (message.primaryQuoteId !== "") {
+      writer.uint32(162).string(message.primaryQuoteId);
     }
     return writer;
   },
@@ -467,6 +501,30 @@ export const Opportunity: MessageFns<Opportunity> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.competitorIds = CompetitorIds.decode(reader, reader.uint32());
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.lostToCompetitorId = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.primaryQuoteId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -503,6 +561,11 @@ export const Opportunity: MessageFns<Opportunity> = {
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.competitorIds = (object.competitorIds !== undefined && object.competitorIds !== null)
+      ? CompetitorIds.fromPartial(object.competitorIds)
+      : undefined;
+    message.lostToCompetitorId = object.lostToCompetitorId ?? "";
+    message.primaryQuoteId = object.primaryQuoteId ?? "";
     return message;
   },
 };
@@ -517,6 +580,7 @@ function createBaseCreateOpportunityRequest(): CreateOpportunityRequest {
     expectedCloseDate: "",
     ownerId: "",
     idempotencyKey: "",
+    competitorIds: undefined,
   };
 }
 
@@ -545,6 +609,9 @@ export const CreateOpportunityRequest: MessageFns<CreateOpportunityRequest> = {
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(66).string(message.idempotencyKey);
+    }
+    if (message.competitorIds !== undefined) {
+      CompetitorIds.encode(message.competitorIds, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -626,6 +693,14 @@ export const CreateOpportunityRequest: MessageFns<CreateOpportunityRequest> = {
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.competitorIds = CompetitorIds.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -653,6 +728,9 @@ export const CreateOpportunityRequest: MessageFns<CreateOpportunityRequest> = {
     message.expectedCloseDate = object.expectedCloseDate ?? "";
     message.ownerId = object.ownerId ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
+    message.competitorIds = (object.competitorIds !== undefined && object.competitorIds !== null)
+      ? CompetitorIds.fromPartial(object.competitorIds)
+      : undefined;
     return message;
   },
 };
@@ -899,6 +977,7 @@ function createBaseUpdateOpportunityRequest(): UpdateOpportunityRequest {
     expectedCloseDate: undefined,
     ownerId: undefined,
     contactId: undefined,
+    competitorIds: undefined,
   };
 }
 
@@ -924,6 +1003,9 @@ export const UpdateOpportunityRequest: MessageFns<UpdateOpportunityRequest> = {
     }
     if (message.contactId !== undefined) {
       writer.uint32(58).string(message.contactId);
+    }
+    if (message.competitorIds !== undefined) {
+      CompetitorIds.encode(message.competitorIds, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -997,6 +1079,14 @@ export const UpdateOpportunityRequest: MessageFns<UpdateOpportunityRequest> = {
             message.contactId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.competitorIds = CompetitorIds.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1023,12 +1113,70 @@ export const UpdateOpportunityRequest: MessageFns<UpdateOpportunityRequest> = {
     message.expectedCloseDate = object.expectedCloseDate ?? undefined;
     message.ownerId = object.ownerId ?? undefined;
     message.contactId = object.contactId ?? undefined;
+    message.competitorIds = (object.competitorIds !== undefined && object.competitorIds !== null)
+      ? CompetitorIds.fromPartial(object.competitorIds)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCompetitorIds(): CompetitorIds {
+  return { values: [] };
+}
+
+export const CompetitorIds: MessageFns<CompetitorIds> = {
+  encode(message: CompetitorIds, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.values) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CompetitorIds {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompetitorIds();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CompetitorIds>, I>>(base?: I): CompetitorIds {
+    return CompetitorIds.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CompetitorIds>, I>>(object: I): CompetitorIds {
+    const message = createBaseCompetitorIds();
+    message.values = object.values?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseChangeStageRequest(): ChangeStageRequest {
-  return { id: "", expectedVersion: "0", stageId: "", reason: "" };
+  return { id: "", expectedVersion: "0", stageId: "", reason: "", lostToCompetitorId: "" };
 }
 
 export const ChangeStageRequest: MessageFns<ChangeStageRequest> = {
@@ -1044,6 +1192,9 @@ export const ChangeStageRequest: MessageFns<ChangeStageRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(34).string(message.reason);
+    }
+    if (message.lostToCompetitorId !== "") {
+      writer.uint32(42).string(message.lostToCompetitorId);
     }
     return writer;
   },
@@ -1093,6 +1244,14 @@ export const ChangeStageRequest: MessageFns<ChangeStageRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lostToCompetitorId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1114,6 +1273,7 @@ export const ChangeStageRequest: MessageFns<ChangeStageRequest> = {
     message.expectedVersion = object.expectedVersion ?? "0";
     message.stageId = object.stageId ?? "";
     message.reason = object.reason ?? "";
+    message.lostToCompetitorId = object.lostToCompetitorId ?? "";
     return message;
   },
 };
