@@ -123,6 +123,9 @@ test("the sales dashboard in UTC: the open pipeline now, and what closed in Q4 (
     wonAmount: "650.00",
     // (10.5 + 60.979166…) / 2 = 35.739583…
     averageSalesCycleDays: 35.74,
+    // No order in this example (commerce.test.ts counts them).
+    orders: "0",
+    orderedAmount: "0.00",
   });
 });
 
