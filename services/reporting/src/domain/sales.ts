@@ -129,21 +129,38 @@ export function forecastQuery(s: ForecastSlice): { sql: string; params: SqlValue
   };
 }
 
+/** The orders of the slice not cancelled now (the alias `o`, joined to the account `a` for its territory). */
+function ordersOf(s: SalesSlice): Condition {
+  return all(
+    { sql: "o.tenant_id = ? AND NOT o.deleted AND o.currency = ? AND o.status <> 'cancelled'", params: [s.tenantId, s.currency] },
+    equalsIfGiven("o.owner_id", s.ownerId),
+    equalsIfGiven(TERRITORY, s.territory),
+  );
+}
+const ORDERS_WITH_TERRITORY = `orders o LEFT JOIN accounts a ON a.tenant_id = o.tenant_id AND a.account_id = o.account_id`;
+
+/**
+ * Per owner (the order's) or territory (its account's): the net totals of the orders of the slice
+ * submitted in the forecast's period (in its time zone) and not cancelled.
+ */
+export function forecastOrderedQuery(s: ForecastSlice): { sql: string; params: SqlValue[] } {
+  const key = s.groupBy === "owner" ? "COALESCE(o.owner_id, '')" : TERRITORY;
+  const where = all(ordersOf(s), withinDays("o.submitted_at", s.from, s.to, s.timeZone));
+  return {
+    sql: `SELECT ${key} AS key, ${moneyText("SUM(o.net)")} AS ordered FROM ${ORDERS_WITH_TERRITORY} WHERE ${where.sql} GROUP BY 1 ORDER BY 1`,
+    params: where.params,
+  };
+}
+
 /**
  * The orders submitted between from and to (calendar days in the time zone) in the slice's
  * currency, owner and territory (the order's account's), and not cancelled now: their count and
  * the sum of their net totals. Revenue "ordered", kept apart from "won" (opportunities).
  */
 export function orderedQuery(s: SalesSlice, from: string, to: string, timeZone: string): { sql: string; params: SqlValue[] } {
-  const where = all(
-    { sql: "o.tenant_id = ? AND NOT o.deleted AND o.currency = ? AND o.status <> 'cancelled'", params: [s.tenantId, s.currency] },
-    equalsIfGiven("o.owner_id", s.ownerId),
-    equalsIfGiven(TERRITORY, s.territory),
-    withinDays("o.submitted_at", from, to, timeZone),
-  );
+  const where = all(ordersOf(s), withinDays("o.submitted_at", from, to, timeZone));
   return {
-    sql: `SELECT COUNT(*) AS orders, ${moneyText("SUM(o.net)")} AS ordered_amount
-      FROM orders o LEFT JOIN accounts a ON a.tenant_id = o.tenant_id AND a.account_id = o.account_id WHERE ${where.sql}`,
+    sql: `SELECT COUNT(*) AS orders, ${moneyText("SUM(o.net)")} AS ordered_amount FROM ${ORDERS_WITH_TERRITORY} WHERE ${where.sql}`,
     params: where.params,
   };
 }

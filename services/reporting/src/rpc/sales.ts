@@ -6,7 +6,7 @@ import { z } from "zod";
 import { competitorFigures } from "../domain/competitors";
 import { forecastRow, forecastTotal, type ForecastFigures } from "../domain/forecast";
 import { periodRange } from "../domain/period";
-import { closedQuery, competitorQuery, DEFAULT_CURRENCY_SQL, forecastQuery, orderedQuery, pipelineQuery, type SalesSlice } from "../domain/sales";
+import { closedQuery, competitorQuery, DEFAULT_CURRENCY_SQL, forecastOrderedQuery, forecastQuery, orderedQuery, pipelineQuery, type ForecastSlice, type SalesSlice } from "../domain/sales";
 import type { ReportingDeps } from "./context";
 
 const currency = () =>
@@ -112,14 +112,24 @@ export function salesAnalyticsService({ store, logger }: ReportingDeps): Service
     const range = periodRange(input.period);
     const tenantId = ctx.identity.tenantId;
     const slice = { tenantId, currency: await currencyOf(tenantId, input.currency), ownerId: input.ownerId, territory: input.territory };
-    const q = forecastQuery({ ...slice, period: input.period, from: range.from, to: range.to, timeZone: input.timeZone, groupBy: input.groupBy });
-    const figures: ForecastFigures[] = (await store.query(q.sql, q.params)).map((r) => ({
+    const forecastSlice: ForecastSlice = { ...slice, period: input.period, from: range.from, to: range.to, timeZone: input.timeZone, groupBy: input.groupBy };
+    const q = forecastQuery(forecastSlice);
+    const o = forecastOrderedQuery(forecastSlice);
+    const [rows, orderedRows] = await Promise.all([store.query(q.sql, q.params), store.query(o.sql, o.params)]);
+    const ordered = new Map(orderedRows.map((r) => [String(r.key), String(r.ordered)]));
+    const figures: ForecastFigures[] = rows.map((r) => ({
       key: String(r.key),
       quota: r.has_quota ? String(r.quota) : null,
       won: String(r.won),
       pipeline: String(r.pipeline),
       weightedPipeline: String(r.weighted),
+      ordered: ordered.get(String(r.key)) ?? "0.00",
     }));
+    // A key with orders only (no quota, nothing won or open in the period) has a row too.
+    for (const [key, amount] of ordered) {
+      if (!figures.some((f) => f.key === key)) figures.push({ key, quota: null, won: "0.00", pipeline: "0.00", weightedPipeline: "0.00", ordered: amount });
+    }
+    figures.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { period: input.period, currency: slice.currency, from: range.from, to: range.to, rows: figures.map(forecastRow), total: forecastTotal(figures) };
   }
 

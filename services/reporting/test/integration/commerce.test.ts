@@ -1,5 +1,5 @@
 import type { EventBus } from "@relata/platform";
-import { GetCompetitorReportRequest, GetSalesDashboardRequest, type CompetitorFigures } from "@relata/proto/reporting/v1/dashboards";
+import { GetCompetitorReportRequest, GetForecastRequest, GetSalesDashboardRequest, type CompetitorFigures } from "@relata/proto/reporting/v1/dashboards";
 import { RunQueryRequest } from "@relata/proto/reporting/v1/query";
 import { testServerPort } from "@relata/testing";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -109,6 +109,7 @@ function otherExample(tenantId: string): TestEvent[] {
 }
 
 const dashboard = (r: Partial<GetSalesDashboardRequest>, call: ReturnType<typeof as>) => clients.sales.getSalesDashboard(GetSalesDashboardRequest.fromPartial(r), call);
+const forecastOf = (r: Partial<GetForecastRequest>, call: ReturnType<typeof as>) => clients.sales.getForecast(GetForecastRequest.fromPartial(r), call);
 const competitors = (r: Partial<GetCompetitorReportRequest>, call: ReturnType<typeof as>) => clients.sales.getCompetitorReport(GetCompetitorReportRequest.fromPartial(r), call);
 
 const row = (competitorId: string, name: string, f: Partial<CompetitorFigures>): CompetitorFigures => ({
@@ -171,6 +172,30 @@ test("orders by owner and by territory (the order's account's)", async () => {
   expect([repA.orders, repA.orderedAmount]).toEqual(["1", "1000.00"]);
   const south = await dashboard({ ...Q4, territory: "south" }, manager);
   expect([south.orders, south.orderedAmount]).toEqual(["1", "333.33"]);
+});
+
+test("the forecast shows what was ordered beside won, in none of forecast, attainment or gap; a key with orders only has a row", async () => {
+  const figures = (f: Awaited<ReturnType<typeof forecastOf>>) => [...f.rows, f.total!].map((r) => [r.key, r.won, r.forecast, r.ordered]);
+  // rep-a: won d1 + d2, ordered ord1; rep-b: won nothing in UTC, ordered ord2 (its row only from that).
+  expect(figures(await forecastOf({ period: "2026-Q4", groupBy: "owner" }, manager))).toEqual([
+    ["rep-a", "1500.00", "1500.00", "1000.00"],
+    ["rep-b", "0.00", "0.00", "333.33"],
+    ["", "1500.00", "1500.00", "1333.33"],
+  ]);
+  // In Warsaw: rep-a also ordered ord3 (1 October); rep-b won d7 (1 October) and ord2 is next year's.
+  expect(figures(await forecastOf({ period: "2026-Q4", groupBy: "owner", timeZone: "Europe/Warsaw" }, manager))).toEqual([
+    ["rep-a", "1500.00", "1500.00", "1150.25"],
+    ["rep-b", "100.00", "100.00", "0.00"],
+    ["", "1600.00", "1600.00", "1150.25"],
+  ]);
+  expect(figures(await forecastOf({ period: "2026-Q4", groupBy: "territory" }, manager))).toEqual([
+    ["north", "1500.00", "1500.00", "1000.00"],
+    ["south", "0.00", "0.00", "333.33"],
+    ["", "1500.00", "1500.00", "1333.33"],
+  ]);
+  const usd = await forecastOf({ period: "2026-11", groupBy: "owner", currency: "USD" }, manager);
+  expect(figures(usd)).toEqual([["rep-a", "50.00", "50.00", "7000.00"], ["", "50.00", "50.00", "7000.00"]]);
+  expect(usd.total).toMatchObject({ quota: "", attainment: "", gap: "" });
 });
 
 test("a cancelled order leaves revenue once its cancellation arrives", async () => {
@@ -272,6 +297,7 @@ test("invalid requests name the field", async () => {
 test("a rebuild by replay gives identical answers", async () => {
   const asked = async () => ({
     dashboards: await Promise.all([dashboard({ ...Q4 }, manager), dashboard({ ...Q4, timeZone: "Europe/Warsaw" }, manager), dashboard({ ...Q4 }, asPartner(other))]),
+    forecasts: await Promise.all([forecastOf({ period: "2026-Q4", groupBy: "owner" }, manager), forecastOf({ period: "2026-Q4", groupBy: "territory", timeZone: "Europe/Warsaw" }, manager)]),
     competitors: await Promise.all([competitors({ ...Q4 }, manager), competitors({ ...Q4, timeZone: "Europe/Warsaw" }, manager), competitors({ ...Q4 }, asPartner(other))]),
   });
   const before = JSON.stringify(await asked());

@@ -68,6 +68,7 @@ const ForecastRowJson = named(
     forecast: Amount,
     attainment: z.string().nullable().meta({ description: "won / quota as a decimal fraction (4 decimals); null without a quota." }),
     gap: z.string().nullable().meta({ description: "quota - forecast; null without a quota." }),
+    ordered: Amount.meta({ description: "Net totals of the orders submitted in the period (in timeZone) and not cancelled; beside won, never added to won, forecast, attainment or gap." }),
   }),
   "An owner's or territory's quota, what it won and what it has in the pipeline for the period.",
 );
@@ -112,6 +113,7 @@ const row = (r: ForecastRow | undefined) => ({
   forecast: r?.forecast ?? "0.00",
   attainment: r?.attainment || null,
   gap: r?.gap || null,
+  ordered: r?.ordered || "0.00",
 });
 
 export function forecastJson(f: Forecast): z.output<typeof ForecastJson> {

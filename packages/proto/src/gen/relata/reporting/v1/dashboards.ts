@@ -92,6 +92,12 @@ export interface ForecastRow {
   attainment: string;
   /** quota - forecast; "" without a quota. */
   gap: string;
+  /**
+   * Net totals of the orders submitted in the period (in the time zone) and not cancelled now, of
+   * the key (the order's owner; its account's territory). Shown next to won, never added to it nor
+   * to forecast, attainment or gap (an order comes from a won opportunity).
+   */
+  ordered: string;
 }
 
 export interface Forecast {
@@ -795,7 +801,17 @@ export const GetForecastRequest: MessageFns<GetForecastRequest> = {
 };
 
 function createBaseForecastRow(): ForecastRow {
-  return { key: "", quota: "", won: "", pipeline: "", weightedPipeline: "", forecast: "", attainment: "", gap: "" };
+  return {
+    key: "",
+    quota: "",
+    won: "",
+    pipeline: "",
+    weightedPipeline: "",
+    forecast: "",
+    attainment: "",
+    gap: "",
+    ordered: "",
+  };
 }
 
 export const ForecastRow: MessageFns<ForecastRow> = {
@@ -823,6 +839,9 @@ export const ForecastRow: MessageFns<ForecastRow> = {
     }
     if (message.gap !== "") {
       writer.uint32(66).string(message.gap);
+    }
+    if (message.ordered !== "") {
+      writer.uint32(74).string(message.ordered);
     }
     return writer;
   },
@@ -904,6 +923,14 @@ export const ForecastRow: MessageFns<ForecastRow> = {
             message.gap = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ordered = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -929,6 +956,7 @@ export const ForecastRow: MessageFns<ForecastRow> = {
     message.forecast = object.forecast ?? "";
     message.attainment = object.attainment ?? "";
     message.gap = object.gap ?? "";
+    message.ordered = object.ordered ?? "";
     return message;
   },
 };
