@@ -28,7 +28,7 @@ export function salesRoutes(reporting: ReportingClients): RouteSpec[] {
       tag: "Analytics",
       summary: "The forecast of a period per owner or territory: quota, won, pipeline, weighted pipeline, forecast, attainment and gap",
       description:
-        "Won: closed won with a close in the period (calendar days in timeZone). Pipeline: open with an expected close date in the period. Forecast = won + weighted pipeline. The quota is the one set for exactly that period and currency.",
+        "Won: closed won with a close in the period (calendar days in timeZone). Pipeline: open with an expected close date in the period. Forecast = won + weighted pipeline. The quota is the one set for exactly that period and currency. Ordered: net totals of the orders submitted in the period and not cancelled, beside won and never added to it.",
       query: ForecastQuery,
       responses: { 200: { description: "The forecast.", schema: ForecastJson } },
       handler: async (ctx) => ({ body: forecastJson(await reporting.sales.getForecast(GetForecastRequest.fromPartial(ctx.query), ctx.call)) }),
