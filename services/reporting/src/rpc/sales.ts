@@ -125,11 +125,12 @@ export function salesAnalyticsService({ store, logger }: ReportingDeps): Service
       weightedPipeline: String(r.weighted),
       ordered: ordered.get(String(r.key)) ?? "0.00",
     }));
-    // A key with orders only (no quota, nothing won or open in the period) has a row too.
-    for (const [key, amount] of ordered) {
-      if (!figures.some((f) => f.key === key)) figures.push({ key, quota: null, won: "0.00", pipeline: "0.00", weightedPipeline: "0.00", ordered: amount });
+    // A key with orders only (no quota, nothing won or open in the period) has a row too, in key order.
+    const onlyOrdered = [...ordered].filter(([key]) => !figures.some((f) => f.key === key));
+    if (onlyOrdered.length) {
+      for (const [key, amount] of onlyOrdered) figures.push({ key, quota: null, won: "0.00", pipeline: "0.00", weightedPipeline: "0.00", ordered: amount });
+      figures.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     }
-    figures.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { period: input.period, currency: slice.currency, from: range.from, to: range.to, rows: figures.map(forecastRow), total: forecastTotal(figures) };
   }
 
