@@ -29,5 +29,6 @@ export const reportingBackend = defineBackend({
     "analytics.campaigns": { roles: MARKETING_READERS, scopes: ["reporting:read"], description: "read the campaign dashboard (reach, leads, revenue won, cost, return on cost)" },
     "analytics.service": { roles: SERVICE_READERS, scopes: ["reporting:read"], description: "read the service dashboard (volume, backlog, response and resolution times, SLA, CSAT)" },
     "analytics.knowledge": { roles: KNOWLEDGE_READERS, scopes: ["reporting:read"], description: "read the Knowledge-Base dashboard (views, searches, feedback, top articles, empty searches)" },
+    "analytics.competitors": { roles: SALES_READERS, scopes: ["reporting:read"], description: "read win and loss counts per competitor" },
   },
 });

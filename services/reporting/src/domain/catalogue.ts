@@ -107,6 +107,32 @@ export const FACTS: readonly FactDefinition[] = [
     readers: SALES_READERS,
   },
   {
+    name: "orders",
+    description: "Orders as they stand now (one row each), with the territory of their account.",
+    from: "orders f",
+    joins: [{ alias: "a", sql: "LEFT JOIN accounts a ON a.tenant_id = f.tenant_id AND a.account_id = f.account_id" }],
+    snapshot: true,
+    dimensions: [
+      text("orderId", "order_id", "The order."),
+      text("status", "status", "submitted, fulfilled or cancelled."),
+      text("currency", "currency", "The currency of its amounts (ISO 4217)."),
+      text("ownerId", "owner_id", "Its owner (a rep's user id)."),
+      text("accountId", "account_id", "Its account."),
+      text("opportunityId", "opportunity_id", "The opportunity it was made for."),
+      field("territory", "string", "a.territory", "The territory of its account."),
+    ],
+    measures: [
+      field("net", "decimal", "f.net", "Its net total (after discounts, before tax), in its currency (exact)."),
+      field("total", "decimal", "f.total", "Its total with tax, in its currency (exact)."),
+    ],
+    times: [
+      instant("submittedAt", "submitted_at", "When it was submitted."),
+      instant("fulfilledAt", "fulfilled_at", "When it was fulfilled."),
+      instant("cancelledAt", "cancelled_at", "When it was cancelled."),
+    ],
+    readers: SALES_READERS,
+  },
+  {
     name: "responses",
     description: "Campaign responses (one row per response recorded).",
     from: "campaign_responses f",

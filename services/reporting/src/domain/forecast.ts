@@ -8,11 +8,14 @@ export interface ForecastFigures {
   won: string;
   pipeline: string;
   weightedPipeline: string;
+  /** Net totals of the orders submitted in the period and not cancelled (apart from won). */
+  ordered: string;
 }
 
 /**
  * A forecast row: forecast = won + weighted pipeline; with a quota, attainment = won / quota
- * (4 decimals, half away from zero; "" for a zero quota) and gap = quota - forecast.
+ * (4 decimals, half away from zero; "" for a zero quota) and gap = quota - forecast. What was
+ * ordered is shown beside won and enters none of them.
  */
 export function forecastRow(f: ForecastFigures): ForecastRow {
   const won = decimalUnits(f.won);
@@ -28,6 +31,7 @@ export function forecastRow(f: ForecastFigures): ForecastRow {
     forecast: formatDecimal(forecast),
     attainment: quota === null ? "" : decimalRatio(won, quota, 4),
     gap: quota === null ? "" : formatDecimal(quota - forecast),
+    ordered: formatDecimal(decimalUnits(f.ordered)),
   };
 }
 
@@ -41,5 +45,6 @@ export function forecastTotal(rows: readonly ForecastFigures[]): ForecastRow {
     won: sum((f) => f.won),
     pipeline: sum((f) => f.pipeline),
     weightedPipeline: sum((f) => f.weightedPipeline),
+    ordered: sum((f) => f.ordered),
   });
 }

@@ -128,3 +128,75 @@ export function forecastQuery(s: ForecastSlice): { sql: string; params: SqlValue
     ],
   };
 }
+
+/** The orders of the slice not cancelled now (the alias `o`, joined to the account `a` for its territory). */
+function ordersOf(s: SalesSlice): Condition {
+  return all(
+    { sql: "o.tenant_id = ? AND NOT o.deleted AND o.currency = ? AND o.status <> 'cancelled'", params: [s.tenantId, s.currency] },
+    equalsIfGiven("o.owner_id", s.ownerId),
+    equalsIfGiven(TERRITORY, s.territory),
+  );
+}
+const ORDERS_WITH_TERRITORY = `orders o LEFT JOIN accounts a ON a.tenant_id = o.tenant_id AND a.account_id = o.account_id`;
+
+/**
+ * Per owner (the order's) or territory (its account's): the net totals of the orders of the slice
+ * submitted in the forecast's period (in its time zone) and not cancelled.
+ */
+export function forecastOrderedQuery(s: ForecastSlice): { sql: string; params: SqlValue[] } {
+  const key = s.groupBy === "owner" ? "COALESCE(o.owner_id, '')" : TERRITORY;
+  const where = all(ordersOf(s), withinDays("o.submitted_at", s.from, s.to, s.timeZone));
+  return {
+    sql: `SELECT ${key} AS key, ${moneyText("SUM(o.net)")} AS ordered FROM ${ORDERS_WITH_TERRITORY} WHERE ${where.sql} GROUP BY 1 ORDER BY 1`,
+    params: where.params,
+  };
+}
+
+/**
+ * The orders submitted between from and to (calendar days in the time zone) in the slice's
+ * currency, owner and territory (the order's account's), and not cancelled now: their count and
+ * the sum of their net totals. Revenue "ordered", kept apart from "won" (opportunities).
+ */
+export function orderedQuery(s: SalesSlice, from: string, to: string, timeZone: string): { sql: string; params: SqlValue[] } {
+  const where = all(ordersOf(s), withinDays("o.submitted_at", from, to, timeZone));
+  return {
+    sql: `SELECT COUNT(*) AS orders, ${moneyText("SUM(o.net)")} AS ordered_amount FROM ${ORDERS_WITH_TERRITORY} WHERE ${where.sql}`,
+    params: where.params,
+  };
+}
+
+/**
+ * Per competitor, the opportunities of the slice closed between from and to that met it (linked
+ * to it, or lost to it): how many, won, lost to it, lost to another, lost naming none, and the
+ * amounts won and lost to it. Every live competitor of the tenant has a row (zeros when it met
+ * nothing), and so has any other competitor id met (deleted, or not known from an event).
+ */
+export function competitorQuery(s: SalesSlice, from: string, to: string, timeZone: string, competitorId: string): { sql: string; params: SqlValue[] } {
+  const where = all(sliceOf(s), { sql: "o.status IN ('won', 'lost')", params: [] }, withinDays("o.closed_at", from, to, timeZone));
+  const only = equalsIfGiven("COALESCE(f.competitor_id, k.competitor_id)", competitorId);
+  return {
+    sql: `WITH closed AS (
+        SELECT o.opportunity_id AS opportunity_id, o.status AS status, o.amount AS amount, o.competitor_ids AS competitor_ids,
+          CASE WHEN o.status = 'lost' THEN COALESCE(o.lost_to_competitor_id, '') ELSE '' END AS lost_to
+        FROM ${OPPORTUNITIES_WITH_TERRITORY} WHERE ${where.sql}),
+      met AS (
+        SELECT opportunity_id, status, amount, lost_to, unnest(from_json(competitor_ids, '["VARCHAR"]')) AS competitor_id FROM closed
+        UNION
+        SELECT opportunity_id, status, amount, lost_to, lost_to FROM closed WHERE lost_to <> ''),
+      figures AS (
+        SELECT competitor_id, COUNT(*) AS met, COUNT(*) FILTER (WHERE status = 'won') AS won,
+          COUNT(*) FILTER (WHERE status = 'lost' AND lost_to = competitor_id) AS lost_to,
+          COUNT(*) FILTER (WHERE status = 'lost' AND lost_to <> '' AND lost_to <> competitor_id) AS lost_to_other,
+          COUNT(*) FILTER (WHERE status = 'lost' AND lost_to = '') AS lost_unknown,
+          SUM(amount) FILTER (WHERE status = 'won') AS won_amount, SUM(amount) FILTER (WHERE status = 'lost' AND lost_to = competitor_id) AS lost_to_amount
+        FROM met WHERE competitor_id <> '' GROUP BY competitor_id),
+      known AS (SELECT competitor_id, name, deleted FROM competitors WHERE tenant_id = ?)
+      SELECT COALESCE(f.competitor_id, k.competitor_id) AS competitor_id, COALESCE(k.name, '') AS name, COALESCE(k.deleted, false) AS deleted,
+        COALESCE(f.met, 0) AS met, COALESCE(f.won, 0) AS won, COALESCE(f.lost_to, 0) AS lost_to, COALESCE(f.lost_to_other, 0) AS lost_to_other,
+        COALESCE(f.lost_unknown, 0) AS lost_unknown, ${moneyText("f.won_amount")} AS won_amount, ${moneyText("f.lost_to_amount")} AS lost_to_amount
+      FROM figures f FULL OUTER JOIN known k ON k.competitor_id = f.competitor_id
+      WHERE (f.competitor_id IS NOT NULL OR NOT k.deleted) AND ${only.sql}
+      ORDER BY met DESC, name, competitor_id`,
+    params: [...where.params, s.tenantId, ...only.params],
+  };
+}

@@ -29,8 +29,14 @@ export const TABLES: Record<string, TableUpsert<Row>> = Object.fromEntries(
     snapshot("opportunities", ["opportunity_id"], {
       opportunity_id: "VARCHAR", account_id: "VARCHAR", lead_id: "VARCHAR", name: "VARCHAR", owner_id: "VARCHAR", stage_id: "VARCHAR",
       probability: "INTEGER", amount: money, currency: "VARCHAR", expected_close_date: "DATE", status: "VARCHAR", close_reason: "VARCHAR",
-      created_at: "TIMESTAMPTZ", closed_at: "TIMESTAMPTZ",
+      created_at: "TIMESTAMPTZ", closed_at: "TIMESTAMPTZ", competitor_ids: "VARCHAR", lost_to_competitor_id: "VARCHAR", primary_quote_id: "VARCHAR",
     }),
+    snapshot("orders", ["order_id"], {
+      order_id: "VARCHAR", number: "VARCHAR", quote_id: "VARCHAR", opportunity_id: "VARCHAR", account_id: "VARCHAR", owner_id: "VARCHAR", status: "VARCHAR",
+      currency: "VARCHAR", subtotal: money, net: money, tax: money, total: money, submitted_at: "TIMESTAMPTZ", fulfilled_at: "TIMESTAMPTZ",
+      cancelled_at: "TIMESTAMPTZ", created_at: "TIMESTAMPTZ",
+    }),
+    snapshot("competitors", ["competitor_id"], { competitor_id: "VARCHAR", name: "VARCHAR", website: "VARCHAR" }),
     snapshot("leads", ["lead_id"], {
       lead_id: "VARCHAR", source: "VARCHAR", status: "VARCHAR", owner_id: "VARCHAR", campaign_id: "VARCHAR", company: "VARCHAR", industry: "VARCHAR",
       created_at: "TIMESTAMPTZ", converted_at: "TIMESTAMPTZ", account_id: "VARCHAR", opportunity_id: "VARCHAR",

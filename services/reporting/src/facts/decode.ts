@@ -4,12 +4,14 @@ import { CampaignChanged, ResponseRecorded } from "@relata/proto/events/v1/marke
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import { QuotaChanged } from "@relata/proto/events/v1/reporting";
 import { AccountChanged, ActivityChanged, LeadChanged, LeadConverted, OpportunityChanged, OpportunityStageChanged } from "@relata/proto/events/v1/sales";
+import { CompetitorChanged, OrderChanged } from "@relata/proto/events/v1/sales_commerce";
 import { CaseChanged, CaseCsatGiven, SlaAlert, SlaMetric } from "@relata/proto/events/v1/service";
 import { ArticleStatus } from "@relata/proto/knowledge/v1/article";
 import { CampaignStatus } from "@relata/proto/marketing/v1/campaign";
 import { ActivityType } from "@relata/proto/sales/v1/activity";
 import { LeadSource, LeadStatus } from "@relata/proto/sales/v1/lead";
 import { OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
+import { OrderStatus } from "@relata/proto/sales/v1/order";
 import { CaseChannel, CasePriority, CaseStatus } from "@relata/proto/service/v1/case";
 import { periodRange } from "../domain/period";
 
@@ -17,7 +19,8 @@ import { periodRange } from "../domain/period";
 export const FACT_SOURCES = [
   {
     stream: "SALES",
-    filterSubjects: ["sales.account.>", "sales.opportunity.>", "sales.lead.>", "sales.activity.>"],
+    // Not sales.quote.*: an order carries the accepted quote's totals, and an opportunity its primary quote's amount.
+    filterSubjects: ["sales.account.>", "sales.opportunity.>", "sales.lead.>", "sales.activity.>", "sales.order.>", "sales.competitor.>"],
   },
   {
     stream: "MARKETING",
@@ -43,6 +46,7 @@ export const FACT_SOURCES = [
 
 const words = {
   opportunityStatus: enumCodec(OpportunityStatus, "OPPORTUNITY_STATUS_"),
+  orderStatus: enumCodec(OrderStatus, "ORDER_STATUS_"),
   leadStatus: enumCodec(LeadStatus, "LEAD_STATUS_"),
   leadSource: enumCodec(LeadSource, "LEAD_SOURCE_"),
   activityType: enumCodec(ActivityType, "ACTIVITY_TYPE_"),
@@ -104,8 +108,29 @@ export function decodeFactEvent(data: Uint8Array, subject: string): FactChange {
         tenant_id: o.tenantId, opportunity_id: o.id, account_id: text(o.accountId), lead_id: text(o.leadId), name: text(o.name),
         owner_id: text(o.ownerId), stage_id: text(o.stageId), probability: o.probability, amount: o.amount?.amount || null,
         currency: text(o.amount?.currency), expected_close_date: text(o.expectedCloseDate), status, close_reason: text(o.closeReason),
-        created_at: instant(o.createdAt), closed_at: closedAt, version: Number(o.version), deleted,
+        created_at: instant(o.createdAt), closed_at: closedAt, competitor_ids: JSON.stringify(o.competitorIds?.values ?? []),
+        lost_to_competitor_id: text(o.lostToCompetitorId), primary_quote_id: text(o.primaryQuoteId), version: Number(o.version), deleted,
       } }]);
+    }
+    if (resource === "order") {
+      const e = OrderChanged.decode(data);
+      const o = e.order;
+      // Amounts as Sales computed them (decimal strings); "" is no amount.
+      const amount = (v: string | undefined) => (v ? v : null);
+      return change(e.meta, o ? [{ table: "orders", row: {
+        tenant_id: o.tenantId, order_id: o.id, number: text(o.number), quote_id: text(o.quoteId), opportunity_id: text(o.opportunityId),
+        account_id: text(o.accountId), owner_id: text(o.ownerId), status: words.orderStatus.fromProto(o.status) ?? "submitted",
+        currency: text(o.currency), subtotal: amount(o.totals?.subtotal), net: amount(o.totals?.net), tax: amount(o.totals?.tax),
+        total: amount(o.totals?.total), submitted_at: instant(o.submittedAt) ?? instant(o.createdAt), fulfilled_at: instant(o.fulfilledAt),
+        cancelled_at: instant(o.cancelledAt), created_at: instant(o.createdAt), version: Number(o.version), deleted: false,
+      } }] : []);
+    }
+    if (resource === "competitor") {
+      const e = CompetitorChanged.decode(data);
+      const c = e.competitor;
+      return change(e.meta, c ? [{ table: "competitors", row: {
+        tenant_id: c.tenantId, competitor_id: c.id, name: text(c.name), website: text(c.website), version: Number(c.version), deleted,
+      } }] : []);
     }
     if (resource === "lead") {
       const e = verb === "converted" ? LeadConverted.decode(data) : LeadChanged.decode(data);

@@ -9,7 +9,8 @@
  * Raise STORE_VERSION whenever this DDL, the subjects read or what `applyFacts` writes change:
  * a file of another version is rebuilt from the streams.
  */
-export const STORE_VERSION = 1;
+// 2: orders, competitors, and an opportunity's competitors, lost-to competitor and primary quote.
+export const STORE_VERSION = 2;
 
 export const MONEY = "DECIMAL(19,4)";
 
@@ -20,12 +21,26 @@ export const FACT_TABLES = [
     owner_id VARCHAR, created_at TIMESTAMPTZ, version BIGINT NOT NULL, deleted BOOLEAN NOT NULL,
     PRIMARY KEY (tenant_id, account_id))`,
   // status: 'open' | 'won' | 'lost'; closed_at: when it was won or lost (the event's instant).
+  // competitor_ids: the linked competitors' ids as a JSON array of strings ('[]' for none), kept in
+  // the snapshot so a newer version's list replaces the older one whole.
   `CREATE TABLE IF NOT EXISTS opportunities (
     tenant_id VARCHAR NOT NULL, opportunity_id VARCHAR NOT NULL, account_id VARCHAR, lead_id VARCHAR, name VARCHAR,
     owner_id VARCHAR, stage_id VARCHAR, probability INTEGER NOT NULL, amount ${MONEY}, currency VARCHAR,
     expected_close_date DATE, status VARCHAR NOT NULL, close_reason VARCHAR, created_at TIMESTAMPTZ, closed_at TIMESTAMPTZ,
-    version BIGINT NOT NULL, deleted BOOLEAN NOT NULL,
+    competitor_ids VARCHAR NOT NULL, lost_to_competitor_id VARCHAR, primary_quote_id VARCHAR, version BIGINT NOT NULL, deleted BOOLEAN NOT NULL,
     PRIMARY KEY (tenant_id, opportunity_id))`,
+  // An order (sales.order.*) as it stands now. status: 'submitted' | 'fulfilled' | 'cancelled';
+  // net = subtotal - discounts (before tax), total = net + tax, in currency.
+  `CREATE TABLE IF NOT EXISTS orders (
+    tenant_id VARCHAR NOT NULL, order_id VARCHAR NOT NULL, number VARCHAR, quote_id VARCHAR, opportunity_id VARCHAR, account_id VARCHAR,
+    owner_id VARCHAR, status VARCHAR NOT NULL, currency VARCHAR, subtotal ${MONEY}, net ${MONEY}, tax ${MONEY}, total ${MONEY},
+    submitted_at TIMESTAMPTZ, fulfilled_at TIMESTAMPTZ, cancelled_at TIMESTAMPTZ, created_at TIMESTAMPTZ,
+    version BIGINT NOT NULL, deleted BOOLEAN NOT NULL,
+    PRIMARY KEY (tenant_id, order_id))`,
+  // A competitor (sales.competitor.*): its latest name.
+  `CREATE TABLE IF NOT EXISTS competitors (
+    tenant_id VARCHAR NOT NULL, competitor_id VARCHAR NOT NULL, name VARCHAR, website VARCHAR, version BIGINT NOT NULL, deleted BOOLEAN NOT NULL,
+    PRIMARY KEY (tenant_id, competitor_id))`,
   // status: 'new' | 'qualified' | 'disqualified' | 'converted'; source: 'manual', 'import', 'marketing', 'web_form', 'partner'.
   `CREATE TABLE IF NOT EXISTS leads (
     tenant_id VARCHAR NOT NULL, lead_id VARCHAR NOT NULL, source VARCHAR, status VARCHAR NOT NULL, owner_id VARCHAR,

@@ -187,7 +187,7 @@ test("a fact the caller's roles may not read is refused naming fact, for a query
 
   expect((await clients.query.getCatalogue({}, as(tenantA, ["marketer"]))).facts.map((f) => f.name)).toEqual(["responses"]);
   expect((await clients.query.getCatalogue({}, as(tenantA, ["sales-rep"]))).facts).toEqual([]);
-  expect((await clients.query.getCatalogue({}, asPartner(tenantA))).facts.map((f) => f.name)).toEqual(["opportunities", "leads", "responses", "cases", "articleViews", "searches"]);
+  expect((await clients.query.getCatalogue({}, asPartner(tenantA))).facts.map((f) => f.name)).toEqual(["opportunities", "leads", "orders", "responses", "cases", "articleViews", "searches"]);
   // A partner client with reporting:read reads any fact.
   const partner = await clients.query.runQuery(cases, asPartner(tenantA));
   expect(table(partner)).toEqual([["2"]]);

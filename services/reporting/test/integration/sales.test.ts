@@ -123,6 +123,9 @@ test("the sales dashboard in UTC: the open pipeline now, and what closed in Q4 (
     wonAmount: "650.00",
     // (10.5 + 60.979166…) / 2 = 35.739583…
     averageSalesCycleDays: 35.74,
+    // No order in this example (commerce.test.ts counts them).
+    orders: "0",
+    orderedAmount: "0.00",
   });
 });
 
@@ -168,37 +171,37 @@ test("the forecast of 2026-Q4 by owner, in UTC and in Europe/Warsaw", async () =
     to: "2026-12-31",
     rows: [
       // won w1; pipeline o1 (15 Nov) + o2 (31 Dec); forecast 400 + 533.33.
-      { key: "rep-a", quota: "1000.00", won: "400.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "933.33", attainment: "0.4000", gap: "66.67" },
+      { key: "rep-a", quota: "1000.00", won: "400.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "933.33", attainment: "0.4000", gap: "66.67", ordered: "0.00" },
       // won w2; o3 is expected in January.
-      { key: "rep-b", quota: "500.00", won: "250.00", pipeline: "0.00", weightedPipeline: "0.00", forecast: "250.00", attainment: "0.5000", gap: "250.00" },
+      { key: "rep-b", quota: "500.00", won: "250.00", pipeline: "0.00", weightedPipeline: "0.00", forecast: "250.00", attainment: "0.5000", gap: "250.00", ordered: "0.00" },
     ],
-    total: { key: "", quota: "1500.00", won: "650.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "1183.33", attainment: "0.4333", gap: "316.67" },
+    total: { key: "", quota: "1500.00", won: "650.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "1183.33", attainment: "0.4333", gap: "316.67", ordered: "0.00" },
   });
   const warsaw = await forecastOf({ period: "2026-Q4", groupBy: "owner", timeZone: "Europe/Warsaw" }, manager);
   expect(warsaw.rows).toEqual([
     // w1 + w3 (1 October in Warsaw).
-    { key: "rep-a", quota: "1000.00", won: "550.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "1083.33", attainment: "0.5500", gap: "-83.33" },
+    { key: "rep-a", quota: "1000.00", won: "550.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "1083.33", attainment: "0.5500", gap: "-83.33", ordered: "0.00" },
     // w2 moved to 2027: only the quota is left.
-    { key: "rep-b", quota: "500.00", won: "0.00", pipeline: "0.00", weightedPipeline: "0.00", forecast: "0.00", attainment: "0.0000", gap: "500.00" },
+    { key: "rep-b", quota: "500.00", won: "0.00", pipeline: "0.00", weightedPipeline: "0.00", forecast: "0.00", attainment: "0.0000", gap: "500.00", ordered: "0.00" },
   ]);
 });
 
 test("the forecast by territory, of a month, of one owner", async () => {
   const byTerritory = await forecastOf({ period: "2026-Q4", groupBy: "territory" }, manager);
   expect(byTerritory.rows).toEqual([
-    { key: "north", quota: "2000.00", won: "400.00", pipeline: "1000.00", weightedPipeline: "500.00", forecast: "900.00", attainment: "0.2000", gap: "1100.00" },
-    { key: "south", quota: "", won: "250.00", pipeline: "333.33", weightedPipeline: "33.33", forecast: "283.33", attainment: "", gap: "" },
+    { key: "north", quota: "2000.00", won: "400.00", pipeline: "1000.00", weightedPipeline: "500.00", forecast: "900.00", attainment: "0.2000", gap: "1100.00", ordered: "0.00" },
+    { key: "south", quota: "", won: "250.00", pipeline: "333.33", weightedPipeline: "33.33", forecast: "283.33", attainment: "", gap: "", ordered: "0.00" },
   ]);
-  expect(byTerritory.total).toEqual({ key: "", quota: "2000.00", won: "650.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "1183.33", attainment: "0.3250", gap: "816.67" });
+  expect(byTerritory.total).toEqual({ key: "", quota: "2000.00", won: "650.00", pipeline: "1333.33", weightedPipeline: "533.33", forecast: "1183.33", attainment: "0.3250", gap: "816.67", ordered: "0.00" });
 
   // Exactly the month's quota; nothing of rep-b's counts in November (l1 was lost).
   const november = await forecastOf({ period: "2026-11", groupBy: "owner" }, manager);
   expect(november.rows).toEqual([
-    { key: "rep-a", quota: "300.00", won: "0.00", pipeline: "1000.00", weightedPipeline: "500.00", forecast: "500.00", attainment: "0.0000", gap: "-200.00" },
+    { key: "rep-a", quota: "300.00", won: "0.00", pipeline: "1000.00", weightedPipeline: "500.00", forecast: "500.00", attainment: "0.0000", gap: "-200.00", ordered: "0.00" },
   ]);
   const usd = await forecastOf({ period: "2026-Q4", groupBy: "owner", currency: "USD" }, manager);
   expect(usd.rows).toEqual([
-    { key: "rep-a", quota: "9999.00", won: "0.00", pipeline: "7000.00", weightedPipeline: "3500.00", forecast: "3500.00", attainment: "0.0000", gap: "6499.00" },
+    { key: "rep-a", quota: "9999.00", won: "0.00", pipeline: "7000.00", weightedPipeline: "3500.00", forecast: "3500.00", attainment: "0.0000", gap: "6499.00", ordered: "0.00" },
   ]);
   const repB = await forecastOf({ period: "2026-Q4", groupBy: "owner", ownerId: "rep-b" }, manager);
   expect(repB.rows.map((r) => r.key)).toEqual(["rep-b"]);

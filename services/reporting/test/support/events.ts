@@ -4,6 +4,7 @@ import { CampaignChanged, ResponseRecorded } from "@relata/proto/events/v1/marke
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import { QuotaChanged } from "@relata/proto/events/v1/reporting";
 import { AccountChanged, ActivityChanged, LeadChanged, LeadConverted, OpportunityChanged, OpportunityStageChanged } from "@relata/proto/events/v1/sales";
+import { CompetitorChanged, OrderChanged } from "@relata/proto/events/v1/sales_commerce";
 import { CaseChanged, CaseCsatGiven, SlaAlert, SlaMetric } from "@relata/proto/events/v1/service";
 import { Article, ArticleStatus } from "@relata/proto/knowledge/v1/article";
 import { Campaign, CampaignStatus } from "@relata/proto/marketing/v1/campaign";
@@ -11,7 +12,9 @@ import { Quota } from "@relata/proto/reporting/v1/quota";
 import { Activity, ActivityType } from "@relata/proto/sales/v1/activity";
 import { Account } from "@relata/proto/sales/v1/account";
 import { Lead, LeadSource, LeadStatus } from "@relata/proto/sales/v1/lead";
+import { Competitor } from "@relata/proto/sales/v1/competitor";
 import { Opportunity, OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
+import { Order, OrderStatus } from "@relata/proto/sales/v1/order";
 import { Case, CasePriority, CaseStatus } from "@relata/proto/service/v1/case";
 import { randomUUID } from "node:crypto";
 
@@ -187,4 +190,34 @@ export function quota(tenantId: string, q: Partial<Quota> & { id: string; period
   const m = meta(subject, tenantId, q.id, at);
   const record: Quota = Quota.fromPartial({ tenantId, ownerId: "", territory: "", amount: { amount: "0", currency: "EUR" }, version: "1", createdAt: at, updatedAt: at, ...q });
   return event(subject, m, QuotaChanged.encode({ meta: m, quota: record }).finish());
+}
+
+/**
+ * An order snapshot; `verb` created (submitted), fulfilled or cancelled (sets the status). `net`
+ * and `tax` give the totals (total = net + tax, computed exactly by the test's own numbers).
+ */
+export function order(
+  tenantId: string,
+  o: Partial<Order> & { id: string; net: string; tax?: string; total?: string },
+  verb: "created" | "fulfilled" | "cancelled" = "created",
+  at = new Date().toISOString(),
+): TestEvent {
+  const subject = `sales.order.${verb}`;
+  const m = meta(subject, tenantId, o.id, at);
+  const { net, tax = "0.00", total = net, ...fields } = o;
+  const status = verb === "fulfilled" ? OrderStatus.ORDER_STATUS_FULFILLED : verb === "cancelled" ? OrderStatus.ORDER_STATUS_CANCELLED : OrderStatus.ORDER_STATUS_SUBMITTED;
+  const record = Order.fromPartial({
+    tenantId, quoteId: `q-${o.id}`, quoteRevision: 1, opportunityId: "", accountId: "", number: "", status, currency: "EUR", lines: [],
+    totals: { subtotal: net, lineDiscounts: "0.00", quoteDiscount: "0.00", net, tax, total, taxes: [] }, ownerId: "", submittedAt: at,
+    version: "1", createdAt: at, updatedAt: at, ...(verb === "fulfilled" ? { fulfilledAt: at } : {}), ...(verb === "cancelled" ? { cancelledAt: at } : {}), ...fields,
+  });
+  return event(subject, m, OrderChanged.encode({ meta: m, order: record }).finish());
+}
+
+/** A competitor snapshot; `verb` created, updated, deleted or restored. */
+export function competitor(tenantId: string, c: Partial<Competitor> & { id: string }, verb = "created", at = new Date().toISOString()): TestEvent {
+  const subject = `sales.competitor.${verb}`;
+  const m = meta(subject, tenantId, c.id, at);
+  const record = Competitor.fromPartial({ tenantId, name: "", website: "", strengths: "", weaknesses: "", version: "1", createdAt: at, updatedAt: at, ...c });
+  return event(subject, m, CompetitorChanged.encode({ meta: m, competitor: record }).finish());
 }

@@ -5,7 +5,7 @@ const names = (roles: string[]) => readableFacts(roles).map((f) => f.name);
 
 describe("the catalogue's facts by the caller's roles", () => {
   test("analysts and tenant admins read every fact", () => {
-    const all = ["opportunities", "leads", "responses", "cases", "articleViews", "searches"];
+    const all = ["opportunities", "leads", "orders", "responses", "cases", "articleViews", "searches"];
     expect(names(["analyst"])).toEqual(all);
     expect(names(["tenant-admin"])).toEqual(all);
   });
@@ -16,11 +16,11 @@ describe("the catalogue's facts by the caller's roles", () => {
   });
 
   test("each area's managers read their area's facts only", () => {
-    expect(names(["sales-manager"])).toEqual(["opportunities", "leads"]);
+    expect(names(["sales-manager"])).toEqual(["opportunities", "leads", "orders"]);
     expect(names(["marketer"])).toEqual(["responses"]);
     expect(names(["support-manager"])).toEqual(["cases", "articleViews", "searches"]);
     expect(names(["kb-editor"])).toEqual(["articleViews", "searches"]);
-    expect(names(["sales-manager", "marketer"])).toEqual(["opportunities", "leads", "responses"]);
+    expect(names(["sales-manager", "marketer"])).toEqual(["opportunities", "leads", "orders", "responses"]);
   });
 
   test("roles with no fact read nothing", () => {

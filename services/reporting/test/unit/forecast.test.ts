@@ -48,8 +48,8 @@ describe("money (the kit's exact decimals)", () => {
 });
 
 describe("forecast rows", () => {
-  test("forecast = won + weighted; attainment = won / quota; gap = quota - forecast", () => {
-    expect(forecastRow({ key: "rep-a", quota: "1000.00", won: "550.00", pipeline: "1333.33", weightedPipeline: "533.33" })).toEqual({
+  test("forecast = won + weighted; attainment = won / quota; gap = quota - forecast; what was ordered enters none of them", () => {
+    expect(forecastRow({ key: "rep-a", quota: "1000.00", won: "550.00", pipeline: "1333.33", weightedPipeline: "533.33", ordered: "400.5" })).toEqual({
       key: "rep-a",
       quota: "1000.00",
       won: "550.00",
@@ -58,11 +58,12 @@ describe("forecast rows", () => {
       forecast: "1083.33",
       attainment: "0.5500",
       gap: "-83.33",
+      ordered: "400.50",
     });
   });
 
   test("without a quota: attainment and gap are empty", () => {
-    expect(forecastRow({ key: "south", quota: null, won: "250.00", pipeline: "333.33", weightedPipeline: "33.33" })).toMatchObject({
+    expect(forecastRow({ key: "south", quota: null, won: "250.00", pipeline: "333.33", weightedPipeline: "33.33", ordered: "0.00" })).toMatchObject({
       quota: "",
       forecast: "283.33",
       attainment: "",
@@ -71,13 +72,13 @@ describe("forecast rows", () => {
   });
 
   test("a zero quota has a gap but no attainment", () => {
-    expect(forecastRow({ key: "k", quota: "0.00", won: "10.00", pipeline: "0.00", weightedPipeline: "0.00" })).toMatchObject({ attainment: "", gap: "-10.00" });
+    expect(forecastRow({ key: "k", quota: "0.00", won: "10.00", pipeline: "0.00", weightedPipeline: "0.00", ordered: "0.00" })).toMatchObject({ attainment: "", gap: "-10.00" });
   });
 
   test("the total sums every row and only the quotas set", () => {
     const total = forecastTotal([
-      { key: "north", quota: "2000.00", won: "400.00", pipeline: "1000.00", weightedPipeline: "500.00" },
-      { key: "south", quota: null, won: "250.00", pipeline: "333.33", weightedPipeline: "33.33" },
+      { key: "north", quota: "2000.00", won: "400.00", pipeline: "1000.00", weightedPipeline: "500.00", ordered: "100.10" },
+      { key: "south", quota: null, won: "250.00", pipeline: "333.33", weightedPipeline: "33.33", ordered: "0.0050" },
     ]);
     expect(total).toEqual({
       key: "",
@@ -88,8 +89,10 @@ describe("forecast rows", () => {
       forecast: "1183.33",
       attainment: "0.3250",
       gap: "816.67",
+      // 100.10 + 0.005, rounded once.
+      ordered: "100.11",
     });
-    expect(forecastTotal([{ key: "x", quota: null, won: "1.00", pipeline: "0.00", weightedPipeline: "0.00" }])).toMatchObject({ quota: "", attainment: "", gap: "" });
+    expect(forecastTotal([{ key: "x", quota: null, won: "1.00", pipeline: "0.00", weightedPipeline: "0.00", ordered: "0.00" }])).toMatchObject({ quota: "", attainment: "", gap: "" });
     expect(forecastTotal([])).toMatchObject({ quota: "", won: "0.00", forecast: "0.00" });
   });
 });

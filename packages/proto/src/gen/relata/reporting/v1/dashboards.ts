@@ -55,6 +55,14 @@ export interface SalesDashboard {
   wonAmount: string;
   /** Days from creation to close of the opportunities won between from and to. */
   averageSalesCycleDays: number;
+  /**
+   * Orders (sales.order.*) submitted between from and to in the currency and not cancelled now:
+   * their count and the sum of their net totals (before tax, as an opportunity's amount). Kept
+   * apart from won and won_amount: an order is usually made from a won opportunity's quote, so the
+   * two figures are never added.
+   */
+  orders: string;
+  orderedAmount: string;
 }
 
 export interface GetForecastRequest {
@@ -84,6 +92,12 @@ export interface ForecastRow {
   attainment: string;
   /** quota - forecast; "" without a quota. */
   gap: string;
+  /**
+   * Net totals of the orders submitted in the period (in the time zone) and not cancelled now, of
+   * the key (the order's owner; its account's territory). Shown next to won, never added to it nor
+   * to forecast, attainment or gap (an order comes from a won opportunity).
+   */
+  ordered: string;
 }
 
 export interface Forecast {
@@ -94,6 +108,52 @@ export interface Forecast {
   to: string;
   rows: ForecastRow[];
   total?: ForecastRow | undefined;
+}
+
+/** Win and loss counts per competitor, of the opportunities closed between from and to. */
+export interface GetCompetitorReportRequest {
+  from: string;
+  to: string;
+  ownerId: string;
+  territory: string;
+  /** ISO 4217; only opportunities in this currency are counted (as the sales dashboard). */
+  currency: string;
+  timeZone: string;
+  /** Only this competitor's row. */
+  competitorId: string;
+}
+
+/**
+ * One competitor's deals closed in the range. A deal "met" a competitor when the competitor is
+ * linked to it (competitor_ids) or the deal was lost to it.
+ */
+export interface CompetitorFigures {
+  competitorId: string;
+  /** The competitor's latest name ("" when Reporting has no event of it). */
+  name: string;
+  /** Deleted in Sales (shown only when it met a deal in the range). */
+  deleted: boolean;
+  /** Deals met: won + lost_to + lost_to_other + lost_unknown. */
+  met: string;
+  won: string;
+  /** Lost naming this competitor as the winner (lost_to_competitor_id). */
+  lostTo: string;
+  /** Lost naming another competitor. */
+  lostToOther: string;
+  /** Lost naming no competitor. */
+  lostUnknown: string;
+  /** won / met as a decimal fraction ("0.6667", half away from zero); "" when nothing was met. */
+  winRate: string;
+  /** The amounts of the deals won, and of those lost to this competitor. */
+  wonAmount: string;
+  lostToAmount: string;
+}
+
+export interface CompetitorReport {
+  currency: string;
+  timeZone: string;
+  /** Every live competitor (zeros when it met no deal) and any other competitor met; most deals met first. */
+  competitors: CompetitorFigures[];
 }
 
 export interface GetCampaignDashboardRequest {
@@ -423,6 +483,8 @@ function createBaseSalesDashboard(): SalesDashboard {
     winRate: 0,
     wonAmount: "",
     averageSalesCycleDays: 0,
+    orders: "0",
+    orderedAmount: "",
   };
 }
 
@@ -460,6 +522,12 @@ export const SalesDashboard: MessageFns<SalesDashboard> = {
     }
     if (message.averageSalesCycleDays !== 0) {
       writer.uint32(89).double(message.averageSalesCycleDays);
+    }
+    if (message.orders !== "0") {
+      writer.uint32(96).int64(message.orders);
+    }
+    if (message.orderedAmount !== "") {
+      writer.uint32(106).string(message.orderedAmount);
     }
     return writer;
   },
@@ -565,6 +633,22 @@ export const SalesDashboard: MessageFns<SalesDashboard> = {
             message.averageSalesCycleDays = reader.double();
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.orders = reader.int64().toString();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.orderedAmount = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -595,6 +679,8 @@ export const SalesDashboard: MessageFns<SalesDashboard> = {
     message.winRate = object.winRate ?? 0;
     message.wonAmount = object.wonAmount ?? "";
     message.averageSalesCycleDays = object.averageSalesCycleDays ?? 0;
+    message.orders = object.orders ?? "0";
+    message.orderedAmount = object.orderedAmount ?? "";
     return message;
   },
 };
@@ -715,7 +801,17 @@ export const GetForecastRequest: MessageFns<GetForecastRequest> = {
 };
 
 function createBaseForecastRow(): ForecastRow {
-  return { key: "", quota: "", won: "", pipeline: "", weightedPipeline: "", forecast: "", attainment: "", gap: "" };
+  return {
+    key: "",
+    quota: "",
+    won: "",
+    pipeline: "",
+    weightedPipeline: "",
+    forecast: "",
+    attainment: "",
+    gap: "",
+    ordered: "",
+  };
 }
 
 export const ForecastRow: MessageFns<ForecastRow> = {
@@ -743,6 +839,9 @@ export const ForecastRow: MessageFns<ForecastRow> = {
     }
     if (message.gap !== "") {
       writer.uint32(66).string(message.gap);
+    }
+    if (message.ordered !== "") {
+      writer.uint32(74).string(message.ordered);
     }
     return writer;
   },
@@ -824,6 +923,14 @@ export const ForecastRow: MessageFns<ForecastRow> = {
             message.gap = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ordered = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -849,6 +956,7 @@ export const ForecastRow: MessageFns<ForecastRow> = {
     message.forecast = object.forecast ?? "";
     message.attainment = object.attainment ?? "";
     message.gap = object.gap ?? "";
+    message.ordered = object.ordered ?? "";
     return message;
   },
 };
@@ -966,6 +1074,399 @@ export const Forecast: MessageFns<Forecast> = {
     message.total = (object.total !== undefined && object.total !== null)
       ? ForecastRow.fromPartial(object.total)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCompetitorReportRequest(): GetCompetitorReportRequest {
+  return { from: "", to: "", ownerId: "", territory: "", currency: "", timeZone: "", competitorId: "" };
+}
+
+export const GetCompetitorReportRequest: MessageFns<GetCompetitorReportRequest> = {
+  encode(message: GetCompetitorReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.from !== "") {
+      writer.uint32(10).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(18).string(message.to);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(26).string(message.ownerId);
+    }
+    if (message.territory !== "") {
+      writer.uint32(34).string(message.territory);
+    }
+    if (message.currency !== "") {
+      writer.uint32(42).string(message.currency);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(50).string(message.timeZone);
+    }
+    if (message.competitorId !== "") {
+      writer.uint32(58).string(message.competitorId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCompetitorReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCompetitorReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.territory = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.competitorId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetCompetitorReportRequest>, I>>(base?: I): GetCompetitorReportRequest {
+    return GetCompetitorReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCompetitorReportRequest>, I>>(object: I): GetCompetitorReportRequest {
+    const message = createBaseGetCompetitorReportRequest();
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.territory = object.territory ?? "";
+    message.currency = object.currency ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.competitorId = object.competitorId ?? "";
+    return message;
+  },
+};
+
+function createBaseCompetitorFigures(): CompetitorFigures {
+  return {
+    competitorId: "",
+    name: "",
+    deleted: false,
+    met: "0",
+    won: "0",
+    lostTo: "0",
+    lostToOther: "0",
+    lostUnknown: "0",
+    winRate: "",
+    wonAmount: "",
+    lostToAmount: "",
+  };
+}
+
+export const CompetitorFigures: MessageFns<CompetitorFigures> = {
+  encode(message: CompetitorFigures, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.competitorId !== "") {
+      writer.uint32(10).string(message.competitorId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.deleted !== false) {
+      writer.uint32(24).bool(message.deleted);
+    }
+    if (message.met !== "0") {
+      writer.uint32(32).int64(message.met);
+    }
+    if (message.won !== "0") {
+      writer.uint32(40).int64(message.won);
+    }
+    if (message.lostTo !== "0") {
+      writer.uint32(48).int64(message.lostTo);
+    }
+    if (message.lostToOther !== "0") {
+      writer.uint32(56).int64(message.lostToOther);
+    }
+    if (message.lostUnknown !== "0") {
+      writer.uint32(64).int64(message.lostUnknown);
+    }
+    if (message.winRate !== "") {
+      writer.uint32(74).string(message.winRate);
+    }
+    if (message.wonAmount !== "") {
+      writer.uint32(82).string(message.wonAmount);
+    }
+    if (message.lostToAmount !== "") {
+      writer.uint32(90).string(message.lostToAmount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CompetitorFigures {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompetitorFigures();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.competitorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deleted = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.met = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.won = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.lostTo = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.lostToOther = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.lostUnknown = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.winRate = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.wonAmount = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.lostToAmount = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CompetitorFigures>, I>>(base?: I): CompetitorFigures {
+    return CompetitorFigures.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CompetitorFigures>, I>>(object: I): CompetitorFigures {
+    const message = createBaseCompetitorFigures();
+    message.competitorId = object.competitorId ?? "";
+    message.name = object.name ?? "";
+    message.deleted = object.deleted ?? false;
+    message.met = object.met ?? "0";
+    message.won = object.won ?? "0";
+    message.lostTo = object.lostTo ?? "0";
+    message.lostToOther = object.lostToOther ?? "0";
+    message.lostUnknown = object.lostUnknown ?? "0";
+    message.winRate = object.winRate ?? "";
+    message.wonAmount = object.wonAmount ?? "";
+    message.lostToAmount = object.lostToAmount ?? "";
+    return message;
+  },
+};
+
+function createBaseCompetitorReport(): CompetitorReport {
+  return { currency: "", timeZone: "", competitors: [] };
+}
+
+export const CompetitorReport: MessageFns<CompetitorReport> = {
+  encode(message: CompetitorReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currency !== "") {
+      writer.uint32(10).string(message.currency);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(18).string(message.timeZone);
+    }
+    for (const v of message.competitors) {
+      CompetitorFigures.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CompetitorReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompetitorReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.competitors.push(CompetitorFigures.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CompetitorReport>, I>>(base?: I): CompetitorReport {
+    return CompetitorReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CompetitorReport>, I>>(object: I): CompetitorReport {
+    const message = createBaseCompetitorReport();
+    message.currency = object.currency ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.competitors = object.competitors?.map((e) => CompetitorFigures.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2263,11 +2764,22 @@ export const SalesAnalyticsServiceService = {
     responseSerialize: (value: Forecast): Buffer => Buffer.from(Forecast.encode(value).finish()),
     responseDeserialize: (value: Buffer): Forecast => Forecast.decode(value),
   },
+  getCompetitorReport: {
+    path: "/relata.reporting.v1.SalesAnalyticsService/GetCompetitorReport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCompetitorReportRequest): Buffer =>
+      Buffer.from(GetCompetitorReportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCompetitorReportRequest => GetCompetitorReportRequest.decode(value),
+    responseSerialize: (value: CompetitorReport): Buffer => Buffer.from(CompetitorReport.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CompetitorReport => CompetitorReport.decode(value),
+  },
 } as const;
 
 export interface SalesAnalyticsServiceServer extends UntypedServiceImplementation {
   getSalesDashboard: handleUnaryCall<GetSalesDashboardRequest, SalesDashboard>;
   getForecast: handleUnaryCall<GetForecastRequest, Forecast>;
+  getCompetitorReport: handleUnaryCall<GetCompetitorReportRequest, CompetitorReport>;
 }
 
 export interface SalesAnalyticsServiceClient extends Client {
@@ -2300,6 +2812,21 @@ export interface SalesAnalyticsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Forecast) => void,
+  ): ClientUnaryCall;
+  getCompetitorReport(
+    request: GetCompetitorReportRequest,
+    callback: (error: ServiceError | null, response: CompetitorReport) => void,
+  ): ClientUnaryCall;
+  getCompetitorReport(
+    request: GetCompetitorReportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CompetitorReport) => void,
+  ): ClientUnaryCall;
+  getCompetitorReport(
+    request: GetCompetitorReportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CompetitorReport) => void,
   ): ClientUnaryCall;
 }
 
