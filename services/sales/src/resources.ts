@@ -13,6 +13,7 @@ import {
   UpdateOpportunityRequest,
 } from "@relata/proto/sales/v1/opportunity";
 import { StageKind } from "@relata/proto/sales/v1/pipeline";
+import { Competitor, CreateCompetitorRequest, ListCompetitorsRequest, UpdateCompetitorRequest } from "@relata/proto/sales/v1/competitor";
 import { z } from "zod";
 
 /**
@@ -213,8 +214,24 @@ export const activity = resource<Activity, CreateActivityRequest, UpdateActivity
   access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
 });
 
+/** Who writes competitors (the market knowledge reps gather on their deals). */
+export const COMPETITOR_WRITERS: readonly Role[] = ["sales-rep", "sales-manager"];
+
+export const competitor = resource<Competitor, CreateCompetitorRequest, UpdateCompetitorRequest, ListCompetitorsRequest>()({
+  name: "sales.competitor",
+  path: "/v1/competitors",
+  collection: "competitors",
+  fields: {
+    name: f.text(200).required().sortable().filter().describe("The competitor's name (exact match when filtering)."),
+    website: f.httpUrl(200).clearable(),
+    strengths: f.text(4000).clearable(),
+    weaknesses: f.text(4000).clearable(),
+  },
+  access: { read: SALES_READERS, write: COMPETITOR_WRITERS, scopes: { read: "sales:read" } },
+});
+
 /** Every CRUD resource of Sales, in the order the API lists them. */
-export const SALES_RESOURCES = [account, contact, lead, opportunity, activity] as const;
+export const SALES_RESOURCES = [account, contact, lead, opportunity, activity, competitor] as const;
 
 /** The resource names of Sales' records, as a record reference's type names them ("sales.account"). */
 export const SALES_RECORD_TYPES = SALES_RESOURCES.map((r) => r.name);

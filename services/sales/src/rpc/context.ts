@@ -3,6 +3,8 @@ import type { AssignmentRules } from "../store/assignment";
 import type { Pipelines } from "../store/pipelines";
 import type { SalesRepositories } from "../store/repositories";
 import type { Conversions } from "../workflows/conversion";
+import type { ProposalProfiles } from "../store/proposal-profiles";
+import type { LoadQuote } from "./proposals";
 
 /** What the gRPC handlers are built from (wired in main.ts). */
 export interface SalesDeps {
@@ -11,4 +13,7 @@ export interface SalesDeps {
   assignmentRules: AssignmentRules;
   conversions: Conversions;
   logger: Logger;
+  proposalProfiles: ProposalProfiles;
+  /** Reads a quote of the caller's tenant for its proposal document. */
+  loadQuote: LoadQuote;
 }
