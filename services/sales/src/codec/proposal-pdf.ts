@@ -26,8 +26,8 @@ const BOLD = "DejaVu-Bold";
 
 /** The lines table: column share of the text width and alignment. */
 const COLUMNS = [
-  { key: "name", share: 0.3, align: "left" },
-  { key: "quantity", share: 0.09, align: "right" },
+  { key: "name", share: 0.27, align: "left" },
+  { key: "quantity", share: 0.12, align: "right" },
   { key: "unit", share: 0.07, align: "left" },
   { key: "unitPrice", share: 0.14, align: "right" },
   { key: "discount", share: 0.14, align: "right" },
@@ -92,8 +92,8 @@ export function renderProposal(content: ProposalContent): Promise<Buffer> {
     colX.push(x);
     x += c.share * width;
   }
-  const row = (cells: Record<(typeof COLUMNS)[number]["key"], string>, font: string) => {
-    doc.font(font).fontSize(8.5);
+  const row = (cells: Record<(typeof COLUMNS)[number]["key"], string>, font: string, size: number) => {
+    doc.font(font).fontSize(size);
     const heights = COLUMNS.map((c) => doc.heightOfString(cells[c.key] || " ", { width: c.share * width - 6 }));
     const h = Math.max(...heights) + 6;
     if (doc.y + h > bottom()) doc.addPage();
@@ -104,8 +104,8 @@ export function renderProposal(content: ProposalContent): Promise<Buffer> {
     doc.y = y + h;
   };
   doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.8).strokeColor("#333333").stroke();
-  row({ name: L.item, quantity: L.quantity, unit: L.unit, unitPrice: L.unitPrice, discount: L.discount, taxRate: L.taxRate, net: L.net }, BOLD);
-  for (const line of content.lines) row(line, REGULAR);
+  row({ name: L.item, quantity: L.quantity, unit: L.unit, unitPrice: L.unitPrice, discount: L.discount, taxRate: L.taxRate, net: L.net }, BOLD, 7.5);
+  for (const line of content.lines) row(line, REGULAR, 8.5);
 
   // The totals, right-aligned under the table.
   doc.moveDown(1);

@@ -32,7 +32,6 @@ export type ProposalProfileFields = Pick<ProposalProfileRecord, "tenantId" | "co
 
 export interface ProposalLabels {
   title: string;
-  seller: string;
   customer: string;
   contact: string;
   taxId: string;
@@ -61,7 +60,6 @@ export interface ProposalLabels {
 export const PROPOSAL_LABELS: Record<ProposalLanguage, ProposalLabels> = {
   en: {
     title: "Proposal",
-    seller: "Seller",
     customer: "Customer",
     contact: "Contact",
     taxId: "Tax ID",
@@ -87,7 +85,6 @@ export const PROPOSAL_LABELS: Record<ProposalLanguage, ProposalLabels> = {
   },
   pl: {
     title: "Oferta handlowa",
-    seller: "Sprzedawca",
     customer: "Klient",
     contact: "Osoba kontaktowa",
     taxId: "NIP",
@@ -113,7 +110,6 @@ export const PROPOSAL_LABELS: Record<ProposalLanguage, ProposalLabels> = {
   },
   ru: {
     title: "Коммерческое предложение",
-    seller: "Продавец",
     customer: "Клиент",
     contact: "Контактное лицо",
     taxId: "ИНН",
@@ -139,7 +135,6 @@ export const PROPOSAL_LABELS: Record<ProposalLanguage, ProposalLabels> = {
   },
   uk: {
     title: "Комерційна пропозиція",
-    seller: "Продавець",
     customer: "Клієнт",
     contact: "Контактна особа",
     taxId: "ІПН",
