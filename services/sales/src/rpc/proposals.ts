@@ -1,5 +1,5 @@
 import { implement, NotFound, validate, type CallContext, type ServiceRegistration } from "@relata/platform";
-import { ProposalServiceService, type ProposalProfile } from "@relata/proto/sales/v1/proposal";
+import { type Document, ProposalServiceService, type ProposalProfile } from "@relata/proto/sales/v1/proposal";
 import type { Quote } from "@relata/proto/sales/v1/quote";
 import { z } from "zod";
 import { PROPOSAL_MEDIA_TYPE, renderProposal } from "../codec/proposal-pdf";
@@ -33,7 +33,27 @@ export const proposalSchemas = { updateProposalProfile: UpdateProposalProfileInp
 
 const toProfile = (p: CurrentProposalProfile): ProposalProfile => ({ ...p, addressLines: [...p.addressLines], version: String(p.version) });
 
-export function proposalService({ repos, proposalProfiles, loadQuote, logger }: SalesDeps): ServiceRegistration {
+/** A quote's proposal document: the quote, its customer's names and the tenant's profile, rendered. */
+export function quoteDocument({ repos, proposalProfiles, loadQuote }: Pick<SalesDeps, "repos" | "proposalProfiles" | "loadQuote">) {
+  return async (ctx: CallContext, id: string): Promise<Document> => {
+    const quote = await loadQuote(ctx, id);
+    // loadQuote reads in the caller's tenant; this keeps a wrong wiring from ever printing another tenant's quote.
+    if (quote.tenantId && quote.tenantId !== ctx.identity.tenantId) throw new NotFound("quote", id);
+    // The customer's names as they are now (an account or contact in the recycle bin prints none).
+    const [account, contact, profile] = await Promise.all([
+      quote.accountId ? repos.accounts.in(ctx).find(quote.accountId) : undefined,
+      quote.contactId ? repos.contacts.in(ctx).find(quote.contactId) : undefined,
+      proposalProfiles.current(ctx),
+    ]);
+    const contactName = contact ? [contact.firstName, contact.lastName].filter(Boolean).join(" ") : "";
+    const content = proposalContent(quote, account?.name ?? "", contactName, profile);
+    return { content: await renderProposal(content), fileName: content.fileName, mediaType: PROPOSAL_MEDIA_TYPE };
+  };
+}
+
+export function proposalService(deps: SalesDeps): ServiceRegistration {
+  const { proposalProfiles, logger } = deps;
+  const document = quoteDocument(deps);
   return implement(
     ProposalServiceService,
     {
@@ -48,18 +68,7 @@ export function proposalService({ repos, proposalProfiles, loadQuote, logger }: 
 
       async renderQuoteDocument(request, ctx) {
         const { id } = validate(RenderQuoteDocumentInput, request);
-        const quote = await loadQuote(ctx, id);
-        // loadQuote reads in the caller's tenant; this keeps a wrong wiring from ever printing another tenant's quote.
-        if (quote.tenantId && quote.tenantId !== ctx.identity.tenantId) throw new NotFound("quote", id);
-        // The customer's names as they are now (an account or contact in the recycle bin prints none).
-        const [account, contact, profile] = await Promise.all([
-          quote.accountId ? repos.accounts.in(ctx).find(quote.accountId) : undefined,
-          quote.contactId ? repos.contacts.in(ctx).find(quote.contactId) : undefined,
-          proposalProfiles.current(ctx),
-        ]);
-        const contactName = contact ? [contact.firstName, contact.lastName].filter(Boolean).join(" ") : "";
-        const content = proposalContent(quote, account?.name ?? "", contactName, profile);
-        return { content: await renderProposal(content), fileName: content.fileName, mediaType: PROPOSAL_MEDIA_TYPE };
+        return document(ctx, id);
       },
     },
     logger,
