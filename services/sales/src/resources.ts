@@ -214,9 +214,6 @@ export const activity = resource<Activity, CreateActivityRequest, UpdateActivity
   access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
 });
 
-/** Who writes competitors (the market knowledge reps gather on their deals). */
-export const COMPETITOR_WRITERS: readonly Role[] = ["sales-rep", "sales-manager"];
-
 export const competitor = resource<Competitor, CreateCompetitorRequest, UpdateCompetitorRequest, ListCompetitorsRequest>()({
   name: "sales.competitor",
   path: "/v1/competitors",
@@ -227,7 +224,8 @@ export const competitor = resource<Competitor, CreateCompetitorRequest, UpdateCo
     strengths: f.text(4000).clearable(),
     weaknesses: f.text(4000).clearable(),
   },
-  access: { read: SALES_READERS, write: COMPETITOR_WRITERS, scopes: { read: "sales:read" } },
+  // Reps and managers write the market knowledge they gather on deals; a tenant admin, as every Sales record.
+  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read" } },
 });
 
 /** Every CRUD resource of Sales, in the order the API lists them. */

@@ -49,9 +49,9 @@ async function checkContact(contacts: TenantReads<ContactRecord>, contactId: str
   }
 }
 
-/** Every competitor named on an opportunity exists in the tenant (and is not in the recycle bin). */
+/** Every competitor named on an opportunity exists in the tenant (and is not in the recycle bin); a refusal names the item. */
 async function checkCompetitors(competitors: TenantReads<CompetitorRecord>, ids: readonly string[] | null | undefined): Promise<void> {
-  for (const competitorId of ids ?? []) await competitors.require(competitorId, "competitor_ids");
+  for (const [i, competitorId] of (ids ?? []).entries()) await competitors.require(competitorId, `competitor_ids.${i}`);
 }
 
 export function opportunityService({ repos, pipelines, logger }: SalesDeps): ServiceRegistration {

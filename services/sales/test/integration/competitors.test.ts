@@ -95,18 +95,18 @@ describe("competitors", () => {
     expect(await failureOf(clients.competitors.deleteCompetitor({ id: theirs.id, expectedVersion: "0" }, acme()))).toMatchObject({ code: status.NOT_FOUND });
     const listed = await clients.competitors.listCompetitors(ListCompetitorsRequest.fromPartial({ name: `Theirs ${run}` }), acme());
     expect(listed.competitors).toEqual([]);
-    expect(await failureOf(newOpportunity([theirs.id]))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids" });
+    expect(await failureOf(newOpportunity([theirs.id]))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids.0" });
   });
 });
 
 describe("opportunities and their competitors", () => {
-  it("links existing competitors on create and update, and refuses an unknown one naming competitor_ids", async () => {
+  it("links existing competitors on create and update, and refuses an unknown one naming the item of competitor_ids", async () => {
     const a = await newCompetitor("A");
     const b = await newCompetitor("B");
     const opportunity = await newOpportunity([a.id]);
     expect(opportunity.competitorIds?.values).toEqual([a.id]);
 
-    expect(await failureOf(newOpportunity([a.id, "no-such-competitor"]))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids" });
+    expect(await failureOf(newOpportunity([a.id, "no-such-competitor"]))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids.1" });
     const updated = await clients.opportunities.updateOpportunity(
       UpdateOpportunityRequest.fromPartial({ id: opportunity.id, competitorIds: { values: [a.id, b.id] } }),
       acme(),
@@ -114,11 +114,11 @@ describe("opportunities and their competitors", () => {
     expect(updated.competitorIds?.values).toEqual([a.id, b.id]);
     expect(
       await failureOf(clients.opportunities.updateOpportunity(UpdateOpportunityRequest.fromPartial({ id: opportunity.id, competitorIds: { values: ["nope"] } }), acme())),
-    ).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids" });
+    ).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids.0" });
     // A deleted competitor can no longer be linked.
     const gone = await newCompetitor("Gone");
     await clients.competitors.deleteCompetitor({ id: gone.id, expectedVersion: "1" }, acme());
-    expect(await failureOf(newOpportunity([gone.id]))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids" });
+    expect(await failureOf(newOpportunity([gone.id]))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "competitor_ids.0" });
   });
 
   it("records the competitor a deal was lost to with the lost stage only", async () => {
