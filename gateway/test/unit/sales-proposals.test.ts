@@ -38,6 +38,13 @@ const sales = {
       return { ...profile, version: "4" };
     },
   },
+  competitors: {
+    createCompetitor: async (req: { name: string }) => {
+      calls.push({ method: "createCompetitor", request: req });
+      return { id: "c-1", tenantId: "acme", name: req.name, website: "", strengths: "", weaknesses: "", version: "1" };
+    },
+    listCompetitors: async () => ({ competitors: [], page: { nextCursor: "" } }),
+  },
   opportunities: {
     changeStage: async (req: unknown) => {
       calls.push({ method: "changeStage", request: req });
@@ -62,10 +69,12 @@ beforeEach(() => {
   calls.length = 0;
 });
 
-const binary = (res: NodeJS.ReadableStream, callback: (err: Error | null, body: Buffer) => void) => {
+/** The body as the bytes sent. */
+const binary = (res: request.Response, callback: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => callback(null, Buffer.concat(chunks)));
+  stream.on("data", (c: Buffer) => chunks.push(c));
+  stream.on("end", () => callback(null, Buffer.concat(chunks)));
 };
 
 test("a quote's document is the PDF Sales made, offered as its download name", async () => {
@@ -117,4 +126,16 @@ test("a stage change passes on the competitor a lost deal went to", async () => 
     .send({ stageId: "lost", reason: "price", lostToCompetitorId: "c-1" })
     .expect(200);
   expect(calls).toEqual([{ method: "changeStage", request: expect.objectContaining({ id: "o-1", stageId: "lost", reason: "price", lostToCompetitorId: "c-1" }) }]);
+});
+
+test("competitors: reps, managers and tenant admins write them, Sales readers read them, support does neither", async () => {
+  for (const role of ["sales-rep", "sales-manager", "tenant-admin"]) {
+    await request(app).post("/v1/competitors").set("Authorization", await token([role])).send({ name: "Rival" }).expect(201);
+  }
+  for (const role of ["analyst", "marketer", "support-agent"]) {
+    await request(app).post("/v1/competitors").set("Authorization", await token([role])).send({ name: "Rival" }).expect(403);
+  }
+  await request(app).get("/v1/competitors").set("Authorization", await token(["analyst"])).expect(200);
+  await request(app).get("/v1/competitors").set("Authorization", await token(["support-agent"])).expect(403);
+  expect(calls.filter((c) => c.method === "createCompetitor")).toHaveLength(3);
 });
