@@ -22,7 +22,8 @@ import { purgeRecycleBin, salesRepositories } from "./store/repositories";
 import { Conversions } from "./workflows/conversion";
 import { NotFound } from "@relata/platform";
 import { competitorService } from "./rpc/competitors";
-import { type LoadQuote, proposalService } from "./rpc/proposals";
+import { proposalService } from "./rpc/proposals";
+import type { LoadQuote } from "./rpc/context";
 import { ProposalProfiles } from "./store/proposal-profiles";
 
 /** Until Sales keeps quotes, no quote exists: the quotes' store replaces this (see loadQuote below). */

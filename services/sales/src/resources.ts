@@ -233,3 +233,6 @@ export const SALES_RESOURCES = [account, contact, lead, opportunity, activity, c
 
 /** The resource names of Sales' records, as a record reference's type names them ("sales.account"). */
 export const SALES_RECORD_TYPES = SALES_RESOURCES.map((r) => r.name);
+
+/** The languages a proposal document is written in (the quote's `language`, the profile's default). */
+export const PROPOSAL_LANGUAGES = ["en", "pl", "ru", "uk"] as const;

@@ -1,5 +1,6 @@
 import { decimalUnits, formatDecimal } from "@relata/platform";
 import { DiscountKind, type Quote } from "@relata/proto/sales/v1/quote";
+import { PROPOSAL_LANGUAGES } from "../resources";
 
 /**
  * The proposal document a rep sends: what goes on it, built from a quote, its customer and the
@@ -7,8 +8,8 @@ import { DiscountKind, type Quote } from "@relata/proto/sales/v1/quote";
  * formatted for the quote's language. The renderer (codec/proposal-pdf.ts) only lays it out.
  */
 
-/** The languages a proposal is written in; another language falls back to English. */
-export const PROPOSAL_LANGUAGES = ["en", "pl", "ru", "uk"] as const;
+export { PROPOSAL_LANGUAGES };
+/** A language a proposal is written in; another language falls back to English. */
 export type ProposalLanguage = (typeof PROPOSAL_LANGUAGES)[number];
 
 export const MAX_ADDRESS_LINES = 6;

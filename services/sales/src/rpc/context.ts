@@ -4,7 +4,8 @@ import type { Pipelines } from "../store/pipelines";
 import type { SalesRepositories } from "../store/repositories";
 import type { Conversions } from "../workflows/conversion";
 import type { ProposalProfiles } from "../store/proposal-profiles";
-import type { LoadQuote } from "./proposals";
+import type { CallContext } from "@relata/platform";
+import type { Quote } from "@relata/proto/sales/v1/quote";
 
 /** What the gRPC handlers are built from (wired in main.ts). */
 export interface SalesDeps {
@@ -17,3 +18,6 @@ export interface SalesDeps {
   /** Reads a quote of the caller's tenant for its proposal document. */
   loadQuote: LoadQuote;
 }
+
+/** Reads a quote of the caller's tenant (NOT_FOUND when it has none by that id); given by the composition root. */
+export type LoadQuote = (ctx: CallContext, id: string) => Promise<Quote>;

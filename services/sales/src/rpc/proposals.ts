@@ -1,14 +1,11 @@
 import { implement, NotFound, validate, type CallContext, type ServiceRegistration } from "@relata/platform";
 import { type Document, ProposalServiceService, type ProposalProfile } from "@relata/proto/sales/v1/proposal";
-import type { Quote } from "@relata/proto/sales/v1/quote";
 import { z } from "zod";
 import { PROPOSAL_MEDIA_TYPE, renderProposal } from "../codec/proposal-pdf";
 import { MAX_ADDRESS_LINES, PROPOSAL_LANGUAGES, proposalContent } from "../domain/proposal";
 import type { CurrentProposalProfile } from "../store/proposal-profiles";
 import type { SalesDeps } from "./context";
 
-/** Reads a quote of the caller's tenant (NOT_FOUND when it has none by that id); given by the composition root. */
-export type LoadQuote = (ctx: CallContext, id: string) => Promise<Quote>;
 
 const line = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 

@@ -1,9 +1,8 @@
 import type { ProposalProfile } from "@relata/proto/sales/v1/proposal";
 import { z } from "zod";
 import { named, text, toVersion } from "@relata/platform/http";
+import { PROPOSAL_LANGUAGES as PROPOSAL_LANGUAGE_TAGS } from "../../resources";
 
-/** The languages a proposal is written in (as domain/proposal.ts; this layer does not import the domain). */
-export const PROPOSAL_LANGUAGE_TAGS = ["en", "pl", "ru", "uk"] as const;
 const MAX_ADDRESS_LINES = 6;
 
 export const ProposalProfileUpdate = named(
