@@ -116,6 +116,9 @@ export FUZZ_RESPONSE_CAMPAIGN_ID FUZZ_SCORING_RULE_ID
 # or aborted they answer 409).
 FUZZ_IMPORT_ID=$(fixture /v1/imports import '{"object": "contacts", "operation": "insert"}')
 export FUZZ_IMPORT_ID
+# Sales' competitors: one to read and change.
+FUZZ_COMPETITOR_ID=$(fixture /v1/competitors competitor '{"name": "Fuzzing fixture"}')
+export FUZZ_COMPETITOR_ID
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"

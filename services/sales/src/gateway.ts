@@ -10,6 +10,7 @@ import {
   opportunityRoutes,
   pipelineRoutes,
 } from "./http";
+import { competitorRoutes, proposalRoutes } from "./http";
 import { SALES_READERS, SALES_RESOURCES, SALES_WRITERS } from "./resources";
 
 /**
@@ -31,8 +32,10 @@ export const salesBackend = defineBackend({
     ...opportunityRoutes(sales),
     ...pipelineRoutes(sales),
     ...activityRoutes(sales),
+    ...competitorRoutes(sales),
+    ...proposalRoutes(sales),
   ],
-  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities"],
+  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Competitors", "Proposals"],
   scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
   resources: SALES_RESOURCES,
   permissions: {
@@ -42,5 +45,8 @@ export const salesBackend = defineBackend({
     "pipeline.write": { roles: SALES_CONFIGURERS, scopes: [], description: "configure the tenant's pipeline stages" },
     "leadAssignment.read": { roles: SALES_READERS, scopes: [], description: "read the lead assignment rule" },
     "leadAssignment.write": { roles: SALES_CONFIGURERS, scopes: [], description: "set the lead assignment rule" },
+    "proposalProfile.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read the tenant's proposal profile (the seller's details on proposals)" },
+    "proposalProfile.write": { roles: ["tenant-admin"], scopes: [], description: "set the tenant's proposal profile" },
+    "quotes.document": { roles: SALES_READERS, scopes: ["sales:read"], description: "download a quote's proposal document (PDF)" },
   },
 });

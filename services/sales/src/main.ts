@@ -20,6 +20,16 @@ import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
 import { purgeRecycleBin, salesRepositories } from "./store/repositories";
 import { Conversions } from "./workflows/conversion";
+import { NotFound } from "@relata/platform";
+import { competitorService } from "./rpc/competitors";
+import { proposalService } from "./rpc/proposals";
+import type { LoadQuote } from "./rpc/context";
+import { ProposalProfiles } from "./store/proposal-profiles";
+
+/** Until Sales keeps quotes, no quote exists: the quotes' store replaces this (see loadQuote below). */
+const quoteNotAvailable: LoadQuote = async (_ctx, id) => {
+  throw new NotFound("quote", id);
+};
 
 /** Variables the Sales service reads beyond the platform's common ones. */
 export const salesEnv = {
@@ -82,7 +92,15 @@ export function startSales(): Promise<SalesService> {
       const pipelines = new Pipelines(models.pipelines);
       const conversions = new Conversions(repos, models, pipelines);
       const assignmentRules = new AssignmentRules(models.assignmentRules);
-      const deps: SalesDeps = { repos, pipelines, assignmentRules, conversions, logger };
+      const deps: SalesDeps = {
+        repos,
+        pipelines,
+        assignmentRules,
+        conversions,
+        logger,
+        proposalProfiles: new ProposalProfiles(models.proposalProfiles),
+        loadQuote: quoteNotAvailable, // WIRE-QUOTES: replace with the quotes store's tenant read, e.g. (ctx, id) => quotes.get(ctx, id) as a Quote message
+      };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
       // Marketing's interested responses become leads, and its scores reach them (both wait for the MARKETING stream).
@@ -109,6 +127,8 @@ export function startSales(): Promise<SalesService> {
           activityService(deps),
           timelineService(deps),
           bulkService(deps),
+          competitorService(deps),
+          proposalService(deps),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {

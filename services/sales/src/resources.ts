@@ -13,6 +13,7 @@ import {
   UpdateOpportunityRequest,
 } from "@relata/proto/sales/v1/opportunity";
 import { StageKind } from "@relata/proto/sales/v1/pipeline";
+import { Competitor, CreateCompetitorRequest, ListCompetitorsRequest, UpdateCompetitorRequest } from "@relata/proto/sales/v1/competitor";
 import { z } from "zod";
 
 /**
@@ -213,8 +214,25 @@ export const activity = resource<Activity, CreateActivityRequest, UpdateActivity
   access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
 });
 
+export const competitor = resource<Competitor, CreateCompetitorRequest, UpdateCompetitorRequest, ListCompetitorsRequest>()({
+  name: "sales.competitor",
+  path: "/v1/competitors",
+  collection: "competitors",
+  fields: {
+    name: f.text(200).required().sortable().filter().describe("The competitor's name (exact match when filtering)."),
+    website: f.httpUrl(200).clearable(),
+    strengths: f.text(4000).clearable(),
+    weaknesses: f.text(4000).clearable(),
+  },
+  // Reps and managers write the market knowledge they gather on deals; a tenant admin, as every Sales record.
+  access: { read: SALES_READERS, write: SALES_WRITERS, scopes: { read: "sales:read" } },
+});
+
 /** Every CRUD resource of Sales, in the order the API lists them. */
-export const SALES_RESOURCES = [account, contact, lead, opportunity, activity] as const;
+export const SALES_RESOURCES = [account, contact, lead, opportunity, activity, competitor] as const;
 
 /** The resource names of Sales' records, as a record reference's type names them ("sales.account"). */
 export const SALES_RECORD_TYPES = SALES_RESOURCES.map((r) => r.name);
+
+/** The languages a proposal document is written in (the quote's `language`, the profile's default). */
+export const PROPOSAL_LANGUAGES = ["en", "pl", "ru", "uk"] as const;

@@ -12,6 +12,11 @@ import {
 import { toAccount, toActivity, toContact, toLead, toOpportunity } from "../codec/mappers";
 import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord } from "../domain/types";
 import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
+import { eventSubjects } from "@relata/platform/resource";
+import { CompetitorChanged } from "@relata/proto/events/v1/sales_commerce";
+import { toCompetitor } from "../codec/competitor";
+import type { CompetitorRecord } from "../domain/competitor";
+import { competitor } from "../resources";
 
 /**
  * Builders of the pending events a write enqueues in its own document, in the kit's envelope;
@@ -85,4 +90,10 @@ const ACTIVITY_SUBJECTS = {
 
 export function activityEvent(kind: keyof typeof ACTIVITY_SUBJECTS, r: ActivityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
   return buildEvent(ACTIVITY_SUBJECTS[kind], r._id, actor, at, (meta) => ActivityChanged.encode({ meta, activity: toActivity(r) }).finish());
+}
+
+const COMPETITOR_SUBJECTS = eventSubjects(competitor);
+
+export function competitorEvent(kind: RecordChangeKind, r: CompetitorRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(COMPETITOR_SUBJECTS[kind], r._id, actor, at, (meta) => CompetitorChanged.encode({ meta, competitor: toCompetitor(r) }).finish());
 }

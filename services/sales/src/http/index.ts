@@ -11,3 +11,6 @@ export * from "./schemas/leads";
 export * from "./schemas/opportunities";
 export * from "./schemas/pipeline";
 export * from "./schemas/timeline";
+export * from "./routes/competitors";
+export * from "./routes/proposals";
+export * from "./schemas/proposals";

@@ -3,6 +3,9 @@ import type { AssignmentRules } from "../store/assignment";
 import type { Pipelines } from "../store/pipelines";
 import type { SalesRepositories } from "../store/repositories";
 import type { Conversions } from "../workflows/conversion";
+import type { ProposalProfiles } from "../store/proposal-profiles";
+import type { CallContext } from "@relata/platform";
+import type { Quote } from "@relata/proto/sales/v1/quote";
 
 /** What the gRPC handlers are built from (wired in main.ts). */
 export interface SalesDeps {
@@ -11,4 +14,10 @@ export interface SalesDeps {
   assignmentRules: AssignmentRules;
   conversions: Conversions;
   logger: Logger;
+  proposalProfiles: ProposalProfiles;
+  /** Reads a quote of the caller's tenant for its proposal document. */
+  loadQuote: LoadQuote;
 }
+
+/** Reads a quote of the caller's tenant (NOT_FOUND when it has none by that id); given by the composition root. */
+export type LoadQuote = (ctx: CallContext, id: string) => Promise<Quote>;

@@ -12,6 +12,9 @@ import type {
   TimelineEntryRecord,
 } from "../domain/types";
 import { account, activity, contact, lead, opportunity } from "../resources";
+import { competitor } from "../resources";
+import type { CompetitorRecord } from "../domain/competitor";
+import type { ProposalProfileRecord } from "../domain/proposal";
 
 const options = { versionKey: false as const, strict: true, minimize: false, id: false };
 
@@ -64,6 +67,9 @@ leadSchema.index({ "conversion.claimedAt": 1, status: 1 });
 export const opportunitySchema = described<typeof opportunity.fields, OpportunityRecord>(opportunity, ["stageId", "probability", "status"]);
 // A contact's delete counts the opportunities naming it.
 opportunitySchema.index({ tenantId: 1, contactId: 1 });
+// A competitor's delete counts the opportunities naming it (met on the deal, or lost to).
+opportunitySchema.index({ tenantId: 1, competitorIds: 1 });
+opportunitySchema.index({ tenantId: 1, lostToCompetitorId: 1 });
 
 export const activitySchema = described<typeof activity.fields, ActivityRecord>(activity);
 // An account's or a record's activities, and the ones due.
@@ -129,6 +135,8 @@ export interface SalesModels {
   pipelines: Model<PipelineRecord>;
   assignmentRules: Model<AssignmentRuleRecord>;
   timeline: Model<TimelineEntryRecord>;
+  competitors: Model<Stored<CompetitorRecord>>;
+  proposalProfiles: Model<ProposalProfileRecord>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -142,10 +150,31 @@ export function createModels(db: Connection): SalesModels {
     pipelines: db.model<PipelineRecord>("Pipeline", pipelineSchema),
     assignmentRules: db.model<AssignmentRuleRecord>("AssignmentRule", assignmentRuleSchema),
     timeline: db.model<TimelineEntryRecord>("TimelineEntry", timelineEntrySchema),
+    competitors: db.model<Stored<CompetitorRecord>>("Competitor", competitorSchema),
+    proposalProfiles: db.model<ProposalProfileRecord>("ProposalProfile", proposalProfileSchema),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: SalesModels): Model<unknown>[] {
-  return [models.accounts, models.contacts, models.leads, models.opportunities, models.activities] as unknown as Model<unknown>[];
+  return [models.accounts, models.contacts, models.leads, models.opportunities, models.activities, models.competitors] as unknown as Model<unknown>[];
 }
+
+export const competitorSchema = described<typeof competitor.fields, CompetitorRecord>(competitor);
+
+/** One proposal profile per tenant (`_id` = tenant id), like the pipeline. */
+export const proposalProfileSchema = new Schema<ProposalProfileRecord>(
+  {
+    _id: requiredStr,
+    tenantId: requiredStr,
+    companyName: str,
+    addressLines: { type: [String], default: [] },
+    taxId: str,
+    defaultTerms: str,
+    defaultLanguage: str,
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...options, collection: "proposal_profiles" },
+);
+proposalProfileSchema.index({ tenantId: 1 }, { unique: true });

@@ -3,6 +3,8 @@ import type { AnyResource } from "@relata/platform/resource";
 import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, RecordType, TimelineEntryRecord } from "../domain/types";
 import { account, activity, contact, lead, opportunity } from "../resources";
 import type { SalesModels } from "./models";
+import type { CompetitorRecord } from "../domain/competitor";
+import { competitor } from "../resources";
 
 /** A list's sorts and default order, as described (each sort has an index leading with tenantId). */
 const listOrder = (r: AnyResource) => ({ sortable: r.sorts, defaultSort: r.defaultSort });
@@ -16,6 +18,7 @@ export function salesRepositories(models: SalesModels, publish: PublishAfterWrit
     opportunities: repository<OpportunityRecord>(models.opportunities, { what: "opportunity", ...listOrder(opportunity), publish }),
     activities: repository<ActivityRecord>(models.activities, { what: "activity", ...listOrder(activity), publish }),
     timeline: readRepository<TimelineEntryRecord>(models.timeline, { what: "timeline entry", sortable: ["occurredAt"], defaultSort: "-occurredAt" }),
+    competitors: repository<CompetitorRecord>(models.competitors, { what: "competitor", ...listOrder(competitor), publish }),
   };
 }
 
@@ -27,7 +30,7 @@ export type SalesRepositories = ReturnType<typeof salesRepositories>;
  */
 export async function purgeRecycleBin(repos: SalesRepositories, olderThan?: Date): Promise<number> {
   let purged = 0;
-  for (const records of [repos.activities, repos.opportunities, repos.contacts, repos.accounts, repos.leads, repos.timeline]) {
+  for (const records of [repos.activities, repos.opportunities, repos.contacts, repos.accounts, repos.leads, repos.timeline, repos.competitors]) {
     purged += await records.purgeDeleted(olderThan);
   }
   return purged;
@@ -67,6 +70,7 @@ export function salesRestoreChecks(repos: SalesRepositories) {
     "sales.lead": repos.leads,
     "sales.opportunity": repos.opportunities,
     "sales.activity": repos.activities,
+    "sales.competitor": repos.competitors,
   };
   return {
     account: { refuse: (a: AccountRecord, actor: Actor) => live(repos.accounts, actor, a.parentAccountId, "parent_account_id") },
@@ -79,4 +83,9 @@ export function salesRestoreChecks(repos: SalesRepositories) {
     },
     activity: { refuse: (a: ActivityRecord, actor: Actor) => live(byType[a.relatedTo.type], actor, a.relatedTo.id, "related_to.id") },
   };
+}
+
+/** What may not be left pointing at a deleted competitor: the opportunities that met it or were lost to it. */
+export function competitorDependents(repos: SalesRepositories): readonly Dependent[] {
+  return [dependentsBy(repos.opportunities, "competitorIds", "opportunity"), dependentsBy(repos.opportunities, "lostToCompetitorId", "opportunity lost to it")];
 }

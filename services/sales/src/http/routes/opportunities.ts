@@ -39,7 +39,7 @@ export function opportunityRoutes(sales: SalesClients): RouteSpec[] {
       responses: { 200: ok(OpportunityJson, "The opportunity in its new stage.") },
       handler: async (ctx) => {
         const opportunity = await sales.opportunities.changeStage(
-          { id: ctx.params.id, expectedVersion: ctx.expectedVersion, stageId: ctx.body.stageId, reason: ctx.body.reason ?? "", lostToCompetitorId: "" },
+          { id: ctx.params.id, expectedVersion: ctx.expectedVersion, stageId: ctx.body.stageId, reason: ctx.body.reason ?? "", lostToCompetitorId: ctx.body.lostToCompetitorId ?? "" },
           ctx.call,
         );
         return { body: opportunityJson(opportunity), version: opportunity.version };

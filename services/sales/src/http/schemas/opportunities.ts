@@ -9,5 +9,16 @@ export const OpportunityStageChange = named(
     reason: text()
       .optional()
       .meta({ description: "Required when the stage is a lost stage.", ...stateDependent("required when stageId is the pipeline's lost stage") }),
+    lostToCompetitorId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({
+        description: "The competitor the deal went to: with the pipeline's lost stage only.",
+        ...reference("sales.competitor"),
+        ...stateDependent("given only when stageId is the pipeline's lost stage"),
+      }),
   }),
 );

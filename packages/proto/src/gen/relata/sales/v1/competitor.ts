@@ -3,7 +3,20 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { PageInfo, PageRequest } from "../../common/v1/common";
 
 /** A company the tenant competes with for deals. */
 export interface Competitor {
@@ -16,6 +29,54 @@ export interface Competitor {
   version: string;
   createdAt?: string | undefined;
   updatedAt?: string | undefined;
+}
+
+export interface CreateCompetitorRequest {
+  name: string;
+  website: string;
+  strengths: string;
+  weaknesses: string;
+  /** A repeated create with the same key returns the first result and creates nothing. */
+  idempotencyKey: string;
+}
+
+export interface GetCompetitorRequest {
+  id: string;
+}
+
+export interface ListCompetitorsRequest {
+  page?:
+    | PageRequest
+    | undefined;
+  /** Exact name. */
+  name: string;
+}
+
+export interface ListCompetitorsResponse {
+  competitors: Competitor[];
+  page?: PageInfo | undefined;
+}
+
+export interface UpdateCompetitorRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the record has moved on. 0 skips the check. */
+  expectedVersion: string;
+  name?: string | undefined;
+  website?: string | undefined;
+  strengths?: string | undefined;
+  weaknesses?: string | undefined;
+}
+
+export interface DeleteCompetitorRequest {
+  id: string;
+  /** The version the caller read; FAILED_PRECONDITION when the record has moved on. 0 skips the check. */
+  expectedVersion: string;
+}
+
+export interface RestoreCompetitorRequest {
+  id: string;
+  /** The version of the deleted competitor; FAILED_PRECONDITION when it has moved on. 0 skips the check. */
+  expectedVersion: string;
 }
 
 function createBaseCompetitor(): Competitor {
@@ -177,6 +238,746 @@ export const Competitor: MessageFns<Competitor> = {
     message.updatedAt = object.updatedAt ?? undefined;
     return message;
   },
+};
+
+function createBaseCreateCompetitorRequest(): CreateCompetitorRequest {
+  return { name: "", website: "", strengths: "", weaknesses: "", idempotencyKey: "" };
+}
+
+export const CreateCompetitorRequest: MessageFns<CreateCompetitorRequest> = {
+  encode(message: CreateCompetitorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.website !== "") {
+      writer.uint32(18).string(message.website);
+    }
+    if (message.strengths !== "") {
+      writer.uint32(26).string(message.strengths);
+    }
+    if (message.weaknesses !== "") {
+      writer.uint32(34).string(message.weaknesses);
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(42).string(message.idempotencyKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCompetitorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCompetitorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.website = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.strengths = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.weaknesses = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CreateCompetitorRequest>, I>>(base?: I): CreateCompetitorRequest {
+    return CreateCompetitorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCompetitorRequest>, I>>(object: I): CreateCompetitorRequest {
+    const message = createBaseCreateCompetitorRequest();
+    message.name = object.name ?? "";
+    message.website = object.website ?? "";
+    message.strengths = object.strengths ?? "";
+    message.weaknesses = object.weaknesses ?? "";
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCompetitorRequest(): GetCompetitorRequest {
+  return { id: "" };
+}
+
+export const GetCompetitorRequest: MessageFns<GetCompetitorRequest> = {
+  encode(message: GetCompetitorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCompetitorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCompetitorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetCompetitorRequest>, I>>(base?: I): GetCompetitorRequest {
+    return GetCompetitorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCompetitorRequest>, I>>(object: I): GetCompetitorRequest {
+    const message = createBaseGetCompetitorRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseListCompetitorsRequest(): ListCompetitorsRequest {
+  return { page: undefined, name: "" };
+}
+
+export const ListCompetitorsRequest: MessageFns<ListCompetitorsRequest> = {
+  encode(message: ListCompetitorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(10).fork()).join();
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCompetitorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCompetitorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCompetitorsRequest>, I>>(base?: I): ListCompetitorsRequest {
+    return ListCompetitorsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCompetitorsRequest>, I>>(object: I): ListCompetitorsRequest {
+    const message = createBaseListCompetitorsRequest();
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseListCompetitorsResponse(): ListCompetitorsResponse {
+  return { competitors: [], page: undefined };
+}
+
+export const ListCompetitorsResponse: MessageFns<ListCompetitorsResponse> = {
+  encode(message: ListCompetitorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.competitors) {
+      Competitor.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageInfo.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCompetitorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCompetitorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.competitors.push(Competitor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCompetitorsResponse>, I>>(base?: I): ListCompetitorsResponse {
+    return ListCompetitorsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCompetitorsResponse>, I>>(object: I): ListCompetitorsResponse {
+    const message = createBaseListCompetitorsResponse();
+    message.competitors = object.competitors?.map((e) => Competitor.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null) ? PageInfo.fromPartial(object.page) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateCompetitorRequest(): UpdateCompetitorRequest {
+  return {
+    id: "",
+    expectedVersion: "0",
+    name: undefined,
+    website: undefined,
+    strengths: undefined,
+    weaknesses: undefined,
+  };
+}
+
+export const UpdateCompetitorRequest: MessageFns<UpdateCompetitorRequest> = {
+  encode(message: UpdateCompetitorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.website !== undefined) {
+      writer.uint32(34).string(message.website);
+    }
+    if (message.strengths !== undefined) {
+      writer.uint32(42).string(message.strengths);
+    }
+    if (message.weaknesses !== undefined) {
+      writer.uint32(50).string(message.weaknesses);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCompetitorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCompetitorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.website = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.strengths = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.weaknesses = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCompetitorRequest>, I>>(base?: I): UpdateCompetitorRequest {
+    return UpdateCompetitorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCompetitorRequest>, I>>(object: I): UpdateCompetitorRequest {
+    const message = createBaseUpdateCompetitorRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    message.name = object.name ?? undefined;
+    message.website = object.website ?? undefined;
+    message.strengths = object.strengths ?? undefined;
+    message.weaknesses = object.weaknesses ?? undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteCompetitorRequest(): DeleteCompetitorRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const DeleteCompetitorRequest: MessageFns<DeleteCompetitorRequest> = {
+  encode(message: DeleteCompetitorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteCompetitorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteCompetitorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DeleteCompetitorRequest>, I>>(base?: I): DeleteCompetitorRequest {
+    return DeleteCompetitorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteCompetitorRequest>, I>>(object: I): DeleteCompetitorRequest {
+    const message = createBaseDeleteCompetitorRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseRestoreCompetitorRequest(): RestoreCompetitorRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const RestoreCompetitorRequest: MessageFns<RestoreCompetitorRequest> = {
+  encode(message: RestoreCompetitorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreCompetitorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreCompetitorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RestoreCompetitorRequest>, I>>(base?: I): RestoreCompetitorRequest {
+    return RestoreCompetitorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreCompetitorRequest>, I>>(object: I): RestoreCompetitorRequest {
+    const message = createBaseRestoreCompetitorRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+export type CompetitorServiceService = typeof CompetitorServiceService;
+export const CompetitorServiceService = {
+  createCompetitor: {
+    path: "/relata.sales.v1.CompetitorService/CreateCompetitor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateCompetitorRequest): Buffer =>
+      Buffer.from(CreateCompetitorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateCompetitorRequest => CreateCompetitorRequest.decode(value),
+    responseSerialize: (value: Competitor): Buffer => Buffer.from(Competitor.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Competitor => Competitor.decode(value),
+  },
+  getCompetitor: {
+    path: "/relata.sales.v1.CompetitorService/GetCompetitor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCompetitorRequest): Buffer => Buffer.from(GetCompetitorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCompetitorRequest => GetCompetitorRequest.decode(value),
+    responseSerialize: (value: Competitor): Buffer => Buffer.from(Competitor.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Competitor => Competitor.decode(value),
+  },
+  listCompetitors: {
+    path: "/relata.sales.v1.CompetitorService/ListCompetitors" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCompetitorsRequest): Buffer =>
+      Buffer.from(ListCompetitorsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCompetitorsRequest => ListCompetitorsRequest.decode(value),
+    responseSerialize: (value: ListCompetitorsResponse): Buffer =>
+      Buffer.from(ListCompetitorsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCompetitorsResponse => ListCompetitorsResponse.decode(value),
+  },
+  updateCompetitor: {
+    path: "/relata.sales.v1.CompetitorService/UpdateCompetitor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateCompetitorRequest): Buffer =>
+      Buffer.from(UpdateCompetitorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateCompetitorRequest => UpdateCompetitorRequest.decode(value),
+    responseSerialize: (value: Competitor): Buffer => Buffer.from(Competitor.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Competitor => Competitor.decode(value),
+  },
+  /**
+   * Moves the competitor to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while opportunities name it (the trailer relata-dependents names them).
+   */
+  deleteCompetitor: {
+    path: "/relata.sales.v1.CompetitorService/DeleteCompetitor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteCompetitorRequest): Buffer =>
+      Buffer.from(DeleteCompetitorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteCompetitorRequest => DeleteCompetitorRequest.decode(value),
+    responseSerialize: (value: Competitor): Buffer => Buffer.from(Competitor.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Competitor => Competitor.decode(value),
+  },
+  /** Brings the competitor back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreCompetitor: {
+    path: "/relata.sales.v1.CompetitorService/RestoreCompetitor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RestoreCompetitorRequest): Buffer =>
+      Buffer.from(RestoreCompetitorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RestoreCompetitorRequest => RestoreCompetitorRequest.decode(value),
+    responseSerialize: (value: Competitor): Buffer => Buffer.from(Competitor.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Competitor => Competitor.decode(value),
+  },
+} as const;
+
+export interface CompetitorServiceServer extends UntypedServiceImplementation {
+  createCompetitor: handleUnaryCall<CreateCompetitorRequest, Competitor>;
+  getCompetitor: handleUnaryCall<GetCompetitorRequest, Competitor>;
+  listCompetitors: handleUnaryCall<ListCompetitorsRequest, ListCompetitorsResponse>;
+  updateCompetitor: handleUnaryCall<UpdateCompetitorRequest, Competitor>;
+  /**
+   * Moves the competitor to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while opportunities name it (the trailer relata-dependents names them).
+   */
+  deleteCompetitor: handleUnaryCall<DeleteCompetitorRequest, Competitor>;
+  /** Brings the competitor back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreCompetitor: handleUnaryCall<RestoreCompetitorRequest, Competitor>;
+}
+
+export interface CompetitorServiceClient extends Client {
+  createCompetitor(
+    request: CreateCompetitorRequest,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  createCompetitor(
+    request: CreateCompetitorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  createCompetitor(
+    request: CreateCompetitorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  getCompetitor(
+    request: GetCompetitorRequest,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  getCompetitor(
+    request: GetCompetitorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  getCompetitor(
+    request: GetCompetitorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  listCompetitors(
+    request: ListCompetitorsRequest,
+    callback: (error: ServiceError | null, response: ListCompetitorsResponse) => void,
+  ): ClientUnaryCall;
+  listCompetitors(
+    request: ListCompetitorsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCompetitorsResponse) => void,
+  ): ClientUnaryCall;
+  listCompetitors(
+    request: ListCompetitorsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCompetitorsResponse) => void,
+  ): ClientUnaryCall;
+  updateCompetitor(
+    request: UpdateCompetitorRequest,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  updateCompetitor(
+    request: UpdateCompetitorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  updateCompetitor(
+    request: UpdateCompetitorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the competitor to the recycle bin: gone from gets and lists, restorable for 30 days.
+   * ABORTED while opportunities name it (the trailer relata-dependents names them).
+   */
+  deleteCompetitor(
+    request: DeleteCompetitorRequest,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  deleteCompetitor(
+    request: DeleteCompetitorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  deleteCompetitor(
+    request: DeleteCompetitorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  /** Brings the competitor back from the recycle bin (NOT_FOUND after 30 days). */
+  restoreCompetitor(
+    request: RestoreCompetitorRequest,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  restoreCompetitor(
+    request: RestoreCompetitorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+  restoreCompetitor(
+    request: RestoreCompetitorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Competitor) => void,
+  ): ClientUnaryCall;
+}
+
+export const CompetitorServiceClient = makeGenericClientConstructor(
+  CompetitorServiceService,
+  "relata.sales.v1.CompetitorService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): CompetitorServiceClient;
+  service: typeof CompetitorServiceService;
+  serviceName: string;
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
