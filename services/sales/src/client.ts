@@ -7,6 +7,10 @@ import { LeadServiceService } from "@relata/proto/sales/v1/lead";
 import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
 import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
 import { TimelineServiceService } from "@relata/proto/sales/v1/timeline";
+import { OrderServiceService } from "@relata/proto/sales/v1/order";
+import { PriceListServiceService } from "@relata/proto/sales/v1/price_list";
+import { ProductServiceService } from "@relata/proto/sales/v1/product";
+import { QuoteServiceService } from "@relata/proto/sales/v1/quote";
 
 /**
  * The Sales gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -23,6 +27,10 @@ export const salesServices = {
   timeline: TimelineServiceService,
   /** Bulk writes and exports, for Integrations' import and export jobs. */
   bulk: BulkServiceService,
+  products: ProductServiceService,
+  priceLists: PriceListServiceService,
+  quotes: QuoteServiceService,
+  orders: OrderServiceService,
 };
 
 /** Promise clients of every Sales service. */

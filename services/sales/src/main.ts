@@ -20,6 +20,12 @@ import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
 import { purgeRecycleBin, salesRepositories } from "./store/repositories";
 import { Conversions } from "./workflows/conversion";
+import { commerceOutboxModels, commerceRepositories, commerceSequence, createCommerceModels } from "./store/commerce";
+import { orderService } from "./rpc/orders";
+import { priceListService } from "./rpc/price-lists";
+import { productService } from "./rpc/products";
+import { quoteService } from "./rpc/quotes";
+import { QuoteBook, QUOTE_EXPIRY_DURABLE } from "./workflows/quotes";
 
 /** Variables the Sales service reads beyond the platform's common ones. */
 export const salesEnv = {
@@ -54,6 +60,13 @@ export const salesEnv = {
    * no longer be restored whether or not it has been purged yet.
    */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** The durable name of the consumer expiring quotes when their schedules fire (one per deployment). */
+  QUOTE_EXPIRY_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(QUOTE_EXPIRY_DURABLE),
+  /**
+   * Tests only: a quote's expiry schedule fires this many ms after it is set instead of at the
+   * start of the day after its valid_until (still through NATS). 0, the default: never.
+   */
+  QUOTE_EXPIRY_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
 };
 
 export type SalesService = RunningService<typeof salesEnv>;
@@ -69,11 +82,12 @@ export function startSales(): Promise<SalesService> {
     env: salesEnv,
     start: async ({ config, db, bus, logger }) => {
       const models = createModels(db);
+      const commerceModels = createCommerceModels(db);
       await ensureIndexes(db);
       await bus.ensureStream(SALES_STREAM);
 
       // With the relay off the sweeps still count the backlog for the metrics, and publish nothing.
-      const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
+      const { relay, publish } = startOutboxRelay(bus, [...outboxModels(models), ...commerceOutboxModels(commerceModels)], logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
@@ -97,7 +111,26 @@ export function startSales(): Promise<SalesService> {
       sweeper.unref();
       sweep();
 
-      const stopPurge = startRecycleBinPurge({ records: { purgeDeleted: () => purgeRecycleBin(repos) } }, config.RECYCLE_BIN_PURGE_INTERVAL_MS, logger);
+      const commerce = commerceRepositories(commerceModels, publish);
+      const commerceDeps = {
+        ...deps,
+        commerce,
+        commerceModels,
+        numbers: commerceSequence(db),
+        bus,
+        expiryTestDelayMs: config.QUOTE_EXPIRY_TEST_DELAY_MS,
+      };
+      const quoteBook = new QuoteBook(commerceDeps);
+      const quoteExpiry = await quoteBook.startExpiryClock(logger.child({ component: "quote-expiry" }), config.QUOTE_EXPIRY_DURABLE);
+
+      const stopPurge = startRecycleBinPurge(
+        {
+          records: { purgeDeleted: () => purgeRecycleBin(repos) },
+          catalogue: { purgeDeleted: async () => (await commerce.products.purgeDeleted()) + (await commerce.priceLists.purgeDeleted()) },
+        },
+        config.RECYCLE_BIN_PURGE_INTERVAL_MS,
+        logger,
+      );
 
       return {
         services: [
@@ -109,6 +142,10 @@ export function startSales(): Promise<SalesService> {
           activityService(deps),
           timelineService(deps),
           bulkService(deps),
+          productService(commerceDeps),
+          priceListService(commerceDeps),
+          quoteService(commerceDeps, quoteBook),
+          orderService(commerceDeps),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
@@ -116,6 +153,7 @@ export function startSales(): Promise<SalesService> {
           stopPurge();
           await timeline.stop();
           await Promise.all([marketingLeads.stop(), leadScores.stop()]);
+          await quoteExpiry.stop();
           await relay.stop();
         },
       };
