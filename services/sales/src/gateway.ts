@@ -9,8 +9,12 @@ import {
   leadRoutes,
   opportunityRoutes,
   pipelineRoutes,
+  orderRoutes,
+  priceListRoutes,
+  productRoutes,
+  quoteRoutes,
 } from "./http";
-import { SALES_READERS, SALES_RESOURCES, SALES_WRITERS } from "./resources";
+import { COMMERCE_RESOURCES, SALES_READERS, SALES_RESOURCES, SALES_WRITERS } from "./resources";
 
 /**
  * Sales as the gateway hosts it: its REST face (src/http), its resources, its partner scopes and
@@ -31,10 +35,14 @@ export const salesBackend = defineBackend({
     ...opportunityRoutes(sales),
     ...pipelineRoutes(sales),
     ...activityRoutes(sales),
+    ...productRoutes(sales),
+    ...priceListRoutes(sales),
+    ...quoteRoutes(sales),
+    ...orderRoutes(sales),
   ],
-  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities"],
+  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Products", "Price lists", "Quotes", "Orders"],
   scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
-  resources: SALES_RESOURCES,
+  resources: [...SALES_RESOURCES, ...COMMERCE_RESOURCES],
   permissions: {
     "accounts.timeline": { roles: SALES_READERS, scopes: ["sales:read"], description: "read an account's timeline" },
     "leads.convert": { roles: SALES_WRITERS, scopes: [], description: "convert a lead into account, contact and opportunity" },
@@ -42,5 +50,11 @@ export const salesBackend = defineBackend({
     "pipeline.write": { roles: SALES_CONFIGURERS, scopes: [], description: "configure the tenant's pipeline stages" },
     "leadAssignment.read": { roles: SALES_READERS, scopes: [], description: "read the lead assignment rule" },
     "leadAssignment.write": { roles: SALES_CONFIGURERS, scopes: [], description: "set the lead assignment rule" },
+    "quotes.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read quotes and their revisions" },
+    "quotes.write": { roles: SALES_WRITERS, scopes: [], description: "create and change quotes, make one primary (price overrides: tenant-admin and sales-manager)" },
+    "quotes.send": { roles: SALES_WRITERS, scopes: [], description: "send a draft quote" },
+    "quotes.decide": { roles: SALES_WRITERS, scopes: [], description: "record a quote's acceptance or rejection" },
+    "orders.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read orders" },
+    "orders.write": { roles: SALES_WRITERS, scopes: [], description: "make an order from an accepted quote, fulfil or cancel it" },
   },
 });

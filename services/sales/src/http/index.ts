@@ -11,3 +11,7 @@ export * from "./schemas/leads";
 export * from "./schemas/opportunities";
 export * from "./schemas/pipeline";
 export * from "./schemas/timeline";
+export * from "./routes/catalogue";
+export * from "./routes/quotes";
+export * from "./routes/orders";
+export * from "./schemas/commerce";
