@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { id, implement, isDuplicateKey, optionalId, protoEnum, requiredText, StateConflict, validate, expectedVersion, type CallContext, type ServiceRegistration } from "@relata/platform";
 import { OrderServiceService } from "@relata/proto/sales/v1/order";
@@ -78,7 +79,7 @@ export function orderService({ commerce, commerceModels, numbers, logger }: Comm
           }
           let won = false;
           try {
-            await claims.create([{ _id: `${orders.tenantId}/${orderId}`, tenantId: orders.tenantId, key: orderId, holder: ctx.identity.requestId || "request", attempt: "", claimedAt: new Date() }]);
+            await claims.create([{ _id: `${orders.tenantId}/${orderId}`, tenantId: orders.tenantId, key: orderId, holder: ctx.identity.subject || "caller", attempt: randomUUID(), claimedAt: new Date() }]);
             won = true;
           } catch (err) {
             if (!isDuplicateKey(err)) throw err;

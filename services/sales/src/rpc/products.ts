@@ -21,15 +21,14 @@ async function uniqueCode<T>(write: () => Promise<T>): Promise<T> {
 }
 
 export function productService({ commerce, logger }: CommerceDeps): ServiceRegistration {
-  const crud = resourceHandlers(product, commerce.products, productEvent, {
-    create: (input) => ({ ...input, active: (input.active as boolean | undefined) ?? true }),
-  });
+  const crud = resourceHandlers(product, commerce.products, productEvent, {});
   // Quote lines copy what they offer (code, name, unit), so nothing depends on a product.
   const bin = recycleBinHandlers(commerce.products, toProduct, productEvent);
   return implement(
     ProductServiceService,
     {
-      createProduct: (request, ctx) => uniqueCode(() => crud.create(request, ctx)),
+      // A product is active unless the create says otherwise.
+      createProduct: (request, ctx) => uniqueCode(() => crud.create({ ...request, active: request.active ?? true }, ctx)),
       getProduct: crud.get,
       listProducts: async (request, ctx) => {
         const { rows, nextCursor } = await crud.list(request, ctx);
