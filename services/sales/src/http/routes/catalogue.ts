@@ -18,7 +18,8 @@ export function productRoutes(sales: SalesClients): RouteSpec[] {
       delete: (request, call) => sales.products.deleteProduct(request, call),
       restore: (request, call) => sales.products.restoreProduct(request, call),
     },
-    { tag: "Products" },
+    // A product is active unless the create says otherwise.
+    { tag: "Products", createDefaults: (body) => ({ ...body, active: body.active ?? true }) },
   );
 }
 
