@@ -68,7 +68,7 @@ describe("commerce through the gateway", () => {
       token: rep,
       body: { opportunityId, priceListId, lines: [{ productId: productIds[0], quantity: "1", unitPrice: "0.10" }] },
     });
-    expectProblem(overridden, 403, "lines[0].unitPrice");
+    expectProblem(overridden, 403, "lines.0.unitPrice");
 
     const res = await call("POST", "/v1/quotes", {
       token: rep,

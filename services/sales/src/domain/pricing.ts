@@ -109,16 +109,16 @@ export function allocateByLargestRemainder(total: bigint, weights: readonly bigi
   return floors.map((c) => c * CENT);
 }
 
-/** Every line's amounts and the totals; throws PricingProblem naming the field at fault ("lines[1].discount.value"). */
+/** Every line's amounts and the totals; throws PricingProblem naming the field at fault ("lines.1.discount.value"). */
 export function priceQuote(lines: readonly PricedLineInput[], quoteDiscount: DiscountValue | undefined): { lines: LineAmounts[]; totals: Totals } {
   const gross = lines.map((l, i) => {
     const q = decimalUnits(l.quantity);
-    if (q <= 0n) throw new PricingProblem(`lines[${i}].quantity`, "must be greater than 0");
+    if (q <= 0n) throw new PricingProblem(`lines.${i}.quantity`, "must be greater than 0");
     const p = decimalUnits(l.unitPrice);
-    if (p < 0n) throw new PricingProblem(`lines[${i}].unit_price`, "must not be negative");
+    if (p < 0n) throw new PricingProblem(`lines.${i}.unit_price`, "must not be negative");
     return decimalProduct(q, p);
   });
-  const lineDiscount = lines.map((l, i) => discountOf(gross[i]!, l.discount, `lines[${i}].discount.value`));
+  const lineDiscount = lines.map((l, i) => discountOf(gross[i]!, l.discount, `lines.${i}.discount.value`));
   const afterLine = gross.map((g, i) => g - lineDiscount[i]!);
   const base = afterLine.reduce((a, b) => a + b, 0n);
   const quoteDiscountTotal = discountOf(base, quoteDiscount, "discount.value");
@@ -126,7 +126,7 @@ export function priceQuote(lines: readonly PricedLineInput[], quoteDiscount: Dis
   const rows: (LineAmounts & { rate: string; units: { net: bigint; tax: bigint } })[] = lines.map((l, i) => {
     const net = afterLine[i]! - shares[i]!;
     const rate = l.taxRate ? decimalUnits(l.taxRate) : 0n;
-    if (rate < 0n || rate > HUNDRED) throw new PricingProblem(`lines[${i}].tax_rate`, "must be a percentage from 0 to 100");
+    if (rate < 0n || rate > HUNDRED) throw new PricingProblem(`lines.${i}.tax_rate`, "must be a percentage from 0 to 100");
     const tax = percentOf(net, rate);
     return {
       grossAmount: formatDecimal(gross[i]!),

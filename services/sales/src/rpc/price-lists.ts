@@ -19,9 +19,9 @@ async function checkList(
   if (list.validFrom && list.validTo && list.validFrom > list.validTo) throw new InvalidArgument("valid_to", "valid_to: must not be before valid_from");
   if (!list.entries) return;
   const repeat = repeatedEntry(list.entries);
-  if (repeat >= 0) throw new InvalidArgument(`entries[${repeat}].product_id`, `entries[${repeat}].product_id: the product is listed twice`);
+  if (repeat >= 0) throw new InvalidArgument(`entries.${repeat}.product_id`, `entries.${repeat}.product_id: the product is listed twice`);
   const products = repos.products.in(ctx);
-  for (const [i, e] of list.entries.entries()) await products.require(e.productId, `entries[${i}].product_id`);
+  for (const [i, e] of list.entries.entries()) await products.require(e.productId, `entries.${i}.product_id`);
 }
 
 

@@ -82,26 +82,26 @@ export class QuoteBook {
     const ids = new Set<string>();
     for (const [i, input] of inputs.entries()) {
       const before = input.id ? previous.find((l) => l.id === input.id) : undefined;
-      if (input.id && !before) throw new InvalidArgument(`lines[${i}].id`, `lines[${i}].id: the quote has no line ${input.id}`);
+      if (input.id && !before) throw new InvalidArgument(`lines.${i}.id`, `lines.${i}.id: the quote has no line ${input.id}`);
       const id = input.id || randomUUID();
-      if (ids.has(id)) throw new InvalidArgument(`lines[${i}].id`, `lines[${i}].id: the line is listed twice`);
+      if (ids.has(id)) throw new InvalidArgument(`lines.${i}.id`, `lines.${i}.id: the line is listed twice`);
       ids.add(id);
-      const product = await products.require(input.productId, `lines[${i}].product_id`);
+      const product = await products.require(input.productId, `lines.${i}.product_id`);
       if (!product.active && before?.productId !== product._id) {
-        throw new InvalidArgument(`lines[${i}].product_id`, `lines[${i}].product_id: the product ${product.code} is not active`);
+        throw new InvalidArgument(`lines.${i}.product_id`, `lines.${i}.product_id: the product ${product.code} is not active`);
       }
       let unitPrice: string;
       let priceOverridden = false;
       if (input.unitPrice) {
         const keeps = before?.priceOverridden && before.productId === product._id && sameDecimal(before.unitPrice, input.unitPrice);
         if (!keeps && !mayOverride) {
-          throw new PermissionDenied(`lines[${i}].unit_price: only a tenant-admin or sales-manager may override the price list's price`, `lines[${i}].unit_price`);
+          throw new PermissionDenied(`lines.${i}.unit_price: only a tenant-admin or sales-manager may override the price list's price`, `lines.${i}.unit_price`);
         }
         unitPrice = input.unitPrice;
         priceOverridden = true;
       } else {
         const entry = list.entries.find((e) => e.productId === product._id);
-        if (!entry) throw new InvalidArgument(`lines[${i}].product_id`, `lines[${i}].product_id: the price list ${list.name} has no price for ${product.code}`);
+        if (!entry) throw new InvalidArgument(`lines.${i}.product_id`, `lines.${i}.product_id: the price list ${list.name} has no price for ${product.code}`);
         unitPrice = entry.unitPrice;
       }
       lines.push({

@@ -121,11 +121,11 @@ describe("quote pricing", () => {
       }
       return "none";
     };
-    expect(problem(() => priceQuote([{ ...line, discount: { kind: "amount", value: "10.01" } }], undefined))).toBe("lines[0].discount.value");
-    expect(problem(() => priceQuote([{ ...line, discount: { kind: "percent", value: "100.5" } }], undefined))).toBe("lines[0].discount.value");
+    expect(problem(() => priceQuote([{ ...line, discount: { kind: "amount", value: "10.01" } }], undefined))).toBe("lines.0.discount.value");
+    expect(problem(() => priceQuote([{ ...line, discount: { kind: "percent", value: "100.5" } }], undefined))).toBe("lines.0.discount.value");
     expect(problem(() => priceQuote([line], { kind: "amount", value: "11" }))).toBe("discount.value");
-    expect(problem(() => priceQuote([{ ...line, taxRate: "101" }], undefined))).toBe("lines[0].tax_rate");
-    expect(problem(() => priceQuote([{ ...line, quantity: "0" }], undefined))).toBe("lines[0].quantity");
+    expect(problem(() => priceQuote([{ ...line, taxRate: "101" }], undefined))).toBe("lines.0.tax_rate");
+    expect(problem(() => priceQuote([{ ...line, quantity: "0" }], undefined))).toBe("lines.0.quantity");
     // A whole discount is fine: net 0.
     expect(priceQuote([{ ...line, discount: { kind: "amount", value: "10" } }], undefined).totals.net).toBe("0.00");
   });
