@@ -128,7 +128,9 @@ export class QuoteBook {
 
   /** The instant the quote expires, if it has a validity. */
   expiresAt(q: Pick<QuoteRecord, "validUntil" | "validTimeZone">): Date | undefined {
-    return q.validUntil ? expiryInstant(q.validUntil, q.validTimeZone || "UTC") : undefined;
+    // The last day a date can name has no next day to expire at: valid for good.
+    if (!q.validUntil || q.validUntil >= "9999-12-31") return undefined;
+    return expiryInstant(q.validUntil, q.validTimeZone || "UTC");
   }
 
   /**

@@ -40,6 +40,8 @@ describe("expiry instant: the start of the day after valid_until in its zone", (
     expect(at("2026-03-31")).toBe("2026-04-01T00:00:00.000Z");
     expect(at("2026-12-31", "UTC")).toBe("2027-01-01T00:00:00.000Z");
     expect(nextDay("2028-02-28")).toBe("2028-02-29");
+    // Years before 1000 keep four digits (a date parses only so).
+    expect(at("0603-05-14")).toBe("0603-05-15T00:00:00.000Z");
   });
   it("in Warsaw, winter, summer and around the spring change", () => {
     expect(at("2026-01-15", "Europe/Warsaw")).toBe("2026-01-15T23:00:00.000Z");
