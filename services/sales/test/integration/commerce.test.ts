@@ -165,7 +165,7 @@ describe("quotes", () => {
     lines.values[2]!.quantity = "8";
     const revised = await clients.quotes.updateQuote(UpdateQuoteRequest.fromPartial({ id: quoteId, expectedVersion: sent.version, lines: { values: lines.values.map((l, i) => ({ ...l, id: sent.lines[i]!.id })) } }), rep());
     expect(revised).toMatchObject({ revision: 2, status: QuoteStatus.QUOTE_STATUS_DRAFT, number: "Q-000001" });
-    expect(revised.lines.2!.grossAmount).toBe("103.92");
+    expect(revised.lines[2]!.grossAmount).toBe("103.92");
     expect(revised.lines.map((l) => l.id)).toEqual(sent.lines.map((l) => l.id));
     const revisions = await clients.quotes.listQuoteRevisions({ id: quoteId }, rep());
     expect(revisions.revisions.map((r) => [r.revision, r.status, r.totals?.total])).toEqual([
@@ -183,14 +183,14 @@ describe("quotes", () => {
     const refused = await failureOf(clients.quotes.createQuote(CreateQuoteRequest.fromPartial({ opportunityId, currency: "USD", lines: override }), rep()));
     expect(refused).toMatchObject({ code: status.PERMISSION_DENIED, field: "lines.0.unit_price" });
     const q = await clients.quotes.createQuote(CreateQuoteRequest.fromPartial({ opportunityId, currency: "USD", lines: override }), manager());
-    expect(q.lines.0).toMatchObject({ unitPrice: "10.00", priceOverridden: true, grossAmount: "10.00" });
+    expect(q.lines[0]).toMatchObject({ unitPrice: "10.00", priceOverridden: true, grossAmount: "10.00" });
     expect(q.number).toBe("Q-000002");
     // The rep may change the quote while keeping the manager's price.
     const kept = await clients.quotes.updateQuote(
-      UpdateQuoteRequest.fromPartial({ id: q.id, lines: { values: [{ ...override.values[0]!, id: q.lines.0!.id, quantity: "2" }] } }),
+      UpdateQuoteRequest.fromPartial({ id: q.id, lines: { values: [{ ...override.values[0]!, id: q.lines[0]!.id, quantity: "2" }] } }),
       rep(),
     );
-    expect(kept.lines.0).toMatchObject({ unitPrice: "10.00", grossAmount: "20.00" });
+    expect(kept.lines[0]).toMatchObject({ unitPrice: "10.00", grossAmount: "20.00" });
   });
 
   it("makes the opportunity's amount follow its primary quote's net total", async () => {
