@@ -16,8 +16,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const identity = (tenantId = "acme", subject = "it-user") => kit.identity(tenantId, subject, ["sales-rep"]);
 
 export const SALES = "SALES";
-// allowMsgSchedules as Sales declares it: an update without it would try to turn quote expiry schedules off.
-const SALES_STREAM = { name: SALES, subjects: ["sales.>"], allowMsgSchedules: true };
+const SALES_STREAM = { name: SALES, subjects: ["sales.>"] };
 
 export const nextSequence = (bus: EventBus) => kit.nextSequence(bus, SALES);
 export const readStream = (bus: EventBus, fromSeq: number, subject: string, decodeMeta: (data: Uint8Array) => EventMeta | undefined) =>
