@@ -4,6 +4,7 @@ import {
   cancelSchedules,
   eventSchedule,
   InvalidArgument,
+  NOT_DELETED,
   PermissionDenied,
   publishSchedule,
   type Actor,
@@ -199,19 +200,23 @@ export class QuoteBook {
 
   /**
    * Makes `q` its opportunity's one primary quote: the opportunity names it first (the record
-   * that decides), then the other quotes of the opportunity lose the flag.
+   * that decides), then the quotes' flags are brought in line with whichever quote the
+   * opportunity names now (two quotes made primary at once: the later write wins, and both
+   * settles leave that one flagged and the other not).
    */
   async makePrimary(ctx: CallContext, q: QuoteRecord): Promise<void> {
     await this.followPrimary(ctx, q);
-    const others = await this.deps.commerceModels.quotes
-      .find({ tenantId: q.tenantId, opportunityId: q.opportunityId, primary: true, _id: { $ne: q._id } }, { _id: 1 })
+    const holder = (await this.deps.repos.opportunities.in(ctx).get(q.opportunityId)).primaryQuoteId;
+    const flagged = await this.deps.commerceModels.quotes
+      .find({ tenantId: q.tenantId, opportunityId: q.opportunityId, primary: true, ...NOT_DELETED }, { _id: 1 })
       .lean();
     const quotes = this.deps.commerce.quotes.in(ctx);
-    for (const other of others) {
-      await quotes
-        .update(String(other._id), 0, (o) => (o.primary ? { set: { primary: false }, events: (next, actor) => [quoteEvent("updated", next, actor)] } : null))
+    const setFlag = (id: string, primary: boolean) =>
+      quotes
+        .update(id, 0, (o) => (o.primary === primary ? null : { set: { primary }, events: (next, actor) => [quoteEvent("updated", next, actor)] }))
         .catch(() => undefined); // deleted meanwhile
-    }
+    for (const other of flagged) if (String(other._id) !== holder) await setFlag(String(other._id), false);
+    if (holder && !flagged.some((f) => String(f._id) === holder)) await setFlag(holder, true);
   }
 }
 

@@ -217,6 +217,15 @@ describe("quotes", () => {
     expect((await clients.quotes.getQuote({ id: quoteId }, rep())).primary).toBe(false);
     await clients.quotes.makePrimaryQuote({ id: quoteId, expectedVersion: "0" }, rep());
     expect((await clients.quotes.getQuote({ id: second.id }, rep())).primary).toBe(false);
+
+    // Both made primary at once: one wins, the opportunity names it and it alone is flagged.
+    await Promise.all([quoteId, second.id].map((id) => clients.quotes.makePrimaryQuote({ id, expectedVersion: "0" }, rep())));
+    await Promise.all([second.id, quoteId].map((id) => clients.quotes.makePrimaryQuote({ id, expectedVersion: "0" }, rep())));
+    const holder = (await clients.opportunities.getOpportunity({ id: opportunityId }, rep())).primaryQuoteId;
+    const flags = await Promise.all([quoteId, second.id].map(async (id) => [id, (await clients.quotes.getQuote({ id }, rep())).primary] as const));
+    expect(flags.filter(([, primary]) => primary).map(([id]) => id)).toEqual([holder]);
+    // The journey goes on with the first quote as the primary one.
+    await clients.quotes.makePrimaryQuote({ id: quoteId, expectedVersion: "0" }, rep());
   });
 
   it("makes exactly one order of an accepted quote under 20 concurrent requests", async () => {
