@@ -233,8 +233,8 @@ export const product = resource<Product, CreateProductRequest, UpdateProductRequ
   path: "/v1/products",
   collection: "products",
   fields: {
-    code: f.text(50).required().sortable().filter().describe("Unique within the tenant (409 when another product has it)."),
     name: f.text(200).required().sortable(),
+    code: f.text(50).required().sortable().filter().describe("Unique within the tenant (409 when another product has it)."),
     description: f.text(2000).clearable(),
     unit: f.text(50).clearable().describe('The unit a quantity counts ("licence", "hour").'),
     active: f.boolean().filter().describe("Only active products go on new quote lines; true when absent on create."),
@@ -261,9 +261,10 @@ export const priceList = resource<PriceList, CreatePriceListRequest, UpdatePrice
       .text(3, { pattern: { regex: CURRENCY_PATTERN, message: "must be an ISO 4217 code of 3 upper-case letters" } })
       .required()
       .createOnly()
-      .filter(),
-    validFrom: f.date().clearable().relatesTo("not after validTo").describe("First day the prices hold (included); empty: no start."),
-    validTo: f.date().clearable().relatesTo("not before validFrom").describe("Last day the prices hold (included); empty: no end."),
+      .filter()
+      .example("EUR"),
+    validFrom: f.date().clearable().describe("First day the prices hold (included); empty: no start."),
+    validTo: f.date().clearable().describe("Last day the prices hold (included); empty: no end. Before validFrom, the list holds on no day."),
     isDefault: f
       .boolean()
       .filter()

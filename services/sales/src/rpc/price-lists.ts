@@ -10,13 +10,12 @@ import type { CommerceDeps } from "./commerce-context";
 
 export const priceListSchemas = serviceSchemas(priceList);
 
-/** Entries name products of the tenant, once each; validity runs forwards. */
+/** Entries name products of the tenant, once each. */
 async function checkList(
   repos: CommerceRepositories,
   ctx: CallContext,
-  list: { entries?: { productId: string; unitPrice: string }[]; validFrom?: string; validTo?: string },
+  list: { entries?: { productId: string; unitPrice: string }[] },
 ): Promise<void> {
-  if (list.validFrom && list.validTo && list.validFrom > list.validTo) throw new InvalidArgument("valid_to", "valid_to: must not be before valid_from");
   if (!list.entries) return;
   const repeat = repeatedEntry(list.entries);
   if (repeat >= 0) throw new InvalidArgument(`entries.${repeat}.product_id`, `entries.${repeat}.product_id: the product is listed twice`);
@@ -32,10 +31,8 @@ export function priceListService({ commerce, commerceModels, logger }: CommerceD
       await checkList(commerce, ctx, input);
       return { ...input, isDefault: Boolean(input.isDefault) };
     },
-    async update(set, current, _records, ctx) {
-      const validFrom = set.validFrom === undefined ? current.validFrom : (set.validFrom ?? "");
-      const validTo = set.validTo === undefined ? current.validTo : (set.validTo ?? "");
-      await checkList(commerce, ctx, { entries: set.entries ?? undefined, validFrom, validTo });
+    async update(set, _current, _records, ctx) {
+      await checkList(commerce, ctx, { entries: set.entries ?? undefined });
     },
   });
   const bin = recycleBinHandlers(commerce.priceLists, (r) => toMessage(priceList, r), priceListEvent);
@@ -74,7 +71,11 @@ export function priceListService({ commerce, commerceModels, logger }: CommerceD
         await defaults.release({ ...(deleted as unknown as PriceListRecord), _id: deleted.id, tenantId: ctx.identity.tenantId });
         return { ...deleted, isDefault: false };
       },
-      restorePriceList: async (request, ctx) => (await serve(ctx.identity.tenantId, [await bin.restore(request, ctx)]))[0]!,
+      async restorePriceList(request, ctx) {
+        const restored = await bin.restore(request, ctx);
+        await defaults.reclaim(ctx, await commerce.priceLists.in(ctx).get(restored.id));
+        return (await serve(ctx.identity.tenantId, [await crud.get({ id: restored.id }, ctx)]))[0]!;
+      },
     },
     logger,
   );

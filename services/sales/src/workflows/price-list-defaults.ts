@@ -43,6 +43,22 @@ export class PriceListDefaults {
     await this.settle(actor, list.currency, before?.priceListId);
   }
 
+  /**
+   * A restored list that was its currency's default takes it back if no other list took it
+   * meanwhile (an insert of the claim: exactly one of racing claimers gets it); otherwise its
+   * own flag follows the list that has it.
+   */
+  async reclaim(actor: CallContext | Actor, list: PriceListRecord): Promise<void> {
+    if (!list.isDefault) return;
+    const _id = defaultKey(list.tenantId, list.currency);
+    try {
+      await this.models.priceListDefaults.create([{ _id, tenantId: list.tenantId, currency: list.currency, priceListId: list._id, at: new Date() }]);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    await this.settle(actor, list.currency, undefined);
+  }
+
   /** Gives up the default of the list's currency if the list holds it. */
   async release(list: PriceListRecord): Promise<void> {
     await this.models.priceListDefaults.deleteOne({ _id: defaultKey(list.tenantId, list.currency), priceListId: list._id });
