@@ -15,6 +15,8 @@ import {
 import { StageKind } from "@relata/proto/sales/v1/pipeline";
 import { CreatePriceListRequest, ListPriceListsRequest, PriceList, PriceListEntry, UpdatePriceListRequest } from "@relata/proto/sales/v1/price_list";
 import { CreateProductRequest, ListProductsRequest, Product, UpdateProductRequest } from "@relata/proto/sales/v1/product";
+import { OrderStatus } from "@relata/proto/sales/v1/order";
+import { DiscountKind, QuoteStatus } from "@relata/proto/sales/v1/quote";
 import { z } from "zod";
 
 /**
@@ -279,3 +281,8 @@ export const priceList = resource<PriceList, CreatePriceListRequest, UpdatePrice
 
 /** The catalogue's CRUD resources (their permission rows are derived like the others'). */
 export const COMMERCE_RESOURCES = [product, priceList] as const;
+
+/** The quote's and order's enumerations (codec/commerce.ts and the REST face share them). */
+export const quoteStatus = enumCodec(QuoteStatus, "QUOTE_STATUS_");
+export const orderStatus = enumCodec(OrderStatus, "ORDER_STATUS_");
+export const discountKind = enumCodec(DiscountKind, "DISCOUNT_KIND_");

@@ -1,14 +1,13 @@
-import { enumCodec, isoTimestamp as iso } from "@relata/platform";
-import { DiscountKind, Quote, QuoteLine, QuoteStatus, type Discount, type QuoteTotals } from "@relata/proto/sales/v1/quote";
-import { Order, OrderStatus } from "@relata/proto/sales/v1/order";
+import { isoTimestamp as iso } from "@relata/platform";
+import type { Discount, Quote, QuoteLine, QuoteTotals } from "@relata/proto/sales/v1/quote";
+import type { Order } from "@relata/proto/sales/v1/order";
 import type { DiscountValue, Totals } from "../domain/pricing";
 import type { OrderRecord, QuoteFields, QuoteLineRecord, QuoteRecord } from "../domain/quote";
+import { discountKind, orderStatus, quoteStatus } from "../resources";
 
 /** Quotes and orders as messages (gRPC answers and event payloads alike). */
 
-export const quoteStatus = enumCodec(QuoteStatus, "QUOTE_STATUS_");
-export const orderStatus = enumCodec(OrderStatus, "ORDER_STATUS_");
-export const discountKind = enumCodec(DiscountKind, "DISCOUNT_KIND_");
+export { discountKind, orderStatus, quoteStatus };
 
 export function toDiscount(d: DiscountValue | undefined): Discount | undefined {
   return d ? { kind: discountKind.toProto(d.kind), value: d.value } : undefined;

@@ -1,6 +1,6 @@
 import { IdParams, listReply, ok, page, route, type RouteSpec } from "@relata/platform/http";
 import type { SalesClients } from "../../client";
-import { orderStatus } from "../../codec/commerce";
+import { orderStatus } from "../../resources";
 import { OrderCancellation, OrderCreate, orderJson, OrderJson, OrderListQuery, OrderPage } from "../schemas/commerce";
 
 export function orderRoutes(sales: SalesClients): RouteSpec[] {

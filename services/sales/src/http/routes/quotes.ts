@@ -1,6 +1,6 @@
 import { created, IdParams, listReply, ok, page, route, type RouteSpec } from "@relata/platform/http";
 import type { SalesClients } from "../../client";
-import { quoteStatus } from "../../codec/commerce";
+import { quoteStatus } from "../../resources";
 import {
   discountProto,
   QuoteCreate,

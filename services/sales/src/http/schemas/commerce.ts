@@ -18,8 +18,7 @@ import {
 import type { Order } from "@relata/proto/sales/v1/order";
 import type { Discount, Quote, QuoteLine, QuoteTotals } from "@relata/proto/sales/v1/quote";
 import { z } from "zod";
-import { discountKind, orderStatus, quoteStatus } from "../../codec/commerce";
-import { CURRENCY_PATTERN } from "../../resources";
+import { CURRENCY_PATTERN, discountKind, orderStatus, quoteStatus } from "../../resources";
 
 /** The REST face of quotes and orders (docs/commerce.md). */
 
