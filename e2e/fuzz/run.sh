@@ -119,6 +119,23 @@ export FUZZ_IMPORT_ID
 # Sales' competitors: one to read and change.
 FUZZ_COMPETITOR_ID=$(fixture /v1/competitors competitor '{"name": "Fuzzing fixture"}')
 export FUZZ_COMPETITOR_ID
+# Sales' commerce: a product, a default price list of it (GBP), an opportunity of their own (a
+# primary quote sets its amount), a draft quote, a sent one (accept, reject), an accepted one
+# (its order) and that order (fulfil, cancel).
+FUZZ_PRODUCT_ID=$(fixture /v1/products product "{\"code\": \"FUZZ-$run_id\", \"name\": \"Fuzzing fixture\"}")
+FUZZ_PRICE_LIST_ID=$(fixture /v1/price-lists price-list "{\"name\": \"Fuzzing fixture\", \"currency\": \"GBP\", \"isDefault\": true, \"entries\": [{\"productId\": \"$FUZZ_PRODUCT_ID\", \"unitPrice\": \"10.00\"}]}")
+FUZZ_QUOTE_OPPORTUNITY_ID=$(fixture /v1/opportunities quote-opportunity "{\"name\": \"Fuzzing quotes\", \"accountId\": \"$FUZZ_ACCOUNT_ID\"}")
+fuzz_quote() { # <key> → a quote of one line on the fixture's price list
+  fixture /v1/quotes "$1" "{\"opportunityId\": \"$FUZZ_QUOTE_OPPORTUNITY_ID\", \"priceListId\": \"$FUZZ_PRICE_LIST_ID\", \"lines\": [{\"productId\": \"$FUZZ_PRODUCT_ID\", \"quantity\": \"2\", \"taxRate\": \"20\"}]}"
+}
+FUZZ_QUOTE_ID=$(fuzz_quote quote)
+FUZZ_SENT_QUOTE_ID=$(fuzz_quote sent-quote)
+fuzz_call POST "/v1/quotes/$FUZZ_SENT_QUOTE_ID/send" '{}'
+FUZZ_ACCEPTED_QUOTE_ID=$(fuzz_quote accepted-quote)
+fuzz_call POST "/v1/quotes/$FUZZ_ACCEPTED_QUOTE_ID/send" '{}'
+fuzz_call POST "/v1/quotes/$FUZZ_ACCEPTED_QUOTE_ID/accept" '{}'
+FUZZ_ORDER_ID=$(fixture /v1/orders order "{\"quoteId\": \"$FUZZ_ACCEPTED_QUOTE_ID\"}")
+export FUZZ_PRODUCT_ID FUZZ_PRICE_LIST_ID FUZZ_QUOTE_OPPORTUNITY_ID FUZZ_QUOTE_ID FUZZ_SENT_QUOTE_ID FUZZ_ACCEPTED_QUOTE_ID FUZZ_ORDER_ID
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"

@@ -9,6 +9,10 @@ import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
 import { TimelineServiceService } from "@relata/proto/sales/v1/timeline";
 import { CompetitorServiceService } from "@relata/proto/sales/v1/competitor";
 import { ProposalServiceService } from "@relata/proto/sales/v1/proposal";
+import { OrderServiceService } from "@relata/proto/sales/v1/order";
+import { PriceListServiceService } from "@relata/proto/sales/v1/price_list";
+import { ProductServiceService } from "@relata/proto/sales/v1/product";
+import { QuoteServiceService } from "@relata/proto/sales/v1/quote";
 
 /**
  * The Sales gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -28,6 +32,10 @@ export const salesServices = {
   competitors: CompetitorServiceService,
   /** The tenant's proposal profile and the quotes' proposal documents. */
   proposals: ProposalServiceService,
+  products: ProductServiceService,
+  priceLists: PriceListServiceService,
+  quotes: QuoteServiceService,
+  orders: OrderServiceService,
 };
 
 /** Promise clients of every Sales service. */

@@ -4,14 +4,19 @@ import { salesServices } from "./client";
 import {
   accountRoutes,
   activityRoutes,
+  competitorRoutes,
   contactRoutes,
   leadAssignmentRoutes,
   leadRoutes,
   opportunityRoutes,
+  orderRoutes,
   pipelineRoutes,
+  priceListRoutes,
+  productRoutes,
+  proposalRoutes,
+  quoteRoutes,
 } from "./http";
-import { competitorRoutes, proposalRoutes } from "./http";
-import { SALES_READERS, SALES_RESOURCES, SALES_WRITERS } from "./resources";
+import { COMMERCE_RESOURCES, SALES_READERS, SALES_RESOURCES, SALES_WRITERS } from "./resources";
 
 /**
  * Sales as the gateway hosts it: its REST face (src/http), its resources, its partner scopes and
@@ -34,10 +39,14 @@ export const salesBackend = defineBackend({
     ...activityRoutes(sales),
     ...competitorRoutes(sales),
     ...proposalRoutes(sales),
+    ...productRoutes(sales),
+    ...priceListRoutes(sales),
+    ...quoteRoutes(sales),
+    ...orderRoutes(sales),
   ],
-  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Competitors", "Proposals"],
+  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Competitors", "Proposals", "Products", "Price lists", "Quotes", "Orders"],
   scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
-  resources: SALES_RESOURCES,
+  resources: [...SALES_RESOURCES, ...COMMERCE_RESOURCES],
   permissions: {
     "accounts.timeline": { roles: SALES_READERS, scopes: ["sales:read"], description: "read an account's timeline" },
     "leads.convert": { roles: SALES_WRITERS, scopes: [], description: "convert a lead into account, contact and opportunity" },
@@ -48,5 +57,11 @@ export const salesBackend = defineBackend({
     "proposalProfile.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read the tenant's proposal profile (the seller's details on proposals)" },
     "proposalProfile.write": { roles: ["tenant-admin"], scopes: [], description: "set the tenant's proposal profile" },
     "quotes.document": { roles: SALES_READERS, scopes: ["sales:read"], description: "download a quote's proposal document (PDF)" },
+    "quotes.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read quotes and their revisions" },
+    "quotes.write": { roles: SALES_WRITERS, scopes: [], description: "create and change quotes, make one primary (price overrides: tenant-admin and sales-manager)" },
+    "quotes.send": { roles: SALES_WRITERS, scopes: [], description: "send a draft quote" },
+    "quotes.decide": { roles: SALES_WRITERS, scopes: [], description: "record a quote's acceptance or rejection" },
+    "orders.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read orders" },
+    "orders.write": { roles: SALES_WRITERS, scopes: [], description: "make an order from an accepted quote, fulfil or cancel it" },
   },
 });

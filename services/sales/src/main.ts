@@ -20,16 +20,16 @@ import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
 import { purgeRecycleBin, salesRepositories } from "./store/repositories";
 import { Conversions } from "./workflows/conversion";
-import { NotFound } from "@relata/platform";
 import { competitorService } from "./rpc/competitors";
 import { proposalService } from "./rpc/proposals";
-import type { LoadQuote } from "./rpc/context";
 import { ProposalProfiles } from "./store/proposal-profiles";
-
-/** Until Sales keeps quotes, no quote exists: the quotes' store replaces this (see loadQuote below). */
-const quoteNotAvailable: LoadQuote = async (_ctx, id) => {
-  throw new NotFound("quote", id);
-};
+import { toQuote } from "./codec/commerce";
+import { commerceOutboxModels, commerceRepositories, commerceSequence, createCommerceModels } from "./store/commerce";
+import { orderService } from "./rpc/orders";
+import { priceListService } from "./rpc/price-lists";
+import { productService } from "./rpc/products";
+import { quoteService } from "./rpc/quotes";
+import { QuoteBook, QUOTE_EXPIRY_DURABLE } from "./workflows/quotes";
 
 /** Variables the Sales service reads beyond the platform's common ones. */
 export const salesEnv = {
@@ -64,6 +64,13 @@ export const salesEnv = {
    * no longer be restored whether or not it has been purged yet.
    */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** The durable name of the consumer expiring quotes when their schedules fire (one per deployment). */
+  QUOTE_EXPIRY_DURABLE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only").default(QUOTE_EXPIRY_DURABLE),
+  /**
+   * Tests only: a quote's expiry schedule fires this many ms after it is set instead of at the
+   * start of the day after its valid_until (still through NATS). 0, the default: never.
+   */
+  QUOTE_EXPIRY_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
 };
 
 export type SalesService = RunningService<typeof salesEnv>;
@@ -79,11 +86,12 @@ export function startSales(): Promise<SalesService> {
     env: salesEnv,
     start: async ({ config, db, bus, logger }) => {
       const models = createModels(db);
+      const commerceModels = createCommerceModels(db);
       await ensureIndexes(db);
       await bus.ensureStream(SALES_STREAM);
 
       // With the relay off the sweeps still count the backlog for the metrics, and publish nothing.
-      const { relay, publish } = startOutboxRelay(bus, outboxModels(models), logger, {
+      const { relay, publish } = startOutboxRelay(bus, [...outboxModels(models), ...commerceOutboxModels(commerceModels)], logger, {
         publish: config.OUTBOX_RELAY_ENABLED,
         sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       });
@@ -92,6 +100,7 @@ export function startSales(): Promise<SalesService> {
       const pipelines = new Pipelines(models.pipelines);
       const conversions = new Conversions(repos, models, pipelines);
       const assignmentRules = new AssignmentRules(models.assignmentRules);
+      const commerce = commerceRepositories(commerceModels, publish);
       const deps: SalesDeps = {
         repos,
         pipelines,
@@ -99,7 +108,7 @@ export function startSales(): Promise<SalesService> {
         conversions,
         logger,
         proposalProfiles: new ProposalProfiles(models.proposalProfiles),
-        loadQuote: quoteNotAvailable, // WIRE-QUOTES: replace with the quotes store's tenant read, e.g. (ctx, id) => quotes.get(ctx, id) as a Quote message
+        loadQuote: async (ctx, id) => toQuote(await commerce.quotes.in(ctx).get(id)),
       };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
@@ -115,7 +124,25 @@ export function startSales(): Promise<SalesService> {
       sweeper.unref();
       sweep();
 
-      const stopPurge = startRecycleBinPurge({ records: { purgeDeleted: () => purgeRecycleBin(repos) } }, config.RECYCLE_BIN_PURGE_INTERVAL_MS, logger);
+      const commerceDeps = {
+        ...deps,
+        commerce,
+        commerceModels,
+        numbers: commerceSequence(db),
+        bus,
+        expiryTestDelayMs: config.QUOTE_EXPIRY_TEST_DELAY_MS,
+      };
+      const quoteBook = new QuoteBook(commerceDeps);
+      const quoteExpiry = await quoteBook.startExpiryClock(logger.child({ component: "quote-expiry" }), config.QUOTE_EXPIRY_DURABLE);
+
+      const stopPurge = startRecycleBinPurge(
+        {
+          records: { purgeDeleted: () => purgeRecycleBin(repos) },
+          catalogue: { purgeDeleted: async () => (await commerce.products.purgeDeleted()) + (await commerce.priceLists.purgeDeleted()) },
+        },
+        config.RECYCLE_BIN_PURGE_INTERVAL_MS,
+        logger,
+      );
 
       return {
         services: [
@@ -129,6 +156,10 @@ export function startSales(): Promise<SalesService> {
           bulkService(deps),
           competitorService(deps),
           proposalService(deps),
+          productService(commerceDeps),
+          priceListService(commerceDeps),
+          quoteService(commerceDeps, quoteBook),
+          orderService(commerceDeps),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
@@ -136,6 +167,7 @@ export function startSales(): Promise<SalesService> {
           stopPurge();
           await timeline.stop();
           await Promise.all([marketingLeads.stop(), leadScores.stop()]);
+          await quoteExpiry.stop();
           await relay.stop();
         },
       };

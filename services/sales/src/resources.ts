@@ -1,5 +1,5 @@
 import type { Role } from "@relata/platform";
-import { enumCodec, f, resource } from "@relata/platform/resource";
+import { DECIMAL_AMOUNT_PATTERN, enumCodec, f, resource, Subdocument } from "@relata/platform/resource";
 import { Account, CreateAccountRequest, ListAccountsRequest, UpdateAccountRequest } from "@relata/proto/sales/v1/account";
 import { Activity, ActivityType, CreateActivityRequest, ListActivitiesRequest, UpdateActivityRequest } from "@relata/proto/sales/v1/activity";
 import { Contact, CreateContactRequest, ListContactsRequest, UpdateContactRequest } from "@relata/proto/sales/v1/contact";
@@ -14,6 +14,10 @@ import {
 } from "@relata/proto/sales/v1/opportunity";
 import { StageKind } from "@relata/proto/sales/v1/pipeline";
 import { Competitor, CreateCompetitorRequest, ListCompetitorsRequest, UpdateCompetitorRequest } from "@relata/proto/sales/v1/competitor";
+import { CreatePriceListRequest, ListPriceListsRequest, PriceList, PriceListEntry, UpdatePriceListRequest } from "@relata/proto/sales/v1/price_list";
+import { CreateProductRequest, ListProductsRequest, Product, UpdateProductRequest } from "@relata/proto/sales/v1/product";
+import { OrderStatus } from "@relata/proto/sales/v1/order";
+import { DiscountKind, QuoteStatus } from "@relata/proto/sales/v1/quote";
 import { z } from "zod";
 
 /**
@@ -236,3 +240,66 @@ export const SALES_RECORD_TYPES = SALES_RESOURCES.map((r) => r.name);
 
 /** The languages a proposal document is written in (the quote's `language`, the profile's default). */
 export const PROPOSAL_LANGUAGES = ["en", "pl", "ru", "uk"] as const;
+// --- Catalogue (docs/commerce.md): products and price lists ---
+
+/** tenant-admin and sales-manager write products (and override quoted prices). */
+export const CATALOGUE_WRITERS: readonly Role[] = ["tenant-admin", "sales-manager"];
+/** Price lists change by tenant-admin alone. */
+export const PRICE_LIST_WRITERS: readonly Role[] = ["tenant-admin"];
+
+export const product = resource<Product, CreateProductRequest, UpdateProductRequest, ListProductsRequest>()({
+  name: "sales.product",
+  path: "/v1/products",
+  collection: "products",
+  fields: {
+    name: f.text(200).required().sortable(),
+    code: f.text(50).required().sortable().filter().describe("Unique within the tenant (409 when another product has it)."),
+    description: f.text(2000).clearable(),
+    unit: f.text(50).clearable().describe('The unit a quantity counts ("licence", "hour").'),
+    active: f.boolean().filter().describe("Only active products go on new quote lines; true when absent on create."),
+    family: f.text(100).clearable().filter().describe("The product family."),
+  },
+  access: { read: SALES_READERS, write: CATALOGUE_WRITERS, scopes: { read: "sales:read" } },
+});
+
+/** Three upper-case letters (ISO 4217 shape). */
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+
+const PriceListEntryRow = z.strictObject({
+  productId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a record id").meta({ "x-relata-reference": "sales.product" }),
+  unitPrice: z.string().regex(DECIMAL_AMOUNT_PATTERN, "must be a decimal string with at most 15 digits and 4 decimals, such as 12500.00"),
+});
+
+export const priceList = resource<PriceList, CreatePriceListRequest, UpdatePriceListRequest, ListPriceListsRequest>()({
+  name: "sales.price_list",
+  path: "/v1/price-lists",
+  collection: "price_lists",
+  fields: {
+    name: f.text(200).required().sortable(),
+    currency: f
+      .text(3, { pattern: { regex: CURRENCY_PATTERN, message: "must be an ISO 4217 code of 3 upper-case letters" } })
+      .required()
+      .createOnly()
+      .filter()
+      .example("EUR"),
+    validFrom: f.date().clearable().describe("First day the prices hold (included); empty: no start."),
+    validTo: f.date().clearable().describe("Last day the prices hold (included); empty: no end. Before validFrom, the list holds on no day."),
+    isDefault: f
+      .boolean()
+      .filter()
+      .describe("The tenant's default list of its currency; making a list the default takes it from the one that had it."),
+    entries: f
+      .rows<PriceListEntry>(PriceListEntryRow, { max: 1000, mongo: new Subdocument({ productId: String, unitPrice: String }) })
+      .relatesTo("each product of the tenant, once")
+      .describe("One price per product, in the list's currency."),
+  },
+  access: { read: SALES_READERS, write: PRICE_LIST_WRITERS, scopes: { read: "sales:read" } },
+});
+
+/** The catalogue's CRUD resources (their permission rows are derived like the others'). */
+export const COMMERCE_RESOURCES = [product, priceList] as const;
+
+/** The quote's and order's enumerations (codec/commerce.ts and the REST face share them). */
+export const quoteStatus = enumCodec(QuoteStatus, "QUOTE_STATUS_");
+export const orderStatus = enumCodec(OrderStatus, "ORDER_STATUS_");
+export const discountKind = enumCodec(DiscountKind, "DISCOUNT_KIND_");

@@ -47,3 +47,27 @@ export function decimalRatio(numerator: bigint, denominator: bigint, decimals = 
   const fraction = decimals ? `.${String(abs % scale).padStart(decimals, "0")}` : "";
   return `${scaled < 0n ? "-" : ""}${abs / scale}${fraction}`;
 }
+
+/**
+ * `units × numerator / denominator` rounded once, half away from zero, to `decimals` decimals
+ * (0..4), as units: the exact product is never rounded twice. `decimalProduct(q, p)` is
+ * `mulDivRounded(q, p, 10_000n)`; a percentage of an amount is `mulDivRounded(a, pct, 100n * 10_000n)`.
+ */
+export function mulDivRounded(units: bigint, numerator: bigint, denominator: bigint, decimals = 2): bigint {
+  if (denominator === 0n) throw new Error("division by zero");
+  const step = 10n ** BigInt(SCALE - decimals);
+  return divideRounded(units * numerator, denominator * step) * step;
+}
+
+/** a × b (both in units) rounded half away from zero to `decimals` decimals (two: cents), as units. */
+export function decimalProduct(a: bigint, b: bigint, decimals = 2): bigint {
+  return mulDivRounded(a, b, UNIT, decimals);
+}
+
+/** `percent` % of `units` (both in units), rounded half away from zero to `decimals` decimals, as units. */
+export function percentOf(units: bigint, percent: bigint, decimals = 2): bigint {
+  return mulDivRounded(units, percent, 100n * UNIT, decimals);
+}
+
+/** Units per 1 of a decimal (10,000): `decimalUnits("1") === DECIMAL_UNIT`. */
+export const DECIMAL_UNIT = UNIT;

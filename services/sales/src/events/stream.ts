@@ -3,7 +3,8 @@ import { eventSubjects } from "@relata/platform/resource";
 import { account, activity, contact, lead, opportunity } from "../resources";
 
 /** The stream every Sales event is published on. */
-export const SALES_STREAM: StreamSpec = { name: "SALES", subjects: ["sales.>"] };
+// allowMsgSchedules: quotes expire on time through JetStream message schedules (docs/commerce.md).
+export const SALES_STREAM: StreamSpec = { name: "SALES", subjects: ["sales.>"], allowMsgSchedules: true };
 
 /** The generic changes of each CRUD resource, from its description: `sales.<resource>.created|updated|deleted|restored`. */
 export const RESOURCE_SUBJECTS = {

@@ -14,3 +14,7 @@ export * from "./schemas/timeline";
 export * from "./routes/competitors";
 export * from "./routes/proposals";
 export * from "./schemas/proposals";
+export * from "./routes/catalogue";
+export * from "./routes/quotes";
+export * from "./routes/orders";
+export * from "./schemas/commerce";

@@ -5,9 +5,9 @@ import {
   InvalidArgument,
   RecycleBinInput,
   recycleBinHandlers,
+  StateConflict,
   text,
   validate,
-  StateConflict,
   type Actor,
   type ServiceRegistration,
   type TenantReads,
@@ -82,6 +82,10 @@ export function opportunityService({ repos, pipelines, logger }: SalesDeps): Ser
     async update(set, current, _opportunities, ctx) {
       if (set.contactId) await checkContact(repos.contacts.in(ctx), set.contactId, current.accountId);
       if (set.competitorIds) await checkCompetitors(repos.competitors.in(ctx), set.competitorIds);
+      // The amount of an opportunity with a primary quote is that quote's net total (docs/commerce.md).
+      if (set.amount !== undefined && current.primaryQuoteId) {
+        throw new StateConflict(`amount: follows the primary quote ${current.primaryQuoteId}; change the quote instead`, "amount");
+      }
     },
   });
   // Nothing depends on an opportunity: its activities are its history and stay with it.

@@ -3,7 +3,20 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { PageInfo, PageRequest } from "../../common/v1/common";
 
 export enum QuoteStatus {
   QUOTE_STATUS_UNSPECIFIED = "QUOTE_STATUS_UNSPECIFIED",
@@ -202,6 +215,113 @@ export interface Quote {
   version: string;
   createdAt?: string | undefined;
   updatedAt?: string | undefined;
+}
+
+/** A line as the caller writes it; the server fills in the rest of QuoteLine. */
+export interface QuoteLineInput {
+  /** A line of the current revision to keep its id; empty for a new line. */
+  id: string;
+  productId: string;
+  quantity: string;
+  /** Empty: the price list's price. An override needs tenant-admin or sales-manager. */
+  unitPrice: string;
+  discount?:
+    | Discount
+    | undefined;
+  /** Empty: 0. */
+  taxRate: string;
+}
+
+export interface QuoteLineInputs {
+  values: QuoteLineInput[];
+}
+
+export interface CreateQuoteRequest {
+  opportunityId: string;
+  name: string;
+  /** ISO 4217; with no price_list_id the tenant's default list of this currency prices it. */
+  currency: string;
+  priceListId: string;
+  language: string;
+  lines?: QuoteLineInputs | undefined;
+  discount?: Discount | undefined;
+  validUntil: string;
+  validTimeZone: string;
+  terms: string;
+  primary: boolean;
+  ownerId: string;
+  contactId: string;
+  idempotencyKey: string;
+}
+
+export interface GetQuoteRequest {
+  id: string;
+}
+
+export interface ListQuotesRequest {
+  page?: PageRequest | undefined;
+  opportunityId: string;
+  accountId: string;
+  status: QuoteStatus;
+}
+
+export interface ListQuotesResponse {
+  quotes: Quote[];
+  page?: PageInfo | undefined;
+}
+
+export interface UpdateQuoteRequest {
+  id: string;
+  expectedVersion: string;
+  name?: string | undefined;
+  priceListId?: string | undefined;
+  language?: string | undefined;
+  lines?:
+    | QuoteLineInputs
+    | undefined;
+  /** Absent: unchanged; kind UNSPECIFIED: no quote discount. */
+  discount?: Discount | undefined;
+  validUntil?: string | undefined;
+  validTimeZone?: string | undefined;
+  terms?: string | undefined;
+  primary?: boolean | undefined;
+  contactId?: string | undefined;
+  ownerId?: string | undefined;
+}
+
+export interface ListQuoteRevisionsRequest {
+  id: string;
+}
+
+export interface ListQuoteRevisionsResponse {
+  /** Oldest first; the last is the quote as it is now. */
+  revisions: Quote[];
+}
+
+export interface GetQuoteRevisionRequest {
+  id: string;
+  revision: number;
+}
+
+export interface SendQuoteRequest {
+  id: string;
+  expectedVersion: string;
+}
+
+export interface AcceptQuoteRequest {
+  id: string;
+  expectedVersion: string;
+}
+
+export interface MakePrimaryQuoteRequest {
+  id: string;
+  expectedVersion: string;
+}
+
+export interface RejectQuoteRequest {
+  id: string;
+  expectedVersion: string;
+  reason: string;
 }
 
 function createBaseDiscount(): Discount {
@@ -1128,6 +1248,1573 @@ export const Quote: MessageFns<Quote> = {
     message.updatedAt = object.updatedAt ?? undefined;
     return message;
   },
+};
+
+function createBaseQuoteLineInput(): QuoteLineInput {
+  return { id: "", productId: "", quantity: "", unitPrice: "", discount: undefined, taxRate: "" };
+}
+
+export const QuoteLineInput: MessageFns<QuoteLineInput> = {
+  encode(message: QuoteLineInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    if (message.quantity !== "") {
+      writer.uint32(26).string(message.quantity);
+    }
+    if (message.unitPrice !== "") {
+      writer.uint32(34).string(message.unitPrice);
+    }
+    if (message.discount !== undefined) {
+      Discount.encode(message.discount, writer.uint32(42).fork()).join();
+    }
+    if (message.taxRate !== "") {
+      writer.uint32(50).string(message.taxRate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuoteLineInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuoteLineInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.quantity = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.unitPrice = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.discount = Discount.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.taxRate = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<QuoteLineInput>, I>>(base?: I): QuoteLineInput {
+    return QuoteLineInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuoteLineInput>, I>>(object: I): QuoteLineInput {
+    const message = createBaseQuoteLineInput();
+    message.id = object.id ?? "";
+    message.productId = object.productId ?? "";
+    message.quantity = object.quantity ?? "";
+    message.unitPrice = object.unitPrice ?? "";
+    message.discount = (object.discount !== undefined && object.discount !== null)
+      ? Discount.fromPartial(object.discount)
+      : undefined;
+    message.taxRate = object.taxRate ?? "";
+    return message;
+  },
+};
+
+function createBaseQuoteLineInputs(): QuoteLineInputs {
+  return { values: [] };
+}
+
+export const QuoteLineInputs: MessageFns<QuoteLineInputs> = {
+  encode(message: QuoteLineInputs, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.values) {
+      QuoteLineInput.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuoteLineInputs {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuoteLineInputs();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.values.push(QuoteLineInput.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<QuoteLineInputs>, I>>(base?: I): QuoteLineInputs {
+    return QuoteLineInputs.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuoteLineInputs>, I>>(object: I): QuoteLineInputs {
+    const message = createBaseQuoteLineInputs();
+    message.values = object.values?.map((e) => QuoteLineInput.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateQuoteRequest(): CreateQuoteRequest {
+  return {
+    opportunityId: "",
+    name: "",
+    currency: "",
+    priceListId: "",
+    language: "",
+    lines: undefined,
+    discount: undefined,
+    validUntil: "",
+    validTimeZone: "",
+    terms: "",
+    primary: false,
+    ownerId: "",
+    contactId: "",
+    idempotencyKey: "",
+  };
+}
+
+export const CreateQuoteRequest: MessageFns<CreateQuoteRequest> = {
+  encode(message: CreateQuoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.opportunityId !== "") {
+      writer.uint32(10).string(message.opportunityId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.currency !== "") {
+      writer.uint32(26).string(message.currency);
+    }
+    if (message.priceListId !== "") {
+      writer.uint32(34).string(message.priceListId);
+    }
+    if (message.language !== "") {
+      writer.uint32(42).string(message.language);
+    }
+    if (message.lines !== undefined) {
+      QuoteLineInputs.encode(message.lines, writer.uint32(50).fork()).join();
+    }
+    if (message.discount !== undefined) {
+      Discount.encode(message.discount, writer.uint32(58).fork()).join();
+    }
+    if (message.validUntil !== "") {
+      writer.uint32(66).string(message.validUntil);
+    }
+    if (message.validTimeZone !== "") {
+      writer.uint32(74).string(message.validTimeZone);
+    }
+    if (message.terms !== "") {
+      writer.uint32(82).string(message.terms);
+    }
+    if (message.primary !== false) {
+      writer.uint32(88).bool(message.primary);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(98).string(message.ownerId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(106).string(message.contactId);
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(114).string(message.idempotencyKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateQuoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateQuoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.opportunityId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.priceListId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lines = QuoteLineInputs.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.discount = Discount.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.validUntil = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.validTimeZone = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.terms = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.primary = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CreateQuoteRequest>, I>>(base?: I): CreateQuoteRequest {
+    return CreateQuoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateQuoteRequest>, I>>(object: I): CreateQuoteRequest {
+    const message = createBaseCreateQuoteRequest();
+    message.opportunityId = object.opportunityId ?? "";
+    message.name = object.name ?? "";
+    message.currency = object.currency ?? "";
+    message.priceListId = object.priceListId ?? "";
+    message.language = object.language ?? "";
+    message.lines = (object.lines !== undefined && object.lines !== null)
+      ? QuoteLineInputs.fromPartial(object.lines)
+      : undefined;
+    message.discount = (object.discount !== undefined && object.discount !== null)
+      ? Discount.fromPartial(object.discount)
+      : undefined;
+    message.validUntil = object.validUntil ?? "";
+    message.validTimeZone = object.validTimeZone ?? "";
+    message.terms = object.terms ?? "";
+    message.primary = object.primary ?? false;
+    message.ownerId = object.ownerId ?? "";
+    message.contactId = object.contactId ?? "";
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    return message;
+  },
+};
+
+function createBaseGetQuoteRequest(): GetQuoteRequest {
+  return { id: "" };
+}
+
+export const GetQuoteRequest: MessageFns<GetQuoteRequest> = {
+  encode(message: GetQuoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetQuoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetQuoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetQuoteRequest>, I>>(base?: I): GetQuoteRequest {
+    return GetQuoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetQuoteRequest>, I>>(object: I): GetQuoteRequest {
+    const message = createBaseGetQuoteRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseListQuotesRequest(): ListQuotesRequest {
+  return { page: undefined, opportunityId: "", accountId: "", status: QuoteStatus.QUOTE_STATUS_UNSPECIFIED };
+}
+
+export const ListQuotesRequest: MessageFns<ListQuotesRequest> = {
+  encode(message: ListQuotesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(10).fork()).join();
+    }
+    if (message.opportunityId !== "") {
+      writer.uint32(18).string(message.opportunityId);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(26).string(message.accountId);
+    }
+    if (message.status !== QuoteStatus.QUOTE_STATUS_UNSPECIFIED) {
+      writer.uint32(32).int32(quoteStatusToNumber(message.status));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuotesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuotesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.opportunityId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = quoteStatusFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListQuotesRequest>, I>>(base?: I): ListQuotesRequest {
+    return ListQuotesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListQuotesRequest>, I>>(object: I): ListQuotesRequest {
+    const message = createBaseListQuotesRequest();
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    message.opportunityId = object.opportunityId ?? "";
+    message.accountId = object.accountId ?? "";
+    message.status = object.status ?? QuoteStatus.QUOTE_STATUS_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseListQuotesResponse(): ListQuotesResponse {
+  return { quotes: [], page: undefined };
+}
+
+export const ListQuotesResponse: MessageFns<ListQuotesResponse> = {
+  encode(message: ListQuotesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.quotes) {
+      Quote.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageInfo.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuotesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuotesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quotes.push(Quote.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListQuotesResponse>, I>>(base?: I): ListQuotesResponse {
+    return ListQuotesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListQuotesResponse>, I>>(object: I): ListQuotesResponse {
+    const message = createBaseListQuotesResponse();
+    message.quotes = object.quotes?.map((e) => Quote.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null) ? PageInfo.fromPartial(object.page) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateQuoteRequest(): UpdateQuoteRequest {
+  return {
+    id: "",
+    expectedVersion: "0",
+    name: undefined,
+    priceListId: undefined,
+    language: undefined,
+    lines: undefined,
+    discount: undefined,
+    validUntil: undefined,
+    validTimeZone: undefined,
+    terms: undefined,
+    primary: undefined,
+    contactId: undefined,
+    ownerId: undefined,
+  };
+}
+
+export const UpdateQuoteRequest: MessageFns<UpdateQuoteRequest> = {
+  encode(message: UpdateQuoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.priceListId !== undefined) {
+      writer.uint32(34).string(message.priceListId);
+    }
+    if (message.language !== undefined) {
+      writer.uint32(42).string(message.language);
+    }
+    if (message.lines !== undefined) {
+      QuoteLineInputs.encode(message.lines, writer.uint32(50).fork()).join();
+    }
+    if (message.discount !== undefined) {
+      Discount.encode(message.discount, writer.uint32(58).fork()).join();
+    }
+    if (message.validUntil !== undefined) {
+      writer.uint32(66).string(message.validUntil);
+    }
+    if (message.validTimeZone !== undefined) {
+      writer.uint32(74).string(message.validTimeZone);
+    }
+    if (message.terms !== undefined) {
+      writer.uint32(82).string(message.terms);
+    }
+    if (message.primary !== undefined) {
+      writer.uint32(88).bool(message.primary);
+    }
+    if (message.contactId !== undefined) {
+      writer.uint32(98).string(message.contactId);
+    }
+    if (message.ownerId !== undefined) {
+      writer.uint32(106).string(message.ownerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateQuoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateQuoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.priceListId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lines = QuoteLineInputs.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.discount = Discount.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.validUntil = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.validTimeZone = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.terms = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.primary = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateQuoteRequest>, I>>(base?: I): UpdateQuoteRequest {
+    return UpdateQuoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateQuoteRequest>, I>>(object: I): UpdateQuoteRequest {
+    const message = createBaseUpdateQuoteRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    message.name = object.name ?? undefined;
+    message.priceListId = object.priceListId ?? undefined;
+    message.language = object.language ?? undefined;
+    message.lines = (object.lines !== undefined && object.lines !== null)
+      ? QuoteLineInputs.fromPartial(object.lines)
+      : undefined;
+    message.discount = (object.discount !== undefined && object.discount !== null)
+      ? Discount.fromPartial(object.discount)
+      : undefined;
+    message.validUntil = object.validUntil ?? undefined;
+    message.validTimeZone = object.validTimeZone ?? undefined;
+    message.terms = object.terms ?? undefined;
+    message.primary = object.primary ?? undefined;
+    message.contactId = object.contactId ?? undefined;
+    message.ownerId = object.ownerId ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListQuoteRevisionsRequest(): ListQuoteRevisionsRequest {
+  return { id: "" };
+}
+
+export const ListQuoteRevisionsRequest: MessageFns<ListQuoteRevisionsRequest> = {
+  encode(message: ListQuoteRevisionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuoteRevisionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuoteRevisionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListQuoteRevisionsRequest>, I>>(base?: I): ListQuoteRevisionsRequest {
+    return ListQuoteRevisionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListQuoteRevisionsRequest>, I>>(object: I): ListQuoteRevisionsRequest {
+    const message = createBaseListQuoteRevisionsRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseListQuoteRevisionsResponse(): ListQuoteRevisionsResponse {
+  return { revisions: [] };
+}
+
+export const ListQuoteRevisionsResponse: MessageFns<ListQuoteRevisionsResponse> = {
+  encode(message: ListQuoteRevisionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.revisions) {
+      Quote.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuoteRevisionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuoteRevisionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.revisions.push(Quote.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListQuoteRevisionsResponse>, I>>(base?: I): ListQuoteRevisionsResponse {
+    return ListQuoteRevisionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListQuoteRevisionsResponse>, I>>(object: I): ListQuoteRevisionsResponse {
+    const message = createBaseListQuoteRevisionsResponse();
+    message.revisions = object.revisions?.map((e) => Quote.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetQuoteRevisionRequest(): GetQuoteRevisionRequest {
+  return { id: "", revision: 0 };
+}
+
+export const GetQuoteRevisionRequest: MessageFns<GetQuoteRevisionRequest> = {
+  encode(message: GetQuoteRevisionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.revision !== 0) {
+      writer.uint32(16).int32(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetQuoteRevisionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetQuoteRevisionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.revision = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetQuoteRevisionRequest>, I>>(base?: I): GetQuoteRevisionRequest {
+    return GetQuoteRevisionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetQuoteRevisionRequest>, I>>(object: I): GetQuoteRevisionRequest {
+    const message = createBaseGetQuoteRevisionRequest();
+    message.id = object.id ?? "";
+    message.revision = object.revision ?? 0;
+    return message;
+  },
+};
+
+function createBaseSendQuoteRequest(): SendQuoteRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const SendQuoteRequest: MessageFns<SendQuoteRequest> = {
+  encode(message: SendQuoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendQuoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendQuoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SendQuoteRequest>, I>>(base?: I): SendQuoteRequest {
+    return SendQuoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendQuoteRequest>, I>>(object: I): SendQuoteRequest {
+    const message = createBaseSendQuoteRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseAcceptQuoteRequest(): AcceptQuoteRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const AcceptQuoteRequest: MessageFns<AcceptQuoteRequest> = {
+  encode(message: AcceptQuoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptQuoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptQuoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<AcceptQuoteRequest>, I>>(base?: I): AcceptQuoteRequest {
+    return AcceptQuoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AcceptQuoteRequest>, I>>(object: I): AcceptQuoteRequest {
+    const message = createBaseAcceptQuoteRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseMakePrimaryQuoteRequest(): MakePrimaryQuoteRequest {
+  return { id: "", expectedVersion: "0" };
+}
+
+export const MakePrimaryQuoteRequest: MessageFns<MakePrimaryQuoteRequest> = {
+  encode(message: MakePrimaryQuoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MakePrimaryQuoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMakePrimaryQuoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<MakePrimaryQuoteRequest>, I>>(base?: I): MakePrimaryQuoteRequest {
+    return MakePrimaryQuoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MakePrimaryQuoteRequest>, I>>(object: I): MakePrimaryQuoteRequest {
+    const message = createBaseMakePrimaryQuoteRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    return message;
+  },
+};
+
+function createBaseRejectQuoteRequest(): RejectQuoteRequest {
+  return { id: "", expectedVersion: "0", reason: "" };
+}
+
+export const RejectQuoteRequest: MessageFns<RejectQuoteRequest> = {
+  encode(message: RejectQuoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.expectedVersion !== "0") {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectQuoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectQuoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RejectQuoteRequest>, I>>(base?: I): RejectQuoteRequest {
+    return RejectQuoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RejectQuoteRequest>, I>>(object: I): RejectQuoteRequest {
+    const message = createBaseRejectQuoteRequest();
+    message.id = object.id ?? "";
+    message.expectedVersion = object.expectedVersion ?? "0";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+export type QuoteServiceService = typeof QuoteServiceService;
+export const QuoteServiceService = {
+  createQuote: {
+    path: "/relata.sales.v1.QuoteService/CreateQuote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateQuoteRequest): Buffer => Buffer.from(CreateQuoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateQuoteRequest => CreateQuoteRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+  getQuote: {
+    path: "/relata.sales.v1.QuoteService/GetQuote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetQuoteRequest): Buffer => Buffer.from(GetQuoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetQuoteRequest => GetQuoteRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+  listQuotes: {
+    path: "/relata.sales.v1.QuoteService/ListQuotes" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListQuotesRequest): Buffer => Buffer.from(ListQuotesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListQuotesRequest => ListQuotesRequest.decode(value),
+    responseSerialize: (value: ListQuotesResponse): Buffer => Buffer.from(ListQuotesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListQuotesResponse => ListQuotesResponse.decode(value),
+  },
+  /** A draft changes in place; a sent quote gets the next revision, in draft. */
+  updateQuote: {
+    path: "/relata.sales.v1.QuoteService/UpdateQuote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateQuoteRequest): Buffer => Buffer.from(UpdateQuoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateQuoteRequest => UpdateQuoteRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+  listQuoteRevisions: {
+    path: "/relata.sales.v1.QuoteService/ListQuoteRevisions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListQuoteRevisionsRequest): Buffer =>
+      Buffer.from(ListQuoteRevisionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListQuoteRevisionsRequest => ListQuoteRevisionsRequest.decode(value),
+    responseSerialize: (value: ListQuoteRevisionsResponse): Buffer =>
+      Buffer.from(ListQuoteRevisionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListQuoteRevisionsResponse => ListQuoteRevisionsResponse.decode(value),
+  },
+  getQuoteRevision: {
+    path: "/relata.sales.v1.QuoteService/GetQuoteRevision" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetQuoteRevisionRequest): Buffer =>
+      Buffer.from(GetQuoteRevisionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetQuoteRevisionRequest => GetQuoteRevisionRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+  sendQuote: {
+    path: "/relata.sales.v1.QuoteService/SendQuote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendQuoteRequest): Buffer => Buffer.from(SendQuoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendQuoteRequest => SendQuoteRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+  acceptQuote: {
+    path: "/relata.sales.v1.QuoteService/AcceptQuote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AcceptQuoteRequest): Buffer => Buffer.from(AcceptQuoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AcceptQuoteRequest => AcceptQuoteRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+  rejectQuote: {
+    path: "/relata.sales.v1.QuoteService/RejectQuote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RejectQuoteRequest): Buffer => Buffer.from(RejectQuoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RejectQuoteRequest => RejectQuoteRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+  /** Makes the quote its opportunity's primary one (the opportunity's amount follows it). */
+  makePrimaryQuote: {
+    path: "/relata.sales.v1.QuoteService/MakePrimaryQuote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MakePrimaryQuoteRequest): Buffer =>
+      Buffer.from(MakePrimaryQuoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MakePrimaryQuoteRequest => MakePrimaryQuoteRequest.decode(value),
+    responseSerialize: (value: Quote): Buffer => Buffer.from(Quote.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Quote => Quote.decode(value),
+  },
+} as const;
+
+export interface QuoteServiceServer extends UntypedServiceImplementation {
+  createQuote: handleUnaryCall<CreateQuoteRequest, Quote>;
+  getQuote: handleUnaryCall<GetQuoteRequest, Quote>;
+  listQuotes: handleUnaryCall<ListQuotesRequest, ListQuotesResponse>;
+  /** A draft changes in place; a sent quote gets the next revision, in draft. */
+  updateQuote: handleUnaryCall<UpdateQuoteRequest, Quote>;
+  listQuoteRevisions: handleUnaryCall<ListQuoteRevisionsRequest, ListQuoteRevisionsResponse>;
+  getQuoteRevision: handleUnaryCall<GetQuoteRevisionRequest, Quote>;
+  sendQuote: handleUnaryCall<SendQuoteRequest, Quote>;
+  acceptQuote: handleUnaryCall<AcceptQuoteRequest, Quote>;
+  rejectQuote: handleUnaryCall<RejectQuoteRequest, Quote>;
+  /** Makes the quote its opportunity's primary one (the opportunity's amount follows it). */
+  makePrimaryQuote: handleUnaryCall<MakePrimaryQuoteRequest, Quote>;
+}
+
+export interface QuoteServiceClient extends Client {
+  createQuote(
+    request: CreateQuoteRequest,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  createQuote(
+    request: CreateQuoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  createQuote(
+    request: CreateQuoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  getQuote(request: GetQuoteRequest, callback: (error: ServiceError | null, response: Quote) => void): ClientUnaryCall;
+  getQuote(
+    request: GetQuoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  getQuote(
+    request: GetQuoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  listQuotes(
+    request: ListQuotesRequest,
+    callback: (error: ServiceError | null, response: ListQuotesResponse) => void,
+  ): ClientUnaryCall;
+  listQuotes(
+    request: ListQuotesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListQuotesResponse) => void,
+  ): ClientUnaryCall;
+  listQuotes(
+    request: ListQuotesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListQuotesResponse) => void,
+  ): ClientUnaryCall;
+  /** A draft changes in place; a sent quote gets the next revision, in draft. */
+  updateQuote(
+    request: UpdateQuoteRequest,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  updateQuote(
+    request: UpdateQuoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  updateQuote(
+    request: UpdateQuoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  listQuoteRevisions(
+    request: ListQuoteRevisionsRequest,
+    callback: (error: ServiceError | null, response: ListQuoteRevisionsResponse) => void,
+  ): ClientUnaryCall;
+  listQuoteRevisions(
+    request: ListQuoteRevisionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListQuoteRevisionsResponse) => void,
+  ): ClientUnaryCall;
+  listQuoteRevisions(
+    request: ListQuoteRevisionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListQuoteRevisionsResponse) => void,
+  ): ClientUnaryCall;
+  getQuoteRevision(
+    request: GetQuoteRevisionRequest,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  getQuoteRevision(
+    request: GetQuoteRevisionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  getQuoteRevision(
+    request: GetQuoteRevisionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  sendQuote(
+    request: SendQuoteRequest,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  sendQuote(
+    request: SendQuoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  sendQuote(
+    request: SendQuoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  acceptQuote(
+    request: AcceptQuoteRequest,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  acceptQuote(
+    request: AcceptQuoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  acceptQuote(
+    request: AcceptQuoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  rejectQuote(
+    request: RejectQuoteRequest,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  rejectQuote(
+    request: RejectQuoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  rejectQuote(
+    request: RejectQuoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  /** Makes the quote its opportunity's primary one (the opportunity's amount follows it). */
+  makePrimaryQuote(
+    request: MakePrimaryQuoteRequest,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  makePrimaryQuote(
+    request: MakePrimaryQuoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+  makePrimaryQuote(
+    request: MakePrimaryQuoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Quote) => void,
+  ): ClientUnaryCall;
+}
+
+export const QuoteServiceClient = makeGenericClientConstructor(
+  QuoteServiceService,
+  "relata.sales.v1.QuoteService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): QuoteServiceClient;
+  service: typeof QuoteServiceService;
+  serviceName: string;
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

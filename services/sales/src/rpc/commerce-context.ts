@@ -1,0 +1,1 @@
+export type { CommerceDeps } from "../workflows/commerce-deps";
