@@ -7,6 +7,8 @@ import { LeadServiceService } from "@relata/proto/sales/v1/lead";
 import { OpportunityServiceService } from "@relata/proto/sales/v1/opportunity";
 import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
 import { TimelineServiceService } from "@relata/proto/sales/v1/timeline";
+import { TerritoryServiceService } from "@relata/proto/sales/v1/territory";
+import { ForecastServiceService } from "@relata/proto/sales/v1/forecast";
 
 /**
  * The Sales gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -23,6 +25,8 @@ export const salesServices = {
   timeline: TimelineServiceService,
   /** Bulk writes and exports, for Integrations' import and export jobs. */
   bulk: BulkServiceService,
+  territories: TerritoryServiceService,
+  forecast: ForecastServiceService,
 };
 
 /** Promise clients of every Sales service. */

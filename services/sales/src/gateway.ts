@@ -9,8 +9,10 @@ import {
   leadRoutes,
   opportunityRoutes,
   pipelineRoutes,
+  territoryRoutes,
+  forecastRoutes,
 } from "./http";
-import { SALES_READERS, SALES_RESOURCES, SALES_WRITERS } from "./resources";
+import { SALES_READERS, SALES_RESOURCES, SALES_WRITERS, territory, TERRITORY_WRITERS } from "./resources";
 
 /**
  * Sales as the gateway hosts it: its REST face (src/http), its resources, its partner scopes and
@@ -31,10 +33,12 @@ export const salesBackend = defineBackend({
     ...opportunityRoutes(sales),
     ...pipelineRoutes(sales),
     ...activityRoutes(sales),
+    ...territoryRoutes(sales),
+    ...forecastRoutes(sales),
   ],
-  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities"],
+  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Territories", "Forecast"],
   scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
-  resources: SALES_RESOURCES,
+  resources: [...SALES_RESOURCES, territory],
   permissions: {
     "accounts.timeline": { roles: SALES_READERS, scopes: ["sales:read"], description: "read an account's timeline" },
     "leads.convert": { roles: SALES_WRITERS, scopes: [], description: "convert a lead into account, contact and opportunity" },
@@ -42,5 +46,8 @@ export const salesBackend = defineBackend({
     "pipeline.write": { roles: SALES_CONFIGURERS, scopes: [], description: "configure the tenant's pipeline stages" },
     "leadAssignment.read": { roles: SALES_READERS, scopes: [], description: "read the lead assignment rule" },
     "leadAssignment.write": { roles: SALES_CONFIGURERS, scopes: [], description: "set the lead assignment rule" },
+    "territories.reassign": { roles: TERRITORY_WRITERS, scopes: [], description: "replace a territory's rules and move the accounts and leads they place" },
+    // Reporting's quota readers: the whole tenant's figures against its quotas (a sales rep is refused).
+    "forecast.read": { roles: ["tenant-admin", "sales-manager", "analyst"], scopes: [], description: "read the forecast by owner or territory" },
   },
 });

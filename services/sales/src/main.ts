@@ -1,7 +1,7 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { ensureIndexes, env, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
+import { ensureIndexes, env, openChannel, promiseClient, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
 import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
 import { MARKETING_LEADS_DURABLE, startMarketingLeadsConsumer } from "./events/marketing-leads";
@@ -20,6 +20,11 @@ import { createModels, outboxModels } from "./store/models";
 import { Pipelines } from "./store/pipelines";
 import { purgeRecycleBin, salesRepositories } from "./store/repositories";
 import { Conversions } from "./workflows/conversion";
+import { QuotaServiceService } from "@relata/proto/reporting/v1/quota";
+import { forecastService } from "./rpc/forecast";
+import { territoryService } from "./rpc/territories";
+import { ReportingQuotas } from "./store/reporting-quotas";
+import { Territories } from "./workflows/territories";
 
 /** Variables the Sales service reads beyond the platform's common ones. */
 export const salesEnv = {
@@ -54,6 +59,10 @@ export const salesEnv = {
    * no longer be restored whether or not it has been purged yet.
    */
   RECYCLE_BIN_PURGE_INTERVAL_MS: env.durationMs(6 * 60 * 60 * 1000),
+  /** Reporting's gRPC address: the forecast reads its quotas (QuotaService.ListQuotas). */
+  REPORTING_GRPC_ADDR: z.string().min(1).default("127.0.0.1:50055"),
+  /** How long the forecast waits for Reporting's quotas before answering without them (quotasAvailable: false). */
+  FORECAST_QUOTA_TIMEOUT_MS: env.durationMs(2_000),
 };
 
 export type SalesService = RunningService<typeof salesEnv>;
@@ -82,7 +91,9 @@ export function startSales(): Promise<SalesService> {
       const pipelines = new Pipelines(models.pipelines);
       const conversions = new Conversions(repos, models, pipelines);
       const assignmentRules = new AssignmentRules(models.assignmentRules);
-      const deps: SalesDeps = { repos, pipelines, assignmentRules, conversions, logger };
+      const reportingChannel = openChannel(config.REPORTING_GRPC_ADDR);
+      const quotas = new ReportingQuotas(promiseClient(QuotaServiceService, reportingChannel, { defaultTimeoutMs: config.FORECAST_QUOTA_TIMEOUT_MS }), config.FORECAST_QUOTA_TIMEOUT_MS);
+      const deps: SalesDeps = { repos, pipelines, assignmentRules, conversions, logger, territories: new Territories(repos), quotas };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
       // Marketing's interested responses become leads, and its scores reach them (both wait for the MARKETING stream).
@@ -109,6 +120,8 @@ export function startSales(): Promise<SalesService> {
           activityService(deps),
           timelineService(deps),
           bulkService(deps),
+          territoryService(deps),
+          forecastService(deps),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
@@ -117,6 +130,7 @@ export function startSales(): Promise<SalesService> {
           await timeline.stop();
           await Promise.all([marketingLeads.stop(), leadScores.stop()]);
           await relay.stop();
+          reportingChannel.close();
         },
       };
     },

@@ -1,5 +1,6 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import type { ResourceEvent } from "@relata/platform/resource";
+import { eventSubjects, type ResourceEvent } from "@relata/platform/resource";
+import { TerritoryChanged } from "@relata/proto/events/v1/sales_territories";
 import {
   AccountChanged,
   ActivityChanged,
@@ -9,8 +10,9 @@ import {
   OpportunityChanged,
   OpportunityStageChanged,
 } from "@relata/proto/events/v1/sales";
-import { toAccount, toActivity, toContact, toLead, toOpportunity } from "../codec/mappers";
-import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord } from "../domain/types";
+import { toAccount, toActivity, toContact, toLead, toOpportunity, toTerritory } from "../codec/mappers";
+import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, TerritoryRecord } from "../domain/types";
+import { territory } from "../resources";
 import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
 /**
@@ -85,4 +87,13 @@ const ACTIVITY_SUBJECTS = {
 
 export function activityEvent(kind: keyof typeof ACTIVITY_SUBJECTS, r: ActivityRecord, actor: Actor, at = r.updatedAt): PendingEvent {
   return buildEvent(ACTIVITY_SUBJECTS[kind], r._id, actor, at, (meta) => ActivityChanged.encode({ meta, activity: toActivity(r) }).finish());
+}
+
+/** A territory's changes: the generic ones and the replacement of its rules (which re-places records). */
+const TERRITORY_SUBJECTS = { ...eventSubjects(territory), rules_replaced: "sales.territory.rules_replaced" } as const;
+
+export type TerritoryChangeKind = keyof typeof TERRITORY_SUBJECTS;
+
+export function territoryEvent(kind: TerritoryChangeKind, r: TerritoryRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(TERRITORY_SUBJECTS[kind], r._id, actor, at, (meta) => TerritoryChanged.encode({ meta, territory: toTerritory(r) }).finish());
 }

@@ -11,3 +11,7 @@ export * from "./schemas/leads";
 export * from "./schemas/opportunities";
 export * from "./schemas/pipeline";
 export * from "./schemas/timeline";
+export * from "./routes/territories";
+export * from "./routes/forecast";
+export * from "./schemas/territories";
+export * from "./schemas/forecast";

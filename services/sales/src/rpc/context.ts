@@ -3,6 +3,8 @@ import type { AssignmentRules } from "../store/assignment";
 import type { Pipelines } from "../store/pipelines";
 import type { SalesRepositories } from "../store/repositories";
 import type { Conversions } from "../workflows/conversion";
+import type { Territories } from "../workflows/territories";
+import type { QuotaReader } from "../workflows/forecast";
 
 /** What the gRPC handlers are built from (wired in main.ts). */
 export interface SalesDeps {
@@ -11,4 +13,8 @@ export interface SalesDeps {
   assignmentRules: AssignmentRules;
   conversions: Conversions;
   logger: Logger;
+  /** Territory placement and reassignment. */
+  territories: Territories;
+  /** Reporting's quotas, for the forecast. */
+  quotas: QuotaReader;
 }

@@ -9,9 +9,10 @@ import type {
   LeadRecord,
   OpportunityRecord,
   PipelineRecord,
+  TerritoryRecord,
   TimelineEntryRecord,
 } from "../domain/types";
-import { account, activity, contact, lead, opportunity } from "../resources";
+import { account, activity, contact, lead, opportunity, territory } from "../resources";
 
 const options = { versionKey: false as const, strict: true, minimize: false, id: false };
 
@@ -72,7 +73,7 @@ activitySchema.index({ tenantId: 1, accountId: 1, createdAt: -1 });
 activitySchema.index({ tenantId: 1, dueAt: 1 });
 
 const stageSchema = new Schema(
-  { id: requiredStr, name: requiredStr, probability: { type: Number, required: true }, kind: requiredStr },
+  { id: requiredStr, name: requiredStr, probability: { type: Number, required: true }, kind: requiredStr, forecastCategory: { type: String, required: false } },
   { _id: false },
 );
 
@@ -129,6 +130,7 @@ export interface SalesModels {
   pipelines: Model<PipelineRecord>;
   assignmentRules: Model<AssignmentRuleRecord>;
   timeline: Model<TimelineEntryRecord>;
+  territories: Model<Stored<TerritoryRecord>>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -142,10 +144,15 @@ export function createModels(db: Connection): SalesModels {
     pipelines: db.model<PipelineRecord>("Pipeline", pipelineSchema),
     assignmentRules: db.model<AssignmentRuleRecord>("AssignmentRule", assignmentRuleSchema),
     timeline: db.model<TimelineEntryRecord>("TimelineEntry", timelineEntrySchema),
+    territories: db.model<Stored<TerritoryRecord>>("Territory", territorySchema),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: SalesModels): Model<unknown>[] {
-  return [models.accounts, models.contacts, models.leads, models.opportunities, models.activities] as unknown as Model<unknown>[];
+  return [models.accounts, models.contacts, models.leads, models.opportunities, models.activities, models.territories] as unknown as Model<unknown>[];
 }
+
+export const territorySchema = described<typeof territory.fields, TerritoryRecord>(territory);
+// A territory's code is unique in the tenant (accounts, leads and quotas hold it): the backstop of the create's check.
+territorySchema.index({ tenantId: 1, code: 1 }, { unique: true });

@@ -1,0 +1,110 @@
+import {
+  AlreadyExists,
+  dependentsBy,
+  expectedVersion,
+  id,
+  implement,
+  InvalidArgument,
+  RecycleBinInput,
+  recycleBinHandlers,
+  StateConflict,
+  validate,
+  type Actor,
+  type ServiceRegistration,
+  type TenantReads,
+} from "@relata/platform";
+import { resourceHandlers, serviceSchemas } from "@relata/platform/resource";
+import { TerritoryServiceService, type TerritoryRule } from "@relata/proto/sales/v1/territory";
+import { z } from "zod";
+import { toTerritory } from "../codec/mappers";
+import { checkDefaultOwner, checkTerritoryParent } from "../domain/territory";
+import type { TerritoryRecord } from "../domain/types";
+import { territoryEvent } from "../events/builders";
+import { territory, TerritoryRuleRow } from "../resources";
+import type { SalesDeps } from "./context";
+
+const described = serviceSchemas(territory);
+
+const ReplaceRulesInput = z.object({
+  id: id(),
+  expectedVersion: expectedVersion(),
+  rules: z
+    .object({ values: z.array(TerritoryRuleRow as unknown as z.ZodType<TerritoryRule>).max(50, "must have at most 50 rules") })
+    .optional()
+    .transform((r) => r?.values ?? []),
+  dryRun: z.boolean().default(false),
+});
+
+/** The request schemas, by RPC (exported for tests). */
+export const territorySchemas = {
+  createTerritory: described.create,
+  getTerritory: described.get,
+  listTerritories: described.list,
+  updateTerritory: described.update,
+  deleteTerritory: RecycleBinInput,
+  restoreTerritory: RecycleBinInput,
+  replaceTerritoryRules: ReplaceRulesInput,
+};
+
+const parentReader = (records: TenantReads<TerritoryRecord>) => async (at: string) => {
+  const found = await records.find(at);
+  if (!found) throw new InvalidArgument("parent_id", `parent_id: the tenant has no territory ${at}`);
+  return found.parentId || undefined;
+};
+
+export function territoryService({ repos, territories, logger }: SalesDeps): ServiceRegistration {
+  const crud = resourceHandlers(territory, repos.territories, territoryEvent, {
+    async create(input, records) {
+      // The unique index is the backstop under concurrency; this names the field first.
+      if ((await records.findByValues("code", [input.code])).size) {
+        throw new AlreadyExists(`code: the tenant has a territory with code "${input.code}"`, "code");
+      }
+      await checkTerritoryParent(undefined, input.parentId, parentReader(records));
+      checkDefaultOwner(input.defaultOwnerId, input.memberIds);
+      return input;
+    },
+    async update(set, current, records) {
+      if (set.parentId !== undefined) await checkTerritoryParent(current._id, set.parentId ?? "", parentReader(records));
+      if (set.defaultOwnerId !== undefined || set.memberIds !== undefined) {
+        checkDefaultOwner(set.defaultOwnerId === undefined ? current.defaultOwnerId : (set.defaultOwnerId ?? ""), set.memberIds ?? current.memberIds);
+      }
+    },
+  });
+  const bin = recycleBinHandlers(repos.territories, toTerritory, territoryEvent, {
+    delete: { dependents: [dependentsBy(repos.territories, "parentId", "child territory")] },
+    restore: {
+      refuse: async (t: TerritoryRecord, actor: Actor) => {
+        if (t.parentId && !(await repos.territories.in(actor).find(t.parentId))) {
+          throw new StateConflict(`parent_id: the territory ${t.parentId} is deleted; restore it first`, "parent_id");
+        }
+      },
+    },
+  });
+  return implement(
+    TerritoryServiceService,
+    {
+      createTerritory: crud.create,
+      getTerritory: crud.get,
+      listTerritories: async (request, ctx) => {
+        const { rows, nextCursor } = await crud.list(request, ctx);
+        return { territories: rows, page: { nextCursor } };
+      },
+      updateTerritory: crud.update,
+      deleteTerritory: bin.delete,
+      restoreTerritory: bin.restore,
+      async replaceTerritoryRules(request, ctx) {
+        const input = validate(ReplaceRulesInput, request);
+        const result = await territories.replaceRules(ctx, input);
+        return {
+          territory: toTerritory(result.territory),
+          dryRun: result.dryRun,
+          moved: result.moved,
+          accounts: result.counts.accounts,
+          leads: result.counts.leads,
+          opportunities: result.counts.opportunities,
+        };
+      },
+    },
+    logger,
+  );
+}
