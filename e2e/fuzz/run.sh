@@ -116,6 +116,10 @@ export FUZZ_RESPONSE_CAMPAIGN_ID FUZZ_SCORING_RULE_ID
 # or aborted they answer 409).
 FUZZ_IMPORT_ID=$(fixture /v1/imports import '{"object": "contacts", "operation": "insert"}')
 export FUZZ_IMPORT_ID
+# Sales' territories: a territory of its own code per run (codes are unique in the tenant); the
+# forecast reads its subtree.
+FUZZ_TERRITORY_ID=$(fixture /v1/territories territory "{\"code\": \"FUZZ-$run_id\", \"name\": \"Fuzzing fixture\", \"memberIds\": [\"fuzz-rep\"], \"defaultOwnerId\": \"fuzz-rep\", \"rules\": [{\"countries\": [\"ZZ\"]}]}")
+export FUZZ_TERRITORY_ID
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"
