@@ -267,7 +267,13 @@ export const TerritoryRuleRow = z
     regions: trimmedList(100, z.string().min(1, "must not be empty").max(200, "must be at most 200 characters")),
     industries: trimmedList(100, z.string().min(1, "must not be empty").max(200, "must be at most 200 characters")),
     minEmployees: z.number().int("must be a whole number").min(0).max(10_000_000).default(0),
-    maxEmployees: z.number().int("must be a whole number").min(0).max(10_000_000).default(0).describe("0: no upper bound."),
+    maxEmployees: z
+      .number()
+      .int("must be a whole number")
+      .min(0)
+      .max(10_000_000)
+      .default(0)
+      .meta({ description: "0: no upper bound; otherwise not below minEmployees.", "x-relata-relation": "not below minEmployees (0: no upper bound)" }),
     appliesTo: z.enum(["accounts", "leads", "both"]).default("both"),
   })
   .superRefine((r, ctx) => {
@@ -284,7 +290,6 @@ export const TerritoryRuleRow = z
       { properties: { minEmployees: { minimum: 1 } }, required: ["minEmployees"] },
       { properties: { maxEmployees: { minimum: 1 } }, required: ["maxEmployees"] },
     ],
-    "x-relata-relation": "maxEmployees is not below minEmployees (0: no upper bound)",
   }) as unknown as z.ZodType<TerritoryRule>;
 
 export const territory = resource<Territory, CreateTerritoryRequest, UpdateTerritoryRequest, ListTerritoriesRequest>()({
