@@ -1,10 +1,13 @@
 import {
   AlreadyExists,
   dependentsBy,
+  NOT_DELETED,
+  type Dependent,
   expectedVersion,
   id,
   implement,
   InvalidArgument,
+  isDuplicateKey,
   RecycleBinInput,
   recycleBinHandlers,
   StateConflict,
@@ -15,6 +18,7 @@ import {
 } from "@relata/platform";
 import { resourceHandlers, serviceSchemas } from "@relata/platform/resource";
 import { TerritoryServiceService, type TerritoryRule } from "@relata/proto/sales/v1/territory";
+import type { Model } from "mongoose";
 import { z } from "zod";
 import { toTerritory } from "../codec/mappers";
 import { checkDefaultOwner, checkTerritoryParent } from "../domain/territory";
@@ -52,13 +56,25 @@ const parentReader = (records: TenantReads<TerritoryRecord>) => async (at: strin
   return found.parentId || undefined;
 };
 
+const codeTaken = (code: string) => new AlreadyExists(`code: the tenant has a territory with code "${code}" (perhaps in the recycle bin)`, "code");
+
+/** Records whose `territory` holds the territory's code (accounts and leads name it by code, not id). */
+function inTerritory(territories: { model: unknown }, records: { model: unknown }, what: string): Dependent {
+  return {
+    what,
+    count: async (tenantId, id) => {
+      const t = await (territories.model as Model<TerritoryRecord>).findOne({ _id: id, tenantId }, { code: 1 }).lean<Pick<TerritoryRecord, "code">>();
+      if (!t?.code) return 0;
+      return (records.model as Model<{ tenantId: string; territory: string }>).countDocuments({ tenantId, territory: t.code, ...NOT_DELETED });
+    },
+  };
+}
+
 export function territoryService({ repos, territories, logger }: SalesDeps): ServiceRegistration {
   const crud = resourceHandlers(territory, repos.territories, territoryEvent, {
     async create(input, records) {
-      // The unique index is the backstop under concurrency; this names the field first.
-      if ((await records.findByValues("code", [input.code])).size) {
-        throw new AlreadyExists(`code: the tenant has a territory with code "${input.code}"`, "code");
-      }
+      // Also against the recycle bin (a restore must not meet a twin); the unique index is the backstop under concurrency.
+      if (await (repos.territories.model as Model<TerritoryRecord>).exists({ tenantId: records.tenantId, code: input.code })) throw codeTaken(input.code);
       await checkTerritoryParent(undefined, input.parentId, parentReader(records));
       checkDefaultOwner(input.defaultOwnerId, input.memberIds);
       return input;
@@ -71,7 +87,7 @@ export function territoryService({ repos, territories, logger }: SalesDeps): Ser
     },
   });
   const bin = recycleBinHandlers(repos.territories, toTerritory, territoryEvent, {
-    delete: { dependents: [dependentsBy(repos.territories, "parentId", "child territory")] },
+    delete: { dependents: [dependentsBy(repos.territories, "parentId", "child territory"), inTerritory(repos.territories, repos.accounts, "account"), inTerritory(repos.territories, repos.leads, "lead")] },
     restore: {
       refuse: async (t: TerritoryRecord, actor: Actor) => {
         if (t.parentId && !(await repos.territories.in(actor).find(t.parentId))) {
@@ -83,7 +99,15 @@ export function territoryService({ repos, territories, logger }: SalesDeps): Ser
   return implement(
     TerritoryServiceService,
     {
-      createTerritory: crud.create,
+      async createTerritory(request, ctx) {
+        try {
+          return await crud.create(request, ctx);
+        } catch (err) {
+          // A concurrent create of the same code lost the race on the unique index.
+          if (isDuplicateKey(err)) throw codeTaken((request as { code?: string }).code ?? "");
+          throw err;
+        }
+      },
       getTerritory: crud.get,
       listTerritories: async (request, ctx) => {
         const { rows, nextCursor } = await crud.list(request, ctx);

@@ -101,6 +101,10 @@ describe("territories", () => {
     });
     expect(await failureOf(territory({ code: "X-1", memberIds: ids("a"), defaultOwnerId: "b" }))).toMatchObject({ code: status.INVALID_ARGUMENT, field: "default_owner_id" });
     expect(await failureOf(territory({ code: "X-2", rules: { values: [rule({})] } }))).toMatchObject({ code: status.INVALID_ARGUMENT });
+    // A code stays taken while its territory is in the recycle bin.
+    const gone = await territory({ code: "X-DEL" });
+    await clients.territories.deleteTerritory({ id: gone.id, expectedVersion: gone.version }, manager());
+    expect(await failureOf(territory({ code: "X-DEL" }))).toMatchObject({ code: status.ALREADY_EXISTS, field: "code" });
     // A parent with children is not deleted.
     expect((await failureOf(clients.territories.deleteTerritory({ id: pl.id, expectedVersion: "0" }, manager()))).code).toBe(status.ABORTED);
   });
@@ -247,6 +251,10 @@ describe("territories", () => {
         ["sales.territory.rules_replaced", waw.id],
       ].sort(),
     );
+
+    // Accounts and leads are in it: it is not deleted.
+    const refused = await failureOf(clients.territories.deleteTerritory({ id: waw.id, expectedVersion: "0" }, manager()));
+    expect(refused.code).toBe(status.ABORTED);
 
     // Sent again, it moves nothing more.
     const again = await clients.territories.replaceTerritoryRules({ id: waw.id, expectedVersion: "0", rules: newRules, dryRun: true }, manager());

@@ -20,7 +20,7 @@ export function territoryRoutes(sales: SalesClients): RouteSpec[] {
       delete: (request, call) => sales.territories.deleteTerritory(request, call),
       restore: (request, call) => sales.territories.restoreTerritory(request, call),
     },
-    { tag: "Territories", refusedWhen: "while child territories depend on it" },
+    { tag: "Territories", refusedWhen: "while child territories depend on it or accounts or leads are in it" },
   );
   const TerritoryJson = crudSchemas(territory).json;
   const Reassignment = named(

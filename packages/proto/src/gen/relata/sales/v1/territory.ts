@@ -1625,7 +1625,10 @@ export const TerritoryServiceService = {
     responseSerialize: (value: Territory): Buffer => Buffer.from(Territory.encode(value).finish()),
     responseDeserialize: (value: Buffer): Territory => Territory.decode(value),
   },
-  /** Moves the territory to the recycle bin; ABORTED while child territories depend on it. */
+  /**
+   * Moves the territory to the recycle bin; ABORTED while child territories depend on it or
+   * accounts or leads are in it (their territory holds its code).
+   */
   deleteTerritory: {
     path: "/relata.sales.v1.TerritoryService/DeleteTerritory" as const,
     requestStream: false as const,
@@ -1667,7 +1670,10 @@ export interface TerritoryServiceServer extends UntypedServiceImplementation {
   getTerritory: handleUnaryCall<GetTerritoryRequest, Territory>;
   listTerritories: handleUnaryCall<ListTerritoriesRequest, ListTerritoriesResponse>;
   updateTerritory: handleUnaryCall<UpdateTerritoryRequest, Territory>;
-  /** Moves the territory to the recycle bin; ABORTED while child territories depend on it. */
+  /**
+   * Moves the territory to the recycle bin; ABORTED while child territories depend on it or
+   * accounts or leads are in it (their territory holds its code).
+   */
   deleteTerritory: handleUnaryCall<DeleteTerritoryRequest, Territory>;
   restoreTerritory: handleUnaryCall<RestoreTerritoryRequest, Territory>;
   /**
@@ -1738,7 +1744,10 @@ export interface TerritoryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Territory) => void,
   ): ClientUnaryCall;
-  /** Moves the territory to the recycle bin; ABORTED while child territories depend on it. */
+  /**
+   * Moves the territory to the recycle bin; ABORTED while child territories depend on it or
+   * accounts or leads are in it (their territory holds its code).
+   */
   deleteTerritory(
     request: DeleteTerritoryRequest,
     callback: (error: ServiceError | null, response: Territory) => void,
