@@ -5,7 +5,7 @@ import { TerritoryChanged } from "@relata/proto/events/v1/sales_territories";
 import { CreateQuotaRequest, QuotaServiceService } from "@relata/proto/reporting/v1/quota";
 import { CreateAccountRequest, UpdateAccountRequest, type Account } from "@relata/proto/sales/v1/account";
 import { GetForecastRequest, type Forecast, type ForecastFigures } from "@relata/proto/sales/v1/forecast";
-import { CreateLeadRequest } from "@relata/proto/sales/v1/lead";
+import { CreateLeadRequest, UpdateLeadRequest } from "@relata/proto/sales/v1/lead";
 import { ChangeStageRequest, CreateOpportunityRequest, type Opportunity } from "@relata/proto/sales/v1/opportunity";
 import { ForecastCategory, StageKind } from "@relata/proto/sales/v1/pipeline";
 import { CreateTerritoryRequest, UpdateTerritoryRequest, type Territory, type TerritoryRule } from "@relata/proto/sales/v1/territory";
@@ -189,6 +189,11 @@ describe("territories", () => {
     acc.a6 = await clients.accounts.updateAccount(UpdateAccountRequest.fromPartial({ id: acc.a6!.id, country: "PL", region: "Mazowieckie" }), manager());
     expect([acc.a6.territory, acc.a6.ownerId]).toEqual(["EMEA-PL-WAW", "rep-waw"]);
     expect((await clients.opportunities.getOpportunity({ id: opp.o14!.id }, manager())).ownerId).toBe("rep-waw");
+    // A lead too: its country given later places it, and its owner follows.
+    const lead3 = await clients.leads.createLead(CreateLeadRequest.fromPartial({ lastName: "Three", country: "US", ownerId: "rep-emea" }), manager());
+    expect([lead3.territory, lead3.ownerId]).toEqual(["", "rep-emea"]);
+    const moved = await clients.leads.updateLead(UpdateLeadRequest.fromPartial({ id: lead3.id, country: "DE" }), manager());
+    expect([moved.territory, moved.ownerId]).toEqual(["EMEA-DACH", "rep-dach"]);
     // A territory named in the update wins over placement (DE would be EMEA-DACH's), and so does clearing it.
     const named = await clients.accounts.updateAccount(UpdateAccountRequest.fromPartial({ id: acc.a9!.id, country: "DE", territory: "EMEA" }), manager());
     expect([named.territory, named.ownerId]).toEqual(["EMEA", "rep-x"]);
