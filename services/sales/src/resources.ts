@@ -303,9 +303,8 @@ export const territory = resource<Territory, CreateTerritoryRequest, UpdateTerri
       .createOnly()
       .filter()
       .sortable()
-      .example("EMEA-PL")
       .relatesTo("unique in the tenant")
-      .describe("Unique in the tenant and never changed: accounts' and leads' territory and Reporting's territory quotas hold it."),
+      .describe('Unique in the tenant and never changed ("EMEA-PL"): accounts\' and leads\' territory and Reporting\'s territory quotas hold it.'),
     name: f.text(200).required().sortable(),
     parentId: f.ref("sales.territory").clearable().filter().relatesTo("not the territory itself nor one of its descendants").describe("The parent territory; absent for a top-level one."),
     managerId: f.owner().clearable().filter().describe("The manager of the territory (a user id)."),
