@@ -223,6 +223,8 @@ describe("network paths", () => {
     expect(policy("relata-sales").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway", "service", "integrations"]]);
     expect(policy("relata-marketing").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
     expect(policy("relata-service").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway"]]);
+    // Sales reads Reporting's quotas for its forecast.
+    expect(policy("relata-reporting").ingress.filter((r: any) => r.ports[0].port === 50051).map(components)).toEqual([["gateway", "sales"]]);
     // insights is called by nobody: no gRPC ingress at all.
     expect(policy("relata-insights").ingress.filter((r: any) => r.ports[0].port === 50051)).toEqual([]);
   });
@@ -234,6 +236,10 @@ describe("network paths", () => {
     expect(env.INSIGHTS_GRPC_ADDR).toBeUndefined();
     const grpcEgress = policy("relata-gateway").egress.filter((r: any) => r.ports[0].port === 50051).flatMap(components);
     expect(grpcEgress.sort()).toEqual(["integrations", "knowledge", "marketing", "reporting", "sales", "service"]);
+    // Sales calls Reporting (the forecast's quotas) and nothing else.
+    expect(envOf(ms, "sales").REPORTING_GRPC_ADDR).toBe("relata-reporting:50051");
+    expect(envOf(ms, "sales").MARKETING_GRPC_ADDR).toBeUndefined();
+    expect(policy("relata-sales").egress.filter((r: any) => r.ports[0].port === 50051).flatMap(components)).toEqual(["reporting"]);
   });
 
   test("only Integrations reaches outside the cluster (webhooks), to public addresses on 443 and 80", () => {

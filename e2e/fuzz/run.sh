@@ -136,6 +136,10 @@ fuzz_call POST "/v1/quotes/$FUZZ_ACCEPTED_QUOTE_ID/send" '{}'
 fuzz_call POST "/v1/quotes/$FUZZ_ACCEPTED_QUOTE_ID/accept" '{}'
 FUZZ_ORDER_ID=$(fixture /v1/orders order "{\"quoteId\": \"$FUZZ_ACCEPTED_QUOTE_ID\"}")
 export FUZZ_PRODUCT_ID FUZZ_PRICE_LIST_ID FUZZ_QUOTE_OPPORTUNITY_ID FUZZ_QUOTE_ID FUZZ_SENT_QUOTE_ID FUZZ_ACCEPTED_QUOTE_ID FUZZ_ORDER_ID
+# Sales' territories: a territory of its own code per run (codes are unique in the tenant); the
+# forecast reads its subtree.
+FUZZ_TERRITORY_ID=$(fixture /v1/territories territory "{\"code\": \"FUZZ-$run_id\", \"name\": \"Fuzzing fixture\", \"memberIds\": [\"fuzz-rep\"], \"defaultOwnerId\": \"fuzz-rep\", \"rules\": [{\"countries\": [\"ZZ\"]}]}")
+export FUZZ_TERRITORY_ID
 
 report_dir=.run/fuzz
 mkdir -p "$report_dir"

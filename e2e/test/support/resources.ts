@@ -79,7 +79,10 @@ export async function listedIds(path: string, token: string): Promise<string[]> 
 
 /** A text field of the body that names the sample alone (counts the records one body made). */
 export function markerField(r: AnyResource, body: SampleBody): string {
-  const key = Object.keys(body).find((k) => r.fields[k]?.codec.kind === "text" && typeof body[k] === "string");
+  // A text that stays valid with " other" appended (not a code with a pattern), so that a changed body is still accepted.
+  const key = Object.keys(body).find(
+    (k) => r.fields[k]?.codec.kind === "text" && typeof body[k] === "string" && r.fields[k]!.codec.input.safeParse(`${body[k] as string} other`).success,
+  );
   if (!key) throw new Error(`${r.name}: the sample has no text field to recognise it by`);
   return key;
 }

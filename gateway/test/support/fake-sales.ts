@@ -14,7 +14,7 @@ import {
 } from "@relata/platform";
 import { AccountServiceService, type Account } from "@relata/proto/sales/v1/account";
 import { LeadServiceService, LeadSource, LeadStatus, type Lead } from "@relata/proto/sales/v1/lead";
-import { PipelineServiceService, StageKind } from "@relata/proto/sales/v1/pipeline";
+import { ForecastCategory, PipelineServiceService, StageKind } from "@relata/proto/sales/v1/pipeline";
 import { HealthImplementation } from "grpc-health-check";
 
 /**
@@ -133,6 +133,10 @@ export async function startFakeSales(): Promise<FakeSales> {
         conversion: undefined,
         campaignId: "",
         externalId: req.externalId,
+        country: req.country,
+        region: req.region,
+        employeeCount: req.employeeCount,
+        territory: req.territory,
         version: "1",
         createdAt: now(),
         updatedAt: now(),
@@ -219,9 +223,9 @@ export async function startFakeSales(): Promise<FakeSales> {
         tenantId: ctx.identity.tenantId,
         version: "0",
         stages: [
-          { id: "prospecting", name: "Prospecting", probability: 10, kind: StageKind.STAGE_KIND_OPEN },
-          { id: "won", name: "Won", probability: 100, kind: StageKind.STAGE_KIND_WON },
-          { id: "lost", name: "Lost", probability: 0, kind: StageKind.STAGE_KIND_LOST },
+          { id: "prospecting", name: "Prospecting", probability: 10, kind: StageKind.STAGE_KIND_OPEN, forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED },
+          { id: "won", name: "Won", probability: 100, kind: StageKind.STAGE_KIND_WON, forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED },
+          { id: "lost", name: "Lost", probability: 0, kind: StageKind.STAGE_KIND_LOST, forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED },
         ],
       };
     },

@@ -32,7 +32,7 @@ describe("the derived schemas in the gateway's OpenAPI document", () => {
 
   it("give each list query parameter its constraint", () => {
     const params = Object.fromEntries(doc.paths["/v1/accounts"]!.get!.parameters.filter((p) => p.in === "query").map((p) => [p.name, p.schema]));
-    expect(Object.keys(params)).toEqual(["limit", "cursor", "sort", "parentAccountId", "industry", "territory", "ownerId", "externalId"]);
+    expect(Object.keys(params)).toEqual(["limit", "cursor", "sort", "parentAccountId", "industry", "territory", "ownerId", "externalId", "country", "region"]);
     expect(params.sort!.enum).toEqual(["createdAt", "-createdAt", "updatedAt", "-updatedAt", "name", "-name"]);
     expect(params.industry).toMatchObject({ maxLength: 200 });
     expect(params.parentAccountId).toMatchObject({ pattern: "^[A-Za-z0-9_-]{1,64}$" });

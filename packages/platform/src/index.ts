@@ -19,6 +19,7 @@ export * from "./actor";
 export * from "./codec/enum";
 export * from "./codec/record";
 export * from "./codec/decimal";
+export * from "./codec/period";
 export * from "./events/envelope";
 export * from "./store/records";
 export * from "./store/queries";

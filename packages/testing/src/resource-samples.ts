@@ -113,6 +113,8 @@ export function sampleValue(key: string, field: AnyField, unique: string): unkno
   switch (field.codec.kind) {
     case "text":
       value = fit(`${key} ${unique}`, maxLength(field));
+      // A text with a pattern and no example (a code of letters, digits and dashes) still gets a value of its own.
+      if (!field.codec.input.safeParse(value).success && field.rules.example === undefined) value = fit(`${key}-${token}`, maxLength(field));
       break;
     case "email":
       value = `${fit(`${key}.${token}`, 60)}@example.test`;

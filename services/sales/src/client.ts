@@ -13,6 +13,8 @@ import { OrderServiceService } from "@relata/proto/sales/v1/order";
 import { PriceListServiceService } from "@relata/proto/sales/v1/price_list";
 import { ProductServiceService } from "@relata/proto/sales/v1/product";
 import { QuoteServiceService } from "@relata/proto/sales/v1/quote";
+import { TerritoryServiceService } from "@relata/proto/sales/v1/territory";
+import { ForecastServiceService } from "@relata/proto/sales/v1/forecast";
 
 /**
  * The Sales gRPC services by a short name: every caller (the gateway, the tests) builds its
@@ -36,6 +38,8 @@ export const salesServices = {
   priceLists: PriceListServiceService,
   quotes: QuoteServiceService,
   orders: OrderServiceService,
+  territories: TerritoryServiceService,
+  forecast: ForecastServiceService,
 };
 
 /** Promise clients of every Sales service. */

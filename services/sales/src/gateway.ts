@@ -15,8 +15,10 @@ import {
   productRoutes,
   proposalRoutes,
   quoteRoutes,
+  territoryRoutes,
+  forecastRoutes,
 } from "./http";
-import { COMMERCE_RESOURCES, SALES_READERS, SALES_RESOURCES, SALES_WRITERS } from "./resources";
+import { COMMERCE_RESOURCES, SALES_READERS, SALES_RESOURCES, SALES_WRITERS, territory, TERRITORY_WRITERS } from "./resources";
 
 /**
  * Sales as the gateway hosts it: its REST face (src/http), its resources, its partner scopes and
@@ -43,10 +45,12 @@ export const salesBackend = defineBackend({
     ...priceListRoutes(sales),
     ...quoteRoutes(sales),
     ...orderRoutes(sales),
+    ...territoryRoutes(sales),
+    ...forecastRoutes(sales),
   ],
-  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Competitors", "Proposals", "Products", "Price lists", "Quotes", "Orders"],
+  tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Competitors", "Proposals", "Products", "Price lists", "Quotes", "Orders", "Territories", "Forecast"],
   scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
-  resources: [...SALES_RESOURCES, ...COMMERCE_RESOURCES],
+  resources: [...SALES_RESOURCES, ...COMMERCE_RESOURCES, territory],
   permissions: {
     "accounts.timeline": { roles: SALES_READERS, scopes: ["sales:read"], description: "read an account's timeline" },
     "leads.convert": { roles: SALES_WRITERS, scopes: [], description: "convert a lead into account, contact and opportunity" },
@@ -63,5 +67,8 @@ export const salesBackend = defineBackend({
     "quotes.decide": { roles: SALES_WRITERS, scopes: [], description: "record a quote's acceptance or rejection" },
     "orders.read": { roles: SALES_READERS, scopes: ["sales:read"], description: "read orders" },
     "orders.write": { roles: SALES_WRITERS, scopes: [], description: "make an order from an accepted quote, fulfil or cancel it" },
+    "territories.reassign": { roles: TERRITORY_WRITERS, scopes: [], description: "replace a territory's rules and move the accounts and leads they place" },
+    // Reporting's quota readers: the whole tenant's figures against its quotas (a sales rep is refused).
+    "forecast.read": { roles: ["tenant-admin", "sales-manager", "analyst"], scopes: [], description: "read the forecast by owner or territory" },
   },
 });

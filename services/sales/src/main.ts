@@ -1,7 +1,7 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { ensureIndexes, env, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
+import { ensureIndexes, env, openChannel, promiseClient, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
 import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
 import { MARKETING_LEADS_DURABLE, startMarketingLeadsConsumer } from "./events/marketing-leads";
@@ -30,6 +30,11 @@ import { priceListService } from "./rpc/price-lists";
 import { productService } from "./rpc/products";
 import { quoteService } from "./rpc/quotes";
 import { QuoteBook, QUOTE_EXPIRY_DURABLE } from "./workflows/quotes";
+import { QuotaServiceService } from "@relata/proto/reporting/v1/quota";
+import { forecastService } from "./rpc/forecast";
+import { territoryService } from "./rpc/territories";
+import { ReportingQuotas } from "./store/reporting-quotas";
+import { Territories } from "./workflows/territories";
 
 /** Variables the Sales service reads beyond the platform's common ones. */
 export const salesEnv = {
@@ -71,6 +76,10 @@ export const salesEnv = {
    * start of the day after its valid_until (still through NATS). 0, the default: never.
    */
   QUOTE_EXPIRY_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** Reporting's gRPC address: the forecast reads its quotas (QuotaService.ListQuotas). */
+  REPORTING_GRPC_ADDR: z.string().min(1).default("127.0.0.1:50055"),
+  /** How long the forecast waits for Reporting's quotas before answering without them (quotasAvailable: false). */
+  FORECAST_QUOTA_TIMEOUT_MS: env.durationMs(2_000),
 };
 
 export type SalesService = RunningService<typeof salesEnv>;
@@ -101,6 +110,8 @@ export function startSales(): Promise<SalesService> {
       const conversions = new Conversions(repos, models, pipelines);
       const assignmentRules = new AssignmentRules(models.assignmentRules);
       const commerce = commerceRepositories(commerceModels, publish);
+      const reportingChannel = openChannel(config.REPORTING_GRPC_ADDR);
+      const quotas = new ReportingQuotas(promiseClient(QuotaServiceService, reportingChannel, { defaultTimeoutMs: config.FORECAST_QUOTA_TIMEOUT_MS }), config.FORECAST_QUOTA_TIMEOUT_MS);
       const deps: SalesDeps = {
         repos,
         pipelines,
@@ -109,6 +120,8 @@ export function startSales(): Promise<SalesService> {
         logger,
         proposalProfiles: new ProposalProfiles(models.proposalProfiles),
         loadQuote: async (ctx, id) => toQuote(await commerce.quotes.in(ctx).get(id)),
+        territories: new Territories(repos),
+        quotas,
       };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);
@@ -160,6 +173,8 @@ export function startSales(): Promise<SalesService> {
           priceListService(commerceDeps),
           quoteService(commerceDeps, quoteBook),
           orderService(commerceDeps),
+          territoryService(deps),
+          forecastService(deps),
         ],
         // After the gRPC server has drained: nothing may write once the connection closes.
         stop: async () => {
@@ -169,6 +184,7 @@ export function startSales(): Promise<SalesService> {
           await Promise.all([marketingLeads.stop(), leadScores.stop()]);
           await quoteExpiry.stop();
           await relay.stop();
+          reportingChannel.close();
         },
       };
     },

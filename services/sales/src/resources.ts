@@ -12,12 +12,13 @@ import {
   StageChange,
   UpdateOpportunityRequest,
 } from "@relata/proto/sales/v1/opportunity";
-import { StageKind } from "@relata/proto/sales/v1/pipeline";
 import { Competitor, CreateCompetitorRequest, ListCompetitorsRequest, UpdateCompetitorRequest } from "@relata/proto/sales/v1/competitor";
 import { CreatePriceListRequest, ListPriceListsRequest, PriceList, PriceListEntry, UpdatePriceListRequest } from "@relata/proto/sales/v1/price_list";
 import { CreateProductRequest, ListProductsRequest, Product, UpdateProductRequest } from "@relata/proto/sales/v1/product";
 import { OrderStatus } from "@relata/proto/sales/v1/order";
 import { DiscountKind, QuoteStatus } from "@relata/proto/sales/v1/quote";
+import { ForecastCategory, StageKind } from "@relata/proto/sales/v1/pipeline";
+import { CreateTerritoryRequest, ListTerritoriesRequest, Territory, type TerritoryRule, UpdateTerritoryRequest } from "@relata/proto/sales/v1/territory";
 import { z } from "zod";
 
 /**
@@ -43,6 +44,31 @@ export const STAGE_ID = /^[a-z][a-z0-9_-]{0,49}$/;
 
 const orNull = (v: string | undefined) => (v ? v : null);
 
+// Territory placement's inputs on accounts and leads (docs/territories.md).
+/** An ISO 3166-1 alpha-2 country code. */
+export const COUNTRY = /^[A-Z]{2}$/;
+/** A territory's code: what accounts' and leads' `territory` and Reporting's territory quotas hold. */
+export const TERRITORY_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+function countryField() {
+  return f
+    .text(2, { pattern: { regex: COUNTRY, message: "must be an ISO 3166-1 alpha-2 country code in capitals (PL)" } })
+    .clearable()
+    .example("PL")
+    .describe("ISO 3166-1 alpha-2; with region, industry and employeeCount it places the record in a territory.");
+}
+function regionField() {
+  return f.text(200).clearable().describe("Free text (compared case-insensitively by territory rules).");
+}
+function employeeCountField() {
+  return f.int(0, 10_000_000).describe("0: unknown.");
+}
+function territoryCodeField() {
+  return f
+    .text(100, { pattern: { regex: TERRITORY_CODE, message: "must be a territory code" } })
+    .clearable()
+    .describe("The code of the territory the record is in: placed by the territories' rules on create and when a rule-relevant field changes, unless given.");
+}
+
 export const account = resource<Account, CreateAccountRequest, UpdateAccountRequest, ListAccountsRequest>()({
   name: "sales.account",
   path: "/v1/accounts",
@@ -55,6 +81,9 @@ export const account = resource<Account, CreateAccountRequest, UpdateAccountRequ
     ownerId: f.owner().filter(),
     website: f.httpUrl(200).clearable(),
     externalId: f.text(100).clearable().filter().describe("The partner's own key of the record (the id in the system it came from); bulk upserts can match on it."),
+    country: countryField().filter(),
+    region: regionField().filter(),
+    employeeCount: employeeCountField(),
   },
   access: { read: [...SALES_READERS, ...SUPPORT], write: SALES_WRITERS, scopes: { read: "sales:read" } },
   pii: ["website"],
@@ -114,6 +143,10 @@ export const lead = resource<Lead, CreateLeadRequest, UpdateLeadRequest, ListLea
     campaignId: f.ref("marketing.campaign").readOnly().filter().describe("The Marketing campaign whose response this lead came from."),
     scoredAt: f.timestamp().readOnly().describe("When Marketing's lead scoring computed the score the lead holds (absent: never); an older score never replaces a newer one."),
     externalId: f.text(100).clearable().filter().describe("The partner's own key of the record (the id in the system it came from); bulk upserts can match on it."),
+    country: countryField().filter(),
+    region: regionField(),
+    employeeCount: employeeCountField(),
+    territory: territoryCodeField().filter(),
     // Served once the lead is converted; a claimed plan is the service's own (see toLead).
     conversion: f.custom<{ proto: LeadConversion | undefined; json: z.output<typeof ConversionJson>; record: ConversionRecord | undefined }>({
       output: ConversionJson,
@@ -240,6 +273,7 @@ export const SALES_RECORD_TYPES = SALES_RESOURCES.map((r) => r.name);
 
 /** The languages a proposal document is written in (the quote's `language`, the profile's default). */
 export const PROPOSAL_LANGUAGES = ["en", "pl", "ru", "uk"] as const;
+
 // --- Catalogue (docs/commerce.md): products and price lists ---
 
 /** tenant-admin and sales-manager write products (and override quoted prices). */
@@ -303,3 +337,73 @@ export const COMMERCE_RESOURCES = [product, priceList] as const;
 export const quoteStatus = enumCodec(QuoteStatus, "QUOTE_STATUS_");
 export const orderStatus = enumCodec(OrderStatus, "ORDER_STATUS_");
 export const discountKind = enumCodec(DiscountKind, "DISCOUNT_KIND_");
+
+/** Where a pipeline stage's opportunities count in the forecast (docs/territories.md). */
+export const forecastCategory = enumCodec(ForecastCategory, "FORECAST_CATEGORY_");
+
+/** Who configures territories (and so moves records between them). */
+export const TERRITORY_WRITERS: readonly Role[] = ["tenant-admin", "sales-manager"];
+
+const trimmedList = (max: number, item: z.ZodString) => z.array(item, { error: "must be a list" }).max(max, `must have at most ${max} items`).default([]);
+
+/** A territory rule: each named criterion must match; at least one is named. */
+export const TerritoryRuleRow = z
+  .strictObject({
+    countries: trimmedList(300, z.string().regex(COUNTRY, "must be an ISO 3166-1 alpha-2 country code in capitals (PL)")),
+    regions: trimmedList(100, z.string().min(1, "must not be empty").max(200, "must be at most 200 characters")),
+    industries: trimmedList(100, z.string().min(1, "must not be empty").max(200, "must be at most 200 characters")),
+    minEmployees: z.number().int("must be a whole number").min(0).max(10_000_000).default(0),
+    maxEmployees: z
+      .number()
+      .int("must be a whole number")
+      .min(0)
+      .max(10_000_000)
+      .default(0)
+      .meta({ description: "0: no upper bound; otherwise not below minEmployees.", "x-relata-relation": "not below minEmployees (0: no upper bound)" }),
+    appliesTo: z.enum(["accounts", "leads", "both"]).default("both"),
+  })
+  .superRefine((r, ctx) => {
+    if (!r.countries.length && !r.regions.length && !r.industries.length && !r.minEmployees && !r.maxEmployees) {
+      ctx.addIssue({ code: "custom", path: ["countries"], message: "a rule names at least one of countries, regions, industries, minEmployees, maxEmployees" });
+    }
+    if (r.maxEmployees && r.minEmployees > r.maxEmployees) ctx.addIssue({ code: "custom", path: ["maxEmployees"], message: "must not be below minEmployees" });
+  })
+  .meta({
+    anyOf: [
+      { properties: { countries: { minItems: 1 } }, required: ["countries"] },
+      { properties: { regions: { minItems: 1 } }, required: ["regions"] },
+      { properties: { industries: { minItems: 1 } }, required: ["industries"] },
+      { properties: { minEmployees: { minimum: 1 } }, required: ["minEmployees"] },
+      { properties: { maxEmployees: { minimum: 1 } }, required: ["maxEmployees"] },
+    ],
+  }) as unknown as z.ZodType<TerritoryRule>;
+
+export const territory = resource<Territory, CreateTerritoryRequest, UpdateTerritoryRequest, ListTerritoriesRequest>()({
+  name: "sales.territory",
+  path: "/v1/territories",
+  collection: "territories",
+  fields: {
+    code: f
+      .text(100, { pattern: { regex: TERRITORY_CODE, message: "must be letters, digits, '.', '_' or '-', starting with a letter or digit" } })
+      .required()
+      .createOnly()
+      .filter()
+      .sortable()
+      .relatesTo("unique in the tenant")
+      .describe('Unique in the tenant and never changed ("EMEA-PL"): accounts\' and leads\' territory and Reporting\'s territory quotas hold it.'),
+    name: f.text(200).required().sortable(),
+    parentId: f.ref("sales.territory").clearable().filter().relatesTo("not the territory itself nor one of its descendants").describe("The parent territory; absent for a top-level one."),
+    managerId: f.owner().clearable().filter().describe("The manager of the territory (a user id)."),
+    memberIds: f.list(f.owner(), 200).describe("The reps of the territory."),
+    defaultOwnerId: f.owner().clearable().relatesTo("one of memberIds").describe("One of memberIds: owns what is placed here when its owner is not a member."),
+    rules: f
+      .rows<TerritoryRule>(TerritoryRuleRow, {
+        max: 50,
+        mongo: new Subdocument({ countries: [String], regions: [String], industries: [String], minEmployees: Number, maxEmployees: Number, appliesTo: String }),
+      })
+      .createOnly()
+      .describe("What places accounts and leads here; changed through POST /v1/territories/{id}/rules, which re-evaluates the tenant's records."),
+    priority: f.int(0, 1000).sortable().describe("Among matching territories of the same depth the higher wins (then the lower code)."),
+  },
+  access: { read: SALES_READERS, write: TERRITORY_WRITERS, scopes: { read: "sales:read" } },
+});

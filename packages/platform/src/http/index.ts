@@ -11,3 +11,4 @@ export * from "./registry";
 export * from "./schemas";
 export * from "./backend";
 export * from "./parts";
+export { PERIOD_PATTERN } from "../codec/period";

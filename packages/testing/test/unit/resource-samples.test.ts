@@ -27,6 +27,13 @@ describe.each(resources.map((r) => [r.name, r] as const))("samples of %s", (_nam
   });
 });
 
+test("a code-like text with a pattern gets a value of its own per unique text, not the shared example", () => {
+  const territory = byName("sales.territory");
+  const first = sampleCreateBody(resources, territory, "run1-1", () => "some-id");
+  expect(first.code).toMatch(/^code-run11/);
+  expect(sampleCreateBody(resources, territory, "run1-2", () => "some-id").code).not.toBe(first.code);
+});
+
 describe("references and prerequisites", () => {
   test("Sales' ref fields writable on create are the ones its deletes check", () => {
     expect(references(resources).map((x) => `${x.to.name} <- ${x.from.name}.${x.field}`)).toEqual(expect.arrayContaining([

@@ -32,7 +32,7 @@ const now = () => new Date().toISOString();
 export async function publishAccount(bus: EventBus, verb: "created" | "updated" | "deleted" | "restored", account: Omit<Partial<Account>, "version"> & { id: string; tenantId: string; version: number }): Promise<void> {
   const subject = `sales.account.${verb}`;
   const m = meta(subject, account.tenantId, account.id);
-  const full: Account = { name: "", parentAccountId: "", industry: "", territory: "", ownerId: "", website: "", externalId: "", createdAt: now(), updatedAt: now(), ...account, version: String(account.version) };
+  const full: Account = { name: "", parentAccountId: "", industry: "", territory: "", ownerId: "", website: "", externalId: "", country: "", region: "", employeeCount: 0, createdAt: now(), updatedAt: now(), ...account, version: String(account.version) };
   await publish(bus, subject, account.tenantId, AccountChanged.encode({ meta: m, account: full }).finish(), m.id);
 }
 
@@ -49,6 +49,7 @@ export async function publishLead(bus: EventBus, verb: "created" | "updated" | "
   const full: Lead = {
     firstName: "", lastName: "", email: "", phone: "", company: "", title: "", industry: "", source: LeadSource.LEAD_SOURCE_MANUAL,
     status: LeadStatus.LEAD_STATUS_NEW, ownerId: "", score: 0, disqualifyReason: "", conversion: undefined, createdAt: now(), updatedAt: now(), campaignId: "", externalId: "",
+    country: "", region: "", employeeCount: 0, territory: "",
     ...lead, version: String(lead.version),
   };
   await publish(bus, subject, lead.tenantId, LeadChanged.encode({ meta: m, lead: full }).finish(), m.id);

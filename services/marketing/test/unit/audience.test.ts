@@ -35,7 +35,7 @@ async function apply(...events: [string, Uint8Array][]): Promise<void> {
 
 const account = (tenantId: string, id: string, version: number, fields: Partial<{ name: string; industry: string; territory: string }> = {}) =>
   AccountChanged.encode({
-    account: { id, tenantId, name: "Acme", parentAccountId: "", industry: "Retail", territory: "North", ownerId: "u1", website: "", externalId: "", version: String(version), ...fields },
+    account: { id, tenantId, name: "Acme", parentAccountId: "", industry: "Retail", territory: "North", ownerId: "u1", website: "", externalId: "", country: "", region: "", employeeCount: 0, version: String(version), ...fields },
   }).finish();
 
 const contact = (tenantId: string, id: string, accountId: string, version: number, email = `${id}@acme.example`) =>
@@ -47,7 +47,7 @@ function leadOf(tenantId: string, id: string, version: number, fields: Partial<L
   return {
     id, tenantId, firstName: "Lin", lastName: id, email: "", phone: "+44 20 0000", company: "Beta Ltd", title: "Buyer", industry: "Energy",
     source: LeadSource.LEAD_SOURCE_MANUAL, status: LeadStatus.LEAD_STATUS_NEW, ownerId: "u2", score: 0, disqualifyReason: "", conversion: undefined,
-    version: String(version), createdAt: "2026-03-01T00:00:00Z", updatedAt: "2026-03-02T00:00:00Z", campaignId: "", externalId: "", ...fields,
+    version: String(version), createdAt: "2026-03-01T00:00:00Z", updatedAt: "2026-03-02T00:00:00Z", campaignId: "", externalId: "", country: "", region: "", employeeCount: 0, territory: "", ...fields,
   };
 }
 const lead = (tenantId: string, id: string, version: number, fields: Partial<Lead> = {}) => LeadChanged.encode({ lead: leadOf(tenantId, id, version, fields) }).finish();

@@ -6,8 +6,9 @@ import { Activity } from "@relata/proto/sales/v1/activity";
 import { Contact } from "@relata/proto/sales/v1/contact";
 import { AssignmentRule, Lead } from "@relata/proto/sales/v1/lead";
 import { Opportunity } from "@relata/proto/sales/v1/opportunity";
-import { Pipeline, PipelineStage as PipelineStageMsg, StageKind as StageKindMsg } from "@relata/proto/sales/v1/pipeline";
+import { ForecastCategory as ForecastCategoryMsg, Pipeline, PipelineStage as PipelineStageMsg, StageKind as StageKindMsg } from "@relata/proto/sales/v1/pipeline";
 import { TimelineEntry } from "@relata/proto/sales/v1/timeline";
+import type { Territory } from "@relata/proto/sales/v1/territory";
 import type {
   AccountRecord,
   ActivityRecord,
@@ -18,10 +19,11 @@ import type {
   PipelineStage,
   RecordRef,
   StageKind,
+  TerritoryRecord,
   TimelineEntryRecord,
   TimelineRecordRef,
 } from "../domain/types";
-import { account, activity, contact, lead, opportunity, stageKind as salesStageKind } from "../resources";
+import { account, activity, contact, forecastCategory, lead, opportunity, stageKind as salesStageKind, territory } from "../resources";
 
 /**
  * Records to proto messages, for the gRPC responses and the event payloads alike. The CRUD
@@ -44,7 +46,7 @@ export const toOpportunity = (r: OpportunityRecord): Opportunity => toMessage(op
 export const toActivity = (r: ActivityRecord): Activity => toMessage(activity, r);
 
 export function toPipelineStage(s: PipelineStage): PipelineStageMsg {
-  return { id: s.id, name: s.name, probability: s.probability, kind: stageKind.toProto(s.kind) };
+  return { id: s.id, name: s.name, probability: s.probability, kind: stageKind.toProto(s.kind), forecastCategory: s.forecastCategory ? forecastCategory.toProto(s.forecastCategory) : ForecastCategoryMsg.FORECAST_CATEGORY_UNSPECIFIED };
 }
 
 export function toPipeline(tenantId: string, stages: readonly PipelineStage[], version: number): Pipeline {
@@ -67,3 +69,5 @@ export function toTimelineEntry(r: TimelineEntryRecord): TimelineEntry {
     occurredAt: iso(r.occurredAt),
   };
 }
+
+export const toTerritory = (r: TerritoryRecord): Territory => toMessage(territory, r);

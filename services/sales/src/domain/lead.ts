@@ -144,7 +144,11 @@ export function conversionDrafts(lead: LeadRecord, plan: ConversionPlan): Conver
         name: (lead.company.trim() || fullName(lead)).slice(0, 200),
         parentAccountId: "",
         industry: lead.industry,
-        territory: "",
+        // The account starts where the lead was, with its placement's inputs.
+        territory: lead.territory ?? "",
+        country: lead.country ?? "",
+        region: lead.region ?? "",
+        employeeCount: lead.employeeCount ?? 0,
         ownerId: lead.ownerId,
         website: "",
         // The partner's key named the lead, not what it became.

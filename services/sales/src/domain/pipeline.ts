@@ -1,5 +1,5 @@
 import { characterCount, InvalidArgument, MAX_TEXT } from "@relata/platform";
-import type { PipelineStage } from "./types";
+import type { ForecastCategory, PipelineStage } from "./types";
 
 /** The pipeline every tenant has until it configures its own. */
 export const DEFAULT_STAGES: readonly PipelineStage[] = Object.freeze([
@@ -44,7 +44,14 @@ export function validatePipeline(stages: readonly PipelineStage[]): PipelineStag
     if (stage.kind === "lost" && stage.probability !== 0) {
       throw new InvalidArgument(at("probability"), `${at("probability")}: the lost stage has probability 0`);
     }
-    out.push({ id, name, probability: stage.probability, kind: stage.kind });
+    const category = stage.forecastCategory;
+    if (category) {
+      const allowed = stage.kind === "won" ? ["closed"] : stage.kind === "lost" ? ["omitted"] : ["pipeline", "best_case", "commit", "omitted"];
+      if (!allowed.includes(category)) {
+        throw new InvalidArgument(at("forecast_category"), `${at("forecast_category")}: a ${stage.kind} stage's category is one of ${allowed.join(", ")}`);
+      }
+    }
+    out.push({ id, name, probability: stage.probability, kind: stage.kind, ...(category ? { forecastCategory: category } : {}) });
   });
   const count = (kind: PipelineStage["kind"]) => out.filter((s) => s.kind === kind).length;
   if (count("open") < 1) throw new InvalidArgument("stages", "stages: at least one stage must be open");
@@ -73,4 +80,24 @@ export function initialStage(stages: readonly PipelineStage[], requested: string
     throw new InvalidArgument("stage_id", "stage_id: a new opportunity starts in an open stage; close it with ChangeStage");
   }
   return stage;
+}
+
+/** An open stage at or above this probability is "commit" unless it says otherwise. */
+export const COMMIT_FROM = 70;
+/** An open stage at or above this probability (and below COMMIT_FROM) is "best_case". */
+export const BEST_CASE_FROM = 40;
+
+/**
+ * Where a stage's opportunities count in the forecast: its own category when it has one, else
+ * by kind and probability: won → closed, lost → omitted, open ≥ 70 % → commit, ≥ 40 % →
+ * best_case, below → pipeline (the default pipeline: prospecting and qualification pipeline,
+ * proposal best_case, negotiation commit).
+ */
+export function forecastCategoryOf(stage: Pick<PipelineStage, "kind" | "probability" | "forecastCategory">): ForecastCategory {
+  if (stage.kind === "won") return "closed";
+  if (stage.kind === "lost") return "omitted";
+  if (stage.forecastCategory) return stage.forecastCategory;
+  if (stage.probability >= COMMIT_FROM) return "commit";
+  if (stage.probability >= BEST_CASE_FROM) return "best_case";
+  return "pipeline";
 }

@@ -1,5 +1,5 @@
 import type { ResourceRecord } from "@relata/platform/resource";
-import type { account, activity, activityType, contact, lead, leadSource, leadStatus, opportunity, opportunityStatus, SALES_RESOURCES } from "../resources";
+import type { account, activity, activityType, contact, forecastCategory, lead, leadSource, leadStatus, opportunity, opportunityStatus, SALES_RESOURCES, territory } from "../resources";
 
 /**
  * The Sales records as the service keeps them. Enumerations are short lowercase names here
@@ -87,6 +87,8 @@ export interface PipelineStage {
   /** 0..100. */
   probability: number;
   kind: StageKind;
+  /** Absent: derived from the kind and probability (forecastCategoryOf). */
+  forecastCategory?: ForecastCategory;
 }
 
 export interface PipelineRecord {
@@ -132,3 +134,8 @@ export interface TimelineEntryRecord {
 export function fullName(person: { firstName: string; lastName: string }): string {
   return `${person.firstName} ${person.lastName}`.trim();
 }
+
+/** Where a stage's opportunities count in the forecast. */
+export type ForecastCategory = (typeof forecastCategory.words)[number];
+
+export type TerritoryRecord = ResourceRecord<typeof territory.fields>;

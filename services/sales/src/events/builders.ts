@@ -1,5 +1,6 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
-import type { ResourceEvent } from "@relata/platform/resource";
+import { eventSubjects, type ResourceEvent } from "@relata/platform/resource";
+import { TerritoryChanged } from "@relata/proto/events/v1/sales_territories";
 import {
   AccountChanged,
   ActivityChanged,
@@ -9,14 +10,13 @@ import {
   OpportunityChanged,
   OpportunityStageChanged,
 } from "@relata/proto/events/v1/sales";
-import { toAccount, toActivity, toContact, toLead, toOpportunity } from "../codec/mappers";
-import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord } from "../domain/types";
-import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
-import { eventSubjects } from "@relata/platform/resource";
+import { toAccount, toActivity, toContact, toLead, toOpportunity, toTerritory } from "../codec/mappers";
+import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, TerritoryRecord } from "../domain/types";
 import { CompetitorChanged } from "@relata/proto/events/v1/sales_commerce";
 import { toCompetitor } from "../codec/competitor";
 import type { CompetitorRecord } from "../domain/competitor";
-import { competitor } from "../resources";
+import { competitor, territory } from "../resources";
+import { RESOURCE_SUBJECTS, SUBJECTS } from "./stream";
 
 /**
  * Builders of the pending events a write enqueues in its own document, in the kit's envelope;
@@ -96,4 +96,13 @@ const COMPETITOR_SUBJECTS = eventSubjects(competitor);
 
 export function competitorEvent(kind: RecordChangeKind, r: CompetitorRecord, actor: Actor, at = r.updatedAt): PendingEvent {
   return buildEvent(COMPETITOR_SUBJECTS[kind], r._id, actor, at, (meta) => CompetitorChanged.encode({ meta, competitor: toCompetitor(r) }).finish());
+}
+
+/** A territory's changes: the generic ones and the replacement of its rules (which re-places records). */
+const TERRITORY_SUBJECTS = { ...eventSubjects(territory), rules_replaced: "sales.territory.rules_replaced" } as const;
+
+export type TerritoryChangeKind = keyof typeof TERRITORY_SUBJECTS;
+
+export function territoryEvent(kind: TerritoryChangeKind, r: TerritoryRecord, actor: Actor, at = r.updatedAt): PendingEvent {
+  return buildEvent(TERRITORY_SUBJECTS[kind], r._id, actor, at, (meta) => TerritoryChanged.encode({ meta, territory: toTerritory(r) }).finish());
 }

@@ -48,6 +48,11 @@ export async function leadFromResponse(repos: SalesRepositories, models: SalesMo
     disqualifyReason: "",
     campaignId: e.campaignId,
     externalId: "",
+    // Placement is not applied to Marketing's leads (their responses carry no country or size).
+    country: "",
+    region: "",
+    employeeCount: 0,
+    territory: "",
     version: 1,
     createdAt: now,
     updatedAt: now,

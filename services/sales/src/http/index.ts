@@ -18,3 +18,7 @@ export * from "./routes/catalogue";
 export * from "./routes/quotes";
 export * from "./routes/orders";
 export * from "./schemas/commerce";
+export * from "./routes/territories";
+export * from "./routes/forecast";
+export * from "./schemas/territories";
+export * from "./schemas/forecast";

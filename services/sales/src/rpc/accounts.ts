@@ -44,14 +44,19 @@ export async function checkParent(accounts: TenantReads<AccountRecord>, accountI
   }
 }
 
-export function accountService({ repos, logger }: SalesDeps): ServiceRegistration {
+export function accountService({ repos, logger, territories }: SalesDeps): ServiceRegistration {
+  // Owner changes made by an update's territory placement, by call: the open opportunities follow once it is written.
+  const ownerMoves = new WeakMap<object, string>();
   const crud = resourceHandlers(account, repos.accounts, accountEvent, {
-    async create(input, accounts) {
+    async create(input, accounts, ctx) {
       await checkParent(accounts, undefined, input.parentAccountId);
-      return { ...input, ownerId: input.ownerId || accounts.actor.actorId };
+      return territories.placeNew(ctx, "account", { ...input, ownerId: input.ownerId || accounts.actor.actorId });
     },
-    async update(set, current, accounts) {
+    async update(set, current, accounts, ctx) {
       if (set.parentAccountId !== undefined) await checkParent(accounts, current._id, set.parentAccountId ?? "");
+      const moved = await territories.placeChanged(ctx, "account", set, current);
+      if (moved) ownerMoves.set(ctx, moved.toOwner);
+      else ownerMoves.delete(ctx);
     },
   });
   const bin = recycleBinHandlers(repos.accounts, toAccount, accountEvent, {
@@ -67,7 +72,12 @@ export function accountService({ repos, logger }: SalesDeps): ServiceRegistratio
         const { rows, nextCursor } = await crud.list(request, ctx);
         return { accounts: rows, page: { nextCursor } };
       },
-      updateAccount: crud.update,
+      updateAccount: async (request, ctx) => {
+        const updated = await crud.update(request, ctx);
+        const toOwner = ownerMoves.get(ctx);
+        if (toOwner !== undefined && updated.ownerId === toOwner) await territories.followAccountOwner(ctx, updated.id, toOwner);
+        return updated;
+      },
       deleteAccount: bin.delete,
       restoreAccount: bin.restore,
     },

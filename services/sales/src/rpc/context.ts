@@ -6,6 +6,8 @@ import type { Conversions } from "../workflows/conversion";
 import type { ProposalProfiles } from "../store/proposal-profiles";
 import type { CallContext } from "@relata/platform";
 import type { Quote } from "@relata/proto/sales/v1/quote";
+import type { Territories } from "../workflows/territories";
+import type { QuotaReader } from "../workflows/forecast";
 
 /** What the gRPC handlers are built from (wired in main.ts). */
 export interface SalesDeps {
@@ -17,6 +19,10 @@ export interface SalesDeps {
   proposalProfiles: ProposalProfiles;
   /** Reads a quote of the caller's tenant for its proposal document. */
   loadQuote: LoadQuote;
+  /** Territory placement and reassignment. */
+  territories: Territories;
+  /** Reporting's quotas, for the forecast. */
+  quotas: QuotaReader;
 }
 
 /** Reads a quote of the caller's tenant (NOT_FOUND when it has none by that id); given by the composition root. */

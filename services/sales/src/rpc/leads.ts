@@ -60,7 +60,7 @@ export const leadSchemas = {
   restoreLead: RecycleBinInput,
 };
 
-export function leadService({ repos, assignmentRules, conversions, logger }: SalesDeps): ServiceRegistration {
+export function leadService({ repos, assignmentRules, conversions, logger, territories }: SalesDeps): ServiceRegistration {
   // Edits, qualification and assignment are refused once a conversion is claimed, even by a
   // writer that read the lead just before the claim.
   const notBeingConverted = { guard: { conversion: { $exists: false } } };
@@ -71,7 +71,10 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
   });
   // Get, list and update are generic; the create is the service's own (the round robin, a manual source).
   const crud = resourceHandlers(lead, repos.leads, leadEvent, {
-    update: (_set, current) => assertLeadChangeable(current, "edited"),
+    update: async (set, current, _leads, ctx) => {
+      assertLeadChangeable(current, "edited");
+      await territories.placeChanged(ctx, "lead", set, current);
+    },
     updateOptions: notBeingConverted,
   });
 
@@ -86,7 +89,7 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
           request: input,
           build: async () => {
             const { idempotencyKey: _key, ...fields } = input;
-            return {
+            return territories.placeNew(ctx, "lead", {
               ...fields,
               status: "new" as const,
               // No owner named: the tenant's round robin, else the caller.
@@ -95,7 +98,7 @@ export function leadService({ repos, assignmentRules, conversions, logger }: Sal
               disqualifyReason: "",
               // Only a lead made from a campaign's response names a campaign (Marketing's events).
               campaignId: "",
-            };
+            });
           },
           events: (r, actor) => [leadEvent("created", r, actor)],
         });

@@ -2,6 +2,7 @@ import { implement, protoEnum, validate, type ServiceRegistration } from "@relat
 import { PipelineServiceService } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
 import { stageKind, toPipeline } from "../codec/mappers";
+import { forecastCategory } from "../resources";
 import { validatePipeline } from "../domain/pipeline";
 import type { SalesDeps } from "./context";
 
@@ -19,6 +20,7 @@ const UpdatePipelineInput = z.object({
         name: z.string(),
         probability: z.number().int("must be a whole number"),
         kind: protoEnum(stageKind, { required: true }),
+        forecastCategory: protoEnum(forecastCategory, { required: false }),
       }),
     )
     .default([]),
@@ -38,7 +40,7 @@ export function pipelineService({ pipelines, logger }: SalesDeps): ServiceRegist
 
       async updatePipeline(request, ctx) {
         const input = validate(UpdatePipelineInput, request);
-        const stages = validatePipeline(input.stages);
+        const stages = validatePipeline(input.stages.map(({ forecastCategory: category, ...s }) => ({ ...s, ...(category ? { forecastCategory: category } : {}) })));
         const saved = await pipelines.replace(ctx, input.expectedVersion, stages);
         return toPipeline(ctx.identity.tenantId, saved.stages, saved.version);
       },

@@ -9,10 +9,10 @@ import type {
   LeadRecord,
   OpportunityRecord,
   PipelineRecord,
+  TerritoryRecord,
   TimelineEntryRecord,
 } from "../domain/types";
-import { account, activity, contact, lead, opportunity } from "../resources";
-import { competitor } from "../resources";
+import { account, activity, competitor, contact, lead, opportunity, territory } from "../resources";
 import type { CompetitorRecord } from "../domain/competitor";
 import type { ProposalProfileRecord } from "../domain/proposal";
 
@@ -78,7 +78,7 @@ activitySchema.index({ tenantId: 1, accountId: 1, createdAt: -1 });
 activitySchema.index({ tenantId: 1, dueAt: 1 });
 
 const stageSchema = new Schema(
-  { id: requiredStr, name: requiredStr, probability: { type: Number, required: true }, kind: requiredStr },
+  { id: requiredStr, name: requiredStr, probability: { type: Number, required: true }, kind: requiredStr, forecastCategory: { type: String, required: false } },
   { _id: false },
 );
 
@@ -137,6 +137,7 @@ export interface SalesModels {
   timeline: Model<TimelineEntryRecord>;
   competitors: Model<Stored<CompetitorRecord>>;
   proposalProfiles: Model<ProposalProfileRecord>;
+  territories: Model<Stored<TerritoryRecord>>;
 }
 
 /** Registers the models on the service's own connection (never the mongoose default one). */
@@ -152,12 +153,13 @@ export function createModels(db: Connection): SalesModels {
     timeline: db.model<TimelineEntryRecord>("TimelineEntry", timelineEntrySchema),
     competitors: db.model<Stored<CompetitorRecord>>("Competitor", competitorSchema),
     proposalProfiles: db.model<ProposalProfileRecord>("ProposalProfile", proposalProfileSchema),
+    territories: db.model<Stored<TerritoryRecord>>("Territory", territorySchema),
   };
 }
 
 /** The models whose documents carry an outbox, for the relay. */
 export function outboxModels(models: SalesModels): Model<unknown>[] {
-  return [models.accounts, models.contacts, models.leads, models.opportunities, models.activities, models.competitors] as unknown as Model<unknown>[];
+  return [models.accounts, models.contacts, models.leads, models.opportunities, models.activities, models.competitors, models.territories] as unknown as Model<unknown>[];
 }
 
 export const competitorSchema = described<typeof competitor.fields, CompetitorRecord>(competitor);
@@ -178,3 +180,7 @@ export const proposalProfileSchema = new Schema<ProposalProfileRecord>(
   { ...options, collection: "proposal_profiles" },
 );
 proposalProfileSchema.index({ tenantId: 1 }, { unique: true });
+
+export const territorySchema = described<typeof territory.fields, TerritoryRecord>(territory);
+// A territory's code is unique in the tenant (accounts, leads and quotas hold it): the backstop of the create's check.
+territorySchema.index({ tenantId: 1, code: 1 }, { unique: true });

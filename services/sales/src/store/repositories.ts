@@ -1,7 +1,7 @@
 import { dependentsBy, readRepository, repository, StateConflict, type Actor, type Dependent, type PublishAfterWrite } from "@relata/platform";
 import type { AnyResource } from "@relata/platform/resource";
-import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, RecordType, TimelineEntryRecord } from "../domain/types";
-import { account, activity, contact, lead, opportunity } from "../resources";
+import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, RecordType, TerritoryRecord, TimelineEntryRecord } from "../domain/types";
+import { account, activity, contact, lead, opportunity, territory } from "../resources";
 import type { SalesModels } from "./models";
 import type { CompetitorRecord } from "../domain/competitor";
 import { competitor } from "../resources";
@@ -19,6 +19,7 @@ export function salesRepositories(models: SalesModels, publish: PublishAfterWrit
     activities: repository<ActivityRecord>(models.activities, { what: "activity", ...listOrder(activity), publish }),
     timeline: readRepository<TimelineEntryRecord>(models.timeline, { what: "timeline entry", sortable: ["occurredAt"], defaultSort: "-occurredAt" }),
     competitors: repository<CompetitorRecord>(models.competitors, { what: "competitor", ...listOrder(competitor), publish }),
+    territories: repository<TerritoryRecord>(models.territories, { what: "territory", ...listOrder(territory), publish }),
   };
 }
 
@@ -30,7 +31,7 @@ export type SalesRepositories = ReturnType<typeof salesRepositories>;
  */
 export async function purgeRecycleBin(repos: SalesRepositories, olderThan?: Date): Promise<number> {
   let purged = 0;
-  for (const records of [repos.activities, repos.opportunities, repos.contacts, repos.accounts, repos.leads, repos.timeline, repos.competitors]) {
+  for (const records of [repos.activities, repos.opportunities, repos.contacts, repos.accounts, repos.leads, repos.timeline, repos.competitors, repos.territories]) {
     purged += await records.purgeDeleted(olderThan);
   }
   return purged;

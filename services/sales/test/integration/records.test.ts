@@ -15,7 +15,7 @@ import {
   UpdateLeadRequest,
 } from "@relata/proto/sales/v1/lead";
 import { ChangeStageRequest, CreateOpportunityRequest, OpportunityStatus } from "@relata/proto/sales/v1/opportunity";
-import { StageKind } from "@relata/proto/sales/v1/pipeline";
+import { ForecastCategory, StageKind } from "@relata/proto/sales/v1/pipeline";
 import {
   connectBus,
   createDurableFromNow,
@@ -251,7 +251,7 @@ describe("accounts, contacts and activities", () => {
     expect(
       await failureOf(clients.accounts.createAccount(CreateAccountRequest.fromPartial({ name: "Theirs", parentAccountId: parent.id }), globex())),
     ).toMatchObject({ code: status.INVALID_ARGUMENT, field: "parent_account_id" });
-    const children = await clients.accounts.listAccounts({ parentAccountId: parent.id, industry: "", territory: "", ownerId: "", externalId: "" }, acme());
+    const children = await clients.accounts.listAccounts({ parentAccountId: parent.id, industry: "", territory: "", ownerId: "", externalId: "", country: "", region: "" }, acme());
     expect(children.accounts.map((a) => a.id)).toEqual([child.id]);
     const renamed = await clients.accounts.updateAccount(UpdateAccountRequest.fromPartial({ id: parent.id, expectedVersion: "1", name: `Parent ${run} Inc` }), acme());
     expect(renamed).toMatchObject({ name: `Parent ${run} Inc`, version: "2", industry: "aerospace" });
@@ -314,10 +314,10 @@ describe("accounts, contacts and activities", () => {
 describe("pipeline and opportunities", () => {
   const tenant = `pipe-${run}`;
   const custom = [
-    { id: "discovery", name: "Discovery", probability: 20, kind: StageKind.STAGE_KIND_OPEN },
-    { id: "demo", name: "Demo", probability: 60, kind: StageKind.STAGE_KIND_OPEN },
-    { id: "signed", name: "Signed", probability: 100, kind: StageKind.STAGE_KIND_WON },
-    { id: "gone", name: "Gone", probability: 0, kind: StageKind.STAGE_KIND_LOST },
+    { id: "discovery", name: "Discovery", probability: 20, kind: StageKind.STAGE_KIND_OPEN, forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED },
+    { id: "demo", name: "Demo", probability: 60, kind: StageKind.STAGE_KIND_OPEN, forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED },
+    { id: "signed", name: "Signed", probability: 100, kind: StageKind.STAGE_KIND_WON, forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED },
+    { id: "gone", name: "Gone", probability: 0, kind: StageKind.STAGE_KIND_LOST, forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED },
   ];
 
   it("serves the default pipeline until the tenant configures a valid one", async () => {

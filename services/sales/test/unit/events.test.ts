@@ -27,6 +27,10 @@ const lead: LeadRecord = {
   source: "manual",
   status: "converted",
   externalId: "",
+  country: "",
+  region: "",
+  employeeCount: 0,
+  territory: "",
   ownerId: "rep-1",
   score: 0,
   campaignId: "",
@@ -115,6 +119,9 @@ describe("timeline entries", () => {
       ownerId: "",
       website: "",
       externalId: "",
+      country: "",
+      region: "",
+      employeeCount: 0,
     };
     const e = accountEvent("created", account, actor);
     expect(timelineEntryFor(e.subject, timelineFacts(e.subject, e.data))).toMatchObject({ accountId: "acc-9", summary: 'Account "Initech" created' });

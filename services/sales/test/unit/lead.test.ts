@@ -37,6 +37,10 @@ function lead(overrides: Partial<LeadRecord> = {}): LeadRecord {
     campaignId: "",
     disqualifyReason: "",
     externalId: "",
+    country: "",
+    region: "",
+    employeeCount: 0,
+    territory: "",
     ...overrides,
   };
 }

@@ -64,6 +64,9 @@ describe("an account description: the compile-time check against the generated m
     ownerId: f.owner(),
     website: f.httpUrl(200),
     externalId: f.text(100),
+    country: f.text(2),
+    region: f.text(200),
+    employeeCount: f.int(0, 10_000_000),
   };
 
   it("accepts the message's fields and refuses others, other types, unwritable fields and gaps", () => {
@@ -182,6 +185,9 @@ describe("an account: the update body", () => {
 describe("an account: the create request and the service's input", () => {
   it("carries every writable field, empty where absent, and the idempotency key", () => {
     expect(createRequest(account, { name: "Acme", website: "https://acme.example" }, "key-1")).toEqual({
+      country: "",
+      region: "",
+      employeeCount: 0,
       name: "Acme",
       parentAccountId: "",
       industry: "",
@@ -195,7 +201,7 @@ describe("an account: the create request and the service's input", () => {
 
   it("trims what it keeps and names a failing field in snake_case", () => {
     const input = validate(service.create, CreateAccountRequest.fromPartial({ name: "  Acme  ", industry: " Retail", idempotencyKey: "k" }));
-    expect(input).toEqual({ name: "Acme", parentAccountId: "", industry: "Retail", territory: "", ownerId: "", website: "", externalId: "", idempotencyKey: "k" });
+    expect(input).toEqual({ name: "Acme", parentAccountId: "", industry: "Retail", territory: "", ownerId: "", website: "", externalId: "", country: "", region: "", employeeCount: 0, idempotencyKey: "k" });
     expect(() => validate(service.create, CreateAccountRequest.fromPartial({ name: "Acme", parentAccountId: "no such id!" }))).toThrow(
       new InvalidArgument("parent_account_id", "parent_account_id: must be a record id"),
     );
@@ -220,7 +226,7 @@ describe("an account: the list", () => {
 
   it("builds the list request and the service reads its filters", () => {
     const request = listRequest(account, { limit: 20, sort: "-name", ownerId: "rep-1" });
-    expect(request).toEqual({ page: { pageSize: 20, cursor: "", sort: "-name" }, parentAccountId: "", industry: "", territory: "", ownerId: "rep-1", externalId: "" });
+    expect(request).toEqual({ page: { pageSize: 20, cursor: "", sort: "-name" }, parentAccountId: "", industry: "", territory: "", ownerId: "rep-1", externalId: "", country: "", region: "" });
     expect(validate(serviceSchemas(account).list, request)).toEqual({ ownerId: "rep-1" });
   });
 });
@@ -270,6 +276,9 @@ describe("an account: the JSON the API serves", () => {
       ownerId: "rep-1",
       website: "https://acme.example",
       externalId: "crm-17",
+      country: "PL",
+      region: "",
+      employeeCount: 250,
       version: "3",
       createdAt: "2026-01-02T03:04:05.000Z",
       updatedAt: "2026-01-03T03:04:05.000Z",
@@ -284,13 +293,16 @@ describe("an account: the JSON the API serves", () => {
       ownerId: "rep-1",
       website: "https://acme.example",
       externalId: "crm-17",
+      country: "PL",
+      region: null,
+      employeeCount: 250,
       version: 3,
       createdAt: "2026-01-02T03:04:05.000Z",
       updatedAt: "2026-01-03T03:04:05.000Z",
     }],
     [
       Account.fromPartial({ id: "a2", tenantId: "t1", name: "", version: "1" }),
-      { id: "a2", tenantId: "t1", name: "", parentAccountId: null, industry: null, territory: null, ownerId: null, website: null, externalId: null, version: 1, createdAt: null, updatedAt: null },
+      { id: "a2", tenantId: "t1", name: "", parentAccountId: null, industry: null, territory: null, ownerId: null, website: null, externalId: null, country: null, region: null, employeeCount: 0, version: 1, createdAt: null, updatedAt: null },
     ],
   ];
 
@@ -337,6 +349,8 @@ describe("an account: the store", () => {
       { tenantId: 1, territory: 1, createdAt: -1, _id: -1 },
       { tenantId: 1, ownerId: 1, createdAt: -1, _id: -1 },
       { tenantId: 1, externalId: 1, createdAt: -1, _id: -1 },
+      { tenantId: 1, country: 1, createdAt: -1, _id: -1 },
+      { tenantId: 1, region: 1, createdAt: -1, _id: -1 },
     ]);
     expect(mongooseSchema(account).indexes().every(([fields]) => Object.keys(fields)[0] === "tenantId")).toBe(true);
   });
@@ -357,6 +371,9 @@ describe("an account: the store", () => {
       ownerId: "rep-1",
       website: "",
       externalId: "crm-17",
+      country: "PL",
+      region: "Mazowieckie",
+      employeeCount: 40,
     };
     const message: Account = toMessage(account, record);
     expect(message).toEqual({
@@ -369,6 +386,9 @@ describe("an account: the store", () => {
       ownerId: "rep-1",
       website: "",
       externalId: "crm-17",
+      country: "PL",
+      region: "Mazowieckie",
+      employeeCount: 40,
       version: "3",
       createdAt: "2026-01-02T03:04:05.000Z",
       updatedAt: "2026-01-03T03:04:05.000Z",

@@ -275,7 +275,7 @@ describe("a lead: email, phone, enum filters, a number changed only by update", 
     expect(validate(service.list, request)).toEqual({ status: "qualified", source: "partner" });
   });
 
-  const none = { firstName: null, email: null, phone: null, company: null, title: null, industry: null, ownerId: null, disqualifyReason: null, campaignId: null, scoredAt: null, externalId: null, updatedAt: null };
+  const none = { firstName: null, email: null, phone: null, company: null, title: null, industry: null, ownerId: null, disqualifyReason: null, campaignId: null, scoredAt: null, externalId: null, updatedAt: null, country: null, region: null, employeeCount: 0, territory: null };
   it.each([
     [
       Lead.fromPartial({ id: "l1", tenantId: "t1", lastName: "Lovelace", source: LeadSource.LEAD_SOURCE_MANUAL, status: LeadStatus.LEAD_STATUS_NEW, version: "1" }),

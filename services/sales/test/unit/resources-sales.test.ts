@@ -15,9 +15,9 @@ const SORTABLE = {
 
 /** The filters of Sales' lists before the descriptions (the list requests' fields). */
 const FILTERS = {
-  accounts: ["industry", "territory", "ownerId", "parentAccountId", "externalId"],
+  accounts: ["industry", "territory", "ownerId", "parentAccountId", "externalId", "country", "region"],
   contacts: ["accountId", "ownerId", "email", "externalId"],
-  leads: ["status", "ownerId", "source", "company", "campaignId", "externalId"],
+  leads: ["status", "ownerId", "source", "company", "campaignId", "externalId", "country", "territory"],
   opportunities: ["accountId", "ownerId", "stageId", "status"],
   activities: ["relatedTo", "ownerId", "type", "openOnly"],
 } as const;

@@ -1,6 +1,7 @@
 import type { SalesClients } from "../../client";
 import { ok, route, type RouteSpec, versionInIfMatch } from "@relata/platform/http";
-import { stageKind } from "../../resources";
+import { ForecastCategory } from "@relata/proto/sales/v1/pipeline";
+import { forecastCategory, stageKind } from "../../resources";
 import { PipelineJson, pipelineJson, PipelineUpdate } from "../schemas/pipeline";
 
 export function pipelineRoutes(sales: SalesClients): RouteSpec[] {
@@ -37,7 +38,13 @@ export function pipelineRoutes(sales: SalesClients): RouteSpec[] {
         const pipeline = await sales.pipeline.updatePipeline(
           {
             expectedVersion,
-            stages: ctx.body.stages.map((s) => ({ id: s.id, name: s.name, probability: s.probability, kind: stageKind.toProto(s.kind) })),
+            stages: ctx.body.stages.map((s) => ({
+              id: s.id,
+              name: s.name,
+              probability: s.probability,
+              kind: stageKind.toProto(s.kind),
+              forecastCategory: s.forecastCategory ? forecastCategory.toProto(s.forecastCategory) : ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED,
+            })),
           },
           ctx.call,
         );

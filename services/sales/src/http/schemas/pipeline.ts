@@ -1,7 +1,7 @@
 import type { Pipeline } from "@relata/proto/sales/v1/pipeline";
 import { z } from "zod";
 import { named, text, toVersion } from "@relata/platform/http";
-import { STAGE_ID, stageKind } from "../../resources";
+import { forecastCategory, STAGE_ID, stageKind } from "../../resources";
 
 const MAX_STAGES = 50;
 
@@ -19,15 +19,24 @@ const PipelineStageJson = named(
       name: text(200),
       probability: z.number().int().min(0).max(100),
       kind: stageKind.schema,
+      forecastCategory: forecastCategory.schema
+        .optional()
+        .meta({ description: "Where the stage's opportunities count in the forecast; absent: won → closed, lost → omitted, open ≥ 70 % → commit, ≥ 40 % → best_case, else pipeline." }),
     })
     .superRefine((s, ctx) => {
       if (s.kind === "won" && s.probability !== 100) ctx.addIssue({ code: "custom", path: ["probability"], message: "the won stage has probability 100" });
       if (s.kind === "lost" && s.probability !== 0) ctx.addIssue({ code: "custom", path: ["probability"], message: "the lost stage has probability 0" });
+      if (s.forecastCategory && s.kind === "won" && s.forecastCategory !== "closed") ctx.addIssue({ code: "custom", path: ["forecastCategory"], message: "the won stage's category is closed" });
+      if (s.forecastCategory && s.kind === "lost" && s.forecastCategory !== "omitted") ctx.addIssue({ code: "custom", path: ["forecastCategory"], message: "the lost stage's category is omitted" });
+      if (s.forecastCategory === "closed" && s.kind === "open") ctx.addIssue({ code: "custom", path: ["forecastCategory"], message: "an open stage's category is pipeline, best_case, commit or omitted" });
     })
     .meta({
       allOf: [
         { if: ofKind("won"), then: { properties: { probability: { const: 100 } } } },
         { if: ofKind("lost"), then: { properties: { probability: { const: 0 } } } },
+        { if: ofKind("won"), then: { properties: { forecastCategory: { const: "closed" } } } },
+        { if: ofKind("lost"), then: { properties: { forecastCategory: { const: "omitted" } } } },
+        { if: ofKind("open"), then: { properties: { forecastCategory: { enum: ["pipeline", "best_case", "commit", "omitted"] } } } },
       ],
     }),
   "A stage: the won stage has probability 100, the lost stage 0.",
@@ -76,7 +85,10 @@ export const PipelineJson = named(
 
 export function pipelineJson(p: Pipeline): z.output<typeof PipelineJson> {
   return {
-    stages: p.stages.map((s) => ({ id: s.id, name: s.name, probability: s.probability, kind: (stageKind.fromProto(s.kind) ?? "open") as never })),
+    stages: p.stages.map((s) => {
+      const category = forecastCategory.fromProto(s.forecastCategory);
+      return { id: s.id, name: s.name, probability: s.probability, kind: (stageKind.fromProto(s.kind) ?? "open") as never, ...(category ? { forecastCategory: category } : {}) };
+    }),
     version: toVersion(p.version),
   };
 }

@@ -36,6 +36,11 @@ export interface Account {
     | undefined;
   /** The partner's own key of the record (e.g. the id in the system it was imported from). */
   externalId: string;
+  /** ISO 3166-1 alpha-2 ("PL"); with region, industry and employee_count it places the account in a territory. */
+  country: string;
+  region: string;
+  /** 0: unknown. */
+  employeeCount: number;
 }
 
 export interface CreateAccountRequest {
@@ -49,6 +54,9 @@ export interface CreateAccountRequest {
   /** A repeated create with the same key returns the first result and creates nothing. */
   idempotencyKey: string;
   externalId: string;
+  country: string;
+  region: string;
+  employeeCount: number;
 }
 
 export interface GetAccountRequest {
@@ -62,6 +70,8 @@ export interface ListAccountsRequest {
   ownerId: string;
   parentAccountId: string;
   externalId: string;
+  country: string;
+  region: string;
 }
 
 export interface ListAccountsResponse {
@@ -80,6 +90,9 @@ export interface UpdateAccountRequest {
   ownerId?: string | undefined;
   website?: string | undefined;
   externalId?: string | undefined;
+  country?: string | undefined;
+  region?: string | undefined;
+  employeeCount?: number | undefined;
 }
 
 export interface DeleteAccountRequest {
@@ -108,6 +121,9 @@ function createBaseAccount(): Account {
     createdAt: undefined,
     updatedAt: undefined,
     externalId: "",
+    country: "",
+    region: "",
+    employeeCount: 0,
   };
 }
 
@@ -148,6 +164,15 @@ export const Account: MessageFns<Account> = {
     }
     if (message.externalId !== "") {
       writer.uint32(98).string(message.externalId);
+    }
+    if (message.country !== "") {
+      writer.uint32(106).string(message.country);
+    }
+    if (message.region !== "") {
+      writer.uint32(114).string(message.region);
+    }
+    if (message.employeeCount !== 0) {
+      writer.uint32(120).int32(message.employeeCount);
     }
     return writer;
   },
@@ -261,6 +286,30 @@ export const Account: MessageFns<Account> = {
             message.externalId = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.employeeCount = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -290,6 +339,9 @@ export const Account: MessageFns<Account> = {
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
     message.externalId = object.externalId ?? "";
+    message.country = object.country ?? "";
+    message.region = object.region ?? "";
+    message.employeeCount = object.employeeCount ?? 0;
     return message;
   },
 };
@@ -304,6 +356,9 @@ function createBaseCreateAccountRequest(): CreateAccountRequest {
     website: "",
     idempotencyKey: "",
     externalId: "",
+    country: "",
+    region: "",
+    employeeCount: 0,
   };
 }
 
@@ -332,6 +387,15 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
     }
     if (message.externalId !== "") {
       writer.uint32(66).string(message.externalId);
+    }
+    if (message.country !== "") {
+      writer.uint32(74).string(message.country);
+    }
+    if (message.region !== "") {
+      writer.uint32(82).string(message.region);
+    }
+    if (message.employeeCount !== 0) {
+      writer.uint32(88).int32(message.employeeCount);
     }
     return writer;
   },
@@ -413,6 +477,30 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
             message.externalId = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.employeeCount = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -438,6 +526,9 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
     message.website = object.website ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.externalId = object.externalId ?? "";
+    message.country = object.country ?? "";
+    message.region = object.region ?? "";
+    message.employeeCount = object.employeeCount ?? 0;
     return message;
   },
 };
@@ -498,7 +589,16 @@ export const GetAccountRequest: MessageFns<GetAccountRequest> = {
 };
 
 function createBaseListAccountsRequest(): ListAccountsRequest {
-  return { page: undefined, industry: "", territory: "", ownerId: "", parentAccountId: "", externalId: "" };
+  return {
+    page: undefined,
+    industry: "",
+    territory: "",
+    ownerId: "",
+    parentAccountId: "",
+    externalId: "",
+    country: "",
+    region: "",
+  };
 }
 
 export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
@@ -520,6 +620,12 @@ export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
     }
     if (message.externalId !== "") {
       writer.uint32(50).string(message.externalId);
+    }
+    if (message.country !== "") {
+      writer.uint32(58).string(message.country);
+    }
+    if (message.region !== "") {
+      writer.uint32(66).string(message.region);
     }
     return writer;
   },
@@ -585,6 +691,22 @@ export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
             message.externalId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -610,6 +732,8 @@ export const ListAccountsRequest: MessageFns<ListAccountsRequest> = {
     message.ownerId = object.ownerId ?? "";
     message.parentAccountId = object.parentAccountId ?? "";
     message.externalId = object.externalId ?? "";
+    message.country = object.country ?? "";
+    message.region = object.region ?? "";
     return message;
   },
 };
@@ -692,6 +816,9 @@ function createBaseUpdateAccountRequest(): UpdateAccountRequest {
     ownerId: undefined,
     website: undefined,
     externalId: undefined,
+    country: undefined,
+    region: undefined,
+    employeeCount: undefined,
   };
 }
 
@@ -723,6 +850,15 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
     }
     if (message.externalId !== undefined) {
       writer.uint32(74).string(message.externalId);
+    }
+    if (message.country !== undefined) {
+      writer.uint32(82).string(message.country);
+    }
+    if (message.region !== undefined) {
+      writer.uint32(90).string(message.region);
+    }
+    if (message.employeeCount !== undefined) {
+      writer.uint32(96).int32(message.employeeCount);
     }
     return writer;
   },
@@ -812,6 +948,30 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
             message.externalId = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.employeeCount = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -838,6 +998,9 @@ export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
     message.ownerId = object.ownerId ?? undefined;
     message.website = object.website ?? undefined;
     message.externalId = object.externalId ?? undefined;
+    message.country = object.country ?? undefined;
+    message.region = object.region ?? undefined;
+    message.employeeCount = object.employeeCount ?? undefined;
     return message;
   },
 };

@@ -159,6 +159,13 @@ export interface Lead {
     | undefined;
   /** The partner's own key of the record (e.g. the id in the system it was imported from). */
   externalId: string;
+  /** ISO 3166-1 alpha-2 ("PL"); with region, industry and employee_count it places the lead in a territory. */
+  country: string;
+  region: string;
+  /** 0: unknown. */
+  employeeCount: number;
+  /** The code of the territory the lead is in (placed by the territories' rules unless set). */
+  territory: string;
 }
 
 export interface CreateLeadRequest {
@@ -174,6 +181,10 @@ export interface CreateLeadRequest {
   ownerId: string;
   idempotencyKey: string;
   externalId: string;
+  country: string;
+  region: string;
+  employeeCount: number;
+  territory: string;
 }
 
 export interface GetLeadRequest {
@@ -188,6 +199,8 @@ export interface ListLeadsRequest {
   company: string;
   campaignId: string;
   externalId: string;
+  territory: string;
+  country: string;
 }
 
 export interface ListLeadsResponse {
@@ -207,6 +220,10 @@ export interface UpdateLeadRequest {
   industry?: string | undefined;
   score?: number | undefined;
   externalId?: string | undefined;
+  country?: string | undefined;
+  region?: string | undefined;
+  employeeCount?: number | undefined;
+  territory?: string | undefined;
 }
 
 export interface QualifyLeadRequest {
@@ -383,6 +400,10 @@ function createBaseLead(): Lead {
     campaignId: "",
     scoredAt: undefined,
     externalId: "",
+    country: "",
+    region: "",
+    employeeCount: 0,
+    territory: "",
   };
 }
 
@@ -450,6 +471,18 @@ export const Lead: MessageFns<Lead> = {
     }
     if (message.externalId !== "") {
       writer.uint32(170).string(message.externalId);
+    }
+    if (message.country !== "") {
+      writer.uint32(178).string(message.country);
+    }
+    if (message.region !== "") {
+      writer.uint32(186).string(message.region);
+    }
+    if (message.employeeCount !== 0) {
+      writer.uint32(192).int32(message.employeeCount);
+    }
+    if (message.territory !== "") {
+      writer.uint32(202).string(message.territory);
     }
     return writer;
   },
@@ -635,6 +668,38 @@ export const Lead: MessageFns<Lead> = {
             message.externalId = reader.string();
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 192) {
+              break;
+            }
+
+            message.employeeCount = reader.int32();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.territory = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -675,6 +740,10 @@ export const Lead: MessageFns<Lead> = {
     message.campaignId = object.campaignId ?? "";
     message.scoredAt = object.scoredAt ?? undefined;
     message.externalId = object.externalId ?? "";
+    message.country = object.country ?? "";
+    message.region = object.region ?? "";
+    message.employeeCount = object.employeeCount ?? 0;
+    message.territory = object.territory ?? "";
     return message;
   },
 };
@@ -692,6 +761,10 @@ function createBaseCreateLeadRequest(): CreateLeadRequest {
     ownerId: "",
     idempotencyKey: "",
     externalId: "",
+    country: "",
+    region: "",
+    employeeCount: 0,
+    territory: "",
   };
 }
 
@@ -729,6 +802,18 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     }
     if (message.externalId !== "") {
       writer.uint32(90).string(message.externalId);
+    }
+    if (message.country !== "") {
+      writer.uint32(98).string(message.country);
+    }
+    if (message.region !== "") {
+      writer.uint32(106).string(message.region);
+    }
+    if (message.employeeCount !== 0) {
+      writer.uint32(112).int32(message.employeeCount);
+    }
+    if (message.territory !== "") {
+      writer.uint32(122).string(message.territory);
     }
     return writer;
   },
@@ -834,6 +919,38 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
             message.externalId = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.employeeCount = reader.int32();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.territory = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -862,6 +979,10 @@ export const CreateLeadRequest: MessageFns<CreateLeadRequest> = {
     message.ownerId = object.ownerId ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.externalId = object.externalId ?? "";
+    message.country = object.country ?? "";
+    message.region = object.region ?? "";
+    message.employeeCount = object.employeeCount ?? 0;
+    message.territory = object.territory ?? "";
     return message;
   },
 };
@@ -930,6 +1051,8 @@ function createBaseListLeadsRequest(): ListLeadsRequest {
     company: "",
     campaignId: "",
     externalId: "",
+    territory: "",
+    country: "",
   };
 }
 
@@ -955,6 +1078,12 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
     }
     if (message.externalId !== "") {
       writer.uint32(58).string(message.externalId);
+    }
+    if (message.territory !== "") {
+      writer.uint32(66).string(message.territory);
+    }
+    if (message.country !== "") {
+      writer.uint32(74).string(message.country);
     }
     return writer;
   },
@@ -1028,6 +1157,22 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
             message.externalId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.territory = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1054,6 +1199,8 @@ export const ListLeadsRequest: MessageFns<ListLeadsRequest> = {
     message.company = object.company ?? "";
     message.campaignId = object.campaignId ?? "";
     message.externalId = object.externalId ?? "";
+    message.territory = object.territory ?? "";
+    message.country = object.country ?? "";
     return message;
   },
 };
@@ -1138,6 +1285,10 @@ function createBaseUpdateLeadRequest(): UpdateLeadRequest {
     industry: undefined,
     score: undefined,
     externalId: undefined,
+    country: undefined,
+    region: undefined,
+    employeeCount: undefined,
+    territory: undefined,
   };
 }
 
@@ -1175,6 +1326,18 @@ export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
     }
     if (message.externalId !== undefined) {
       writer.uint32(90).string(message.externalId);
+    }
+    if (message.country !== undefined) {
+      writer.uint32(98).string(message.country);
+    }
+    if (message.region !== undefined) {
+      writer.uint32(106).string(message.region);
+    }
+    if (message.employeeCount !== undefined) {
+      writer.uint32(112).int32(message.employeeCount);
+    }
+    if (message.territory !== undefined) {
+      writer.uint32(122).string(message.territory);
     }
     return writer;
   },
@@ -1280,6 +1443,38 @@ export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
             message.externalId = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.employeeCount = reader.int32();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.territory = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1308,6 +1503,10 @@ export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
     message.industry = object.industry ?? undefined;
     message.score = object.score ?? undefined;
     message.externalId = object.externalId ?? undefined;
+    message.country = object.country ?? undefined;
+    message.region = object.region ?? undefined;
+    message.employeeCount = object.employeeCount ?? undefined;
+    message.territory = object.territory ?? undefined;
     return message;
   },
 };

@@ -57,6 +57,63 @@ export function stageKindToNumber(object: StageKind): number {
   }
 }
 
+/** Where a stage's opportunities count in the forecast. */
+export enum ForecastCategory {
+  /** FORECAST_CATEGORY_UNSPECIFIED - Not set: derived from the stage (docs/territories.md). */
+  FORECAST_CATEGORY_UNSPECIFIED = "FORECAST_CATEGORY_UNSPECIFIED",
+  FORECAST_CATEGORY_PIPELINE = "FORECAST_CATEGORY_PIPELINE",
+  FORECAST_CATEGORY_BEST_CASE = "FORECAST_CATEGORY_BEST_CASE",
+  FORECAST_CATEGORY_COMMIT = "FORECAST_CATEGORY_COMMIT",
+  /** FORECAST_CATEGORY_CLOSED - The won stage's. */
+  FORECAST_CATEGORY_CLOSED = "FORECAST_CATEGORY_CLOSED",
+  /** FORECAST_CATEGORY_OMITTED - Not forecast (the lost stage's). */
+  FORECAST_CATEGORY_OMITTED = "FORECAST_CATEGORY_OMITTED",
+}
+
+export function forecastCategoryFromJSON(object: any): ForecastCategory {
+  switch (object) {
+    case 0:
+    case "FORECAST_CATEGORY_UNSPECIFIED":
+      return ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED;
+    case 1:
+    case "FORECAST_CATEGORY_PIPELINE":
+      return ForecastCategory.FORECAST_CATEGORY_PIPELINE;
+    case 2:
+    case "FORECAST_CATEGORY_BEST_CASE":
+      return ForecastCategory.FORECAST_CATEGORY_BEST_CASE;
+    case 3:
+    case "FORECAST_CATEGORY_COMMIT":
+      return ForecastCategory.FORECAST_CATEGORY_COMMIT;
+    case 4:
+    case "FORECAST_CATEGORY_CLOSED":
+      return ForecastCategory.FORECAST_CATEGORY_CLOSED;
+    case 5:
+    case "FORECAST_CATEGORY_OMITTED":
+      return ForecastCategory.FORECAST_CATEGORY_OMITTED;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ForecastCategory");
+  }
+}
+
+export function forecastCategoryToNumber(object: ForecastCategory): number {
+  switch (object) {
+    case ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED:
+      return 0;
+    case ForecastCategory.FORECAST_CATEGORY_PIPELINE:
+      return 1;
+    case ForecastCategory.FORECAST_CATEGORY_BEST_CASE:
+      return 2;
+    case ForecastCategory.FORECAST_CATEGORY_COMMIT:
+      return 3;
+    case ForecastCategory.FORECAST_CATEGORY_CLOSED:
+      return 4;
+    case ForecastCategory.FORECAST_CATEGORY_OMITTED:
+      return 5;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ForecastCategory");
+  }
+}
+
 export interface PipelineStage {
   /** A short slug, unique in the pipeline ("qualification"). */
   id: string;
@@ -64,6 +121,8 @@ export interface PipelineStage {
   /** 0..100. */
   probability: number;
   kind: StageKind;
+  /** Unspecified: the default for the stage's kind and probability. */
+  forecastCategory: ForecastCategory;
 }
 
 /** A tenant's sales pipeline: ordered stages, at least one open, exactly one won and one lost. */
@@ -88,7 +147,13 @@ export interface UpdatePipelineRequest {
 }
 
 function createBasePipelineStage(): PipelineStage {
-  return { id: "", name: "", probability: 0, kind: StageKind.STAGE_KIND_UNSPECIFIED };
+  return {
+    id: "",
+    name: "",
+    probability: 0,
+    kind: StageKind.STAGE_KIND_UNSPECIFIED,
+    forecastCategory: ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED,
+  };
 }
 
 export const PipelineStage: MessageFns<PipelineStage> = {
@@ -104,6 +169,9 @@ export const PipelineStage: MessageFns<PipelineStage> = {
     }
     if (message.kind !== StageKind.STAGE_KIND_UNSPECIFIED) {
       writer.uint32(32).int32(stageKindToNumber(message.kind));
+    }
+    if (message.forecastCategory !== ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED) {
+      writer.uint32(40).int32(forecastCategoryToNumber(message.forecastCategory));
     }
     return writer;
   },
@@ -153,6 +221,14 @@ export const PipelineStage: MessageFns<PipelineStage> = {
             message.kind = stageKindFromJSON(reader.int32());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.forecastCategory = forecastCategoryFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -174,6 +250,7 @@ export const PipelineStage: MessageFns<PipelineStage> = {
     message.name = object.name ?? "";
     message.probability = object.probability ?? 0;
     message.kind = object.kind ?? StageKind.STAGE_KIND_UNSPECIFIED;
+    message.forecastCategory = object.forecastCategory ?? ForecastCategory.FORECAST_CATEGORY_UNSPECIFIED;
     return message;
   },
 };
