@@ -1,4 +1,5 @@
-import { as, call, expectProblem, runId } from "./support/api";
+import { normalised, pdfText } from "@relata/testing";
+import { as, call, expectProblem, gatewayUrl, runId } from "./support/api";
 
 // The commerce journey through the gateway on the running platform (docs/commerce.md):
 // products and a price list (tenant-admin), a quote of three lines with a discount and two tax
@@ -163,5 +164,50 @@ describe("commerce through the gateway", () => {
     expectProblem(await call("GET", `/v1/orders/${orderId}`, { token: globex }), 404);
     expectProblem(await call("GET", `/v1/price-lists/${priceListId}`, { token: globex }), 404);
     expectProblem(await call("GET", `/v1/products/${productIds[0]}`, { token: globex }), 404);
+  });
+});
+
+describe("the proposal document through the gateway", () => {
+  /** A quote of one training day (12.99, VAT 8 %: net 12.99, tax 1.0392 → 1.04, total 14.03) for a customer of that name. */
+  async function quoteFor(accountName: string, first: string, last: string, language: string): Promise<string> {
+    const account = await call("POST", "/v1/accounts", { token: rep, body: { name: accountName } });
+    const contact = await call("POST", "/v1/contacts", { token: rep, body: { accountId: account.body.id, firstName: first, lastName: last } });
+    const opportunity = await call("POST", "/v1/opportunities", { token: rep, body: { accountId: account.body.id, name: `Proposal ${runId}` } });
+    const quote = await call("POST", "/v1/quotes", {
+      token: rep,
+      body: { opportunityId: opportunity.body.id, contactId: contact.body.id, priceListId, language, lines: [{ productId: productIds[2], quantity: "1", taxRate: "8" }] },
+    });
+    expect(quote.status).toBe(201);
+    expect(quote.body.totals).toMatchObject({ net: "12.99", tax: "1.04", total: "14.03" });
+    return quote.body.id;
+  }
+
+  async function documentText(id: string, token: string): Promise<string> {
+    const res = await fetch(`${gatewayUrl}/v1/quotes/${id}/document`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/pdf/);
+    return normalised(pdfText(Buffer.from(await res.arrayBuffer())).text);
+  }
+
+  it("prints the seller, a Polish and a Cyrillic customer and the total, as text a reader extracts", async () => {
+    const profile = await call("PUT", "/v1/proposal-profile", { token: admin, body: { companyName: "Acme Polska Sp. z o.o.", defaultTerms: "Płatność w ciągu 14 dni." } });
+    expect(profile.status).toBe(200);
+
+    const polish = await documentText(await quoteFor(`Zażółć Gęślą Jaźń ${runId}`, "Łukasz", "Żółkiewski", "pl"), rep);
+    expect(polish).toContain("Acme Polska Sp. z o.o.");
+    expect(polish).toContain(`Zażółć Gęślą Jaźń ${runId}`);
+    expect(polish).toContain("Łukasz Żółkiewski");
+    expect(polish).toContain("14,03 €");
+    expect(polish).toContain("Płatność w ciągu 14 dni.");
+
+    const russian = await documentText(await quoteFor(`ООО «Ромашка» ${runId}`, "Юлия", "Ковальчук", "ru"), rep);
+    expect(russian).toContain(`ООО «Ромашка» ${runId}`);
+    expect(russian).toContain("Юлия Ковальчук");
+    expect(russian).toContain("14,03 €");
+  });
+
+  it("keeps another tenant's quote out (404)", async () => {
+    const res = await call("GET", `/v1/quotes/${quoteId}/document`, { token: await as("globex-sales-rep") });
+    expectProblem(res, 404);
   });
 });

@@ -7,3 +7,4 @@ export * from "./workloads";
 export * from "./workload-process";
 export * from "./resource-samples";
 export * from "./service-tests";
+export * from "./pdf-text";

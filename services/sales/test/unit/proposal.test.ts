@@ -12,7 +12,7 @@ import {
   proposalLanguage,
 } from "../../src/domain/proposal";
 import { emptyProfile, sampleQuote } from "./support/proposal-quote";
-import { normalised, pdfText } from "./support/pdf-text";
+import { normalised, pdfText } from "@relata/testing";
 
 const n = normalised;
 

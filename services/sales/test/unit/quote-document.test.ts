@@ -2,7 +2,7 @@ import { NotFound, type CallContext } from "@relata/platform";
 import { quoteDocument } from "../../src/rpc/proposals";
 import type { SalesDeps } from "../../src/rpc/context";
 import { emptyProfile, sampleQuote } from "./support/proposal-quote";
-import { normalised, pdfText } from "./support/pdf-text";
+import { normalised, pdfText } from "@relata/testing";
 
 /**
  * RenderQuoteDocument's work with stand-ins for what it reads: the quote through the injected

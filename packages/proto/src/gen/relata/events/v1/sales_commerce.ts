@@ -10,8 +10,7 @@ import { EventMeta } from "./meta";
 
 /**
  * sales.quote.created, sales.quote.updated, sales.quote.revised, sales.quote.sent,
- * sales.quote.accepted, sales.quote.rejected, sales.quote.expired, sales.quote.deleted,
- * sales.quote.restored
+ * sales.quote.accepted, sales.quote.rejected, sales.quote.expired
  */
 export interface QuoteChanged {
   meta?: EventMeta | undefined;
