@@ -54,6 +54,8 @@ const DEMO = {
 
 /** The accounts seeded per tenant, for the Service's demo cases. */
 const SEEDED_ACCOUNTS = {};
+/** The opportunity of each tenant's converted lead, for the demo quote. */
+const SEEDED_OPPORTUNITIES = {};
 
 for (const [tenant, data] of Object.entries(DEMO)) {
   const manager = await token(`${tenant}-sales-manager`);
@@ -68,11 +70,12 @@ for (const [tenant, data] of Object.entries(DEMO)) {
     leads.push(await call(manager, "POST", "/v1/leads", { ...lead, source: "manual" }, `seed-${tenant}-lead-${i}`));
   }
   // One converted lead per tenant, so the pipeline and an account timeline have content.
-  await call(manager, "POST", `/v1/leads/${leads[0].id}/convert`, {
+  const converted = await call(manager, "POST", `/v1/leads/${leads[0].id}/convert`, {
     opportunityName: `${data.leads[0].company} platform deal`,
     amount: { amount: "48000.00", currency: "EUR" },
     expectedCloseDate: "2027-03-31",
   });
+  SEEDED_OPPORTUNITIES[tenant] = { id: converted.opportunityId, accountId: converted.accountId, contactId: converted.contactId };
   console.log(`seeded ${tenant}: ${data.accounts.length} accounts, ${data.leads.length} leads (one converted)`);
 }
 
@@ -127,4 +130,46 @@ for (const tenant of Object.keys(DEMO)) {
     budget: { amount: "5000.00", currency: "EUR" },
   }, `seed-${tenant}-campaign`);
   console.log(`seeded ${tenant}: a segment of new leads and a draft campaign on it`);
+}
+
+// Sales commerce: the territories the seeded accounts name, a small catalogue with the tenant's
+// default EUR price list, the seller's details for proposals, and a draft quote (not primary: the
+// opportunity keeps its amount) whose PDF is GET /v1/quotes/{id}/document.
+const CATALOGUE = [
+  { code: "PLAT-USER", name: "Platform licence", unit: "user / year", family: "Licences", price: "480.00" },
+  { code: "ONBOARD", name: "Onboarding workshop", unit: "day", family: "Services", price: "1250.00" },
+];
+const PROFILES = {
+  acme: { companyName: "Acme Polska Sp. z o.o.", addressLines: ["ul. Marszałkowska 1", "00-001 Warszawa"], taxId: "PL5250001009", defaultTerms: "Płatność przelewem w ciągu 14 dni.", defaultLanguage: "pl" },
+  globex: { companyName: "Globex Corporation", addressLines: ["1 Globex Plaza", "Springfield"], defaultTerms: "Payment within 30 days of invoice.", defaultLanguage: "en" },
+};
+for (const [tenant, data] of Object.entries(DEMO)) {
+  const admin = await token(`${tenant}-tenant-admin`);
+  const rep = await token(`${tenant}-sales-rep`);
+  for (const code of new Set(data.accounts.map((a) => a.territory))) {
+    await call(admin, "POST", "/v1/territories", { code, name: code.toUpperCase() }, `seed-${tenant}-territory-${code}`);
+  }
+  const products = [];
+  for (const p of CATALOGUE) {
+    products.push(await call(admin, "POST", "/v1/products", { code: p.code, name: p.name, unit: p.unit, family: p.family }, `seed-${tenant}-product-${p.code}`));
+  }
+  const priceList = await call(admin, "POST", "/v1/price-lists", {
+    name: "Standard EUR",
+    currency: "EUR",
+    isDefault: true,
+    entries: products.map((p, i) => ({ productId: p.id, unitPrice: CATALOGUE[i].price })),
+  }, `seed-${tenant}-price-list`);
+  await call(admin, "PUT", "/v1/proposal-profile", PROFILES[tenant]);
+  const opportunity = SEEDED_OPPORTUNITIES[tenant];
+  await call(rep, "POST", "/v1/quotes", {
+    opportunityId: opportunity.id,
+    contactId: opportunity.contactId,
+    priceListId: priceList.id,
+    validUntil: "2027-03-31",
+    lines: [
+      { productId: products[0].id, quantity: "50", taxRate: "23" },
+      { productId: products[1].id, quantity: "2", discount: { kind: "percent", value: "10" }, taxRate: "23" },
+    ],
+  }, `seed-${tenant}-quote`);
+  console.log(`seeded ${tenant}: territories, ${products.length} products, a default EUR price list, a proposal profile and a draft quote`);
 }
