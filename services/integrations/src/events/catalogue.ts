@@ -5,9 +5,6 @@ import * as knowledgeEvents from "@relata/proto/events/v1/knowledge";
 import * as marketingEvents from "@relata/proto/events/v1/marketing";
 import * as reportingEvents from "@relata/proto/events/v1/reporting";
 import * as salesEvents from "@relata/proto/events/v1/sales";
-import * as salesCatalogEvents from "@relata/proto/events/v1/sales_catalog";
-import * as salesCommerceEvents from "@relata/proto/events/v1/sales_commerce";
-import * as salesTerritoryEvents from "@relata/proto/events/v1/sales_territories";
 import * as serviceEvents from "@relata/proto/events/v1/service";
 import { article } from "@relata/knowledge/resources";
 import { campaign, marketingList, scoringRule, segment } from "@relata/marketing/resources";
@@ -110,12 +107,12 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
     resource: activity,
     field: "activity",
   }),
-  ...entries("SALES", salesCatalogEvents, "ProductChanged", crud("sales.product"), { resource: product, field: "product" }),
-  ...entries("SALES", salesCatalogEvents, "PriceListChanged", crud("sales.price_list"), { resource: priceList, field: "priceList" }),
-  ...entries("SALES", salesCommerceEvents, "QuoteChanged", ["created", "updated", "revised", "sent", "accepted", "rejected", "expired"].map((v) => `sales.quote.${v}`)),
-  ...entries("SALES", salesCommerceEvents, "OrderChanged", ["created", "fulfilled", "cancelled"].map((v) => `sales.order.${v}`)),
-  ...entries("SALES", salesCommerceEvents, "CompetitorChanged", crud("sales.competitor"), { resource: competitor, field: "competitor" }),
-  ...entries("SALES", salesTerritoryEvents, "TerritoryChanged", crud("sales.territory", "rules_replaced"), { resource: territory, field: "territory" }),
+  ...entries("SALES", salesEvents, "ProductChanged", crud("sales.product"), { resource: product, field: "product" }),
+  ...entries("SALES", salesEvents, "PriceListChanged", crud("sales.price_list"), { resource: priceList, field: "priceList" }),
+  ...entries("SALES", salesEvents, "QuoteChanged", ["created", "updated", "revised", "sent", "accepted", "rejected", "expired"].map((v) => `sales.quote.${v}`)),
+  ...entries("SALES", salesEvents, "OrderChanged", ["created", "fulfilled", "cancelled"].map((v) => `sales.order.${v}`)),
+  ...entries("SALES", salesEvents, "CompetitorChanged", crud("sales.competitor"), { resource: competitor, field: "competitor" }),
+  ...entries("SALES", salesEvents, "TerritoryChanged", crud("sales.territory", "rules_replaced"), { resource: territory, field: "territory" }),
   // Service
   ...entries(
     "SERVICE",

@@ -3,8 +3,16 @@ import { ArticleChanged, ArticleFeedbackGiven, ArticleLinkedToCase, ArticleViewe
 import { CampaignChanged, ResponseRecorded } from "@relata/proto/events/v1/marketing";
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import { QuotaChanged } from "@relata/proto/events/v1/reporting";
-import { AccountChanged, ActivityChanged, LeadChanged, LeadConverted, OpportunityChanged, OpportunityStageChanged } from "@relata/proto/events/v1/sales";
-import { CompetitorChanged, OrderChanged } from "@relata/proto/events/v1/sales_commerce";
+import {
+  AccountChanged,
+  ActivityChanged,
+  CompetitorChanged,
+  LeadChanged,
+  LeadConverted,
+  OpportunityChanged,
+  OpportunityStageChanged,
+  OrderChanged,
+} from "@relata/proto/events/v1/sales";
 import { CaseChanged, CaseCsatGiven, SlaAlert, SlaMetric } from "@relata/proto/events/v1/service";
 import { Article, ArticleStatus } from "@relata/proto/knowledge/v1/article";
 import { Campaign, CampaignStatus } from "@relata/proto/marketing/v1/campaign";

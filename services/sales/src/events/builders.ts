@@ -1,18 +1,18 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
 import { eventSubjects, type ResourceEvent } from "@relata/platform/resource";
-import { TerritoryChanged } from "@relata/proto/events/v1/sales_territories";
 import {
   AccountChanged,
   ActivityChanged,
+  CompetitorChanged,
   ContactChanged,
   LeadChanged,
   LeadConverted,
   OpportunityChanged,
   OpportunityStageChanged,
+  TerritoryChanged,
 } from "@relata/proto/events/v1/sales";
 import { toAccount, toActivity, toContact, toLead, toOpportunity, toTerritory } from "../codec/mappers";
 import type { AccountRecord, ActivityRecord, ContactRecord, LeadRecord, OpportunityRecord, TerritoryRecord } from "../domain/types";
-import { CompetitorChanged } from "@relata/proto/events/v1/sales_commerce";
 import { toCompetitor } from "../codec/competitor";
 import type { CompetitorRecord } from "../domain/competitor";
 import { competitor, territory } from "../resources";

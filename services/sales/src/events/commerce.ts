@@ -1,7 +1,6 @@
 import { buildEvent, type Actor, type PendingEvent } from "@relata/platform";
 import { eventSubjects, toMessage, type ResourceEvent, type ResourceRecord } from "@relata/platform/resource";
-import { PriceListChanged, ProductChanged } from "@relata/proto/events/v1/sales_catalog";
-import { OrderChanged, QuoteChanged } from "@relata/proto/events/v1/sales_commerce";
+import { OrderChanged, PriceListChanged, ProductChanged, QuoteChanged } from "@relata/proto/events/v1/sales";
 import { toOrder, toQuote } from "../codec/commerce";
 import type { PriceListRecord, ProductRecord } from "../domain/catalogue";
 import type { OrderRecord, QuoteRecord } from "../domain/quote";

@@ -13,7 +13,7 @@ import {
   type EventBus,
   type Logger,
 } from "@relata/platform";
-import { QuoteChanged } from "@relata/proto/events/v1/sales_commerce";
+import { QuoteChanged } from "@relata/proto/events/v1/sales";
 import { toQuote } from "../codec/commerce";
 import { validOn, type PriceListRecord } from "../domain/catalogue";
 import { priceQuote, PricingProblem, type DiscountValue } from "../domain/pricing";

@@ -1,8 +1,7 @@
 import mongoose from "mongoose";
 import { status } from "@grpc/grpc-js";
 import type { EventBus } from "@relata/platform";
-import { OrderChanged, QuoteChanged } from "@relata/proto/events/v1/sales_commerce";
-import { OpportunityChanged } from "@relata/proto/events/v1/sales";
+import { OpportunityChanged, OrderChanged, QuoteChanged } from "@relata/proto/events/v1/sales";
 import { CreateAccountRequest } from "@relata/proto/sales/v1/account";
 import { CreateOpportunityRequest, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
 import { CreatePriceListRequest, ListPriceListsRequest, UpdatePriceListRequest } from "@relata/proto/sales/v1/price_list";

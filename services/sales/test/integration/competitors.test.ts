@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { dependentsOf, isGrpcError, type DependentCount, type EventBus } from "@relata/platform";
-import { CompetitorChanged } from "@relata/proto/events/v1/sales_commerce";
+import { CompetitorChanged } from "@relata/proto/events/v1/sales";
 import { CreateAccountRequest } from "@relata/proto/sales/v1/account";
 import { CreateCompetitorRequest, ListCompetitorsRequest, UpdateCompetitorRequest } from "@relata/proto/sales/v1/competitor";
 import { CreateOpportunityRequest, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";

@@ -1,7 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import type { EventBus, Role } from "@relata/platform";
-import { AccountChanged, LeadChanged, OpportunityChanged } from "@relata/proto/events/v1/sales";
-import { TerritoryChanged } from "@relata/proto/events/v1/sales_territories";
+import { AccountChanged, LeadChanged, OpportunityChanged, TerritoryChanged } from "@relata/proto/events/v1/sales";
 import { CreateQuotaRequest, QuotaServiceService } from "@relata/proto/reporting/v1/quota";
 import { CreateAccountRequest, UpdateAccountRequest, type Account } from "@relata/proto/sales/v1/account";
 import { GetForecastRequest, type Forecast, type ForecastFigures } from "@relata/proto/sales/v1/forecast";

@@ -1,6 +1,5 @@
 import type { Actor } from "@relata/platform";
-import { PriceListChanged, ProductChanged } from "@relata/proto/events/v1/sales_catalog";
-import { OrderChanged, QuoteChanged } from "@relata/proto/events/v1/sales_commerce";
+import { OrderChanged, PriceListChanged, ProductChanged, QuoteChanged } from "@relata/proto/events/v1/sales";
 import { DiscountKind, QuoteStatus } from "@relata/proto/sales/v1/quote";
 import { OrderStatus } from "@relata/proto/sales/v1/order";
 import type { PriceListRecord, ProductRecord } from "../../src/domain/catalogue";

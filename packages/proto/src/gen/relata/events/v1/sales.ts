@@ -5,9 +5,15 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Account } from "../../sales/v1/account";
 import { Activity } from "../../sales/v1/activity";
+import { Competitor } from "../../sales/v1/competitor";
 import { Contact } from "../../sales/v1/contact";
 import { Lead } from "../../sales/v1/lead";
 import { Opportunity } from "../../sales/v1/opportunity";
+import { Order } from "../../sales/v1/order";
+import { PriceList } from "../../sales/v1/price_list";
+import { Product } from "../../sales/v1/product";
+import { Quote } from "../../sales/v1/quote";
+import { Territory } from "../../sales/v1/territory";
 import { EventMeta } from "./meta";
 
 /** sales.account.created, sales.account.updated, sales.account.deleted, sales.account.restored */
@@ -64,6 +70,54 @@ export interface OpportunityStageChanged {
 export interface ActivityChanged {
   meta?: EventMeta | undefined;
   activity?: Activity | undefined;
+}
+
+/** sales.product.created, sales.product.updated, sales.product.deleted, sales.product.restored */
+export interface ProductChanged {
+  meta?: EventMeta | undefined;
+  product?: Product | undefined;
+}
+
+/**
+ * sales.price_list.created, sales.price_list.updated, sales.price_list.deleted,
+ * sales.price_list.restored (a list that loses the default to another is "updated")
+ */
+export interface PriceListChanged {
+  meta?: EventMeta | undefined;
+  priceList?: PriceList | undefined;
+}
+
+/**
+ * sales.quote.created, sales.quote.updated, sales.quote.revised, sales.quote.sent,
+ * sales.quote.accepted, sales.quote.rejected, sales.quote.expired
+ */
+export interface QuoteChanged {
+  meta?: EventMeta | undefined;
+  quote?: Quote | undefined;
+}
+
+/** sales.order.created, sales.order.fulfilled, sales.order.cancelled */
+export interface OrderChanged {
+  meta?: EventMeta | undefined;
+  order?: Order | undefined;
+}
+
+/**
+ * sales.competitor.created, sales.competitor.updated, sales.competitor.deleted,
+ * sales.competitor.restored
+ */
+export interface CompetitorChanged {
+  meta?: EventMeta | undefined;
+  competitor?: Competitor | undefined;
+}
+
+/**
+ * sales.territory.created, sales.territory.updated, sales.territory.rules_replaced,
+ * sales.territory.deleted, sales.territory.restored
+ */
+export interface TerritoryChanged {
+  meta?: EventMeta | undefined;
+  territory?: Territory | undefined;
 }
 
 function createBaseAccountChanged(): AccountChanged {
@@ -600,6 +654,416 @@ export const ActivityChanged: MessageFns<ActivityChanged> = {
     message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
     message.activity = (object.activity !== undefined && object.activity !== null)
       ? Activity.fromPartial(object.activity)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseProductChanged(): ProductChanged {
+  return { meta: undefined, product: undefined };
+}
+
+export const ProductChanged: MessageFns<ProductChanged> = {
+  encode(message: ProductChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.product !== undefined) {
+      Product.encode(message.product, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProductChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProductChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.product = Product.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ProductChanged>, I>>(base?: I): ProductChanged {
+    return ProductChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProductChanged>, I>>(object: I): ProductChanged {
+    const message = createBaseProductChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.product = (object.product !== undefined && object.product !== null)
+      ? Product.fromPartial(object.product)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePriceListChanged(): PriceListChanged {
+  return { meta: undefined, priceList: undefined };
+}
+
+export const PriceListChanged: MessageFns<PriceListChanged> = {
+  encode(message: PriceListChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.priceList !== undefined) {
+      PriceList.encode(message.priceList, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PriceListChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePriceListChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.priceList = PriceList.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PriceListChanged>, I>>(base?: I): PriceListChanged {
+    return PriceListChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PriceListChanged>, I>>(object: I): PriceListChanged {
+    const message = createBasePriceListChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.priceList = (object.priceList !== undefined && object.priceList !== null)
+      ? PriceList.fromPartial(object.priceList)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQuoteChanged(): QuoteChanged {
+  return { meta: undefined, quote: undefined };
+}
+
+export const QuoteChanged: MessageFns<QuoteChanged> = {
+  encode(message: QuoteChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.quote !== undefined) {
+      Quote.encode(message.quote, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuoteChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuoteChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.quote = Quote.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<QuoteChanged>, I>>(base?: I): QuoteChanged {
+    return QuoteChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuoteChanged>, I>>(object: I): QuoteChanged {
+    const message = createBaseQuoteChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.quote = (object.quote !== undefined && object.quote !== null) ? Quote.fromPartial(object.quote) : undefined;
+    return message;
+  },
+};
+
+function createBaseOrderChanged(): OrderChanged {
+  return { meta: undefined, order: undefined };
+}
+
+export const OrderChanged: MessageFns<OrderChanged> = {
+  encode(message: OrderChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<OrderChanged>, I>>(base?: I): OrderChanged {
+    return OrderChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderChanged>, I>>(object: I): OrderChanged {
+    const message = createBaseOrderChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
+    return message;
+  },
+};
+
+function createBaseCompetitorChanged(): CompetitorChanged {
+  return { meta: undefined, competitor: undefined };
+}
+
+export const CompetitorChanged: MessageFns<CompetitorChanged> = {
+  encode(message: CompetitorChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.competitor !== undefined) {
+      Competitor.encode(message.competitor, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CompetitorChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompetitorChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.competitor = Competitor.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CompetitorChanged>, I>>(base?: I): CompetitorChanged {
+    return CompetitorChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CompetitorChanged>, I>>(object: I): CompetitorChanged {
+    const message = createBaseCompetitorChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.competitor = (object.competitor !== undefined && object.competitor !== null)
+      ? Competitor.fromPartial(object.competitor)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTerritoryChanged(): TerritoryChanged {
+  return { meta: undefined, territory: undefined };
+}
+
+export const TerritoryChanged: MessageFns<TerritoryChanged> = {
+  encode(message: TerritoryChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.territory !== undefined) {
+      Territory.encode(message.territory, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TerritoryChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTerritoryChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.territory = Territory.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<TerritoryChanged>, I>>(base?: I): TerritoryChanged {
+    return TerritoryChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TerritoryChanged>, I>>(object: I): TerritoryChanged {
+    const message = createBaseTerritoryChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.territory = (object.territory !== undefined && object.territory !== null)
+      ? Territory.fromPartial(object.territory)
       : undefined;
     return message;
   },

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Renders a sample proposal (Polish, three lines, two tax rates) with Sales' own renderer to the
 // PDF named on the command line; docs/images/proposal-page.png is its first page:
-//   make build && node scripts/proposal-sample.cjs /tmp/proposal.pdf &&
+//   make build && node services/sales/scripts/proposal-sample.cjs /tmp/proposal.pdf &&
 //   pdftoppm -png -r 80 -f 1 -l 1 -singlefile /tmp/proposal.pdf docs/images/proposal-page
 const { writeFileSync } = require("node:fs");
-const { proposalContent } = require("../services/sales/dist/domain/proposal");
-const { renderProposal } = require("../services/sales/dist/codec/proposal-pdf");
+const { proposalContent } = require("../dist/domain/proposal");
+const { renderProposal } = require("../dist/codec/proposal-pdf");
 const { DiscountKind, Quote } = require("@relata/proto/sales/v1/quote");
 
 const quote = Quote.fromPartial({
