@@ -1,7 +1,7 @@
 // Tracing first: the instrumentations patch grpc and mongodb before they are loaded.
 import "@relata/platform/register";
 import { z } from "zod";
-import { ensureIndexes, env, openChannel, promiseClient, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
+import { dependentsBy, ensureIndexes, env, openChannel, promiseClient, type RunningService, runService, startOutboxRelay, startRecycleBinPurge } from "@relata/platform";
 import { SALES_STREAM } from "./events/stream";
 import { startTimelineConsumer, TIMELINE_DURABLE } from "./events/timeline";
 import { MARKETING_LEADS_DURABLE, startMarketingLeadsConsumer } from "./events/marketing-leads";
@@ -122,6 +122,7 @@ export function startSales(): Promise<SalesService> {
         loadQuote: async (ctx, id) => toQuote(await commerce.quotes.in(ctx).get(id)),
         territories: new Territories(repos),
         quotas,
+        opportunityDependents: [dependentsBy(commerce.orders, "opportunityId")],
       };
 
       const timeline = await startTimelineConsumer(bus, models.timeline, logger.child({ component: "timeline" }), config.TIMELINE_DURABLE);

@@ -312,7 +312,7 @@ function bulkExport<M, T extends BaseRecord>(r: AnyResource, records: Repository
   };
 }
 
-export function bulkService({ repos, assignmentRules, logger }: SalesDeps): ServiceRegistration {
+export function bulkService({ repos, assignmentRules, logger, territories }: SalesDeps): ServiceRegistration {
   // As LeadService's updates: no edit once a conversion is claimed.
   const notBeingConverted = { guard: { conversion: { $exists: false } } };
   const accounts = bulkWrite<AccountRecord>({
@@ -322,7 +322,9 @@ export function bulkService({ repos, assignmentRules, logger }: SalesDeps): Serv
     matchFields: ["externalId"],
     references: [{ field: "parentAccountId", records: repos.accounts, withinBatch: true }],
     refuse: (values, id) => (values.parentAccountId === id ? { field: "parentAccountId", reason: "an account cannot be its own parent" } : undefined),
-    create: async (rows, records) => rows.map((v) => ({ ...v, ownerId: v.ownerId || records.actor.actorId }) as unknown as NewFields<AccountRecord>),
+    // As CreateAccount: placed in its territory by the rules (docs/territories.md), one read of the tree per batch.
+    create: async (rows, records, ctx) =>
+      territories.placeMany(ctx, "account", rows.map((v) => ({ ...v, ownerId: v.ownerId || records.actor.actorId }) as unknown as NewFields<AccountRecord>)),
     update: async (set, current, records) => {
       if (set.parentAccountId !== undefined) await checkParent(records, current._id, String(set.parentAccountId ?? ""));
     },
@@ -345,7 +347,7 @@ export function bulkService({ repos, assignmentRules, logger }: SalesDeps): Serv
       // As CreateLead: no owner named, the tenant's round robin (one turn per lead), else the caller.
       const reps = await assignmentRules.take(ctx, rows.filter((v) => !v.ownerId).length);
       let turn = 0;
-      return rows.map(
+      const made = rows.map(
         (v) =>
           ({
             ...v,
@@ -358,6 +360,8 @@ export function bulkService({ repos, assignmentRules, logger }: SalesDeps): Serv
             campaignId: "",
           }) as unknown as NewFields<LeadRecord>,
       );
+      // As CreateLead: placed in its territory by the rules.
+      return territories.placeMany(ctx, "lead", made);
     },
     update: (_set, current) => assertLeadChangeable(current, "edited"),
     updateOptions: notBeingConverted,

@@ -1,4 +1,4 @@
-import type { Logger } from "@relata/platform";
+import type { Dependent, Logger } from "@relata/platform";
 import type { AssignmentRules } from "../store/assignment";
 import type { Pipelines } from "../store/pipelines";
 import type { SalesRepositories } from "../store/repositories";
@@ -23,6 +23,8 @@ export interface SalesDeps {
   territories: Territories;
   /** Reporting's quotas, for the forecast. */
   quotas: QuotaReader;
+  /** What an opportunity may not be deleted from under: its orders (revenue Reporting counts). */
+  opportunityDependents: readonly Dependent[];
 }
 
 /** Reads a quote of the caller's tenant (NOT_FOUND when it has none by that id); given by the composition root. */

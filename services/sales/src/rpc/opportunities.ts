@@ -54,7 +54,7 @@ async function checkCompetitors(competitors: TenantReads<CompetitorRecord>, ids:
   for (const [i, competitorId] of (ids ?? []).entries()) await competitors.require(competitorId, `competitor_ids.${i}`);
 }
 
-export function opportunityService({ repos, pipelines, logger }: SalesDeps): ServiceRegistration {
+export function opportunityService({ repos, pipelines, logger, opportunityDependents }: SalesDeps): ServiceRegistration {
   const crud = resourceHandlers(opportunity, repos.opportunities, opportunityEvent, {
     async create(input, opportunities, ctx, { now }) {
       await repos.accounts.in(ctx).require(input.accountId, "account_id");
@@ -88,9 +88,10 @@ export function opportunityService({ repos, pipelines, logger }: SalesDeps): Ser
       }
     },
   });
-  // Nothing depends on an opportunity: its activities are its history and stay with it.
+  // Its activities and quotes are its history and stay with it; an order (revenue) keeps it from the bin.
   const restoreChecks = salesRestoreChecks(repos).opportunity;
   const bin = recycleBinHandlers(repos.opportunities, toOpportunity, opportunityEvent, {
+    delete: { dependents: opportunityDependents },
     restore: {
       // What it names must be live, its competitors too (a competitor may have gone to the bin while the opportunity was there).
       refuse: async (o: OpportunityRecord, actor: Actor) => {

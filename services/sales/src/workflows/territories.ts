@@ -50,10 +50,17 @@ export class Territories {
    * one of its members, its default owner.
    */
   async placeNew<T extends PlacedFields>(caller: CallerOrActor, type: PlacedType, record: T): Promise<T> {
-    if (record.territory) return record;
-    const placed = (await loadTerritoryTree(this.repos, caller)).place(type, placeable(record));
-    if (!placed) return record;
-    return { ...record, territory: placed.code, ownerId: ownerAfterPlacement(placed, record.ownerId) };
+    return (await this.placeMany(caller, type, [record]))[0]!;
+  }
+
+  /** placeNew for a batch of new records (bulk writes), reading the territory tree once. */
+  async placeMany<T extends PlacedFields>(caller: CallerOrActor, type: PlacedType, records: readonly T[]): Promise<T[]> {
+    if (records.every((r) => r.territory)) return [...records];
+    const tree = await loadTerritoryTree(this.repos, caller);
+    return records.map((record) => {
+      const placed = record.territory ? undefined : tree.place(type, placeable(record));
+      return placed ? { ...record, territory: placed.code, ownerId: ownerAfterPlacement(placed, record.ownerId) } : record;
+    });
   }
 
   /**
@@ -136,17 +143,21 @@ export class Territories {
         events: (next, actor) => [territoryEvent("rules_replaced", next, actor)],
       }));
     }
+    // A real run reports what it wrote: a record changed by someone else since the read is left alone and not listed.
+    const movedAccounts: TerritoryMove[] = [];
     const opportunityMoves: TerritoryMove[] = [];
     for (const m of accountMoves) {
-      if (!input.dryRun) await this.apply(caller, m);
+      if (!input.dryRun && !(await this.apply(caller, m))) continue;
+      movedAccounts.push(m);
       if (m.fromOwner !== m.toOwner) opportunityMoves.push(...(await this.followAccountOwner(caller, m.id, m.toOwner, input.dryRun)));
     }
-    if (!input.dryRun) for (const m of leadMoves) await this.apply(caller, m);
+    const movedLeads: TerritoryMove[] = [];
+    for (const m of leadMoves) if (input.dryRun || (await this.apply(caller, m))) movedLeads.push(m);
     return {
       territory: saved,
       dryRun: input.dryRun,
-      moved: [...accountMoves, ...leadMoves, ...opportunityMoves],
-      counts: { accounts: accountMoves.length, leads: leadMoves.length, opportunities: opportunityMoves.length },
+      moved: [...movedAccounts, ...movedLeads, ...opportunityMoves],
+      counts: { accounts: movedAccounts.length, leads: movedLeads.length, opportunities: opportunityMoves.length },
     };
   }
 
@@ -155,10 +166,12 @@ export class Territories {
     return { type, id: r._id, fromTerritory: r.territory ?? "", toTerritory: placed.code, fromOwner: r.ownerId, toOwner: ownerAfterPlacement(placed, r.ownerId) };
   }
 
-  /** Writes a move decided on a read, unless the record has moved on since (then it is left as it is). */
-  private async apply(caller: CallerOrActor, m: TerritoryMove): Promise<void> {
+  /** Writes a move decided on a read unless the record has moved on since (then it is left as it is); says whether it wrote. */
+  private async apply(caller: CallerOrActor, m: TerritoryMove): Promise<boolean> {
     const set = { territory: m.toTerritory, ...(m.toOwner !== m.fromOwner ? { ownerId: m.toOwner } : {}) };
-    const unchanged = (r: { territory: string; ownerId: string }) => r.territory === m.fromTerritory && r.ownerId === m.fromOwner;
+    // Set on every attempt of the optimistic loop: the last one is what was written.
+    let wrote = false;
+    const unchanged = (r: { territory: string; ownerId: string }) => (wrote = r.territory === m.fromTerritory && r.ownerId === m.fromOwner);
     try {
       if (m.type === "account") {
         await this.repos.accounts.in(caller).update(m.id, 0, (r) => (unchanged(r) ? { set, events: (next, actor) => [accountEvent("updated", next, actor)] } : null));
@@ -166,13 +179,14 @@ export class Territories {
         await this.repos.leads.in(caller).update(
           m.id,
           0,
-          (r) => (unchanged(r) && leadMovable(r) ? { set, events: (next, actor) => [leadEvent("updated", next, actor)] } : null),
+          (r) => ((wrote = unchanged(r) && leadMovable(r)) ? { set, events: (next, actor) => [leadEvent("updated", next, actor)] } : null),
           { guard: { conversion: { $exists: false } } },
         );
       }
+      return wrote;
     } catch (err) {
       // Deleted or claimed for conversion since the read: not moved.
-      if (err instanceof StateConflict || err instanceof NotFound) return;
+      if (err instanceof StateConflict || err instanceof NotFound) return false;
       throw err;
     }
   }

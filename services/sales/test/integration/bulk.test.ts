@@ -16,7 +16,8 @@ import {
 } from "@relata/proto/sales/v1/bulk";
 import { CreateContactRequest, ListContactsRequest } from "@relata/proto/sales/v1/contact";
 import { LeadSource } from "@relata/proto/sales/v1/lead";
-import { testServerPort } from "@relata/testing";
+import { CreateTerritoryRequest } from "@relata/proto/sales/v1/territory";
+import { identity as identityWithRoles, testServerPort } from "@relata/testing";
 import {
   connectBus,
   eventually,
@@ -260,6 +261,43 @@ describe("an upsert batch", () => {
       [2, CREATED, `${job}-acc-2`, []],
       [3, FAILED, "", ["parentAccountId: an account cannot be its own parent"]],
     ]);
+  });
+  it("places new accounts and leads in their territory by its rules, as their creates do (docs/territories.md)", async () => {
+    const tenant = `bulk-c-${run}`;
+    const job = `terr-${run}`;
+    const code = `PL-${run}`;
+    await clients.territories.createTerritory(
+      CreateTerritoryRequest.fromPartial({
+        code,
+        name: "Poland",
+        memberIds: { values: ["rep-pl"] },
+        defaultOwnerId: "rep-pl",
+        rules: { values: [{ countries: ["PL"], regions: [], industries: [], minEmployees: 0, maxEmployees: 0, appliesTo: "both" }] },
+      }),
+      { identity: identityWithRoles(tenant, "manager", ["sales-manager"]) },
+    );
+    const accounts = await clients.bulk.writeAccounts(
+      WriteAccountsRequest.fromPartial({
+        options: insert,
+        rows: [
+          { line: "1", id: `${job}-1`, record: { name: "Warszawa SA", country: "PL" } },
+          { line: "2", id: `${job}-2`, record: { name: "Berlin GmbH", country: "DE" } },
+          { line: "3", id: `${job}-3`, record: { name: "Kraków SA", country: "PL", territory: "named-by-hand" } },
+        ],
+      }),
+      as(tenant),
+    );
+    expect(outcomes(accounts.results).map(([line, outcome]) => [line, outcome])).toEqual([[1, CREATED], [2, CREATED], [3, CREATED]]);
+    const placed = await Promise.all([1, 2, 3].map((n) => clients.accounts.getAccount({ id: `${job}-${n}` }, as(tenant))));
+    // Matched: the territory's code and, the importer not being a member, its default owner; no match or a named territory: as written.
+    expect(placed.map((a) => [a.territory, a.ownerId])).toEqual([[code, "rep-pl"], ["", "importer"], ["named-by-hand", "importer"]]);
+
+    const leads = await clients.bulk.writeLeads(
+      WriteLeadsRequest.fromPartial({ options: insert, rows: [{ line: "1", id: `${job}-lead-1`, record: { lastName: "Nowak", company: "Gdańsk Sp. z o.o.", country: "PL" } }] }),
+      as(tenant),
+    );
+    expect(outcomes(leads.results)).toEqual([[1, CREATED, `${job}-lead-1`, []]]);
+    expect(await clients.leads.getLead({ id: `${job}-lead-1` }, as(tenant))).toMatchObject({ territory: code, ownerId: "rep-pl" });
   });
 });
 

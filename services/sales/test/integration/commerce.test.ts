@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { status } from "@grpc/grpc-js";
-import type { EventBus } from "@relata/platform";
+import { dependentsOf, isGrpcError, type EventBus } from "@relata/platform";
 import { OpportunityChanged, OrderChanged, QuoteChanged } from "@relata/proto/events/v1/sales";
 import { CreateAccountRequest } from "@relata/proto/sales/v1/account";
 import { CreateOpportunityRequest, UpdateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
@@ -265,6 +265,13 @@ describe("quotes", () => {
     const cancelled = await clients.orders.cancelOrder({ id: order.id, expectedVersion: order.version, reason: "Customer withdrew" }, rep());
     expect(cancelled).toMatchObject({ status: OrderStatus.ORDER_STATUS_CANCELLED, cancelReason: "Customer withdrew" });
     expect(await failureOf(clients.orders.fulfillOrder({ id: order.id, expectedVersion: "0" }, rep()))).toMatchObject({ code: status.ABORTED });
+
+    // The deal keeps its order: its delete is refused naming the dependent.
+    const refused = await clients.opportunities.deleteOpportunity({ id: order.opportunityId, expectedVersion: "0" }, rep()).then(
+      () => undefined,
+      (err: unknown) => (isGrpcError(err) ? { code: err.code, dependents: dependentsOf(err) } : undefined),
+    );
+    expect(refused).toEqual({ code: status.ABORTED, dependents: [{ what: "order", count: 1 }] });
   });
 
   it("keeps another tenant out (404)", async () => {
