@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Connection } from "mongoose";
 import { EVENT_HEADERS, type EventBus, type Role } from "@relata/platform";
 import { AccountChanged } from "@relata/proto/events/v1/sales";
+import { Account } from "@relata/proto/sales/v1/account";
 import type { EventMeta } from "@relata/proto/events/v1/meta";
 import * as kit from "@relata/testing";
 import { clientsAt, localStack, runId, startWorkloadProcess, testServerPort, type ClosableClients, type WorkloadProcess } from "@relata/testing";
@@ -133,7 +134,7 @@ export async function accountKnownToService(bus: EventBus, db: Connection, tenan
   const id = `acc-${randomUUID()}`;
   const meta = { id: randomUUID(), type: "sales.account.created", tenantId, entityId: id, actorId: "it-sales", requestId: "", occurredAt: new Date().toISOString() };
   await bus.ensureStream({ name: "SALES", subjects: ["sales.>"] });
-  await bus.publish("sales.account.created", AccountChanged.encode({ meta, account: { id, tenantId, name: `Account ${id}`, version: "1" } as never }).finish(), {
+  await bus.publish("sales.account.created", AccountChanged.encode({ meta, account: Account.fromPartial({ id, tenantId, name: `Account ${id}`, version: "1" }) }).finish(), {
     msgId: meta.id,
     headers: { [EVENT_HEADERS.tenant]: tenantId },
   });
