@@ -21,11 +21,12 @@ export const webhook = resource<Webhook, CreateWebhookRequest, UpdateWebhookRequ
   collection: "webhooks",
   fields: {
     url: f
-      .httpUrl(2000)
+      .endpointUrl(2000)
       .required()
+      .dependsOn("the installation's network policy: https unless it allows http; a host that is not, nor resolves to, a private, loopback, link-local or cloud-metadata address unless it allows that network")
       .example("https://partner.example/hooks/relata")
       .describe(
-        "Where deliveries are POSTed: https (http only where the installation allows it); its host must not be, nor resolve to, a private, loopback, link-local or cloud-metadata address unless the installation allows that network (checked again on every send).",
+        "Where deliveries are POSTed: https (http only where the installation allows it), a host name of ASCII letters, digits and inner hyphens (an internationalised name is not taken yet), an IPv4 or a bracketed IPv6 address, an optional port, no credentials; its host must not be, nor resolve to, a private, loopback, link-local or cloud-metadata address unless the installation allows that network (checked again on every send).",
       ),
     description: f.text(500),
     eventTypes: f

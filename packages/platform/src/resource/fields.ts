@@ -98,6 +98,8 @@ export interface FieldRules {
   readonly references?: string;
   /** A rule between this value and another that no schema can state ("after start"). */
   readonly relation?: string;
+  /** What, besides the value, decides whether it is accepted (stored state, the installation's policy). */
+  readonly stateDependent?: string;
   /** The resources a `recordRef` field may point at, by name; none: any resource. */
   readonly targets?: readonly string[];
   /** The name of the field's input schema in the OpenAPI document, with its description. */
@@ -179,6 +181,11 @@ export class Field<T extends FieldTypes, G extends FieldFlags = DefaultFlags> {
     return this.with({ relation: rule });
   }
 
+  /** Whether a well-formed value is accepted depends on something no schema can state (say what). */
+  dependsOn(rule: string): Field<T, G> {
+    return this.with({ stateDependent: rule });
+  }
+
   /** The API's schema of the field's input is a named component of the OpenAPI document. */
   named(id: string, description?: string): Field<T, G> {
     return this.with({ schemaName: description ? { id, description } : { id } });
@@ -221,6 +228,41 @@ export const PHONE_PATTERN = /^\s*\+?\s*[0-9()./-][0-9 ()./-]{1,30}[0-9()./-]\s*
  * (in JavaScript's \s) is spelled out for the generators of other languages that read the pattern.
  */
 export const HTTP_URL_PATTERN = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\uFEFF/$.?#][^\s\uFEFF]*$/;
+
+// The parts of ENDPOINT_URL_PATTERN, spelled [0-9] rather than \d: other languages' \d is any
+// Unicode digit, and their generators read the pattern too.
+const DEC_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+const IPV4 = `${DEC_OCTET}(?:\\.${DEC_OCTET}){3}`;
+const H16 = "[0-9A-Fa-f]{1,4}";
+const LS32 = `(?:${H16}:${H16}|${IPV4})`;
+const h16s = (n: number) => `(?:${H16}:){${n}}`;
+const upTo = (n: number) => `(?:(?:${H16}:){0,${n}}${H16})?`;
+/** RFC 3986's IPv6address, without a zone (the WHATWG parser takes none). */
+const IPV6 = [
+  `${h16s(6)}${LS32}`,
+  `::${h16s(5)}${LS32}`,
+  `${upTo(0)}::${h16s(4)}${LS32}`,
+  `${upTo(1)}::${h16s(3)}${LS32}`,
+  `${upTo(2)}::${h16s(2)}${LS32}`,
+  `${upTo(3)}::${H16}:${LS32}`,
+  `${upTo(4)}::${LS32}`,
+  `${upTo(5)}::${H16}`,
+  `${upTo(6)}::`,
+].join("|");
+// Labels of ASCII letters and digits with single inner hyphens: no "xn--" label, whose
+// punycode the parser would decode and may refuse; the last starts with a letter, so the
+// name is never read as an IPv4 number.
+const HOST_NAME = "(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\\.)*[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*";
+const PORT = "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0)";
+/**
+ * A URL the platform itself connects to (a webhook's endpoint): http(s), a host name, an IPv4
+ * address or a bracketed IPv6 one, an optional port, then any path, query and fragment. Every
+ * string it matches is a URL to the WHATWG parser (`new URL`), so the service never refuses as
+ * malformed what the schema allows. No credentials; internationalised host names are not taken.
+ */
+export const ENDPOINT_URL_PATTERN = new RegExp(
+  `^[Hh][Tt][Tt][Pp][Ss]?://(?:${HOST_NAME}|${IPV4}|\\[(?:${IPV6})\\])(?::${PORT})?(?:[/?#][^\\s\\uFEFF]*)?$`,
+);
 /**
  * Something besides blanks: what is left of required text once the service trims it
  * (JavaScript's trim: \s and U+FEFF, spelled out as above).
@@ -607,6 +649,18 @@ export const f = {
   httpUrl: (max: number) =>
     field(
       stringCodec("httpUrl", z.string(notString).max(max, atMost(max)).regex(HTTP_URL_PATTERN, "must be an http(s) URL").meta({ example: "https://acme.example" })),
+    ),
+  /** An http(s) URL the platform connects to, of at most `max` characters (ENDPOINT_URL_PATTERN). */
+  endpointUrl: (max: number) =>
+    field(
+      stringCodec(
+        "httpUrl",
+        z
+          .string(notString)
+          .max(max, atMost(max))
+          .regex(ENDPOINT_URL_PATTERN, "must be an http(s) URL whose host is an ASCII host name (letters, digits, inner hyphens) or an IP address, without credentials")
+          .meta({ example: "https://partner.example/hooks" }),
+      ),
     ),
   /** A calendar day written YYYY-MM-DD (CalendarDate). */
   date: () => field(stringCodec("date", CalendarDate, undefined, z.iso.date())),

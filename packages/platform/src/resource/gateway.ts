@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NOT_BLANK_PATTERN, reference, relation, type AnyField } from "./fields";
+import { NOT_BLANK_PATTERN, reference, relation, stateDependent, type AnyField } from "./fields";
 
 export { reference, relation, stateDependent } from "./fields";
 import {
@@ -86,6 +86,7 @@ function inputOf(field: AnyField, on: "create" | "update"): z.ZodType {
   if (mustHaveText && field.codec.kind === "text" && input instanceof z.ZodString) input = notBlank(input);
   if (field.rules.references) input = input.meta(reference(referenceName(field.rules.references)));
   if (field.rules.relation) input = input.meta(relation(field.rules.relation));
+  if (field.rules.stateDependent) input = input.meta(stateDependent(field.rules.stateDependent));
   return input;
 }
 
