@@ -104,6 +104,13 @@ interface BatchReference {
   withinBatch?: boolean;
 }
 
+interface BatchUpdates<T> {
+  /** May add to `set` (a territory placement) or refuse by throwing. */
+  check(set: Values, current: T): void | Promise<void>;
+  /** After the batch's updates are written, with the records they wrote. */
+  written?(records: T[]): Promise<void>;
+}
+
 /** What differs between the three resources' bulk writes. */
 interface BulkResource<T extends BaseRecord> {
   r: AnyResource;
@@ -115,8 +122,8 @@ interface BulkResource<T extends BaseRecord> {
   refuse?(values: Values, id: string): BulkFieldError | undefined;
   /** The new records' fields from their checked rows, with the create's defaults. */
   create(rows: Values[], records: TenantRecords<T>, ctx: CallContext): Promise<NewFields<T>[]>;
-  /** The update's rules on a matched record, as the normal update applies them (they refuse by throwing). */
-  update?(set: Values, current: T, records: TenantRecords<T>): void | Promise<void>;
+  /** One batch's updates: the rules on a matched record, as the normal update applies them (they refuse by throwing), and what follows the written records. */
+  updates?(records: TenantRecords<T>, ctx: CallContext): BatchUpdates<T>;
   updateOptions?: UpdateOptions;
 }
 
@@ -262,13 +269,14 @@ function bulkWrite<T extends BaseRecord>(spec: BulkResource<T>) {
     const updateStarted = Date.now();
     const updates = planned.filter((p): p is Extract<Planned<T>, { kind: "update" }> => p.kind === "update");
     if (updates.length) {
+      const batch = spec.updates?.(tenant, ctx);
       const written = await tenant.updateMany(
         updates.map((p) => ({
           current: p.current,
           decide: async (current: T) => {
             const set = changedFields(current as unknown as Values, p.values) as Values;
             if (Object.keys(set).length === 0) return null;
-            await spec.update?.(set, current, tenant);
+            await batch?.check(set, current);
             return { set: set as never, events: (next: T, actor: Actor) => [spec.event("updated", next, actor)] };
           },
         })),
@@ -287,6 +295,7 @@ function bulkWrite<T extends BaseRecord>(spec: BulkResource<T>) {
           succeed(first, BulkRowOutcome.BULK_ROW_OUTCOME_CREATED, p.current._id);
         }
       });
+      await batch?.written?.(written.flatMap((result) => (result.ok && result.changed ? [result.record] : [])));
     }
     phase("updateMs", updateStarted);
     // Where a batch's time goes (checks, key lookup, insert, update), for tuning imports.
@@ -325,8 +334,16 @@ export function bulkService({ repos, assignmentRules, logger, territories }: Sal
     // As CreateAccount: placed in its territory by the rules (docs/territories.md), one read of the tree per batch.
     create: async (rows, records, ctx) =>
       territories.placeMany(ctx, "account", rows.map((v) => ({ ...v, ownerId: v.ownerId || records.actor.actorId }) as unknown as NewFields<AccountRecord>)),
-    update: async (set, current, records) => {
-      if (set.parentAccountId !== undefined) await checkParent(records, current._id, String(set.parentAccountId ?? ""));
+    // As UpdateAccount: a changed country, region, industry or size places it again, and its open opportunities follow an owner that changes.
+    updates: (records, ctx) => {
+      const placement = territories.changedBatch(ctx, "account");
+      return {
+        check: async (set, current) => {
+          if (set.parentAccountId !== undefined) await checkParent(records, current._id, String(set.parentAccountId ?? ""));
+          await placement.place(set, current);
+        },
+        written: placement.followOwners,
+      };
     },
   });
   const contacts = bulkWrite<ContactRecord>({
@@ -363,7 +380,16 @@ export function bulkService({ repos, assignmentRules, logger, territories }: Sal
       // As CreateLead: placed in its territory by the rules.
       return territories.placeMany(ctx, "lead", made);
     },
-    update: (_set, current) => assertLeadChangeable(current, "edited"),
+    // As UpdateLead: a changed country, region, industry or size places it again.
+    updates: (_records, ctx) => {
+      const placement = territories.changedBatch(ctx, "lead");
+      return {
+        check: async (set, current) => {
+          assertLeadChangeable(current, "edited");
+          await placement.place(set, current);
+        },
+      };
+    },
     updateOptions: notBeingConverted,
   });
   const exportAccounts = bulkExport(account, repos.accounts, toAccount);

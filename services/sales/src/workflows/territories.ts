@@ -1,6 +1,6 @@
 import { NotFound, StateConflict, VersionConflict, type CallerOrActor } from "@relata/platform";
 import type { TerritoryRule } from "@relata/proto/sales/v1/territory";
-import { ownerAfterPlacement, PLACEMENT_FIELDS, type Placeable, type PlacedType, type TerritoryNode } from "../domain/territory";
+import { ownerAfterPlacement, PLACEMENT_FIELDS, type Placeable, type PlacedType, type TerritoryNode, type TerritoryTree } from "../domain/territory";
 import type { AccountRecord, LeadRecord, TerritoryRecord } from "../domain/types";
 import { accountEvent, leadEvent, opportunityEvent, territoryEvent } from "../events/builders";
 import type { SalesRepositories } from "../store/repositories";
@@ -74,12 +74,13 @@ export class Territories {
     type: PlacedType,
     set: Record<string, unknown>,
     current: PlacedFields,
+    tree: () => Promise<TerritoryTree> = () => loadTerritoryTree(this.repos, caller),
   ): Promise<{ fromOwner: string; toOwner: string } | undefined> {
     if (set.territory !== undefined) return undefined;
     if (!PLACEMENT_FIELDS.some((f) => set[f] !== undefined)) return undefined;
     const merged: Partial<Placeable> = { ...current };
     for (const f of PLACEMENT_FIELDS) if (set[f] !== undefined) (merged as Record<string, unknown>)[f] = set[f] ?? (f === "employeeCount" ? 0 : "");
-    const placed = (await loadTerritoryTree(this.repos, caller)).place(type, placeable(merged));
+    const placed = (await tree()).place(type, placeable(merged));
     if (!placed || placed.code === current.territory) return undefined;
     set.territory = placed.code;
     const owner = (set.ownerId as string | undefined) ?? current.ownerId;
@@ -87,6 +88,30 @@ export class Territories {
     if (toOwner === owner) return undefined;
     set.ownerId = toOwner;
     return { fromOwner: owner, toOwner };
+  }
+
+  /**
+   * placeChanged for the records one bulk write updates: the territory tree read once, at the
+   * first record that needs it; `followOwners` then moves the open opportunities of the written
+   * accounts whose owner placement changed (as an account's update does).
+   */
+  changedBatch(caller: CallerOrActor, type: PlacedType) {
+    let tree: Promise<TerritoryTree> | undefined;
+    const ownerMoves = new Map<string, string>();
+    return {
+      place: async (set: Record<string, unknown>, current: PlacedFields & { _id: string }) => {
+        const moved = await this.placeChanged(caller, type, set, current, () => (tree ??= loadTerritoryTree(this.repos, caller)));
+        // Decided again on a fresh read after a version conflict: the last decision counts.
+        if (moved) ownerMoves.set(current._id, moved.toOwner);
+        else ownerMoves.delete(current._id);
+      },
+      followOwners: async (written: readonly { _id: string; ownerId: string }[]) => {
+        for (const record of written) {
+          const toOwner = ownerMoves.get(record._id);
+          if (toOwner !== undefined && record.ownerId === toOwner) await this.followAccountOwner(caller, record._id, toOwner);
+        }
+      },
+    };
   }
 
   /**

@@ -1,7 +1,7 @@
 import mongoose from "mongoose";
 import { status } from "@grpc/grpc-js";
 import type { EventBus } from "@relata/platform";
-import { ContactChanged } from "@relata/proto/events/v1/sales";
+import { AccountChanged, ContactChanged, OpportunityChanged } from "@relata/proto/events/v1/sales";
 import { CreateAccountRequest } from "@relata/proto/sales/v1/account";
 import {
   BulkMatchKey,
@@ -16,6 +16,7 @@ import {
 } from "@relata/proto/sales/v1/bulk";
 import { CreateContactRequest, ListContactsRequest } from "@relata/proto/sales/v1/contact";
 import { LeadSource } from "@relata/proto/sales/v1/lead";
+import { CreateOpportunityRequest } from "@relata/proto/sales/v1/opportunity";
 import { CreateTerritoryRequest } from "@relata/proto/sales/v1/territory";
 import { identity as identityWithRoles, testServerPort } from "@relata/testing";
 import {
@@ -62,6 +63,19 @@ const row = (job: string, line: number, record: Partial<CreateContactRequest>): 
   record: CreateContactRequest.fromPartial(record),
 });
 const outcomes = (results: BulkRowResult[]) => results.map((r) => [Number(r.line), r.outcome, r.id, r.errors.map((e) => `${e.field}: ${e.reason}`)]);
+
+/** A territory taking accounts and leads in Poland, owned by rep-pl unless their owner is a member. */
+const createPolandTerritory = (tenant: string, code: string) =>
+  clients.territories.createTerritory(
+    CreateTerritoryRequest.fromPartial({
+      code,
+      name: "Poland",
+      memberIds: { values: ["rep-pl"] },
+      defaultOwnerId: "rep-pl",
+      rules: { values: [{ countries: ["PL"], regions: [], industries: [], minEmployees: 0, maxEmployees: 0, appliesTo: "both" }] },
+    }),
+    { identity: identityWithRoles(tenant, "manager", ["sales-manager"]) },
+  );
 
 beforeAll(async () => {
   bus = await connectBus("sales-it-bulk");
@@ -266,16 +280,7 @@ describe("an upsert batch", () => {
     const tenant = `bulk-c-${run}`;
     const job = `terr-${run}`;
     const code = `PL-${run}`;
-    await clients.territories.createTerritory(
-      CreateTerritoryRequest.fromPartial({
-        code,
-        name: "Poland",
-        memberIds: { values: ["rep-pl"] },
-        defaultOwnerId: "rep-pl",
-        rules: { values: [{ countries: ["PL"], regions: [], industries: [], minEmployees: 0, maxEmployees: 0, appliesTo: "both" }] },
-      }),
-      { identity: identityWithRoles(tenant, "manager", ["sales-manager"]) },
-    );
+    await createPolandTerritory(tenant, code);
     const accounts = await clients.bulk.writeAccounts(
       WriteAccountsRequest.fromPartial({
         options: insert,
@@ -298,6 +303,54 @@ describe("an upsert batch", () => {
     );
     expect(outcomes(leads.results)).toEqual([[1, CREATED, `${job}-lead-1`, []]]);
     expect(await clients.leads.getLead({ id: `${job}-lead-1` }, as(tenant))).toMatchObject({ territory: code, ownerId: "rep-pl" });
+  });
+
+  it("places again the accounts and leads an upsert moves to another country, as their updates do; the account's open opportunities follow its owner", async () => {
+    const tenant = `bulk-d-${run}`;
+    const job = `reterr-${run}`;
+    const code = `PL-${run}`;
+    const upsertByExternalId = { operation: BulkOperation.BULK_OPERATION_UPSERT, matchKey: BulkMatchKey.BULK_MATCH_KEY_EXTERNAL_ID };
+    await createPolandTerritory(tenant, code);
+    const accountRows = (countries: string[]) =>
+      countries.map((country, i) => ({ line: String(i + 1), id: `${job}-${i + 1}`, record: { name: `Firma ${i + 1}`, externalId: `ext-${i + 1}`, country } }));
+    await clients.bulk.writeAccounts(WriteAccountsRequest.fromPartial({ options: insert, rows: accountRows(["DE", "DE", "FR"]) }), as(tenant));
+    const opportunity = await clients.opportunities.createOpportunity(
+      CreateOpportunityRequest.fromPartial({ accountId: `${job}-1`, name: "Moves with it", amount: { amount: "1000.00", currency: "EUR" }, expectedCloseDate: "2026-12-31", ownerId: "importer" }),
+      as(tenant),
+    );
+    const fromSeq = await nextSequence(bus);
+
+    // Account 1 and 2 move to Poland, account 3 to Spain (no territory of it: it stays where it is).
+    const upserted = await clients.bulk.writeAccounts(WriteAccountsRequest.fromPartial({ options: upsertByExternalId, rows: accountRows(["PL", "PL", "ES"]) }), as(tenant));
+    expect(outcomes(upserted.results).map(([line, outcome]) => [line, outcome])).toEqual([[1, UPDATED], [2, UPDATED], [3, UPDATED]]);
+    const accounts = await Promise.all([1, 2, 3].map((n) => clients.accounts.getAccount({ id: `${job}-${n}` }, as(tenant))));
+    expect(accounts.map((a) => [a.country, a.territory, a.ownerId])).toEqual([
+      ["PL", code, "rep-pl"],
+      ["PL", code, "rep-pl"],
+      ["ES", "", "importer"],
+    ]);
+    expect(await clients.opportunities.getOpportunity({ id: opportunity.id }, as(tenant))).toMatchObject({ ownerId: "rep-pl" });
+    // Each write with its updated event: the three accounts and the opportunity.
+    const updatedEvents = async () =>
+      [
+        ...(await readStream(bus, fromSeq, "sales.account.updated", (d) => AccountChanged.decode(d).meta)),
+        ...(await readStream(bus, fromSeq, "sales.opportunity.updated", (d) => OpportunityChanged.decode(d).meta)),
+      ]
+        .map((m) => m.meta.entityId)
+        .filter((id) => id.startsWith(`${job}-`) || id === opportunity.id)
+        .sort();
+    await eventually(updatedEvents, (ids) => ids.length >= 4, "the updated events");
+    expect(await updatedEvents()).toEqual([`${job}-1`, `${job}-2`, `${job}-3`, opportunity.id].sort());
+
+    await clients.bulk.writeLeads(
+      WriteLeadsRequest.fromPartial({ options: insert, rows: [{ line: "1", id: `${job}-lead-1`, record: { lastName: "Nowak", externalId: "lead-ext-1", country: "DE" } }] }),
+      as(tenant),
+    );
+    await clients.bulk.writeLeads(
+      WriteLeadsRequest.fromPartial({ options: upsertByExternalId, rows: [{ line: "1", id: `${job}-lead-1b`, record: { lastName: "Nowak", externalId: "lead-ext-1", country: "PL" } }] }),
+      as(tenant),
+    );
+    expect(await clients.leads.getLead({ id: `${job}-lead-1` }, as(tenant))).toMatchObject({ country: "PL", territory: code, ownerId: "rep-pl" });
   });
 });
 
