@@ -3,7 +3,8 @@ import { as, call, expectProblem, partner, runId } from "./support/api";
 import { WebhookReceiver } from "./support/webhook-receiver";
 
 // Import and export jobs through the gateway on the running platform: the CSV in, the results
-// file, the records in Sales, an upsert by email, and the CSV out; completions reach a webhook.
+// file, the records in Sales, an upsert by email, an account upsert placed in its territory, and
+// the CSV out; completions reach a webhook.
 let admin: string;
 let receiver: WebhookReceiver;
 let webhookId = "";
@@ -88,6 +89,30 @@ describe("bulk import and export through the gateway", () => {
     expect(job).toMatchObject({ state: "completed", rowsSucceeded: 2, rowsCreated: 1, rowsUpdated: 1 });
     const ada = await contactsByEmail(email(1));
     expect(ada.map((c) => [c.lastName, c.title, c.version])).toEqual([["Lovelace", "Analyst", 2]]);
+  });
+
+  it("an account upsert that moves accounts into a territory's region places them there; an account's open deal follows its new owner", async () => {
+    const region = `imp-${runId}`;
+    const code = `IMP-${runId}`;
+    const territory = await call("POST", "/v1/territories", { token: admin, body: { code, name: "Imported", rules: [{ regions: [region] }], memberIds: ["rep-imp"], defaultOwnerId: "rep-imp" } });
+    expect(territory.status).toBe(201);
+    const accountsCsv = (where: string) => `name,externalId,region\nImp A ${runId},imp-a-${runId},${where}\nImp B ${runId},imp-b-${runId},${where}\n`;
+    const inserted = await runImport({ object: "accounts", operation: "insert" }, accountsCsv(`elsewhere-${runId}`));
+    expect(inserted).toMatchObject({ state: "completed", rowsCreated: 2 });
+    const byExternalId = async (key: string) => (await call("GET", `/v1/accounts?externalId=${key}`, { token: admin })).body.data[0];
+    const before = await byExternalId(`imp-a-${runId}`);
+    expect(before.territory).toBeNull();
+    const deal = await call("POST", "/v1/opportunities", { token: admin, body: { accountId: before.id, name: `Imported deal ${runId}`, amount: { amount: "100.00", currency: "EUR" }, expectedCloseDate: "2031-01-31" } });
+    expect(deal.status).toBe(201);
+
+    const upserted = await runImport({ object: "accounts", operation: "upsert", matchKey: "externalId" }, accountsCsv(region));
+    expect(upserted).toMatchObject({ state: "completed", rowsUpdated: 2 });
+    const after = await Promise.all([`imp-a-${runId}`, `imp-b-${runId}`].map(byExternalId));
+    expect(after.map((a) => [a.region, a.territory, a.ownerId])).toEqual([
+      [region, code, "rep-imp"],
+      [region, code, "rep-imp"],
+    ]);
+    expect((await call("GET", `/v1/opportunities/${deal.body.id}`, { token: admin })).body.ownerId).toBe("rep-imp");
   });
 
   it("exports the contacts a filter selects as CSV, with formula cells neutralised, and another tenant sees no job", async () => {

@@ -13,6 +13,7 @@ import type { AccountRecord } from "../domain/types";
 import { accountEvent } from "../events/builders";
 import { account } from "../resources";
 import { salesDependents, salesRestoreChecks } from "../store/repositories";
+import type { ChangePlacement } from "../workflows/territories";
 import type { SalesDeps } from "./context";
 
 const described = serviceSchemas(account);
@@ -45,8 +46,8 @@ export async function checkParent(accounts: TenantReads<AccountRecord>, accountI
 }
 
 export function accountService({ repos, logger, territories }: SalesDeps): ServiceRegistration {
-  // Owner changes made by an update's territory placement, by call: the open opportunities follow once it is written.
-  const ownerMoves = new WeakMap<object, string>();
+  // An update's territory placement, by call: the open opportunities follow an owner it changed once the account is written.
+  const placements = new WeakMap<object, ChangePlacement>();
   const crud = resourceHandlers(account, repos.accounts, accountEvent, {
     async create(input, accounts, ctx) {
       await checkParent(accounts, undefined, input.parentAccountId);
@@ -54,9 +55,9 @@ export function accountService({ repos, logger, territories }: SalesDeps): Servi
     },
     async update(set, current, accounts, ctx) {
       if (set.parentAccountId !== undefined) await checkParent(accounts, current._id, set.parentAccountId ?? "");
-      const moved = await territories.placeChanged(ctx, "account", set, current);
-      if (moved) ownerMoves.set(ctx, moved.toOwner);
-      else ownerMoves.delete(ctx);
+      const placement = territories.changePlacement(ctx, "account");
+      placements.set(ctx, placement);
+      await placement.place(set, current);
     },
   });
   const bin = recycleBinHandlers(repos.accounts, toAccount, accountEvent, {
@@ -74,8 +75,7 @@ export function accountService({ repos, logger, territories }: SalesDeps): Servi
       },
       updateAccount: async (request, ctx) => {
         const updated = await crud.update(request, ctx);
-        const toOwner = ownerMoves.get(ctx);
-        if (toOwner !== undefined && updated.ownerId === toOwner) await territories.followAccountOwner(ctx, updated.id, toOwner);
+        await placements.get(ctx)?.followOwners([{ _id: updated.id, ownerId: updated.ownerId }]);
         return updated;
       },
       deleteAccount: bin.delete,

@@ -336,7 +336,7 @@ export function bulkService({ repos, assignmentRules, logger, territories }: Sal
       territories.placeMany(ctx, "account", rows.map((v) => ({ ...v, ownerId: v.ownerId || records.actor.actorId }) as unknown as NewFields<AccountRecord>)),
     // As UpdateAccount: a changed country, region, industry or size places it again, and its open opportunities follow an owner that changes.
     updates: (records, ctx) => {
-      const placement = territories.changedBatch(ctx, "account");
+      const placement = territories.changePlacement(ctx, "account");
       return {
         check: async (set, current) => {
           if (set.parentAccountId !== undefined) await checkParent(records, current._id, String(set.parentAccountId ?? ""));
@@ -382,7 +382,7 @@ export function bulkService({ repos, assignmentRules, logger, territories }: Sal
     },
     // As UpdateLead: a changed country, region, industry or size places it again.
     updates: (_records, ctx) => {
-      const placement = territories.changedBatch(ctx, "lead");
+      const placement = territories.changePlacement(ctx, "lead");
       return {
         check: async (set, current) => {
           assertLeadChangeable(current, "edited");

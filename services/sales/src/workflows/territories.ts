@@ -31,6 +31,14 @@ export interface Reassignment {
 
 type PlacedFields = Placeable & { territory: string; ownerId: string };
 
+/** The placement of changed records (Territories.changePlacement). */
+export interface ChangePlacement {
+  /** Adds the territory (and owner) a change of rule-relevant fields leads to, to `set`. */
+  place(set: Record<string, unknown>, current: PlacedFields & { _id: string }): Promise<void>;
+  /** After the writes: the open opportunities of the accounts whose owner placement changed follow it. */
+  followOwners(written: readonly { _id: string; ownerId: string }[]): Promise<void>;
+}
+
 const placeable = (r: Partial<Placeable>): Placeable => ({
   country: r.country ?? "",
   region: r.region ?? "",
@@ -91,21 +99,21 @@ export class Territories {
   }
 
   /**
-   * placeChanged for the records one bulk write updates: the territory tree read once, at the
-   * first record that needs it; `followOwners` then moves the open opportunities of the written
-   * accounts whose owner placement changed (as an account's update does).
+   * placeChanged for the records one update or one bulk write changes: the territory tree read
+   * once, at the first record that needs it; `followOwners` then moves the open opportunities of
+   * the written accounts whose owner placement changed.
    */
-  changedBatch(caller: CallerOrActor, type: PlacedType) {
+  changePlacement(caller: CallerOrActor, type: PlacedType): ChangePlacement {
     let tree: Promise<TerritoryTree> | undefined;
     const ownerMoves = new Map<string, string>();
     return {
-      place: async (set: Record<string, unknown>, current: PlacedFields & { _id: string }) => {
+      place: async (set, current) => {
         const moved = await this.placeChanged(caller, type, set, current, () => (tree ??= loadTerritoryTree(this.repos, caller)));
         // Decided again on a fresh read after a version conflict: the last decision counts.
         if (moved) ownerMoves.set(current._id, moved.toOwner);
         else ownerMoves.delete(current._id);
       },
-      followOwners: async (written: readonly { _id: string; ownerId: string }[]) => {
+      followOwners: async (written) => {
         for (const record of written) {
           const toOwner = ownerMoves.get(record._id);
           if (toOwner !== undefined && record.ownerId === toOwner) await this.followAccountOwner(caller, record._id, toOwner);
