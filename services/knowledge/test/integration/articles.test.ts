@@ -133,8 +133,10 @@ test("review: submit, the author cannot approve, another editor approves and rea
   const read = await client.articles.getArticle({ id: a.id }, agent);
   expect([read.title, read.status, read.contentVersion]).toEqual(["Printer offline", ArticleStatus.ARTICLE_STATUS_PUBLISHED, 1]);
   // The approval is an event carrying the published version, with the reviewer's comment.
-  const events = await readStream(bus, seq, "knowledge.article.approved", (d) => ArticleChanged.decode(d).meta);
-  const mine = events.map((e) => ArticleChanged.decode(e.data)).find((e) => e.article?.id === a.id);
+  // The outbox relays the event a moment after the write.
+  const approvedEvent = async () =>
+    (await readStream(bus, seq, "knowledge.article.approved", (d) => ArticleChanged.decode(d).meta)).map((e) => ArticleChanged.decode(e.data)).find((e) => e.article?.id === a.id);
+  const mine = await eventually(approvedEvent, (e) => e !== undefined, "the article's approved event");
   expect(mine?.published?.title).toBe("Printer offline");
   expect(mine?.comment).toBe("clear");
 });

@@ -173,8 +173,10 @@ describe("quotes", () => {
     ]);
     expect((await clients.quotes.getQuoteRevision({ id: quoteId, revision: 1 }, rep())).terms).toBe("Net 30");
     expect(await failureOf(clients.quotes.getQuoteRevision({ id: quoteId, revision: 3 }, rep()))).toMatchObject({ code: status.NOT_FOUND });
-    const events = await readStream(bus, fromSeq, "sales.quote.revised", decodeQuote);
-    expect(events.filter((e) => e.meta.entityId === quoteId)).toHaveLength(1);
+    const revisedEvents = async () => (await readStream(bus, fromSeq, "sales.quote.revised", decodeQuote)).filter((e) => e.meta.entityId === quoteId);
+    await eventually(revisedEvents, (e) => e.length >= 1, "the quote's revised event");
+    await sleep(500);
+    expect(await revisedEvents()).toHaveLength(1);
   });
 
   it("lets a sales-manager override a price, refuses a sales-rep naming the field", async () => {
@@ -203,9 +205,13 @@ describe("quotes", () => {
     const changed = await clients.quotes.updateQuote(UpdateQuoteRequest.fromPartial({ id: quoteId, lines }), rep());
     opportunity = await clients.opportunities.getOpportunity({ id: opportunityId }, rep());
     expect(opportunity.amount).toEqual({ amount: changed.totals!.net, currency: "USD" });
-    const updates = await readStream(bus, fromSeq, "sales.opportunity.updated", decodeOpportunity);
-    const last = updates.filter((e) => e.meta.entityId === opportunityId).pop()!;
-    expect(OpportunityChanged.decode(last.data).opportunity?.amount).toEqual({ amount: changed.totals!.net, currency: "USD" });
+    // The outbox relays the update's event a moment after the write.
+    const lastAmount = async () => {
+      const last = (await readStream(bus, fromSeq, "sales.opportunity.updated", decodeOpportunity)).filter((e) => e.meta.entityId === opportunityId).pop();
+      return last && OpportunityChanged.decode(last.data).opportunity?.amount;
+    };
+    const published = await eventually(lastAmount, (a) => a?.amount === changed.totals!.net, "the opportunity's updated event with the new amount");
+    expect(published).toEqual({ amount: changed.totals!.net, currency: "USD" });
     // While a quote sets it, the amount is not typed in by hand.
     const typed = await failureOf(clients.opportunities.updateOpportunity(UpdateOpportunityRequest.fromPartial({ id: opportunityId, amount: { amount: "5", currency: "USD" } }), rep()));
     expect(typed).toMatchObject({ code: status.ABORTED, field: "amount" });
@@ -301,8 +307,11 @@ describe("expiry", () => {
     clients = salesClientsAt(service.address);
     const expired = await eventually(() => clients.quotes.getQuote({ id: q.id }, rep()), (x) => x.status === QuoteStatus.QUOTE_STATUS_EXPIRED, "the quote expired");
     expect(expired.revision).toBe(sent.revision);
-    const events = await readStream(bus, fromSeq, "sales.quote.expired", decodeQuote);
-    expect(events.filter((e) => e.meta.entityId === q.id)).toHaveLength(1);
+    // The state change and its event are written together; the outbox relays the event a moment later.
+    const expiredEvents = async () => (await readStream(bus, fromSeq, "sales.quote.expired", decodeQuote)).filter((e) => e.meta.entityId === q.id);
+    await eventually(expiredEvents, (e) => e.length >= 1, "the quote's expired event");
+    await sleep(1_000);
+    expect(await expiredEvents()).toHaveLength(1);
     const refused = await failureOf(clients.quotes.acceptQuote({ id: q.id, expectedVersion: "0" }, rep()));
     expect(refused).toMatchObject({ code: status.ABORTED, field: "valid_until" });
   });
