@@ -1,15 +1,10 @@
 import type { BaseRecord } from "@relata/platform";
-import { gatewaySchemas, toJson, type AnyResource } from "@relata/platform/resource";
-import { account, contact, lead } from "@relata/sales/resources";
+import { gatewaySchemas, toJson } from "@relata/platform/resource";
+import { resourceOf, SALES_OBJECTS, type SalesObject } from "./sales-records";
 
-/** What an export job reads: one of Sales' resources, by the API's collection name. */
-export const EXPORT_OBJECTS = ["accounts", "contacts", "leads"] as const;
-export type ExportObject = (typeof EXPORT_OBJECTS)[number];
-
-export const EXPORT_RESOURCES = { accounts: account, contacts: contact, leads: lead } as const;
-
-/** The resource of an object, as the kit's helpers take any resource. */
-export const resourceOf = (object: ExportObject): AnyResource => EXPORT_RESOURCES[object] as unknown as AnyResource;
+/** What an export job reads: Sales' records, by the API's collection name. */
+export const EXPORT_OBJECTS = SALES_OBJECTS;
+export type ExportObject = SalesObject;
 
 export const JOB_STATES = ["queued", "in_progress", "completed", "failed"] as const;
 export type ExportState = (typeof JOB_STATES)[number];
@@ -76,7 +71,7 @@ export function filterNames(object: ExportObject): string[] {
 
 /** The CSV's columns: the record's API fields (id, the resource's fields, version, times). */
 export function exportColumns(object: ExportObject): string[] {
-  return ["id", ...Object.keys(EXPORT_RESOURCES[object].fields), "version", "createdAt", "updatedAt"];
+  return ["id", ...Object.keys(resourceOf(object).fields), "version", "createdAt", "updatedAt"];
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { BaseRecord } from "@relata/platform";
-import { fieldEntries, type AnyResource } from "@relata/platform/resource";
-import { account, contact, lead } from "@relata/sales/resources";
+import { fieldEntries } from "@relata/platform/resource";
+import { resourceOf, SALES_OBJECTS, type SalesObject } from "./sales-records";
 
-/** What an import job writes: Sales' resources by their API path name. */
-export const IMPORT_OBJECTS = ["accounts", "contacts", "leads"] as const;
-export type ImportObject = (typeof IMPORT_OBJECTS)[number];
+/** What an import job writes: Sales' records by the API's collection name. */
+export const IMPORT_OBJECTS = SALES_OBJECTS;
+export type ImportObject = SalesObject;
 export type ImportOperation = "insert" | "upsert";
 export type ImportMatchKey = "email" | "external_id";
 export type ImportState = "open" | "queued" | "in_progress" | "completed" | "failed" | "aborted";
@@ -59,15 +59,9 @@ export interface ImportFailure {
   reason: string;
 }
 
-export const RESOURCES: Record<ImportObject, AnyResource> = {
-  accounts: account as unknown as AnyResource,
-  contacts: contact as unknown as AnyResource,
-  leads: lead as unknown as AnyResource,
-};
-
 /** The fields a create of the object takes: what a column may be mapped to. */
 export function createFields(object: ImportObject): string[] {
-  return fieldEntries(RESOURCES[object])
+  return fieldEntries(resourceOf(object))
     .filter(([, field]) => field.rules.create)
     .map(([key]) => key);
 }

@@ -1,6 +1,6 @@
 import type { EventBus, Logger, PublishAfterWrite } from "@relata/platform";
-import type { SalesClients } from "@relata/sales/client";
 import type { Connection } from "mongoose";
+import type { SalesClients } from "../domain/sales-records";
 import type { FileStore } from "../store/files";
 import type { IntegrationsModels } from "../store/models";
 

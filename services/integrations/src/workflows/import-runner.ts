@@ -11,11 +11,11 @@ import {
   type WriteLeadsRequest,
 } from "@relata/proto/sales/v1/bulk";
 import { csvRecords, type CsvRow } from "../domain/import-csv";
+import { resourceOf } from "../domain/sales-records";
 import {
   columnFields,
   FINAL_STATES,
   JobFailure,
-  RESOURCES,
   rowBody,
   type ImportCounters,
   type ImportFailure,
@@ -103,7 +103,7 @@ export function rowFailures(line: number, issues: readonly { path: PropertyKey[]
  * create request. Rows at or before `afterLine` (done by an earlier run) are read past unchecked.
  */
 export function batchBuilder(job: Pick<ImportJobRecord, "_id" | "object" | "mapping">, afterLine: number) {
-  const resource = RESOURCES[job.object];
+  const resource = resourceOf(job.object);
   const schema = gatewaySchemas(resource).create;
   let fields: (string | undefined)[] | undefined;
   let batch = emptyBatch();
