@@ -1,21 +1,17 @@
 import type { Client } from "@grpc/grpc-js";
 import { checkHealth, openChannel, promiseClients, type PromiseClients } from "@relata/platform";
-import { salesBackend } from "@relata/sales/gateway";
-import { serviceBackend } from "@relata/service/gateway";
-import { knowledgeBackend } from "@relata/knowledge/gateway";
-import { marketingBackend } from "@relata/marketing/gateway";
-import { reportingBackend } from "@relata/reporting/gateway";
+import { DOMAIN_BACKENDS } from "@relata/backends";
 import { integrationsBackend } from "@relata/integrations/gateway";
 import { z } from "zod";
 import type { ReadinessCheck } from "./routes/health";
 
 /**
- * The backends the gateway hosts: each service exports its entry (its REST face, resources,
- * scopes and permission rows: a BackendSpec of `@relata/platform/http`) and the gateway lists it
- * here. The composition root, the config, the routes, the permission table, the readiness checks
- * and the OpenAPI document all read this list; a new service is one more entry.
+ * The backends the gateway hosts: the domain services (`@relata/backends`, where a new service
+ * joins) and Integrations. Each entry is a BackendSpec of `@relata/platform/http` (its REST face,
+ * resources, scopes and permission rows). The composition root, the config, the routes, the
+ * permission table, the readiness checks and the OpenAPI document all read this list.
  */
-export const BACKENDS = [salesBackend, serviceBackend, knowledgeBackend, marketingBackend, reportingBackend, integrationsBackend] as const;
+export const BACKENDS = [...DOMAIN_BACKENDS, integrationsBackend] as const;
 
 type AnyBackend = (typeof BACKENDS)[number];
 export type BackendName = AnyBackend["name"];
@@ -24,7 +20,7 @@ export type BackendClients = { [B in AnyBackend as B["name"]]: PromiseClients<B[
 /** Every partner scope some backend defines. */
 export type Scope = keyof AnyBackend["scopes"] & string;
 
-/** The variable a backend's address is read from: sales → SALES_GRPC_ADDR. */
+/** The variable a backend's address is read from: its name in capitals, then `_GRPC_ADDR`. */
 export type AddressVariable = `${Uppercase<BackendName>}_GRPC_ADDR`;
 export const addressVariable = (name: BackendName): AddressVariable => `${name.toUpperCase() as Uppercase<BackendName>}_GRPC_ADDR`;
 

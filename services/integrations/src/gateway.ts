@@ -2,10 +2,12 @@ import { defineBackend } from "@relata/platform/http";
 import { integrationsServices } from "./client";
 import { exportRoutes, importRoutes, WEBHOOK_OPERATIONS, webhookRoutes } from "./http";
 import { BULK_EXPORTERS, BULK_IMPORTERS, INTEGRATIONS_RESOURCES, WEBHOOK_MANAGERS } from "./resources";
+import { INTEGRATIONS_PUBLIC_EVENTS } from "./public-events";
 
 /**
- * Integrations as the gateway hosts it: webhooks, import and export jobs, their partner scopes
- * and permission rows. This entry (`@relata/integrations/gateway`) imports no runtime of the service.
+ * Integrations as the gateway hosts it: webhooks, import and export jobs, their partner scopes and
+ * permission rows, and the events partners may subscribe to (src/public-events.ts). This entry
+ * (`@relata/integrations/gateway`) imports no runtime of the service.
  */
 export const integrationsBackend = defineBackend({
   name: "integrations",
@@ -18,6 +20,7 @@ export const integrationsBackend = defineBackend({
     "bulk:export": "run export jobs (read every account, contact or lead as CSV)",
   },
   resources: INTEGRATIONS_RESOURCES,
+  events: INTEGRATIONS_PUBLIC_EVENTS,
   permissions: {
     [WEBHOOK_OPERATIONS.eventTypes]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "list the event types a webhook may subscribe to" },
     [WEBHOOK_OPERATIONS.secret]: { roles: WEBHOOK_MANAGERS, scopes: ["webhooks:manage"], description: "read and rotate a webhook's signing secret" },

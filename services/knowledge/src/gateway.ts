@@ -2,12 +2,13 @@ import { defineBackend } from "@relata/platform/http";
 import { knowledgeServices } from "./client";
 import { ARTICLE_OPERATIONS, articleRoutes, CASE_ARTICLE_OPERATIONS, caseArticleRoutes, SEARCH_OPERATIONS, searchRoutes, suggestionRoutes } from "./http";
 import { CASE_WORKERS, KB_EDITORS, KB_READERS, KNOWLEDGE_RESOURCES } from "./resources";
+import { KNOWLEDGE_PUBLIC_EVENTS } from "./public-events";
 
 /**
- * The Knowledge-Base as the gateway hosts it: its REST face (src/http), its resources, its
- * partner scopes and the permission rows of its custom verbs. This entry
- * (`@relata/knowledge/gateway`) imports no runtime of the service: the kit's declaration side,
- * the proto messages and the descriptions.
+ * The Knowledge-Base as the gateway hosts it: its REST face (src/http), its resources, its partner
+ * scopes and the permission rows of its custom verbs, and the events partners may subscribe to
+ * (src/public-events.ts). This entry (`@relata/knowledge/gateway`) imports no runtime of the
+ * service: the kit's declaration side, the proto messages and the descriptions.
  */
 export const knowledgeBackend = defineBackend({
   name: "knowledge",
@@ -17,6 +18,7 @@ export const knowledgeBackend = defineBackend({
   tags: ["Articles"],
   scopes: { "knowledge:read": "read published public articles", "knowledge:write": "write articles" },
   resources: KNOWLEDGE_RESOURCES,
+  events: KNOWLEDGE_PUBLIC_EVENTS,
   permissions: {
     [ARTICLE_OPERATIONS.versions]: { roles: KB_EDITORS, scopes: [], description: "read every version of an article" },
     [ARTICLE_OPERATIONS.submit]: { roles: KB_EDITORS, scopes: ["knowledge:write"], description: "send articles for review and archive them" },

@@ -2,12 +2,13 @@ import { defineBackend } from "@relata/platform/http";
 import { marketingServices } from "./client";
 import { callListRoutes, campaignRoutes, consentRoutes, marketingListRoutes, RESPONSE_OPERATIONS, responseRoutes, resultsRoutes, scoringRuleRoutes, segmentRoutes, surveyRoutes } from "./http";
 import { CALLERS, MARKETERS, MARKETING_RESOURCES, RESULT_READERS } from "./resources";
+import { MARKETING_PUBLIC_EVENTS } from "./public-events";
 
 /**
- * Marketing as the gateway hosts it: its REST face (src/http), its resources, its partner
- * scopes and the permission rows of its custom verbs. This entry (`@relata/marketing/gateway`)
- * imports no runtime of the service: the kit's declaration side, the proto messages and the
- * descriptions.
+ * Marketing as the gateway hosts it: its REST face (src/http), its resources, its partner scopes
+ * and the permission rows of its custom verbs, and the events partners may subscribe to
+ * (src/public-events.ts). This entry (`@relata/marketing/gateway`) imports no runtime of the
+ * service: the kit's declaration side, the proto messages and the descriptions.
  */
 export const marketingBackend = defineBackend({
   name: "marketing",
@@ -26,6 +27,7 @@ export const marketingBackend = defineBackend({
   tags: ["Campaigns", "Segments", "Marketing lists", "Consent", "Lead scoring"],
   scopes: { "marketing:read": "read campaigns, segments, lists and results", "marketing:write": "write campaigns and post responses (web forms)" },
   resources: MARKETING_RESOURCES,
+  events: MARKETING_PUBLIC_EVENTS,
   permissions: {
     "campaigns.transition": { roles: MARKETERS, scopes: [], description: "schedule, launch, complete and cancel campaigns" },
     "campaigns.members": { roles: RESULT_READERS, scopes: ["marketing:read"], description: "read the members a campaign's launch fixed" },

@@ -4,11 +4,13 @@ import { QUERY_READERS } from "./domain/catalogue";
 import { queryRoutes, storeRoutes, quotaRoutes, salesRoutes, operationsRoutes, customerValueRoutes } from "./http";
 import { REPORTING_RESOURCES, STORE_ADMINS, STORE_READERS, SALES_READERS } from "./resources";
 import { KNOWLEDGE_READERS, MARKETING_READERS, SERVICE_READERS, CUSTOMER_VALUE_READERS } from "./roles";
+import { REPORTING_PUBLIC_EVENTS } from "./public-events";
 
 /**
- * Reporting as the gateway hosts it: its REST face (src/http), its resource, its partner scope
- * and the permission rows of its analytics. This entry (`@relata/reporting/gateway`) imports no
- * runtime of the service.
+ * Reporting as the gateway hosts it: its REST face (src/http), its resource, its partner scope and
+ * the permission rows of its analytics, and the events partners may subscribe to
+ * (src/public-events.ts). This entry (`@relata/reporting/gateway`) imports no runtime of the
+ * service.
  */
 export const reportingBackend = defineBackend({
   name: "reporting",
@@ -17,6 +19,7 @@ export const reportingBackend = defineBackend({
   tags: ["Analytics", "Quotas"],
   scopes: { "reporting:read": "read dashboards, customer value and ad-hoc queries" },
   resources: REPORTING_RESOURCES,
+  events: REPORTING_PUBLIC_EVENTS,
   permissions: {
     "analytics.store.read": { roles: STORE_READERS, scopes: ["reporting:read"], description: "read the state of Reporting's store (positions, events applied)" },
     "analytics.sales": { roles: SALES_READERS, scopes: ["reporting:read"], description: "read the sales dashboard (pipeline, won and lost, win rate, sales cycle)" },

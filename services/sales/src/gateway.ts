@@ -19,11 +19,13 @@ import {
   forecastRoutes,
 } from "./http";
 import { COMMERCE_RESOURCES, SALES_READERS, SALES_RESOURCES, SALES_WRITERS, territory, TERRITORY_WRITERS } from "./resources";
+import { SALES_PUBLIC_EVENTS } from "./public-events";
 
 /**
  * Sales as the gateway hosts it: its REST face (src/http), its resources, its partner scopes and
- * the permission rows of its custom verbs. This entry (`@relata/sales/gateway`) imports no runtime
- * of the service: the kit's declaration side, the proto messages and the descriptions.
+ * the permission rows of its custom verbs, and the events partners may subscribe to
+ * (src/public-events.ts). This entry (`@relata/sales/gateway`) imports no runtime of the service:
+ * the kit's declaration side, the proto messages and the descriptions.
  */
 
 const SALES_CONFIGURERS: Role[] = ["tenant-admin", "sales-manager"];
@@ -51,6 +53,7 @@ export const salesBackend = defineBackend({
   tags: ["Accounts", "Contacts", "Leads", "Opportunities", "Pipeline", "Activities", "Competitors", "Proposals", "Products", "Price lists", "Quotes", "Orders", "Territories", "Forecast"],
   scopes: { "sales:read": "read Sales records", "sales:write": "create leads" },
   resources: [...SALES_RESOURCES, ...COMMERCE_RESOURCES, territory],
+  events: SALES_PUBLIC_EVENTS,
   permissions: {
     "accounts.timeline": { roles: SALES_READERS, scopes: ["sales:read"], description: "read an account's timeline" },
     "leads.convert": { roles: SALES_WRITERS, scopes: [], description: "convert a lead into account, contact and opportunity" },

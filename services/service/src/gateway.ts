@@ -2,12 +2,13 @@ import { defineBackend } from "@relata/platform/http";
 import { serviceServices } from "./client";
 import { appointmentRoutes, assignmentRoutes, bookableResourceRoutes, caseExtraRoutes, caseRoutes, entitlementRoutes, escalationRuleRoutes, queueRoutes, slaRoutes, SLA_TAGS } from "./http";
 import { SERVICE_CONFIGURERS, SERVICE_READERS, SERVICE_RESOURCES, SERVICE_WRITERS, SUPPORT_STAFF } from "./resources";
+import { SERVICE_PUBLIC_EVENTS } from "./public-events";
 
 /**
- * The Service as the gateway hosts it: its REST face (src/http), its resources, its partner
- * scopes and the permission rows of its custom verbs. This entry (`@relata/service/gateway`)
- * imports no runtime of the service: the kit's declaration side, the proto messages and the
- * descriptions.
+ * The Service as the gateway hosts it: its REST face (src/http), its resources, its partner scopes
+ * and the permission rows of its custom verbs, and the events partners may subscribe to
+ * (src/public-events.ts). This entry (`@relata/service/gateway`) imports no runtime of the service:
+ * the kit's declaration side, the proto messages and the descriptions.
  */
 export const serviceBackend = defineBackend({
   name: "service",
@@ -26,6 +27,7 @@ export const serviceBackend = defineBackend({
   tags: ["Cases", "Queues", "Escalation rules", ...SLA_TAGS, "Entitlements", "Scheduling"],
   scopes: { "service:read": "read cases and the Service's records", "service:write": "open cases" },
   resources: SERVICE_RESOURCES,
+  events: SERVICE_PUBLIC_EVENTS,
   permissions: {
     "cases.transition": { roles: SERVICE_WRITERS, scopes: [], description: "move cases through their lifecycle (start, wait, resolve, close, reopen)" },
     "cases.history": { roles: SERVICE_READERS, scopes: ["service:read"], description: "read a case's history" },

@@ -2,6 +2,7 @@ import type { ServiceDefinition } from "../grpc/service";
 import type { PromiseClients } from "../grpc/client";
 import type { PermissionRow } from "../resource/access";
 import type { AnyResource } from "../resource/resource";
+import type { PublicEvent } from "./public-events";
 import type { RouteSpec } from "./route";
 
 /**
@@ -33,6 +34,8 @@ export interface BackendSpec<
    * ("leads.convert") is listed with that resource's rows; the others after them.
    */
   permissions: Readonly<Record<string, PermissionRow & { scopes: readonly (keyof Scopes & string)[] }>>;
+  /** The events partners' webhooks may subscribe to (its `src/public-events.ts`); Integrations' catalogue gathers them. */
+  events: readonly PublicEvent[];
 }
 
 /** Keeps an entry's exact name, services and scope names in its type, so the gateway's tables are checked against them. */

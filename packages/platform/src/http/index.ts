@@ -10,5 +10,6 @@ export * from "./conditional";
 export * from "./registry";
 export * from "./schemas";
 export * from "./backend";
+export * from "./public-events";
 export * from "./parts";
 export { PERIOD_PATTERN } from "../codec/period";

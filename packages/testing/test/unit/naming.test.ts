@@ -67,7 +67,11 @@ describe("deploy/check-naming.sh", () => {
 });
 
 describe("the shared packages", () => {
-  it.each(readWorkloads().map((w) => w.name))("name no workload (%s)", (name) => {
-    expect(naming(name).files.filter((file) => file.startsWith("packages/"))).toEqual([]);
+  // packages/backends is the one list of the domain services (docs/decisions.md 17): every gRPC
+  // service but Integrations, which reads the list. No other package names a workload.
+  const BACKENDS_LIST = ["packages/backends/package.json", "packages/backends/src/index.ts", "packages/backends/tsconfig.json"];
+  const listed = (name: string) => readWorkloads().some((w) => w.name === name && w.kind === "grpc-service" && name !== "integrations");
+  it.each(readWorkloads().map((w) => w.name))("name no workload but in the list of domain backends (%s)", (name) => {
+    expect(naming(name).files.filter((file) => file.startsWith("packages/"))).toEqual(listed(name) ? BACKENDS_LIST : []);
   });
 });
