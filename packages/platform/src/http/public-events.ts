@@ -1,4 +1,5 @@
 import type { EventMeta } from "../events/envelope";
+import { RESOURCE_EVENTS } from "../resource/access";
 import { toJson } from "../resource/gateway";
 import type { AnyResource, Resource } from "../resource/resource";
 
@@ -77,8 +78,8 @@ export function publicEvents<M extends Record<string, unknown>>(
   }));
 }
 
-/** A record's lifecycle subjects: created, updated, deleted, restored and any further verbs. */
-export const lifecycleTypes = (prefix: string, ...verbs: string[]): string[] => ["created", "updated", "deleted", "restored", ...verbs].map((v) => `${prefix}.${v}`);
+/** A record's lifecycle subjects (the kit's RESOURCE_EVENTS, as eventSubjects names them) and any further verbs. */
+export const lifecycleTypes = (prefix: string, ...verbs: string[]): string[] => [...RESOURCE_EVENTS, ...verbs].map((v) => `${prefix}.${v}`);
 
 /** The recycle bin's subjects of a record: deleted and restored. */
 export const recycleBinTypes = (prefix: string): string[] => [`${prefix}.deleted`, `${prefix}.restored`];
